@@ -1,0 +1,35 @@
+// Bundles the extension client, the language server and the CLI into dist/ with esbuild,
+// and copies the tree-sitter WASM files beside them (they are never committed).
+import * as esbuild from 'esbuild';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+const minify = process.argv.includes('--minify');
+const root = join(dirname(new URL(import.meta.url).pathname), '..');
+const dist = join(root, 'dist');
+mkdirSync(dist, { recursive: true });
+
+// web-tree-sitter's ESM build relies on import.meta.url, which is empty in CJS output.
+const webTreeSitterCjs = join(dirname(require.resolve('web-tree-sitter/package.json')), 'tree-sitter.cjs');
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node18',
+  sourcemap: !minify,
+  minify,
+  logLevel: 'warning',
+  alias: { 'web-tree-sitter': webTreeSitterCjs },
+};
+
+await Promise.all([
+  esbuild.build({ ...common, entryPoints: [join(root, 'client/src/extension.ts')], outfile: join(dist, 'extension.js'), external: ['vscode'] }),
+  esbuild.build({ ...common, entryPoints: [join(root, 'server/src/lsp/main.ts')], outfile: join(dist, 'server.js') }),
+  esbuild.build({ ...common, entryPoints: [join(root, 'server/src/cli/main.ts')], outfile: join(dist, 'cli.js'), banner: { js: '#!/usr/bin/env node' } }),
+]);
+
+copyFileSync(join(dirname(webTreeSitterCjs), 'tree-sitter.wasm'), join(dist, 'tree-sitter.wasm'));
+copyFileSync(require.resolve('tree-sitter-go/tree-sitter-go.wasm'), join(dist, 'tree-sitter-go.wasm'));
