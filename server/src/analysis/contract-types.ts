@@ -1,0 +1,37 @@
+import type { Ref } from '../model/refs';
+import type { LockMode } from './held';
+
+export type ContractSourceKind = 'doc' | 'annotation' | 'name' | 'twin';
+
+/** Where a contract came from; hover and messages always say so. */
+export interface ContractSource {
+  kind: ContractSourceKind;
+  /** A short human description, such as `doc comment "findVM assumes vms.mu is held"`. */
+  describe: string;
+  file: string;
+  offset: number;
+}
+
+/** One lock of a contract, written in the function's own names (receiver, parameters, globals). */
+export interface ContractLock {
+  ref: Ref;
+  mode: LockMode;
+  /** The lock as written in the source of the contract, when the source names it. */
+  written: string;
+  /** False when the name could not be resolved to a variable path; then it is matched by name. */
+  resolved: boolean;
+  source: ContractSource;
+}
+
+export interface Contract {
+  requires: ContractLock[];
+  acquires: ContractLock[];
+  releases: ContractLock[];
+  excludes: ContractLock[];
+  /** `+checklocksignore` on the function: no lock checks inside it. */
+  ignore: boolean;
+}
+
+export function emptyContract(): Contract {
+  return { requires: [], acquires: [], releases: [], excludes: [], ignore: false };
+}

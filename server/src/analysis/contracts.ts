@@ -1,0 +1,192 @@
+import type { FuncDecl } from '../model/file';
+import type { GoPackage } from '../model/package';
+import { ExprResolver, type Ref } from '../model/refs';
+import { Scope } from '../model/scope';
+import { deref } from '../model/types';
+import { walk } from '../syntax/node';
+import { emptyContract, type Contract, type ContractLock, type ContractSource } from './contract-types';
+import type { LockMode } from './held';
+
+/** A lock name in prose: `vms.mu`, `cmdLock`, `VM.lock`, possibly several joined by "and" or commas. */
+const NAME = String.raw`[A-Za-z_][\w.]*(?:\(\))?`;
+const NAMES = String.raw`${NAME}(?:(?:\s*,\s*|\s+and\s+|\s*,\s*and\s+)${NAME})*`;
+const THE = String.raw`(?:the\s+)?`;
+const LOCKWORD = String.raw`(?:\s+(?:lock|mutex|mu)s?)?`;
+const HELD = String.raw`(?:held|locked|acquired|taken|owned|grabbed)`;
+
+/** Doc-comment phrasings of "the caller holds X", matched loosely and case-insensitively. */
+const PROSE: RegExp[] = [
+  new RegExp(String.raw`\bassum(?:es|e|ing)\s+(?:that\s+)?${THE}(${NAMES})${LOCKWORD}\s+(?:is|are)\s+(?:already\s+)?${HELD}`, 'gi'),
+  new RegExp(String.raw`\bcallers?\s+(?:must|should|needs?\s+to|has\s+to|have\s+to)\s+(?:hold|have|own|acquire|lock|take)\s+${THE}(${NAMES})`, 'gi'),
+  new RegExp(String.raw`\bmust\s+be\s+called\s+with\s+${THE}(${NAMES})${LOCKWORD}\s+${HELD}`, 'gi'),
+  new RegExp(String.raw`\bcalled\s+with\s+${THE}(${NAMES})${LOCKWORD}\s+(?:already\s+)?${HELD}`, 'gi'),
+  new RegExp(String.raw`(?:^|[\s(])${THE}(${NAMES})${LOCKWORD}\s+(?:must|should)\s+be\s+(?:already\s+)?${HELD}`, 'gi'),
+  new RegExp(String.raw`\brequires\s+(?:that\s+)?${THE}(${NAMES})${LOCKWORD}\s+(?:is\s+|be\s+|to\s+be\s+)?${HELD}`, 'gi'),
+  new RegExp(String.raw`\bis\s+\w+\s+without\s+(?:locking|acquiring|taking|grabbing|holding)\s+${THE}(${NAMES})`, 'gi'),
+];
+
+const STOP_WORDS = new Set(['it', 'this', 'that', 'a', 'an', 'any', 'all', 'its', 'they', 'them', 'one', 'both', 'these', 'those', 'which', 'caller', 'callers']);
+const ANNOTATION = /\+checklocks(read|acquire|acquireread|release|exclude|ignore)?(?::(\S+))?/g;
+const LOCKED_SUFFIX = /^(.*[a-z0-9])Locked$/;
+const NOT_A_LOCKED_CONTRACT = /^(is|was|are|assert|must|check|ensure|try|should|has|have)$/i;
+
+export class ContractReader {
+  constructor(private readonly pkg: GoPackage) {}
+
+  /** The contract that a function declares (annotations, prose) or that its name implies. */
+  explicit(fn: FuncDecl): Contract {
+    const c = emptyContract();
+    const res = new ExprResolver(this.pkg, fn.file);
+    const scope = functionScope(fn);
+    const docStart = fn.doc.comments[0]?.start ?? fn.node.start;
+    this.annotations(fn, res, scope, c, docStart);
+    this.prose(fn, res, scope, c, docStart);
+    if (c.requires.length === 0 && !c.ignore) this.lockedName(fn, res, scope, c);
+    return c;
+  }
+
+  private annotations(fn: FuncDecl, res: ExprResolver, scope: Scope, c: Contract, offset: number): void {
+    for (const m of fn.doc.text.matchAll(ANNOTATION)) {
+      const kind = m[1] ?? '';
+      if (kind === 'ignore') { c.ignore = true; continue; }
+      if (!m[2]) continue;
+      const source: ContractSource = { kind: 'annotation', describe: `annotation +checklocks${kind}:${m[2]}`, file: fn.file.path, offset };
+      const mode: LockMode = kind === 'read' || kind === 'acquireread' ? 'read' : 'write';
+      const lock = this.resolveName(m[2], fn, res, scope, mode, source);
+      if (!lock) continue;
+      if (kind === '' || kind === 'read') c.requires.push(lock);
+      else if (kind === 'acquire' || kind === 'acquireread') c.acquires.push(lock);
+      else if (kind === 'release') c.releases.push(lock);
+      else if (kind === 'exclude') c.excludes.push(lock);
+    }
+  }
+
+  private prose(fn: FuncDecl, res: ExprResolver, scope: Scope, c: Contract, offset: number): void {
+    const text = fn.doc.text.replace(/\s+/g, ' ');
+    const seen = new Set<string>(c.requires.map((r) => r.ref.key));
+    for (const re of PROSE) {
+      for (const m of text.matchAll(re)) {
+        const source: ContractSource = { kind: 'doc', describe: `doc comment "${sentenceAround(text, m.index ?? 0)}"`, file: fn.file.path, offset };
+        for (const name of splitNames(m[1])) {
+          const lock = this.resolveName(name, fn, res, scope, 'read', source);
+          if (lock && !seen.has(lock.ref.key)) { seen.add(lock.ref.key); c.requires.push(lock); }
+        }
+      }
+    }
+  }
+
+  /** `putLocked`, `tickRaftMuLocked`: the receiver's lock (the one named in the stem, when there are several). */
+  private lockedName(fn: FuncDecl, res: ExprResolver, scope: Scope, c: Contract): void {
+    const m = LOCKED_SUFFIX.exec(fn.name);
+    if (!m || NOT_A_LOCKED_CONTRACT.test(m[1])) return;
+    const stem = m[1].toLowerCase();
+    const candidates: Ref[] = [];
+    if (fn.recvName && fn.recvName !== '_') {
+      const recvVar = scope.lookup(fn.recvName);
+      if (recvVar) {
+        const root: Ref = { key: fn.recvName, display: fn.recvName, rootKind: 'receiver', root: fn.recvName, path: [], exact: true, type: recvVar.type, clsPath: [] };
+        if (this.pkg.promotedLock(recvVar.type, 'Lock')) candidates.push(root);
+        for (const f of this.pkg.structFields(recvVar.type) ?? []) {
+          if (!f.embedded && this.pkg.lockKind(f.type)) candidates.push(res.appendField(root, f.name));
+        }
+      }
+    } else {
+      for (const [name, v] of this.pkg.vars) {
+        if (v.type && this.pkg.lockKind(v.type) && stem.includes(name.toLowerCase())) {
+          candidates.push({ key: name, display: name, rootKind: 'global', root: name, path: [], exact: true, type: v.type, clsBase: `${this.pkg.name}.${name}`, clsPath: [] });
+        }
+      }
+    }
+    let pick: Ref | undefined;
+    if (candidates.length === 1) pick = candidates[0];
+    else {
+      const named = candidates.filter((r) => r.path.length > 0 && stem.endsWith(r.path[r.path.length - 1].toLowerCase()))
+        .sort((a, b) => b.path[b.path.length - 1].length - a.path[a.path.length - 1].length);
+      pick = named[0];
+    }
+    if (!pick || bodyLocks(fn, pick.display)) return;
+    c.requires.push({
+      ref: pick, mode: 'read', written: pick.display, resolved: true,
+      source: { kind: 'name', describe: `the name ${fn.name} ends in "Locked"`, file: fn.file.path, offset: fn.nameNode.start },
+    });
+  }
+
+  /** Resolves a lock named in a contract into the function's own names. */
+  resolveName(raw: string, fn: FuncDecl, res: ExprResolver, scope: Scope, mode: LockMode, source: ContractSource): ContractLock | undefined {
+    const written = raw.replace(/\(\)$/, '').replace(/[.,;:]+$/, '');
+    if (!written || STOP_WORDS.has(written.toLowerCase())) return undefined;
+    const parts = written.split('.');
+    const recv = fn.recvName ? scope.lookup(fn.recvName) : undefined;
+    const rootRef = (name: string): Ref | undefined => {
+      const v = scope.lookup(name);
+      if (v) return { key: name, display: name, rootKind: v.kind, root: name, path: [], exact: true, type: v.type, clsPath: [] };
+      if (this.pkg.vars.has(name)) return { key: name, display: name, rootKind: 'global', root: name, path: [], exact: true, type: res.globalType(name), clsBase: `${this.pkg.name}.${name}`, clsPath: [] };
+      return undefined;
+    };
+    const follow = (ref: Ref, rest: string[]): Ref => rest.reduce((r, p) => res.appendField(r, p), ref);
+    const ok = (ref: Ref | undefined): ContractLock | undefined => ref && { ref: this.lockOf(ref, res), mode, written, resolved: true, source };
+
+    // `vms.mu`, `cmdLock`, `s.mu`
+    const root = rootRef(parts[0]);
+    if (root) return ok(follow(root, parts.slice(1)));
+    // `mu` for the receiver's field (checklocks style)
+    if (fn.recvName && recv && this.pkg.findField(recv.type, parts[0])) return ok(follow(rootRef(fn.recvName)!, parts));
+    // `VM.lock` or "the VM lock": a receiver or parameter of that type
+    for (const [name, v] of [[fn.recvName, recv] as const, ...fn.params.map((p) => [p.name, scope.lookup(p.name)] as const)]) {
+      const t = v && deref(v.type);
+      if (name && t?.kind === 'named' && t.name.toLowerCase() === parts[0].toLowerCase()) return ok(follow(rootRef(name)!, parts.slice(1)));
+    }
+    // "the lock": the receiver's only lock
+    if (recv && fn.recvName && /^(lock|mutex|mu)$/i.test(written)) {
+      const locks = (this.pkg.structFields(recv.type) ?? []).filter((f) => this.pkg.lockKind(f.type));
+      if (locks.length === 1) return ok(res.appendField(rootRef(fn.recvName)!, locks[0].name));
+      if (this.pkg.promotedLock(recv.type, 'Lock')) return ok(rootRef(fn.recvName));
+    }
+    const unresolved: Ref = { key: `?${written}`, display: written, rootKind: 'expr', root: written, path: [], exact: false, type: { kind: 'unknown' }, clsBase: written, clsPath: [] };
+    return { ref: unresolved, mode, written, resolved: false, source };
+  }
+
+  /** A contract may name a struct that embeds its lock ("assumes vms is held"): that is the lock. */
+  private lockOf(ref: Ref, res: ExprResolver): Ref {
+    if (this.pkg.lockKind(ref.type) || this.pkg.promotedLock(ref.type, 'Lock')) return ref;
+    const locks = (this.pkg.structFields(ref.type) ?? []).filter((f) => !f.embedded && this.pkg.lockKind(f.type));
+    return locks.length === 1 ? res.appendField(ref, locks[0].name) : ref;
+  }
+}
+
+export function functionScope(fn: FuncDecl): Scope {
+  const scope = new Scope();
+  if (fn.recvName && fn.recvType) scope.declare(fn.recvName, fn.recvPointer ? { kind: 'pointer', elem: { kind: 'named', name: fn.recvType } } : { kind: 'named', name: fn.recvType }, 'receiver');
+  for (const p of fn.params) scope.declare(p.name, p.type, 'param');
+  return scope;
+}
+
+function splitNames(list: string): string[] {
+  return list.split(/\s*,\s*and\s+|\s*,\s*|\s+and\s+/).filter(Boolean);
+}
+
+function sentenceAround(text: string, index: number): string {
+  let start = text.lastIndexOf('. ', index);
+  start = start < 0 ? 0 : start + 2;
+  let end = text.indexOf('. ', index);
+  if (end < 0) end = text.length;
+  let s = text.slice(start, end).trim().replace(/\.$/, '');
+  if (s.length > 100) s = s.slice(0, 97) + '...';
+  return s;
+}
+
+/** Whether the body itself calls `<display>.Lock()` or `.RLock()`: then it takes the lock rather than needing it. */
+function bodyLocks(fn: FuncDecl, display: string): boolean {
+  if (!fn.body) return false;
+  let found = false;
+  const text = fn.file.parsed.text;
+  walk(fn.body, (n) => {
+    if (found) return false;
+    if (n.type === 'call_expression') {
+      const t = text.slice(n.start, n.end).replace(/\s+/g, '');
+      if (t === `${display}.Lock()` || t === `${display}.RLock()`) found = true;
+    }
+    return undefined;
+  });
+  return found;
+}

@@ -1,0 +1,49 @@
+import type { FuncDecl } from '../model/file';
+import type { LockOp, Ref } from '../model/refs';
+import type { SyntaxNode } from '../syntax/node';
+import type { HeldSet } from './held';
+
+/** How a body runs relative to the function that contains it. */
+export type UnitKind = 'function' | 'inline' | 'goroutine' | 'detached' | 'callback' | 'deferred';
+
+export interface CallSite {
+  node: SyntaxNode;
+  /** The callee's name as written (`findVM`, `vm.getTags`'s `getTags`). */
+  nameNode: SyntaxNode;
+  calleeName: string;
+  callee?: FuncDecl;
+  /** A call into another package or through a value that cannot be resolved. */
+  unresolved: boolean;
+  /** The receiver's path for a method call. */
+  recv?: Ref;
+  args: (Ref | undefined)[];
+  held: HeldSet;
+  /** The call is the `go f()` itself: it runs with nothing held. */
+  viaGo: boolean;
+  unit: UnitKind;
+}
+
+export interface LockEvent {
+  node: SyntaxNode;
+  op: LockOp;
+  held: HeldSet;
+  deferred: boolean;
+}
+
+export interface ExitPoint {
+  node: SyntaxNode;
+  held: HeldSet;
+  kind: 'return' | 'end' | 'panic';
+}
+
+/** Everything the flow analysis learns about one function declaration, its literals included. */
+export interface FunctionFlow {
+  decl: FuncDecl;
+  calls: CallSite[];
+  lockEvents: LockEvent[];
+  exits: ExitPoint[];
+  /** The held set before each statement (joined over every path and loop round that reaches it). */
+  stmtHeld: Map<SyntaxNode, HeldSet>;
+  /** Func literals that start with nothing held, and why. */
+  literals: Map<SyntaxNode, UnitKind>;
+}

@@ -1,0 +1,620 @@
+import type { FuncDecl } from '../model/file';
+import { paramsOf } from '../model/file';
+import { ExprResolver, type LockOp } from '../model/refs';
+import { Scope } from '../model/scope';
+import { deref, typeFromSyntax, UNKNOWN, type GoType } from '../model/types';
+import { child, childrenOf, type SyntaxNode } from '../syntax/node';
+import type { Contract } from './contract-types';
+import type { CallSite, ExitPoint, FunctionFlow, LockEvent, UnitKind } from './flow-types';
+import { HeldSet, type LockMode } from './held';
+
+type Defer =
+  | { kind: 'unlock'; op: LockOp; node: SyntaxNode }
+  | { kind: 'lock'; op: LockOp; node: SyntaxNode }
+  | { kind: 'literal'; lit: SyntaxNode; node: SyntaxNode }
+  | { kind: 'call'; call: SyntaxNode; node: SyntaxNode };
+
+interface State { held: HeldSet; defers: Defer[]; dead: boolean }
+
+interface LoopCtx { label?: string; breaks: State[]; continues: State[]; isLoop: boolean }
+
+/** One body being walked: the function itself, or a func literal. */
+interface Frame {
+  unit: UnitKind;
+  scope: Scope;
+  exits: State[];
+  loops: LoopCtx[];
+  gotos: Map<string, State[]>;
+}
+
+/** How many rounds a loop may take before its head state is taken as final. */
+const MAX_LOOP_ROUNDS = 4;
+const NO_RETURN_CALLS = new Set(['os.Exit', 'log.Fatal', 'log.Fatalf', 'log.Fatalln', 'log.Panic', 'log.Panicf', 'log.Panicln']);
+
+export type ContractLookup = (fn: FuncDecl) => Contract;
+
+/**
+ * Computes, flow-sensitively, the locks held before every statement and call of one function.
+ * Branches fork the held set and join at their end; a lock held on only some paths is "maybe held".
+ */
+export class FlowAnalyzer {
+  private readonly calls = new Map<SyntaxNode, CallSite>();
+  private readonly lockEvents = new Map<SyntaxNode, LockEvent>();
+  private readonly exits: ExitPoint[] = [];
+  private readonly stmtHeld = new Map<SyntaxNode, HeldSet>();
+  private readonly literals = new Map<SyntaxNode, UnitKind>();
+  private readonly res: ExprResolver;
+  private budget: number;
+
+  constructor(private readonly decl: FuncDecl, private readonly contracts: ContractLookup, resolver: ExprResolver) {
+    this.res = resolver;
+    // A bound on the statements visited keeps pathological bodies from taking unbounded time.
+    this.budget = 200_000;
+  }
+
+  run(initial: HeldSet): FunctionFlow {
+    const d = this.decl;
+    const scope = new Scope();
+    if (d.recvName && d.recvType) scope.declare(d.recvName, d.recvPointer ? { kind: 'pointer', elem: { kind: 'named', name: d.recvType } } : { kind: 'named', name: d.recvType }, 'receiver');
+    for (const p of d.params) scope.declare(p.name, p.type, 'param');
+    if (d.body) {
+      const frame = this.newFrame('function', scope);
+      const end = this.walkBlock(d.body, { held: initial, defers: [], dead: false }, frame);
+      if (!end.dead) this.exit(end, frame, d.body, 'end');
+    }
+    return {
+      decl: d, calls: [...this.calls.values()], lockEvents: [...this.lockEvents.values()], exits: this.exits,
+      stmtHeld: this.stmtHeld, literals: this.literals,
+    };
+  }
+
+  private newFrame(unit: UnitKind, scope: Scope): Frame {
+    return { unit, scope, exits: [], loops: [], gotos: new Map() };
+  }
+
+  private text(n: SyntaxNode | undefined): string { return this.decl.file.text(n); }
+
+  // ---- statements -------------------------------------------------------------------------
+
+  private walkBlock(block: SyntaxNode, st: State, f: Frame): State {
+    const list = block.type === 'statement_list' ? block : block.children.find((c) => c.type === 'statement_list');
+    for (const s of list?.children ?? (block.type === 'block' ? [] : [block])) {
+      st = this.walkStmt(s, st, f);
+    }
+    return st;
+  }
+
+  private walkStmt(s: SyntaxNode, st: State, f: Frame): State {
+    if (--this.budget < 0) return dead(st);
+    if (s.type === 'comment') return st;
+    if (st.dead && s.type !== 'labeled_statement') return st;
+    if (!st.dead) this.recordStmt(s, st.held);
+    switch (s.type) {
+      case 'expression_statement': {
+        const e = s.children[0];
+        st = this.evalExpr(e, st, f);
+        if (e?.type === 'call_expression' && this.isNoReturn(e)) {
+          if (this.text(child(e, 'function')) === 'panic') this.exit(st, f, s, 'panic');
+          return dead(st);
+        }
+        return st;
+      }
+      case 'return_statement':
+        for (const c of s.children) st = this.evalExpr(c, st, f);
+        this.exit(st, f, s, 'return');
+        return dead(st);
+      case 'short_var_declaration':
+        return this.assign(s, st, f, true);
+      case 'assignment_statement':
+        return this.assign(s, st, f, false);
+      case 'var_declaration':
+      case 'const_declaration':
+        return this.localVars(s, st, f);
+      case 'go_statement':
+        return this.goStmt(s, st, f);
+      case 'defer_statement':
+        return this.deferStmt(s, st, f);
+      case 'if_statement':
+        return this.ifStmt(s, st, f);
+      case 'for_statement':
+        return this.forStmt(s, st, f);
+      case 'expression_switch_statement':
+      case 'type_switch_statement':
+        return this.switchStmt(s, st, f);
+      case 'select_statement':
+        return this.selectStmt(s, st, f);
+      case 'labeled_statement':
+        return this.labeled(s, st, f);
+      case 'goto_statement': {
+        const label = this.text(s.children[0]);
+        const list = f.gotos.get(label) ?? [];
+        list.push(fork(st));
+        f.gotos.set(label, list);
+        return dead(st);
+      }
+      case 'break_statement':
+      case 'continue_statement': {
+        const label = s.children[0] ? this.text(s.children[0]) : undefined;
+        const isBreak = s.type === 'break_statement';
+        const ctx = this.findLoop(f, label, !isBreak);
+        if (ctx) (isBreak ? ctx.breaks : ctx.continues).push(fork(st));
+        return dead(st);
+      }
+      case 'block':
+        return this.walkBlock(s, st, f);
+      case 'fallthrough_statement':
+      case 'empty_statement':
+        return st;
+      default:
+        for (const c of s.children) st = this.evalExpr(c, st, f);
+        return st;
+    }
+  }
+
+  private recordStmt(s: SyntaxNode, held: HeldSet): void {
+    const prev = this.stmtHeld.get(s);
+    this.stmtHeld.set(s, prev ? prev.join(held) : held);
+  }
+
+  private findLoop(f: Frame, label: string | undefined, loopOnly: boolean): LoopCtx | undefined {
+    for (let i = f.loops.length - 1; i >= 0; i--) {
+      const l = f.loops[i];
+      if (label ? l.label === label : !loopOnly || l.isLoop) return l;
+    }
+    return undefined;
+  }
+
+  private assign(s: SyntaxNode, st: State, f: Frame, declare: boolean): State {
+    const left = child(s, 'left')?.children ?? [];
+    const right = child(s, 'right')?.children ?? [];
+    for (const r of right) st = this.evalExpr(r, st, f);
+    if (!declare) {
+      for (const l of left) if (l.type !== 'identifier') st = this.evalExpr(l, st, f);
+      return st;
+    }
+    left.forEach((l, i) => {
+      if (l.type !== 'identifier') return;
+      const type = right.length === left.length ? this.res.typeOf(right[i], f.scope) : this.res.typeOf(right[0], f.scope, i);
+      f.scope.declare(this.text(l), type, 'local');
+    });
+    return st;
+  }
+
+  private localVars(s: SyntaxNode, st: State, f: Frame): State {
+    const specs: SyntaxNode[] = [];
+    for (const c of s.children) {
+      if (c.type === 'var_spec' || c.type === 'const_spec') specs.push(c);
+      else if (c.type.endsWith('_spec_list')) specs.push(...c.children.filter((x) => x.type.endsWith('_spec')));
+    }
+    for (const spec of specs) {
+      const values = child(spec, 'value')?.children ?? [];
+      for (const v of values) st = this.evalExpr(v, st, f);
+      const typeNode = child(spec, 'type');
+      const declared = typeNode ? typeFromSyntax(typeNode, this.decl.file.parsed.text) : undefined;
+      childrenOf(spec, 'name').forEach((n, i) => {
+        f.scope.declare(this.text(n), declared ?? this.res.typeOf(values.length === 1 && i > 0 ? values[0] : values[i], f.scope, values.length === 1 ? i : 0), 'local');
+      });
+    }
+    return st;
+  }
+
+  private goStmt(s: SyntaxNode, st: State, f: Frame): State {
+    const call = s.children[0];
+    if (call?.type !== 'call_expression') {
+      for (const c of s.children) st = this.evalExpr(c, st, f);
+      return st;
+    }
+    const fn = child(call, 'function');
+    for (const a of child(call, 'arguments')?.children ?? []) st = this.evalExpr(a, st, f);
+    if (fn?.type === 'func_literal') {
+      this.detached(fn, f, 'goroutine', HeldSet.EMPTY);
+      return st;
+    }
+    if (fn?.type === 'selector_expression') st = this.evalExpr(child(fn, 'operand'), st, f);
+    // A goroutine never inherits the caller's locks.
+    this.recordCall(call, HeldSet.EMPTY, f, true);
+    return st;
+  }
+
+  private deferStmt(s: SyntaxNode, st: State, f: Frame): State {
+    const call = s.children[0];
+    if (call?.type !== 'call_expression') return st;
+    const fn = child(call, 'function');
+    for (const a of child(call, 'arguments')?.children ?? []) st = this.evalExpr(a, st, f);
+    if (fn?.type === 'func_literal') {
+      st.defers.push({ kind: 'literal', lit: fn, node: s });
+      return st;
+    }
+    const op = this.res.lockOp(call, f.scope);
+    if (op && (op.method === 'Unlock' || op.method === 'RUnlock')) st.defers.push({ kind: 'unlock', op, node: s });
+    else if (op && (op.method === 'Lock' || op.method === 'RLock')) st.defers.push({ kind: 'lock', op, node: s });
+    else {
+      if (fn?.type === 'selector_expression') st = this.evalExpr(child(fn, 'operand'), st, f);
+      st.defers.push({ kind: 'call', call, node: s });
+    }
+    return st;
+  }
+
+  private ifStmt(s: SyntaxNode, st: State, f: Frame): State {
+    const init = child(s, 'initializer');
+    if (init) st = this.walkStmt(init, st, f);
+    const [t, e] = this.evalCond(child(s, 'condition'), st, f);
+    const thenEnd = this.walkBlock(child(s, 'consequence') ?? s, t, f);
+    const alt = child(s, 'alternative');
+    const elseEnd = alt ? (alt.type === 'if_statement' ? this.walkStmt(alt, e, f) : this.walkBlock(alt, e, f)) : e;
+    return joinStates([thenEnd, elseEnd]);
+  }
+
+  private forStmt(s: SyntaxNode, st: State, f: Frame, label?: string): State {
+    const clause = s.children.find((c) => c.type === 'for_clause');
+    const range = s.children.find((c) => c.type === 'range_clause');
+    const body = child(s, 'body');
+    let cond: SyntaxNode | undefined;
+    let update: SyntaxNode | undefined;
+    if (clause) {
+      const init = child(clause, 'initializer');
+      if (init) st = this.walkStmt(init, st, f);
+      cond = child(clause, 'condition');
+      update = child(clause, 'update');
+    } else if (range) {
+      st = this.evalExpr(child(range, 'right'), st, f);
+      this.declareRange(range, f);
+    } else {
+      cond = s.children.find((c) => c !== body && c.field !== 'body');
+    }
+    const infinite = !range && !cond;
+    let head = st;
+    let exit: State | undefined;
+    const ctx: LoopCtx = { label, breaks: [], continues: [], isLoop: true };
+    f.loops.push(ctx);
+    for (let round = 0; round < MAX_LOOP_ROUNDS; round++) {
+      ctx.breaks.length = 0;
+      ctx.continues.length = 0;
+      const [t, e] = cond ? this.evalCond(cond, head, f) : [fork(head), fork(head)];
+      exit = infinite ? undefined : e;
+      let end = body ? this.walkBlock(body, t, f) : t;
+      end = joinStates([end, ...ctx.continues]);
+      if (update && !end.dead) end = this.walkStmt(update, end, f);
+      const next = joinStates([st, end]);
+      if (next.held.equals(head.held)) break;
+      head = next;
+    }
+    f.loops.pop();
+    return joinStates([...(exit ? [exit] : []), ...ctx.breaks]);
+  }
+
+  private declareRange(range: SyntaxNode, f: Frame): void {
+    const left = child(range, 'left')?.children ?? [];
+    const over = this.res.pkg.underlying(deref(this.res.typeOf(child(range, 'right'), f.scope)));
+    let key: GoType = UNKNOWN, value: GoType = UNKNOWN;
+    if (over.kind === 'map') { key = over.key; value = over.value; }
+    else if (over.kind === 'slice') { key = { kind: 'named', name: 'int' }; value = over.elem; }
+    else if (over.kind === 'chan') key = over.elem;
+    if (left[0]?.type === 'identifier') f.scope.declare(this.text(left[0]), key, 'local');
+    if (left[1]?.type === 'identifier') f.scope.declare(this.text(left[1]), value, 'local');
+  }
+
+  private switchStmt(s: SyntaxNode, st: State, f: Frame, label?: string): State {
+    const init = child(s, 'initializer');
+    if (init) st = this.walkStmt(init, st, f);
+    st = this.evalExpr(child(s, 'value'), st, f);
+    const ctx: LoopCtx = { label, breaks: [], continues: [], isLoop: false };
+    f.loops.push(ctx);
+    const ends: State[] = [];
+    let hasDefault = false;
+    for (const c of s.children) {
+      if (c.type !== 'expression_case' && c.type !== 'type_case' && c.type !== 'default_case') continue;
+      if (c.type === 'default_case') hasDefault = true;
+      let cs = fork(st);
+      if (c.type === 'expression_case') cs = this.evalExpr(child(c, 'value'), cs, f);
+      if (c.type === 'type_case' && s.type === 'type_switch_statement') this.declareTypeSwitchAlias(s, c, f);
+      const body = c.children.find((x) => x.type === 'statement_list');
+      ends.push(body ? this.walkBlock(body, cs, f) : cs);
+    }
+    f.loops.pop();
+    if (!hasDefault) ends.push(st);
+    return joinStates([...ends, ...ctx.breaks]);
+  }
+
+  private declareTypeSwitchAlias(s: SyntaxNode, c: SyntaxNode, f: Frame): void {
+    const alias = child(s, 'alias')?.children[0];
+    const types = childrenOf(c, 'type');
+    if (alias && types.length === 1) f.scope.declare(this.text(alias), typeFromSyntax(types[0], this.decl.file.parsed.text), 'local');
+  }
+
+  private selectStmt(s: SyntaxNode, st: State, f: Frame, label?: string): State {
+    const ctx: LoopCtx = { label, breaks: [], continues: [], isLoop: false };
+    f.loops.push(ctx);
+    const ends: State[] = [];
+    for (const c of s.children) {
+      if (c.type !== 'communication_case' && c.type !== 'default_case') continue;
+      let cs = fork(st);
+      const comm = child(c, 'communication');
+      if (comm) {
+        cs = comm.type === 'receive_statement' ? this.receive(comm, cs, f) : this.walkStmt(comm, cs, f);
+      }
+      const body = c.children.find((x) => x.type === 'statement_list');
+      ends.push(body ? this.walkBlock(body, cs, f) : cs);
+    }
+    f.loops.pop();
+    // `select {}` blocks forever.
+    return joinStates([...ends, ...ctx.breaks]);
+  }
+
+  private receive(comm: SyntaxNode, st: State, f: Frame): State {
+    const right = child(comm, 'right');
+    st = this.evalExpr(right, st, f);
+    const left = child(comm, 'left')?.children ?? [];
+    if (left[0]?.type === 'identifier') f.scope.declare(this.text(left[0]), this.res.typeOf(right, f.scope), 'local');
+    return st;
+  }
+
+  private labeled(s: SyntaxNode, st: State, f: Frame): State {
+    const label = this.text(child(s, 'label'));
+    const pending = f.gotos.get(label);
+    if (pending) { st = joinStates([st, ...pending]); f.gotos.delete(label); }
+    const inner = s.children.find((c) => c.field !== 'label');
+    if (!inner || st.dead) return st;
+    this.recordStmt(inner, st.held);
+    if (inner.type === 'for_statement') return this.forStmt(inner, st, f, label);
+    if (inner.type === 'expression_switch_statement' || inner.type === 'type_switch_statement') return this.switchStmt(inner, st, f, label);
+    if (inner.type === 'select_statement') return this.selectStmt(inner, st, f, label);
+    return this.walkStmt(inner, st, f);
+  }
+
+  // ---- exits and defers -------------------------------------------------------------------
+
+  private exit(st: State, f: Frame, node: SyntaxNode, kind: ExitPoint['kind']): void {
+    let held = st.held;
+    for (let i = st.defers.length - 1; i >= 0; i--) {
+      const d = st.defers[i];
+      if (d.kind === 'unlock') {
+        this.recordLockEvent(d.node, d.op, held, true);
+        held = held.without(d.op.ref.key);
+      } else if (d.kind === 'lock') {
+        this.recordLockEvent(d.node, d.op, held, true);
+        held = held.with({ ref: d.op.ref, mode: d.op.method === 'RLock' ? 'read' : 'write', maybe: false, site: d.node.start });
+      } else if (d.kind === 'literal') {
+        held = this.inlineLiteral(d.lit, { held, defers: [], dead: false }, f, 'deferred').held;
+      } else {
+        held = this.applyCall(d.call, held, f, false);
+      }
+    }
+    if (f.unit === 'function') this.exits.push({ node, held, kind });
+    else f.exits.push({ held, defers: [], dead: false });
+  }
+
+  // ---- expressions ------------------------------------------------------------------------
+
+  /** Evaluates an expression for its lock effects, in Go's evaluation order (operands first). */
+  private evalExpr(e: SyntaxNode | undefined, st: State, f: Frame): State {
+    if (!e || st.dead) return st;
+    if (--this.budget < 0) return st;
+    switch (e.type) {
+      case 'func_literal': {
+        // A literal passed to a call is taken to run during that call; one stored or returned starts empty.
+        const isArg = e.parent?.type === 'argument_list';
+        this.detached(e, f, isArg ? 'callback' : 'detached', isArg ? st.held : HeldSet.EMPTY);
+        return st;
+      }
+      case 'call_expression':
+        return this.evalCall(e, st, f);
+      case 'identifier':
+      case 'field_identifier':
+      case 'int_literal':
+      case 'interpreted_string_literal':
+      case 'raw_string_literal':
+      case 'type_identifier':
+        return st;
+      default:
+        for (const c of e.children) st = this.evalExpr(c, st, f);
+        return st;
+    }
+  }
+
+  private evalCall(call: SyntaxNode, st: State, f: Frame): State {
+    const fn = child(call, 'function');
+    const args = child(call, 'arguments')?.children ?? [];
+    if (fn?.type === 'func_literal') {
+      for (const a of args) st = this.evalExpr(a, st, f);
+      return this.inlineLiteral(fn, st, f, 'inline');
+    }
+    if (fn?.type === 'selector_expression') {
+      st = this.evalExpr(child(fn, 'operand'), st, f);
+      // sync.Once.Do(f) runs f inline.
+      if (this.text(child(fn, 'field')) === 'Do' && args.length === 1 && args[0].type === 'func_literal' && this.isOnce(child(fn, 'operand'), f)) {
+        return this.inlineLiteral(args[0], st, f, 'inline');
+      }
+    } else if (fn && fn.type !== 'identifier') {
+      st = this.evalExpr(fn, st, f);
+    }
+    for (const a of args) st = this.evalExpr(a, st, f);
+    const op = this.res.lockOp(call, f.scope);
+    if (op) return { ...st, held: this.applyLockOp(call, op, st.held, false) };
+    return { ...st, held: this.applyCall(call, st.held, f, false) };
+  }
+
+  private isOnce(operand: SyntaxNode | undefined, f: Frame): boolean {
+    const t = deref(this.res.typeOf(operand, f.scope));
+    return t.kind === 'unknown' || (t.kind === 'named' && t.pkg === 'sync' && t.name === 'Once');
+  }
+
+  private applyLockOp(node: SyntaxNode, op: LockOp, held: HeldSet, deferred: boolean): HeldSet {
+    this.recordLockEvent(node, op, held, deferred);
+    switch (op.method) {
+      case 'Lock': return held.with({ ref: op.ref, mode: 'write', maybe: false, site: node.start });
+      case 'RLock': return held.with({ ref: op.ref, mode: 'read', maybe: false, site: node.start });
+      case 'Unlock':
+      case 'RUnlock': return held.without(op.ref.key);
+      default:
+        // A TryLock whose result is not tested: the lock may or may not be held afterwards.
+        return held.get(op.ref.key) ? held : held.with({ ref: op.ref, mode: op.method === 'TryRLock' ? 'read' : 'write', maybe: true, site: node.start });
+    }
+  }
+
+  /** Records a call and applies the callee's acquire/release contract. */
+  private applyCall(call: SyntaxNode, held: HeldSet, f: Frame, viaGo: boolean): HeldSet {
+    const site = this.recordCall(call, held, f, viaGo);
+    if (!site?.callee) return held;
+    const c = this.contracts(site.callee);
+    for (const r of c.releases) {
+      const ref = mapToCaller(r.ref, site, this.res);
+      if (ref) held = held.without(ref.key);
+    }
+    for (const a of c.acquires) {
+      const ref = mapToCaller(a.ref, site, this.res);
+      if (ref) held = held.with({ ref, mode: a.mode, maybe: false, site: call.start });
+    }
+    return held;
+  }
+
+  private recordCall(call: SyntaxNode, held: HeldSet, f: Frame, viaGo: boolean): CallSite | undefined {
+    const prev = this.calls.get(call);
+    if (prev) { prev.held = prev.held.join(held); return prev; }
+    const site = resolveCall(call, this.res, f.scope, held, viaGo, f.unit);
+    if (site) this.calls.set(call, site);
+    return site;
+  }
+
+  private recordLockEvent(node: SyntaxNode, op: LockOp, held: HeldSet, deferred: boolean): void {
+    const prev = this.lockEvents.get(node);
+    if (prev) prev.held = prev.held.join(held);
+    else this.lockEvents.set(node, { node, op, held, deferred });
+  }
+
+  private isNoReturn(call: SyntaxNode): boolean {
+    const name = this.text(child(call, 'function'));
+    return name === 'panic' || NO_RETURN_CALLS.has(name);
+  }
+
+  // ---- conditions -------------------------------------------------------------------------
+
+  /** Evaluates a condition into the states where it is true and where it is false (for TryLock). */
+  private evalCond(e: SyntaxNode | undefined, st: State, f: Frame): [State, State] {
+    if (!e) return [st, fork(st)];
+    if (e.type === 'parenthesized_expression') return this.evalCond(e.children[0], st, f);
+    if (e.type === 'unary_expression' && e.op === '!') {
+      const [t, fl] = this.evalCond(child(e, 'operand'), st, f);
+      return [fl, t];
+    }
+    if (e.type === 'binary_expression' && (e.op === '&&' || e.op === '||')) {
+      const [t1, f1] = this.evalCond(child(e, 'left'), st, f);
+      if (e.op === '&&') {
+        const [t2, f2] = this.evalCond(child(e, 'right'), t1, f);
+        return [t2, joinStates([f1, f2])];
+      }
+      const [t2, f2] = this.evalCond(child(e, 'right'), f1, f);
+      return [joinStates([t1, t2]), f2];
+    }
+    if (e.type === 'call_expression') {
+      const op = this.res.lockOp(e, f.scope);
+      if (op && (op.method === 'TryLock' || op.method === 'TryRLock')) {
+        this.recordLockEvent(e, op, st.held, false);
+        const mode: LockMode = op.method === 'TryRLock' ? 'read' : 'write';
+        return [{ ...fork(st), held: st.held.with({ ref: op.ref, mode, maybe: false, site: e.start }) }, fork(st)];
+      }
+    }
+    const after = this.evalExpr(e, st, f);
+    return [after, fork(after)];
+  }
+
+  // ---- func literals ----------------------------------------------------------------------
+
+  private literalScope(lit: SyntaxNode, outer: Scope): Scope {
+    const scope = new Scope(outer);
+    for (const p of paramsOf(child(lit, 'parameters'), this.decl.file.parsed.text)) scope.declare(p.name, p.type, 'param');
+    return scope;
+  }
+
+  /** A literal that runs right here, in the caller's held set; returns the state after it. */
+  private inlineLiteral(lit: SyntaxNode, st: State, outer: Frame, unit: UnitKind): State {
+    const f = this.newFrame(unit, this.literalScope(lit, outer.scope));
+    const body = child(lit, 'body');
+    const end = body ? this.walkBlock(body, { held: st.held, defers: [], dead: false }, f) : st;
+    if (!end.dead) this.exit(end, f, lit, 'end');
+    const after = joinStates(f.exits);
+    return { held: after.dead ? st.held : after.held, defers: st.defers, dead: st.dead };
+  }
+
+  /** A literal that runs elsewhere (goroutine, stored, callback): walked on its own. */
+  private detached(lit: SyntaxNode, outer: Frame, unit: UnitKind, held: HeldSet): void {
+    if (!this.literals.has(lit)) this.literals.set(lit, unit);
+    const f = this.newFrame(unit, this.literalScope(lit, outer.scope));
+    const body = child(lit, 'body');
+    if (!body) return;
+    const end = this.walkBlock(body, { held, defers: [], dead: false }, f);
+    if (!end.dead) this.exit(end, f, lit, 'end');
+  }
+}
+
+function fork(st: State): State {
+  return { held: st.held, defers: [...st.defers], dead: st.dead };
+}
+
+function dead(st: State): State {
+  return { held: st.held, defers: st.defers, dead: true };
+}
+
+function joinStates(states: State[]): State {
+  const live = states.filter((s) => !s.dead);
+  if (live.length === 0) return { held: states[0]?.held ?? HeldSet.EMPTY, defers: states[0]?.defers ?? [], dead: true };
+  let held = live[0].held;
+  let defers = live[0].defers;
+  for (const s of live.slice(1)) {
+    held = held.join(s.held);
+    if (s.defers.length > defers.length) defers = s.defers;
+  }
+  return { held, defers: [...defers], dead: false };
+}
+
+/** Resolves a call's callee, receiver and argument paths in the caller's scope. */
+export function resolveCall(call: SyntaxNode, res: ExprResolver, scope: Scope, held: HeldSet, viaGo: boolean, unit: UnitKind): CallSite | undefined {
+  const fn = child(call, 'function');
+  if (!fn) return undefined;
+  const argNodes = child(call, 'arguments')?.children ?? [];
+  const args = argNodes.map((a) => (a.type === 'func_literal' ? undefined : res.refOf(a, scope)));
+  const base = { node: call, held, viaGo, unit, args };
+  if (fn.type === 'identifier') {
+    const name = res.file.text(fn);
+    const callee = scope.lookup(name) ? undefined : res.pkg.funcs.get(name);
+    const builtin = BUILTINS.has(name) || res.pkg.types.has(name);
+    return { ...base, nameNode: fn, calleeName: name, callee, unresolved: !callee && !builtin };
+  }
+  if (fn.type === 'selector_expression') {
+    const operand = child(fn, 'operand');
+    const field = child(fn, 'field');
+    if (!operand || !field) return undefined;
+    const name = res.file.text(field);
+    if (operand.type === 'identifier' && res.isPackageName(res.file.text(operand), scope)) {
+      return { ...base, nameNode: field, calleeName: `${res.file.text(operand)}.${name}`, unresolved: true };
+    }
+    const type = res.typeOf(operand, scope);
+    const callee = res.pkg.findMethod(type, name);
+    let recv = res.refOf(operand, scope);
+    const b = deref(type);
+    if (callee && recv && b.kind === 'named' && callee.recvType !== b.name && callee.recvType) recv = res.appendField(recv, callee.recvType);
+    return { ...base, nameNode: field, calleeName: name, callee, recv, unresolved: !callee };
+  }
+  return undefined;
+}
+
+const BUILTINS = new Set(['append', 'cap', 'clear', 'close', 'complex', 'copy', 'delete', 'imag', 'len', 'make', 'max', 'min', 'new', 'panic', 'print', 'println', 'real', 'recover',
+  'string', 'int', 'int64', 'int32', 'uint', 'uint64', 'uint32', 'byte', 'rune', 'float64', 'float32', 'bool', 'uintptr', 'int8', 'int16', 'uint8', 'uint16', 'error', 'any']);
+
+/** A lock written in the callee's names (receiver, parameter, or global), in the caller's names at one call. */
+export function mapToCaller(ref: import('../model/refs').Ref, site: CallSite, res: ExprResolver): import('../model/refs').Ref | undefined {
+  const callee = site.callee;
+  if (!callee) return undefined;
+  let base: import('../model/refs').Ref | undefined;
+  if (ref.rootKind === 'receiver') base = site.recv;
+  else if (ref.rootKind === 'param') {
+    const i = callee.params.findIndex((p) => p.name === ref.root);
+    base = i >= 0 ? site.args[i] : undefined;
+  } else if (ref.rootKind === 'global') {
+    return ref;
+  } else return ref;
+  if (!base) return undefined;
+  let out = base;
+  for (const p of ref.path) out = res.appendField(out, p);
+  return out;
+}

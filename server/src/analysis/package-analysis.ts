@@ -1,0 +1,115 @@
+import type { FuncDecl } from '../model/file';
+import type { GoPackage } from '../model/package';
+import { ExprResolver, type Ref } from '../model/refs';
+import { emptyContract, type Contract, type ContractLock } from './contract-types';
+import { ContractReader } from './contracts';
+import { FlowAnalyzer } from './flow';
+import type { CallSite, FunctionFlow } from './flow-types';
+import { HeldSet } from './held';
+
+/**
+ * The lock analysis of one package: every function's contract and held-set flow.
+ * Explicit contracts come first; the twin rule then reads the exported twins' flows.
+ */
+export class PackageAnalysis {
+  readonly contracts = new Map<FuncDecl, Contract>();
+  readonly flows = new Map<FuncDecl, FunctionFlow>();
+  private readonly resolvers = new Map<string, ExprResolver>();
+  /** Functions whose analysis threw: they give no results rather than breaking the package. */
+  readonly failures: { fn: FuncDecl; error: unknown }[] = [];
+
+  constructor(readonly pkg: GoPackage) {
+    const reader = new ContractReader(pkg);
+    for (const fn of pkg.funcs.values()) this.contracts.set(fn, safe(() => reader.explicit(fn), emptyContract()));
+    for (const fn of pkg.funcs.values()) this.analyze(fn);
+    const changed = this.applyTwinRule();
+    for (const fn of changed) this.analyze(fn);
+  }
+
+  resolver(fn: FuncDecl): ExprResolver {
+    let r = this.resolvers.get(fn.file.path);
+    if (!r) this.resolvers.set(fn.file.path, (r = new ExprResolver(this.pkg, fn.file)));
+    return r;
+  }
+
+  contractOf(fn: FuncDecl): Contract {
+    return this.contracts.get(fn) ?? emptyContract();
+  }
+
+  private analyze(fn: FuncDecl): void {
+    try {
+      let initial = HeldSet.EMPTY;
+      for (const r of this.contractOf(fn).requires) {
+        if (r.resolved) initial = initial.with({ ref: r.ref, mode: r.mode === 'read' ? 'read' : 'write', maybe: false, site: fn.nameNode.start, fromContract: true });
+      }
+      const flow = new FlowAnalyzer(fn, (callee) => this.contractOf(callee), this.resolver(fn)).run(initial);
+      this.flows.set(fn, flow);
+    } catch (error) {
+      this.failures.push({ fn, error });
+      this.flows.delete(fn);
+    }
+  }
+
+  /**
+   * The twin rule: an unexported `f` whose exported twin `F` holds X whenever it calls `f`
+   * requires X (minimega's FindVM/findVM convention).
+   */
+  private applyTwinRule(): FuncDecl[] {
+    const changed: FuncDecl[] = [];
+    for (const exported of this.pkg.funcs.values()) {
+      if (!/^[A-Z]/.test(exported.name)) continue;
+      const twinKey = (exported.recvType ? `${exported.recvType}.` : '') + exported.name[0].toLowerCase() + exported.name.slice(1);
+      const twin = this.pkg.funcs.get(twinKey);
+      const flow = this.flows.get(exported);
+      if (!twin || !flow || twin === exported) continue;
+      const sites = flow.calls.filter((c) => c.callee === twin && !c.viaGo && c.unit !== 'goroutine' && c.unit !== 'detached');
+      if (sites.length === 0) continue;
+      const contract = this.contractOf(twin);
+      let added = false;
+      for (const held of sites[0].held.definite()) {
+        if (held.fromContract) continue;
+        if (!sites.every((s) => s.held.holds(held.ref, held.mode))) continue;
+        const ref = mapToCallee(held.ref, sites[0], exported, twin);
+        if (!ref || contract.requires.some((r) => r.ref.key === ref.key)) continue;
+        const lock: ContractLock = {
+          ref, mode: 'read', written: ref.display, resolved: true,
+          source: {
+            kind: 'twin', describe: `exported twin ${exported.name} holds ${held.ref.display} when it calls ${twin.name}`,
+            file: exported.file.path, offset: sites[0].nameNode.start,
+          },
+        };
+        contract.requires.push(lock);
+        added = true;
+      }
+      if (added) { this.contracts.set(twin, contract); changed.push(twin); }
+    }
+    return changed;
+  }
+
+  /** Calls in the package whose callee is `fn`. */
+  callersOf(fn: FuncDecl): { caller: FuncDecl; site: CallSite }[] {
+    const out: { caller: FuncDecl; site: CallSite }[] = [];
+    for (const [caller, flow] of this.flows) for (const site of flow.calls) if (site.callee === fn) out.push({ caller, site });
+    return out;
+  }
+}
+
+/** A lock in the caller's names at a call, in the callee's names (for the twin rule). */
+function mapToCallee(ref: Ref, site: CallSite, caller: FuncDecl, callee: FuncDecl): Ref | undefined {
+  if (ref.rootKind === 'global') return ref;
+  if (ref.rootKind === 'receiver' && site.recv?.key === caller.recvName && callee.recvName) {
+    const root = callee.recvName;
+    return { ...ref, key: [root, ...ref.path].join('.'), display: [root, ...ref.path].join('.'), root };
+  }
+  if (ref.rootKind === 'param' || ref.rootKind === 'receiver') {
+    const i = site.args.findIndex((a) => a?.key === ref.root);
+    const p = i >= 0 ? callee.params[i] : undefined;
+    if (!p) return undefined;
+    return { ...ref, key: [p.name, ...ref.path].join('.'), display: [p.name, ...ref.path].join('.'), root: p.name, rootKind: 'param' };
+  }
+  return undefined;
+}
+
+function safe<T>(f: () => T, fallback: T): T {
+  try { return f(); } catch { return fallback; }
+}

@@ -1,0 +1,40 @@
+import type { FuncDecl } from '../model/file';
+import type { Ref } from '../model/refs';
+import type { ContractLock } from './contract-types';
+import { mapToCaller } from './flow';
+import type { CallSite } from './flow-types';
+import { lockClass } from '../model/refs';
+import type { PackageAnalysis } from './package-analysis';
+
+export interface CallRequirement {
+  lock: ContractLock;
+  /** The lock in the caller's names, when it maps. */
+  ref: Ref;
+  held: 'held' | 'maybe' | 'missing';
+}
+
+/** The callee's required locks at one call, mapped into the caller's names, and whether each is held there. */
+export function requirementsAt(analysis: PackageAnalysis, caller: FuncDecl, site: CallSite): CallRequirement[] {
+  if (!site.callee) return [];
+  const out: CallRequirement[] = [];
+  const res = analysis.resolver(caller);
+  for (const lock of analysis.contractOf(site.callee).requires) {
+    const ref = lock.resolved ? mapToCaller(lock.ref, site, res) : lock.ref;
+    if (!ref) continue;
+    out.push({ lock, ref, held: heldState(site, lock, ref) });
+  }
+  return out;
+}
+
+function heldState(site: CallSite, lock: ContractLock, ref: Ref): CallRequirement['held'] {
+  if (!lock.resolved) {
+    // Matched by name: any held lock whose path or class ends with the written name.
+    const w = lock.written.toLowerCase();
+    const match = site.held.all().filter((h) => h.ref.display.toLowerCase().endsWith(w) || lockClass(h.ref).toLowerCase().endsWith(w));
+    if (match.some((h) => !h.maybe)) return 'held';
+    return match.length ? 'maybe' : 'missing';
+  }
+  if (site.held.holds(ref, lock.mode)) return 'held';
+  if (site.held.maybeHolds(ref)) return 'maybe';
+  return 'missing';
+}

@@ -1,0 +1,18 @@
+import type { PackageAnalysis } from '../analysis/package-analysis';
+import type { Finding, Severity } from './finding';
+
+export type Report = Omit<Finding, 'severity' | 'code'>;
+
+export interface CheckContext {
+  analysis: PackageAnalysis;
+  report(finding: Report): void;
+}
+
+/** A check describes itself: a stable id, a one-line title, a longer doc, and its default severity. */
+export interface Check {
+  id: string;
+  title: string;
+  doc: string;
+  defaultSeverity: Severity;
+  run(ctx: CheckContext): void;
+}

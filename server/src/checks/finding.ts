@@ -1,0 +1,25 @@
+import type { Range } from '../syntax/lines';
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+
+export interface TextEdit { file: string; range: Range; newText: string }
+
+export interface Fix {
+  title: string;
+  edits: TextEdit[];
+  preferred?: boolean;
+}
+
+export interface RelatedLocation { file: string; range: Range; message: string }
+
+/** A diagnostic in plain data: the server and the CLI each convert it to their own form. */
+export interface Finding {
+  file: string;
+  range: Range;
+  severity: Severity;
+  code: string;
+  message: string;
+  related: RelatedLocation[];
+  fixes: Fix[];
+  unnecessary?: boolean;
+}

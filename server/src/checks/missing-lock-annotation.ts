@@ -1,0 +1,90 @@
+import { lockAnnotations, enclosingStatement } from '../analysis/annotations';
+import { requirementsAt } from '../analysis/requirements';
+import type { PackageAnalysis } from '../analysis/package-analysis';
+import type { CallSite } from '../analysis/flow-types';
+import type { FuncDecl } from '../model/file';
+import type { Ref } from '../model/refs';
+import type { Check } from './check';
+import type { Fix } from './finding';
+
+export const missingLockAnnotation: Check = {
+  id: 'missing-lock-annotation',
+  title: 'A call needs a lock that is not held and carries no // LOCK: annotation',
+  doc: `A call needs a lock that is not held and carries no // LOCK: annotation.
+
+The callee's contract (a doc comment such as "findVM assumes vmLock is held", a +checklocks annotation,
+a name ending in Locked, or an exported twin that takes the lock before calling it) says that the caller
+must hold a lock. The lock is not held at the call on any path, the calling function's own contract does
+not provide it, and no // LOCK: comment above the statement or at the end of its line asserts that it is
+held. Locks held on only some paths are not reported. A goroutine never inherits its creator's locks.`,
+  defaultSeverity: 'warning',
+  run(ctx) {
+    const { analysis } = ctx;
+    for (const [caller, flow] of analysis.flows) {
+      if (analysis.contractOf(caller).ignore) continue;
+      for (const site of flow.calls) {
+        const missing = requirementsAt(analysis, caller, site).filter((r) => r.held === 'missing');
+        if (missing.length === 0 || lockAnnotations(caller.file, site.node).length > 0) continue;
+        for (const req of missing) {
+          const goroutine = site.viaGo || site.unit === 'goroutine' ? '; a goroutine does not inherit the locks of the code that starts it' : '';
+          const src = req.lock.source;
+          const srcFile = analysis.pkg.files.find((f) => f.path === src.file);
+          ctx.report({
+            file: caller.file.path,
+            range: caller.file.lines.range(site.nameNode.start, site.nameNode.end),
+            message: `call of ${site.calleeName} requires ${req.ref.display}, which is not held here (contract: ${src.describe})${goroutine}`,
+            related: srcFile ? [{ file: src.file, range: srcFile.lines.range(src.offset, src.offset), message: `contract of ${site.callee!.name}: ${src.describe}` }] : [],
+            fixes: fixesFor(analysis, caller, site, req.ref),
+          });
+        }
+      }
+    }
+  },
+};
+
+function fixesFor(analysis: PackageAnalysis, caller: FuncDecl, site: CallSite, ref: Ref): Fix[] {
+  const file = caller.file;
+  const fixes: Fix[] = [];
+  const stmt = enclosingStatement(site.node);
+  if (stmt) {
+    const line = file.lines.lineOf(stmt.start);
+    const indent = /^\s*/.exec(file.lines.lineText(line))![0];
+    const at = file.lines.position(file.lines.lineStart(line));
+    fixes.push({
+      title: `Add "// LOCK: ${ref.display} is held by the caller."`,
+      edits: [{ file: file.path, range: { start: at, end: at }, newText: `${indent}// LOCK: ${ref.display} is held by the caller.\n` }],
+      preferred: true,
+    });
+  }
+  const twin = exportedTwin(analysis, site, caller);
+  if (twin) {
+    fixes.push({
+      title: `Call ${twin.name}, which takes ${ref.display} itself`,
+      edits: [{ file: file.path, range: file.lines.range(site.nameNode.start, site.nameNode.end), newText: twin.name }],
+    });
+  }
+  const inFunctionBody = site.unit === 'function' || site.unit === 'inline';
+  if (inFunctionBody && !site.viaGo && ref.exact && (ref.rootKind === 'receiver' || ref.rootKind === 'param' || ref.rootKind === 'global')) {
+    const declLine = file.lines.lineOf(caller.node.start);
+    const indent = /^\s*/.exec(file.lines.lineText(declLine))![0];
+    const at = file.lines.position(file.lines.lineStart(declLine));
+    fixes.push({
+      title: `Document that ${caller.name} assumes ${ref.display} is held`,
+      edits: [{ file: file.path, range: { start: at, end: at }, newText: `${indent}// ${caller.name} assumes ${ref.display} is held.\n` }],
+    });
+  }
+  return fixes;
+}
+
+/** `FindVM` for a call of `findVM`, when FindVM takes the lock that findVM needs. */
+function exportedTwin(analysis: PackageAnalysis, site: CallSite, caller: FuncDecl): FuncDecl | undefined {
+  const callee = site.callee;
+  if (!callee || !/^[a-z]/.test(callee.name)) return undefined;
+  const name = callee.name[0].toUpperCase() + callee.name.slice(1);
+  const twin = analysis.pkg.funcs.get(callee.recvType ? `${callee.recvType}.${name}` : name);
+  if (!twin || twin === caller || twin.params.length !== callee.params.length) return undefined;
+  const flow = analysis.flows.get(twin);
+  const takesLock = flow?.lockEvents.some((e) => (e.op.method === 'Lock' || e.op.method === 'RLock') && !e.deferred);
+  const callsTwin = flow?.calls.some((c) => c.callee === callee);
+  return takesLock && callsTwin ? twin : undefined;
+}

@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { findGoFiles, readSource } from '../util/files';
+import { parseConfig } from '../util/config-file';
+import { Workspace } from '../workspace';
+import { formatJson, formatSarif, formatText, isFailing, sortFindings } from './format';
+
+declare const LOCKSET_VERSION: string | undefined;
+const VERSION = typeof LOCKSET_VERSION === 'string' ? LOCKSET_VERSION : '0.0.0-dev';
+
+const USAGE = `usage: lockset check [--format text|json|sarif] [--config FILE] <path>...
+
+Checks the lock discipline of the Go code under each path (directories are walked
+recursively; vendor/, testdata/ and dot-directories are skipped unless named).
+Exit status: 0 when no finding is a warning or worse, 1 when one is, 2 on a usage or internal error.`;
+
+class UsageError extends Error {}
+
+export async function main(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  try {
+    if (argv[0] === '--version' || argv[0] === 'version') { out(`lockset ${VERSION}\n`); return 0; }
+    if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') { out(USAGE + '\n'); return argv.length === 0 ? 2 : 0; }
+    if (argv[0] !== 'check') throw new UsageError(`unknown command "${argv[0]}"`);
+    let format = 'text';
+    let configFile: string | undefined;
+    const paths: string[] = [];
+    for (let i = 1; i < argv.length; i++) {
+      const a = argv[i];
+      const value = (name: string) => { if (i + 1 >= argv.length) throw new UsageError(`${name} needs a value`); return argv[++i]; };
+      if (a === '--format') format = value('--format');
+      else if (a.startsWith('--format=')) format = a.slice(9);
+      else if (a === '--config') configFile = value('--config');
+      else if (a.startsWith('--config=')) configFile = a.slice(9);
+      else if (a.startsWith('-')) throw new UsageError(`unknown flag ${a}`);
+      else paths.push(a);
+    }
+    if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif, not "${format}"`);
+    if (paths.length === 0) throw new UsageError('no path given');
+    let raw: unknown;
+    if (configFile) {
+      try { raw = JSON.parse(readFileSync(configFile, 'utf8')); } catch (e) { throw new UsageError(`--config ${configFile}: ${(e as Error).message}`); }
+    }
+    const { config, errors } = parseConfig(raw, configFile ? `${configFile}` : 'lockset');
+    if (errors.length) throw new UsageError(errors.join('\n'));
+    const ws = await Workspace.create(config);
+    for (const p of paths) {
+      const files = findGoFiles(resolve(p));
+      if (files.length === 0) err(`lockset: no Go files under ${p}\n`);
+      for (const f of files) {
+        const text = readSource(f);
+        if (text !== undefined) ws.setText(f, text);
+      }
+    }
+    const findings = sortFindings(ws.analyzeAll());
+    const cwd = process.cwd();
+    out(format === 'json' ? formatJson(findings, cwd) : format === 'sarif' ? formatSarif(findings, cwd, VERSION) : formatText(findings, cwd));
+    return isFailing(findings) ? 1 : 0;
+  } catch (e) {
+    if (e instanceof UsageError) { err(`lockset: ${e.message}\n\n${USAGE}\n`); return 2; }
+    err(`lockset: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
+    return 2;
+  }
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2), (s) => process.stdout.write(s), (s) => process.stderr.write(s)).then((code) => { process.exitCode = code; });
+}

@@ -1,0 +1,185 @@
+import { LineIndex } from '../syntax/lines';
+import { child, childrenOf, type SyntaxNode } from '../syntax/node';
+import type { ParsedFile } from '../syntax/parser';
+import { resultTypes, typeFromSyntax, UNKNOWN, type GoType } from './types';
+
+export interface Param { name: string; type: GoType }
+
+export interface FuncDecl {
+  /** `Type.method` for methods, the plain name for functions. */
+  key: string;
+  name: string;
+  recvType?: string;
+  recvName?: string;
+  recvPointer?: boolean;
+  params: Param[];
+  results: GoType[];
+  node: SyntaxNode;
+  nameNode: SyntaxNode;
+  body?: SyntaxNode;
+  doc: DocComment;
+  file: GoFile;
+}
+
+export interface TypeDecl { name: string; type: GoType; node: SyntaxNode; nameNode: SyntaxNode; doc: DocComment; file: GoFile }
+export interface VarDecl { name: string; type?: GoType; value?: SyntaxNode; node: SyntaxNode; nameNode: SyntaxNode; doc: DocComment; file: GoFile }
+
+export interface DocComment { text: string; comments: SyntaxNode[] }
+
+/** The facts of one Go file: its declarations and comments, with positions. */
+export class GoFile {
+  readonly lines: LineIndex;
+  readonly packageName: string;
+  readonly imports = new Map<string, string>(); // local name → import path
+  readonly funcs: FuncDecl[] = [];
+  readonly types: TypeDecl[] = [];
+  readonly vars: VarDecl[] = [];
+  /** Line → comments starting on that line. */
+  private readonly commentsByLine = new Map<number, SyntaxNode[]>();
+
+  constructor(readonly path: string, readonly parsed: ParsedFile) {
+    this.lines = new LineIndex(parsed.text);
+    for (const c of parsed.comments) {
+      const line = this.lines.lineOf(c.start);
+      const list = this.commentsByLine.get(line);
+      if (list) list.push(c); else this.commentsByLine.set(line, [c]);
+    }
+    let pkg = '';
+    for (const decl of parsed.root.children) {
+      try {
+        if (decl.type === 'package_clause') pkg = this.text(decl.children[0]);
+        else this.readDecl(decl);
+      } catch {
+        // A half-typed declaration gives fewer facts, never an exception.
+      }
+    }
+    this.packageName = pkg;
+  }
+
+  get text_(): string { return this.parsed.text; }
+  text(n: SyntaxNode | undefined): string { return n ? this.parsed.text.slice(n.start, n.end) : ''; }
+
+  private readDecl(decl: SyntaxNode): void {
+    switch (decl.type) {
+      case 'import_declaration': return this.readImports(decl);
+      case 'function_declaration':
+      case 'method_declaration': return this.readFunc(decl);
+      case 'type_declaration':
+        for (const spec of decl.children) {
+          if (spec.type !== 'type_spec' && spec.type !== 'type_alias') continue;
+          const nameNode = child(spec, 'name');
+          if (!nameNode) continue;
+          this.types.push({ name: this.text(nameNode), type: typeFromSyntax(child(spec, 'type'), this.parsed.text), node: spec, nameNode, doc: this.docFor(decl.children.length === 1 ? decl : spec), file: this });
+        }
+        return;
+      case 'var_declaration':
+        for (const spec of specs(decl, 'var_spec')) {
+          const typeNode = child(spec, 'type');
+          const values = child(spec, 'value')?.children ?? [];
+          childrenOf(spec, 'name').forEach((nameNode, i) => {
+            this.vars.push({
+              name: this.text(nameNode), type: typeNode ? typeFromSyntax(typeNode, this.parsed.text) : undefined, value: values[i],
+              node: spec, nameNode, doc: this.docFor(spec), file: this,
+            });
+          });
+        }
+        return;
+    }
+  }
+
+  private readImports(decl: SyntaxNode): void {
+    for (const spec of specs(decl, 'import_spec')) {
+      const path = this.text(child(spec, 'path')).replace(/^["`]|["`]$/g, '');
+      const alias = child(spec, 'name');
+      const local = alias ? this.text(alias) : path.slice(path.lastIndexOf('/') + 1);
+      if (local !== '_' && local !== '.') this.imports.set(local, path);
+    }
+  }
+
+  private readFunc(decl: SyntaxNode): void {
+    const nameNode = child(decl, 'name');
+    if (!nameNode) return;
+    const name = this.text(nameNode);
+    const fn: FuncDecl = {
+      key: name, name, params: paramsOf(child(decl, 'parameters'), this.parsed.text),
+      results: resultTypes(child(decl, 'result'), this.parsed.text), node: decl, nameNode, body: child(decl, 'body'),
+      doc: this.docFor(decl), file: this,
+    };
+    const recv = child(decl, 'receiver');
+    if (recv) {
+      const p = recv.children.find((c) => c.type === 'parameter_declaration');
+      const t = typeFromSyntax(child(p ?? recv, 'type'), this.parsed.text);
+      const base = t.kind === 'pointer' ? t.elem : t;
+      if (base.kind !== 'named') return;
+      fn.recvType = base.name;
+      fn.recvPointer = t.kind === 'pointer';
+      const rn = p && child(p, 'name');
+      fn.recvName = rn ? this.text(rn) : undefined;
+      fn.key = `${base.name}.${name}`;
+    }
+    this.funcs.push(fn);
+  }
+
+  /** The comment block directly above `node` (no blank line between), as text without comment markers. */
+  docFor(node: SyntaxNode): DocComment {
+    const comments = this.commentsAbove(this.lines.lineOf(node.start));
+    return { text: comments.map((c) => stripComment(this.text(c))).join('\n'), comments };
+  }
+
+  /** Own-line comments ending on the line just before `line`, contiguous, first to last. */
+  commentsAbove(line: number): SyntaxNode[] {
+    const out: SyntaxNode[] = [];
+    let l = line - 1;
+    while (l >= 0) {
+      const cs = this.commentsByLine.get(l);
+      if (!cs || cs.length === 0) {
+        // A block comment may span several lines; find one ending on this line.
+        break;
+      }
+      const c = cs[0];
+      if (!this.isOwnLine(c)) break;
+      out.unshift(...cs);
+      l--;
+    }
+    return out;
+  }
+
+  /** Comments that start on `line` after `after` (trailing comments). */
+  commentsOnLine(line: number, after = -1): SyntaxNode[] {
+    return (this.commentsByLine.get(line) ?? []).filter((c) => c.start >= after);
+  }
+
+  /** Whether only white space precedes the comment on its line. */
+  isOwnLine(c: SyntaxNode): boolean {
+    const start = this.lines.lineStart(this.lines.lineOf(c.start));
+    return this.parsed.text.slice(start, c.start).trim() === '';
+  }
+}
+
+function specs(decl: SyntaxNode, specType: string): SyntaxNode[] {
+  const out: SyntaxNode[] = [];
+  for (const c of decl.children) {
+    if (c.type === specType) out.push(c);
+    else if (c.type.endsWith('_spec_list')) for (const s of c.children) if (s.type === specType) out.push(s);
+  }
+  return out;
+}
+
+export function paramsOf(list: SyntaxNode | undefined, text: string): Param[] {
+  const out: Param[] = [];
+  for (const p of list?.children ?? []) {
+    if (p.type !== 'parameter_declaration' && p.type !== 'variadic_parameter_declaration') continue;
+    const typeNode = child(p, 'type');
+    let type = typeNode ? typeFromSyntax(typeNode, text) : UNKNOWN;
+    if (p.type === 'variadic_parameter_declaration') type = { kind: 'slice', elem: type };
+    const names = childrenOf(p, 'name');
+    if (names.length === 0) out.push({ name: '_', type });
+    for (const n of names) out.push({ name: text.slice(n.start, n.end), type });
+  }
+  return out;
+}
+
+export function stripComment(raw: string): string {
+  if (raw.startsWith('//')) return raw.slice(2).replace(/^ /, '');
+  return raw.replace(/^\/\*/, '').replace(/\*\/$/, '').split('\n').map((l) => l.replace(/^\s*\*? ?/, '')).join('\n');
+}

@@ -1,0 +1,237 @@
+import { child, type SyntaxNode } from '../syntax/node';
+import type { GoFile } from './file';
+import type { GoPackage } from './package';
+import type { Scope } from './scope';
+import { deref, typeFromSyntax, UNKNOWN, type GoType, type LockKind } from './types';
+
+export type RootKind = 'receiver' | 'param' | 'local' | 'global' | 'expr';
+
+/**
+ * A path to a value: a root (variable or opaque expression) plus fields. When the value is a lock,
+ * this is the LockRef of the architecture note: `key` is instance-exact within one function, and
+ * `lockClass(ref)` names the declaring type plus field path, or the package-qualified global.
+ */
+export interface Ref {
+  key: string;
+  display: string;
+  rootKind: RootKind;
+  root: string;
+  path: string[];
+  /** False when the instance is not known (the root is an index or call expression). */
+  exact: boolean;
+  type: GoType;
+  /** The named type (or `pkg.global`) that declares `clsPath`. */
+  clsBase?: string;
+  clsPath: string[];
+}
+
+export function lockClass(ref: Ref): string {
+  if (ref.clsBase) return [ref.clsBase, ...ref.clsPath].join('.');
+  const t = deref(ref.type);
+  if (ref.path.length === 0 && t.kind === 'named' && !t.pkg) return t.name;
+  return ref.display;
+}
+
+export const LOCK_METHODS = new Set(['Lock', 'Unlock', 'RLock', 'RUnlock', 'TryLock', 'TryRLock']);
+
+export interface LockOp {
+  ref: Ref;
+  method: string;
+  kind: LockKind | 'unknown';
+}
+
+/** Types and lock paths of expressions, in one function's scope. */
+export class ExprResolver {
+  private readonly globalTypes = new Map<string, GoType>();
+  private inferring = new Set<string>();
+
+  constructor(readonly pkg: GoPackage, readonly file: GoFile) {}
+
+  private text(n: SyntaxNode | undefined): string { return this.file.text(n); }
+
+  isPackageName(name: string, scope: Scope): boolean {
+    return this.file.imports.has(name) && !scope.lookup(name) && !this.pkg.vars.has(name);
+  }
+
+  globalType(name: string): GoType {
+    const cached = this.globalTypes.get(name);
+    if (cached) return cached;
+    const v = this.pkg.vars.get(name);
+    if (!v) return UNKNOWN;
+    if (v.type) return v.type;
+    if (!v.value || this.inferring.has(name)) return UNKNOWN;
+    this.inferring.add(name);
+    // A global's initializer is read in its own file's terms (imports, source text).
+    const resolver = v.file === this.file ? this : new ExprResolver(this.pkg, v.file);
+    const t = resolver.typeOf(v.value, undefined);
+    this.inferring.delete(name);
+    this.globalTypes.set(name, t);
+    return t;
+  }
+
+  typeOf(node: SyntaxNode | undefined, scope: Scope | undefined, index = 0): GoType {
+    if (!node) return UNKNOWN;
+    switch (node.type) {
+      case 'identifier': {
+        const name = this.text(node);
+        const v = scope?.lookup(name);
+        if (v) return v.type;
+        if (this.pkg.vars.has(name)) return this.globalType(name);
+        const fn = this.pkg.funcs.get(name);
+        if (fn) return { kind: 'func', results: fn.results };
+        return UNKNOWN;
+      }
+      case 'parenthesized_expression':
+        return this.typeOf(node.children[0], scope);
+      case 'selector_expression': {
+        const operand = child(node, 'operand'), field = this.text(child(node, 'field'));
+        if (operand?.type === 'identifier' && scope && this.isPackageName(this.text(operand), scope)) return UNKNOWN;
+        if (operand?.type === 'identifier' && !scope && this.file.imports.has(this.text(operand))) return UNKNOWN;
+        const ot = this.typeOf(operand, scope);
+        const steps = this.pkg.findField(ot, field);
+        if (steps) return steps[steps.length - 1].type;
+        const m = this.pkg.findMethod(ot, field);
+        return m ? { kind: 'func', results: m.results } : UNKNOWN;
+      }
+      case 'call_expression':
+        return this.callResult(node, scope, index);
+      case 'composite_literal':
+        return typeFromSyntax(child(node, 'type'), this.file.parsed.text);
+      case 'unary_expression': {
+        const inner = this.typeOf(child(node, 'operand'), scope);
+        if (node.op === '&') return inner.kind === 'unknown' ? UNKNOWN : { kind: 'pointer', elem: inner };
+        if (node.op === '*') return inner.kind === 'pointer' ? inner.elem : UNKNOWN;
+        if (node.op === '<-') { const u = this.pkg.underlying(inner); return u.kind === 'chan' ? u.elem : UNKNOWN; }
+        return UNKNOWN;
+      }
+      case 'index_expression': {
+        const u = this.pkg.underlying(deref(this.typeOf(child(node, 'operand'), scope)));
+        if (u.kind === 'map') return index === 1 ? { kind: 'named', name: 'bool' } : u.value;
+        if (u.kind === 'slice') return u.elem;
+        return UNKNOWN;
+      }
+      case 'slice_expression':
+        return this.typeOf(child(node, 'operand'), scope);
+      case 'type_assertion_expression':
+        return typeFromSyntax(child(node, 'type'), this.file.parsed.text);
+      case 'func_literal':
+        return { kind: 'func', results: [] };
+      default:
+        return UNKNOWN;
+    }
+  }
+
+  private callResult(node: SyntaxNode, scope: Scope | undefined, index: number): GoType {
+    const fn = child(node, 'function');
+    const args = child(node, 'arguments')?.children ?? [];
+    if (fn?.type === 'identifier') {
+      const name = this.text(fn);
+      if (!scope?.lookup(name)) {
+        if (name === 'new' && args[0]) return { kind: 'pointer', elem: this.typeArg(args[0]) };
+        if (name === 'make' && args[0]) return this.typeArg(args[0]);
+        if (this.pkg.types.has(name)) return { kind: 'named', name };
+        const decl = this.pkg.funcs.get(name);
+        if (decl) return decl.results[index] ?? UNKNOWN;
+      }
+    }
+    if (fn?.type === 'selector_expression') {
+      const operand = child(fn, 'operand');
+      const isPkg = operand?.type === 'identifier' && (scope ? this.isPackageName(this.text(operand), scope) : this.file.imports.has(this.text(operand)));
+      if (!isPkg) {
+        const m = this.pkg.findMethod(this.typeOf(operand, scope), this.text(child(fn, 'field')));
+        if (m) return m.results[index] ?? UNKNOWN;
+      }
+    }
+    const ft = this.typeOf(fn, scope);
+    return ft.kind === 'func' ? ft.results[index] ?? UNKNOWN : UNKNOWN;
+  }
+
+  /** A type written as a call argument (`new(T)`, `make(map[K]V)`). */
+  private typeArg(n: SyntaxNode): GoType {
+    if (n.type === 'identifier') return { kind: 'named', name: this.text(n) };
+    if (n.type === 'selector_expression') return { kind: 'named', pkg: this.text(child(n, 'operand')), name: this.text(child(n, 'field')) };
+    return typeFromSyntax(n, this.file.parsed.text);
+  }
+
+  /** The path of an expression, such as `r.store.mu`, or an opaque (inexact) ref. */
+  refOf(node: SyntaxNode | undefined, scope: Scope | undefined): Ref | undefined {
+    if (!node) return undefined;
+    switch (node.type) {
+      case 'identifier': {
+        const name = this.text(node);
+        const v = scope?.lookup(name);
+        if (v) return { key: name, display: name, rootKind: v.kind, root: name, path: [], exact: true, type: v.type, clsPath: [] };
+        if (this.pkg.vars.has(name)) {
+          return { key: name, display: name, rootKind: 'global', root: name, path: [], exact: true, type: this.globalType(name), clsBase: `${this.pkg.name}.${name}`, clsPath: [] };
+        }
+        return { key: name, display: name, rootKind: 'expr', root: name, path: [], exact: false, type: UNKNOWN, clsPath: [] };
+      }
+      case 'parenthesized_expression':
+        return this.refOf(node.children[0], scope);
+      case 'unary_expression':
+        if (node.op === '&' || node.op === '*') return this.refOf(child(node, 'operand'), scope);
+        return this.opaque(node, scope);
+      case 'selector_expression': {
+        const operand = child(node, 'operand');
+        const field = this.text(child(node, 'field'));
+        if (operand?.type === 'identifier' && this.isPackageName(this.text(operand), scope ?? emptyScope)) {
+          const name = `${this.text(operand)}.${field}`;
+          return { key: name, display: name, rootKind: 'global', root: name, path: [], exact: true, type: UNKNOWN, clsBase: name, clsPath: [] };
+        }
+        const base = this.refOf(operand, scope);
+        return base ? this.appendField(base, field) : undefined;
+      }
+      default:
+        return this.opaque(node, scope);
+    }
+  }
+
+  private opaque(node: SyntaxNode, scope: Scope | undefined): Ref {
+    const text = this.text(node).replace(/\s+/g, '');
+    const type = this.typeOf(node, scope);
+    const t = deref(type);
+    return { key: `(${text})`, display: text, rootKind: 'expr', root: text, path: [], exact: false, type, clsBase: t.kind === 'named' && !t.pkg ? t.name : undefined, clsPath: [] };
+  }
+
+  /** `ref.name`, following embedded fields as Go promotes them. */
+  appendField(ref: Ref, name: string): Ref {
+    const steps = this.pkg.findField(ref.type, name);
+    let cur = ref;
+    if (!steps) return extend(cur, name, UNKNOWN, undefined, name);
+    steps.forEach((s, i) => {
+      const owner = deref(s.owner);
+      const ownerName = owner.kind === 'named' && !owner.pkg ? owner.name : undefined;
+      cur = extend(cur, s.name, s.type, ownerName, i === steps.length - 1 ? name : undefined);
+    });
+    return cur;
+  }
+
+  /** Resolves the receiver of a Lock/Unlock/... call to the lock it names. */
+  lockOp(call: SyntaxNode, scope: Scope): LockOp | undefined {
+    const fn = child(call, 'function');
+    if (fn?.type !== 'selector_expression') return undefined;
+    const method = this.text(child(fn, 'field'));
+    if (!LOCK_METHODS.has(method)) return undefined;
+    if ((child(call, 'arguments')?.children.length ?? 0) > 0) return undefined;
+    const operand = child(fn, 'operand');
+    const base = this.refOf(operand, scope);
+    if (!base) return undefined;
+    const direct = this.pkg.lockKind(base.type);
+    if (direct) return { ref: base, method, kind: direct };
+    // A lock promoted from an embedded field is identified with the struct that embeds it.
+    const promoted = this.pkg.promotedLock(base.type, method);
+    if (promoted) return { ref: base, method, kind: this.pkg.lockKind(promoted[promoted.length - 1].type) ?? 'unknown' };
+    return { ref: base, method, kind: 'unknown' };
+  }
+}
+
+const emptyScope = { lookup: () => undefined } as unknown as Scope;
+
+function extend(ref: Ref, field: string, type: GoType, ownerName: string | undefined, written: string | undefined): Ref {
+  const path = [...ref.path, field];
+  const clsBase = ownerName ?? ref.clsBase;
+  const clsPath = ownerName ? [field] : [...ref.clsPath, field];
+  // Embedded hops that the source skipped stay in the key (so `x.f` and `x.E.f` agree) but not in the display.
+  const display = written === undefined ? ref.display : `${ref.display}.${written}`;
+  return { ...ref, key: `${ref.key}.${field}`, display, path, type, clsBase, clsPath };
+}

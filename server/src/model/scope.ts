@@ -1,0 +1,23 @@
+import type { GoType } from './types';
+
+export type VarKind = 'receiver' | 'param' | 'local';
+
+export interface ScopeVar { type: GoType; kind: VarKind }
+
+/**
+ * The variables visible in a function body. Block structure is flattened: a later declaration
+ * of the same name replaces the earlier one, which is precise enough for lock paths.
+ * A func literal gets a child scope so that captured variables keep their outer kind.
+ */
+export class Scope {
+  private readonly vars = new Map<string, ScopeVar>();
+  constructor(readonly parent?: Scope) {}
+
+  declare(name: string, type: GoType, kind: VarKind): void {
+    if (name && name !== '_') this.vars.set(name, { type, kind });
+  }
+
+  lookup(name: string): ScopeVar | undefined {
+    return this.vars.get(name) ?? this.parent?.lookup(name);
+  }
+}

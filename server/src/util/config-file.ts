@@ -1,0 +1,31 @@
+import { CHECKS } from '../checks/registry';
+import { type Config, type SeveritySetting } from './config';
+
+const SEVERITIES = ['error', 'warning', 'information', 'hint', 'off'];
+
+/**
+ * Validates settings (from the editor's `lockset` section or a --config JSON file) into a Config.
+ * Every problem names the setting, so that the user can find it.
+ */
+export function parseConfig(raw: unknown, prefix = 'lockset'): { config: Config; errors: string[] } {
+  const errors: string[] = [];
+  const config: Config = { severity: {}, lockOrder: [] };
+  if (raw === undefined || raw === null) return { config, errors };
+  if (typeof raw !== 'object' || Array.isArray(raw)) return { config, errors: [`${prefix}: expected an object of settings`] };
+  const r = raw as Record<string, unknown>;
+  if (r.checks !== undefined) {
+    if (typeof r.checks !== 'object' || r.checks === null || Array.isArray(r.checks)) errors.push(`${prefix}.checks: expected an object mapping check ids to a severity`);
+    else {
+      for (const [id, value] of Object.entries(r.checks)) {
+        if (!CHECKS.some((c) => c.id === id)) { errors.push(`${prefix}.checks.${id}: unknown check; known checks are ${CHECKS.map((c) => c.id).join(', ')}`); continue; }
+        if (typeof value !== 'string' || !SEVERITIES.includes(value)) { errors.push(`${prefix}.checks.${id}: expected one of ${SEVERITIES.join(', ')}, got ${JSON.stringify(value)}`); continue; }
+        config.severity[id] = value as SeveritySetting;
+      }
+    }
+  }
+  if (r.lockOrder !== undefined) {
+    if (!Array.isArray(r.lockOrder) || r.lockOrder.some((x) => typeof x !== 'string')) errors.push(`${prefix}.lockOrder: expected an array of strings such as "cmdLock > vmLock > VM.lock"`);
+    else config.lockOrder = r.lockOrder as string[];
+  }
+  return { config, errors };
+}
