@@ -1,18 +1,19 @@
 // Bundles the extension client, the language server and the CLI into dist/ with esbuild,
 // and copies the tree-sitter WASM files beside them (they are never committed).
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
 const require = createRequire(import.meta.url);
+const { version } = JSON.parse(readFileSync(join(dirname(new URL(import.meta.url).pathname), '..', 'package.json'), 'utf8'));
 const minify = process.argv.includes('--minify');
 const root = join(dirname(new URL(import.meta.url).pathname), '..');
 const dist = join(root, 'dist');
 mkdirSync(dist, { recursive: true });
 
 // web-tree-sitter's ESM build relies on import.meta.url, which is empty in CJS output.
-const webTreeSitterCjs = join(dirname(require.resolve('web-tree-sitter/package.json')), 'tree-sitter.cjs');
+const webTreeSitterCjs = join(dirname(require.resolve('web-tree-sitter')), 'tree-sitter.cjs');
 
 const common = {
   bundle: true,
@@ -23,6 +24,7 @@ const common = {
   minify,
   logLevel: 'warning',
   alias: { 'web-tree-sitter': webTreeSitterCjs },
+  define: { LOCKSET_VERSION: JSON.stringify(version) },
 };
 
 await Promise.all([

@@ -1,0 +1,3 @@
+module example.com/minivm
+
+go 1.19

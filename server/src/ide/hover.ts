@@ -1,0 +1,67 @@
+import type { Contract, ContractLock } from '../analysis/contract-types';
+import { describeHeld, type HeldSet } from '../analysis/held';
+import type { PackageAnalysis } from '../analysis/package-analysis';
+import { requirementsAt } from '../analysis/requirements';
+import type { FuncDecl, GoFile } from '../model/file';
+import { typeToString } from '../model/types';
+import { locate } from './locate';
+
+export interface HoverResult { markdown: string; start: number; end: number }
+
+/** Hover text at an offset: a function's contract (at its name or a call), else the locks held there. */
+export function hoverAt(analysis: PackageAnalysis, file: GoFile, offset: number): HoverResult | undefined {
+  const at = locate(analysis, file, offset);
+  if (at.declared) {
+    const fn = at.declared;
+    return { markdown: contractMarkdown(analysis, fn), start: fn.nameNode.start, end: fn.nameNode.end };
+  }
+  if (at.call && at.fn) {
+    const site = at.call;
+    const parts: string[] = [];
+    if (site.callee) parts.push(contractMarkdown(analysis, site.callee));
+    else parts.push(`**${site.calleeName}**: no contract known`);
+    const reqs = requirementsAt(analysis, at.fn, site);
+    if (reqs.length) {
+      parts.push('**At this call**\n\n' + reqs.map((r) => `- needs \`${r.ref.display}\`: ${r.held === 'held' ? 'held ✓' : r.held === 'maybe' ? 'held on some paths only' : '**not held**'}`).join('\n'));
+    }
+    parts.push(heldLine(site.held, site.viaGo));
+    return { markdown: parts.join('\n\n---\n\n'), start: site.nameNode.start, end: site.nameNode.end };
+  }
+  if (at.held && at.stmt && at.fn?.body && offset >= at.fn.body.start) {
+    return { markdown: heldLine(at.held, false), start: at.stmt.start, end: at.stmt.start };
+  }
+  return undefined;
+}
+
+function heldLine(held: HeldSet, viaGo: boolean): string {
+  if (viaGo) return '🔓 A goroutine starts with no locks held.';
+  const locks = held.all();
+  if (locks.length === 0) return '🔓 No locks held here.';
+  return `🔒 Held here: ${locks.map((l) => `\`${describeHeld(l)}\``).join(', ')}`;
+}
+
+export function contractMarkdown(analysis: PackageAnalysis, fn: FuncDecl): string {
+  const sig = `${fn.recvType ? `(${fn.recvPointer ? '*' : ''}${fn.recvType}) ` : ''}${fn.name}(${fn.params.map((p) => `${p.name} ${typeToString(p.type)}`).join(', ')})`;
+  const c = analysis.contractOf(fn);
+  const lines = [`\`\`\`go\nfunc ${sig}\n\`\`\``];
+  const body = contractLines(c);
+  lines.push(body.length ? body.join('\n') : 'No lock contract: callers need hold no lock.');
+  if (c.requires.length) {
+    const callers = analysis.callersOf(fn).filter(({ caller, site }) => requirementsAt(analysis, caller, site).some((r) => r.held === 'missing'));
+    if (callers.length) lines.push(`⚠️ ${callers.length} caller${callers.length === 1 ? '' : 's'} without the lock.`);
+  }
+  return lines.join('\n\n');
+}
+
+function contractLines(c: Contract): string[] {
+  const out: string[] = [];
+  const row = (label: string, locks: ContractLock[]) => {
+    for (const l of locks) out.push(`- **${label}** \`${l.ref.display}\`${l.mode === 'read' && label === 'requires' ? '' : l.mode === 'read' ? ' (read)' : ''}: from ${l.source.describe}`);
+  };
+  row('requires', c.requires);
+  row('acquires', c.acquires);
+  row('releases', c.releases);
+  row('excludes', c.excludes);
+  if (c.ignore) out.push('- lock checks are off in this function (`+checklocksignore`)');
+  return out;
+}

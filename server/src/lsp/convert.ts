@@ -1,0 +1,52 @@
+import { URI } from 'vscode-uri';
+import {
+  CodeAction, CodeActionKind, Diagnostic, DiagnosticSeverity, DiagnosticTag, type TextEdit, type WorkspaceEdit,
+} from 'vscode-languageserver/node';
+import type { Finding, Fix } from '../checks/finding';
+
+const SEVERITY = {
+  error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, information: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint,
+} as const;
+
+export function uriToPath(uri: string): string {
+  try {
+    const u = URI.parse(uri);
+    return u.scheme === 'file' ? u.fsPath : uri;
+  } catch {
+    return uri;
+  }
+}
+
+export function pathToUri(path: string): string {
+  return path.includes(':') && !path.startsWith('/') && !/^[A-Za-z]:\\/.test(path) ? path : URI.file(path).toString();
+}
+
+export const README_URL = 'https://github.com/lockset/lockset#checks';
+
+export function toDiagnostic(f: Finding, relatedSupport: boolean): Diagnostic {
+  const d = Diagnostic.create(f.range, f.message, SEVERITY[f.severity], f.code, 'lockset');
+  d.codeDescription = { href: `${README_URL}` };
+  if (f.unnecessary) d.tags = [DiagnosticTag.Unnecessary];
+  if (relatedSupport && f.related.length) {
+    d.relatedInformation = f.related.map((r) => ({ location: { uri: pathToUri(r.file), range: r.range }, message: r.message }));
+  }
+  return d;
+}
+
+/** A fix as a code action; `version` pins the edit to the document version it was computed for. */
+export function toCodeAction(fix: Fix, diagnostic: Diagnostic, version: number | null, documentChanges: boolean): CodeAction {
+  const byFile = new Map<string, TextEdit[]>();
+  for (const e of fix.edits) {
+    const uri = pathToUri(e.file);
+    const list = byFile.get(uri) ?? [];
+    list.push({ range: e.range, newText: e.newText });
+    byFile.set(uri, list);
+  }
+  const edit: WorkspaceEdit = documentChanges
+    ? { documentChanges: [...byFile].map(([uri, edits]) => ({ textDocument: { uri, version }, edits })) }
+    : { changes: Object.fromEntries(byFile) };
+  const action = CodeAction.create(fix.title, edit, CodeActionKind.QuickFix);
+  action.diagnostics = [diagnostic];
+  action.isPreferred = fix.preferred;
+  return action;
+}

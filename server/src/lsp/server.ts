@@ -1,0 +1,209 @@
+import { dirname } from 'node:path';
+import {
+  type CodeAction, type CodeActionParams, type Connection, type Diagnostic, type Hover, type HoverParams,
+  type InitializeParams, type InitializeResult, DidChangeWatchedFilesNotification, FileChangeType,
+  MarkupKind, TextDocumentSyncKind, TextDocuments,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Finding } from '../checks/finding';
+import { hoverAt } from '../ide/hover';
+import { parseConfig } from '../util/config-file';
+import { findGoFiles, readSource } from '../util/files';
+import { Workspace } from '../workspace';
+import { pathToUri, toCodeAction, toDiagnostic, uriToPath } from './convert';
+
+interface Settings { debounceMs: number; enable: boolean }
+
+/**
+ * The language server: documents in, diagnostics, hovers and quick fixes out. It owns the only
+ * conversions between protocol types and the analysis' plain data.
+ */
+export class LocksetServer {
+  private readonly documents = new TextDocuments(TextDocument);
+  private ws!: Workspace;
+  private ready!: Promise<void>;
+  private roots: string[] = [];
+  private settings: Settings = { debounceMs: 150, enable: true };
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly published = new Map<string, Finding[]>();
+  private caps = { related: false, documentChanges: false, configuration: false, progress: false, watchers: false };
+
+  constructor(private readonly connection: Connection) {
+    connection.onInitialize((p) => this.initialize(p));
+    connection.onInitialized(() => { void this.initialized(); });
+    connection.onHover((p) => this.hover(p));
+    connection.onCodeAction((p) => this.codeActions(p));
+    connection.onDidChangeConfiguration(() => { void this.reloadConfig().then(() => this.reanalyzeAll()); });
+    connection.onDidChangeWatchedFiles((p) => {
+      for (const change of p.changes) {
+        const path = uriToPath(change.uri);
+        if (!path.endsWith('.go') || this.documents.get(change.uri)) continue;
+        if (change.type === FileChangeType.Deleted) this.ws?.remove(path);
+        else { const text = readSource(path); if (text !== undefined) this.ws?.setText(path, text); }
+        this.schedule(dirname(path));
+      }
+    });
+    this.documents.onDidChangeContent((e) => { void this.changed(e.document); });
+    this.documents.onDidClose((e) => { void this.closed(e.document); });
+    this.documents.listen(connection);
+  }
+
+  listen(): void { this.connection.listen(); }
+
+  private initialize(params: InitializeParams): InitializeResult {
+    const c = params.capabilities;
+    this.caps = {
+      related: !!c.textDocument?.publishDiagnostics?.relatedInformation,
+      documentChanges: !!c.workspace?.workspaceEdit?.documentChanges,
+      configuration: !!c.workspace?.configuration,
+      progress: !!c.window?.workDoneProgress,
+      watchers: !!c.workspace?.didChangeWatchedFiles?.dynamicRegistration,
+    };
+    const folders = params.workspaceFolders?.map((f) => uriToPath(f.uri)) ?? [];
+    if (folders.length === 0 && params.rootUri) folders.push(uriToPath(params.rootUri));
+    else if (folders.length === 0 && params.rootPath) folders.push(params.rootPath);
+    this.roots = folders;
+    this.ready = Workspace.create().then((ws) => { this.ws = ws; });
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        hoverProvider: true,
+        codeActionProvider: { codeActionKinds: ['quickfix'] },
+      },
+      serverInfo: { name: 'lockset' },
+    };
+  }
+
+  private async initialized(): Promise<void> {
+    await this.ready;
+    await this.reloadConfig();
+    if (this.caps.watchers) {
+      void this.connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.go' }] });
+    }
+    const progress = this.caps.progress ? await this.connection.window.createWorkDoneProgress() : undefined;
+    progress?.begin('lockset', 0, 'Reading Go files', false);
+    const files = this.roots.flatMap((r) => findGoFiles(r));
+    for (const f of files) {
+      if (this.documents.get(pathToUri(f))) continue;
+      const text = readSource(f);
+      if (text !== undefined) this.ws.setText(f, text);
+    }
+    const dirs = this.ws.dirs();
+    dirs.forEach((dir, i) => {
+      this.publishDir(dir);
+      progress?.report(Math.round(((i + 1) / dirs.length) * 100), `${i + 1}/${dirs.length} packages`);
+    });
+    progress?.done();
+    this.connection.console.info(`lockset: analysed ${files.length} Go files in ${dirs.length} packages`);
+  }
+
+  private async reloadConfig(): Promise<void> {
+    if (!this.caps.configuration) return;
+    let raw: unknown;
+    try { raw = await this.connection.workspace.getConfiguration('lockset'); } catch { return; }
+    const { config, errors } = parseConfig(raw);
+    for (const e of errors) void this.connection.window.showWarningMessage(`lockset: invalid setting ${e}`);
+    const r = (raw ?? {}) as Record<string, unknown>;
+    const debounce = r.debounceMs;
+    if (debounce !== undefined && (typeof debounce !== 'number' || !(debounce >= 0 && debounce <= 5000))) {
+      void this.connection.window.showWarningMessage(`lockset: invalid setting lockset.debounceMs: expected a number from 0 to 5000, got ${JSON.stringify(debounce)}`);
+    } else if (typeof debounce === 'number') this.settings.debounceMs = debounce;
+    this.settings.enable = r.enable !== false;
+    this.ws?.setConfig({ ...config, log: (m) => this.connection.console.error(m) });
+  }
+
+  private reanalyzeAll(): void {
+    if (!this.ws) return;
+    for (const dir of this.ws.dirs()) this.publishDir(dir);
+  }
+
+  private async changed(doc: TextDocument): Promise<void> {
+    await this.ready;
+    const path = uriToPath(doc.uri);
+    const dir = dirname(path);
+    if (!this.ws.dirs().includes(dir)) this.loadSiblings(dir);
+    if (this.ws.setText(path, doc.getText())) this.schedule(dir);
+    else if (!this.published.has(path)) this.schedule(dir);
+  }
+
+  private async closed(doc: TextDocument): Promise<void> {
+    await this.ready;
+    const path = uriToPath(doc.uri);
+    const text = readSource(path);
+    if (text === undefined) this.ws.remove(path); else this.ws.setText(path, text);
+    this.schedule(dirname(path));
+  }
+
+  /** A file opened outside the workspace folders brings its package's other files with it. */
+  private loadSiblings(dir: string): void {
+    for (const f of findGoFiles(dir)) {
+      if (dirname(f) !== dir || this.ws.has(f)) continue;
+      const text = readSource(f);
+      if (text !== undefined) this.ws.setText(f, text);
+    }
+  }
+
+  /** Debounced: a burst of edits analyses the package once, with the newest text. */
+  private schedule(dir: string): void {
+    const prev = this.timers.get(dir);
+    if (prev) clearTimeout(prev);
+    this.timers.set(dir, setTimeout(() => { this.timers.delete(dir); this.publishDir(dir); }, this.settings.debounceMs));
+  }
+
+  private publishDir(dir: string): void {
+    let results;
+    try {
+      results = this.ws.analyzeDir(dir);
+    } catch (e) {
+      this.connection.console.error(`lockset: analysis of ${dir} failed: ${(e as Error)?.stack ?? e}`);
+      return;
+    }
+    for (const r of results) {
+      for (const f of r.analysis.pkg.files) {
+        const findings = this.settings.enable ? r.findings.filter((x) => x.file === f.path) : [];
+        const prev = this.published.get(f.path);
+        if (findings.length === 0 && prev && prev.length === 0 && !this.documents.get(pathToUri(f.path))) continue;
+        this.published.set(f.path, findings);
+        void this.connection.sendDiagnostics({ uri: this.uriFor(f.path), diagnostics: findings.map((x) => toDiagnostic(x, this.caps.related)) });
+      }
+    }
+  }
+
+  private uriFor(path: string): string {
+    for (const d of this.documents.all()) if (uriToPath(d.uri) === path) return d.uri;
+    return pathToUri(path);
+  }
+
+  private async hover(p: HoverParams): Promise<Hover | null> {
+    await this.ready;
+    const doc = this.documents.get(p.textDocument.uri);
+    const path = uriToPath(p.textDocument.uri);
+    if (doc) this.ws.setText(path, doc.getText());
+    const pkg = this.ws.packageOf(path);
+    const file = this.ws.file(path);
+    if (!pkg || !file) return null;
+    const h = hoverAt(pkg.analysis, file, file.lines.offset(p.position));
+    if (!h) return null;
+    return { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: file.lines.range(h.start, h.end) };
+  }
+
+  private async codeActions(p: CodeActionParams): Promise<CodeAction[]> {
+    await this.ready;
+    const doc = this.documents.get(p.textDocument.uri);
+    const path = uriToPath(p.textDocument.uri);
+    if (doc) this.ws.setText(path, doc.getText());
+    const findings = this.ws.findingsFor(path);
+    const out: CodeAction[] = [];
+    for (const f of findings) {
+      if (!overlaps(f.range, p.range)) continue;
+      const diagnostic: Diagnostic = toDiagnostic(f, this.caps.related);
+      for (const fix of f.fixes) out.push(toCodeAction(fix, diagnostic, doc?.version ?? null, this.caps.documentChanges));
+    }
+    return out;
+  }
+}
+
+function overlaps(a: { start: { line: number; character: number }; end: { line: number; character: number } }, b: typeof a): boolean {
+  const before = (x: typeof a.start, y: typeof a.start) => x.line < y.line || (x.line === y.line && x.character < y.character);
+  return !before(a.end, b.start) && !before(b.end, a.start);
+}
