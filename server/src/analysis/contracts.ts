@@ -126,11 +126,13 @@ export class ContractReader {
     const follow = (ref: Ref, rest: string[]): Ref => rest.reduce((r, p) => res.appendField(r, p), ref);
     const ok = (ref: Ref | undefined): ContractLock | undefined => ref && { ref: this.lockOf(ref, res), mode, written, resolved: true, source };
 
-    // `vms.mu`, `cmdLock`, `s.mu`
+    // `s.mu`: a receiver or parameter path
+    if (scope.lookup(parts[0])) return ok(follow(rootRef(parts[0])!, parts.slice(1)));
+    // `mu` for the receiver's field (checklocks style), before a global of the same name
+    if (fn.recvName && recv && this.pkg.findField(recv.type, parts[0])) return ok(follow(rootRef(fn.recvName)!, parts));
+    // `cmdLock`, `vms.mu`: a global path
     const root = rootRef(parts[0]);
     if (root) return ok(follow(root, parts.slice(1)));
-    // `mu` for the receiver's field (checklocks style)
-    if (fn.recvName && recv && this.pkg.findField(recv.type, parts[0])) return ok(follow(rootRef(fn.recvName)!, parts));
     // `VM.lock` or "the VM lock": a receiver or parameter of that type
     for (const [name, v] of [[fn.recvName, recv] as const, ...fn.params.map((p) => [p.name, scope.lookup(p.name)] as const)]) {
       const t = v && deref(v.type);
