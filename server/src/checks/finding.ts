@@ -5,6 +5,8 @@ export type Severity = 'error' | 'warning' | 'information' | 'hint';
 export interface TextEdit { file: string; range: Range; newText: string }
 
 export interface Fix {
+  /** A stable name for the kind of fix, used by golden tests and telemetry-free logs. */
+  id: string;
   title: string;
   edits: TextEdit[];
   preferred?: boolean;

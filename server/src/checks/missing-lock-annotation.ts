@@ -51,6 +51,7 @@ function fixesFor(analysis: PackageAnalysis, caller: FuncDecl, site: CallSite, r
     const indent = /^\s*/.exec(file.lines.lineText(line))![0];
     const at = file.lines.position(file.lines.lineStart(line));
     fixes.push({
+      id: 'add-lock-annotation',
       title: `Add "// LOCK: ${ref.display} is held by the caller."`,
       edits: [{ file: file.path, range: { start: at, end: at }, newText: `${indent}// LOCK: ${ref.display} is held by the caller.\n` }],
       preferred: true,
@@ -59,6 +60,7 @@ function fixesFor(analysis: PackageAnalysis, caller: FuncDecl, site: CallSite, r
   const twin = exportedTwin(analysis, site, caller);
   if (twin) {
     fixes.push({
+      id: 'call-exported-twin',
       title: `Call ${twin.name}, which takes ${ref.display} itself`,
       edits: [{ file: file.path, range: file.lines.range(site.nameNode.start, site.nameNode.end), newText: twin.name }],
     });
@@ -69,6 +71,7 @@ function fixesFor(analysis: PackageAnalysis, caller: FuncDecl, site: CallSite, r
     const indent = /^\s*/.exec(file.lines.lineText(declLine))![0];
     const at = file.lines.position(file.lines.lineStart(declLine));
     fixes.push({
+      id: 'document-contract',
       title: `Document that ${caller.name} assumes ${ref.display} is held`,
       edits: [{ file: file.path, range: { start: at, end: at }, newText: `${indent}// ${caller.name} assumes ${ref.display} is held.\n` }],
     });

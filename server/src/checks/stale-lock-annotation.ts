@@ -38,7 +38,7 @@ comment are contracts, not annotations, and are never stale.`,
           range: file.lines.range(c.start, c.end),
           message: '// LOCK: annotation has nothing under it that needs a lock',
           related: [],
-          fixes: [{ title: 'Remove the stale // LOCK: annotation', edits: [removeComment(file, c)], preferred: true }],
+          fixes: [{ id: 'remove-stale-annotation', title: 'Remove the stale // LOCK: annotation', edits: [removeComment(file, c)], preferred: true }],
           unnecessary: true,
         });
       }

@@ -1,0 +1,59 @@
+/**
+ * Quick fixes against golden files. Each fix must produce exactly its golden text, leave a file
+ * that parses without errors, and make its diagnostic go away without bringing new ones.
+ * Run with UPDATE_GOLDEN=1 to rewrite the golden files after an intended change.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { describe, it } from 'node:test';
+import type { Finding } from '../server/src/checks/finding';
+import { initParser, parseGo } from '../server/src/syntax/parser';
+import { applyEdits } from '../server/src/util/edits';
+import { readSource } from '../server/src/util/files';
+import { Workspace } from '../server/src/workspace';
+import { FIXTURES } from './harness';
+
+const FIX_DIR = join(FIXTURES, 'fixes');
+
+async function analyze(dir: string, override?: { path: string; text: string }): Promise<Finding[]> {
+  const ws = await Workspace.create();
+  for (const f of readdirSync(dir).filter((x) => x.endsWith('.go'))) ws.setText(join(dir, f), readSource(join(dir, f)) ?? '');
+  if (override) ws.setText(override.path, override.text);
+  return ws.analyzeAll();
+}
+
+const signature = (f: Finding) => `${f.code}: ${f.message}`;
+
+describe('quick fixes (golden files)', () => {
+  for (const name of readdirSync(FIX_DIR)) {
+    const dir = join(FIX_DIR, name);
+    it(name, async () => {
+      const before = await analyze(dir);
+      const withFixes = before.filter((f) => f.fixes.length > 0);
+      assert.ok(withFixes.length > 0, `no fixes offered in ${name}`);
+      const goldensSeen = new Set<string>();
+      for (const finding of withFixes) {
+        const original = readFileSync(finding.file, 'utf8');
+        for (const fix of finding.fixes) {
+          const golden = join(dir, `${basename(finding.file, '.go')}.${finding.range.start.line + 1}.${fix.id}.golden`);
+          goldensSeen.add(basename(golden));
+          const fixed = applyEdits(original, fix.edits.filter((e) => e.file === finding.file));
+          if (process.env.UPDATE_GOLDEN) writeFileSync(golden, fixed);
+          assert.ok(existsSync(golden), `missing golden file ${golden} (run with UPDATE_GOLDEN=1)`);
+          assert.equal(fixed, readFileSync(golden, 'utf8'), `fix "${fix.title}" differs from ${basename(golden)}`);
+
+          const parsed = parseGo(await initParser(), fixed);
+          assert.equal(parsed.errorCount, 0, `fix "${fix.title}" left a syntax error`);
+
+          const after = (await analyze(dir, { path: finding.file, text: fixed })).map(signature).sort();
+          const expected = before.map(signature);
+          expected.splice(expected.indexOf(signature(finding)), 1);
+          assert.deepEqual(after, expected.sort(), `fix "${fix.title}" should remove exactly its diagnostic`);
+        }
+      }
+      const stray = readdirSync(dir).filter((f) => f.endsWith('.golden') && !goldensSeen.has(f));
+      assert.deepEqual(stray, [], 'golden files that no fix produces');
+    });
+  }
+});
