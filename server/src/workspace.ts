@@ -1,6 +1,7 @@
 import { dirname } from 'node:path';
 import type { Parser } from 'web-tree-sitter';
 import { PackageAnalysis } from './analysis/package-analysis';
+import { buildGraph, graphSignature, type WorkspaceGraph } from './analysis/workspace-graph';
 import type { Finding } from './checks/finding';
 import { runChecks } from './checks/run';
 import { GoFile } from './model/file';
@@ -17,13 +18,16 @@ export interface PackageResult {
 }
 
 /**
- * The set of Go files being analysed and the analyses derived from them. Files are grouped into
- * packages by directory and package name; a package is re-analysed only when one of its files changes.
+ * The set of Go files being analysed and everything derived from them. Files are grouped into
+ * packages by directory and package name. A package is re-analysed only when one of its files
+ * changes; checks, which also read the workspace-wide lock graph, are re-run when either changes.
  */
 export class Workspace {
   private readonly files = new Map<string, Entry>();
   private readonly dirty = new Set<string>();
-  private readonly results = new Map<string, PackageResult[]>();
+  private readonly analyses = new Map<string, PackageAnalysis[]>();
+  private readonly findings = new Map<string, { graph: WorkspaceGraph; results: PackageResult[] }>();
+  private graphCache?: WorkspaceGraph;
 
   private constructor(private readonly parser: Parser, public config: Config) {}
 
@@ -33,7 +37,8 @@ export class Workspace {
 
   setConfig(config: Config): void {
     this.config = config;
-    for (const dir of this.results.keys()) this.dirty.add(dir);
+    this.findings.clear();
+    this.graphCache = undefined;
   }
 
   /** Adds or replaces a file's text. Returns false when the text is unchanged. */
@@ -41,32 +46,34 @@ export class Workspace {
     const prev = this.files.get(path);
     if (prev && prev.text === text) return false;
     this.files.set(path, { text });
-    this.dirty.add(dirname(path));
+    this.markDirty(dirname(path));
     return true;
   }
 
   remove(path: string): void {
-    if (this.files.delete(path)) this.dirty.add(dirname(path));
+    if (this.files.delete(path)) this.markDirty(dirname(path));
+  }
+
+  private markDirty(dir: string): void {
+    this.dirty.add(dir);
+    this.graphCache = undefined;
   }
 
   has(path: string): boolean { return this.files.has(path); }
   paths(): string[] { return [...this.files.keys()]; }
-  dirs(): string[] { return [...new Set(this.paths().map((p) => dirname(p)))].sort(); }
+  dirs(): string[] { return [...new Set([...this.paths().map((p) => dirname(p)), ...this.analyses.keys()])].sort(); }
 
   /** The parsed facts of one file (parsed on first use). */
   file(path: string): GoFile | undefined {
     const e = this.files.get(path);
     if (!e) return undefined;
-    if (!e.file) {
-      const text = e.text.length > MAX_FILE_BYTES ? '' : e.text;
-      e.file = new GoFile(path, parseGo(this.parser, text));
-    }
+    if (!e.file) e.file = new GoFile(path, parseGo(this.parser, e.text.length > MAX_FILE_BYTES ? '' : e.text));
     return e.file;
   }
 
-  /** The analyses of the packages in a directory, recomputed if any of its files changed. */
-  analyzeDir(dir: string): PackageResult[] {
-    const cached = this.results.get(dir);
+  /** The analyses of the packages in one directory, recomputed if one of its files changed. */
+  analysesOf(dir: string): PackageAnalysis[] {
+    const cached = this.analyses.get(dir);
     if (cached && !this.dirty.has(dir)) return cached;
     const byPackage = new Map<string, GoFile[]>();
     for (const path of this.paths()) {
@@ -77,13 +84,31 @@ export class Workspace {
       const list = byPackage.get(name);
       if (list) list.push(f); else byPackage.set(name, [f]);
     }
-    const results: PackageResult[] = [];
-    for (const [name, files] of byPackage) {
-      const analysis = new PackageAnalysis(new GoPackage(dir, name, files));
-      results.push({ analysis, findings: runChecks(analysis, this.config) });
-    }
-    this.results.set(dir, results);
+    const results = [...byPackage].map(([name, files]) => new PackageAnalysis(new GoPackage(dir, name, files)));
+    if (results.length) this.analyses.set(dir, results); else this.analyses.delete(dir);
     this.dirty.delete(dir);
+    this.findings.delete(dir);
+    return results;
+  }
+
+  /** The workspace-wide lock graph (analyses every package that needs it). */
+  graph(): WorkspaceGraph {
+    if (this.graphCache && this.dirty.size === 0) return this.graphCache;
+    const all = this.dirs().flatMap((d) => this.analysesOf(d));
+    this.graphCache = buildGraph(all, this.config.lockOrder);
+    return this.graphCache;
+  }
+
+  graphSignature(): string { return graphSignature(this.graph()); }
+
+  /** Analyses and findings of the packages in a directory. */
+  analyzeDir(dir: string): PackageResult[] {
+    const analyses = this.analysesOf(dir);
+    const graph = this.graph();
+    const cached = this.findings.get(dir);
+    if (cached && cached.graph === graph) return cached.results;
+    const results = analyses.map((analysis) => ({ analysis, findings: runChecks(analysis, graph, this.config) }));
+    this.findings.set(dir, { graph, results });
     return results;
   }
 
@@ -99,10 +124,11 @@ export class Workspace {
   /** Every finding, package by package. */
   analyzeAll(onProgress?: (done: number, total: number) => void): Finding[] {
     const dirs = this.dirs();
+    dirs.forEach((dir, i) => { this.analysesOf(dir); onProgress?.(i + 1, dirs.length * 2); });
     const out: Finding[] = [];
     dirs.forEach((dir, i) => {
       for (const r of this.analyzeDir(dir)) out.push(...r.findings);
-      onProgress?.(i + 1, dirs.length);
+      onProgress?.(dirs.length + i + 1, dirs.length * 2);
     });
     return out;
   }

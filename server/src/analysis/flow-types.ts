@@ -28,6 +28,20 @@ export interface LockEvent {
   op: LockOp;
   held: HeldSet;
   deferred: boolean;
+  unit: UnitKind;
+}
+
+/** A `continue` reached with the held set it carries into the next round, and the loop's entry set. */
+export interface LoopContinue {
+  node: SyntaxNode;
+  held: HeldSet;
+  entry: HeldSet;
+}
+
+export interface LiteralInfo {
+  unit: UnitKind;
+  /** The held set of the code that starts or passes the literal. */
+  startHeld: HeldSet;
 }
 
 export interface ExitPoint {
@@ -44,6 +58,7 @@ export interface FunctionFlow {
   exits: ExitPoint[];
   /** The held set before each statement (joined over every path and loop round that reaches it). */
   stmtHeld: Map<SyntaxNode, HeldSet>;
-  /** Func literals that start with nothing held, and why. */
-  literals: Map<SyntaxNode, UnitKind>;
+  /** Func literals that do not run in place, how they run, and what their starter held. */
+  literals: Map<SyntaxNode, LiteralInfo>;
+  continues: LoopContinue[];
 }

@@ -5,7 +5,7 @@ import { Scope } from '../model/scope';
 import { deref, typeFromSyntax, UNKNOWN, type GoType } from '../model/types';
 import { child, childrenOf, type SyntaxNode } from '../syntax/node';
 import type { Contract } from './contract-types';
-import type { CallSite, ExitPoint, FunctionFlow, LockEvent, UnitKind } from './flow-types';
+import type { CallSite, ExitPoint, FunctionFlow, LiteralInfo, LockEvent, LoopContinue, UnitKind } from './flow-types';
 import { HeldSet, type LockMode } from './held';
 
 type Defer =
@@ -16,7 +16,7 @@ type Defer =
 
 interface State { held: HeldSet; defers: Defer[]; dead: boolean }
 
-interface LoopCtx { label?: string; breaks: State[]; continues: State[]; isLoop: boolean }
+interface LoopCtx { label?: string; breaks: State[]; continues: State[]; isLoop: boolean; entry?: HeldSet }
 
 /** One body being walked: the function itself, or a func literal. */
 interface Frame {
@@ -42,7 +42,8 @@ export class FlowAnalyzer {
   private readonly lockEvents = new Map<SyntaxNode, LockEvent>();
   private readonly exits: ExitPoint[] = [];
   private readonly stmtHeld = new Map<SyntaxNode, HeldSet>();
-  private readonly literals = new Map<SyntaxNode, UnitKind>();
+  private readonly literals = new Map<SyntaxNode, LiteralInfo>();
+  private readonly continues = new Map<SyntaxNode, LoopContinue>();
   private readonly res: ExprResolver;
   private budget: number;
 
@@ -64,7 +65,7 @@ export class FlowAnalyzer {
     }
     return {
       decl: d, calls: [...this.calls.values()], lockEvents: [...this.lockEvents.values()], exits: this.exits,
-      stmtHeld: this.stmtHeld, literals: this.literals,
+      stmtHeld: this.stmtHeld, literals: this.literals, continues: [...this.continues.values()],
     };
   }
 
@@ -138,6 +139,7 @@ export class FlowAnalyzer {
         const isBreak = s.type === 'break_statement';
         const ctx = this.findLoop(f, label, !isBreak);
         if (ctx) (isBreak ? ctx.breaks : ctx.continues).push(fork(st));
+        if (ctx?.entry && !isBreak) this.recordContinue(s, st.held, ctx.entry);
         return dead(st);
       }
       case 'block':
@@ -149,6 +151,11 @@ export class FlowAnalyzer {
         for (const c of s.children) st = this.evalExpr(c, st, f);
         return st;
     }
+  }
+
+  private recordContinue(node: SyntaxNode, held: HeldSet, entry: HeldSet): void {
+    const prev = this.continues.get(node);
+    this.continues.set(node, { node, held: prev ? prev.held.join(held) : held, entry });
   }
 
   private recordStmt(s: SyntaxNode, held: HeldSet): void {
@@ -207,7 +214,7 @@ export class FlowAnalyzer {
     const fn = child(call, 'function');
     for (const a of child(call, 'arguments')?.children ?? []) st = this.evalExpr(a, st, f);
     if (fn?.type === 'func_literal') {
-      this.detached(fn, f, 'goroutine', HeldSet.EMPTY);
+      this.detached(fn, f, 'goroutine', HeldSet.EMPTY, st.held);
       return st;
     }
     if (fn?.type === 'selector_expression') st = this.evalExpr(child(fn, 'operand'), st, f);
@@ -265,7 +272,7 @@ export class FlowAnalyzer {
     const infinite = !range && !cond;
     let head = st;
     let exit: State | undefined;
-    const ctx: LoopCtx = { label, breaks: [], continues: [], isLoop: true };
+    const ctx: LoopCtx = { label, breaks: [], continues: [], isLoop: true, entry: st.held };
     f.loops.push(ctx);
     for (let round = 0; round < MAX_LOOP_ROUNDS; round++) {
       ctx.breaks.length = 0;
@@ -369,10 +376,10 @@ export class FlowAnalyzer {
     for (let i = st.defers.length - 1; i >= 0; i--) {
       const d = st.defers[i];
       if (d.kind === 'unlock') {
-        this.recordLockEvent(d.node, d.op, held, true);
+        this.recordLockEvent(d.node, d.op, held, true, f.unit);
         held = held.without(d.op.ref.key);
       } else if (d.kind === 'lock') {
-        this.recordLockEvent(d.node, d.op, held, true);
+        this.recordLockEvent(d.node, d.op, held, true, f.unit);
         held = held.with({ ref: d.op.ref, mode: d.op.method === 'RLock' ? 'read' : 'write', maybe: false, site: d.node.start });
       } else if (d.kind === 'literal') {
         held = this.inlineLiteral(d.lit, { held, defers: [], dead: false }, f, 'deferred').held;
@@ -394,7 +401,7 @@ export class FlowAnalyzer {
       case 'func_literal': {
         // A literal passed to a call is taken to run during that call; one stored or returned starts empty.
         const isArg = e.parent?.type === 'argument_list';
-        this.detached(e, f, isArg ? 'callback' : 'detached', isArg ? st.held : HeldSet.EMPTY);
+        this.detached(e, f, isArg ? 'callback' : 'detached', isArg ? st.held : HeldSet.EMPTY, st.held);
         return st;
       }
       case 'call_expression':
@@ -430,7 +437,7 @@ export class FlowAnalyzer {
     }
     for (const a of args) st = this.evalExpr(a, st, f);
     const op = this.res.lockOp(call, f.scope);
-    if (op) return { ...st, held: this.applyLockOp(call, op, st.held, false) };
+    if (op) return { ...st, held: this.applyLockOp(call, op, st.held, false, f.unit) };
     return { ...st, held: this.applyCall(call, st.held, f, false) };
   }
 
@@ -439,8 +446,8 @@ export class FlowAnalyzer {
     return t.kind === 'unknown' || (t.kind === 'named' && t.pkg === 'sync' && t.name === 'Once');
   }
 
-  private applyLockOp(node: SyntaxNode, op: LockOp, held: HeldSet, deferred: boolean): HeldSet {
-    this.recordLockEvent(node, op, held, deferred);
+  private applyLockOp(node: SyntaxNode, op: LockOp, held: HeldSet, deferred: boolean, unit: UnitKind): HeldSet {
+    this.recordLockEvent(node, op, held, deferred, unit);
     switch (op.method) {
       case 'Lock': return held.with({ ref: op.ref, mode: 'write', maybe: false, site: node.start });
       case 'RLock': return held.with({ ref: op.ref, mode: 'read', maybe: false, site: node.start });
@@ -476,10 +483,10 @@ export class FlowAnalyzer {
     return site;
   }
 
-  private recordLockEvent(node: SyntaxNode, op: LockOp, held: HeldSet, deferred: boolean): void {
+  private recordLockEvent(node: SyntaxNode, op: LockOp, held: HeldSet, deferred: boolean, unit: UnitKind): void {
     const prev = this.lockEvents.get(node);
     if (prev) prev.held = prev.held.join(held);
-    else this.lockEvents.set(node, { node, op, held, deferred });
+    else this.lockEvents.set(node, { node, op, held, deferred, unit });
   }
 
   private isNoReturn(call: SyntaxNode): boolean {
@@ -509,7 +516,7 @@ export class FlowAnalyzer {
     if (e.type === 'call_expression') {
       const op = this.res.lockOp(e, f.scope);
       if (op && (op.method === 'TryLock' || op.method === 'TryRLock')) {
-        this.recordLockEvent(e, op, st.held, false);
+        this.recordLockEvent(e, op, st.held, false, f.unit);
         const mode: LockMode = op.method === 'TryRLock' ? 'read' : 'write';
         return [{ ...fork(st), held: st.held.with({ ref: op.ref, mode, maybe: false, site: e.start }) }, fork(st)];
       }
@@ -537,8 +544,9 @@ export class FlowAnalyzer {
   }
 
   /** A literal that runs elsewhere (goroutine, stored, callback): walked on its own. */
-  private detached(lit: SyntaxNode, outer: Frame, unit: UnitKind, held: HeldSet): void {
-    if (!this.literals.has(lit)) this.literals.set(lit, unit);
+  private detached(lit: SyntaxNode, outer: Frame, unit: UnitKind, held: HeldSet, outerHeld: HeldSet): void {
+    const prev = this.literals.get(lit);
+    this.literals.set(lit, { unit, startHeld: prev ? prev.startHeld.join(outerHeld) : outerHeld });
     const f = this.newFrame(unit, this.literalScope(lit, outer.scope));
     const body = child(lit, 'body');
     if (!body) return;

@@ -1,11 +1,12 @@
 import type { FuncDecl } from '../model/file';
 import type { GoPackage } from '../model/package';
 import { ExprResolver, type Ref } from '../model/refs';
-import { emptyContract, type Contract, type ContractLock } from './contract-types';
+import { emptyContract, type Contract, type ContractLock, type ContractSource } from './contract-types';
 import { ContractReader } from './contracts';
 import { FlowAnalyzer } from './flow';
 import type { CallSite, FunctionFlow } from './flow-types';
 import { HeldSet } from './held';
+import { computeAcquisitions, type Acquisition } from './summaries';
 
 /**
  * The lock analysis of one package: every function's contract and held-set flow.
@@ -22,8 +23,47 @@ export class PackageAnalysis {
     const reader = new ContractReader(pkg);
     for (const fn of pkg.funcs.values()) this.contracts.set(fn, safe(() => reader.explicit(fn), emptyContract()));
     for (const fn of pkg.funcs.values()) this.analyze(fn);
-    const changed = this.applyTwinRule();
-    for (const fn of changed) this.analyze(fn);
+    const twins = this.applyTwinRule();
+    // Lock helpers change what their callers hold, so every flow is walked again once.
+    if (this.inferLockHelpers()) for (const fn of pkg.funcs.values()) this.analyze(fn);
+    else for (const fn of twins) this.analyze(fn);
+    this.acquisitions = computeAcquisitions(this);
+  }
+
+  /** Per function, the locks it takes (transitively), with call chains. */
+  acquisitions: Map<FuncDecl, Acquisition[]>;
+
+  /**
+   * Functions that return holding a lock they never unlock (`func (s *S) lock() { s.mu.Lock() }`)
+   * acquire it for their caller; ones that unlock a lock they never take release it.
+   */
+  private inferLockHelpers(): boolean {
+    let changed = false;
+    for (const [fn, flow] of this.flows) {
+      const c = this.contractOf(fn);
+      if (c.acquires.length || c.releases.length) continue;
+      const own = flow.lockEvents.filter((e) => e.unit === 'function' || e.unit === 'inline');
+      const locked = new Set(own.filter((e) => !e.op.method.endsWith('nlock')).map((e) => e.op.ref.key));
+      const unlocked = new Set(own.filter((e) => e.op.method.endsWith('nlock')).map((e) => e.op.ref.key));
+      const exits = flow.exits.filter((e) => e.kind !== 'panic');
+      const source = (describe: string): ContractSource => ({ kind: 'body', describe, file: fn.file.path, offset: fn.nameNode.start });
+      if (exits.length) {
+        for (const h of exits[0].held.definite()) {
+          if (h.fromContract || unlocked.has(h.ref.key) || !isNameable(h.ref)) continue;
+          if (!exits.every((x) => x.held.holds(h.ref, h.mode))) continue;
+          c.acquires.push({ ref: h.ref, mode: h.mode, written: h.ref.display, resolved: true, source: source(`the body returns with ${h.ref.display} held`) });
+          changed = true;
+        }
+      }
+      for (const e of own) {
+        if (!e.op.method.endsWith('nlock') || locked.has(e.op.ref.key) || !isNameable(e.op.ref)) continue;
+        if (e.held.get(e.op.ref.key) || c.releases.some((r) => r.ref.key === e.op.ref.key)) continue;
+        c.releases.push({ ref: e.op.ref, mode: e.op.method === 'RUnlock' ? 'read' : 'write', written: e.op.ref.display, resolved: true, source: source(`the body unlocks ${e.op.ref.display} without locking it`) });
+        changed = true;
+      }
+      if (changed) this.contracts.set(fn, c);
+    }
+    return changed;
   }
 
   resolver(fn: FuncDecl): ExprResolver {
@@ -108,6 +148,11 @@ function mapToCallee(ref: Ref, site: CallSite, caller: FuncDecl, callee: FuncDec
     return { ...ref, key: [p.name, ...ref.path].join('.'), display: [p.name, ...ref.path].join('.'), root: p.name, rootKind: 'param' };
   }
   return undefined;
+}
+
+/** Locks rooted at a receiver, a parameter or a global can be named in a contract. */
+function isNameable(ref: Ref): boolean {
+  return ref.exact && (ref.rootKind === 'receiver' || ref.rootKind === 'param' || ref.rootKind === 'global');
 }
 
 function safe<T>(f: () => T, fallback: T): T {

@@ -1,10 +1,13 @@
 import type { PackageAnalysis } from '../analysis/package-analysis';
+import type { WorkspaceGraph } from '../analysis/workspace-graph';
 import type { Finding, Severity } from './finding';
 
 export type Report = Omit<Finding, 'severity' | 'code'>;
 
 export interface CheckContext {
   analysis: PackageAnalysis;
+  /** Facts across every package of the workspace (lock graph, declared orders). */
+  graph: WorkspaceGraph;
   report(finding: Report): void;
 }
 

@@ -1,4 +1,5 @@
 import type { PackageAnalysis } from '../analysis/package-analysis';
+import type { WorkspaceGraph } from '../analysis/workspace-graph';
 import type { GoFile } from '../model/file';
 import type { Config } from '../util/config';
 import type { Check } from './check';
@@ -8,13 +9,13 @@ import { CHECKS } from './registry';
 const IGNORE = /lockset:ignore\s+([\w-]+)/g;
 
 /** Runs every enabled check over one package. A check that throws loses its results, not the package's. */
-export function runChecks(analysis: PackageAnalysis, config: Config, checks: readonly Check[] = CHECKS): Finding[] {
+export function runChecks(analysis: PackageAnalysis, graph: WorkspaceGraph, config: Config, checks: readonly Check[] = CHECKS): Finding[] {
   const out: Finding[] = [];
   for (const check of checks) {
     const severity = config.severity[check.id] ?? check.defaultSeverity;
     if (severity === 'off') continue;
     try {
-      check.run({ analysis, report: (f) => out.push({ ...f, severity, code: check.id }) });
+      check.run({ analysis, graph, report: (f) => out.push({ ...f, severity, code: check.id }) });
     } catch (error) {
       config.log?.(`lockset: check ${check.id} failed in ${analysis.pkg.dir}: ${String((error as Error)?.stack ?? error)}`);
     }

@@ -26,10 +26,18 @@ export interface Ref {
 }
 
 export function lockClass(ref: Ref): string {
+  return typedClass(ref) ?? ref.display;
+}
+
+/**
+ * The lock class when the declaring type or global is known; undefined for a lock known only by a
+ * local name (a `mu *sync.Mutex` parameter), which cannot take part in a workspace-wide lock order.
+ */
+export function typedClass(ref: Ref): string | undefined {
   if (ref.clsBase) return [ref.clsBase, ...ref.clsPath].join('.');
   const t = deref(ref.type);
   if (ref.path.length === 0 && t.kind === 'named' && !t.pkg) return t.name;
-  return ref.display;
+  return undefined;
 }
 
 export const LOCK_METHODS = new Set(['Lock', 'Unlock', 'RLock', 'RUnlock', 'TryLock', 'TryRLock']);

@@ -1,0 +1,76 @@
+import type { FuncDecl } from '../model/file';
+import { lockClass, type Ref } from '../model/refs';
+import { mapToCaller } from './flow';
+import type { CallSite, UnitKind } from './flow-types';
+import type { LockMode } from './held';
+import type { PackageAnalysis } from './package-analysis';
+
+/** One call on the way from a function to a lock acquisition. */
+export interface ChainStep { fn: FuncDecl; site: CallSite }
+
+/** A lock that a function takes, itself or through the calls it makes, with how it gets there. */
+export interface Acquisition {
+  /** The lock in the function's own names; inexact when it cannot be named there. */
+  ref: Ref;
+  cls: string;
+  mode: LockMode;
+  /** The function that calls Lock, and the offset of that call. */
+  lockFn: FuncDecl;
+  lockOffset: number;
+  chain: ChainStep[];
+}
+
+/** Bodies that run while their function runs, so their acquisitions count as the function's. */
+export const RUNS_IN_PLACE: ReadonlySet<UnitKind> = new Set(['function', 'inline', 'callback', 'deferred']);
+const MAX_CHAIN = 8;
+const MAX_ACQUISITIONS = 256;
+
+/**
+ * The locks each function acquires, transitively, with the call chain to each acquisition.
+ * Computed to a fixpoint over the package's call graph; recursion terminates because each
+ * (function, lock) pair is recorded once, with the shortest chain found first.
+ */
+export function computeAcquisitions(analysis: PackageAnalysis): Map<FuncDecl, Acquisition[]> {
+  const out = new Map<FuncDecl, Acquisition[]>();
+  for (const [fn, flow] of analysis.flows) {
+    const list: Acquisition[] = [];
+    for (const e of flow.lockEvents) {
+      if (e.deferred || !RUNS_IN_PLACE.has(e.unit) || !(e.op.method === 'Lock' || e.op.method === 'RLock' || e.op.method.startsWith('Try'))) continue;
+      add(list, { ref: e.op.ref, cls: lockClass(e.op.ref), mode: e.op.method.includes('R') ? 'read' : 'write', lockFn: fn, lockOffset: e.node.start, chain: [] });
+    }
+    out.set(fn, list);
+  }
+  for (let round = 0; round < MAX_CHAIN; round++) {
+    let changed = false;
+    for (const [fn, flow] of analysis.flows) {
+      const list = out.get(fn)!;
+      const res = analysis.resolver(fn);
+      for (const site of flow.calls) {
+        if (!site.callee || site.viaGo || !RUNS_IN_PLACE.has(site.unit)) continue;
+        for (const a of out.get(site.callee) ?? []) {
+          if (a.chain.length >= MAX_CHAIN - 1 || list.length >= MAX_ACQUISITIONS) continue;
+          const mapped = mapToCaller(a.ref, site, res) ?? inexact(a.ref);
+          if (add(list, { ...a, ref: mapped, chain: [{ fn, site }, ...a.chain] })) changed = true;
+        }
+      }
+    }
+    if (!changed) break;
+  }
+  return out;
+}
+
+function inexact(ref: Ref): Ref {
+  return { ...ref, key: `(${lockClass(ref)})`, exact: false, rootKind: 'expr' };
+}
+
+function add(list: Acquisition[], a: Acquisition): boolean {
+  if (list.some((x) => x.ref.key === a.ref.key && x.cls === a.cls && x.mode === a.mode && x.chain[0]?.site === a.chain[0]?.site)) return false;
+  list.push(a);
+  return true;
+}
+
+/** "FindVM → findVM → vmLock.Lock()": the chain as people read it. */
+export function describeChain(a: Acquisition): string {
+  const names = a.chain.map((s) => s.site.calleeName);
+  return [...names, `${a.ref.display}.${a.mode === 'read' ? 'RLock' : 'Lock'}()`].join(' → ');
+}

@@ -1,0 +1,39 @@
+import { directivesIn, parseOrder, type DeclaredOrder } from './hierarchy';
+import { findCycles, packageEdges, type LockEdge } from './lock-graph';
+import type { PackageAnalysis } from './package-analysis';
+
+/** Facts that span packages: the lock-order graph, its cycles, and the declared hierarchies. */
+export interface WorkspaceGraph {
+  edges: LockEdge[];
+  cycles: LockEdge[][];
+  orders: DeclaredOrder[];
+  /** Every lock class seen anywhere (held or taken), for validating declared names. */
+  classes: Set<string>;
+}
+
+const edgeCache = new WeakMap<PackageAnalysis, LockEdge[]>();
+
+export function edgesOf(a: PackageAnalysis): LockEdge[] {
+  let e = edgeCache.get(a);
+  if (!e) edgeCache.set(a, (e = packageEdges(a)));
+  return e;
+}
+
+export function buildGraph(analyses: PackageAnalysis[], settingOrder: string[]): WorkspaceGraph {
+  const edges = analyses.flatMap(edgesOf);
+  const orders: DeclaredOrder[] = [];
+  for (const a of analyses) for (const f of a.pkg.files) orders.push(...directivesIn(f));
+  for (const s of settingOrder) {
+    const names = parseOrder(s);
+    if (names.length >= 2) orders.push({ names, text: names.join(' > ') });
+  }
+  const classes = new Set<string>();
+  for (const a of analyses) for (const list of a.acquisitions.values()) for (const acq of list) classes.add(acq.cls);
+  for (const e of edges) { classes.add(e.fromCls); classes.add(e.toCls); }
+  return { edges, cycles: findCycles(edges), orders, classes };
+}
+
+/** A short fingerprint: when it is unchanged, no other package's cross-package findings can change. */
+export function graphSignature(g: WorkspaceGraph): string {
+  return g.edges.map((e) => `${e.from}>${e.to}`).sort().join(',') + '|' + g.orders.map((o) => o.text).join(',');
+}

@@ -1,0 +1,90 @@
+import { enclosingStatement } from '../analysis/annotations';
+import type { HeldLock, LockMode } from '../analysis/held';
+import { describeChain, RUNS_IN_PLACE } from '../analysis/summaries';
+import type { PackageAnalysis } from '../analysis/package-analysis';
+import type { CallSite } from '../analysis/flow-types';
+import type { FuncDecl } from '../model/file';
+import type { Check } from './check';
+import type { Fix } from './finding';
+import { acquisitionLocation, heldLocation, whereHeld } from './util';
+
+export const doubleLock: Check = {
+  id: 'double-lock',
+  title: 'A lock that is already held is taken again, which deadlocks',
+  doc: `A lock that is already held is taken again, which deadlocks.
+
+Go's mutexes are not reentrant: locking a held sync.Mutex blocks forever. lockset reports a Lock of the
+same instance that is already held, directly or through a call (holding vmLock and calling the exported
+FindVM, which takes vmLock itself; the quick fix calls the internal twin findVM and adds a // LOCK:
+annotation). It also reports a recursive RLock, which deadlocks as soon as a writer waits between the two
+RLocks, and an RLock upgraded to Lock on the same RWMutex. A lock still held on some path (a missing unlock)
+and then locked again is reported too. Instances that may differ (vms[a].lock and vms[b].lock) are not.`,
+  defaultSeverity: 'error',
+  run(ctx) {
+    const { analysis } = ctx;
+    for (const [fn, flow] of analysis.flows) {
+      if (analysis.contractOf(fn).ignore) continue;
+      for (const e of flow.lockEvents) {
+        if (e.deferred || (e.op.method !== 'Lock' && e.op.method !== 'RLock') || !e.op.ref.exact) continue;
+        const h = e.held.get(e.op.ref.key);
+        if (!h) continue;
+        ctx.report({
+          file: fn.file.path,
+          range: fn.file.lines.range(e.node.start, e.node.end),
+          message: explain(h, e.op.method === 'RLock' ? 'read' : 'write', `${e.op.ref.display}.${e.op.method}()`, whereHeld(fn, h)),
+          related: [heldLocation(fn, h)],
+          fixes: [],
+        });
+      }
+      for (const site of flow.calls) {
+        if (!site.callee || site.viaGo || !RUNS_IN_PLACE.has(site.unit) || site.held.size === 0) continue;
+        const seen = new Set<string>();
+        for (const a of analysis.acquisitions.get(fn) ?? []) {
+          if (a.chain[0]?.site !== site || !a.ref.exact || seen.has(a.ref.key)) continue;
+          const h = site.held.get(a.ref.key);
+          if (!h || h.maybe) continue;
+          seen.add(a.ref.key);
+          ctx.report({
+            file: fn.file.path,
+            range: fn.file.lines.range(site.nameNode.start, site.nameNode.end),
+            message: explain(h, a.mode, `call of ${site.calleeName}`, whereHeld(fn, h)) + ` (${describeChain(a)})`,
+            related: [heldLocation(fn, h), acquisitionLocation(a, `${a.ref.display} locked again here, in ${a.lockFn.name}`)],
+            fixes: internalTwinFix(analysis, fn, site, h),
+          });
+        }
+      }
+    }
+  },
+};
+
+function explain(h: HeldLock, mode: LockMode, what: string, where: string): string {
+  const lock = h.ref.display;
+  const maybe = h.maybe ? ' on some paths' : '';
+  if (h.mode === 'read' && mode === 'read') return `recursive RLock: ${what} read-locks ${lock}, which is already read-locked${maybe} (${where}); a writer waiting in between deadlocks both`;
+  if (h.mode === 'read') return `${what} write-locks ${lock} while it is read-locked${maybe} (${where}); an RLock cannot be upgraded to Lock, so this deadlocks`;
+  if (mode === 'read') return `${what} read-locks ${lock} while it is write-locked${maybe} (${where}), which deadlocks`;
+  return `${what} locks ${lock}, which is already held${maybe} (${where}); sync mutexes are not reentrant, so this deadlocks`;
+}
+
+/** Holding vmLock and calling FindVM: call findVM, which assumes the lock, and say so with // LOCK:. */
+function internalTwinFix(analysis: PackageAnalysis, caller: FuncDecl, site: CallSite, h: HeldLock): Fix[] {
+  const callee = site.callee!;
+  if (!/^[A-Z]/.test(callee.name)) return [];
+  const name = callee.name[0].toLowerCase() + callee.name.slice(1);
+  const twin = analysis.pkg.funcs.get(callee.recvType ? `${callee.recvType}.${name}` : name);
+  const stmt = enclosingStatement(site.node);
+  if (!twin || twin === caller || !stmt || twin.params.length !== callee.params.length) return [];
+  const file = caller.file;
+  const line = file.lines.lineOf(stmt.start);
+  const indent = /^\s*/.exec(file.lines.lineText(line))![0];
+  const at = file.lines.position(file.lines.lineStart(line));
+  return [{
+    id: 'call-internal-twin',
+    title: `Call ${twin.name}, which assumes ${h.ref.display} is held`,
+    preferred: true,
+    edits: [
+      { file: file.path, range: { start: at, end: at }, newText: `${indent}// LOCK: ${h.ref.display} is held here.\n` },
+      { file: file.path, range: file.lines.range(site.nameNode.start, site.nameNode.end), newText: twin.name },
+    ],
+  }];
+}

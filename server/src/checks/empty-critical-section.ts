@@ -1,0 +1,37 @@
+import { walk } from '../syntax/node';
+import type { Check } from './check';
+
+const LOCK = /^(.*)\.(Lock|RLock)\(\)$/;
+
+export const emptyCriticalSection: Check = {
+  id: 'empty-critical-section',
+  title: 'A lock is taken and released with nothing in between',
+  doc: `A lock is taken and released with nothing in between.
+
+mu.Lock() directly followed by mu.Unlock() protects nothing. Sometimes it is meant as a barrier (wait until
+other holders are done); often the guarded code was moved away. Reported as information.`,
+  defaultSeverity: 'information',
+  run(ctx) {
+    for (const file of ctx.analysis.pkg.files) {
+      walk(file.parsed.root, (n) => {
+        if (n.type !== 'statement_list') return;
+        const stmts = n.children.filter((c) => c.type !== 'comment');
+        for (let i = 0; i + 1 < stmts.length; i++) {
+          const a = callText(file.text(stmts[i]), stmts[i].type), b = callText(file.text(stmts[i + 1]), stmts[i + 1].type);
+          const m = a && LOCK.exec(a);
+          if (!m || !b || b !== `${m[1]}.${m[2] === 'RLock' ? 'RUnlock' : 'Unlock'}()`) continue;
+          ctx.report({
+            file: file.path,
+            range: file.lines.range(stmts[i].start, stmts[i + 1].end),
+            message: `empty critical section: ${m[1]} is locked and unlocked with nothing in between`,
+            related: [], fixes: [],
+          });
+        }
+      });
+    }
+  },
+};
+
+function callText(text: string, type: string): string | undefined {
+  return type === 'expression_statement' ? text.replace(/\s+/g, '') : undefined;
+}

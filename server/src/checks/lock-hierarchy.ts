@@ -1,0 +1,48 @@
+import { rankIn } from '../analysis/hierarchy';
+import { describeChain } from '../analysis/summaries';
+import { edgesOf } from '../analysis/workspace-graph';
+import type { Check } from './check';
+import { acquisitionLocation, heldLocation } from './util';
+
+export const lockHierarchy: Check = {
+  id: 'lock-hierarchy',
+  title: 'A declared lock order is violated',
+  doc: `A declared lock order is violated.
+
+Declare the order in which locks must be taken with a comment anywhere in a package,
+// lockset:order cmdLock > vmLock > VM.lock (a greater lock is taken first), or with the setting
+lockset.lockOrder. Taking a greater lock while a lesser one is held, directly or through calls, is reported
+with the declared order and the path. A name in a declaration that matches no lock is reported on the
+directive itself.`,
+  defaultSeverity: 'warning',
+  run(ctx) {
+    const { analysis, graph } = ctx;
+    for (const order of graph.orders) {
+      for (const e of edgesOf(analysis)) {
+        const held = rankIn(order, e.fromCls), taken = rankIn(order, e.toCls);
+        if (held < 0 || taken < 0 || taken >= held) continue;
+        const w = e.witness;
+        const path = w.acq.chain.length ? ` (path: ${w.fn.name} → ${describeChain(w.acq)})` : '';
+        ctx.report({
+          file: w.fn.file.path,
+          range: w.fn.file.lines.range(w.offset, w.end),
+          message: `taking ${e.toCls} while holding ${e.fromCls} violates the declared order ${order.text}${path}`,
+          related: [heldLocation(w.fn, w.held), ...(w.acq.chain.length ? [acquisitionLocation(w.acq, `${e.toCls} locked here`)] : [])],
+          fixes: [],
+        });
+      }
+      if (order.file && analysis.pkg.files.includes(order.file)) {
+        for (const name of order.names) {
+          if (name.includes('*') || [...graph.classes].some((c) => c === name || c.endsWith(`.${name}`))) continue;
+          ctx.report({
+            file: order.file.path,
+            range: order.file.lines.range(order.start!, order.end!),
+            message: `lockset:order names ${name}, which matches no lock that is taken anywhere`,
+            related: [],
+            fixes: [],
+          });
+        }
+      }
+    }
+  },
+};

@@ -1,0 +1,46 @@
+import { describeChain } from '../analysis/summaries';
+import type { LockEdge } from '../analysis/lock-graph';
+import type { Check } from './check';
+import type { RelatedLocation } from './finding';
+import { acquisitionLocation, heldLocation, related } from './util';
+
+export const lockOrderCycle: Check = {
+  id: 'lock-order-cycle',
+  title: 'Locks are taken in opposite orders on two paths, which can deadlock',
+  doc: `Locks are taken in opposite orders on two paths, which can deadlock.
+
+lockset builds a graph of lock classes (a type and field path such as VM.lock, or a global such as vmLock):
+an edge A → B means that somewhere B is taken while A is held, directly or through calls. A cycle in that
+graph (AB-BA, or longer) means two goroutines can each hold one lock and wait for the other. Each cycle is
+reported once, at one acquisition, with every edge's two locations (where A was taken, where B is taken, and
+the call chain between) as related information. Two instances of the same class locked in a nested way are
+not a cycle by themselves.`,
+  defaultSeverity: 'warning',
+  run(ctx) {
+    const files = new Set(ctx.analysis.pkg.files);
+    for (const cycle of ctx.graph.cycles) {
+      const first = cycle[0].witness;
+      if (!files.has(first.fn.file)) continue;
+      const names = [...cycle.map((e) => e.fromCls), cycle[0].fromCls].join(' → ');
+      const story = cycle.map((e) => `${e.witness.fn.name} takes ${e.toCls} while holding ${e.fromCls}`).join(', and ');
+      ctx.report({
+        file: first.fn.file.path,
+        range: first.fn.file.lines.range(first.offset, first.end),
+        message: `lock order cycle ${names}: ${story}`,
+        related: cycle.flatMap(edgeLocations),
+        fixes: [],
+      });
+    }
+  },
+};
+
+function edgeLocations(e: LockEdge): RelatedLocation[] {
+  const w = e.witness;
+  const via = w.acq.chain.length ? ` via ${describeChain(w.acq)}` : '';
+  const out = [
+    heldLocation(w.fn, w.held),
+    related(w.fn.file, w.offset, w.end, `${w.fn.name} takes ${e.toCls} here${via} while holding ${e.fromCls}`),
+  ];
+  if (w.acq.chain.length) out.push(acquisitionLocation(w.acq, `${e.toCls} locked here (in ${w.acq.lockFn.name})`));
+  return out;
+}

@@ -1,0 +1,60 @@
+import type { FunctionFlow } from '../analysis/flow-types';
+import type { Check } from './check';
+import { heldLocation, lineNo } from './util';
+
+export const missingUnlock: Check = {
+  id: 'missing-unlock',
+  title: 'A path leaves the function with a lock held',
+  doc: `A path leaves the function with a lock held.
+
+An early return, an error branch, or a continue in a loop that locks leaves a lock held that the function
+unlocks on its other paths, and no deferred Unlock releases it. The next Lock of it blocks forever.
+Functions that return holding a lock on every path (lock helpers), locks that the contract hands back
+(+checklocksacquire), locks handed to a goroutine that unlocks them, and conditional locking released
+under the same condition are not reported. The diagnostic sits on the return (or the function's closing
+brace), with the Lock as related information.`,
+  defaultSeverity: 'warning',
+  run(ctx) {
+    const { analysis } = ctx;
+    for (const [fn, flow] of analysis.flows) {
+      const c = analysis.contractOf(fn);
+      if (c.ignore) continue;
+      const unlockedSomewhere = keysWith(flow, (m) => m.endsWith('nlock'), ['function', 'inline', 'deferred']);
+      const handedOff = keysWith(flow, (m) => m.endsWith('nlock'), ['goroutine', 'detached']);
+      const ok = (key: string) => !unlockedSomewhere.has(key) || handedOff.has(key) || c.acquires.some((a) => a.ref.key === key);
+      for (const exit of flow.exits) {
+        if (exit.kind === 'panic') continue;
+        for (const h of exit.held.definite()) {
+          if (h.fromContract || ok(h.ref.key)) continue;
+          const at = exit.kind === 'end' ? Math.max(exit.node.end - 1, exit.node.start) : exit.node.start;
+          const end = exit.kind === 'end' ? exit.node.end : exit.node.start + 'return'.length;
+          ctx.report({
+            file: fn.file.path,
+            range: fn.file.lines.range(at, end),
+            message: exit.kind === 'end'
+              ? `${fn.name} ends with ${h.ref.display} still locked (locked at line ${lineNo(fn.file, h.site)}); no Unlock or deferred Unlock releases it on this path`
+              : `return leaves ${h.ref.display} locked (locked at line ${lineNo(fn.file, h.site)}); unlock it before returning, or defer the Unlock`,
+            related: [heldLocation(fn, h)],
+            fixes: [],
+          });
+        }
+      }
+      for (const cont of flow.continues) {
+        for (const h of cont.held.definite()) {
+          if (cont.entry.get(h.ref.key) || h.fromContract || ok(h.ref.key)) continue;
+          ctx.report({
+            file: fn.file.path,
+            range: fn.file.lines.range(cont.node.start, cont.node.end),
+            message: `continue skips the Unlock of ${h.ref.display} (locked at line ${lineNo(fn.file, h.site)}): the next round locks it again and deadlocks`,
+            related: [heldLocation(fn, h)],
+            fixes: [],
+          });
+        }
+      }
+    }
+  },
+};
+
+function keysWith(flow: FunctionFlow, method: (m: string) => boolean, units: string[]): Set<string> {
+  return new Set(flow.lockEvents.filter((e) => method(e.op.method) && units.includes(e.unit)).map((e) => e.op.ref.key));
+}

@@ -1,0 +1,57 @@
+import type { FunctionFlow, LockEvent } from '../analysis/flow-types';
+import type { SyntaxNode } from '../syntax/node';
+import type { Check } from './check';
+import { heldLocation, methodNameNode, whereHeld } from './util';
+
+export const unlockNotHeld: Check = {
+  id: 'unlock-not-held',
+  title: 'An Unlock of a lock that is not held, or in the wrong mode',
+  doc: `An Unlock of a lock that is not held, or in the wrong mode.
+
+Unlocking a sync.Mutex that is not locked is a run-time error ("fatal error: sync: unlock of unlocked
+mutex"). lockset reports an Unlock or RUnlock where the lock is held on no path (in a function that locks
+it elsewhere; functions that only release a lock their caller took are lock helpers, not bugs), an Unlock
+after RLock and an RUnlock after Lock, saying which one was held. A goroutine that unlocks a lock handed to
+it by the code that started it is not reported.`,
+  defaultSeverity: 'error',
+  run(ctx) {
+    const { analysis } = ctx;
+    for (const [fn, flow] of analysis.flows) {
+      const c = analysis.contractOf(fn);
+      if (c.ignore) continue;
+      const lockedSomewhere = new Set(flow.lockEvents.filter((e) => !e.op.method.endsWith('nlock')).map((e) => e.op.ref.key));
+      for (const e of flow.lockEvents) {
+        if (!e.op.method.endsWith('nlock')) continue;
+        const key = e.op.ref.key;
+        const h = e.held.get(key);
+        const name = methodNameNode(e.node) ?? e.node;
+        const range = fn.file.lines.range(name.start, name.end);
+        if (!h) {
+          if (!lockedSomewhere.has(key) || c.releases.some((r) => r.ref.key === key) || handedOff(flow, e)) continue;
+          ctx.report({ file: fn.file.path, range, message: `${e.op.method} of ${e.op.ref.display}, which is not held here; unlocking an unlocked mutex is a fatal error`, related: [], fixes: [] });
+          continue;
+        }
+        if (h.maybe) continue;
+        const wrong = (e.op.method === 'Unlock' && h.mode === 'read') || (e.op.method === 'RUnlock' && h.mode === 'write');
+        if (!wrong) continue;
+        const right = h.mode === 'read' ? 'RUnlock' : 'Unlock';
+        ctx.report({
+          file: fn.file.path, range,
+          message: `${e.op.method} of ${e.op.ref.display}, which is ${h.mode === 'read' ? 'read-locked (RLock)' : 'write-locked (Lock)'} here (${whereHeld(fn, h)}); use ${right}`,
+          related: [heldLocation(fn, h)],
+          fixes: [{ id: 'fix-unlock-mode', title: `Change to ${right}()`, preferred: true, edits: [{ file: fn.file.path, range, newText: right }] }],
+        });
+      }
+    }
+  },
+};
+
+/** An Unlock inside a goroutine (or stored literal) of a lock that its starter held: a hand-off. */
+function handedOff(flow: FunctionFlow, e: LockEvent): boolean {
+  if (e.unit === 'function' || e.unit === 'inline' || e.unit === 'deferred') return false;
+  for (let p: SyntaxNode | null = e.node.parent; p; p = p.parent) {
+    const info = p.type === 'func_literal' ? flow.literals.get(p) : undefined;
+    if (info && info.startHeld.get(e.op.ref.key)) return true;
+  }
+  return false;
+}
