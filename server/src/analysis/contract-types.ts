@@ -20,6 +20,8 @@ export interface ContractLock {
   written: string;
   /** False when the name could not be resolved to a variable path; then it is matched by name. */
   resolved: boolean;
+  /** Annotations say read or write; prose and inference do not, and are satisfied by either. */
+  exactMode?: boolean;
   source: ContractSource;
 }
 

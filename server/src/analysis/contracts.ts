@@ -54,6 +54,7 @@ export class ContractReader {
       const mode: LockMode = kind === 'read' || kind === 'acquireread' ? 'read' : 'write';
       const lock = this.resolveName(m[2], fn, res, scope, mode, source);
       if (!lock) continue;
+      lock.exactMode = true;
       if (kind === '' || kind === 'read') c.requires.push(lock);
       else if (kind === 'acquire' || kind === 'acquireread') c.acquires.push(lock);
       else if (kind === 'release') c.releases.push(lock);
@@ -180,12 +181,14 @@ function sentenceAround(text: string, index: number): string {
 /** Whether the body itself calls `<display>.Lock()` or `.RLock()`: then it takes the lock rather than needing it. */
 function bodyLocks(fn: FuncDecl, display: string): boolean {
   if (!fn.body) return false;
-  let found = false;
+  let found = false, stop = false;
   const text = fn.file.parsed.text;
+  // walk visits in source order: the first of Lock and Unlock on this lock decides.
   walk(fn.body, (n) => {
-    if (found) return false;
+    if (found || stop) return false;
     if (n.type === 'call_expression') {
       const t = text.slice(n.start, n.end).replace(/\s+/g, '');
+      if (t === `${display}.Unlock()` || t === `${display}.RUnlock()`) { stop = true; return false; }
       if (t === `${display}.Lock()` || t === `${display}.RLock()`) found = true;
     }
     return undefined;

@@ -4,7 +4,7 @@ import type { SyntaxNode } from '../syntax/node';
 import type { HeldSet } from './held';
 
 /** How a body runs relative to the function that contains it. */
-export type UnitKind = 'function' | 'inline' | 'goroutine' | 'detached' | 'callback' | 'deferred';
+export type UnitKind = 'function' | 'inline' | 'goroutine' | 'detached' | 'callback' | 'later' | 'deferred';
 
 export interface CallSite {
   node: SyntaxNode;
@@ -29,6 +29,8 @@ export interface LockEvent {
   held: HeldSet;
   deferred: boolean;
   unit: UnitKind;
+  /** For a deferred Unlock: at some exit the lock was no longer held when it ran. */
+  absentAtExit?: boolean;
 }
 
 /** A `continue` reached with the held set it carries into the next round, and the loop's entry set. */

@@ -270,6 +270,7 @@ export class FlowAnalyzer {
       cond = s.children.find((c) => c !== body && c.field !== 'body');
     }
     const infinite = !range && !cond;
+    let loopLocals: Set<string> | undefined;
     let head = st;
     let exit: State | undefined;
     const ctx: LoopCtx = { label, breaks: [], continues: [], isLoop: true, entry: st.held };
@@ -282,6 +283,7 @@ export class FlowAnalyzer {
       let end = body ? this.walkBlock(body, t, f) : t;
       end = joinStates([end, ...ctx.continues]);
       if (update && !end.dead) end = this.walkStmt(update, end, f);
+      end = { ...end, held: dropLoopLocals(end.held, loopLocals ??= declaredIn(s, this.decl.file.parsed.text)) };
       const next = joinStates([st, end]);
       if (next.held.equals(head.held)) break;
       head = next;
@@ -377,6 +379,7 @@ export class FlowAnalyzer {
       const d = st.defers[i];
       if (d.kind === 'unlock') {
         this.recordLockEvent(d.node, d.op, held, true, f.unit);
+        if (!held.get(d.op.ref.key)) this.lockEvents.get(d.node)!.absentAtExit = true;
         held = held.without(d.op.ref.key);
       } else if (d.kind === 'lock') {
         this.recordLockEvent(d.node, d.op, held, true, f.unit);
@@ -399,9 +402,13 @@ export class FlowAnalyzer {
     if (--this.budget < 0) return st;
     switch (e.type) {
       case 'func_literal': {
-        // A literal passed to a call is taken to run during that call; one stored or returned starts empty.
-        const isArg = e.parent?.type === 'argument_list';
-        this.detached(e, f, isArg ? 'callback' : 'detached', isArg ? st.held : HeldSet.EMPTY, st.held);
+        // A literal passed to a function that calls it in place runs with the caller's locks. Passed to a
+        // function that may keep it for later (time.AfterFunc), it may run with or without them. Stored or
+        // returned, it starts with nothing held.
+        const call = e.parent?.type === 'argument_list' ? e.parent.parent : null;
+        if (call && this.callsArgInPlace(call, e, f)) this.detached(e, f, 'callback', st.held, st.held);
+        else if (call) this.detached(e, f, 'later', inheritLoosely(st.held), st.held);
+        else this.detached(e, f, 'detached', HeldSet.EMPTY, st.held);
         return st;
       }
       case 'call_expression':
@@ -439,6 +446,19 @@ export class FlowAnalyzer {
     const op = this.res.lockOp(call, f.scope);
     if (op) return { ...st, held: this.applyLockOp(call, op, st.held, false, f.unit) };
     return { ...st, held: this.applyCall(call, st.held, f, false) };
+  }
+
+  /** Whether the call runs its func-literal argument before returning (sort.Slice, or a package function that calls the parameter). */
+  private callsArgInPlace(call: SyntaxNode, arg: SyntaxNode, f: Frame): boolean {
+    const fn = child(call, 'function');
+    const name = this.text(fn).replace(/\s+/g, '');
+    if (SYNC_CALLBACK_FUNCS.has(name) || /\.(Range|Do|Walk|WalkDir)$/.test(name)) return true;
+    const site = resolveCall(call, this.res, f.scope, HeldSet.EMPTY, false, f.unit);
+    const callee = site?.callee;
+    if (!callee?.body) return false;
+    const index = (child(call, 'arguments')?.children ?? []).indexOf(arg);
+    const param = callee.params[index]?.name;
+    return !!param && callsDirectly(callee.body, param, callee.file.parsed.text);
   }
 
   private isOnce(operand: SyntaxNode | undefined, f: Frame): boolean {
@@ -553,6 +573,56 @@ export class FlowAnalyzer {
     const end = this.walkBlock(body, { held, defers: [], dead: false }, f);
     if (!end.dead) this.exit(end, f, lit, 'end');
   }
+}
+
+/** Standard-library functions that call their func argument before they return. */
+const SYNC_CALLBACK_FUNCS = new Set(['sort.Slice', 'sort.SliceStable', 'sort.Search', 'sort.Find', 'slices.SortFunc', 'slices.SortStableFunc', 'slices.IndexFunc',
+  'slices.ContainsFunc', 'slices.DeleteFunc', 'slices.BinarySearchFunc', 'strings.Map', 'strings.FieldsFunc', 'strings.IndexFunc', 'strings.TrimFunc',
+  'bytes.Map', 'filepath.Walk', 'filepath.WalkDir', 'fs.WalkDir']);
+
+/** A call of `param(...)` in `body`, outside goroutines and nested literals. */
+function callsDirectly(body: SyntaxNode, param: string, text: string): boolean {
+  const stack = [body];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === 'go_statement' || n.type === 'func_literal') continue;
+    if (n.type === 'call_expression') {
+      const fn = n.children.find((c) => c.field === 'function');
+      if (fn?.type === 'identifier' && text.slice(fn.start, fn.end) === param) return true;
+    }
+    stack.push(...n.children);
+  }
+  return false;
+}
+
+/** Names declared inside a loop (range variables, := and var in its body): a new variable each round. */
+function declaredIn(loop: SyntaxNode, text: string): Set<string> {
+  const out = new Set<string>();
+  const stack = [...loop.children];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === 'func_literal') continue;
+    if (n.type === 'short_var_declaration' || n.type === 'range_clause') {
+      for (const id of child(n, 'left')?.children ?? []) if (id.type === 'identifier') out.add(text.slice(id.start, id.end));
+    }
+    if (n.type === 'var_spec') for (const id of childrenOf(n, 'name')) out.add(text.slice(id.start, id.end));
+    stack.push(...n.children);
+  }
+  return out;
+}
+
+/** A lock on a variable of this round (`it.mu` for `range items`) is not the next round's lock. */
+function dropLoopLocals(held: HeldSet, locals: Set<string>): HeldSet {
+  let out = held;
+  for (const h of held.all()) if (h.ref.rootKind === 'local' && locals.has(h.ref.root)) out = out.without(h.ref.key);
+  return out;
+}
+
+/** The caller's locks as seen by a callback that may run later: maybe held, and marked as inherited. */
+function inheritLoosely(held: HeldSet): HeldSet {
+  let out = HeldSet.EMPTY;
+  for (const h of held.all()) out = out.with({ ...h, maybe: true, inherited: true });
+  return out;
 }
 
 function fork(st: State): State {

@@ -11,6 +11,10 @@ export interface HeldLock {
   site: number;
   /** The function's own contract provides it. */
   fromContract?: boolean;
+  /** The contract does not say whether it is read- or write-held (prose), so mode checks do not apply. */
+  modeUnknown?: boolean;
+  /** Held by the code that passed a callback which may run later: neither missing nor taken as held there. */
+  inherited?: boolean;
 }
 
 /**

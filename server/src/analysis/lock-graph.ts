@@ -2,7 +2,7 @@ import type { FuncDecl } from '../model/file';
 import { lockClass, typedClass, type Ref } from '../model/refs';
 import type { HeldLock } from './held';
 import type { PackageAnalysis } from './package-analysis';
-import { RUNS_IN_PLACE, type Acquisition } from './summaries';
+import { acquisitionsAt, type Acquisition } from './summaries';
 
 /** Why the edge "B taken while A held" exists: one place where it happens. */
 export interface EdgeWitness {
@@ -22,8 +22,12 @@ export interface LockEdge {
   to: string;
   fromCls: string;
   toCls: string;
+  /** The first place where the edge arises; `witnesses` has more (a bounded number). */
   witness: EdgeWitness;
+  witnesses: EdgeWitness[];
 }
+
+const MAX_WITNESSES = 20;
 
 export function classNode(pkgDir: string, cls: string): string {
   return `${pkgDir}|${cls}`;
@@ -37,19 +41,23 @@ export function packageEdges(analysis: PackageAnalysis): LockEdge[] {
     const fromCls = typedClass(held.ref), toCls = acq.cls;
     if (!fromCls || !typedClassOk(acq.ref) || fromCls === toCls) return;
     const key = `${fromCls}\u0000${toCls}`;
-    if (!edges.has(key)) edges.set(key, { from: classNode(dir, fromCls), to: classNode(dir, toCls), fromCls, toCls, witness: { fn, held, acq, offset, end } });
+    const witness: EdgeWitness = { fn, held, acq, offset, end };
+    const edge = edges.get(key);
+    if (!edge) edges.set(key, { from: classNode(dir, fromCls), to: classNode(dir, toCls), fromCls, toCls, witness, witnesses: [witness] });
+    else if (edge.witnesses.length < MAX_WITNESSES && !edge.witnesses.some((w) => w.offset === offset && w.fn === fn)) edge.witnesses.push(witness);
   };
+  // Every body counts, goroutines included: their own nesting orders locks too. Locks a callback only
+  // may have inherited from its caller do not.
   for (const [fn, flow] of analysis.flows) {
     for (const e of flow.lockEvents) {
-      if (e.deferred || !RUNS_IN_PLACE.has(e.unit) || e.op.method.endsWith('nlock')) continue;
+      if (e.deferred || e.op.method.endsWith('nlock')) continue;
       const acq: Acquisition = { ref: e.op.ref, cls: lockClass(e.op.ref), mode: e.op.method.includes('R') ? 'read' : 'write', lockFn: fn, lockOffset: e.node.start, chain: [] };
-      for (const h of e.held.all()) add(fn, h, acq, e.node.start, e.node.end);
+      for (const h of e.held.all()) if (!h.inherited) add(fn, h, acq, e.node.start, e.node.end);
     }
     for (const site of flow.calls) {
-      if (!site.callee || site.viaGo || !RUNS_IN_PLACE.has(site.unit) || site.held.size === 0) continue;
-      for (const a of analysis.acquisitions.get(fn) ?? []) {
-        if (a.chain[0]?.site !== site) continue;
-        for (const h of site.held.all()) add(fn, h, a, site.nameNode.start, site.nameNode.end);
+      if (!site.callee || site.viaGo || site.held.size === 0) continue;
+      for (const a of acquisitionsAt(analysis, fn, site)) {
+        for (const h of site.held.all()) if (!h.inherited) add(fn, h, a, site.nameNode.start, site.nameNode.end);
       }
     }
   }

@@ -80,7 +80,8 @@ export class PackageAnalysis {
     try {
       let initial = HeldSet.EMPTY;
       for (const r of this.contractOf(fn).requires) {
-        if (r.resolved) initial = initial.with({ ref: r.ref, mode: r.mode === 'read' ? 'read' : 'write', maybe: false, site: fn.nameNode.start, fromContract: true });
+        if (!r.resolved) continue;
+        initial = initial.with({ ref: r.ref, mode: r.exactMode ? r.mode : 'write', maybe: false, site: fn.nameNode.start, fromContract: true, modeUnknown: !r.exactMode });
       }
       const flow = new FlowAnalyzer(fn, (callee) => this.contractOf(callee), this.resolver(fn)).run(initial);
       this.flows.set(fn, flow);

@@ -1,7 +1,7 @@
 import type { FuncDecl } from '../model/file';
 import { lockClass, type Ref } from '../model/refs';
 import { mapToCaller } from './flow';
-import type { CallSite, UnitKind } from './flow-types';
+import type { CallSite, FunctionFlow, UnitKind } from './flow-types';
 import type { LockMode } from './held';
 import type { PackageAnalysis } from './package-analysis';
 
@@ -18,6 +18,8 @@ export interface Acquisition {
   lockFn: FuncDecl;
   lockOffset: number;
   chain: ChainStep[];
+  /** The function had released this lock (its caller's) before taking it again: no double lock for the caller. */
+  reacquire?: boolean;
 }
 
 /** Bodies that run while their function runs, so their acquisitions count as the function's. */
@@ -34,9 +36,11 @@ export function computeAcquisitions(analysis: PackageAnalysis): Map<FuncDecl, Ac
   const out = new Map<FuncDecl, Acquisition[]>();
   for (const [fn, flow] of analysis.flows) {
     const list: Acquisition[] = [];
+    const released = releasedCallerLocks(flow);
     for (const e of flow.lockEvents) {
       if (e.deferred || !RUNS_IN_PLACE.has(e.unit) || !(e.op.method === 'Lock' || e.op.method === 'RLock' || e.op.method.startsWith('Try'))) continue;
-      add(list, { ref: e.op.ref, cls: lockClass(e.op.ref), mode: e.op.method.includes('R') ? 'read' : 'write', lockFn: fn, lockOffset: e.node.start, chain: [] });
+      const reacquire = (released.get(e.op.ref.key) ?? Infinity) < e.node.start;
+      add(list, { ref: e.op.ref, cls: lockClass(e.op.ref), mode: e.op.method.includes('R') ? 'read' : 'write', lockFn: fn, lockOffset: e.node.start, chain: [], reacquire });
     }
     out.set(fn, list);
   }
@@ -57,6 +61,30 @@ export function computeAcquisitions(analysis: PackageAnalysis): Map<FuncDecl, Ac
     if (!changed) break;
   }
   return out;
+}
+
+/**
+ * Locks that a function unlocks while it holds them only through its caller (or not at all), keyed
+ * to the offset of the first such Unlock: `s.mu.Unlock(); wait(); s.mu.Lock()` hands the lock back.
+ */
+export function releasedCallerLocks(flow: FunctionFlow): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const e of flow.lockEvents) {
+    if (!e.op.method.endsWith('nlock') || !RUNS_IN_PLACE.has(e.unit) || e.deferred) continue;
+    const h = e.held.get(e.op.ref.key);
+    if (h && !h.fromContract) continue;
+    const prev = out.get(e.op.ref.key);
+    if (prev === undefined || e.node.start < prev) out.set(e.op.ref.key, e.node.start);
+  }
+  return out;
+}
+
+/** What a call takes, in the caller's names: the callee's acquisitions mapped through this call. */
+export function acquisitionsAt(analysis: PackageAnalysis, fn: FuncDecl, site: CallSite): Acquisition[] {
+  if (!site.callee || site.viaGo) return [];
+  const res = analysis.resolver(fn);
+  return (analysis.acquisitions.get(site.callee) ?? []).filter((a) => a.chain.length < MAX_CHAIN - 1)
+    .map((a) => ({ ...a, ref: mapToCaller(a.ref, site, res) ?? inexact(a.ref), chain: [{ fn, site }, ...a.chain] }));
 }
 
 function inexact(ref: Ref): Ref {

@@ -24,8 +24,8 @@ export function buildGraph(analyses: PackageAnalysis[], settingOrder: string[]):
   const orders: DeclaredOrder[] = [];
   for (const a of analyses) for (const f of a.pkg.files) orders.push(...directivesIn(f));
   for (const s of settingOrder) {
-    const names = parseOrder(s);
-    if (names.length >= 2) orders.push({ names, text: names.join(' > ') });
+    const { names, invalid } = parseOrder(s);
+    orders.push({ names, invalid, text: names.join(' > ') });
   }
   const classes = new Set<string>();
   for (const a of analyses) for (const list of a.acquisitions.values()) for (const acq of list) classes.add(acq.cls);

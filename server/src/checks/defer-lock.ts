@@ -16,6 +16,9 @@ Unlock (or RUnlock).`,
       for (const e of flow.lockEvents) {
         if (!e.deferred || (e.op.method !== 'Lock' && e.op.method !== 'RLock') || seen.has(e.node)) continue;
         seen.add(e.node);
+        // `mu.Unlock(); defer mu.Lock()` hands the lock back to a caller that expects it: intended.
+        const before = flow.stmtHeld.get(e.node)?.get(e.op.ref.key);
+        if (!before || before.maybe) continue;
         const name = methodNameNode(e.node);
         if (!name) continue;
         const range = fn.file.lines.range(name.start, name.end);

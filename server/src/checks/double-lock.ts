@@ -1,6 +1,6 @@
 import { enclosingStatement } from '../analysis/annotations';
 import type { HeldLock, LockMode } from '../analysis/held';
-import { describeChain, RUNS_IN_PLACE } from '../analysis/summaries';
+import { acquisitionsAt, describeChain } from '../analysis/summaries';
 import type { PackageAnalysis } from '../analysis/package-analysis';
 import type { CallSite } from '../analysis/flow-types';
 import type { FuncDecl } from '../model/file';
@@ -27,7 +27,7 @@ and then locked again is reported too. Instances that may differ (vms[a].lock an
       for (const e of flow.lockEvents) {
         if (e.deferred || (e.op.method !== 'Lock' && e.op.method !== 'RLock') || !e.op.ref.exact) continue;
         const h = e.held.get(e.op.ref.key);
-        if (!h) continue;
+        if (!h || h.inherited) continue;
         ctx.report({
           file: fn.file.path,
           range: fn.file.lines.range(e.node.start, e.node.end),
@@ -37,12 +37,12 @@ and then locked again is reported too. Instances that may differ (vms[a].lock an
         });
       }
       for (const site of flow.calls) {
-        if (!site.callee || site.viaGo || !RUNS_IN_PLACE.has(site.unit) || site.held.size === 0) continue;
+        if (!site.callee || site.viaGo || site.held.size === 0) continue;
         const seen = new Set<string>();
-        for (const a of analysis.acquisitions.get(fn) ?? []) {
-          if (a.chain[0]?.site !== site || !a.ref.exact || seen.has(a.ref.key)) continue;
+        for (const a of acquisitionsAt(analysis, fn, site)) {
+          if (a.reacquire || !a.ref.exact || seen.has(a.ref.key)) continue;
           const h = site.held.get(a.ref.key);
-          if (!h || h.maybe) continue;
+          if (!h || h.maybe || h.inherited) continue;
           seen.add(a.ref.key);
           ctx.report({
             file: fn.file.path,
@@ -60,6 +60,7 @@ and then locked again is reported too. Instances that may differ (vms[a].lock an
 function explain(h: HeldLock, mode: LockMode, what: string, where: string): string {
   const lock = h.ref.display;
   const maybe = h.maybe ? ' on some paths' : '';
+  if (h.modeUnknown) return `${what} ${mode === 'read' ? 'read-locks' : 'locks'} ${lock}, which is already held (${where}); sync mutexes are not reentrant, so this deadlocks`;
   if (h.mode === 'read' && mode === 'read') return `recursive RLock: ${what} read-locks ${lock}, which is already read-locked${maybe} (${where}); a writer waiting in between deadlocks both`;
   if (h.mode === 'read') return `${what} write-locks ${lock} while it is read-locked${maybe} (${where}); an RLock cannot be upgraded to Lock, so this deadlocks`;
   if (mode === 'read') return `${what} read-locks ${lock} while it is write-locked${maybe} (${where}), which deadlocks`;

@@ -21,7 +21,7 @@ directive itself.`,
       for (const e of edgesOf(analysis)) {
         const held = rankIn(order, e.fromCls), taken = rankIn(order, e.toCls);
         if (held < 0 || taken < 0 || taken >= held) continue;
-        const w = e.witness;
+        for (const w of e.witnesses) {
         const path = w.acq.chain.length ? ` (path: ${w.fn.name} → ${describeChain(w.acq)})` : '';
         ctx.report({
           file: w.fn.file.path,
@@ -30,8 +30,13 @@ directive itself.`,
           related: [heldLocation(w.fn, w.held), ...(w.acq.chain.length ? [acquisitionLocation(w.acq, `${e.toCls} locked here`)] : [])],
           fixes: [],
         });
+        }
       }
       if (order.file && analysis.pkg.files.includes(order.file)) {
+        const problems = [...order.invalid.map((x) => `"${x}" is not a lock name`), ...(order.names.length < 2 ? ['an order needs at least two locks, as in cmdLock > vmLock'] : [])];
+        for (const p of problems) {
+          ctx.report({ file: order.file.path, range: order.file.lines.range(order.start!, order.end!), message: `lockset:order: ${p}`, related: [], fixes: [] });
+        }
         for (const name of order.names) {
           if (name.includes('*') || [...graph.classes].some((c) => c === name || c.endsWith(`.${name}`))) continue;
           ctx.report({

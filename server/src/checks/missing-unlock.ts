@@ -1,4 +1,6 @@
+import { mapToCaller } from '../analysis/flow';
 import type { FunctionFlow } from '../analysis/flow-types';
+import { releasedCallerLocks } from '../analysis/summaries';
 import type { Check } from './check';
 import { heldLocation, lineNo } from './util';
 
@@ -19,9 +21,18 @@ brace), with the Lock as related information.`,
     for (const [fn, flow] of analysis.flows) {
       const c = analysis.contractOf(fn);
       if (c.ignore) continue;
-      const unlockedSomewhere = keysWith(flow, (m) => m.endsWith('nlock'), ['function', 'inline', 'deferred']);
-      const handedOff = keysWith(flow, (m) => m.endsWith('nlock'), ['goroutine', 'detached']);
-      const ok = (key: string) => !unlockedSomewhere.has(key) || handedOff.has(key) || c.acquires.some((a) => a.ref.key === key);
+      const unlockedSomewhere = keysWith(flow, (m) => m.endsWith('nlock'), ['function', 'inline', 'deferred', 'callback']);
+      // Unlocking through a helper whose contract releases the lock counts as unlocking it.
+      for (const site of flow.calls) {
+        if (!site.callee) continue;
+        for (const r of analysis.contractOf(site.callee).releases) {
+          const ref = mapToCaller(r.ref, site, analysis.resolver(fn));
+          if (ref) unlockedSomewhere.add(ref.key);
+        }
+      }
+      const handedOff = keysWith(flow, (m) => m.endsWith('nlock'), ['goroutine', 'detached', 'later']);
+      const handedBack = releasedCallerLocks(flow);
+      const ok = (key: string) => !unlockedSomewhere.has(key) || handedOff.has(key) || handedBack.has(key) || c.acquires.some((a) => a.ref.key === key);
       for (const exit of flow.exits) {
         if (exit.kind === 'panic') continue;
         for (const h of exit.held.definite()) {

@@ -19,19 +19,27 @@ it by the code that started it is not reported.`,
     for (const [fn, flow] of analysis.flows) {
       const c = analysis.contractOf(fn);
       if (c.ignore) continue;
-      const lockedSomewhere = new Set(flow.lockEvents.filter((e) => !e.op.method.endsWith('nlock')).map((e) => e.op.ref.key));
+      const locks = flow.lockEvents.filter((e) => !e.op.method.endsWith('nlock') && !e.deferred);
+      // After a reported double lock, the balanced second Unlock is a consequence, not a second bug.
+      const doubled = new Set(locks.filter((e) => e.held.get(e.op.ref.key) && !e.held.get(e.op.ref.key)!.maybe).map((e) => e.op.ref.key));
+      const lockedBefore = (key: string, offset: number) => locks.some((l) => l.op.ref.key === key && l.node.start < offset);
       for (const e of flow.lockEvents) {
         if (!e.op.method.endsWith('nlock')) continue;
         const key = e.op.ref.key;
         const h = e.held.get(key);
         const name = methodNameNode(e.node) ?? e.node;
         const range = fn.file.lines.range(name.start, name.end);
+        const suspicious = lockedBefore(key, e.node.start) && !doubled.has(key) && !c.releases.some((r) => r.ref.key === key) && !handedOff(flow, e);
         if (!h) {
-          if (!lockedSomewhere.has(key) || c.releases.some((r) => r.ref.key === key) || handedOff(flow, e)) continue;
+          if (!suspicious) continue;
           ctx.report({ file: fn.file.path, range, message: `${e.op.method} of ${e.op.ref.display}, which is not held here; unlocking an unlocked mutex is a fatal error`, related: [], fixes: [] });
           continue;
         }
-        if (h.maybe) continue;
+        if (e.deferred && e.absentAtExit && suspicious) {
+          ctx.report({ file: fn.file.path, range, message: `deferred ${e.op.method} of ${e.op.ref.display} runs after ${e.op.ref.display} was already unlocked on some path; unlocking an unlocked mutex is a fatal error`, related: [], fixes: [] });
+          continue;
+        }
+        if (h.maybe || h.modeUnknown || h.inherited) continue;
         const wrong = (e.op.method === 'Unlock' && h.mode === 'read') || (e.op.method === 'RUnlock' && h.mode === 'write');
         if (!wrong) continue;
         const right = h.mode === 'read' ? 'RUnlock' : 'Unlock';
@@ -48,7 +56,7 @@ it by the code that started it is not reported.`,
 
 /** An Unlock inside a goroutine (or stored literal) of a lock that its starter held: a hand-off. */
 function handedOff(flow: FunctionFlow, e: LockEvent): boolean {
-  if (e.unit === 'function' || e.unit === 'inline' || e.unit === 'deferred') return false;
+  if (e.unit === 'function' || e.unit === 'inline' || e.unit === 'deferred' || e.unit === 'callback') return false;
   for (let p: SyntaxNode | null = e.node.parent; p; p = p.parent) {
     const info = p.type === 'func_literal' ? flow.literals.get(p) : undefined;
     if (info && info.startHeld.get(e.op.ref.key)) return true;

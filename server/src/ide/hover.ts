@@ -5,12 +5,19 @@ import { requirementsAt } from '../analysis/requirements';
 import type { FuncDecl, GoFile } from '../model/file';
 import { typeToString } from '../model/types';
 import { locate } from './locate';
+import { rankIn } from '../analysis/hierarchy';
+import type { WorkspaceGraph } from '../analysis/workspace-graph';
+import { lockClass, type Ref } from '../model/refs';
 
 export interface HoverResult { markdown: string; start: number; end: number }
 
 /** Hover text at an offset: a function's contract (at its name or a call), else the locks held there. */
-export function hoverAt(analysis: PackageAnalysis, file: GoFile, offset: number): HoverResult | undefined {
+export function hoverAt(analysis: PackageAnalysis, file: GoFile, offset: number, graph?: WorkspaceGraph): HoverResult | undefined {
   const at = locate(analysis, file, offset);
+  if (at.lockEvent && !at.call) {
+    const e = at.lockEvent;
+    return { markdown: lockMarkdown(e.op.ref, e.op.kind, e.held, e.op.method, graph), start: e.node.start, end: e.node.end };
+  }
   if (at.declared) {
     const fn = at.declared;
     return { markdown: contractMarkdown(analysis, fn), start: fn.nameNode.start, end: fn.nameNode.end };
@@ -31,6 +38,24 @@ export function hoverAt(analysis: PackageAnalysis, file: GoFile, offset: number)
     return { markdown: heldLine(at.held, false), start: at.stmt.start, end: at.stmt.start };
   }
   return undefined;
+}
+
+const KIND_NAMES: Record<string, string> = { mutex: 'sync.Mutex', rwmutex: 'sync.RWMutex', locker: 'sync.Locker', custom: 'a lock type of this package', unknown: 'a lock' };
+
+/** Hover on `mu.Lock()`: the lock's class, its place in any declared order, what is held, and any cycle. */
+function lockMarkdown(ref: Ref, kind: string, held: HeldSet, method: string, graph?: WorkspaceGraph): string {
+  const cls = lockClass(ref);
+  const parts = [`🔒 **${ref.display}**.${method}() · class \`${cls}\` · ${KIND_NAMES[kind] ?? 'a lock'}`];
+  for (const order of graph?.orders ?? []) {
+    const rank = rankIn(order, cls);
+    if (rank >= 0) parts.push(`Declared order: ${order.names.map((n, i) => (i === rank ? `**${n}**` : n)).join(' > ')} (position ${rank + 1} of ${order.names.length})`);
+  }
+  const others = held.all().filter((h) => h.ref.key !== ref.key);
+  parts.push(others.length ? `Already held here: ${others.map((h) => `\`${describeHeld(h)}\``).join(', ')}` : 'No other lock is held here.');
+  for (const cycle of graph?.cycles ?? []) {
+    if (cycle.some((e) => e.fromCls === cls)) parts.push(`⚠️ In a lock-order cycle: ${[...cycle.map((e) => e.fromCls), cycle[0].fromCls].join(' → ')}`);
+  }
+  return parts.join('\n\n');
 }
 
 function heldLine(held: HeldSet, viaGo: boolean): string {

@@ -1,4 +1,4 @@
-import type { CallSite, FunctionFlow } from '../analysis/flow-types';
+import type { CallSite, FunctionFlow, LockEvent } from '../analysis/flow-types';
 import type { HeldSet } from '../analysis/held';
 import type { PackageAnalysis } from '../analysis/package-analysis';
 import type { FuncDecl, GoFile } from '../model/file';
@@ -11,6 +11,8 @@ export interface Located {
   call?: CallSite;
   /** The declaration whose name is under the cursor. */
   declared?: FuncDecl;
+  /** The Lock/Unlock call under the cursor. */
+  lockEvent?: LockEvent;
   /** The held set of the innermost statement around the cursor. */
   held?: HeldSet;
   stmt?: SyntaxNode;
@@ -24,6 +26,7 @@ export function locate(analysis: PackageAnalysis, file: GoFile, offset: number):
   const out: Located = { fn, flow: analysis.flows.get(fn) };
   if (within(fn.nameNode)) out.declared = fn;
   out.call = out.flow?.calls.find((c) => within(c.nameNode));
+  out.lockEvent = out.flow?.lockEvents.find((e) => within(e.node));
   // The innermost statement with a recorded held set.
   let best: SyntaxNode | undefined;
   for (const [stmt, held] of out.flow?.stmtHeld ?? []) {

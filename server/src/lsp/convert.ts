@@ -8,17 +8,29 @@ const SEVERITY = {
   error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, information: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint,
 } as const;
 
+/**
+ * Documents that are not files (untitled:, vscode-notebook-cell:, ...) get a path of their own in a
+ * virtual directory, so that each is a package by itself and never pulls in files from disk.
+ */
+const VIRTUAL = '/\u0000lockset-virtual/';
+
 export function uriToPath(uri: string): string {
   try {
     const u = URI.parse(uri);
-    return u.scheme === 'file' ? u.fsPath : uri;
+    if (u.scheme === 'file') return u.fsPath;
   } catch {
-    return uri;
+    // fall through: treated as a virtual document
   }
+  return `${VIRTUAL}${encodeURIComponent(uri)}/document.go`;
+}
+
+export function isVirtual(path: string): boolean {
+  return path.startsWith(VIRTUAL);
 }
 
 export function pathToUri(path: string): string {
-  return path.includes(':') && !path.startsWith('/') && !/^[A-Za-z]:\\/.test(path) ? path : URI.file(path).toString();
+  if (isVirtual(path)) return decodeURIComponent(path.slice(VIRTUAL.length, path.lastIndexOf('/')));
+  return URI.file(path).toString();
 }
 
 export const README_URL = 'https://github.com/lockset/lockset#checks';

@@ -2,7 +2,7 @@ import { dirname } from 'node:path';
 import {
   type CodeAction, type CodeActionParams, type Connection, type Diagnostic, type Hover, type HoverParams,
   type InitializeParams, type InitializeResult, DidChangeWatchedFilesNotification, FileChangeType,
-  MarkupKind, TextDocumentSyncKind, TextDocuments,
+  MarkupKind, MessageType, ShowMessageNotification, TextDocumentSyncKind, TextDocuments,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding } from '../checks/finding';
@@ -10,7 +10,7 @@ import { hoverAt } from '../ide/hover';
 import { parseConfig } from '../util/config-file';
 import { findGoFiles, readSource } from '../util/files';
 import { Workspace } from '../workspace';
-import { pathToUri, toCodeAction, toDiagnostic, uriToPath } from './convert';
+import { isVirtual, pathToUri, toCodeAction, toDiagnostic, uriToPath } from './convert';
 
 interface Settings { debounceMs: number; enable: boolean }
 
@@ -102,14 +102,19 @@ export class LocksetServer {
     let raw: unknown;
     try { raw = await this.connection.workspace.getConfiguration('lockset'); } catch { return; }
     const { config, errors } = parseConfig(raw);
-    for (const e of errors) void this.connection.window.showWarningMessage(`lockset: invalid setting ${e}`);
+    for (const e of errors) this.warn(`lockset: invalid setting ${e}`);
     const r = (raw ?? {}) as Record<string, unknown>;
     const debounce = r.debounceMs;
     if (debounce !== undefined && (typeof debounce !== 'number' || !(debounce >= 0 && debounce <= 5000))) {
-      void this.connection.window.showWarningMessage(`lockset: invalid setting lockset.debounceMs: expected a number from 0 to 5000, got ${JSON.stringify(debounce)}`);
+      this.warn(`lockset: invalid setting lockset.debounceMs: expected a number from 0 to 5000, got ${JSON.stringify(debounce)}`);
     } else if (typeof debounce === 'number') this.settings.debounceMs = debounce;
     this.settings.enable = r.enable !== false;
     this.ws?.setConfig({ ...config, log: (m) => this.connection.console.error(m) });
+  }
+
+  /** A notification, not a request: nothing waits for (or can reject) the user's answer. */
+  private warn(message: string): void {
+    void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message });
   }
 
   private reanalyzeAll(): void {
@@ -121,7 +126,7 @@ export class LocksetServer {
     await this.ready;
     const path = uriToPath(doc.uri);
     const dir = dirname(path);
-    if (!this.ws.dirs().includes(dir)) this.loadSiblings(dir);
+    if (!isVirtual(path) && !this.ws.dirs().includes(dir)) this.loadSiblings(dir);
     if (this.ws.setText(path, doc.getText())) this.schedule(dir);
     else if (!this.published.has(path)) this.schedule(dir);
   }
@@ -129,8 +134,13 @@ export class LocksetServer {
   private async closed(doc: TextDocument): Promise<void> {
     await this.ready;
     const path = uriToPath(doc.uri);
-    const text = readSource(path);
-    if (text === undefined) this.ws.remove(path); else this.ws.setText(path, text);
+    const text = isVirtual(path) ? undefined : readSource(path);
+    if (text === undefined) {
+      // The document never reached the disk (or was deleted): it leaves the workspace with its diagnostics.
+      this.ws.remove(path);
+      this.published.delete(path);
+      void this.connection.sendDiagnostics({ uri: doc.uri, diagnostics: [] });
+    } else this.ws.setText(path, text);
     this.schedule(dirname(path));
   }
 
@@ -150,7 +160,17 @@ export class LocksetServer {
     this.timers.set(dir, setTimeout(() => { this.timers.delete(dir); this.publishDir(dir); }, this.settings.debounceMs));
   }
 
+  /** Re-analyses one directory; when the workspace lock graph changed, other packages' findings are republished too. */
   private publishDir(dir: string): void {
+    const before = this.graphSignature;
+    this.publishOne(dir);
+    this.graphSignature = this.ws.graphSignature();
+    if (before !== undefined && before !== this.graphSignature) for (const d of this.ws.dirs()) if (d !== dir) this.publishOne(d);
+  }
+
+  private graphSignature?: string;
+
+  private publishOne(dir: string): void {
     let results;
     try {
       results = this.ws.analyzeDir(dir);
@@ -162,7 +182,7 @@ export class LocksetServer {
       for (const f of r.analysis.pkg.files) {
         const findings = this.settings.enable ? r.findings.filter((x) => x.file === f.path) : [];
         const prev = this.published.get(f.path);
-        if (findings.length === 0 && prev && prev.length === 0 && !this.documents.get(pathToUri(f.path))) continue;
+        if (prev && sameFindings(prev, findings)) continue;
         this.published.set(f.path, findings);
         void this.connection.sendDiagnostics({ uri: this.uriFor(f.path), diagnostics: findings.map((x) => toDiagnostic(x, this.caps.related)) });
       }
@@ -182,7 +202,7 @@ export class LocksetServer {
     const pkg = this.ws.packageOf(path);
     const file = this.ws.file(path);
     if (!pkg || !file) return null;
-    const h = hoverAt(pkg.analysis, file, file.lines.offset(p.position));
+    const h = hoverAt(pkg.analysis, file, file.lines.offset(p.position), this.ws.graph());
     if (!h) return null;
     return { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: file.lines.range(h.start, h.end) };
   }
@@ -201,6 +221,12 @@ export class LocksetServer {
     }
     return out;
   }
+}
+
+function sameFindings(a: Finding[], b: Finding[]): boolean {
+  return a.length === b.length && a.every((x, i) => x.message === b[i].message && x.code === b[i].code && x.severity === b[i].severity
+    && x.range.start.line === b[i].range.start.line && x.range.start.character === b[i].range.start.character
+    && x.range.end.line === b[i].range.end.line && x.range.end.character === b[i].range.end.character);
 }
 
 function overlaps(a: { start: { line: number; character: number }; end: { line: number; character: number } }, b: typeof a): boolean {
