@@ -22,14 +22,14 @@ directive itself.`,
         const held = rankIn(order, e.fromCls), taken = rankIn(order, e.toCls);
         if (held < 0 || taken < 0 || taken >= held) continue;
         for (const w of e.witnesses) {
-        const path = w.acq.chain.length ? ` (path: ${w.fn.name} → ${describeChain(w.acq)})` : '';
-        ctx.report({
-          file: w.fn.file.path,
-          range: w.fn.file.lines.range(w.offset, w.end),
-          message: `taking ${e.toCls} while holding ${e.fromCls} violates the declared order ${order.text}${path}`,
-          related: [heldLocation(w.fn, w.held), ...(w.acq.chain.length ? [acquisitionLocation(w.acq, `${e.toCls} locked here`)] : [])],
-          fixes: [],
-        });
+          const path = w.acq.chain.length ? ` (path: ${w.fn.name} → ${describeChain(w.acq)})` : '';
+          ctx.report({
+            file: w.fn.file.path,
+            range: w.fn.file.lines.range(w.offset, w.end),
+            message: `taking ${e.toCls} while holding ${e.fromCls} violates the declared order ${order.text}${path}`,
+            related: [heldLocation(w.fn, w.held), ...(w.acq.chain.length ? [acquisitionLocation(w.acq, `${e.toCls} locked here`)] : [])],
+            fixes: [],
+          });
         }
       }
       if (order.file && analysis.pkg.files.includes(order.file)) {
