@@ -111,6 +111,28 @@ describe('language server over stdio (examples workspace)', () => {
     assert.deepEqual(client.progressTokens, [begin.token], 'the token was created with window/workDoneProgress/create');
   });
 
+  it('reports the lock-order cycle once, with both acquisitions as related locations, and hovers it', async () => {
+    const vm = disk('vmm/vm.go');
+    const stats = disk('vmm/stats.go');
+    const CYCLE = 'lock-order-cycle';
+    const [d] = await client.waitForDiagnostics(uri('vmm/vm.go'), (ds) => withCode(CYCLE)(ds).length > 0, CYCLE);
+    const statsDiags = await client.waitForDiagnostics(uri('vmm/stats.go'), () => true, 'stats.go diagnostics');
+    assert.equal(withCode(CYCLE)(statsDiags).length, 0, 'one report per cycle');
+    assert.equal(d.range.start.line, positionOf(vm, 'stats.mu.Lock()').line);
+    assert.match(d.message, /^lock order cycle VM\.lock → statsTable\.mu → VM\.lock/);
+    const related = d.relatedInformation ?? [];
+    const at = (u: string, text: string, needle: string) => related.some((r) => r.location.uri === u && r.location.range.start.line === positionOf(text, needle).line);
+    assert.ok(at(uri('vmm/vm.go'), vm, 'stats.mu.Lock()'), 'Kill taking statsTable.mu');
+    assert.ok(at(uri('vmm/stats.go'), stats, 'vm.lock.Lock()'), 'sample taking VM.lock');
+    assert.ok(at(uri('vmm/stats.go'), stats, 't.mu.Lock()'), 'sample holding statsTable.mu');
+
+    await client.open(uri('vmm/stats.go'), stats);
+    const md = markdown(await client.hover(uri('vmm/stats.go'), positionOf(stats, 'vm.lock.Lock()', 0, 8)));
+    assert.match(md, /class `VM\.lock`/);
+    assert.match(md, /Already held here: `t\.mu`/);
+    assert.match(md, /lock-order cycle: VM\.lock → statsTable\.mu → VM\.lock/);
+  });
+
   it('hovers a contract at a call and the held locks inside a body', async () => {
     const text = disk('vmm/http.go');
     await client.open(uri('vmm/http.go'), text);
