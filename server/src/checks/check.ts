@@ -16,6 +16,8 @@ export interface Check {
   id: string;
   title: string;
   doc: string;
+  /** A one-line Go example of what it flags, for the README's checks table. */
+  example: string;
   defaultSeverity: Severity;
   run(ctx: CheckContext): void;
 }

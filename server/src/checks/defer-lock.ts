@@ -9,6 +9,7 @@ export const deferLock: Check = {
 A deferred Lock runs when the function returns, so the lock stays held after it (and the function's own
 critical section was never locked twice, which usually means Unlock was meant). The quick fix changes it to
 Unlock (or RUnlock).`,
+  example: 'mu.Lock(); defer mu.Lock()',
   defaultSeverity: 'warning',
   run(ctx) {
     for (const [fn, flow] of ctx.analysis.flows) {

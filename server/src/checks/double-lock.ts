@@ -19,6 +19,7 @@ FindVM, which takes vmLock itself; the quick fix calls the internal twin findVM 
 annotation). It also reports a recursive RLock, which deadlocks as soon as a writer waits between the two
 RLocks, and an RLock upgraded to Lock on the same RWMutex. A lock still held on some path (a missing unlock)
 and then locked again is reported too. Instances that may differ (vms[a].lock and vms[b].lock) are not.`,
+  example: 'vmLock.Lock(); FindVM(id) // FindVM locks vmLock too',
   defaultSeverity: 'error',
   run(ctx) {
     const { analysis } = ctx;

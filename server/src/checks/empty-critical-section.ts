@@ -10,6 +10,7 @@ export const emptyCriticalSection: Check = {
 
 mu.Lock() directly followed by mu.Unlock() protects nothing. Sometimes it is meant as a barrier (wait until
 other holders are done); often the guarded code was moved away. Reported as information.`,
+  example: 'mu.Lock(); mu.Unlock()',
   defaultSeverity: 'information',
   run(ctx) {
     for (const file of ctx.analysis.pkg.files) {

@@ -14,6 +14,7 @@ Declare the order in which locks must be taken with a comment anywhere in a pack
 lockset.lockOrder. Taking a greater lock while a lesser one is held, directly or through calls, is reported
 with the declared order and the path. A name in a declaration that matches no lock is reported on the
 directive itself.`,
+  example: 'vmLock.Lock(); cmdLock.Lock() // with lockset:order cmdLock > vmLock',
   defaultSeverity: 'warning',
   run(ctx) {
     const { analysis, graph } = ctx;

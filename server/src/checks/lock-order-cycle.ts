@@ -15,6 +15,7 @@ graph (AB-BA, or longer) means two goroutines can each hold one lock and wait fo
 reported once, at one acquisition, with every edge's two locations (where A was taken, where B is taken, and
 the call chain between) as related information. Two instances of the same class locked in a nested way are
 not a cycle by themselves.`,
+  example: 'f: a.Lock(); b.Lock()  g: b.Lock(); a.Lock()',
   defaultSeverity: 'warning',
   run(ctx) {
     const files = new Set(ctx.analysis.pkg.files);

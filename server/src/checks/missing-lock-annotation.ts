@@ -17,6 +17,7 @@ a name ending in Locked, or an exported twin that takes the lock before calling 
 must hold a lock. The lock is not held at the call on any path, the calling function's own contract does
 not provide it, and no // LOCK: comment above the statement or at the end of its line asserts that it is
 held. Locks held on only some paths are not reported. A goroutine never inherits its creator's locks.`,
+  example: 'vm := findVM(id) // findVM assumes vmLock is held',
   defaultSeverity: 'warning',
   run(ctx) {
     const { analysis } = ctx;

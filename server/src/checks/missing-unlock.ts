@@ -15,6 +15,7 @@ Functions that return holding a lock on every path (lock helpers), locks that th
 (+checklocksacquire), locks handed to a goroutine that unlocks them, and conditional locking released
 under the same condition are not reported. The diagnostic sits on the return (or the function's closing
 brace), with the Lock as related information.`,
+  example: 'mu.Lock(); if err != nil { return err }; mu.Unlock()',
   defaultSeverity: 'warning',
   run(ctx) {
     const { analysis } = ctx;

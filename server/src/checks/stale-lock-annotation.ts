@@ -16,6 +16,7 @@ When that statement calls nothing whose contract requires a lock, the comment is
 described has moved or changed. Calls into other packages of the workspace and calls that cannot be
 resolved count as possibly needing a lock, so they keep their annotation. Comments in a function's doc
 comment are contracts, not annotations, and are never stale.`,
+  example: 'n := len(list) // LOCK: vmLock is held',
   defaultSeverity: 'hint',
   run(ctx) {
     const { analysis } = ctx;

@@ -13,6 +13,7 @@ mutex"). lockset reports an Unlock or RUnlock where the lock is held on no path 
 it elsewhere; functions that only release a lock their caller took are lock helpers, not bugs), an Unlock
 after RLock and an RUnlock after Lock, saying which one was held. A goroutine that unlocks a lock handed to
 it by the code that started it is not reported.`,
+  example: 'mu.RLock(); ...; mu.Unlock()',
   defaultSeverity: 'error',
   run(ctx) {
     const { analysis } = ctx;
