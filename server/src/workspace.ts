@@ -26,8 +26,9 @@ export class Workspace {
   private readonly files = new Map<string, Entry>();
   private readonly dirty = new Set<string>();
   private readonly analyses = new Map<string, PackageAnalysis[]>();
-  private readonly findings = new Map<string, { graph: WorkspaceGraph; results: PackageResult[] }>();
-  private graphCache?: WorkspaceGraph;
+  /** Findings per directory, valid while the package and the graph's signature are unchanged. */
+  private readonly findings = new Map<string, { signature: string; results: PackageResult[] }>();
+  private graphCache?: { graph: WorkspaceGraph; signature: string };
 
   private constructor(private readonly parser: Parser, public config: Config) {}
 
@@ -93,22 +94,28 @@ export class Workspace {
 
   /** The workspace-wide lock graph (analyses every package that needs it). */
   graph(): WorkspaceGraph {
+    return this.graphState().graph;
+  }
+
+  private graphState(): { graph: WorkspaceGraph; signature: string } {
     if (this.graphCache && this.dirty.size === 0) return this.graphCache;
     const all = this.dirs().flatMap((d) => this.analysesOf(d));
-    this.graphCache = buildGraph(all, this.config.lockOrder);
+    const graph = buildGraph(all, this.config.lockOrder);
+    this.graphCache = { graph, signature: graphSignature(graph) };
     return this.graphCache;
   }
 
-  graphSignature(): string { return graphSignature(this.graph()); }
+  graphSignature(): string { return this.graphState().signature; }
 
   /** Analyses and findings of the packages in a directory. */
   analyzeDir(dir: string): PackageResult[] {
     const analyses = this.analysesOf(dir);
-    const graph = this.graph();
+    const { graph, signature } = this.graphState();
     const cached = this.findings.get(dir);
-    if (cached && cached.graph === graph) return cached.results;
+    // An edit elsewhere that leaves the lock graph's shape alone cannot change this package's findings.
+    if (cached && cached.signature === signature) return cached.results;
     const results = analyses.map((analysis) => ({ analysis, findings: runChecks(analysis, graph, this.config) }));
-    this.findings.set(dir, { graph, results });
+    this.findings.set(dir, { signature, results });
     return results;
   }
 

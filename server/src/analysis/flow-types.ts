@@ -52,6 +52,30 @@ export interface ExitPoint {
   kind: 'return' | 'end' | 'panic';
 }
 
+/** An operation that can block the goroutine: a channel operation, a select, a sleep, a wait, I/O, or a call. */
+export interface BlockingEvent {
+  node: SyntaxNode;
+  /** What blocks, as people say it: "channel send", "time.Sleep", "select without default". */
+  what: string;
+  held: HeldSet;
+  unit: UnitKind;
+}
+
+/** A read or write of a struct field or a package-level variable. */
+export interface AccessEvent {
+  node: SyntaxNode;
+  /** The struct value whose field is accessed (`s` in `s.count`); undefined for a global. */
+  base?: Ref;
+  /** `Type.field` for a field, the variable name for a global. */
+  target: string;
+  field: string;
+  write: boolean;
+  /** A write into a map (`m[k] = v`, `delete(m, k)`, `clear(m)`). */
+  mapWrite: boolean;
+  held: HeldSet;
+  unit: UnitKind;
+}
+
 /** Everything the flow analysis learns about one function declaration, its literals included. */
 export interface FunctionFlow {
   decl: FuncDecl;
@@ -63,4 +87,8 @@ export interface FunctionFlow {
   /** Func literals that do not run in place, how they run, and what their starter held. */
   literals: Map<SyntaxNode, LiteralInfo>;
   continues: LoopContinue[];
+  blocking: BlockingEvent[];
+  accesses: AccessEvent[];
+  /** `go` statements with the held set where they run (the OS-thread pseudo-lock included). */
+  goStmts: { node: SyntaxNode; held: HeldSet }[];
 }

@@ -5,7 +5,8 @@ import { Scope } from '../model/scope';
 import { deref, typeFromSyntax, UNKNOWN, type GoType } from '../model/types';
 import { child, childrenOf, type SyntaxNode } from '../syntax/node';
 import type { Contract } from './contract-types';
-import type { CallSite, ExitPoint, FunctionFlow, LiteralInfo, LockEvent, LoopContinue, UnitKind } from './flow-types';
+import type { AccessEvent, BlockingEvent, CallSite, ExitPoint, FunctionFlow, LiteralInfo, LockEvent, LoopContinue, UnitKind } from './flow-types';
+import { blockingCall, OS_THREAD_KEY, osThreadRef, threadStateChange } from './blocking';
 import { HeldSet, type LockMode } from './held';
 
 type Defer =
@@ -44,6 +45,13 @@ export class FlowAnalyzer {
   private readonly stmtHeld = new Map<SyntaxNode, HeldSet>();
   private readonly literals = new Map<SyntaxNode, LiteralInfo>();
   private readonly continues = new Map<SyntaxNode, LoopContinue>();
+  private readonly blocking = new Map<SyntaxNode, BlockingEvent>();
+  private readonly accesses = new Map<SyntaxNode, AccessEvent>();
+  private readonly goStmts = new Map<SyntaxNode, HeldSet>();
+  /** Set while the left side of an assignment is evaluated. */
+  private writing = false;
+  /** The communication of the select case being evaluated: the select itself is the blocking event. */
+  private quietComm?: SyntaxNode;
   private readonly res: ExprResolver;
   private budget: number;
 
@@ -66,6 +74,8 @@ export class FlowAnalyzer {
     return {
       decl: d, calls: [...this.calls.values()], lockEvents: [...this.lockEvents.values()], exits: this.exits,
       stmtHeld: this.stmtHeld, literals: this.literals, continues: [...this.continues.values()],
+      blocking: [...this.blocking.values()], accesses: [...this.accesses.values()],
+      goStmts: [...this.goStmts].map(([node, held]) => ({ node, held })),
     };
   }
 
@@ -144,6 +154,13 @@ export class FlowAnalyzer {
       }
       case 'block':
         return this.walkBlock(s, st, f);
+      case 'send_statement':
+        for (const c of s.children) st = this.evalExpr(c, st, f);
+        this.recordBlocking(s, 'channel send', st.held, f.unit);
+        return st;
+      case 'inc_statement':
+      case 'dec_statement':
+        return this.evalWrite(s.children[0], st, f);
       case 'fallthrough_statement':
       case 'empty_statement':
         return st;
@@ -151,6 +168,19 @@ export class FlowAnalyzer {
         for (const c of s.children) st = this.evalExpr(c, st, f);
         return st;
     }
+  }
+
+  private recordBlocking(node: SyntaxNode, what: string, held: HeldSet, unit: UnitKind): void {
+    if (this.quietComm && node.start >= this.quietComm.start && node.end <= this.quietComm.end) return;
+    const prev = this.blocking.get(node);
+    if (prev) prev.held = prev.held.join(held);
+    else this.blocking.set(node, { node, what, held, unit });
+  }
+
+  private recordAccess(node: SyntaxNode, a: Omit<AccessEvent, 'node' | 'held' | 'unit'>, held: HeldSet, unit: UnitKind): void {
+    const prev = this.accesses.get(node);
+    if (prev) prev.held = prev.held.join(held);
+    else this.accesses.set(node, { node, ...a, held, unit });
   }
 
   private recordContinue(node: SyntaxNode, held: HeldSet, entry: HeldSet): void {
@@ -176,7 +206,7 @@ export class FlowAnalyzer {
     const right = child(s, 'right')?.children ?? [];
     for (const r of right) st = this.evalExpr(r, st, f);
     if (!declare) {
-      for (const l of left) if (l.type !== 'identifier') st = this.evalExpr(l, st, f);
+      for (const l of left) st = this.evalWrite(l, st, f);
       return st;
     }
     left.forEach((l, i) => {
@@ -185,6 +215,13 @@ export class FlowAnalyzer {
       f.scope.declare(this.text(l), type, 'local');
     });
     return st;
+  }
+
+  /** Evaluates an expression that is written to (an assignment's left side, x++). */
+  private evalWrite(e: SyntaxNode | undefined, st: State, f: Frame): State {
+    const prev = this.writing;
+    this.writing = true;
+    try { return this.evalExpr(e, st, f); } finally { this.writing = prev; }
   }
 
   private localVars(s: SyntaxNode, st: State, f: Frame): State {
@@ -213,6 +250,8 @@ export class FlowAnalyzer {
     }
     const fn = child(call, 'function');
     for (const a of child(call, 'arguments')?.children ?? []) st = this.evalExpr(a, st, f);
+    const prevGo = this.goStmts.get(s);
+    this.goStmts.set(s, prevGo ? prevGo.join(st.held) : st.held);
     if (fn?.type === 'func_literal') {
       this.detached(fn, f, 'goroutine', HeldSet.EMPTY, st.held);
       return st;
@@ -266,6 +305,8 @@ export class FlowAnalyzer {
     } else if (range) {
       st = this.evalExpr(child(range, 'right'), st, f);
       this.declareRange(range, f);
+      const over = this.res.pkg.underlying(deref(this.res.typeOf(child(range, 'right'), f.scope)));
+      if (over.kind === 'chan') this.recordBlocking(range, 'range over a channel', st.held, f.unit);
     } else {
       cond = s.children.find((c) => c !== body && c.field !== 'body');
     }
@@ -335,12 +376,15 @@ export class FlowAnalyzer {
     const ctx: LoopCtx = { label, breaks: [], continues: [], isLoop: false };
     f.loops.push(ctx);
     const ends: State[] = [];
+    if (!s.children.some((c) => c.type === 'default_case')) this.recordBlocking(s, 'select without default', st.held, f.unit);
     for (const c of s.children) {
       if (c.type !== 'communication_case' && c.type !== 'default_case') continue;
       let cs = fork(st);
       const comm = child(c, 'communication');
       if (comm) {
+        this.quietComm = comm;
         cs = comm.type === 'receive_statement' ? this.receive(comm, cs, f) : this.walkStmt(comm, cs, f);
+        this.quietComm = undefined;
       }
       const body = c.children.find((x) => x.type === 'statement_list');
       ends.push(body ? this.walkBlock(body, cs, f) : cs);
@@ -413,7 +457,37 @@ export class FlowAnalyzer {
       }
       case 'call_expression':
         return this.evalCall(e, st, f);
-      case 'identifier':
+      case 'identifier': {
+        const name = this.text(e);
+        if (!f.scope.lookup(name) && this.res.pkg.vars.has(name)) {
+          this.recordAccess(e, { target: name, field: name, write: this.writing, mapWrite: false }, st.held, f.unit);
+        }
+        return st;
+      }
+      case 'selector_expression': {
+        const operand = child(e, 'operand');
+        const wasWriting = this.writing;
+        this.writing = false;
+        st = this.evalExpr(operand, st, f);
+        this.writing = wasWriting;
+        this.fieldAccess(e, operand, st.held, f, wasWriting, false);
+        return st;
+      }
+      case 'index_expression': {
+        // `m[k] = v` writes into m: the map (or slice) is the thing written.
+        const operand = child(e, 'operand');
+        const wasWriting = this.writing;
+        this.writing = false;
+        st = this.evalExpr(child(e, 'index'), st, f);
+        if (wasWriting && this.isMap(operand, f)) st = this.evalMapWrite(operand, st, f);
+        else st = this.evalExpr(operand, st, f);
+        this.writing = wasWriting;
+        return st;
+      }
+      case 'unary_expression':
+        st = this.evalExpr(child(e, 'operand'), st, f);
+        if (e.op === '<-') this.recordBlocking(e, 'channel receive', st.held, f.unit);
+        return st;
       case 'field_identifier':
       case 'int_literal':
       case 'interpreted_string_literal':
@@ -442,9 +516,21 @@ export class FlowAnalyzer {
     } else if (fn && fn.type !== 'identifier') {
       st = this.evalExpr(fn, st, f);
     }
-    for (const a of args) st = this.evalExpr(a, st, f);
+    const fnName = this.text(fn).replace(/\s+/g, '');
+    if ((fnName === 'delete' || fnName === 'clear') && args[0] && !f.scope.lookup(fnName)) {
+      st = this.evalMapWrite(args[0], st, f);
+      for (const a of args.slice(1)) st = this.evalExpr(a, st, f);
+    } else for (const a of args) st = this.evalExpr(a, st, f);
     const op = this.res.lockOp(call, f.scope);
     if (op) return { ...st, held: this.applyLockOp(call, op, st.held, false, f.unit) };
+    if (fnName === 'runtime.LockOSThread') return { ...st, held: st.held.with({ ref: osThreadRef(), mode: 'write', maybe: false, site: call.start }) };
+    if (fnName === 'runtime.UnlockOSThread') return { ...st, held: st.held.without(OS_THREAD_KEY) };
+    const blocking = blockingCall(call, fnName, this.res, f.scope, st.held);
+    if (blocking) this.recordBlocking(call, blocking, st.held, f.unit);
+    if (threadStateChange(fnName) && st.held.get(OS_THREAD_KEY)) {
+      const t = st.held.get(OS_THREAD_KEY)!;
+      st = { ...st, held: st.held.with({ ...t, stateChangeName: fnName, stateChangeSite: call.start }) };
+    }
     return { ...st, held: this.applyCall(call, st.held, f, false) };
   }
 
@@ -459,6 +545,41 @@ export class FlowAnalyzer {
     const index = (child(call, 'arguments')?.children ?? []).indexOf(arg);
     const param = callee.params[index]?.name;
     return !!param && callsDirectly(callee.body, param, callee.file.parsed.text);
+  }
+
+  private isMap(n: SyntaxNode | undefined, f: Frame): boolean {
+    return this.res.pkg.underlying(deref(this.res.typeOf(n, f.scope))).kind === 'map';
+  }
+
+  /** A write into the map that `target` denotes (a global or a field). */
+  private evalMapWrite(target: SyntaxNode | undefined, st: State, f: Frame): State {
+    if (!target) return st;
+    if (target.type === 'identifier') {
+      const name = this.text(target);
+      if (!f.scope.lookup(name) && this.res.pkg.vars.has(name)) this.recordAccess(target, { target: name, field: name, write: true, mapWrite: true }, st.held, f.unit);
+      return st;
+    }
+    if (target.type === 'selector_expression') {
+      const operand = child(target, 'operand');
+      st = this.evalExpr(operand, st, f);
+      this.fieldAccess(target, operand, st.held, f, true, true);
+      return st;
+    }
+    return this.evalExpr(target, st, f);
+  }
+
+  /** Records `x.f` when f is a field of a struct type of this package. */
+  private fieldAccess(e: SyntaxNode, operand: SyntaxNode | undefined, held: HeldSet, f: Frame, write: boolean, mapWrite: boolean): void {
+    const field = this.text(child(e, 'field'));
+    if (!operand || !field) return;
+    if (operand.type === 'identifier' && this.res.isPackageName(this.text(operand), f.scope)) return;
+    const base = this.res.refOf(operand, f.scope);
+    if (!base) return;
+    const steps = this.res.pkg.findField(base.type, field);
+    const last = steps?.[steps.length - 1];
+    const owner = last && deref(last.owner);
+    if (!last || owner?.kind !== 'named') return;
+    this.recordAccess(e, { base, target: `${owner.name}.${field}`, field, write, mapWrite }, held, f.unit);
   }
 
   private isOnce(operand: SyntaxNode | undefined, f: Frame): boolean {

@@ -15,6 +15,9 @@ export interface HeldLock {
   modeUnknown?: boolean;
   /** Held by the code that passed a callback which may run later: neither missing nor taken as held there. */
   inherited?: boolean;
+  /** For the OS-thread pseudo-lock: the thread-state change made while it was held (netns.Set, ...). */
+  stateChangeName?: string;
+  stateChangeSite?: number;
 }
 
 /**

@@ -1,4 +1,5 @@
-import { relative } from 'node:path';
+import { relative, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Finding } from '../checks/finding';
 import { CHECKS } from '../checks/registry';
 
@@ -31,7 +32,8 @@ const SARIF_LEVEL = { error: 'error', warning: 'warning', information: 'note', h
 
 /** SARIF 2.1.0, as GitHub code scanning accepts it. */
 export function formatSarif(findings: Finding[], cwd: string, version: string): string {
-  const uri = (file: string) => relative(cwd, file).split('\\').join('/');
+  // Relative URIs, percent-encoded segment by segment (a '#' or a space in a path must not break them).
+  const uri = (file: string) => relative(cwd, file).split(/[\\/]/).map(encodeURIComponent).join('/');
   const region = (r: Finding['range']) => ({ startLine: r.start.line + 1, startColumn: r.start.character + 1, endLine: r.end.line + 1, endColumn: r.end.character + 1 });
   return JSON.stringify({
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -46,7 +48,7 @@ export function formatSarif(findings: Finding[], cwd: string, version: string): 
           })),
         },
       },
-      originalUriBaseIds: { SRCROOT: { uri: 'file://' + cwd.split('\\').join('/') + '/' } },
+      originalUriBaseIds: { SRCROOT: { uri: pathToFileURL(cwd.endsWith(sep) ? cwd : cwd + sep).href } },
       results: findings.map((f) => ({
         ruleId: f.code, ruleIndex: CHECKS.findIndex((c) => c.id === f.code), level: SARIF_LEVEL[f.severity], message: { text: f.message },
         locations: [{ physicalLocation: { artifactLocation: { uri: uri(f.file), uriBaseId: 'SRCROOT' }, region: region(f.range) } }],

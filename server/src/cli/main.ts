@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { findGoFiles, readSource } from '../util/files';
 import { parseConfig } from '../util/config-file';
@@ -19,7 +19,8 @@ class UsageError extends Error {}
 export async function main(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
   try {
     if (argv[0] === '--version' || argv[0] === 'version') { out(`lockset ${VERSION}\n`); return 0; }
-    if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') { out(USAGE + '\n'); return argv.length === 0 ? 2 : 0; }
+    if (argv.length === 0) throw new UsageError('no command given');
+    if (argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') { out(USAGE + '\n'); return 0; }
     if (argv[0] !== 'check') throw new UsageError(`unknown command "${argv[0]}"`);
     let format = 'text';
     let configFile: string | undefined;
@@ -43,6 +44,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     const { config, errors } = parseConfig(raw, configFile ? `${configFile}` : 'lockset');
     if (errors.length) throw new UsageError(errors.join('\n'));
     const ws = await Workspace.create(config);
+    for (const p of paths) if (!existsSync(p)) throw new UsageError(`${p}: no such file or directory`);
     for (const p of paths) {
       const files = findGoFiles(resolve(p));
       if (files.length === 0) err(`lockset: no Go files under ${p}\n`);

@@ -1,0 +1,86 @@
+import type { SyntaxNode } from '../syntax/node';
+import type { ExprResolver, Ref } from '../model/refs';
+import type { Scope } from '../model/scope';
+import { deref } from '../model/types';
+import type { HeldSet } from './held';
+
+/**
+ * `runtime.LockOSThread` wires the goroutine to its thread until `UnlockOSThread`. It is tracked as a
+ * pseudo-lock in the held set: it is never part of the lock order and never "missing".
+ */
+export const OS_THREAD_KEY = '#os-thread';
+
+export function osThreadRef(): Ref {
+  return { key: OS_THREAD_KEY, display: 'the OS thread (runtime.LockOSThread)', rootKind: 'expr', root: OS_THREAD_KEY, path: [], exact: false, type: { kind: 'unknown' }, clsPath: [] };
+}
+
+export function isPseudoLock(key: string): boolean {
+  return key.startsWith('#');
+}
+
+const THREAD_STATE_CHANGES = new Set(['netns.Set', 'netns.SetNs', 'unix.Setns', 'syscall.Setns', 'unix.Unshare', 'syscall.Unshare', 'unix.Chroot', 'syscall.Chroot']);
+
+/** Calls that change per-thread state (a network namespace, say): a goroutine started later does not share it. */
+export function threadStateChange(fnName: string): boolean {
+  return THREAD_STATE_CHANGES.has(fnName);
+}
+
+const BLOCKING_FUNCS = new Map<string, string>([
+  ['time.Sleep', 'time.Sleep'],
+  ['http.Get', 'HTTP request (http.Get)'], ['http.Post', 'HTTP request (http.Post)'], ['http.Head', 'HTTP request (http.Head)'],
+  ['http.PostForm', 'HTTP request (http.PostForm)'], ['http.ListenAndServe', 'http.ListenAndServe'],
+  ['net.Dial', 'network I/O (net.Dial)'], ['net.DialTimeout', 'network I/O (net.DialTimeout)'], ['net.Listen', 'net.Listen'],
+  ['io.Copy', 'I/O (io.Copy)'], ['io.ReadAll', 'I/O (io.ReadAll)'], ['io.ReadFull', 'I/O (io.ReadFull)'],
+]);
+
+/** Methods that block on values of these types (package, type) → methods. */
+const BLOCKING_METHODS: [string, string, Set<string>][] = [
+  ['sync', 'WaitGroup', new Set(['Wait'])],
+  ['exec', 'Cmd', new Set(['Run', 'Wait', 'Output', 'CombinedOutput'])],
+  ['http', 'Client', new Set(['Do', 'Get', 'Post', 'Head', 'PostForm'])],
+  ['net', 'Conn', new Set(['Read', 'Write'])],
+  ['net', 'Listener', new Set(['Accept'])],
+  ['net', 'TCPConn', new Set(['Read', 'Write'])],
+  ['net', 'UDPConn', new Set(['Read', 'Write', 'ReadFrom', 'WriteTo'])],
+];
+
+/**
+ * What a call blocks on, or undefined. `cond.Wait()` blocks only while a lock other than the
+ * condition's own is held (Wait releases and reacquires cond.L).
+ */
+export function blockingCall(call: SyntaxNode, fnName: string, res: ExprResolver, scope: Scope, held: HeldSet): string | undefined {
+  const known = BLOCKING_FUNCS.get(fnName);
+  if (known) return known;
+  const fn = call.children.find((c) => c.field === 'function');
+  if (fn?.type !== 'selector_expression') return undefined;
+  const operand = fn.children.find((c) => c.field === 'operand');
+  const method = res.file.text(fn.children.find((c) => c.field === 'field'));
+  // `exec.Command(...).Run()`
+  if (operand?.type === 'call_expression' && /^exec\.Command(Context)?$/.test(res.file.text(operand.children.find((c) => c.field === 'function'))) && ['Run', 'Output', 'CombinedOutput', 'Wait'].includes(method)) {
+    return `os/exec ${method}`;
+  }
+  const t = deref(res.typeOf(operand, scope));
+  if (t.kind !== 'named' || !t.pkg) return undefined;
+  if (t.pkg === 'sync' && t.name === 'Cond' && method === 'Wait') {
+    const own = condLockName(res, operand, scope);
+    const others = held.definite().filter((h) => !h.ref.key.startsWith('#') && (!own || !h.ref.key.endsWith(own)));
+    return others.length > 1 || (others.length === 1 && own) ? 'sync.Cond.Wait (which releases only its own lock)' : undefined;
+  }
+  for (const [pkg, type, methods] of BLOCKING_METHODS) {
+    if (t.pkg === pkg && t.name === type && methods.has(method)) return `${pkg}.${type}.${method}`;
+  }
+  return undefined;
+}
+
+/** For `c.cond.Wait()`, the lock passed to `sync.NewCond(&c.mu)` somewhere in the package, by its last name (`mu`). */
+function condLockName(res: ExprResolver, operand: SyntaxNode | undefined, scope: Scope): string | undefined {
+  const ref = operand && res.refOf(operand, scope);
+  const field = ref?.path[ref.path.length - 1] ?? ref?.root;
+  if (!field) return undefined;
+  for (const f of res.pkg.files) {
+    const m = new RegExp(String.raw`\b${field}\s*(?::?=)\s*sync\.NewCond\(\s*&?([\w.]+)\s*\)`).exec(f.parsed.text)
+      ?? new RegExp(String.raw`\b${field}\s*:\s*sync\.NewCond\(\s*&?([\w.]+)\s*\)`).exec(f.parsed.text);
+    if (m) return m[1].split('.').pop();
+  }
+  return undefined;
+}
