@@ -558,6 +558,18 @@ describe('--config', () => {
     });
   });
 
+  it('declares a lock order (lockOrder) that the examples violate', () => {
+    // examples/vmm: Kill holds VM.lock and takes statsTable.mu, sample holds statsTable.mu and takes VM.lock.
+    const order = config('order', JSON.stringify({ lockOrder: ['statsTable.mu > VM.lock'] }));
+    const r = lockset(['check', '--format', 'json', '--config', order, 'examples']);
+    const hierarchy = parseJson(r.stdout).filter((d) => d.code === 'lock-hierarchy');
+    assert.equal(hierarchy.length, 1, JSON.stringify(hierarchy));
+    assert.match(hierarchy[0].message, /^taking statsTable\.mu while holding VM\.lock violates the declared order statsTable\.mu > VM\.lock/);
+    assert.equal(hierarchy[0].file, 'examples/vmm/vm.go');
+    const without = parseJson(lockset(['check', '--format', 'json', 'examples']).stdout);
+    assert.deepEqual(without.filter((d) => d.code === 'lock-hierarchy'), []);
+  });
+
   it('turns a check off', () => {
     const off = config('off', JSON.stringify({ checks: { 'missing-lock-annotation': 'off' } }));
     const r = lockset(['check', '--format', 'json', '--config', off, 'examples']);
