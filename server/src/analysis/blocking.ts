@@ -2,7 +2,6 @@ import type { SyntaxNode } from '../syntax/node';
 import type { ExprResolver, Ref } from '../model/refs';
 import type { Scope } from '../model/scope';
 import { deref } from '../model/types';
-import type { HeldSet } from './held';
 
 /**
  * `runtime.LockOSThread` wires the goroutine to its thread until `UnlockOSThread`. It is tracked as a
@@ -48,26 +47,23 @@ const BLOCKING_METHODS: [string, string, Set<string>][] = [
  * What a call blocks on, or undefined. `cond.Wait()` blocks only while a lock other than the
  * condition's own is held (Wait releases and reacquires cond.L).
  */
-export function blockingCall(call: SyntaxNode, fnName: string, res: ExprResolver, scope: Scope, held: HeldSet): string | undefined {
+export function blockingCall(call: SyntaxNode, fnName: string, res: ExprResolver, scope: Scope): { what: string; ownLock?: string } | undefined {
   const known = BLOCKING_FUNCS.get(fnName);
-  if (known) return known;
+  if (known) return { what: known };
   const fn = call.children.find((c) => c.field === 'function');
   if (fn?.type !== 'selector_expression') return undefined;
   const operand = fn.children.find((c) => c.field === 'operand');
   const method = res.file.text(fn.children.find((c) => c.field === 'field'));
   // `exec.Command(...).Run()`
   if (operand?.type === 'call_expression' && /^exec\.Command(Context)?$/.test(res.file.text(operand.children.find((c) => c.field === 'function'))) && ['Run', 'Output', 'CombinedOutput', 'Wait'].includes(method)) {
-    return `os/exec ${method}`;
+    return { what: `os/exec ${method}` };
   }
   const t = deref(res.typeOf(operand, scope));
   if (t.kind !== 'named' || !t.pkg) return undefined;
-  if (t.pkg === 'sync' && t.name === 'Cond' && method === 'Wait') {
-    const own = condLockName(res, operand, scope);
-    const others = held.definite().filter((h) => !h.ref.key.startsWith('#') && (!own || !h.ref.key.endsWith(own)));
-    return others.length > 1 || (others.length === 1 && own) ? 'sync.Cond.Wait (which releases only its own lock)' : undefined;
-  }
+  // Cond.Wait releases its own L while it waits; it blocks while any other lock is held.
+  if (t.pkg === 'sync' && t.name === 'Cond' && method === 'Wait') return { what: 'sync.Cond.Wait', ownLock: condLockName(res, operand, scope) ?? '?' };
   for (const [pkg, type, methods] of BLOCKING_METHODS) {
-    if (t.pkg === pkg && t.name === type && methods.has(method)) return `${pkg}.${type}.${method}`;
+    if (t.pkg === pkg && t.name === type && methods.has(method)) return { what: `${pkg}.${type}.${method}` };
   }
   return undefined;
 }

@@ -59,6 +59,8 @@ export interface BlockingEvent {
   what: string;
   held: HeldSet;
   unit: UnitKind;
+  /** For sync.Cond.Wait: the last name of the condition's own lock (released while waiting), or '?' if unknown. */
+  ownLock?: string;
 }
 
 /** A read or write of a struct field or a package-level variable. */

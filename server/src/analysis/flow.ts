@@ -170,11 +170,11 @@ export class FlowAnalyzer {
     }
   }
 
-  private recordBlocking(node: SyntaxNode, what: string, held: HeldSet, unit: UnitKind): void {
+  private recordBlocking(node: SyntaxNode, what: string, held: HeldSet, unit: UnitKind, ownLock?: string): void {
     if (this.quietComm && node.start >= this.quietComm.start && node.end <= this.quietComm.end) return;
     const prev = this.blocking.get(node);
     if (prev) prev.held = prev.held.join(held);
-    else this.blocking.set(node, { node, what, held, unit });
+    else this.blocking.set(node, { node, what, held, unit, ownLock });
   }
 
   private recordAccess(node: SyntaxNode, a: Omit<AccessEvent, 'node' | 'held' | 'unit'>, held: HeldSet, unit: UnitKind): void {
@@ -431,6 +431,8 @@ export class FlowAnalyzer {
       } else if (d.kind === 'literal') {
         held = this.inlineLiteral(d.lit, { held, defers: [], dead: false }, f, 'deferred').held;
       } else {
+        const name = this.text(child(d.call, 'function')).replace(/\s+/g, '');
+        if (name === 'runtime.UnlockOSThread') held = held.without(OS_THREAD_KEY);
         held = this.applyCall(d.call, held, f, false);
       }
     }
@@ -525,8 +527,8 @@ export class FlowAnalyzer {
     if (op) return { ...st, held: this.applyLockOp(call, op, st.held, false, f.unit) };
     if (fnName === 'runtime.LockOSThread') return { ...st, held: st.held.with({ ref: osThreadRef(), mode: 'write', maybe: false, site: call.start }) };
     if (fnName === 'runtime.UnlockOSThread') return { ...st, held: st.held.without(OS_THREAD_KEY) };
-    const blocking = blockingCall(call, fnName, this.res, f.scope, st.held);
-    if (blocking) this.recordBlocking(call, blocking, st.held, f.unit);
+    const blocking = blockingCall(call, fnName, this.res, f.scope);
+    if (blocking) this.recordBlocking(call, blocking.what, st.held, f.unit, blocking.ownLock);
     if (threadStateChange(fnName) && st.held.get(OS_THREAD_KEY)) {
       const t = st.held.get(OS_THREAD_KEY)!;
       st = { ...st, held: st.held.with({ ...t, stateChangeName: fnName, stateChangeSite: call.start }) };

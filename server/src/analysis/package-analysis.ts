@@ -6,7 +6,7 @@ import { ContractReader } from './contracts';
 import { FlowAnalyzer } from './flow';
 import type { CallSite, FunctionFlow } from './flow-types';
 import { HeldSet } from './held';
-import { computeAcquisitions, type Acquisition } from './summaries';
+import { computeAcquisitions, computeMayBlock, type Acquisition, type BlockWitness } from './summaries';
 
 /**
  * The lock analysis of one package: every function's contract and held-set flow.
@@ -28,7 +28,11 @@ export class PackageAnalysis {
     if (this.inferLockHelpers()) for (const fn of pkg.funcs.values()) this.analyze(fn);
     else for (const fn of twins) this.analyze(fn);
     this.acquisitions = computeAcquisitions(this);
+    this.mayBlock = computeMayBlock(this);
   }
+
+  /** The functions that may block, with a witness each. */
+  mayBlock: Map<FuncDecl, BlockWitness>;
 
   /** Per function, the locks it takes (transitively), with call chains. */
   acquisitions: Map<FuncDecl, Acquisition[]>;
@@ -79,7 +83,8 @@ export class PackageAnalysis {
   private analyze(fn: FuncDecl): void {
     try {
       let initial = HeldSet.EMPTY;
-      for (const r of this.contractOf(fn).requires) {
+      // A function that releases a lock (+checklocksrelease) is entered holding it, like one that requires it.
+      for (const r of [...this.contractOf(fn).requires, ...this.contractOf(fn).releases.filter((x) => x.source.kind === 'annotation')]) {
         if (!r.resolved) continue;
         initial = initial.with({ ref: r.ref, mode: r.exactMode ? r.mode : 'write', maybe: false, site: fn.nameNode.start, fromContract: true, modeUnknown: !r.exactMode });
       }

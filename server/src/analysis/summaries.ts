@@ -79,6 +79,19 @@ export function releasedCallerLocks(flow: FunctionFlow): Map<string, number> {
   return out;
 }
 
+/** The caller's locks (in the caller's names) that a call releases for a while: see releasedCallerLocks. */
+export function releasedAt(analysis: PackageAnalysis, fn: FuncDecl, site: CallSite): Set<string> {
+  const calleeFlow = site.callee && analysis.flows.get(site.callee);
+  const out = new Set<string>();
+  if (!calleeFlow) return out;
+  for (const key of releasedCallerLocks(calleeFlow).keys()) {
+    const ev = calleeFlow.lockEvents.find((e) => e.op.ref.key === key);
+    const mapped = ev && mapToCaller(ev.op.ref, site, analysis.resolver(fn));
+    if (mapped) out.add(mapped.key);
+  }
+  return out;
+}
+
 /** What a call takes, in the caller's names: the callee's acquisitions mapped through this call. */
 export function acquisitionsAt(analysis: PackageAnalysis, fn: FuncDecl, site: CallSite): Acquisition[] {
   if (!site.callee || site.viaGo) return [];
@@ -101,4 +114,45 @@ function add(list: Acquisition[], a: Acquisition): boolean {
 export function describeChain(a: Acquisition): string {
   const names = a.chain.map((s) => s.site.calleeName);
   return [...names, `${a.ref.display}.${a.mode === 'read' ? 'RLock' : 'Lock'}()`].join(' → ');
+}
+
+/** Why a function may block: the operation, and the calls that lead to it. */
+export interface BlockWitness {
+  what: string;
+  /** The function in which the operation is, and its offset (or the function name, when documented). */
+  fn: FuncDecl;
+  offset: number;
+  chain: ChainStep[];
+}
+
+const DOCUMENTED_BLOCKING = /\+blocking\b|\bmay block\b|\bblocks until\b|\bwill block\b/i;
+
+/**
+ * The functions that may block, transitively (a channel operation, a sleep, a wait or I/O in their own
+ * body, or a call of a function that may block), each with one witness. A `+blocking` or "may block"
+ * doc phrase marks a function too.
+ */
+export function computeMayBlock(analysis: PackageAnalysis): Map<FuncDecl, BlockWitness> {
+  const out = new Map<FuncDecl, BlockWitness>();
+  for (const [fn, flow] of analysis.flows) {
+    if (DOCUMENTED_BLOCKING.test(fn.doc.text)) { out.set(fn, { what: 'documented as blocking', fn, offset: fn.nameNode.start, chain: [] }); continue; }
+    const e = flow.blocking.find((b) => RUNS_IN_PLACE.has(b.unit));
+    if (e) out.set(fn, { what: e.what, fn, offset: e.node.start, chain: [] });
+  }
+  for (let round = 0; round < MAX_CHAIN; round++) {
+    let changed = false;
+    for (const [fn, flow] of analysis.flows) {
+      if (out.has(fn)) continue;
+      for (const site of flow.calls) {
+        if (!site.callee || site.viaGo || !RUNS_IN_PLACE.has(site.unit)) continue;
+        const w = out.get(site.callee);
+        if (!w) continue;
+        out.set(fn, { ...w, chain: [{ fn, site }, ...w.chain] });
+        changed = true;
+        break;
+      }
+    }
+    if (!changed) break;
+  }
+  return out;
 }

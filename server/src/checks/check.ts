@@ -2,7 +2,8 @@ import type { PackageAnalysis } from '../analysis/package-analysis';
 import type { WorkspaceGraph } from '../analysis/workspace-graph';
 import type { Finding, Severity } from './finding';
 
-export type Report = Omit<Finding, 'severity' | 'code'>;
+/** A finding as a check reports it; `severity` overrides the check's default (a user's setting wins over both). */
+export type Report = Omit<Finding, 'severity' | 'code'> & { severity?: Finding['severity'] };
 
 export interface CheckContext {
   analysis: PackageAnalysis;

@@ -1,17 +1,22 @@
+import { ambiguousEmbeddedLock } from './ambiguous-embedded-lock';
+import { blockingUnderLock } from './blocking-under-lock';
 import type { Check } from './check';
 import { deferLock } from './defer-lock';
 import { doubleLock } from './double-lock';
 import { emptyCriticalSection } from './empty-critical-section';
+import { goroutineInLockedThread } from './goroutine-in-locked-thread';
 import { lockHierarchy } from './lock-hierarchy';
 import { lockOrderCycle } from './lock-order-cycle';
 import { missingLockAnnotation } from './missing-lock-annotation';
 import { missingUnlock } from './missing-unlock';
 import { staleLockAnnotation } from './stale-lock-annotation';
+import { unguardedAccess } from './unguarded-access';
 import { unlockNotHeld } from './unlock-not-held';
 
 /** Every check, in the order the docs list them. The settings schema and README table are generated from this. */
 export const CHECKS: readonly Check[] = [
   missingLockAnnotation, staleLockAnnotation, lockOrderCycle, lockHierarchy, doubleLock, missingUnlock, unlockNotHeld, deferLock, emptyCriticalSection,
+  blockingUnderLock, goroutineInLockedThread, unguardedAccess, ambiguousEmbeddedLock,
 ];
 
 export function checkById(id: string): Check | undefined {

@@ -12,10 +12,10 @@ const IGNORE = /lockset:ignore\s+([\w-]+)/g;
 export function runChecks(analysis: PackageAnalysis, graph: WorkspaceGraph, config: Config, checks: readonly Check[] = CHECKS): Finding[] {
   const out: Finding[] = [];
   for (const check of checks) {
-    const severity = config.severity[check.id] ?? check.defaultSeverity;
-    if (severity === 'off') continue;
+    const configured = config.severity[check.id];
+    if (configured === 'off') continue;
     try {
-      check.run({ analysis, graph, report: (f) => out.push({ ...f, severity, code: check.id }) });
+      check.run({ analysis, graph, report: (f) => out.push({ ...f, severity: configured ?? f.severity ?? check.defaultSeverity, code: check.id }) });
     } catch (error) {
       config.log?.(`lockset: check ${check.id} failed in ${analysis.pkg.dir}: ${String((error as Error)?.stack ?? error)}`);
     }

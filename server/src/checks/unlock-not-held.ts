@@ -31,6 +31,15 @@ it by the code that started it is not reported.`,
         const name = methodNameNode(e.node) ?? e.node;
         const range = fn.file.lines.range(name.start, name.end);
         const suspicious = lockedBefore(key, e.node.start) && !doubled.has(key) && !c.releases.some((r) => r.ref.key === key) && !handedOff(flow, e);
+        const sibling = !h && e.op.ref.promotedFrom ? e.held.definite().find((x) => x.ref.promotedFrom === e.op.ref.promotedFrom) : undefined;
+        if (sibling) {
+          ctx.report({
+            file: fn.file.path, range,
+            message: `${e.op.method} reaches ${e.op.ref.display}, but ${sibling.ref.display} is the mutex that is held (${whereHeld(fn, sibling)}): the struct's promoted Lock and RLock come from different embedded mutexes`,
+            related: [heldLocation(fn, sibling)], fixes: [],
+          });
+          continue;
+        }
         if (!h) {
           if (!suspicious) continue;
           ctx.report({ file: fn.file.path, range, message: `${e.op.method} of ${e.op.ref.display}, which is not held here; unlocking an unlocked mutex is a fatal error`, related: [], fixes: [] });

@@ -2,10 +2,18 @@ import type { HeldLock } from '../analysis/held';
 import type { Acquisition } from '../analysis/summaries';
 import type { FuncDecl, GoFile } from '../model/file';
 import type { SyntaxNode } from '../syntax/node';
+import type { Range } from '../syntax/lines';
 import type { RelatedLocation } from './finding';
 
 export function lineNo(file: GoFile, offset: number): number {
   return file.lines.lineOf(offset) + 1;
+}
+
+/** A node's range, cut at the end of its first line (a select or a multi-line send stays readable). */
+export function firstLineRange(file: GoFile, node: SyntaxNode): Range {
+  const line = file.lines.lineOf(node.start);
+  const lineEnd = line + 1 < file.lines.lineCount ? file.lines.lineStart(line + 1) - 1 : file.parsed.text.length;
+  return file.lines.range(node.start, Math.min(node.end, lineEnd));
 }
 
 export function related(file: GoFile, start: number, end: number, message: string): RelatedLocation {

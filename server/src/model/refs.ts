@@ -23,6 +23,8 @@ export interface Ref {
   /** The named type (or `pkg.global`) that declares `clsPath`. */
   clsBase?: string;
   clsPath: string[];
+  /** For a lock promoted from an embedded field of an ambiguous struct: the key of the struct value. */
+  promotedFrom?: string;
 }
 
 export function lockClass(ref: Ref): string {
@@ -228,7 +230,15 @@ export class ExprResolver {
     if (direct) return { ref: base, method, kind: direct };
     // A lock promoted from an embedded field is identified with the struct that embeds it.
     const promoted = this.pkg.promotedLock(base.type, method);
-    if (promoted) return { ref: base, method, kind: this.pkg.lockKind(promoted[promoted.length - 1].type) ?? 'unknown' };
+    if (promoted) {
+      const kind = this.pkg.lockKind(promoted[promoted.length - 1].type) ?? 'unknown';
+      const lock = this.pkg.promotedLock(base.type, 'Lock'), rlock = this.pkg.promotedLock(base.type, 'RLock');
+      const ambiguous = lock && rlock && lock.map((s) => s.name).join('.') !== rlock.map((s) => s.name).join('.');
+      if (!ambiguous) return { ref: base, method, kind };
+      // Lock and RLock come from different embedded mutexes: name the one this call reaches.
+      const ref = promoted.reduce((r, s) => this.appendField(r, s.name), base);
+      return { ref: { ...ref, promotedFrom: base.key }, method, kind };
+    }
     return { ref: base, method, kind: 'unknown' };
   }
 }

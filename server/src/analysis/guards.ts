@@ -1,0 +1,146 @@
+import type { FuncDecl } from '../model/file';
+import { syncLockKind, deref } from '../model/types';
+import { isPseudoLock } from './blocking';
+import type { AccessEvent } from './flow-types';
+import type { HeldLock } from './held';
+import type { PackageAnalysis } from './package-analysis';
+import { RUNS_IN_PLACE } from './summaries';
+
+/** What guards a field (`Type.field`) or a package-level variable. */
+export interface Guard {
+  /** The lock, relative to the struct (`mu`) for a field, or a global's name. */
+  lock: string;
+  /** Whether the guard is a field of the same struct (else a global). */
+  relative: boolean;
+  source: 'annotation' | 'inferred';
+  /** For inferred guards: how many accesses hold it, out of how many. */
+  held?: number;
+  total?: number;
+  readOnlyOk?: boolean;
+}
+
+export interface GuardFacts {
+  guards: Map<string, Guard>;
+  /** `+checklocksignore` on a field or variable. */
+  ignored: Set<string>;
+  /** Functions that run in a goroutine: started with go, or called from one. */
+  goroutineFuncs: Map<FuncDecl, string>;
+}
+
+const ANNOTATION = /\+checklocks(read)?:(\S+)/;
+const MIN_ACCESSES = 3;
+const MIN_SHARE = 0.75;
+/** Constructors and init run before the value is shared; their accesses teach nothing about guards. */
+export const SETUP_FUNC = /^(init|[Nn]ew[A-Z_]?\w*|new|reset\w*)$/;
+
+const cache = new WeakMap<PackageAnalysis, GuardFacts>();
+
+export function guardFacts(analysis: PackageAnalysis): GuardFacts {
+  let g = cache.get(analysis);
+  if (!g) cache.set(analysis, (g = compute(analysis)));
+  return g;
+}
+
+function compute(analysis: PackageAnalysis): GuardFacts {
+  const { pkg } = analysis;
+  const guards = new Map<string, Guard>();
+  const ignored = new Set<string>();
+  for (const t of pkg.types.values()) {
+    if (t.type.kind !== 'struct') continue;
+    for (const f of t.type.fields) {
+      const line = t.file.lines.lineOf(f.node.start);
+      const text = [t.file.docFor(f.node).text, ...t.file.commentsOnLine(line, f.node.start).map((c) => t.file.text(c))].join('\n');
+      const key = `${t.name}.${f.name}`;
+      if (/\+checklocksignore/.test(text)) { ignored.add(key); continue; }
+      const m = ANNOTATION.exec(text);
+      if (m) guards.set(key, { lock: m[2], relative: true, source: 'annotation', readOnlyOk: !!m[1] });
+    }
+  }
+  for (const v of pkg.vars.values()) {
+    if (/\+checklocksignore/.test(v.doc.text)) { ignored.add(v.name); continue; }
+    const m = ANNOTATION.exec(v.doc.text);
+    if (m) guards.set(v.name, { lock: m[2], relative: false, source: 'annotation', readOnlyOk: !!m[1] });
+  }
+  inferGuards(analysis, guards, ignored);
+  return { guards, ignored, goroutineFuncs: goroutineFuncs(analysis) };
+}
+
+/** The locks held at an access, as guard names: relative to the accessed struct, or global. */
+export function guardNamesAt(a: AccessEvent): { name: string; relative: boolean; lock: HeldLock }[] {
+  const out: { name: string; relative: boolean; lock: HeldLock }[] = [];
+  for (const h of a.held.definite()) {
+    if (isPseudoLock(h.ref.key) || h.inherited) continue;
+    if (a.base && h.ref.key.startsWith(`${a.base.key}.`)) out.push({ name: h.ref.key.slice(a.base.key.length + 1), relative: true, lock: h });
+    else if (h.ref.rootKind === 'global') out.push({ name: h.ref.key, relative: false, lock: h });
+  }
+  return out;
+}
+
+/**
+ * Eraser-style inference: when most accesses to a field or global (at least 3, at least 75%) hold the
+ * same lock, that lock guards it.
+ */
+function inferGuards(analysis: PackageAnalysis, guards: Map<string, Guard>, ignored: Set<string>): void {
+  const byTarget = new Map<string, AccessEvent[]>();
+  for (const [fn, flow] of analysis.flows) {
+    if (SETUP_FUNC.test(fn.name)) continue;
+    for (const a of flow.accesses) {
+      if (guards.has(a.target) || ignored.has(a.target) || !isDataAccess(analysis, a)) continue;
+      const list = byTarget.get(a.target);
+      if (list) list.push(a); else byTarget.set(a.target, [a]);
+    }
+  }
+  for (const [target, list] of byTarget) {
+    if (list.length < MIN_ACCESSES || !list.some((a) => a.write)) continue;
+    const counts = new Map<string, { n: number; relative: boolean }>();
+    for (const a of list) {
+      for (const g of new Map(guardNamesAt(a).map((x) => [x.name, x])).values()) {
+        const c = counts.get(g.name) ?? { n: 0, relative: g.relative };
+        c.n++;
+        counts.set(g.name, c);
+      }
+    }
+    const best = [...counts].sort((x, y) => y[1].n - x[1].n)[0];
+    if (best && best[1].n / list.length >= MIN_SHARE) {
+      guards.set(target, { lock: best[0], relative: best[1].relative, source: 'inferred', held: best[1].n, total: list.length });
+    }
+  }
+}
+
+/** Accesses to data: not to locks, channels, funcs, atomics or other sync values, which guard themselves. */
+export function isDataAccess(analysis: PackageAnalysis, a: AccessEvent): boolean {
+  const { pkg } = analysis;
+  let type;
+  if (a.base) type = pkg.findField(a.base.type, a.field)?.at(-1)?.type;
+  else type = pkg.vars.get(a.target)?.type ?? analysis.resolver([...analysis.flows.keys()][0]).globalType(a.target);
+  if (!type) return true;
+  const b = deref(type);
+  if (pkg.lockKind(type) || syncLockKind(type)) return false;
+  if (b.kind === 'named' && (b.pkg === 'sync' || b.pkg === 'atomic')) return false;
+  const u = pkg.underlying(b);
+  return u.kind !== 'chan' && u.kind !== 'func';
+}
+
+/** Functions started with `go` in the package, and everything they call; the value says how it starts. */
+function goroutineFuncs(analysis: PackageAnalysis): Map<FuncDecl, string> {
+  const out = new Map<FuncDecl, string>();
+  const queue: FuncDecl[] = [];
+  for (const [fn, flow] of analysis.flows) {
+    for (const site of flow.calls) {
+      if (!site.callee || out.has(site.callee)) continue;
+      if (site.viaGo) out.set(site.callee, `${site.callee.name} is started with go in ${fn.name}`);
+      else if (site.unit === 'goroutine') out.set(site.callee, `${site.callee.name} is called from a goroutine started in ${fn.name}`);
+      else continue;
+      queue.push(site.callee);
+    }
+  }
+  while (queue.length) {
+    const fn = queue.shift()!;
+    for (const site of analysis.flows.get(fn)?.calls ?? []) {
+      if (!site.callee || out.has(site.callee) || !RUNS_IN_PLACE.has(site.unit)) continue;
+      out.set(site.callee, `${site.callee.name} is reached from a goroutine (${out.get(fn)})`);
+      queue.push(site.callee);
+    }
+  }
+  return out;
+}

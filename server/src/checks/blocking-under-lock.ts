@@ -1,0 +1,72 @@
+import { isPseudoLock } from '../analysis/blocking';
+import { releasedAt } from '../analysis/summaries';
+import type { HeldLock, HeldSet } from '../analysis/held';
+import type { FuncDecl } from '../model/file';
+import type { Check } from './check';
+import { firstLineRange, heldLocation, lineNo, related } from './util';
+
+export const blockingUnderLock: Check = {
+  id: 'blocking-under-lock',
+  title: 'A channel operation, sleep, wait or I/O while a lock is held',
+  doc: `A channel operation, sleep, wait or I/O while a lock is held.
+
+While a goroutine blocks holding a lock, every other goroutine that needs the lock waits too, and if the
+operation waits for one of them, nothing moves again. lockset reports a channel send or receive, a range over
+a channel, a select without default, time.Sleep, sync.WaitGroup.Wait, sync.Cond.Wait while a lock other than
+the condition's own is held, blocking I/O (net, net/http, os/exec Run and Wait, io.Copy), and a call of a
+function that may block (transitively, or documented with +blocking or "may block").
+A send on a channel while holding a lock passes the lock implicitly to the receiver: the receiver runs while
+the sender still holds it ("blocking operations on channels implicitly pass locks"). Holding a lock across a
+sleep starves the goroutines waiting for it, as in Go 1.8's starvation example, where one goroutine sleeps
+100µs in a loop while holding the lock. Silence one site with //lockset:ignore blocking-under-lock <reason>.`,
+  example: 'mu.Lock(); ch <- v; mu.Unlock()',
+  defaultSeverity: 'warning',
+  run(ctx) {
+    const { analysis } = ctx;
+    for (const [fn, flow] of analysis.flows) {
+      if (analysis.contractOf(fn).ignore) continue;
+      for (const e of flow.blocking) {
+        const held = heldLocks(e.held).filter((h) => !e.ownLock || !(h.ref.path[h.ref.path.length - 1] === e.ownLock || h.ref.root === e.ownLock));
+        if (held.length === 0 || (e.ownLock === '?' && held.length < 2)) continue;
+        ctx.report({
+          file: fn.file.path,
+          range: firstLineRange(fn.file, e.node),
+          message: `${e.what} while holding ${names(fn, held)}${consequence(e.what)}`,
+          related: held.map((h) => heldLocation(fn, h)),
+          fixes: [],
+        });
+      }
+      for (const site of flow.calls) {
+        if (!site.callee || site.viaGo) continue;
+        const w = analysis.mayBlock.get(site.callee);
+        // A callee that unlocks the caller's lock before it blocks (a hand-written Cond.Wait) does not block under it.
+        const handedBack = releasedAt(analysis, fn, site);
+        const held = heldLocks(site.held).filter((h) => !handedBack.has(h.ref.key));
+        if (!w || held.length === 0) continue;
+        const path = [site.calleeName, ...w.chain.map((s) => s.site.calleeName)].join(' → ');
+        ctx.report({
+          file: fn.file.path,
+          range: fn.file.lines.range(site.nameNode.start, site.nameNode.end),
+          message: `call of ${site.calleeName} may block (${path}: ${w.what}) while holding ${names(fn, held)}`,
+          related: [...held.map((h) => heldLocation(fn, h)), related(w.fn.file, w.offset, w.offset, `${w.what} in ${w.fn.name}`)],
+          fixes: [],
+        });
+      }
+    }
+  },
+};
+
+/** The real locks held for sure (not the OS-thread pseudo-lock, not a callback's inherited ones). */
+function heldLocks(held: HeldSet): HeldLock[] {
+  return held.definite().filter((h) => !isPseudoLock(h.ref.key) && !h.inherited);
+}
+
+function names(fn: FuncDecl, held: HeldLock[]): string {
+  return held.map((h) => `${h.ref.display} (${h.fromContract ? `held per ${fn.name}'s contract` : `locked at line ${lineNo(fn.file, h.site)}`})`).join(' and ');
+}
+
+function consequence(what: string): string {
+  if (what === 'channel send') return '; the receiver runs while the lock is still held, and if it needs the lock, both wait forever';
+  if (what === 'time.Sleep') return '; every goroutine waiting for the lock sleeps too (lock starvation)';
+  return '';
+}

@@ -1,0 +1,49 @@
+import { OS_THREAD_KEY } from '../analysis/blocking';
+import type { Check } from './check';
+import { lineNo, related } from './util';
+
+export const goroutineInLockedThread: Check = {
+  id: 'goroutine-in-locked-thread',
+  title: 'A goroutine started from a thread locked with runtime.LockOSThread',
+  doc: `A goroutine started from a thread locked with runtime.LockOSThread.
+
+Code locks its OS thread to change per-thread state, such as a network namespace (netns.Set, unix.Setns,
+unix.Unshare). Since Go 1.10 a goroutine started from a locked thread does not run on that thread and does not
+inherit its state: work started with go runs in the original namespace. Do that work inline on the locked
+thread instead. A LockOSThread that some path does not undo with UnlockOSThread is reported as information:
+when the goroutine exits still locked, the runtime terminates the thread.`,
+  example: 'runtime.LockOSThread(); netns.Set(ns); go serve()',
+  defaultSeverity: 'warning',
+  run(ctx) {
+    for (const [fn, flow] of ctx.analysis.flows) {
+      for (const g of flow.goStmts) {
+        const t = g.held.get(OS_THREAD_KEY);
+        if (!t) continue;
+        const change = t.stateChangeName && t.stateChangeSite !== undefined ? ` and ${t.stateChangeName} at line ${lineNo(fn.file, t.stateChangeSite)}` : '';
+        const goKw = { start: g.node.start, end: g.node.start + 2 };
+        ctx.report({
+          file: fn.file.path,
+          range: fn.file.lines.range(goKw.start, goKw.end),
+          message: `go statement ${t.maybe ? 'possibly ' : ''}after runtime.LockOSThread at line ${lineNo(fn.file, t.site)}${change}: the new goroutine does not run on this locked thread and does not inherit its state${t.stateChangeName ? ' (it runs in the original namespace)' : ''}; do the work inline instead`,
+          related: [related(fn.file, t.site, t.site, 'the thread is locked here'), ...(t.stateChangeSite !== undefined ? [related(fn.file, t.stateChangeSite, t.stateChangeSite, `${t.stateChangeName} changes this thread's state`)] : [])],
+          fixes: [],
+        });
+      }
+      const leaks = flow.exits.filter((x) => x.kind !== 'panic' && x.held.get(OS_THREAD_KEY));
+      if (leaks.length) {
+        const t = leaks[0].held.get(OS_THREAD_KEY)!;
+        ctx.report({
+          file: fn.file.path,
+          range: fn.file.lines.range(t.site, t.site + 'runtime.LockOSThread'.length),
+          message: `runtime.LockOSThread is not undone by runtime.UnlockOSThread on ${t.maybe ? 'some paths' : 'every path'} of ${fn.name}; if the goroutine exits still locked, the runtime terminates its thread`,
+          severity: 'information',
+          related: leaks.map((x) => {
+            const at = x.kind === 'end' ? Math.max(x.node.end - 1, x.node.start) : x.node.start;
+            return related(fn.file, at, at, 'returns with the thread still locked');
+          }),
+          fixes: [],
+        });
+      }
+    }
+  },
+};
