@@ -112,7 +112,7 @@ export function isDataAccess(analysis: PackageAnalysis, a: AccessEvent): boolean
   const { pkg } = analysis;
   let type;
   if (a.base) type = pkg.findField(a.base.type, a.field)?.at(-1)?.type;
-  else type = pkg.vars.get(a.target)?.type ?? analysis.resolver([...analysis.flows.keys()][0]).globalType(a.target);
+  else type = analysis.globalType(a.target);
   if (!type) return true;
   const b = deref(type);
   if (pkg.lockKind(type) || syncLockKind(type)) return false;

@@ -1,5 +1,6 @@
 import type { FuncDecl } from '../model/file';
 import type { GoPackage } from '../model/package';
+import { UNKNOWN, type GoType } from '../model/types';
 import { ExprResolver, type Ref } from '../model/refs';
 import { emptyContract, type Contract, type ContractLock, type ContractSource } from './contract-types';
 import { ContractReader } from './contracts';
@@ -74,6 +75,13 @@ export class PackageAnalysis {
     let r = this.resolvers.get(fn.file.path);
     if (!r) this.resolvers.set(fn.file.path, (r = new ExprResolver(this.pkg, fn.file)));
     return r;
+  }
+
+  /** The type of a package-level variable, declared or inferred from its initializer. */
+  globalType(name: string): GoType {
+    const v = this.pkg.vars.get(name);
+    if (!v) return UNKNOWN;
+    return v.type ?? new ExprResolver(this.pkg, v.file).globalType(name);
   }
 
   contractOf(fn: FuncDecl): Contract {

@@ -8,11 +8,15 @@ import { locate } from './locate';
 import { rankIn } from '../analysis/hierarchy';
 import type { WorkspaceGraph } from '../analysis/workspace-graph';
 import { lockClass, type Ref } from '../model/refs';
+import { guardFacts } from '../analysis/guards';
+import type { GoType } from '../model/types';
 
 export interface HoverResult { markdown: string; start: number; end: number }
 
 /** Hover text at an offset: a function's contract (at its name or a call), else the locks held there. */
 export function hoverAt(analysis: PackageAnalysis, file: GoFile, offset: number, graph?: WorkspaceGraph): HoverResult | undefined {
+  const decl = declarationHover(analysis, file, offset, graph);
+  if (decl) return decl;
   const at = locate(analysis, file, offset);
   if (at.lockEvent && !at.call) {
     const e = at.lockEvent;
@@ -38,6 +42,46 @@ export function hoverAt(analysis: PackageAnalysis, file: GoFile, offset: number,
     return { markdown: heldLine(at.held, false), start: at.stmt.start, end: at.stmt.start };
   }
   return undefined;
+}
+
+/** Hover on a struct field or package-level variable: the lock it is, or the lock that guards it. */
+function declarationHover(analysis: PackageAnalysis, file: GoFile, offset: number, graph?: WorkspaceGraph): HoverResult | undefined {
+  const { pkg } = analysis;
+  const within = (n: { start: number; end: number }) => n.start <= offset && offset <= n.end;
+  let target: { key: string; name: string; type: GoType; start: number; end: number; owner?: string } | undefined;
+  for (const t of file.types) {
+    if (t.type.kind !== 'struct' || !within(t.node)) continue;
+    for (const f of t.type.fields) {
+      const nameStart = file.parsed.text.indexOf(f.name, f.node.start);
+      if (nameStart >= 0 && nameStart <= offset && offset <= nameStart + f.name.length) target = { key: `${t.name}.${f.name}`, name: f.name, type: f.type, start: nameStart, end: nameStart + f.name.length, owner: t.name };
+    }
+  }
+  for (const v of file.vars) if (within(v.nameNode)) target = { key: v.name, name: v.name, type: analysis.globalType(v.name), start: v.nameNode.start, end: v.nameNode.end };
+  // An access in a body: `s.count`
+  if (!target) {
+    const access = [...analysis.flows.values()].flatMap((f) => f.accesses).find((a) => within(a.node) && a.node.end - offset <= a.field.length);
+    if (access) target = { key: access.target, name: access.field, type: { kind: 'unknown' }, start: access.node.end - access.field.length, end: access.node.end };
+  }
+  if (!target) return undefined;
+  const parts: string[] = [];
+  const kind = pkg.lockKind(target.type);
+  if (kind) {
+    const cls = target.owner ? target.key : `${pkg.name}.${target.name}`;
+    parts.push(`🔒 **${target.key}** · ${KIND_NAMES[kind]} · class \`${cls}\``);
+    for (const order of graph?.orders ?? []) {
+      const rank = rankIn(order, cls);
+      if (rank >= 0) parts.push(`Declared order: ${order.names.map((n, i) => (i === rank ? `**${n}**` : n)).join(' > ')}`);
+    }
+    const sites = [...analysis.flows.values()].flatMap((f) => f.lockEvents).filter((e) => !e.op.method.endsWith('nlock') && lockClass(e.op.ref) === cls);
+    parts.push(`Taken at ${sites.length} site${sites.length === 1 ? '' : 's'} in this package.`);
+    const guarded = [...guardFacts(analysis).guards].filter(([k, g]) => (target!.owner ? g.relative && k.startsWith(`${target!.owner}.`) : !g.relative) && g.lock === target!.name);
+    if (guarded.length) parts.push(`Guards: ${guarded.map(([k, g]) => `\`${k}\`${g.source === 'inferred' ? ` (inferred from ${g.held} of ${g.total} accesses)` : ' (+checklocks)'}`).join(', ')}`);
+  } else {
+    const g = guardFacts(analysis).guards.get(target.key);
+    if (!g) return undefined;
+    parts.push(`**${target.key}** is guarded by \`${g.lock}\` ${g.source === 'inferred' ? `(inferred from ${g.held} of ${g.total} accesses)` : '(+checklocks annotation)'}`);
+  }
+  return { markdown: parts.join('\n\n'), start: target.start, end: target.end };
 }
 
 const KIND_NAMES: Record<string, string> = { mutex: 'sync.Mutex', rwmutex: 'sync.RWMutex', locker: 'sync.Locker', custom: 'a lock type of this package', unknown: 'a lock' };
