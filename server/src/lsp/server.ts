@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import {
   type CodeAction, type CodeActionParams, type Connection, type Diagnostic, type Hover, type HoverParams,
-  type InitializeParams, type InitializeResult, DidChangeWatchedFilesNotification, FileChangeType,
+  type InitializeParams, type InitializeResult, type Position, type Range, DidChangeWatchedFilesNotification, FileChangeType,
   MarkupKind, MessageType, ShowMessageNotification, TextDocumentSyncKind, TextDocuments,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -209,6 +209,7 @@ export class LocksetServer {
 
   private async codeActions(p: CodeActionParams): Promise<CodeAction[]> {
     await this.ready;
+    if (!isRange(p.range)) return [];
     const doc = this.documents.get(p.textDocument.uri);
     const path = uriToPath(p.textDocument.uri);
     if (doc) this.ws.setText(path, doc.getText());
@@ -221,6 +222,11 @@ export class LocksetServer {
     }
     return out;
   }
+}
+
+function isRange(r: unknown): r is Range {
+  const pos = (x: unknown) => typeof x === 'object' && x !== null && typeof (x as Position).line === 'number' && typeof (x as Position).character === 'number';
+  return typeof r === 'object' && r !== null && pos((r as Range).start) && pos((r as Range).end);
 }
 
 function sameFindings(a: Finding[], b: Finding[]): boolean {
