@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
+import { lockGraphData, toDot } from '../ide/inventory';
+import { toSvg } from '../ide/svg';
 import { findGoFiles, readSource } from '../util/files';
 import { parseConfig } from '../util/config-file';
 import { Workspace } from '../workspace';
@@ -9,10 +11,13 @@ declare const LOCKSET_VERSION: string | undefined;
 const VERSION = typeof LOCKSET_VERSION === 'string' ? LOCKSET_VERSION : '0.0.0-dev';
 
 const USAGE = `usage: lockset check [--format text|json|sarif] [--config FILE] <path>...
+       lockset graph [--format dot|svg|json] [--config FILE] <path>...
 
-Checks the lock discipline of the Go code under each path (directories are walked
-recursively; vendor/, testdata/ and dot-directories are skipped unless named).
-Exit status: 0 when no finding is a warning or worse, 1 when one is, 2 on a usage or internal error.`;
+check  reports the lock discipline problems of the Go code under each path (directories are
+       walked recursively; vendor/, testdata/ and dot-directories are skipped unless named).
+       Exit status: 0 when no finding is a warning or worse, 1 when one is, 2 on a usage or
+       internal error.
+graph  prints the lock-order graph (lock classes, "taken while held" edges, cycles in red).`;
 
 class UsageError extends Error {}
 
@@ -21,8 +26,9 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     if (argv[0] === '--version' || argv[0] === 'version') { out(`lockset ${VERSION}\n`); return 0; }
     if (argv.length === 0) throw new UsageError('no command given');
     if (argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') { out(USAGE + '\n'); return 0; }
-    if (argv[0] !== 'check') throw new UsageError(`unknown command "${argv[0]}"`);
-    let format = 'text';
+    const command = argv[0];
+    if (command !== 'check' && command !== 'graph') throw new UsageError(`unknown command "${argv[0]}"`);
+    let format = command === 'check' ? 'text' : 'dot';
     let configFile: string | undefined;
     const paths: string[] = [];
     for (let i = 1; i < argv.length; i++) {
@@ -35,7 +41,8 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
       else if (a.startsWith('-')) throw new UsageError(`unknown flag ${a}`);
       else paths.push(a);
     }
-    if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif, not "${format}"`);
+    const formats = command === 'check' ? ['text', 'json', 'sarif'] : ['dot', 'svg', 'json'];
+    if (!formats.includes(format)) throw new UsageError(`--format must be ${formats.slice(0, -1).join(', ')} or ${formats[formats.length - 1]}, not "${format}"`);
     if (paths.length === 0) throw new UsageError('no path given');
     let raw: unknown;
     if (configFile) {
@@ -53,8 +60,14 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
         if (text !== undefined) ws.setText(f, text);
       }
     }
-    const findings = sortFindings(ws.analyzeAll());
     const cwd = process.cwd();
+    if (command === 'graph') {
+      ws.analyzeAll();
+      const data = lockGraphData(ws.dirs().flatMap((d) => ws.analysesOf(d)), ws.graph(), (p) => relative(cwd, p));
+      out(format === 'dot' ? toDot(data) : format === 'svg' ? toSvg(data, { standalone: true }) : JSON.stringify(data, null, 2) + '\n');
+      return 0;
+    }
+    const findings = sortFindings(ws.analyzeAll());
     out(format === 'json' ? formatJson(findings, cwd) : format === 'sarif' ? formatSarif(findings, cwd, VERSION) : formatText(findings, cwd));
     return isFailing(findings) ? 1 : 0;
   } catch (e) {

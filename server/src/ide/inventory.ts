@@ -1,0 +1,101 @@
+import { rankIn } from '../analysis/hierarchy';
+import { guardFacts } from '../analysis/guards';
+import type { PackageAnalysis } from '../analysis/package-analysis';
+import { edgesOf, type WorkspaceGraph } from '../analysis/workspace-graph';
+import type { Finding } from '../checks/finding';
+import type { GoFile } from '../model/file';
+import { lockClass } from '../model/refs';
+import type { LockGraph, LockInfo, Loc } from '../protocol';
+
+export type ToUri = (path: string) => string;
+
+export function loc(file: GoFile, start: number, end: number, toUri: ToUri): Loc {
+  const a = file.lines.position(start), b = file.lines.position(end);
+  return { uri: toUri(file.path), line: a.line, character: a.character, endLine: b.line, endCharacter: b.character };
+}
+
+/** Every lock class of the workspace with its acquisitions, guards, order and problems: the Lock Explorer's data. */
+export function lockInventory(analyses: PackageAnalysis[], graph: WorkspaceGraph, findings: Finding[], toUri: ToUri): LockInfo[] {
+  const byClass = new Map<string, LockInfo>();
+  const info = (cls: string, kind: string): LockInfo => {
+    let i = byClass.get(cls);
+    if (!i) byClass.set(cls, (i = { cls, kind, acquisitions: [], guards: [], inCycle: false, problems: 0 }));
+    return i;
+  };
+  for (const a of analyses) {
+    for (const [fn, flow] of a.flows) {
+      for (const e of flow.lockEvents) {
+        if (e.op.method.endsWith('nlock') || e.deferred) continue;
+        const i = info(lockClass(e.op.ref), e.op.kind);
+        i.acquisitions.push({ loc: loc(fn.file, e.node.start, e.node.end, toUri), fn: fn.name, mode: e.op.method.includes('R') ? 'read' : 'write' });
+      }
+    }
+    for (const t of a.pkg.types.values()) {
+      if (t.type.kind !== 'struct') continue;
+      for (const f of t.type.fields) {
+        const kind = a.pkg.lockKind(f.type);
+        if (!kind || f.embedded) continue;
+        const i = info(`${t.name}.${f.name}`, kind);
+        const at = t.file.parsed.text.indexOf(f.name, f.node.start);
+        i.declared = loc(t.file, at, at + f.name.length, toUri);
+      }
+    }
+    for (const v of a.pkg.vars.values()) {
+      const kind = a.pkg.lockKind(a.globalType(v.name));
+      if (!kind) continue;
+      info(`${a.pkg.name}.${v.name}`, kind).declared = loc(v.file, v.nameNode.start, v.nameNode.end, toUri);
+    }
+    for (const [target, g] of guardFacts(a).guards) {
+      const owner = target.includes('.') ? target.slice(0, target.indexOf('.')) : undefined;
+      const cls = g.relative && owner ? `${owner}.${g.lock}` : `${a.pkg.name}.${g.lock}`;
+      byClass.get(cls)?.guards.push({ name: target, source: g.source });
+    }
+  }
+  const cycleClasses = new Set(graph.cycles.flatMap((c) => c.map((e) => e.fromCls)));
+  for (const i of byClass.values()) {
+    i.inCycle = cycleClasses.has(i.cls);
+    for (const o of graph.orders) {
+      const r = rankIn(o, i.cls);
+      if (r >= 0) i.order = `${r + 1} of ${o.names.length} in ${o.text}`;
+    }
+    const short = i.cls.slice(i.cls.indexOf('.') + 1);
+    i.problems = findings.filter((f) => f.message.includes(i.cls) || (short !== i.cls && new RegExp(`\\b${short.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(f.message))).length;
+  }
+  return [...byClass.values()].sort((x, y) => x.cls.localeCompare(y.cls));
+}
+
+/** The lock-order graph as data: classes, "taken while held" edges with their witnesses, cycles and orders. */
+export function lockGraphData(analyses: PackageAnalysis[], graph: WorkspaceGraph, toUri: ToUri): LockGraph {
+  const cycleEdges = new Set(graph.cycles.flatMap((c) => c.map((e) => `${e.fromCls}>${e.toCls}`)));
+  const nodes = new Map<string, { id: string; kind: string; inCycle: boolean }>();
+  const edges = analyses.flatMap(edgesOf).map((e) => {
+    for (const id of [e.fromCls, e.toCls]) if (!nodes.has(id)) nodes.set(id, { id, kind: 'lock', inCycle: false });
+    const inCycle = cycleEdges.has(`${e.fromCls}>${e.toCls}`);
+    if (inCycle) { nodes.get(e.fromCls)!.inCycle = true; nodes.get(e.toCls)!.inCycle = true; }
+    return {
+      from: e.fromCls, to: e.toCls, inCycle,
+      violatesOrder: graph.orders.some((o) => { const a = rankIn(o, e.fromCls), b = rankIn(o, e.toCls); return a >= 0 && b >= 0 && b < a; }),
+      witnesses: e.witnesses.map((w) => ({ loc: loc(w.fn.file, w.offset, w.end, toUri), message: `${w.fn.name} takes ${e.toCls} while holding ${e.fromCls}` })),
+    };
+  });
+  return {
+    nodes: [...nodes.values()], edges,
+    cycles: graph.cycles.map((c) => c.map((e) => e.fromCls)),
+    orders: graph.orders.map((o) => o.text),
+  };
+}
+
+/** Graphviz dot for the lock-order graph: cycle edges red, order violations orange. */
+export function toDot(g: LockGraph): string {
+  const q = (s: string) => JSON.stringify(s);
+  const lines = ['digraph locks {', '  rankdir=LR;', '  node [shape=box, style=rounded, fontname="Helvetica"];'];
+  for (const n of g.nodes) lines.push(`  ${q(n.id)}${n.inCycle ? ' [color=red, fontcolor=red]' : ''};`);
+  for (const e of g.edges) {
+    const attrs = [`label=${q(`${e.witnesses.length} site${e.witnesses.length === 1 ? '' : 's'}`)}`];
+    if (e.inCycle) attrs.push('color=red', 'penwidth=2');
+    else if (e.violatesOrder) attrs.push('color=orange');
+    lines.push(`  ${q(e.from)} -> ${q(e.to)} [${attrs.join(', ')}];`);
+  }
+  lines.push('}');
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,54 @@
+/**
+ * lockset's own protocol messages, shared by the client and the server. Each message is one namespace
+ * holding its method and its type. Positions are 0-based, as in LSP.
+ */
+import { RequestType } from 'vscode-languageserver-protocol';
+
+export interface Loc { uri: string; line: number; character: number; endLine?: number; endCharacter?: number }
+
+export interface LockInfo {
+  /** The lock class: `VM.lock`, `vmm.cmdLock`. */
+  cls: string;
+  kind: string;
+  /** Where the lock is declared (field or var), when known. */
+  declared?: Loc;
+  acquisitions: { loc: Loc; fn: string; mode: 'read' | 'write' }[];
+  guards: { name: string; source: 'annotation' | 'inferred' }[];
+  /** Its place in a declared order, such as "2 of 3 in cmdLock > vmLock > VM.lock". */
+  order?: string;
+  inCycle: boolean;
+  /** Findings of lockset's checks that name this lock. */
+  problems: number;
+}
+
+export interface LockGraphEdge {
+  from: string;
+  to: string;
+  /** Where it happens: "Kill takes statsTable.mu while holding VM.lock". */
+  witnesses: { loc: Loc; message: string }[];
+  inCycle: boolean;
+  violatesOrder: boolean;
+}
+
+export interface LockGraph {
+  nodes: { id: string; kind: string; inCycle: boolean }[];
+  edges: LockGraphEdge[];
+  cycles: string[][];
+  orders: string[];
+}
+
+export namespace LocksRequest {
+  export const method = 'lockset/locks';
+  export const type = new RequestType<Record<string, never>, LockInfo[], void>(method);
+}
+
+export namespace LockGraphRequest {
+  export const method = 'lockset/lockGraph';
+  export const type = new RequestType<Record<string, never>, LockGraph, void>(method);
+}
+
+export interface AnalysisStatus { state: 'indexing' | 'idle'; done: number; total: number; problems: number }
+
+export namespace StatusNotification {
+  export const method = 'lockset/status';
+}
