@@ -1,9 +1,14 @@
 // The VS Code side of lockset: a thin language client that starts the bundled
 // language server (dist/server.js) and forwards Go documents to it. All analysis
-// happens in the server; this file only wires up the process and two commands.
-import { commands, ExtensionContext, window } from 'vscode';
+// happens in the server; this file wires up the process, the commands, the Lock
+// Explorer, the lock graph panel and the status bar.
+import { commands, ExtensionContext, Location, Position, Range, StatusBarAlignment, Uri, window } from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
-import { Commands } from './commands';
+import { StatusNotification, type AnalysisStatus, type Loc } from '../../server/src/protocol';
+import { Commands, Views } from './commands';
+import { showLockGraph } from './graph-panel';
+import { LockExplorer } from './lock-explorer';
+import { statusText } from './tree-model';
 
 // The client id doubles as the settings prefix: 'lockset.trace.server' is read
 // by vscode-languageclient automatically because the id is 'lockset'.
@@ -40,15 +45,34 @@ export async function activate(context: ExtensionContext): Promise<void> {
   const languageClient = new LanguageClient(clientId, clientName, serverOptions, clientOptions);
   client = languageClient;
 
+  const explorer = new LockExplorer(languageClient);
+  const status = window.createStatusBarItem(StatusBarAlignment.Left, 10);
+  status.command = `${Views.lockExplorer}.focus`;
+  status.text = statusText({ state: 'indexing', done: 0, total: 0, problems: 0 });
+  status.tooltip = 'lockset: open the Lock Explorer';
+  status.show();
+
   context.subscriptions.push(
+    status,
+    window.registerTreeDataProvider(Views.lockExplorer, explorer),
     commands.registerCommand(Commands.restartServer, () => restartServer(languageClient)),
     commands.registerCommand(Commands.showOutput, () => {
       languageClient.outputChannel.show(true);
     }),
+    commands.registerCommand(Commands.refreshLockExplorer, () => explorer.refresh()),
+    commands.registerCommand(Commands.showLockGraph, () => showLockGraph(languageClient)),
+    // Code lenses carry plain JSON locations; VS Code's peek wants its own types.
+    commands.registerCommand(Commands.showLocations, (uri: string, at: { line: number; character: number }, locations: { uri: string; range: { start: Loc; end: Loc } }[]) =>
+      commands.executeCommand('editor.action.showReferences', Uri.parse(uri), new Position(at.line, at.character),
+        locations.map((l) => new Location(Uri.parse(l.uri), new Range(l.range.start.line, l.range.start.character, l.range.end.line, l.range.end.character))))),
   );
 
   try {
     await languageClient.start();
+    languageClient.onNotification(StatusNotification.method, (s: AnalysisStatus) => {
+      status.text = statusText(s);
+      if (s.state === 'idle') explorer.refresh();
+    });
   } catch {
     // The client has already logged the failure to the output channel and shown a
     // notification. Swallow it so activation succeeds and "Show Output" stays usable.

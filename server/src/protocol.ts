@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-namespace -- one namespace per protocol message, as vscode-languageserver-node does */
 /**
  * lockset's own protocol messages, shared by the client and the server. Each message is one namespace
  * holding its method and its type. Positions are 0-based, as in LSP.

@@ -2,17 +2,22 @@ import { dirname } from 'node:path';
 import {
   type CodeAction, type CodeActionParams, type Connection, type Diagnostic, type Hover, type HoverParams,
   type InitializeParams, type InitializeResult, type Position, type Range, DidChangeWatchedFilesNotification, FileChangeType,
-  MarkupKind, MessageType, ShowMessageNotification, TextDocumentSyncKind, TextDocuments,
+  DocumentHighlightKind, type Location, MarkupKind, MessageType, ShowMessageNotification, TextDocumentSyncKind, TextDocuments,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding } from '../checks/finding';
 import { hoverAt } from '../ide/hover';
+import { lockGraphData, lockInventory } from '../ide/inventory';
+import { heldHints, lensesFor, lockClassAt, lockHighlights, lockReferences, providingCalls, type Place } from '../ide/navigation';
+import type { PackageAnalysis } from '../analysis/package-analysis';
+import type { GoFile } from '../model/file';
+import { LockGraphRequest, LocksRequest, StatusNotification } from '../protocol';
 import { parseConfig } from '../util/config-file';
 import { findGoFiles, readSource } from '../util/files';
 import { Workspace } from '../workspace';
 import { isVirtual, pathToUri, toCodeAction, toDiagnostic, uriToPath } from './convert';
 
-interface Settings { debounceMs: number; enable: boolean }
+interface Settings { debounceMs: number; enable: boolean; inlayHints: boolean }
 
 /**
  * The language server: documents in, diagnostics, hovers and quick fixes out. It owns the only
@@ -23,7 +28,7 @@ export class LocksetServer {
   private ws!: Workspace;
   private ready!: Promise<void>;
   private roots: string[] = [];
-  private settings: Settings = { debounceMs: 150, enable: true };
+  private settings: Settings = { debounceMs: 150, enable: true, inlayHints: false };
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly published = new Map<string, Finding[]>();
   private caps = { related: false, documentChanges: false, configuration: false, progress: false, watchers: false };
@@ -32,6 +37,31 @@ export class LocksetServer {
     connection.onInitialize((p) => this.initialize(p));
     connection.onInitialized(() => { void this.initialized(); });
     connection.onHover((p) => this.hover(p));
+    connection.onCodeLens((p) => this.withFile(p.textDocument.uri, [], (pkg, file) => lensesFor(pkg, file).map((l) => ({
+      range: file.lines.range(l.fn.nameNode.start, l.fn.nameNode.end),
+      command: { title: l.title, command: 'lockset.showLocations', arguments: [p.textDocument.uri, file.lines.position(l.fn.nameNode.start), l.targets.map((t) => this.location(t))] },
+    }))));
+    connection.languages.inlayHint.on((p) => this.withFile(p.textDocument.uri, [], (pkg, file) => {
+      if (!this.settings.inlayHints || !isRange(p.range)) return [];
+      return heldHints(pkg, file, file.lines.offset(p.range.start), file.lines.offset(p.range.end))
+        .map((h) => ({ position: file.lines.position(h.offset), label: h.label, tooltip: h.tooltip, paddingLeft: true }));
+    }));
+    connection.onReferences((p) => this.withFile(p.textDocument.uri, [], (pkg, file) => {
+      const cls = lockClassAt(pkg, file, file.lines.offset(p.position));
+      return cls ? lockReferences(this.allAnalyses(), cls).map((t) => this.location(t)) : [];
+    }));
+    connection.onDocumentHighlight((p) => this.withFile(p.textDocument.uri, [], (pkg, file) =>
+      lockHighlights(pkg, file, file.lines.offset(p.position)).map((h) => ({ range: file.lines.range(h.place.start, h.place.end), kind: h.write ? DocumentHighlightKind.Write : DocumentHighlightKind.Read }))));
+    connection.onImplementation((p) => this.withFile(p.textDocument.uri, [], (pkg, file) => providingCalls(pkg, file, file.lines.offset(p.position)).map((t) => this.location(t))));
+    connection.onRequest(LocksRequest.type, async () => {
+      await this.ready;
+      const all = this.allAnalyses();
+      return lockInventory(all, this.ws.graph(), this.ws.dirs().flatMap((d) => this.ws.analyzeDir(d).flatMap((r) => r.findings)), pathToUri);
+    });
+    connection.onRequest(LockGraphRequest.type, async () => {
+      await this.ready;
+      return lockGraphData(this.allAnalyses(), this.ws.graph(), pathToUri);
+    });
     connection.onCodeAction((p) => this.codeActions(p));
     connection.onDidChangeConfiguration(() => { void this.reloadConfig().then(() => this.reanalyzeAll()); });
     connection.onDidChangeWatchedFiles((p) => {
@@ -69,6 +99,11 @@ export class LocksetServer {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         hoverProvider: true,
         codeActionProvider: { codeActionKinds: ['quickfix'] },
+        codeLensProvider: { resolveProvider: false },
+        inlayHintProvider: true,
+        referencesProvider: true,
+        documentHighlightProvider: true,
+        implementationProvider: true,
       },
       serverInfo: { name: 'lockset' },
     };
@@ -92,8 +127,10 @@ export class LocksetServer {
     dirs.forEach((dir, i) => {
       this.publishDir(dir);
       progress?.report(Math.round(((i + 1) / dirs.length) * 100), `${i + 1}/${dirs.length} packages`);
+      this.sendStatus('indexing', i + 1, dirs.length);
     });
     progress?.done();
+    this.sendStatus('idle', dirs.length, dirs.length);
     this.connection.console.info(`lockset: analysed ${files.length} Go files in ${dirs.length} packages`);
   }
 
@@ -109,7 +146,16 @@ export class LocksetServer {
       this.warn(`lockset: invalid setting lockset.debounceMs: expected a number from 0 to 5000, got ${JSON.stringify(debounce)}`);
     } else if (typeof debounce === 'number') this.settings.debounceMs = debounce;
     this.settings.enable = r.enable !== false;
+    const hints = r.inlayHints as { heldLocks?: unknown } | undefined;
+    this.settings.inlayHints = hints?.heldLocks === true;
     this.ws?.setConfig({ ...config, log: (m) => this.connection.console.error(m) });
+  }
+
+  /** `lockset/status` for the client's status bar: indexing progress, then the number of problems. */
+  private sendStatus(state: 'indexing' | 'idle', done: number, total: number): void {
+    let problems = 0;
+    for (const list of this.published.values()) problems += list.filter((f) => f.severity === 'error' || f.severity === 'warning').length;
+    void this.connection.sendNotification(StatusNotification.method, { state, done, total, problems });
   }
 
   /** A notification, not a request: nothing waits for (or can reject) the user's answer. */
@@ -166,6 +212,7 @@ export class LocksetServer {
     this.publishOne(dir);
     this.graphSignature = this.ws.graphSignature();
     if (before !== undefined && before !== this.graphSignature) for (const d of this.ws.dirs()) if (d !== dir) this.publishOne(d);
+    if (before !== undefined) this.sendStatus('idle', 1, 1);
   }
 
   private graphSignature?: string;
@@ -192,6 +239,31 @@ export class LocksetServer {
   private uriFor(path: string): string {
     for (const d of this.documents.all()) if (uriToPath(d.uri) === path) return d.uri;
     return pathToUri(path);
+  }
+
+  private allAnalyses() {
+    return this.ws.dirs().flatMap((d) => this.ws.analysesOf(d));
+  }
+
+  private location(p: Place): Location {
+    return { uri: this.uriFor(p.file.path), range: p.file.lines.range(p.start, p.end) };
+  }
+
+  /** Runs a request against the open (or on-disk) text of a document; an unknown document gets `empty`. */
+  private async withFile<T>(uri: string, empty: T, f: (pkg: PackageAnalysis, file: GoFile) => T): Promise<T> {
+    await this.ready;
+    const doc = this.documents.get(uri);
+    const path = uriToPath(uri);
+    if (doc) this.ws.setText(path, doc.getText());
+    const pkg = this.ws.packageOf(path);
+    const file = this.ws.file(path);
+    if (!pkg || !file) return empty;
+    try {
+      return f(pkg.analysis, file);
+    } catch (e) {
+      this.connection.console.error(`lockset: request on ${path} failed: ${(e as Error)?.stack ?? e}`);
+      return empty;
+    }
   }
 
   private async hover(p: HoverParams): Promise<Hover | null> {
