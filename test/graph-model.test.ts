@@ -1,0 +1,70 @@
+/** The pure pieces behind the Lock Explorer, the status bar and the lock graph (no editor needed). */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { lockTree, statusText } from '../client/src/tree-model';
+import { graphHtml } from '../client/src/graph-panel-html';
+import { toDot } from '../server/src/ide/inventory';
+import { toSvg } from '../server/src/ide/svg';
+import type { LockGraph, LockInfo } from '../server/src/protocol';
+
+const loc = (file: string, line: number) => ({ uri: `file:///w/${file}`, line, character: 1 });
+
+const graph: LockGraph = {
+  nodes: [{ id: 'VM.lock', kind: 'lock', inCycle: true }, { id: 'stats.mu', kind: 'lock', inCycle: true }, { id: 'vmm.cmdLock', kind: 'lock', inCycle: false }],
+  edges: [
+    { from: 'VM.lock', to: 'stats.mu', inCycle: true, violatesOrder: false, witnesses: [{ loc: loc('vm.go', 127), message: 'Kill takes stats.mu while holding VM.lock' }] },
+    { from: 'stats.mu', to: 'VM.lock', inCycle: true, violatesOrder: false, witnesses: [{ loc: loc('stats.go', 67), message: 'sample takes VM.lock while holding stats.mu' }] },
+    { from: 'vmm.cmdLock', to: 'VM.lock', inCycle: false, violatesOrder: true, witnesses: [{ loc: loc('cmd.go', 9), message: 'run takes VM.lock while holding vmm.cmdLock' }] },
+  ],
+  cycles: [['VM.lock', 'stats.mu']],
+  orders: ['VM.lock > vmm.cmdLock'],
+};
+
+describe('lock graph rendering', () => {
+  it('dot marks cycle edges red and order violations orange', () => {
+    const dot = toDot(graph);
+    assert.match(dot, /"VM\.lock" -> "stats\.mu" \[label="1 site", color=red, penwidth=2\];/);
+    assert.match(dot, /"vmm\.cmdLock" -> "VM\.lock" \[label="1 site", color=orange\];/);
+    assert.match(dot, /"stats\.mu" \[color=red, fontcolor=red\];/);
+  });
+
+  it('svg has one node per lock and one path per edge, with the witnesses as titles', () => {
+    const svg = toSvg(graph, { standalone: true });
+    assert.equal((svg.match(/<g class="node/g) ?? []).length, 3);
+    assert.equal((svg.match(/<path class="edge/g) ?? []).length, 3);
+    assert.equal((svg.match(/class="edge cycle"/g) ?? []).length, 2);
+    assert.match(svg, /<title>Kill takes stats\.mu while holding VM\.lock<\/title>/);
+    assert.match(svg, /<style>/);
+    assert.doesNotMatch(toSvg(graph), /<style>/, 'the webview brings its own theme colours');
+  });
+
+  it('the webview page has a strict CSP with a nonce and lists the cycle', () => {
+    const html = graphHtml(graph, 'NONCE', 'vscode-resource:');
+    assert.match(html, /default-src 'none'; style-src vscode-resource: 'nonce-NONCE'; script-src 'nonce-NONCE';/);
+    assert.match(html, /<li>VM\.lock → stats\.mu → VM\.lock<\/li>/);
+    assert.equal((html.match(/<script nonce="NONCE">/g) ?? []).length, 1);
+  });
+});
+
+describe('Lock Explorer tree and status bar', () => {
+  const locks: LockInfo[] = [{
+    cls: 'VM.lock', kind: 'mutex', declared: loc('vm.go', 47),
+    acquisitions: [{ loc: loc('vm.go', 66), fn: 'State', mode: 'write' }, { loc: loc('vm.go', 80), fn: 'Tags', mode: 'read' }],
+    guards: [{ name: 'VM.state', source: 'inferred' }], order: '3 of 3 in cmdLock > vmLock > VM.lock', inCycle: true, problems: 2,
+  }];
+
+  it('a lock shows its facts, then where it is declared, its order, its sites and what it guards', () => {
+    const [node] = lockTree(locks);
+    assert.equal(node.label, 'VM.lock');
+    assert.equal(node.description, 'mutex · 2 sites · in a lock-order cycle · 2 problems');
+    assert.equal(node.icon, 'error');
+    assert.deepEqual(node.children!.map((c) => [c.label, c.description]), [['declared', 'vm.go:48'], ['order', '3 of 3 in cmdLock > vmLock > VM.lock'], ['taken in', '2'], ['guards', '1']]);
+    assert.deepEqual(node.children![2].children!.map((c) => c.description), ['vm.go:67', 'vm.go:81 (read)']);
+  });
+
+  it('status text while indexing and after', () => {
+    assert.equal(statusText({ state: 'indexing', done: 3, total: 9, problems: 0 }), '$(sync~spin) lockset: indexing 3/9');
+    assert.equal(statusText({ state: 'idle', done: 9, total: 9, problems: 4 }), '$(lock) 4 lock issues');
+    assert.equal(statusText({ state: 'idle', done: 9, total: 9, problems: 0 }), '$(lock) lockset');
+  });
+});
