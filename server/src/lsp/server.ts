@@ -229,9 +229,11 @@ export class LocksetServer {
       for (const f of r.analysis.pkg.files) {
         const findings = this.settings.enable ? r.findings.filter((x) => x.file === f.path) : [];
         const prev = this.published.get(f.path);
-        if (prev && sameFindings(prev, findings)) continue;
+        const doc = this.documents.get(this.uriFor(f.path));
+        // Open documents always get a fresh, versioned publish after an analysis; closed files only on change.
+        if (!doc && prev && sameFindings(prev, findings)) continue;
         this.published.set(f.path, findings);
-        void this.connection.sendDiagnostics({ uri: this.uriFor(f.path), diagnostics: findings.map((x) => toDiagnostic(x, this.caps.related)) });
+        void this.connection.sendDiagnostics({ uri: this.uriFor(f.path), version: doc?.version, diagnostics: findings.map((x) => toDiagnostic(x, this.caps.related)) });
       }
     }
   }

@@ -1,0 +1,171 @@
+/**
+ * lockset's benchmark (`npm run bench [-- <dir>] [--sizes 1,4,16] [--edits 200]`). It never asserts a
+ * time; it prints a table and writes .bench/results.json. Everything is measured in one process run, so
+ * the ratios compare like with like.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import {
+  createMessageConnection, StreamMessageReader, StreamMessageWriter, type PublishDiagnosticsParams,
+} from 'vscode-languageserver/node';
+import { URI } from 'vscode-uri';
+import { initParser } from '../../server/src/syntax/parser';
+import { findGoFiles, readSource } from '../../server/src/util/files';
+import { Workspace } from '../../server/src/workspace';
+import { generateBigFile, generateCorpus } from './corpus';
+
+const ROOT = resolve(__dirname, '../..');
+const OUT = join(ROOT, '.bench');
+
+export interface CorpusResult {
+  name: string;
+  files: number;
+  megabytes: number;
+  parseMs: number;
+  analysisMs: number;
+  ratio: number;
+  findings: number;
+}
+
+export interface EditResult { edits: number; medianMs: number; p95Ms: number; contractEditMs: number; fileLines: number }
+
+export interface BenchResult {
+  machine: string;
+  node: string;
+  corpora: CorpusResult[];
+  scaling?: number;
+  peakRssMb: number;
+  edit?: EditResult;
+}
+
+function load(dir: string): { path: string; text: string }[] {
+  return findGoFiles(dir).map((path) => ({ path, text: readSource(path) ?? '' }));
+}
+
+/** (a) parse-only, (b) cold whole-workspace analysis as the CLI does it, (c) their ratio. */
+export async function measureCorpus(name: string, dir: string): Promise<CorpusResult> {
+  const files = load(dir);
+  const parser = await initParser();
+  const bytes = files.reduce((n, f) => n + Buffer.byteLength(f.text), 0);
+  const t0 = performance.now();
+  for (const f of files) parser.parse(f.text)?.delete();
+  const parseMs = performance.now() - t0;
+  const t1 = performance.now();
+  const ws = await Workspace.create();
+  for (const f of files) ws.setText(f.path, f.text);
+  const findings = ws.analyzeAll().length;
+  const analysisMs = performance.now() - t1;
+  return { name, files: files.length, megabytes: bytes / 1e6, parseMs, analysisMs, ratio: analysisMs / parseMs, findings };
+}
+
+/** (e) one-character edits in a function of a 5,000-line file, until fresh diagnostics; (f) a contract edit. */
+export async function measureEdits(dir: string, edits: number, lines = 5000): Promise<EditResult> {
+  const path = generateBigFile(join(dir, 'big'), lines);
+  const text = readFileSync(path, 'utf8');
+  const uri = URI.file(path).toString();
+  const proc = spawn(process.execPath, [join(ROOT, 'dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const conn = createMessageConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
+  let waiting: ((p: PublishDiagnosticsParams) => void) | undefined;
+  conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => { if (p.uri === uri) waiting?.(p); });
+  conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => ({ debounceMs: 0 })));
+  conn.onRequest('window/workDoneProgress/create', () => null);
+  conn.listen();
+  const published = () => new Promise<PublishDiagnosticsParams>((res) => { waiting = res; });
+  try {
+    await conn.sendRequest('initialize', { processId: process.pid, rootUri: URI.file(join(dir, 'big')).toString(), capabilities: { workspace: { configuration: true } } });
+    const first = published();
+    await conn.sendNotification('initialized', {});
+    await first;
+    let version = 1;
+    await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'go', version, text } });
+    // The edit toggles a character inside a body, so that every edit changes the text and the findings.
+    const anchor = text.indexOf('return n + t.get("misses")');
+    const at = text.slice(0, anchor).split('\n');
+    const position = { line: at.length - 1, character: at[at.length - 1].length + 'return n + t.get("'.length };
+    const times: number[] = [];
+    for (let i = 0; i < edits; i++) {
+      const done = published();
+      const t = performance.now();
+      const insert = i % 2 === 0;
+      await conn.sendNotification('textDocument/didChange', {
+        textDocument: { uri, version: ++version },
+        contentChanges: [{ range: { start: position, end: insert ? position : { ...position, character: position.character + 1 } }, text: insert ? 'x' : '' }],
+      });
+      await done;
+      times.push(performance.now() - t);
+    }
+    times.sort((a, b) => a - b);
+    // (f) "assumes t.mu is held" on a function that had no contract: every caller's file is republished.
+    const fnLine = text.split('\n').findIndex((l) => l.startsWith('func (t *') && l.includes(') Touch()'));
+    const doneContract = published();
+    const t = performance.now();
+    await conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: ++version },
+      contentChanges: [{ range: { start: { line: fnLine, character: 0 }, end: { line: fnLine, character: 0 } }, text: '// Touch assumes t.mu is held.\n' }],
+    });
+    await doneContract;
+    const contractEditMs = performance.now() - t;
+    return { edits, medianMs: times[Math.floor(times.length / 2)], p95Ms: times[Math.min(times.length - 1, Math.floor(times.length * 0.95))], contractEditMs, fileLines: text.split('\n').length };
+  } finally {
+    await conn.sendRequest('shutdown').catch(() => undefined);
+    await conn.sendNotification('exit').catch(() => undefined);
+    conn.dispose();
+    proc.kill();
+  }
+}
+
+export async function runBench(opts: { sizes: number[]; dir?: string; edits: number; workDir?: string }): Promise<BenchResult> {
+  const work = opts.workDir ?? OUT;
+  mkdirSync(work, { recursive: true });
+  const corpora: CorpusResult[] = [];
+  if (opts.dir) corpora.push(await measureCorpus(opts.dir, opts.dir));
+  for (const mb of opts.sizes) {
+    const dir = join(work, `corpus-${mb}mb`);
+    generateCorpus(dir, mb * 1e6);
+    corpora.push(await measureCorpus(`synthetic ${mb} MB`, dir));
+  }
+  const small = corpora.find((c) => c.name === 'synthetic 4 MB'), large = corpora.find((c) => c.name === 'synthetic 16 MB');
+  const edit = opts.edits > 0 ? await measureEdits(work, opts.edits) : undefined;
+  return {
+    machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`,
+    node: process.version,
+    corpora,
+    scaling: small && large ? large.analysisMs / small.analysisMs : undefined,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    edit,
+  };
+}
+
+export function formatTable(r: BenchResult): string {
+  const rows = [
+    `machine: ${r.machine}, node ${r.node}`,
+    '',
+    '| corpus | files | MB | parse-only ms | analysis ms | analysis / parse | findings |',
+    '|---|---|---|---|---|---|---|',
+    ...r.corpora.map((c) => `| ${c.name} | ${c.files} | ${c.megabytes.toFixed(1)} | ${c.parseMs.toFixed(0)} | ${c.analysisMs.toFixed(0)} | ${c.ratio.toFixed(2)} | ${c.findings} |`),
+    '',
+    `peak RSS: ${r.peakRssMb.toFixed(0)} MB`,
+  ];
+  if (r.scaling !== undefined) rows.push(`scaling: 16 MB takes ${r.scaling.toFixed(2)}× the time of 4 MB`);
+  if (r.edit) {
+    rows.push(`edit → diagnostics on a ${r.edit.fileLines}-line file (${r.edit.edits} edits, through the stdio server): median ${r.edit.medianMs.toFixed(1)} ms, p95 ${r.edit.p95Ms.toFixed(1)} ms`);
+    rows.push(`contract edit → diagnostics republished: ${r.edit.contractEditMs.toFixed(1)} ms`);
+  }
+  return rows.join('\n') + '\n';
+}
+
+if (require.main === module) {
+  const args = process.argv.slice(2);
+  const flag = (name: string) => { const i = args.indexOf(name); return i >= 0 ? args.splice(i, 2)[1] : undefined; };
+  const sizes = (flag('--sizes') ?? '1,4,16').split(',').filter(Boolean).map(Number);
+  const edits = Number(flag('--edits') ?? '200');
+  const dir = args[0] ? resolve(args[0]) : undefined;
+  void runBench({ sizes, dir, edits }).then((r) => {
+    process.stdout.write(formatTable(r));
+    writeFileSync(join(OUT, 'results.json'), JSON.stringify(r, null, 2) + '\n');
+    process.stdout.write(`results written to ${join(OUT, 'results.json')}\n`);
+  });
+}

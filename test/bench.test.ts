@@ -1,0 +1,27 @@
+/**
+ * The benchmark harness itself runs (on the 1 MB corpus, with a few edits). No time is asserted here:
+ * figures come from `npm run bench`, never from tests.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { formatTable, runBench } from '../scripts/bench/run';
+
+describe('benchmark harness', () => {
+  it('measures parse-only, cold analysis, RSS and edit latency on the 1 MB corpus', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'lockset-bench-'));
+    try {
+      const r = await runBench({ sizes: [1], edits: 3, workDir: work });
+      const [c] = r.corpora;
+      assert.equal(c.name, 'synthetic 1 MB');
+      assert.ok(c.files > 20 && c.megabytes >= 1, JSON.stringify(c));
+      assert.ok(c.findings > 0, 'the corpus seeds violations, and the analysis finds them');
+      for (const v of [c.parseMs, c.analysisMs, c.ratio, r.peakRssMb, r.edit!.medianMs, r.edit!.p95Ms, r.edit!.contractEditMs]) assert.ok(Number.isFinite(v) && v > 0);
+      assert.match(formatTable(r), /\| synthetic 1 MB \| \d+ \| 1\.0 \|/);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+});

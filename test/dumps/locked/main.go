@@ -1,0 +1,9 @@
+package main
+
+import "runtime"
+
+func main() {
+	runtime.LockOSThread()
+	ch := make(chan int)
+	<-ch
+}
