@@ -581,7 +581,9 @@ export class FlowAnalyzer {
     const last = steps?.[steps.length - 1];
     const owner = last && deref(last.owner);
     if (!last || owner?.kind !== 'named') return;
-    this.recordAccess(e, { base, target: `${owner.name}.${field}`, field, write, mapWrite }, held, f.unit);
+    // For a promoted field (s.balance through an embedded Account), the base is s.Account, where its guard lives.
+    const declaring = steps!.slice(0, -1).reduce((r, s) => this.res.appendField(r, s.name), base);
+    this.recordAccess(e, { base: declaring, target: `${owner.name}.${field}`, field, write, mapWrite }, held, f.unit);
   }
 
   private isOnce(operand: SyntaxNode | undefined, f: Frame): boolean {

@@ -31,7 +31,11 @@ const ANNOTATION = /\+checklocks(read)?:(\S+)/;
 const MIN_ACCESSES = 3;
 const MIN_SHARE = 0.75;
 /** Constructors and init run before the value is shared; their accesses teach nothing about guards. */
-export const SETUP_FUNC = /^(init|[Nn]ew[A-Z_]?\w*|new|reset\w*)$/;
+const SETUP_NAME = /^(init|[Nn]ew[A-Z_]?\w*|new)$/;
+
+export function isSetupFunc(fn: FuncDecl): boolean {
+  return !fn.recvType && SETUP_NAME.test(fn.name);
+}
 
 const cache = new WeakMap<PackageAnalysis, GuardFacts>();
 
@@ -57,8 +61,9 @@ function compute(analysis: PackageAnalysis): GuardFacts {
     }
   }
   for (const v of pkg.vars.values()) {
-    if (/\+checklocksignore/.test(v.doc.text)) { ignored.add(v.name); continue; }
-    const m = ANNOTATION.exec(v.doc.text);
+    const text = [v.doc.text, ...v.file.commentsOnLine(v.file.lines.lineOf(v.nameNode.start), v.nameNode.start).map((c) => v.file.text(c))].join('\n');
+    if (/\+checklocksignore/.test(text)) { ignored.add(v.name); continue; }
+    const m = ANNOTATION.exec(text);
     if (m) guards.set(v.name, { lock: m[2], relative: false, source: 'annotation', readOnlyOk: !!m[1] });
   }
   inferGuards(analysis, guards, ignored);
@@ -83,7 +88,7 @@ export function guardNamesAt(a: AccessEvent): { name: string; relative: boolean;
 function inferGuards(analysis: PackageAnalysis, guards: Map<string, Guard>, ignored: Set<string>): void {
   const byTarget = new Map<string, AccessEvent[]>();
   for (const [fn, flow] of analysis.flows) {
-    if (SETUP_FUNC.test(fn.name)) continue;
+    if (isSetupFunc(fn)) continue;
     for (const a of flow.accesses) {
       if (guards.has(a.target) || ignored.has(a.target) || !isDataAccess(analysis, a)) continue;
       const list = byTarget.get(a.target);

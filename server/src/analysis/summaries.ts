@@ -123,9 +123,11 @@ export interface BlockWitness {
   fn: FuncDecl;
   offset: number;
   chain: ChainStep[];
+  /** For sync.Cond.Wait: the condition's own lock (last name), which the wait releases. */
+  ownLock?: string;
 }
 
-const DOCUMENTED_BLOCKING = /\+blocking\b|\bmay block\b|\bblocks until\b|\bwill block\b/i;
+const DOCUMENTED_BLOCKING = /\+blocking\b|\b(?:may|might|can|will) block\b/i;
 
 /**
  * The functions that may block, transitively (a channel operation, a sleep, a wait or I/O in their own
@@ -135,9 +137,9 @@ const DOCUMENTED_BLOCKING = /\+blocking\b|\bmay block\b|\bblocks until\b|\bwill 
 export function computeMayBlock(analysis: PackageAnalysis): Map<FuncDecl, BlockWitness> {
   const out = new Map<FuncDecl, BlockWitness>();
   for (const [fn, flow] of analysis.flows) {
-    if (DOCUMENTED_BLOCKING.test(fn.doc.text)) { out.set(fn, { what: 'documented as blocking', fn, offset: fn.nameNode.start, chain: [] }); continue; }
+    if (DOCUMENTED_BLOCKING.test(fn.doc.text) || new RegExp(`^${fn.name} blocks\\b`).test(fn.doc.text)) { out.set(fn, { what: 'documented as blocking', fn, offset: fn.nameNode.start, chain: [] }); continue; }
     const e = flow.blocking.find((b) => RUNS_IN_PLACE.has(b.unit));
-    if (e) out.set(fn, { what: e.what, fn, offset: e.node.start, chain: [] });
+    if (e) out.set(fn, { what: e.what, fn, offset: e.node.start, chain: [], ownLock: e.ownLock });
   }
   for (let round = 0; round < MAX_CHAIN; round++) {
     let changed = false;

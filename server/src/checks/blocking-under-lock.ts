@@ -41,7 +41,8 @@ sleep starves the goroutines waiting for it, as in Go 1.8's starvation example, 
         const w = analysis.mayBlock.get(site.callee);
         // A callee that unlocks the caller's lock before it blocks (a hand-written Cond.Wait) does not block under it.
         const handedBack = releasedAt(analysis, fn, site);
-        const held = heldLocks(site.held).filter((h) => !handedBack.has(h.ref.key));
+        // Waiting on a Cond releases the Cond's own lock: holding just that one while calling a waiter is the pattern.
+        const held = heldLocks(site.held).filter((h) => !handedBack.has(h.ref.key) && !(w?.ownLock && h.ref.path[h.ref.path.length - 1] === w.ownLock));
         if (!w || held.length === 0) continue;
         const path = [site.calleeName, ...w.chain.map((s) => s.site.calleeName)].join(' → ');
         ctx.report({

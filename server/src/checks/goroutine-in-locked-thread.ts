@@ -29,13 +29,15 @@ when the goroutine exits still locked, the runtime terminates the thread.`,
           fixes: [],
         });
       }
-      const leaks = flow.exits.filter((x) => x.kind !== 'panic' && x.held.get(OS_THREAD_KEY));
+      // init locking the main thread is the documented way to keep main on it.
+      const leaks = fn.name === 'init' ? [] : flow.exits.filter((x) => x.kind !== 'panic' && x.held.get(OS_THREAD_KEY));
       if (leaks.length) {
         const t = leaks[0].held.get(OS_THREAD_KEY)!;
+        const everyPath = leaks.length === flow.exits.filter((x) => x.kind !== 'panic').length && leaks.every((x) => !x.held.get(OS_THREAD_KEY)!.maybe);
         ctx.report({
           file: fn.file.path,
           range: fn.file.lines.range(t.site, t.site + 'runtime.LockOSThread'.length),
-          message: `runtime.LockOSThread is not undone by runtime.UnlockOSThread on ${t.maybe ? 'some paths' : 'every path'} of ${fn.name}; if the goroutine exits still locked, the runtime terminates its thread`,
+          message: `runtime.LockOSThread is not undone by runtime.UnlockOSThread on ${everyPath ? 'every path' : 'some paths'} of ${fn.name}; if the goroutine exits still locked, the runtime terminates its thread`,
           severity: 'information',
           related: leaks.map((x) => {
             const at = x.kind === 'end' ? Math.max(x.node.end - 1, x.node.start) : x.node.start;

@@ -1,7 +1,7 @@
 import { enclosingStatement } from '../analysis/annotations';
 import { isPseudoLock } from '../analysis/blocking';
 import type { AccessEvent } from '../analysis/flow-types';
-import { guardFacts, isDataAccess, SETUP_FUNC, type Guard } from '../analysis/guards';
+import { guardFacts, isDataAccess, isSetupFunc, type Guard } from '../analysis/guards';
 import type { PackageAnalysis } from '../analysis/package-analysis';
 import type { FuncDecl } from '../model/file';
 import type { Check } from './check';
@@ -25,7 +25,7 @@ The quick fix wraps the write in a lock.`,
     const { analysis } = ctx;
     const facts = guardFacts(analysis);
     for (const [fn, flow] of analysis.flows) {
-      if (analysis.contractOf(fn).ignore || SETUP_FUNC.test(fn.name)) continue;
+      if (analysis.contractOf(fn).ignore || isSetupFunc(fn)) continue;
       for (const a of flow.accesses) {
         if (facts.ignored.has(a.target)) continue;
         const guard = facts.guards.get(a.target);
@@ -47,6 +47,9 @@ The quick fix wraps the write in a lock.`,
         }
         if (!a.mapWrite || a.base || !(facts.goroutineFuncs.has(fn) || a.unit === 'goroutine')) continue;
         if (a.held.definite().some((h) => !isPseudoLock(h.ref.key) && !h.inherited)) continue;
+        // A helper whose every caller holds a lock is guarded by its callers.
+        const callers = analysis.callersOf(fn);
+        if (a.unit !== 'goroutine' && callers.length && callers.every(({ site }) => site.held.definite().some((h) => !isPseudoLock(h.ref.key) && !h.inherited))) continue;
         const how = a.unit === 'goroutine' ? `a goroutine started in ${fn.name}` : facts.goroutineFuncs.get(fn)!;
         ctx.report({
           file: fn.file.path,
@@ -76,16 +79,26 @@ function wrapInLock(analysis: PackageAnalysis, fn: FuncDecl, a: AccessEvent): Fi
   const file = fn.file;
   const stmt = enclosingStatement(a.node);
   if (!stmt) return [];
-  const existing = [...analysis.pkg.vars.values()].find((v) => v.type && analysis.pkg.lockKind(v.type) && v.name.toLowerCase().startsWith(a.target.toLowerCase()));
+  const names = new Set([`${a.target}mu`, `${a.target}mutex`, `${a.target}lock`, `mu${a.target}`].map((n) => n.toLowerCase()));
+  const existing = [...analysis.pkg.vars.values()].find((v) => names.has(v.name.toLowerCase()) && analysis.pkg.lockKind(analysis.globalType(v.name)));
   const mu = existing?.name ?? `${a.target}Mu`;
   const line = file.lines.lineOf(stmt.start);
-  const indent = /^\s*/.exec(file.lines.lineText(line))![0];
-  const lineStart = file.lines.position(file.lines.lineStart(line));
-  const stmtEnd = file.lines.position(stmt.end);
-  const edits: TextEdit[] = [
-    { file: file.path, range: { start: lineStart, end: lineStart }, newText: `${indent}${mu}.Lock()\n` },
-    { file: file.path, range: { start: stmtEnd, end: stmtEnd }, newText: `\n${indent}${mu}.Unlock()` },
-  ];
+  const lineText = file.lines.lineText(line);
+  const indent = /^\s*/.exec(lineText)![0];
+  const lineStart = file.lines.lineStart(line);
+  const alone = file.parsed.text.slice(lineStart, stmt.start).trim() === '' && file.lines.lineOf(stmt.end) === line;
+  const lineEnd = lineStart + lineText.length;
+  const edits: TextEdit[] = alone
+    // The statement has its line to itself: Lock above it, Unlock below (after any trailing comment).
+    ? [
+      { file: file.path, range: { start: file.lines.position(lineStart), end: file.lines.position(lineStart) }, newText: `${indent}${mu}.Lock()\n` },
+      { file: file.path, range: { start: file.lines.position(lineEnd), end: file.lines.position(lineEnd) }, newText: `\n${indent}${mu}.Unlock()` },
+    ]
+    // It shares the line (`go func() { m[k] = v }()`): lock and unlock around it, on the same line.
+    : [
+      { file: file.path, range: { start: file.lines.position(stmt.start), end: file.lines.position(stmt.start) }, newText: `${mu}.Lock(); ` },
+      { file: file.path, range: { start: file.lines.position(stmt.end), end: file.lines.position(stmt.end) }, newText: `; ${mu}.Unlock()` },
+    ];
   if (!existing) {
     const declLine = file.lines.position(file.lines.lineStart(file.lines.lineOf((fn.doc.comments[0] ?? fn.node).start)));
     edits.push({ file: file.path, range: { start: declLine, end: declLine }, newText: `// ${mu} guards ${a.target}, which goroutines write.\nvar ${mu} sync.Mutex\n\n` });
@@ -96,10 +109,17 @@ function wrapInLock(analysis: PackageAnalysis, fn: FuncDecl, a: AccessEvent): Fi
 
 function importSync(fn: FuncDecl): TextEdit {
   const file = fn.file;
-  const block = /^import\s*\(\s*$/m.exec(file.parsed.text);
+  const block = /^import\s*\(\s*\n((?:[^)]*\n)*?)\)/m.exec(file.parsed.text);
   if (block) {
-    const at = file.lines.position(block.index + block[0].length);
-    return { file: file.path, range: { start: at, end: at }, newText: '\n\t"sync"' };
+    // Keep the block sorted, as gofmt (goimports) would: before the first path that sorts after "sync".
+    let offset = block.index + block[0].indexOf('\n') + 1;
+    for (const l of block[1].split('\n').slice(0, -1)) {
+      const path = /"([^"]+)"/.exec(l)?.[1];
+      if (path && path > 'sync') break;
+      offset += l.length + 1;
+    }
+    const at = file.lines.position(offset);
+    return { file: file.path, range: { start: at, end: at }, newText: '\t"sync"\n' };
   }
   const pkg = /^package\s+\w+.*$/m.exec(file.parsed.text);
   const at = file.lines.position(pkg ? pkg.index + pkg[0].length : 0);
