@@ -1,11 +1,11 @@
 /** The pure pieces behind the Lock Explorer, the status bar and the lock graph (no editor needed). */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { lockTree, statusText } from '../client/src/tree-model';
+import { dumpTree, lockTree, statusText } from '../client/src/tree-model';
 import { graphHtml } from '../client/src/graph-panel-html';
 import { toDot } from '../server/src/ide/inventory';
 import { toSvg } from '../server/src/ide/svg';
-import type { LockGraph, LockInfo } from '../server/src/protocol';
+import type { DumpView, LockGraph, LockInfo } from '../server/src/protocol';
 
 const loc = (file: string, line: number) => ({ uri: `file:///w/${file}`, line, character: 1 });
 
@@ -66,5 +66,26 @@ describe('Lock Explorer tree and status bar', () => {
     assert.equal(statusText({ state: 'indexing', done: 3, total: 9, problems: 0 }), '$(sync~spin) lockset: indexing 3/9');
     assert.equal(statusText({ state: 'idle', done: 9, total: 9, problems: 4 }), '$(lock) 4 lock issues');
     assert.equal(statusText({ state: 'idle', done: 9, total: 9, problems: 0 }), '$(lock) lockset');
+  });
+});
+
+describe('Goroutines view tree', () => {
+  it('deadlocks first, then groups, goroutines and frames with the locks they hold', () => {
+    const view: DumpView = {
+      preamble: ['fatal error: all goroutines are asleep - deadlock!'],
+      deadlocks: [{ goroutines: [5, 6], locks: ['Node.mu', 'Store.statsMu'], text: 'goroutine 5 waits for Node.mu, goroutine 6 waits for Store.statsMu' }],
+      groups: [{ key: 'lock at main.go:28', goroutines: [{ id: 5, state: 'semacquire', waitsFor: 'Node.mu', frames: [
+        { func: 'sync.(*Mutex).Lock', dumpPath: '/usr/local/go/src/sync/mutex.go', line: 81, held: [] },
+        { func: 'main.(*Node).collect', dumpPath: '/home/dev/shop/abba/main.go', line: 28, held: ['Store.statsMu'], loc: loc('main.go', 27) },
+      ] }] }],
+      mapped: 1, total: 1,
+    };
+    const tree = dumpTree(view);
+    assert.deepEqual(tree.map((n) => n.label), ['fatal error: all goroutines are asleep - deadlock!', 'deadlock: goroutines 5, 6', 'lock at main.go:28', '1 of 1 frames found in the workspace']);
+    const g = tree[2].children![0];
+    assert.equal(g.description, 'semacquire · waits for Node.mu · holds Store.statsMu');
+    assert.deepEqual(g.loc, loc('main.go', 27));
+    assert.equal(g.children![0].description, 'mutex.go:81 (not in the workspace)');
+    assert.equal(g.children![1].description, 'main.go:28 · holds Store.statsMu');
   });
 });

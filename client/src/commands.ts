@@ -5,10 +5,12 @@ export const Commands = {
   showLockGraph: 'lockset.showLockGraph',
   refreshLockExplorer: 'lockset.refreshLockExplorer',
   showLocations: 'lockset.showLocations',
+  openGoroutineDump: 'lockset.openGoroutineDump',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
 export const Views = {
   lockExplorer: 'lockset.lockExplorer',
+  goroutines: 'lockset.goroutines',
 } as const;

@@ -7,6 +7,7 @@ import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } f
 import { StatusNotification, type AnalysisStatus, type Loc } from '../../server/src/protocol';
 import { Commands, Views } from './commands';
 import { showLockGraph } from './graph-panel';
+import { GoroutineDumpView, openGoroutineDump } from './dump-view';
 import { LockExplorer } from './lock-explorer';
 import { statusText } from './tree-model';
 
@@ -46,6 +47,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
   client = languageClient;
 
   const explorer = new LockExplorer(languageClient);
+  const dumps = new GoroutineDumpView();
   const status = window.createStatusBarItem(StatusBarAlignment.Left, 10);
   status.command = `${Views.lockExplorer}.focus`;
   status.text = statusText({ state: 'indexing', done: 0, total: 0, problems: 0 });
@@ -55,6 +57,8 @@ export async function activate(context: ExtensionContext): Promise<void> {
   context.subscriptions.push(
     status,
     window.registerTreeDataProvider(Views.lockExplorer, explorer),
+    window.registerTreeDataProvider(Views.goroutines, dumps),
+    commands.registerCommand(Commands.openGoroutineDump, () => openGoroutineDump(languageClient, dumps)),
     commands.registerCommand(Commands.restartServer, () => restartServer(languageClient)),
     commands.registerCommand(Commands.showOutput, () => {
       languageClient.outputChannel.show(true);

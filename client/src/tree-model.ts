@@ -1,12 +1,12 @@
 // Pure functions that turn the server's lock inventory into tree nodes for the Lock Explorer.
 // No vscode import here, so the logic is testable with plain Node.
-import type { LockInfo, Loc } from '../../server/src/protocol';
+import type { DumpView, LockInfo, Loc } from '../../server/src/protocol';
 
 export interface TreeNode {
   label: string;
   description?: string;
   tooltip?: string;
-  icon: 'lock' | 'error' | 'location' | 'shield' | 'list-ordered' | 'symbol-field';
+  icon: 'lock' | 'error' | 'location' | 'shield' | 'list-ordered' | 'symbol-field' | 'debug-stackframe' | 'debug-pause' | 'info';
   loc?: Loc;
   children?: TreeNode[];
 }
@@ -48,4 +48,35 @@ export function lockTree(locks: LockInfo[]): TreeNode[] {
 export function statusText(s: { state: 'indexing' | 'idle'; done: number; total: number; problems: number }): string {
   if (s.state === 'indexing') return `$(sync~spin) lockset: indexing ${s.done}/${s.total}`;
   return s.problems ? `$(lock) ${s.problems} lock issue${s.problems === 1 ? '' : 's'}` : '$(lock) lockset';
+}
+
+/** A goroutine dump as a tree: deadlocks first, then goroutines grouped by what they wait on, then frames. */
+export function dumpTree(view: DumpView): TreeNode[] {
+  const out: TreeNode[] = [];
+  if (view.preamble.length) out.push({ label: view.preamble[0], description: view.preamble.slice(1).join(' '), icon: 'info' });
+  for (const d of view.deadlocks) {
+    out.push({ label: `deadlock: goroutines ${d.goroutines.join(', ')}`, description: d.locks.join(' ⇄ '), tooltip: d.text, icon: 'error' });
+  }
+  for (const g of view.groups) {
+    out.push({
+      label: g.key, description: `${g.goroutines.length} goroutine${g.goroutines.length === 1 ? '' : 's'}`, icon: 'debug-pause',
+      children: g.goroutines.map((r) => {
+        const first = r.frames.find((f) => f.loc);
+        return {
+          label: `goroutine ${r.id}`,
+          description: [r.state, r.waitsFor ? `waits for ${r.waitsFor}` : '', first?.held.length ? `holds ${first.held.join(', ')}` : ''].filter(Boolean).join(' · '),
+          icon: 'debug-pause' as const,
+          loc: first?.loc,
+          children: r.frames.map((f) => ({
+            label: f.func,
+            description: `${f.dumpPath.slice(f.dumpPath.lastIndexOf('/') + 1)}:${f.line}${f.held.length ? ` · holds ${f.held.join(', ')}` : ''}${f.loc ? '' : ' (not in the workspace)'}`,
+            icon: 'debug-stackframe' as const,
+            loc: f.loc,
+          })),
+        };
+      }),
+    });
+  }
+  if (view.total) out.push({ label: `${view.mapped} of ${view.total} frames found in the workspace`, icon: 'info' });
+  return out;
 }

@@ -53,3 +53,21 @@ export interface AnalysisStatus { state: 'indexing' | 'idle'; done: number; tota
 export namespace StatusNotification {
   export const method = 'lockset/status';
 }
+
+export interface DumpFrameView { func: string; dumpPath: string; line: number; loc?: Loc; held: string[] }
+export interface DumpGoroutineView { id: number; state: string; waitsFor?: string; frames: DumpFrameView[] }
+
+/** A goroutine dump read against the workspace: grouped by what each goroutine waits on, with deadlocks. */
+export interface DumpView {
+  preamble: string[];
+  groups: { key: string; goroutines: DumpGoroutineView[] }[];
+  deadlocks: { goroutines: number[]; locks: string[]; text: string }[];
+  /** Frames mapped to workspace files, out of all frames outside the runtime. */
+  mapped: number;
+  total: number;
+}
+
+export namespace GoroutineDumpRequest {
+  export const method = 'lockset/goroutineDump';
+  export const type = new RequestType<{ text: string }, DumpView, void>(method);
+}

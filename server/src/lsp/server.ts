@@ -11,7 +11,8 @@ import { lockGraphData, lockInventory } from '../ide/inventory';
 import { heldHints, lensesFor, lockClassAt, lockHighlights, lockReferences, providingCalls, type Place } from '../ide/navigation';
 import type { PackageAnalysis } from '../analysis/package-analysis';
 import type { GoFile } from '../model/file';
-import { LockGraphRequest, LocksRequest, StatusNotification } from '../protocol';
+import { GoroutineDumpRequest, LockGraphRequest, LocksRequest, StatusNotification } from '../protocol';
+import { analyzeDump } from '../ide/dumps';
 import { parseConfig } from '../util/config-file';
 import { findGoFiles, readSource } from '../util/files';
 import { Workspace } from '../workspace';
@@ -57,6 +58,10 @@ export class LocksetServer {
       await this.ready;
       const all = this.allAnalyses();
       return lockInventory(all, this.ws.graph(), this.ws.dirs().flatMap((d) => this.ws.analyzeDir(d).flatMap((r) => r.findings)), pathToUri);
+    });
+    connection.onRequest(GoroutineDumpRequest.type, async (p) => {
+      await this.ready;
+      return analyzeDump(this.ws, typeof p?.text === 'string' ? p.text : '', this.roots, pathToUri);
     });
     connection.onRequest(LockGraphRequest.type, async () => {
       await this.ready;

@@ -1,0 +1,70 @@
+import { isPseudoLock } from '../analysis/blocking';
+import { createPathMapper, findDeadlocks, groupByWait, packageOf } from '../dumps/analyze';
+import { parseDump, type Frame } from '../dumps/parse';
+import { lockClass } from '../model/refs';
+import type { DumpView } from '../protocol';
+import type { Workspace } from '../workspace';
+import type { ToUri } from './inventory';
+
+const RUNTIME_PACKAGES = /^(runtime|sync|internal\/.*|time|syscall)$/;
+
+/**
+ * Reads a goroutine dump against the workspace: each frame is mapped to a workspace file by path suffix,
+ * the locks held at its line come from the flow analysis, and goroutines that hold what another waits
+ * for form the deadlocks.
+ */
+export function analyzeDump(ws: Workspace, text: string, roots: string[], toUri: ToUri): DumpView {
+  const dump = parseDump(text);
+  const map = createPathMapper(ws.paths(), roots);
+  const heldAt = (file: string, line: number): string[] => locksAt(ws, file, line, 'held');
+  const waitsFor = (file: string, line: number): string | undefined => locksAt(ws, file, line, 'taken')[0];
+  const mappedHeld = (file: string, line: number) => { const p = map(file); return p ? heldAt(p, line) : []; };
+  const mappedWaits = (file: string, line: number) => { const p = map(file); return p ? waitsFor(p, line) : undefined; };
+  let mapped = 0, total = 0;
+  const frameView = (f: Frame) => {
+    const path = map(f.file);
+    const user = !RUNTIME_PACKAGES.test(packageOf(f.func));
+    if (user) { total++; if (path) mapped++; }
+    const file = path ? ws.file(path) : undefined;
+    const at = file ? file.lines.lineStart(f.line - 1) : 0;
+    return {
+      func: f.func, dumpPath: f.file, line: f.line,
+      loc: file ? { uri: toUri(file.path), line: f.line - 1, character: file.lines.position(at).character } : undefined,
+      held: path ? heldAt(path, f.line) : [],
+    };
+  };
+  const groups = groupByWait(dump).map((g) => ({
+    key: g.key,
+    goroutines: g.waiting.map((w) => ({
+      id: w.goroutine.id, state: w.goroutine.state,
+      waitsFor: w.site ? mappedWaits(w.site.file, w.site.line) : undefined,
+      frames: w.goroutine.frames.map(frameView),
+    })),
+  }));
+  const deadlocks = findDeadlocks(dump, mappedHeld, mappedWaits).map((c) => ({
+    goroutines: c.goroutines, locks: c.locks,
+    text: c.goroutines.map((g, i) => `goroutine ${g} waits for ${c.locks[i]}`).join(', '),
+  }));
+  return { preamble: dump.preamble, groups, deadlocks, mapped, total };
+}
+
+/** The lock classes held while a line runs ('held'), or taken by a Lock call on it ('taken'). */
+function locksAt(ws: Workspace, path: string, line: number, what: 'held' | 'taken'): string[] {
+  const file = ws.file(path);
+  const pkg = file && ws.packageOf(path);
+  if (!file || !pkg) return [];
+  const start = file.lines.lineStart(line - 1), end = file.lines.lineStart(line) - 1;
+  const fn = file.funcs.find((d) => d.node.start <= start && end <= d.node.end);
+  const flow = fn && pkg.analysis.flows.get(fn);
+  if (!flow) return [];
+  if (what === 'taken') {
+    return flow.lockEvents.filter((e) => e.node.start >= start && e.node.start <= end && (e.op.method === 'Lock' || e.op.method === 'RLock')).map((e) => lockClass(e.op.ref));
+  }
+  let best: { len: number; classes: string[] } | undefined;
+  for (const [stmt, held] of flow.stmtHeld) {
+    if (stmt.start > end || stmt.end < start) continue;
+    const len = stmt.end - stmt.start;
+    if (!best || len < best.len) best = { len, classes: held.definite().filter((h) => !isPseudoLock(h.ref.key)).map((h) => lockClass(h.ref)) };
+  }
+  return best?.classes ?? [];
+}
