@@ -25,9 +25,11 @@ export class PackageAnalysis {
     for (const fn of pkg.funcs.values()) this.contracts.set(fn, safe(() => reader.explicit(fn), emptyContract()));
     for (const fn of pkg.funcs.values()) this.analyze(fn);
     const twins = this.applyTwinRule();
-    // Lock helpers change what their callers hold, so every flow is walked again once.
-    if (this.inferLockHelpers()) for (const fn of pkg.funcs.values()) this.analyze(fn);
-    else for (const fn of twins) this.analyze(fn);
+    // Lock helpers change what their callers hold: their callers (and the twins) are walked again once.
+    const helpers = this.inferLockHelpers();
+    const again = new Set(twins);
+    for (const [fn, flow] of this.flows) if (flow.calls.some((c) => c.callee && helpers.has(c.callee))) again.add(fn);
+    for (const fn of again) this.analyze(fn);
     this.acquisitions = computeAcquisitions(this);
     this.mayBlock = computeMayBlock(this);
   }
@@ -42,9 +44,10 @@ export class PackageAnalysis {
    * Functions that return holding a lock they never unlock (`func (s *S) lock() { s.mu.Lock() }`)
    * acquire it for their caller; ones that unlock a lock they never take release it.
    */
-  private inferLockHelpers(): boolean {
-    let changed = false;
+  private inferLockHelpers(): Set<FuncDecl> {
+    const helpers = new Set<FuncDecl>();
     for (const [fn, flow] of this.flows) {
+      let changed = false;
       const c = this.contractOf(fn);
       if (c.acquires.length || c.releases.length) continue;
       const own = flow.lockEvents.filter((e) => e.unit === 'function' || e.unit === 'inline');
@@ -66,9 +69,9 @@ export class PackageAnalysis {
         c.releases.push({ ref: e.op.ref, mode: e.op.method === 'RUnlock' ? 'read' : 'write', written: e.op.ref.display, resolved: true, source: source(`the body unlocks ${e.op.ref.display} without locking it`) });
         changed = true;
       }
-      if (changed) this.contracts.set(fn, c);
+      if (changed) { this.contracts.set(fn, c); helpers.add(fn); }
     }
-    return changed;
+    return helpers;
   }
 
   resolver(fn: FuncDecl): ExprResolver {

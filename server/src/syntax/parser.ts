@@ -43,7 +43,7 @@ export function parseGo(parser: Parser, text: string): ParsedFile {
     const tree = parser.parse(text);
     if (!tree) return emptyFile(text);
     try {
-      return convert(tree.walk(), text);
+      return convert(tree.walk(), text, tree.rootNode.hasError);
     } finally {
       tree.delete();
     }
@@ -59,7 +59,8 @@ function emptyFile(text: string): ParsedFile {
 
 const OPERATOR_PARENTS = new Set(['unary_expression', 'binary_expression', 'assignment_statement']);
 
-function convert(cursor: TreeCursor, text: string): ParsedFile {
+/** `mayHaveErrors` false (the common case) skips the MISSING probe, one WASM call per node. */
+function convert(cursor: TreeCursor, text: string, mayHaveErrors: boolean): ParsedFile {
   const comments: SyntaxNode[] = [];
   let errorCount = 0;
   const root: SyntaxNode = { type: cursor.nodeType, field: null, start: cursor.startIndex, end: cursor.endIndex, children: [], parent: null };
@@ -71,7 +72,7 @@ function convert(cursor: TreeCursor, text: string): ParsedFile {
     for (;;) {
       const parent = stack[depth - 1];
       const named = cursor.nodeIsNamed;
-      const isMissing = cursor.nodeIsMissing;
+      const isMissing = mayHaveErrors && cursor.nodeIsMissing;
       let descended = false;
       if (named) {
         const node: SyntaxNode = {
