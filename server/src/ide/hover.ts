@@ -4,6 +4,7 @@ import type { PackageAnalysis } from '../analysis/package-analysis';
 import { requirementsAt } from '../analysis/requirements';
 import type { FuncDecl, GoFile } from '../model/file';
 import { typeToString } from '../model/types';
+import { pathToFileURL } from 'node:url';
 import { locate } from './locate';
 import { rankIn } from '../analysis/hierarchy';
 import type { WorkspaceGraph } from '../analysis/workspace-graph';
@@ -113,7 +114,7 @@ export function contractMarkdown(analysis: PackageAnalysis, fn: FuncDecl): strin
   const sig = `${fn.recvType ? `(${fn.recvPointer ? '*' : ''}${fn.recvType}) ` : ''}${fn.name}(${fn.params.map((p) => `${p.name} ${typeToString(p.type)}`).join(', ')})`;
   const c = analysis.contractOf(fn);
   const lines = [`\`\`\`go\nfunc ${sig}\n\`\`\``];
-  const body = contractLines(c);
+  const body = contractLines(c, analysis);
   lines.push(body.length ? body.join('\n') : 'No lock contract: callers need hold no lock.');
   if (c.requires.length) {
     const callers = analysis.callersOf(fn).filter(({ caller, site }) => requirementsAt(analysis, caller, site).some((r) => r.held === 'missing'));
@@ -122,10 +123,15 @@ export function contractMarkdown(analysis: PackageAnalysis, fn: FuncDecl): strin
   return lines.join('\n\n');
 }
 
-function contractLines(c: Contract): string[] {
+function contractLines(c: Contract, analysis: PackageAnalysis): string[] {
   const out: string[] = [];
+  // A link to the evidence: `file:///path#L12` opens the file at that line.
+  const link = (l: ContractLock) => {
+    const f = analysis.pkg.files.find((x) => x.path === l.source.file);
+    return f ? ` ([line ${f.lines.lineOf(l.source.offset) + 1}](${pathToFileURL(f.path).href}#L${f.lines.lineOf(l.source.offset) + 1}))` : '';
+  };
   const row = (label: string, locks: ContractLock[]) => {
-    for (const l of locks) out.push(`- **${label}** \`${l.ref.display}\`${l.mode === 'read' && label === 'requires' ? '' : l.mode === 'read' ? ' (read)' : ''}: from ${l.source.describe}`);
+    for (const l of locks) out.push(`- **${label}** \`${l.ref.display}\`${l.mode === 'read' && label === 'requires' ? '' : l.mode === 'read' ? ' (read)' : ''}: from ${l.source.describe}${link(l)}`);
   };
   row('requires', c.requires);
   row('acquires', c.acquires);
