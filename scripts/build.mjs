@@ -1,7 +1,8 @@
 // Bundles the extension client, the language server and the CLI into dist/ with esbuild,
 // and copies the tree-sitter WASM files beside them (they are never committed).
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { iconPng } from './icon.mjs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
@@ -9,7 +10,9 @@ const require = createRequire(import.meta.url);
 const { version } = JSON.parse(readFileSync(join(dirname(new URL(import.meta.url).pathname), '..', 'package.json'), 'utf8'));
 const minify = process.argv.includes('--minify');
 const root = join(dirname(new URL(import.meta.url).pathname), '..');
-const dist = join(root, 'dist');
+// --outdir lets the packaging test build a minified copy elsewhere without touching dist/.
+const outArg = process.argv.indexOf('--outdir');
+const dist = outArg >= 0 ? process.argv[outArg + 1] : join(root, 'dist');
 mkdirSync(dist, { recursive: true });
 
 // web-tree-sitter's ESM build relies on import.meta.url, which is empty in CJS output.
@@ -35,3 +38,4 @@ await Promise.all([
 
 copyFileSync(join(dirname(webTreeSitterCjs), 'tree-sitter.wasm'), join(dist, 'tree-sitter.wasm'));
 copyFileSync(require.resolve('tree-sitter-go/tree-sitter-go.wasm'), join(dist, 'tree-sitter-go.wasm'));
+writeFileSync(join(dist, 'icon.png'), iconPng());

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Finding } from '../checks/finding';
@@ -43,7 +45,8 @@ export function formatSarif(findings: Finding[], cwd: string, version: string): 
         driver: {
           name: 'lockset', version, informationUri: 'https://marketplace.visualstudio.com/items?itemName=lockset.lockset',
           rules: CHECKS.map((c) => ({
-            id: c.id, name: c.id, shortDescription: { text: c.title }, fullDescription: { text: c.doc },
+            id: c.id, name: ruleName(c.id), shortDescription: { text: c.title }, fullDescription: { text: c.doc },
+            helpUri: `${README}#checks`, help: { text: c.doc },
             defaultConfiguration: { level: SARIF_LEVEL[c.defaultSeverity] },
           })),
         },
@@ -52,10 +55,31 @@ export function formatSarif(findings: Finding[], cwd: string, version: string): 
       results: findings.map((f) => ({
         ruleId: f.code, ruleIndex: CHECKS.findIndex((c) => c.id === f.code), level: SARIF_LEVEL[f.severity], message: { text: f.message },
         locations: [{ physicalLocation: { artifactLocation: { uri: uri(f.file), uriBaseId: 'SRCROOT' }, region: region(f.range) } }],
+        // GitHub code scanning tracks an alert across commits by this hash of the check, message and line text.
+        partialFingerprints: { primaryLocationLineHash: `${fingerprint(f)}:1` },
         relatedLocations: f.related.map((r, i) => ({ id: i + 1, message: { text: r.message }, physicalLocation: { artifactLocation: { uri: uri(r.file), uriBaseId: 'SRCROOT' }, region: region(r.range) } })),
       })),
     }],
   }, null, 2) + '\n';
+}
+
+const README = 'https://github.com/lockset/lockset';
+
+/** `missing-lock-annotation` → `MissingLockAnnotation`, as SARIF rule names are written. */
+function ruleName(id: string): string {
+  return id.split('-').map((w) => w[0].toUpperCase() + w.slice(1)).join('');
+}
+
+const lineCache = new Map<string, string[]>();
+
+function fingerprint(f: Finding): string {
+  let lines = lineCache.get(f.file);
+  if (!lines) {
+    try { lines = readFileSync(f.file, 'utf8').split('\n'); } catch { lines = []; }
+    lineCache.set(f.file, lines);
+  }
+  const text = (lines[f.range.start.line] ?? '').trim();
+  return createHash('sha256').update(`${f.code}\0${f.message}\0${text}`).digest('hex').slice(0, 32);
 }
 
 export function isFailing(findings: Finding[]): boolean {
