@@ -5,6 +5,7 @@ import { Scope } from '../model/scope';
 import { deref } from '../model/types';
 import { walk } from '../syntax/node';
 import { emptyContract, type Contract, type ContractLock, type ContractSource } from './contract-types';
+import { functionScope } from './scope-of';
 import type { LockMode } from './held';
 
 /** A lock name in prose: `vms.mu`, `cmdLock`, `VM.lock`, possibly several joined by "and" or commas. */
@@ -155,13 +156,6 @@ export class ContractReader {
     const locks = (this.pkg.structFields(ref.type) ?? []).filter((f) => !f.embedded && this.pkg.lockKind(f.type));
     return locks.length === 1 ? res.appendField(ref, locks[0].name) : ref;
   }
-}
-
-export function functionScope(fn: FuncDecl): Scope {
-  const scope = new Scope();
-  if (fn.recvName && fn.recvType) scope.declare(fn.recvName, fn.recvPointer ? { kind: 'pointer', elem: { kind: 'named', name: fn.recvType } } : { kind: 'named', name: fn.recvType }, 'receiver');
-  for (const p of fn.params) scope.declare(p.name, p.type, 'param');
-  return scope;
 }
 
 function splitNames(list: string): string[] {

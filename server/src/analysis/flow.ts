@@ -5,6 +5,7 @@ import { Scope } from '../model/scope';
 import { deref, typeFromSyntax, UNKNOWN, type GoType } from '../model/types';
 import { child, childrenOf, type SyntaxNode } from '../syntax/node';
 import type { Contract } from './contract-types';
+import { functionScope } from './scope-of';
 import type { AccessEvent, BlockingEvent, CallSite, ExitPoint, FunctionFlow, LiteralInfo, LockEvent, LoopContinue, UnitKind } from './flow-types';
 import { blockingCall, OS_THREAD_KEY, osThreadRef, threadStateChange } from './blocking';
 import { HeldSet, type LockMode } from './held';
@@ -63,9 +64,7 @@ export class FlowAnalyzer {
 
   run(initial: HeldSet): FunctionFlow {
     const d = this.decl;
-    const scope = new Scope();
-    if (d.recvName && d.recvType) scope.declare(d.recvName, d.recvPointer ? { kind: 'pointer', elem: { kind: 'named', name: d.recvType } } : { kind: 'named', name: d.recvType }, 'receiver');
-    for (const p of d.params) scope.declare(p.name, p.type, 'param');
+    const scope = functionScope(d);
     if (d.body) {
       const frame = this.newFrame('function', scope);
       const end = this.walkBlock(d.body, { held: initial, defers: [], dead: false }, frame);
