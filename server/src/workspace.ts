@@ -12,6 +12,15 @@ import { MAX_FILE_BYTES } from './util/files';
 
 interface Entry { text: string; file?: GoFile }
 
+/** Go's convention for generated files: a `// Code generated ... DO NOT EDIT.` line before the package clause. */
+const GENERATED = /^\/\/ Code generated .* DO NOT EDIT\.$/m;
+
+export function isGenerated(text: string): boolean {
+  const head = text.slice(0, 4096);
+  const pkg = head.search(/^package\s/m);
+  return GENERATED.test(pkg >= 0 ? head.slice(0, pkg) : head);
+}
+
 export interface PackageResult {
   analysis: PackageAnalysis;
   findings: Finding[];
@@ -79,6 +88,7 @@ export class Workspace {
     const byPackage = new Map<string, GoFile[]>();
     for (const path of this.paths()) {
       if (dirname(path) !== dir) continue;
+      if (!this.config.analyzeGenerated && isGenerated(this.files.get(path)!.text)) continue;
       const f = this.file(path);
       if (!f) continue;
       const name = f.packageName || '(none)';

@@ -2,7 +2,7 @@ import { dirname } from 'node:path';
 import {
   type CodeAction, type CodeActionParams, type Connection, type Diagnostic, type Hover, type HoverParams,
   type InitializeParams, type InitializeResult, type Position, type Range, DidChangeWatchedFilesNotification, FileChangeType,
-  DocumentHighlightKind, type Location, MarkupKind, MessageType, ShowMessageNotification, TextDocumentSyncKind, TextDocuments,
+  DocumentHighlightKind, ErrorCodes, ResponseError, type Location, MarkupKind, MessageType, ShowMessageNotification, TextDocumentSyncKind, TextDocuments,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding } from '../checks/finding';
@@ -258,6 +258,7 @@ export class LocksetServer {
 
   /** Runs a request against the open (or on-disk) text of a document; an unknown document gets `empty`. */
   private async withFile<T>(uri: string, empty: T, f: (pkg: PackageAnalysis, file: GoFile) => T): Promise<T> {
+    if (typeof uri !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, 'textDocument.uri must be a string');
     await this.ready;
     const doc = this.documents.get(uri);
     const path = uriToPath(uri);
@@ -274,6 +275,7 @@ export class LocksetServer {
   }
 
   private async hover(p: HoverParams): Promise<Hover | null> {
+    checkParams('textDocument/hover', p, true);
     await this.ready;
     const doc = this.documents.get(p.textDocument.uri);
     const path = uriToPath(p.textDocument.uri);
@@ -287,6 +289,7 @@ export class LocksetServer {
   }
 
   private async codeActions(p: CodeActionParams): Promise<CodeAction[]> {
+    checkParams('textDocument/codeAction', p, false);
     await this.ready;
     if (!isRange(p.range)) return [];
     const doc = this.documents.get(p.textDocument.uri);
@@ -300,6 +303,15 @@ export class LocksetServer {
       for (const fix of f.fixes) out.push(toCodeAction(fix, diagnostic, doc?.version ?? null, this.caps.documentChanges));
     }
     return out;
+  }
+}
+
+/** Malformed params get a JSON-RPC InvalidParams error, not a crash or a silent null. */
+function checkParams(method: string, p: unknown, needsPosition: boolean): void {
+  const q = p as { textDocument?: { uri?: unknown }; position?: unknown } | undefined;
+  const pos = q?.position as Position | undefined;
+  if (typeof q?.textDocument?.uri !== 'string' || (needsPosition && (typeof pos?.line !== 'number' || typeof pos?.character !== 'number'))) {
+    throw new ResponseError(ErrorCodes.InvalidParams, `${method}: expected textDocument.uri${needsPosition ? ' and a position' : ''}`);
   }
 }
 

@@ -23,6 +23,10 @@ export function parseConfig(raw: unknown, prefix = 'lockset'): { config: Config;
       }
     }
   }
+  if (r.analyzeGenerated !== undefined) {
+    if (typeof r.analyzeGenerated !== 'boolean') errors.push(`${prefix}.analyzeGenerated: expected true or false, got ${JSON.stringify(r.analyzeGenerated)}`);
+    else config.analyzeGenerated = r.analyzeGenerated;
+  }
   if (r.lockOrder !== undefined) {
     if (!Array.isArray(r.lockOrder) || r.lockOrder.some((x) => typeof x !== 'string')) errors.push(`${prefix}.lockOrder: expected an array of strings such as "cmdLock > vmLock > VM.lock"`);
     else config.lockOrder = r.lockOrder as string[];

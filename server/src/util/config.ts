@@ -6,6 +6,8 @@ export type SeveritySetting = Severity | 'off';
 export interface Config {
   severity: Record<string, SeveritySetting>;
   lockOrder: string[];
+  /** Analyse files marked `// Code generated ... DO NOT EDIT.` (off by default: nobody edits them). */
+  analyzeGenerated?: boolean;
   log?: (message: string) => void;
 }
 
