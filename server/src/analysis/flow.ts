@@ -284,7 +284,8 @@ export class FlowAnalyzer {
     const init = child(s, 'initializer');
     if (init) st = this.walkStmt(init, st, f);
     const [t, e] = this.evalCond(child(s, 'condition'), st, f);
-    const thenEnd = this.walkBlock(child(s, 'consequence') ?? s, t, f);
+    const consequence = child(s, 'consequence');
+    const thenEnd = consequence ? this.walkBlock(consequence, t, f) : t;
     const alt = child(s, 'alternative');
     const elseEnd = alt ? (alt.type === 'if_statement' ? this.walkStmt(alt, e, f) : this.walkBlock(alt, e, f)) : e;
     return joinStates([thenEnd, elseEnd]);

@@ -49,7 +49,7 @@ function fixesFor(analysis: PackageAnalysis, caller: FuncDecl, site: CallSite, r
   const stmt = enclosingStatement(site.node);
   if (stmt) {
     const line = file.lines.lineOf(stmt.start);
-    const indent = /^\s*/.exec(file.lines.lineText(line))![0];
+    const indent = /^[ \t]*/.exec(file.lines.lineText(line))![0];
     const at = file.lines.position(file.lines.lineStart(line));
     fixes.push({
       id: 'add-lock-annotation',
@@ -67,9 +67,10 @@ function fixesFor(analysis: PackageAnalysis, caller: FuncDecl, site: CallSite, r
     });
   }
   const inFunctionBody = site.unit === 'function' || site.unit === 'inline';
-  if (inFunctionBody && !site.viaGo && ref.exact && (ref.rootKind === 'receiver' || ref.rootKind === 'param' || ref.rootKind === 'global')) {
+  const takesItItself = analysis.flows.get(caller)?.lockEvents.some((e) => e.op.ref.key === ref.key && !e.op.method.endsWith('nlock'));
+  if (inFunctionBody && !takesItItself && !site.viaGo && ref.exact && (ref.rootKind === 'receiver' || ref.rootKind === 'param' || ref.rootKind === 'global')) {
     const declLine = file.lines.lineOf(caller.node.start);
-    const indent = /^\s*/.exec(file.lines.lineText(declLine))![0];
+    const indent = /^[ \t]*/.exec(file.lines.lineText(declLine))![0];
     const at = file.lines.position(file.lines.lineStart(declLine));
     fixes.push({
       id: 'document-contract',

@@ -78,13 +78,13 @@ function missingGuard(a: AccessEvent, guard: Guard): string | undefined {
 function wrapInLock(analysis: PackageAnalysis, fn: FuncDecl, a: AccessEvent): Fix[] {
   const file = fn.file;
   const stmt = enclosingStatement(a.node);
-  if (!stmt) return [];
+  if (!stmt || stmt.hasError) return [];
   const names = new Set([`${a.target}mu`, `${a.target}mutex`, `${a.target}lock`, `mu${a.target}`].map((n) => n.toLowerCase()));
   const existing = [...analysis.pkg.vars.values()].find((v) => names.has(v.name.toLowerCase()) && analysis.pkg.lockKind(analysis.globalType(v.name)));
   const mu = existing?.name ?? `${a.target}Mu`;
   const line = file.lines.lineOf(stmt.start);
   const lineText = file.lines.lineText(line);
-  const indent = /^\s*/.exec(lineText)![0];
+  const indent = /^[ \t]*/.exec(lineText)![0];
   const lineStart = file.lines.lineStart(line);
   const alone = file.parsed.text.slice(lineStart, stmt.start).trim() === '' && file.lines.lineOf(stmt.end) === line;
   const lineEnd = lineStart + lineText.length;
@@ -109,7 +109,7 @@ function wrapInLock(analysis: PackageAnalysis, fn: FuncDecl, a: AccessEvent): Fi
 
 function importSync(fn: FuncDecl): TextEdit {
   const file = fn.file;
-  const block = /^import\s*\(\s*\n((?:[^)]*\n)*?)\)/m.exec(file.parsed.text);
+  const block = /^import\s*\([ \t]*\n((?:[^)]*\n)*?)\)/m.exec(file.parsed.text);
   if (block) {
     // Keep the block sorted, as gofmt (goimports) would: before the first path that sorts after "sync".
     let offset = block.index + block[0].indexOf('\n') + 1;

@@ -12,7 +12,7 @@ export function lineNo(file: GoFile, offset: number): number {
 /** A node's range, cut at the end of its first line (a select or a multi-line send stays readable). */
 export function firstLineRange(file: GoFile, node: SyntaxNode): Range {
   const line = file.lines.lineOf(node.start);
-  const lineEnd = line + 1 < file.lines.lineCount ? file.lines.lineStart(line + 1) - 1 : file.parsed.text.length;
+  const lineEnd = file.lines.lineEnd(line);
   return file.lines.range(node.start, Math.min(node.end, lineEnd));
 }
 

@@ -60,7 +60,7 @@ function declarationHover(analysis: PackageAnalysis, file: GoFile, offset: numbe
   for (const v of file.vars) if (within(v.nameNode)) target = { key: v.name, name: v.name, type: analysis.globalType(v.name), start: v.nameNode.start, end: v.nameNode.end };
   // An access in a body: `s.count`
   if (!target) {
-    const access = [...analysis.flows.values()].flatMap((f) => f.accesses).find((a) => within(a.node) && a.node.end - offset <= a.field.length);
+    const access = [...analysis.flows].filter(([fn]) => fn.file === file).flatMap(([, f]) => f.accesses).find((a) => within(a.node) && a.node.end - offset <= a.field.length);
     if (access) target = { key: access.target, name: access.field, type: { kind: 'unknown' }, start: access.node.end - access.field.length, end: access.node.end };
   }
   if (!target) return undefined;

@@ -73,7 +73,7 @@ function nextStatement(s: SyntaxNode): SyntaxNode | undefined {
 
 function lineEnd(file: GoFile, offset: number): number {
   const line = file.lines.lineOf(offset);
-  return line + 1 < file.lines.lineCount ? file.lines.lineStart(line + 1) - 1 : file.parsed.text.length;
+  return file.lines.lineEnd(line);
 }
 
 /** The lock class under the cursor: at a Lock/Unlock call, or on a lock field or variable's name. */

@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Language, Parser, type TreeCursor } from 'web-tree-sitter';
+import { Language, Parser, type ParseOptions, type TreeCursor } from 'web-tree-sitter';
 import type { SyntaxNode } from './node';
 
 /** Subtrees deeper than this are dropped: pathological nesting gives fewer results, never a stack overflow. */
 const MAX_DEPTH = 400;
+const PARSE_BASE_MS = 1500;
+const PARSE_MS_PER_KB = 8;
 
 export interface ParsedFile {
   text: string;
@@ -40,7 +42,10 @@ export function initParser(): Promise<Parser> {
 /** Parses Go source. Never throws: on an internal failure the result is an empty file with one error. */
 export function parseGo(parser: Parser, text: string): ParsedFile {
   try {
-    const tree = parser.parse(text);
+    // Error recovery can go superlinear on pathological input (thousands of `*/` lines): give up past a
+    // generous budget (about 20x normal speed), and treat the file as unparsable rather than stall.
+    const deadline = Date.now() + PARSE_BASE_MS + (text.length / 1024) * PARSE_MS_PER_KB;
+    const tree = parser.parse(text, null, { progressCallback: () => Date.now() > deadline ? true : undefined } as unknown as ParseOptions);
     if (!tree) return emptyFile(text);
     try {
       return convert(tree.walk(), text, tree.rootNode.hasError);
