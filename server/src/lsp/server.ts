@@ -1,4 +1,4 @@
-import { dirname } from 'node:path';
+import { dirname, sep } from 'node:path';
 import {
   type CodeAction, type CodeActionParams, type Connection, type Diagnostic, type Hover, type HoverParams,
   type InitializeParams, type InitializeResult, type Position, type Range, DidChangeWatchedFilesNotification, FileChangeType,
@@ -177,7 +177,7 @@ export class LocksetServer {
     await this.ready;
     const path = uriToPath(doc.uri);
     const dir = dirname(path);
-    if (!isVirtual(path) && !this.ws.dirs().includes(dir)) this.loadSiblings(dir);
+    if (!isVirtual(path) && !this.ws.dirs().includes(dir) && this.insideRoots(dir)) this.loadSiblings(dir);
     if (this.ws.setText(path, doc.getText())) this.schedule(dir);
     else if (!this.published.has(path)) this.schedule(dir);
   }
@@ -195,7 +195,12 @@ export class LocksetServer {
     this.schedule(dirname(path));
   }
 
-  /** A file opened outside the workspace folders brings its package's other files with it. */
+  /** The server reads files only under the workspace folders (or anywhere when no folder is open). */
+  private insideRoots(dir: string): boolean {
+    return this.roots.length === 0 || this.roots.some((r) => dir === r || dir.startsWith(r.endsWith(sep) ? r : r + sep));
+  }
+
+  /** A new directory inside the workspace folders brings its package's other files with it. */
   private loadSiblings(dir: string): void {
     for (const f of findGoFiles(dir)) {
       if (dirname(f) !== dir || this.ws.has(f)) continue;
