@@ -73,6 +73,7 @@ function condLockName(res: ExprResolver, operand: SyntaxNode | undefined, scope:
   const ref = operand && res.refOf(operand, scope);
   const field = ref?.path[ref.path.length - 1] ?? ref?.root;
   if (!field) return undefined;
+  if (!/^\w{1,100}$/.test(field)) return undefined;
   for (const f of res.pkg.files) {
     const m = new RegExp(String.raw`\b${field}\s*(?::?=)\s*sync\.NewCond\(\s*&?([\w.]+)\s*\)`).exec(f.parsed.text)
       ?? new RegExp(String.raw`\b${field}\s*:\s*sync\.NewCond\(\s*&?([\w.]+)\s*\)`).exec(f.parsed.text);

@@ -137,7 +137,7 @@ const DOCUMENTED_BLOCKING = /\+blocking\b|\b(?:may|might|can|will) block\b/i;
 export function computeMayBlock(analysis: PackageAnalysis): Map<FuncDecl, BlockWitness> {
   const out = new Map<FuncDecl, BlockWitness>();
   for (const [fn, flow] of analysis.flows) {
-    if (DOCUMENTED_BLOCKING.test(fn.doc.text) || new RegExp(`^${fn.name} blocks\\b`).test(fn.doc.text)) { out.set(fn, { what: 'documented as blocking', fn, offset: fn.nameNode.start, chain: [] }); continue; }
+    if (DOCUMENTED_BLOCKING.test(fn.doc.text) || /^\w+ blocks\b/.test(fn.doc.text) && fn.doc.text.startsWith(`${fn.name} blocks`)) { out.set(fn, { what: 'documented as blocking', fn, offset: fn.nameNode.start, chain: [] }); continue; }
     const e = flow.blocking.find((b) => RUNS_IN_PLACE.has(b.unit));
     if (e) out.set(fn, { what: e.what, fn, offset: e.node.start, chain: [], ownLock: e.ownLock });
   }
