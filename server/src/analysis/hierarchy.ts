@@ -12,8 +12,7 @@ export interface DeclaredOrder {
   end?: number;
 }
 
-// A directive starts its comment (or a line of a block comment), as Go directives do.
-const DIRECTIVE = /(?:^|\n)[ \t]*(?:\/\/|\/\*)?[ \t]*\*?[ \t]*lockset:order[ \t]+([^\n]+)/g;
+const DIRECTIVE_WORD = 'lockset:order';
 const NAME = /^[A-Za-z_*][\w.*]*$/;
 
 /** `cmdLock > vmLock > VM.lock`, up to the end of the line, a nested `//` or a block comment's end. */
@@ -27,13 +26,32 @@ export function directivesIn(file: GoFile): DeclaredOrder[] {
   const out: DeclaredOrder[] = [];
   for (const c of file.parsed.comments) {
     const text = file.text(c);
-    for (const m of text.matchAll(DIRECTIVE)) {
-      const { names, invalid } = parseOrder(m[1]);
-      const start = c.start + (m.index ?? 0) + m[0].indexOf('lockset:order');
-      out.push({ names, invalid, text: names.join(' > '), file, start, end: c.start + (m.index ?? 0) + m[0].trimEnd().length });
+    if (!text.includes(DIRECTIVE_WORD)) continue;
+    // A directive starts its comment (or a line of a block comment), as Go directives do. Lines are
+    // scanned by hand: a regular expression with adjacent optional blanks backtracks badly on long lines.
+    let lineStart = 0;
+    for (const line of text.split('\n')) {
+      const body = stripCommentLead(line);
+      if (body.startsWith(DIRECTIVE_WORD) && /^[ \t]/.test(body.slice(DIRECTIVE_WORD.length))) {
+        const { names, invalid } = parseOrder(body.slice(DIRECTIVE_WORD.length));
+        const start = c.start + lineStart + (line.length - body.length);
+        out.push({ names, invalid, text: names.join(' > '), file, start, end: c.start + lineStart + line.trimEnd().length });
+      }
+      lineStart += line.length + 1;
     }
   }
   return out;
+}
+
+/** A comment line without its `//`, `/*` or leading `*` and blanks. */
+function stripCommentLead(line: string): string {
+  let i = 0;
+  const blanks = () => { while (i < line.length && (line[i] === ' ' || line[i] === '\t')) i++; };
+  blanks();
+  if (line.startsWith('//', i) || line.startsWith('/*', i)) i += 2;
+  blanks();
+  if (line[i] === '*' && line[i + 1] !== '/') { i++; blanks(); }
+  return line.slice(i);
 }
 
 /** Whether a declared name denotes a lock class: `cmdLock` matches `vmm.cmdLock`, `VM.lock` matches itself. */
