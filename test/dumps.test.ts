@@ -13,6 +13,7 @@ import {
   type HeldAt, type WaitsFor,
 } from '../server/src/dumps/analyze';
 import { parseDump, splitCall, type Dump, type Frame, type Goroutine } from '../server/src/dumps/parse';
+import { xorshift } from './fuzz/prng';
 
 const DUMPS = join(__dirname, 'dumps');
 const read = (rel: string): string => readFileSync(join(DUMPS, rel), 'utf8');
@@ -426,17 +427,6 @@ describe('parseDump: headers, preambles and frames', () => {
 });
 
 // ---------------------------------------------------------------------------------------------------
-
-/** xorshift32: a seeded generator, so that every run sees the same bytes. */
-function xorshift(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13; x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5; x >>>= 0;
-    return x;
-  };
-}
 
 describe('parseDump never throws', () => {
   /** Parses, and checks that the result is well-formed plain data that the analysis also accepts. */

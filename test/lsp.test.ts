@@ -15,6 +15,7 @@ import {
 import {
   applyEdits, CLI, copyExamples, LspClient, type ProgressParams, positionAt, positionOf, rangeOf, removeDir, type StartOptions, uriOf,
 } from './lsp-client';
+import { prng } from './fuzz/prng';
 
 const MISSING = 'missing-lock-annotation';
 const STALE = 'stale-lock-annotation';
@@ -48,18 +49,6 @@ function documentEdit(action: CodeAction, uri: string, version: number): TextEdi
 }
 
 const withCode = (code: string) => (ds: Diagnostic[]) => ds.filter((d) => d.code === code);
-
-/** A small deterministic PRNG (mulberry32), so that a failing "random" input can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('language server over stdio (examples workspace)', () => {
   let dir: string;

@@ -13,23 +13,13 @@ import type { Finding } from '../server/src/checks/finding';
 import type { Range } from '../server/src/syntax/lines';
 import { readSource } from '../server/src/util/files';
 import { Workspace } from '../server/src/workspace';
+import { xorshift } from './fuzz/prng';
 
 const ROOT = join(__dirname, '..');
 /** Workspace paths need not exist on disk: the Workspace only groups them by directory. */
 const V = '/lockset-robustness';
 
 // ---- deterministic input ----
-
-/** xorshift32: a seeded generator, so that every run sees the same bytes. */
-function xorshift(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13; x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5; x >>>= 0;
-    return x;
-  };
-}
 
 /** Random bytes, about one in eight of them NUL. */
 function randomBytes(seed: number, n: number): Buffer {

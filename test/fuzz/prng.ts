@@ -43,3 +43,20 @@ export function hash32(a: number, b: number): number {
   h = Math.imul(h ^ (h >>> 15), 0x846ca68b);
   return (h ^ (h >>> 16)) >>> 0;
 }
+
+/** A seeded float generator in [0, 1) (the same mulberry32 as Rng), as a plain function. */
+export function prng(seed: number): () => number {
+  const r = new Rng(seed);
+  return () => r.next();
+}
+
+/** xorshift32: a seeded generator of 32-bit integers, so that every run sees the same bytes. */
+export function xorshift(seed: number): () => number {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13; x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5; x >>>= 0;
+    return x;
+  };
+}
