@@ -61,12 +61,14 @@ export function fixtureCases(): { group: string; name: string; dir: string }[] {
     if (!statSync(gdir).isDirectory()) continue;
     for (const name of readdirSync(gdir)) {
       const dir = join(gdir, name);
-      if (statSync(dir).isDirectory() && readdirSync(dir).some((f) => f.endsWith('.go'))) out.push({ group, name, dir });
+      // A case is a package directory, or a module (go.mod) whose packages are in subdirectories.
+      if (statSync(dir).isDirectory() && readdirSync(dir).some((f) => f.endsWith('.go') || f === 'go.mod')) out.push({ group, name, dir });
     }
   }
   return out;
 }
 
+/** The wants of every .go file of a case, subdirectories included. */
 export function wantsIn(dir: string): Want[] {
-  return readdirSync(dir).filter((f) => f.endsWith('.go')).flatMap((f) => parseWants(join(dir, f), readFileSync(join(dir, f), 'utf8')));
+  return findGoFiles(dir).flatMap((f) => parseWants(f, readFileSync(f, 'utf8')));
 }

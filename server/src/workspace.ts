@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Parser } from 'web-tree-sitter';
 import { PackageAnalysis } from './analysis/package-analysis';
@@ -5,12 +6,21 @@ import { buildGraph, graphSignature, type WorkspaceGraph } from './analysis/work
 import type { Finding } from './checks/finding';
 import { runChecks } from './checks/run';
 import { GoFile } from './model/file';
+import { exportSignature } from './analysis/export-signature';
+import { ModuleMap, type TextReader } from './model/module';
 import { GoPackage } from './model/package';
 import { initParser, parseGo } from './syntax/parser';
 import { defaultConfig, type Config } from './util/config';
 import { MAX_FILE_BYTES } from './util/files';
 
 interface Entry { text: string; file?: GoFile }
+
+/** What a directory's analyses were built against: each imported workspace directory and its export signature. */
+interface DepRecord { deps: Map<string, string> }
+
+function readFromDisk(path: string): string | undefined {
+  try { return readFileSync(path, 'utf8'); } catch { return undefined; }
+}
 
 /** Go's convention for generated files: a `// Code generated ... DO NOT EDIT.` line before the package clause. */
 const GENERATED = /^\/\/ Code generated .* DO NOT EDIT\.$/m;
@@ -38,11 +48,26 @@ export class Workspace {
   /** Findings per directory, valid while the package and the graph's signature are unchanged. */
   private readonly findings = new Map<string, { signature: string; results: PackageResult[] }>();
   private graphCache?: { graph: WorkspaceGraph; signature: string };
+  private modules: ModuleMap;
+  private readonly depRecords = new Map<string, DepRecord>();
+  /** Bumped by every change; a directory whose imports were checked in this generation is not checked again. */
+  private generation = 0;
+  private readonly checkedAt = new Map<string, number>();
+  private readonly building = new Set<string>();
 
-  private constructor(private readonly parser: Parser, public config: Config) {}
+  /** `readModuleFile` reads go.mod and go.work files (from disk by default). */
+  private constructor(private readonly parser: Parser, public config: Config, private readonly readModuleFile: TextReader) {
+    this.modules = new ModuleMap(readModuleFile);
+  }
 
-  static async create(config: Config = defaultConfig()): Promise<Workspace> {
-    return new Workspace(await initParser(), config);
+  static async create(config: Config = defaultConfig(), readModuleFile: TextReader = readFromDisk): Promise<Workspace> {
+    return new Workspace(await initParser(), config, readModuleFile);
+  }
+
+  /** Forgets what go.mod and go.work files said (one of them changed): every package is resolved again. */
+  modulesChanged(): void {
+    this.modules = new ModuleMap(this.readModuleFile);
+    for (const dir of this.analyses.keys()) this.markDirty(dir);
   }
 
   setConfig(config: Config): void {
@@ -66,6 +91,7 @@ export class Workspace {
 
   private markDirty(dir: string): void {
     this.dirty.add(dir);
+    this.generation++;
     this.graphCache = undefined;
   }
 
@@ -81,10 +107,13 @@ export class Workspace {
     return e.file;
   }
 
-  /** The analyses of the packages in one directory, recomputed if one of its files changed. */
+  /**
+   * The analyses of the packages in one directory, recomputed if one of its files changed, or if a
+   * package it imports now exports different facts (contracts, acquisitions, types).
+   */
   analysesOf(dir: string): PackageAnalysis[] {
     const cached = this.analyses.get(dir);
-    if (cached && !this.dirty.has(dir)) return cached;
+    if (cached && !this.dirty.has(dir) && this.importsUnchanged(dir)) return cached;
     const byPackage = new Map<string, GoFile[]>();
     for (const path of this.paths()) {
       if (dirname(path) !== dir) continue;
@@ -95,11 +124,57 @@ export class Workspace {
       const list = byPackage.get(name);
       if (list) list.push(f); else byPackage.set(name, [f]);
     }
-    const results = [...byPackage].map(([name, files]) => new PackageAnalysis(new GoPackage(dir, name, files)));
+    this.building.add(dir);
+    const record: DepRecord = { deps: new Map() };
+    const results: PackageAnalysis[] = [];
+    try {
+      // An external test package (`foo_test`) imports its own directory's package, so that one comes first.
+      const ordered = [...byPackage].sort(([a], [b]) => Number(a.endsWith('_test')) - Number(b.endsWith('_test')));
+      for (const [name, files] of ordered) results.push(this.analyzePackage(dir, name, files, results, record));
+    } finally {
+      this.building.delete(dir);
+    }
     if (results.length) this.analyses.set(dir, results); else this.analyses.delete(dir);
+    this.depRecords.set(dir, record);
+    this.checkedAt.set(dir, this.generation);
     this.dirty.delete(dir);
     this.findings.delete(dir);
     return results;
+  }
+
+  /** Builds one package with its imports resolved to workspace packages, which are analysed first. */
+  private analyzePackage(dir: string, name: string, files: GoFile[], siblings: PackageAnalysis[], record: DepRecord): PackageAnalysis {
+    const imports = new Map<string, GoPackage>();
+    const deps = new Map<string, PackageAnalysis>();
+    for (const path of new Set(files.flatMap((f) => [...f.imports.values()]))) {
+      const depDir = this.modules.resolve(dir, path);
+      if (depDir === undefined) continue;
+      const dep = depDir === dir ? siblings.find((a) => !a.pkg.name.endsWith('_test')) : this.importable(depDir);
+      if (!dep) continue;
+      imports.set(path, dep.pkg);
+      deps.set(depDir, dep);
+      for (const [d, a] of dep.deps) if (!deps.has(d)) deps.set(d, a);
+      if (depDir !== dir) record.deps.set(depDir, exportSignature(dep));
+    }
+    return new PackageAnalysis(new GoPackage(dir, name, files, imports), deps);
+  }
+
+  /** The importable package of a directory (not a test or main package), analysed; undefined within an import cycle. */
+  private importable(dir: string): PackageAnalysis | undefined {
+    if (this.building.has(dir)) return undefined;
+    return pickImportable(this.analysesOf(dir));
+  }
+
+  /** Whether every imported directory still exports what this directory's analyses were built against. */
+  private importsUnchanged(dir: string): boolean {
+    if (this.checkedAt.get(dir) === this.generation) return true;
+    const record = this.depRecords.get(dir);
+    for (const [depDir, signature] of record?.deps ?? []) {
+      const dep = this.importable(depDir);
+      if (!dep || exportSignature(dep) !== signature) return false;
+    }
+    this.checkedAt.set(dir, this.generation);
+    return true;
   }
 
   /** The workspace-wide lock graph (analyses every package that needs it). */
@@ -149,4 +224,8 @@ export class Workspace {
     });
     return out;
   }
+}
+
+function pickImportable(analyses: PackageAnalysis[]): PackageAnalysis | undefined {
+  return analyses.find((a) => !a.pkg.name.endsWith('_test') && a.pkg.name !== 'main') ?? analyses.find((a) => !a.pkg.name.endsWith('_test'));
 }

@@ -17,11 +17,16 @@ export interface CallSite {
   /** The receiver's path for a method call. */
   recv?: Ref;
   args: (Ref | undefined)[];
+  /** Arguments that name a function or a method value (`handler`, `pkg.F`, `v.Tag`): what a call of them runs. */
+  argFuncs?: (FuncValue | undefined)[];
   held: HeldSet;
   /** The call is the `go f()` itself: it runs with nothing held. */
   viaGo: boolean;
   unit: UnitKind;
 }
+
+/** A function passed as a value; `recv` is the receiver of a method value, in the caller's names. */
+export interface FuncValue { fn: FuncDecl; recv?: Ref }
 
 export interface LockEvent {
   node: SyntaxNode;

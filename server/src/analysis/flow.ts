@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import type { FuncDecl } from '../model/file';
 import { paramsOf } from '../model/file';
 import { ExprResolver, type LockOp } from '../model/refs';
@@ -6,7 +7,7 @@ import { deref, typeFromSyntax, UNKNOWN, type GoType } from '../model/types';
 import { child, childrenOf, type SyntaxNode } from '../syntax/node';
 import type { Contract } from './contract-types';
 import { functionScope } from './scope-of';
-import type { AccessEvent, BlockingEvent, CallSite, ExitPoint, FunctionFlow, LiteralInfo, LockEvent, LoopContinue, UnitKind } from './flow-types';
+import type { AccessEvent, BlockingEvent, CallSite, ExitPoint, FuncValue, FunctionFlow, LiteralInfo, LockEvent, LoopContinue, UnitKind } from './flow-types';
 import { blockingCall, OS_THREAD_KEY, osThreadRef, threadStateChange } from './blocking';
 import { HeldSet, type LockMode } from './held';
 
@@ -776,7 +777,8 @@ export function resolveCall(call: SyntaxNode, res: ExprResolver, scope: Scope, h
   if (!fn) return undefined;
   const argNodes = child(call, 'arguments')?.children ?? [];
   const args = argNodes.map((a) => (a.type === 'func_literal' ? undefined : res.refOf(a, scope)));
-  const base = { node: call, held, viaGo, unit, args };
+  const argFuncs = argNodes.map((a) => funcValue(a, res, scope));
+  const base = { node: call, held, viaGo, unit, args, argFuncs: argFuncs.some(Boolean) ? argFuncs : undefined };
   if (fn.type === 'identifier') {
     const name = res.file.text(fn);
     const callee = scope.lookup(name) ? undefined : res.pkg.funcs.get(name);
@@ -788,8 +790,11 @@ export function resolveCall(call: SyntaxNode, res: ExprResolver, scope: Scope, h
     const field = child(fn, 'field');
     if (!operand || !field) return undefined;
     const name = res.file.text(field);
-    if (operand.type === 'identifier' && res.isPackageName(res.file.text(operand), scope)) {
-      return { ...base, nameNode: field, calleeName: `${res.file.text(operand)}.${name}`, unresolved: true };
+    const foreign = res.packageOperand(operand, scope);
+    if (foreign !== undefined) {
+      // `pkg.F(...)`: resolved when pkg is a workspace package (its exported functions only).
+      const callee = foreign && /^[A-Z]/.test(name) ? foreign.funcs.get(name) : undefined;
+      return { ...base, nameNode: field, calleeName: `${res.file.text(operand)}.${name}`, callee, unresolved: !callee };
     }
     const type = res.typeOf(operand, scope);
     const callee = res.pkg.findMethod(type, name);
@@ -799,6 +804,31 @@ export function resolveCall(call: SyntaxNode, res: ExprResolver, scope: Scope, h
     return { ...base, nameNode: field, calleeName: name, callee, recv, unresolved: !callee };
   }
   return undefined;
+}
+
+/** The function that an argument names, when it is one: `handler`, `pkg.Handler`, or the method value `v.Tag`. */
+function funcValue(arg: SyntaxNode, res: ExprResolver, scope: Scope): FuncValue | undefined {
+  if (arg.type === 'identifier') {
+    const name = res.file.text(arg);
+    const fn = scope.lookup(name) ? undefined : res.pkg.funcs.get(name);
+    return fn && !fn.recvType ? { fn } : undefined;
+  }
+  if (arg.type !== 'selector_expression') return undefined;
+  const operand = child(arg, 'operand');
+  const name = res.file.text(child(arg, 'field'));
+  const foreign = res.packageOperand(operand, scope);
+  if (foreign !== undefined) {
+    const fn = foreign?.funcs.get(name);
+    return fn && !fn.recvType ? { fn } : undefined;
+  }
+  const type = res.typeOf(operand, scope);
+  if (res.pkg.findField(type, name)) return undefined;
+  const fn = res.pkg.findMethod(type, name);
+  if (!fn) return undefined;
+  let recv = res.refOf(operand, scope);
+  const b = deref(type);
+  if (recv && b.kind === 'named' && fn.recvType && fn.recvType !== b.name) recv = res.appendField(recv, fn.recvType);
+  return { fn, recv };
 }
 
 const BUILTINS = new Set(['append', 'cap', 'clear', 'close', 'complex', 'copy', 'delete', 'imag', 'len', 'make', 'max', 'min', 'new', 'panic', 'print', 'println', 'real', 'recover',
@@ -814,7 +844,9 @@ export function mapToCaller(ref: import('../model/refs').Ref, site: CallSite, re
     const i = callee.params.findIndex((p) => p.name === ref.root);
     base = i >= 0 ? site.args[i] : undefined;
   } else if (ref.rootKind === 'global') {
-    return ref;
+    // Another package's global keeps its class there, and is keyed by its package-qualified name here.
+    if (res.pkg.owns(callee) || ref.clsHome || !ref.clsBase) return ref;
+    return { ...ref, key: ref.clsBase, display: ref.clsBase, root: ref.clsBase, clsHome: { dir: dirname(callee.file.path), pkg: callee.file.packageName, base: ref.clsBase } };
   } else return ref;
   if (!base) return undefined;
   let out = base;

@@ -59,7 +59,19 @@ export function nameMatchesClass(name: string, cls: string): boolean {
   return cls === name || cls.endsWith(`.${name}`);
 }
 
-/** The position of a class in an order (0 = greatest, taken first), or -1. */
-export function rankIn(order: DeclaredOrder, cls: string): number {
-  return order.names.findIndex((n) => nameMatchesClass(n, cls));
+/**
+ * The position of a class in an order (0 = greatest, taken first), or -1. `pkg` is the name of the
+ * package that declares the class. A lock's own name wins over `pkg.*` (every lock of a package),
+ * which wins over `*` (every lock not named otherwise).
+ */
+export function rankIn(order: DeclaredOrder, cls: string, pkg?: string): number {
+  const exact = order.names.findIndex((n) => !n.includes('*') && (nameMatchesClass(n, cls) || (pkg !== undefined && nameMatchesClass(n, qualify(cls, pkg)))));
+  if (exact >= 0) return exact;
+  const inPackage = pkg === undefined ? -1 : order.names.findIndex((n) => n === `${pkg}.*`);
+  if (inPackage >= 0) return inPackage;
+  return order.names.indexOf('*');
+}
+
+function qualify(cls: string, pkg: string): string {
+  return cls.startsWith(`${pkg}.`) ? cls : `${pkg}.${cls}`;
 }

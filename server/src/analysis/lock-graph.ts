@@ -1,7 +1,8 @@
 import type { FuncDecl } from '../model/file';
-import { lockClass, typedClass, type Ref } from '../model/refs';
+import { classNodeOf, classPackageOf, lockClass } from '../model/refs';
 import type { HeldLock } from './held';
 import type { PackageAnalysis } from './package-analysis';
+import { callbackEdges } from './callbacks';
 import { acquisitionsAt, type Acquisition } from './summaries';
 
 /** Why the edge "B taken while A held" exists: one place where it happens. */
@@ -14,6 +15,8 @@ export interface EdgeWitness {
   /** Where in fn: the Lock call, or the name of the call that leads to it. */
   offset: number;
   end: number;
+  /** Where `held` is held when not in fn: the callee that runs a callback under its own lock. */
+  heldIn?: FuncDecl;
 }
 
 export interface LockEdge {
@@ -22,6 +25,9 @@ export interface LockEdge {
   to: string;
   fromCls: string;
   toCls: string;
+  /** The names of the packages that declare the two classes (for `pkg.*` in a declared order). */
+  fromPkg: string;
+  toPkg: string;
   /** The first place where the edge arises; `witnesses` has more (a bounded number). */
   witness: EdgeWitness;
   witnesses: EdgeWitness[];
@@ -29,21 +35,30 @@ export interface LockEdge {
 
 const MAX_WITNESSES = 20;
 
-export function classNode(pkgDir: string, cls: string): string {
-  return `${pkgDir}|${cls}`;
+/** The package's edges: for every acquisition, each lock class already held there (first witness kept). */
+/** A node's class with its package's name in front (globals already have it): `vm.VM.lock`, `ron.ServersLock`. */
+export function qualifiedName(node: string, pkg: string): string {
+  const local = node.slice(node.indexOf('|') + 1);
+  return local.startsWith(`${pkg}.`) ? local : `${pkg}.${local}`;
 }
 
-/** The package's edges: for every acquisition, each lock class already held there (first witness kept). */
+/** The directory part of a node. */
+export function nodeDir(node: string): string {
+  return node.slice(0, node.indexOf('|'));
+}
+
 export function packageEdges(analysis: PackageAnalysis): LockEdge[] {
   const edges = new Map<string, LockEdge>();
   const dir = analysis.pkg.dir;
-  const add = (fn: FuncDecl, held: HeldLock, acq: Acquisition, offset: number, end: number) => {
-    const fromCls = typedClass(held.ref), toCls = acq.cls;
-    if (!fromCls || !typedClassOk(acq.ref) || fromCls === toCls) return;
-    const key = `${fromCls}\u0000${toCls}`;
-    const witness: EdgeWitness = { fn, held, acq, offset, end };
+  const add = (fn: FuncDecl, held: HeldLock, acq: Acquisition, offset: number, end: number, heldIn?: FuncDecl) => {
+    const from = classNodeOf(held.ref, dir), to = acq.node ?? classNodeOf(acq.ref, dir);
+    if (!from || !to || from === to) return;
+    const fromCls = lockClass(held.ref), toCls = acq.cls;
+    const key = `${from}\u0000${to}`;
+    const witness: EdgeWitness = { fn, held, acq, offset, end, heldIn };
     const edge = edges.get(key);
-    if (!edge) edges.set(key, { from: classNode(dir, fromCls), to: classNode(dir, toCls), fromCls, toCls, witness, witnesses: [witness] });
+    const fromPkg = classPackageOf(held.ref, analysis.pkg.name), toPkg = acq.pkg ?? classPackageOf(acq.ref, analysis.pkg.name);
+    if (!edge) edges.set(key, { from, to, fromCls, toCls, fromPkg, toPkg, witness, witnesses: [witness] });
     else if (edge.witnesses.length < MAX_WITNESSES && !edge.witnesses.some((w) => w.offset === offset && w.fn === fn)) edge.witnesses.push(witness);
   };
   // Every body counts, goroutines included: their own nesting orders locks too. Locks a callback only
@@ -51,7 +66,7 @@ export function packageEdges(analysis: PackageAnalysis): LockEdge[] {
   for (const [fn, flow] of analysis.flows) {
     for (const e of flow.lockEvents) {
       if (e.deferred || e.op.method.endsWith('nlock')) continue;
-      const acq: Acquisition = { ref: e.op.ref, cls: lockClass(e.op.ref), mode: e.op.method.includes('R') ? 'read' : 'write', lockFn: fn, lockOffset: e.node.start, chain: [] };
+      const acq: Acquisition = { ref: e.op.ref, cls: lockClass(e.op.ref), node: classNodeOf(e.op.ref, dir), pkg: classPackageOf(e.op.ref, analysis.pkg.name), mode: e.op.method.includes('R') ? 'read' : 'write', lockFn: fn, lockOffset: e.node.start, chain: [] };
       for (const h of e.held.all()) if (!h.inherited) add(fn, h, acq, e.node.start, e.node.end);
     }
     for (const site of flow.calls) {
@@ -60,12 +75,9 @@ export function packageEdges(analysis: PackageAnalysis): LockEdge[] {
         for (const h of site.held.all()) if (!h.inherited) add(fn, h, a, site.nameNode.start, site.nameNode.end);
       }
     }
+    for (const c of callbackEdges(analysis, fn, flow)) add(fn, c.held, c.acq, c.arg.start, c.arg.end, c.heldIn);
   }
   return [...edges.values()];
-}
-
-function typedClassOk(ref: Ref): boolean {
-  return typedClass(ref) !== undefined;
 }
 
 /**

@@ -1,8 +1,10 @@
+import { dirname } from 'node:path';
 import type { FuncDecl } from '../model/file';
 import type { GoPackage } from '../model/package';
 import { UNKNOWN, type GoType } from '../model/types';
 import { ExprResolver, type Ref } from '../model/refs';
 import { emptyContract, type Contract, type ContractLock, type ContractSource } from './contract-types';
+import { computeParamCalls, type ParamCall } from './callbacks';
 import { ContractReader } from './contracts';
 import { FlowAnalyzer } from './flow';
 import type { CallSite, FunctionFlow } from './flow-types';
@@ -20,7 +22,11 @@ export class PackageAnalysis {
   /** Functions whose analysis threw: they give no results rather than breaking the package. */
   readonly failures: { fn: FuncDecl; error: unknown }[] = [];
 
-  constructor(readonly pkg: GoPackage) {
+  /**
+   * `deps` holds the analyses of the workspace packages this one imports, directly or not, by
+   * directory: contracts, acquisitions and blocking summaries follow calls into them.
+   */
+  constructor(readonly pkg: GoPackage, readonly deps: ReadonlyMap<string, PackageAnalysis> = new Map()) {
     const reader = new ContractReader(pkg);
     for (const fn of pkg.funcs.values()) this.contracts.set(fn, safe(() => reader.explicit(fn), emptyContract()));
     for (const fn of pkg.funcs.values()) this.analyze(fn);
@@ -32,6 +38,14 @@ export class PackageAnalysis {
     for (const fn of again) this.analyze(fn);
     this.acquisitions = computeAcquisitions(this);
     this.mayBlock = computeMayBlock(this);
+    this.paramCalls = computeParamCalls(this);
+  }
+
+  /** Per function, where it calls a func-typed parameter under its own locks (callbacks). */
+  paramCalls: Map<FuncDecl, ParamCall[]>;
+
+  paramCallsOf(fn: FuncDecl): ParamCall[] | undefined {
+    return this.paramCalls.get(fn) ?? this.foreign(fn)?.paramCalls.get(fn);
   }
 
   /** The functions that may block, with a witness each. */
@@ -88,7 +102,25 @@ export class PackageAnalysis {
   }
 
   contractOf(fn: FuncDecl): Contract {
-    return this.contracts.get(fn) ?? emptyContract();
+    return this.contracts.get(fn) ?? this.foreign(fn)?.contracts.get(fn) ?? emptyContract();
+  }
+
+  /** The analysis of an imported package that declares `fn`; undefined for this package's own functions. */
+  foreign(fn: FuncDecl): PackageAnalysis | undefined {
+    return this.pkg.owns(fn) ? undefined : this.deps.get(dirname(fn.file.path));
+  }
+
+  /** The locks a function takes, for this package's functions and imported ones. */
+  acquisitionsOf(fn: FuncDecl): Acquisition[] | undefined {
+    return this.acquisitions.get(fn) ?? this.foreign(fn)?.acquisitions.get(fn);
+  }
+
+  mayBlockOf(fn: FuncDecl): BlockWitness | undefined {
+    return this.mayBlock.get(fn) ?? this.foreign(fn)?.mayBlock.get(fn);
+  }
+
+  flowOf(fn: FuncDecl): FunctionFlow | undefined {
+    return this.flows.get(fn) ?? this.foreign(fn)?.flows.get(fn);
   }
 
   private analyze(fn: FuncDecl): void {

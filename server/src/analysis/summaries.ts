@@ -1,5 +1,5 @@
 import type { FuncDecl } from '../model/file';
-import { lockClass, type Ref } from '../model/refs';
+import { classNodeOf, classPackageOf, lockClass, typedClass, type Ref } from '../model/refs';
 import { mapToCaller } from './flow';
 import type { CallSite, FunctionFlow, UnitKind } from './flow-types';
 import type { LockMode } from './held';
@@ -13,6 +13,10 @@ export interface Acquisition {
   /** The lock in the function's own names; inexact when it cannot be named there. */
   ref: Ref;
   cls: string;
+  /** The lock-order graph node of the class (see classNodeOf), fixed where the lock is taken. */
+  node?: string;
+  /** The name of the package that declares the class. */
+  pkg?: string;
   mode: LockMode;
   /** The function that calls Lock, and the offset of that call. */
   lockFn: FuncDecl;
@@ -40,7 +44,7 @@ export function computeAcquisitions(analysis: PackageAnalysis): Map<FuncDecl, Ac
     for (const e of flow.lockEvents) {
       if (e.deferred || !RUNS_IN_PLACE.has(e.unit) || !(e.op.method === 'Lock' || e.op.method === 'RLock' || e.op.method.startsWith('Try'))) continue;
       const reacquire = (released.get(e.op.ref.key) ?? Infinity) < e.node.start;
-      add(list, { ref: e.op.ref, cls: lockClass(e.op.ref), mode: e.op.method.includes('R') ? 'read' : 'write', lockFn: fn, lockOffset: e.node.start, chain: [], reacquire });
+      add(list, { ref: e.op.ref, cls: lockClass(e.op.ref), node: classNodeOf(e.op.ref, analysis.pkg.dir), pkg: classPackageOf(e.op.ref, analysis.pkg.name), mode: e.op.method.includes('R') ? 'read' : 'write', lockFn: fn, lockOffset: e.node.start, chain: [], reacquire });
     }
     out.set(fn, list);
   }
@@ -48,13 +52,11 @@ export function computeAcquisitions(analysis: PackageAnalysis): Map<FuncDecl, Ac
     let changed = false;
     for (const [fn, flow] of analysis.flows) {
       const list = out.get(fn)!;
-      const res = analysis.resolver(fn);
       for (const site of flow.calls) {
         if (!site.callee || site.viaGo || !RUNS_IN_PLACE.has(site.unit)) continue;
-        for (const a of out.get(site.callee) ?? []) {
+        for (const a of out.get(site.callee) ?? analysis.foreign(site.callee)?.acquisitions.get(site.callee) ?? []) {
           if (a.chain.length >= MAX_CHAIN - 1 || list.length >= MAX_ACQUISITIONS) continue;
-          const mapped = mapToCaller(a.ref, site, res) ?? inexact(a.ref);
-          if (add(list, { ...a, ref: mapped, chain: [{ fn, site }, ...a.chain] })) changed = true;
+          if (add(list, mapAcquisition(analysis, a, fn, site))) changed = true;
         }
       }
     }
@@ -81,7 +83,7 @@ export function releasedCallerLocks(flow: FunctionFlow): Map<string, number> {
 
 /** The caller's locks (in the caller's names) that a call releases for a while: see releasedCallerLocks. */
 export function releasedAt(analysis: PackageAnalysis, fn: FuncDecl, site: CallSite): Set<string> {
-  const calleeFlow = site.callee && analysis.flows.get(site.callee);
+  const calleeFlow = site.callee && analysis.flowOf(site.callee);
   const out = new Set<string>();
   if (!calleeFlow) return out;
   for (const key of releasedCallerLocks(calleeFlow).keys()) {
@@ -95,13 +97,23 @@ export function releasedAt(analysis: PackageAnalysis, fn: FuncDecl, site: CallSi
 /** What a call takes, in the caller's names: the callee's acquisitions mapped through this call. */
 export function acquisitionsAt(analysis: PackageAnalysis, fn: FuncDecl, site: CallSite): Acquisition[] {
   if (!site.callee || site.viaGo) return [];
-  const res = analysis.resolver(fn);
-  return (analysis.acquisitions.get(site.callee) ?? []).filter((a) => a.chain.length < MAX_CHAIN - 1)
-    .map((a) => ({ ...a, ref: mapToCaller(a.ref, site, res) ?? inexact(a.ref), chain: [{ fn, site }, ...a.chain] }));
+  return (analysis.acquisitionsOf(site.callee) ?? []).filter((a) => a.chain.length < MAX_CHAIN - 1)
+    .map((a) => mapAcquisition(analysis, a, fn, site));
 }
 
-function inexact(ref: Ref): Ref {
-  return { ...ref, key: `(${lockClass(ref)})`, exact: false, rootKind: 'expr' };
+/**
+ * A callee's acquisition seen from a call: the lock in the caller's names (inexact when it cannot be
+ * named there), its class qualified by package when the callee is another package's.
+ */
+function mapAcquisition(analysis: PackageAnalysis, a: Acquisition, fn: FuncDecl, site: CallSite): Acquisition {
+  const mapped = mapToCaller(a.ref, site, analysis.resolver(fn));
+  const foreign = site.callee ? analysis.foreign(site.callee) : undefined;
+  const typed = mapped && typedClass(mapped);
+  let cls = a.cls, node = a.node, pkg = a.pkg;
+  if (typed && !node) { cls = typed; node = classNodeOf(mapped, analysis.pkg.dir); pkg = classPackageOf(mapped, analysis.pkg.name); }
+  else if (foreign) cls = typed ?? (cls.startsWith(`${foreign.pkg.name}.`) ? cls : `${foreign.pkg.name}.${cls}`);
+  const ref: Ref = mapped ?? { ...a.ref, key: `(${cls})`, exact: false, rootKind: 'expr' };
+  return { ...a, ref, cls, node, pkg, chain: [{ fn, site }, ...a.chain] };
 }
 
 function add(list: Acquisition[], a: Acquisition): boolean {
@@ -112,8 +124,16 @@ function add(list: Acquisition[], a: Acquisition): boolean {
 
 /** "FindVM → findVM → vmLock.Lock()": the chain as people read it. */
 export function describeChain(a: Acquisition): string {
-  const names = a.chain.map((s) => s.site.calleeName);
+  const names = a.chain.map(stepName);
   return [...names, `${a.ref.display}.${a.mode === 'read' ? 'RLock' : 'Lock'}()`].join(' → ');
+}
+
+/** A call in a chain; a call into another package names that package (and the method's type): `vm.VM.Tags`. */
+export function stepName(step: ChainStep): string {
+  const { site, fn } = step;
+  const callee = site.callee;
+  if (!callee || callee.file.packageName === fn.file.packageName || site.calleeName.includes('.')) return site.calleeName;
+  return [callee.file.packageName, callee.recvType, callee.name].filter(Boolean).join('.');
 }
 
 /** Why a function may block: the operation, and the calls that lead to it. */
@@ -147,7 +167,7 @@ export function computeMayBlock(analysis: PackageAnalysis): Map<FuncDecl, BlockW
       if (out.has(fn)) continue;
       for (const site of flow.calls) {
         if (!site.callee || site.viaGo || !RUNS_IN_PLACE.has(site.unit)) continue;
-        const w = out.get(site.callee);
+        const w = out.get(site.callee) ?? analysis.foreign(site.callee)?.mayBlock.get(site.callee);
         if (!w) continue;
         out.set(fn, { ...w, chain: [{ fn, site }, ...w.chain] });
         changed = true;

@@ -9,6 +9,8 @@ export interface WorkspaceGraph {
   orders: DeclaredOrder[];
   /** Every lock class seen anywhere (held or taken), for validating declared names. */
   classes: Set<string>;
+  /** The names of the packages that declare a lock taken anywhere (for `pkg.*` in a declared order). */
+  packages: Set<string>;
 }
 
 const edgeCache = new WeakMap<PackageAnalysis, LockEdge[]>();
@@ -28,9 +30,14 @@ export function buildGraph(analyses: PackageAnalysis[], settingOrder: string[]):
     orders.push({ names, invalid, text: names.join(' > ') });
   }
   const classes = new Set<string>();
-  for (const a of analyses) for (const list of a.acquisitions.values()) for (const acq of list) classes.add(acq.cls);
-  for (const e of edges) { classes.add(e.fromCls); classes.add(e.toCls); }
-  return { edges, cycles: findCycles(edges), orders, classes };
+  const packages = new Set<string>();
+  for (const a of analyses) {
+    for (const list of a.acquisitions.values()) {
+      for (const acq of list) { classes.add(acq.cls); if (acq.pkg) packages.add(acq.pkg); }
+    }
+  }
+  for (const e of edges) { classes.add(e.fromCls); classes.add(e.toCls); packages.add(e.fromPkg); packages.add(e.toPkg); }
+  return { edges, cycles: findCycles(edges), orders, classes, packages };
 }
 
 /** A short fingerprint: when it is unchanged, no other package's cross-package findings can change. */

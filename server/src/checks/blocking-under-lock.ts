@@ -38,7 +38,7 @@ sleep starves the goroutines waiting for it, as in Go 1.8's starvation example, 
       }
       for (const site of flow.calls) {
         if (!site.callee || site.viaGo) continue;
-        const w = analysis.mayBlock.get(site.callee);
+        const w = analysis.mayBlockOf(site.callee);
         // A callee that unlocks the caller's lock before it blocks (a hand-written Cond.Wait) does not block under it.
         const handedBack = releasedAt(analysis, fn, site);
         // Waiting on a Cond releases the Cond's own lock: holding just that one while calling a waiter is the pattern.

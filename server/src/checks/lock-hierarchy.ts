@@ -1,5 +1,6 @@
 import { rankIn } from '../analysis/hierarchy';
 import { describeChain } from '../analysis/summaries';
+import { qualifiedName } from '../analysis/lock-graph';
 import { edgesOf } from '../analysis/workspace-graph';
 import type { Check } from './check';
 import { acquisitionLocation, heldLocation } from './util';
@@ -20,15 +21,18 @@ directive itself.`,
     const { analysis, graph } = ctx;
     for (const order of graph.orders) {
       for (const e of edgesOf(analysis)) {
-        const held = rankIn(order, e.fromCls), taken = rankIn(order, e.toCls);
+        const held = rankIn(order, e.fromCls, e.fromPkg), taken = rankIn(order, e.toCls, e.toPkg);
         if (held < 0 || taken < 0 || taken >= held) continue;
+        // Across packages, both locks are named with their package.
+        const cross = e.fromPkg !== e.toPkg;
+        const from = cross ? qualifiedName(e.from, e.fromPkg) : e.fromCls, to = cross ? qualifiedName(e.to, e.toPkg) : e.toCls;
         for (const w of e.witnesses) {
           const path = w.acq.chain.length ? ` (path: ${w.fn.name} → ${describeChain(w.acq)})` : '';
           ctx.report({
             file: w.fn.file.path,
             range: w.fn.file.lines.range(w.offset, w.end),
-            message: `taking ${e.toCls} while holding ${e.fromCls} violates the declared order ${order.text}${path}`,
-            related: [heldLocation(w.fn, w.held), ...(w.acq.chain.length ? [acquisitionLocation(w.acq, `${e.toCls} locked here`)] : [])],
+            message: `taking ${to} while holding ${from} violates the declared order ${order.text}${path}`,
+            related: [heldLocation(w.heldIn ?? w.fn, w.held), ...(w.acq.chain.length ? [acquisitionLocation(w.acq, `${to} locked here`)] : [])],
             fixes: [],
           });
         }
@@ -39,7 +43,8 @@ directive itself.`,
           ctx.report({ file: order.file.path, range: order.file.lines.range(order.start!, order.end!), message: `lockset:order: ${p}`, related: [], fixes: [] });
         }
         for (const name of order.names) {
-          if (name.includes('*') || [...graph.classes].some((c) => c === name || c.endsWith(`.${name}`))) continue;
+          if (name === '*' || [...graph.classes].some((c) => c === name || c.endsWith(`.${name}`))) continue;
+          if (name.endsWith('.*') && graph.packages.has(name.slice(0, -2))) continue;
           ctx.report({
             file: order.file.path,
             range: order.file.lines.range(order.start!, order.end!),

@@ -1,5 +1,5 @@
 import { describeChain } from '../analysis/summaries';
-import type { LockEdge } from '../analysis/lock-graph';
+import { qualifiedName, type LockEdge } from '../analysis/lock-graph';
 import type { Check } from './check';
 import type { RelatedLocation } from './finding';
 import { acquisitionLocation, heldLocation, related } from './util';
@@ -22,26 +22,30 @@ not a cycle by themselves.`,
     for (const cycle of ctx.graph.cycles) {
       const first = cycle[0].witness;
       if (!files.has(first.fn.file)) continue;
-      const names = [...cycle.map((e) => e.fromCls), cycle[0].fromCls].join(' → ');
-      const story = cycle.map((e) => `${e.witness.fn.name} takes ${e.toCls} while holding ${e.fromCls}`).join(', and ');
+      // A cycle that spans packages names every lock with its package, the same way from every package.
+      const cross = new Set(cycle.flatMap((e) => [e.fromPkg, e.toPkg])).size > 1;
+      const from = (e: LockEdge) => (cross ? qualifiedName(e.from, e.fromPkg) : e.fromCls);
+      const to = (e: LockEdge) => (cross ? qualifiedName(e.to, e.toPkg) : e.toCls);
+      const names = [...cycle.map(from), from(cycle[0])].join(' → ');
+      const story = cycle.map((e) => `${e.witness.fn.name} takes ${to(e)} while holding ${from(e)}`).join(', and ');
       ctx.report({
         file: first.fn.file.path,
         range: first.fn.file.lines.range(first.offset, first.end),
         message: `lock order cycle ${names}: ${story}`,
-        related: cycle.flatMap(edgeLocations),
+        related: cycle.flatMap((e) => edgeLocations(e, from(e), to(e))),
         fixes: [],
       });
     }
   },
 };
 
-function edgeLocations(e: LockEdge): RelatedLocation[] {
+function edgeLocations(e: LockEdge, fromName: string, toName: string): RelatedLocation[] {
   const w = e.witness;
   const via = w.acq.chain.length ? ` via ${describeChain(w.acq)}` : '';
   const out = [
-    heldLocation(w.fn, w.held),
-    related(w.fn.file, w.offset, w.end, `${w.fn.name} takes ${e.toCls} here${via} while holding ${e.fromCls}`),
+    heldLocation(w.heldIn ?? w.fn, w.held),
+    related(w.fn.file, w.offset, w.end, `${w.fn.name} takes ${toName} here${via} while holding ${fromName}`),
   ];
-  if (w.acq.chain.length) out.push(acquisitionLocation(w.acq, `${e.toCls} locked here (in ${w.acq.lockFn.name})`));
+  if (w.acq.chain.length) out.push(acquisitionLocation(w.acq, `${toName} locked here (in ${w.acq.lockFn.name})`));
   return out;
 }

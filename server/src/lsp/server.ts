@@ -72,6 +72,7 @@ export class LocksetServer {
     connection.onDidChangeWatchedFiles((p) => {
       for (const change of p.changes) {
         const path = uriToPath(change.uri);
+        if (/(^|[\\/])go\.(mod|work)$/.test(path)) { this.ws?.modulesChanged(); this.reanalyzeAll(); continue; }
         if (!path.endsWith('.go') || this.documents.get(change.uri)) continue;
         if (change.type === FileChangeType.Deleted) this.ws?.remove(path);
         else { const text = readSource(path); if (text !== undefined) this.ws?.setText(path, text); }
@@ -118,7 +119,7 @@ export class LocksetServer {
     await this.ready;
     await this.reloadConfig();
     if (this.caps.watchers) {
-      void this.connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.go' }] });
+      void this.connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.go' }, { globPattern: '**/go.{mod,work}' }] });
     }
     const progress = this.caps.progress ? await this.connection.window.createWorkDoneProgress() : undefined;
     progress?.begin('lockset', 0, 'Reading Go files', false);

@@ -10,8 +10,17 @@ export class GoPackage {
   readonly vars = new Map<string, VarDecl>();
   private readonly methodsByType = new Map<string, Map<string, FuncDecl>>();
   private readonly lockKindCache = new Map<string, LockKind | null>();
+  private readonly fileSet: ReadonlySet<GoFile>;
 
-  constructor(readonly dir: string, readonly name: string, readonly files: GoFile[]) {
+  private readonly universalTypes = new Map<string, GoType>();
+  private readonly universalResults = new WeakMap<FuncDecl, GoType[]>();
+
+  /**
+   * `imports` maps the import paths of this package's files to the workspace packages they resolve to
+   * (see ModuleMap); paths outside the workspace are absent and stay opaque.
+   */
+  constructor(readonly dir: string, readonly name: string, readonly files: GoFile[], readonly imports: ReadonlyMap<string, GoPackage> = new Map()) {
+    this.fileSet = new Set(files);
     for (const f of files) {
       for (const t of f.types) if (!this.types.has(t.name)) this.types.set(t.name, t);
       for (const v of f.vars) if (!this.vars.has(v.name)) this.vars.set(v.name, v);
@@ -26,17 +35,76 @@ export class GoPackage {
     }
   }
 
+  /** Whether a function is declared in this package (and not in an imported one). */
+  owns(fn: FuncDecl): boolean {
+    return this.fileSet.has(fn.file);
+  }
+
   methods(typeName: string): Map<string, FuncDecl> {
     return this.methodsByType.get(typeName) ?? new Map();
   }
 
-  /** The underlying type of a type declared in this package, following named types a few steps. */
+  /** The workspace package that a file of this package imports as `alias`, if any. */
+  imported(alias: string): GoPackage | undefined {
+    for (const f of this.files) {
+      const path = f.imports.get(alias);
+      if (path !== undefined) return this.imports.get(path);
+    }
+    return undefined;
+  }
+
+  /** The package that declares a named type seen from this package; undefined when it is not in the workspace. */
+  declaring(t: GoType & { kind: 'named' }): GoPackage | undefined {
+    if (t.home) return t.home;
+    return t.pkg ? this.imported(t.pkg) : this;
+  }
+
+  /**
+   * A type written in this package's terms, rewritten so that it means the same in any package: names
+   * declared here, and names of imported workspace packages, get their declaring package as `home`.
+   */
+  universal(t: GoType): GoType {
+    switch (t.kind) {
+      case 'named': {
+        if (t.home) return t;
+        if (t.pkg) { const home = this.imported(t.pkg); return home ? { ...t, home } : t; }
+        return this.types.has(t.name) ? { kind: 'named', name: t.name, pkg: this.name, home: this } : t;
+      }
+      case 'pointer': case 'slice': case 'chan': return { ...t, elem: this.universal(t.elem) };
+      case 'map': return { kind: 'map', key: this.universal(t.key), value: this.universal(t.value) };
+      case 'struct': return { kind: 'struct', fields: t.fields.map((f) => ({ ...f, type: this.universal(f.type) })) };
+      case 'func': return { kind: 'func', results: t.results.map((r) => this.universal(r)) };
+      default: return t;
+    }
+  }
+
+  /** A type declared in this package, in universal terms (cached: other packages ask for it often). */
+  universalDecl(name: string): GoType | undefined {
+    let t = this.universalTypes.get(name);
+    if (!t) {
+      const decl = this.types.get(name);
+      if (!decl) return undefined;
+      this.universalTypes.set(name, (t = this.universal(decl.type)));
+    }
+    return t;
+  }
+
+  /** The result types of a function that `owner` declares, in terms that are valid in this package. */
+  resultsOf(fn: FuncDecl, owner: GoPackage | undefined): GoType[] {
+    if (!owner || owner === this) return fn.results;
+    let r = owner.universalResults.get(fn);
+    if (!r) owner.universalResults.set(fn, (r = fn.results.map((t) => owner.universal(t))));
+    return r;
+  }
+
+  /** The underlying type, following named types a few steps, into other workspace packages too. */
   underlying(t: GoType): GoType {
     let cur = t;
-    for (let i = 0; i < 8 && cur.kind === 'named' && !cur.pkg; i++) {
-      const decl = this.types.get(cur.name);
-      if (!decl) return cur;
-      cur = decl.type;
+    for (let i = 0; i < 8 && cur.kind === 'named'; i++) {
+      const owner = this.declaring(cur);
+      const decl = owner?.types.get(cur.name);
+      if (!owner || !decl) return cur;
+      cur = owner === this ? decl.type : owner.universalDecl(cur.name)!;
     }
     return cur;
   }
@@ -46,7 +114,10 @@ export class GoPackage {
     const sync = syncLockKind(t);
     if (sync) return sync;
     const b = deref(t);
-    if (b.kind !== 'named' || b.pkg) return undefined;
+    if (b.kind !== 'named') return undefined;
+    const owner = this.declaring(b);
+    if (!owner) return undefined;
+    if (owner !== this) return owner.lockKind({ kind: 'named', name: b.name });
     const cached = this.lockKindCache.get(b.name);
     if (cached !== undefined) return cached ?? undefined;
     const m = this.methods(b.name);
@@ -123,18 +194,23 @@ export class GoPackage {
 
   /** The method set lookup, through embedded fields, for `T.name`. */
   findMethod(t: GoType, name: string): FuncDecl | undefined {
-    const b = deref(t);
-    if (b.kind === 'named' && !b.pkg) {
-      const m = this.methods(b.name).get(name);
-      if (m) return m;
-    }
+    return this.findMethodIn(t, name)?.fn;
+  }
+
+  /** Like findMethod, with the package that declares the method. */
+  findMethodIn(t: GoType, name: string): { fn: FuncDecl; owner: GoPackage } | undefined {
+    const own = (named: GoType) => {
+      if (named.kind !== 'named') return undefined;
+      const owner = this.declaring(named);
+      const fn = owner?.methods(named.name).get(name);
+      return fn && owner ? { fn, owner } : undefined;
+    };
+    const direct = own(deref(t));
+    if (direct) return direct;
     for (const f of this.structFields(t) ?? []) {
       if (!f.embedded) continue;
-      const fb = deref(f.type);
-      if (fb.kind === 'named' && !fb.pkg) {
-        const m = this.methods(fb.name).get(name);
-        if (m) return m;
-      }
+      const m = own(deref(f.type));
+      if (m) return m;
     }
     return undefined;
   }

@@ -20,12 +20,16 @@ export interface Ref {
   /** False when the instance is not known (the root is an index or call expression). */
   exact: boolean;
   type: GoType;
-  /** The named type (or `pkg.global`) that declares `clsPath`. */
+  /** The named type (or `pkg.global`) that declares `clsPath`; package-qualified when it is another package's. */
   clsBase?: string;
   clsPath: string[];
+  /** When the class belongs to another workspace package: that package's directory and name, and its own name for clsBase. */
+  clsHome?: ClassHome;
   /** For a lock promoted from an embedded field of an ambiguous struct: the key of the struct value. */
   promotedFrom?: string;
 }
+
+export interface ClassHome { dir: string; pkg: string; base: string }
 
 export function lockClass(ref: Ref): string {
   return typedClass(ref) ?? ref.display;
@@ -38,8 +42,31 @@ export function lockClass(ref: Ref): string {
 export function typedClass(ref: Ref): string | undefined {
   if (ref.clsBase) return [ref.clsBase, ...ref.clsPath].join('.');
   const t = deref(ref.type);
+  if (ref.path.length === 0 && t.kind === 'named' && t.home) return `${t.home.name}.${t.name}`;
   if (ref.path.length === 0 && t.kind === 'named' && !t.pkg) return t.name;
   return undefined;
+}
+
+/**
+ * The lock-order graph node of a lock class: the declaring package's directory plus the class as that
+ * package names it, so that `ron.Server.mu` seen from two packages is one node. `dir` is the directory
+ * of the package in whose terms `ref` is written.
+ */
+export function classNodeOf(ref: Ref, dir: string): string | undefined {
+  const cls = typedClass(ref);
+  if (!cls) return undefined;
+  if (ref.clsHome) return `${ref.clsHome.dir}|${[ref.clsHome.base, ...ref.clsPath].join('.')}`;
+  const t = deref(ref.type);
+  if (!ref.clsBase && t.kind === 'named' && t.home && t.home.dir !== dir) return `${t.home.dir}|${t.name}`;
+  return `${dir}|${cls}`;
+}
+
+/** The name of the package that declares a lock's class; `pkgName` is the package in whose terms `ref` is written. */
+export function classPackageOf(ref: Ref, pkgName: string): string {
+  if (ref.clsHome) return ref.clsHome.pkg;
+  const t = deref(ref.type);
+  if (!ref.clsBase && t.kind === 'named' && t.home) return t.home.name;
+  return pkgName;
 }
 
 export const LOCK_METHODS = new Set(['Lock', 'Unlock', 'RLock', 'RUnlock', 'TryLock', 'TryRLock']);
@@ -95,13 +122,13 @@ export class ExprResolver {
         return this.typeOf(node.children[0], scope);
       case 'selector_expression': {
         const operand = child(node, 'operand'), field = this.text(child(node, 'field'));
-        if (operand?.type === 'identifier' && scope && this.isPackageName(this.text(operand), scope)) return UNKNOWN;
-        if (operand?.type === 'identifier' && !scope && this.file.imports.has(this.text(operand))) return UNKNOWN;
+        const foreign = this.packageOperand(operand, scope);
+        if (foreign !== undefined) return foreign ? this.foreignMember(foreign, field) : UNKNOWN;
         const ot = this.typeOf(operand, scope);
         const steps = this.pkg.findField(ot, field);
         if (steps) return steps[steps.length - 1].type;
-        const m = this.pkg.findMethod(ot, field);
-        return m ? { kind: 'func', results: m.results } : UNKNOWN;
+        const m = this.pkg.findMethodIn(ot, field);
+        return m ? { kind: 'func', results: this.pkg.resultsOf(m.fn, m.owner) } : UNKNOWN;
       }
       case 'call_expression':
         return this.callResult(node, scope, index);
@@ -131,6 +158,26 @@ export class ExprResolver {
     }
   }
 
+  /**
+   * For `pkg.X`: the imported workspace package, null for an import outside the workspace, undefined
+   * when the operand is not a package name.
+   */
+  packageOperand(operand: SyntaxNode | undefined, scope: Scope | undefined): GoPackage | null | undefined {
+    if (operand?.type !== 'identifier') return undefined;
+    const name = this.text(operand);
+    const isPkg = scope ? this.isPackageName(name, scope) : this.file.imports.has(name) && !this.pkg.vars.has(name);
+    if (!isPkg) return undefined;
+    return this.pkg.imports.get(this.file.imports.get(name)!) ?? null;
+  }
+
+  /** The type of an imported package's variable or function, in universal terms. */
+  private foreignMember(foreign: GoPackage, name: string): GoType {
+    if (foreign.vars.has(name)) return foreign.universal(foreignGlobalType(foreign, name));
+    const fn = foreign.funcs.get(name);
+    if (fn) return { kind: 'func', results: this.pkg.resultsOf(fn, foreign) };
+    return UNKNOWN;
+  }
+
   private callResult(node: SyntaxNode, scope: Scope | undefined, index: number): GoType {
     const fn = child(node, 'function');
     const args = child(node, 'arguments')?.children ?? [];
@@ -146,10 +193,13 @@ export class ExprResolver {
     }
     if (fn?.type === 'selector_expression') {
       const operand = child(fn, 'operand');
-      const isPkg = operand?.type === 'identifier' && (scope ? this.isPackageName(this.text(operand), scope) : this.file.imports.has(this.text(operand)));
-      if (!isPkg) {
-        const m = this.pkg.findMethod(this.typeOf(operand, scope), this.text(child(fn, 'field')));
-        if (m) return m.results[index] ?? UNKNOWN;
+      const foreign = this.packageOperand(operand, scope);
+      if (foreign) {
+        const name = this.text(child(fn, 'field'));
+        if (foreign.types.has(name)) return foreign.universal({ kind: 'named', name });
+      } else if (foreign === undefined) {
+        const m = this.pkg.findMethodIn(this.typeOf(operand, scope), this.text(child(fn, 'field')));
+        if (m) return this.pkg.resultsOf(m.fn, m.owner)[index] ?? UNKNOWN;
       }
     }
     const ft = this.typeOf(fn, scope);
@@ -186,6 +236,13 @@ export class ExprResolver {
         const field = this.text(child(node, 'field'));
         if (operand?.type === 'identifier' && this.isPackageName(this.text(operand), scope ?? emptyScope)) {
           const name = `${this.text(operand)}.${field}`;
+          const foreign = this.packageOperand(operand, scope ?? emptyScope);
+          if (foreign && foreign.vars.has(field)) {
+            // Another workspace package's variable: its class is that package's `pkg.var`.
+            const own = `${foreign.name}.${field}`;
+            const type = foreign.universal(foreignGlobalType(foreign, field));
+            return { key: own, display: name, rootKind: 'global', root: own, path: [], exact: true, type, clsBase: own, clsPath: [], clsHome: { dir: foreign.dir, pkg: foreign.name, base: own } };
+          }
           return { key: name, display: name, rootKind: 'global', root: name, path: [], exact: true, type: UNKNOWN, clsBase: name, clsPath: [] };
         }
         const base = this.refOf(operand, scope);
@@ -199,8 +256,17 @@ export class ExprResolver {
   private opaque(node: SyntaxNode, scope: Scope | undefined): Ref {
     const text = this.text(node).replace(/\s+/g, '');
     const type = this.typeOf(node, scope);
-    const t = deref(type);
-    return { key: `(${text})`, display: text, rootKind: 'expr', root: text, path: [], exact: false, type, clsBase: t.kind === 'named' && !t.pkg ? t.name : undefined, clsPath: [] };
+    const owner = this.ownerOf(deref(type));
+    return { key: `(${text})`, display: text, rootKind: 'expr', root: text, path: [], exact: false, type, clsBase: owner?.name, clsHome: owner?.home, clsPath: [] };
+  }
+
+  /** The class base of a named type: its name here, `pkg.Name` with a home when another workspace package declares it. */
+  private ownerOf(t: GoType): { name: string; home?: ClassHome } | undefined {
+    if (t.kind !== 'named') return undefined;
+    const decl = this.pkg.declaring(t);
+    if (decl === this.pkg) return { name: t.name };
+    if (!decl) return undefined;
+    return { name: `${decl.name}.${t.name}`, home: { dir: decl.dir, pkg: decl.name, base: t.name } };
   }
 
   /** `ref.name`, following embedded fields as Go promotes them. */
@@ -209,9 +275,7 @@ export class ExprResolver {
     let cur = ref;
     if (!steps) return extend(cur, name, UNKNOWN, undefined, name);
     steps.forEach((s, i) => {
-      const owner = deref(s.owner);
-      const ownerName = owner.kind === 'named' && !owner.pkg ? owner.name : undefined;
-      cur = extend(cur, s.name, s.type, ownerName, i === steps.length - 1 ? name : undefined);
+      cur = extend(cur, s.name, s.type, this.ownerOf(deref(s.owner)), i === steps.length - 1 ? name : undefined);
     });
     return cur;
   }
@@ -245,11 +309,19 @@ export class ExprResolver {
 
 const emptyScope = { lookup: () => undefined } as unknown as Scope;
 
-function extend(ref: Ref, field: string, type: GoType, ownerName: string | undefined, written: string | undefined): Ref {
+function extend(ref: Ref, field: string, type: GoType, owner: { name: string; home?: ClassHome } | undefined, written: string | undefined): Ref {
   const path = [...ref.path, field];
-  const clsBase = ownerName ?? ref.clsBase;
-  const clsPath = ownerName ? [field] : [...ref.clsPath, field];
+  const clsBase = owner ? owner.name : ref.clsBase;
+  const clsHome = owner ? owner.home : ref.clsHome;
+  const clsPath = owner ? [field] : [...ref.clsPath, field];
   // Embedded hops that the source skipped stay in the key (so `x.f` and `x.E.f` agree) but not in the display.
   const display = written === undefined ? ref.display : `${ref.display}.${written}`;
-  return { ...ref, key: `${ref.key}.${field}`, display, path, type, clsBase, clsPath };
+  return { ...ref, key: `${ref.key}.${field}`, display, path, type, clsBase, clsHome, clsPath };
+}
+
+/** An imported package's variable type, read in that package's own terms. */
+function foreignGlobalType(foreign: GoPackage, name: string): GoType {
+  const v = foreign.vars.get(name);
+  if (!v) return UNKNOWN;
+  return v.type ?? new ExprResolver(foreign, v.file).globalType(name);
 }

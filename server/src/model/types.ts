@@ -1,8 +1,13 @@
 import { child, childrenOf, type SyntaxNode } from '../syntax/node';
+import type { GoPackage } from './package';
 
-/** A Go type as far as lock analysis needs it. Named types are resolved lazily through the package model. */
+/**
+ * A Go type as far as lock analysis needs it. Named types are resolved lazily through the package model:
+ * an unqualified name through the package that wrote it, `pkg` through that package's imports, and
+ * `home`, when set, names the declaring package outright (see GoPackage.universal).
+ */
 export type GoType =
-  | { kind: 'named'; name: string; pkg?: string }
+  | { kind: 'named'; name: string; pkg?: string; home?: GoPackage }
   | { kind: 'pointer'; elem: GoType }
   | { kind: 'slice'; elem: GoType }
   | { kind: 'map'; key: GoType; value: GoType }
@@ -107,7 +112,7 @@ export function deref(t: GoType): GoType {
 
 export function typeToString(t: GoType): string {
   switch (t.kind) {
-    case 'named': return t.pkg ? `${t.pkg}.${t.name}` : t.name;
+    case 'named': return t.home ? `${t.home.name}.${t.name}` : t.pkg ? `${t.pkg}.${t.name}` : t.name;
     case 'pointer': return `*${typeToString(t.elem)}`;
     case 'slice': return `[]${typeToString(t.elem)}`;
     case 'map': return `map[${typeToString(t.key)}]${typeToString(t.value)}`;

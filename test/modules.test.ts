@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { rankIn } from '../server/src/analysis/hierarchy';
+import { ModuleMap, parseGoMod, parseGoWork } from '../server/src/model/module';
+import { Workspace } from '../server/src/workspace';
+
+const RON = `package ron
+
+import "sync"
+
+// Registry guards names.
+var Registry sync.Mutex
+
+var names = map[string]int{}
+
+// Register adds a name.
+func Register(name string) {
+	names[name]++
+}
+`;
+
+const CLI = `package cli
+
+import "example.com/m/ron"
+
+func add() {
+	ron.Register("x")
+}
+`;
+
+function memoryReader(files: Record<string, string>): (path: string) => string | undefined {
+  return (path) => files[path];
+}
+
+describe('go.mod and go.work', () => {
+  it('reads the module path and local replace directives, skipping comments and remote replacements', () => {
+    const mod = parseGoMod(`// comment
+module "example.com/m" // trailing
+
+go 1.19
+
+replace example.com/lib => ./third_party/lib
+replace (
+	example.com/old v1.0.0 => ../old
+	example.com/remote => example.com/fork v1.2.3
+)
+`);
+    assert.equal(mod.module, 'example.com/m');
+    assert.deepEqual(mod.replaces, [{ from: 'example.com/lib', to: './third_party/lib' }, { from: 'example.com/old', to: '../old' }]);
+  });
+
+  it('reads go.work use directives, single and in a block', () => {
+    assert.deepEqual(parseGoWork('go 1.19\nuse ./a\nuse (\n\t./b // b\n\t../c\n)\n'), ['./a', './b', '../c']);
+  });
+
+  it('maps import paths of the module, of go.work modules and of replacements to directories; others to nothing', () => {
+    const map = new ModuleMap(memoryReader({
+      '/w/go.work': 'use (\n ./app\n ./lib\n)\n',
+      '/w/app/go.mod': 'module example.com/app\nreplace example.com/vendored => ./third/v\n',
+      '/w/lib/go.mod': 'module example.com/lib\n',
+    }));
+    assert.equal(map.resolve('/w/app/cmd', 'example.com/app/internal/x'), '/w/app/internal/x');
+    assert.equal(map.resolve('/w/app/cmd', 'example.com/app'), '/w/app');
+    assert.equal(map.resolve('/w/app/cmd', 'example.com/lib/ron'), '/w/lib/ron');
+    assert.equal(map.resolve('/w/app/cmd', 'example.com/vendored/pkg'), '/w/app/third/v/pkg');
+    assert.equal(map.resolve('/w/app/cmd', 'fmt'), undefined);
+    assert.equal(map.resolve('/w/app/cmd', 'github.com/other/thing'), undefined);
+    assert.equal(map.resolve('/w/app/cmd', 'example.com/application'), undefined, 'a path that merely starts with the module path is not in it');
+    assert.equal(map.importPathOf('/w/lib/ron'), 'example.com/lib/ron');
+  });
+
+  it('resolves nothing without a go.mod', () => {
+    assert.equal(new ModuleMap(() => undefined).resolve('/x/y', 'example.com/m/ron'), undefined);
+  });
+});
+
+describe('declared orders with packages', () => {
+  const order = (names: string[]) => ({ names, invalid: [], text: names.join(' > ') });
+
+  it('ranks a lock by its own name first, then by pkg.*, then by *', () => {
+    const o = order(['cmdLock', 'minimega.*', 'ron.Server.mu', 'ron.*', '*']);
+    assert.equal(rankIn(o, 'minimega.cmdLock', 'minimega'), 0);
+    assert.equal(rankIn(o, 'VM.lock', 'minimega'), 1);
+    assert.equal(rankIn(o, 'Server.mu', 'ron'), 2, 'the package-qualified name matches a class written without its package');
+    assert.equal(rankIn(o, 'ron.Server.other', 'ron'), 3);
+    assert.equal(rankIn(o, 'bridge.Bridge.mu', 'bridge'), 4);
+  });
+
+  it('leaves a lock out of an order that names neither it nor its package', () => {
+    assert.equal(rankIn(order(['minimega.*', 'ron.*']), 'Bridge.mu', 'bridge'), -1);
+  });
+});
+
+describe('importers follow their imports', () => {
+  async function workspace(): Promise<Workspace> {
+    const ws = await Workspace.create(undefined, memoryReader({ '/m/go.mod': 'module example.com/m\n' }));
+    ws.setText('/m/ron/ron.go', RON);
+    ws.setText('/m/cli/cli.go', CLI);
+    return ws;
+  }
+
+  it('re-checks an importer when a contract changes in the imported package, and again when it is removed', async () => {
+    const ws = await workspace();
+    assert.deepEqual(ws.findingsFor('/m/cli/cli.go').map((f) => f.code), []);
+    ws.setText('/m/ron/ron.go', RON.replace('// Register adds a name.', '// Register adds a name. The caller must hold Registry.'));
+    const after = ws.findingsFor('/m/cli/cli.go');
+    assert.deepEqual(after.map((f) => f.code), ['missing-lock-annotation']);
+    assert.match(after[0].message, /ron\.Register requires ron\.Registry/);
+    ws.setText('/m/ron/ron.go', RON);
+    assert.deepEqual(ws.findingsFor('/m/cli/cli.go').map((f) => f.code), []);
+  });
+
+  it('keeps an importer\'s analysis when an edit changes nothing that it can see', async () => {
+    const ws = await workspace();
+    const before = ws.analysesOf('/m/cli')[0];
+    ws.setText('/m/ron/ron.go', RON.replace('names[name]++', 'names[name] += 1'));
+    assert.equal(ws.analysesOf('/m/cli')[0], before);
+    ws.setText('/m/ron/ron.go', RON.replace('func Register(name string) {', 'func Register(name string, n int) {'));
+    assert.notEqual(ws.analysesOf('/m/cli')[0], before, 'a signature change re-analyses the importer');
+  });
+
+  it('survives an import cycle, which Go forbids but half-typed code can have', async () => {
+    const ws = await Workspace.create(undefined, memoryReader({ '/m/go.mod': 'module example.com/m\n' }));
+    ws.setText('/m/a/a.go', 'package a\nimport "example.com/m/b"\nfunc A() { b.B() }\n');
+    ws.setText('/m/b/b.go', 'package b\nimport "example.com/m/a"\nfunc B() { a.A() }\n');
+    assert.deepEqual(ws.analyzeAll(), []);
+  });
+});
