@@ -3,7 +3,8 @@ import { requirementsAt } from '../analysis/requirements';
 import type { PackageAnalysis } from '../analysis/package-analysis';
 import type { CallSite } from '../analysis/flow-types';
 import type { FuncDecl } from '../model/file';
-import type { Ref } from '../model/refs';
+import { typedClass, type Ref } from '../model/refs';
+import { acquisitionsAt } from '../analysis/summaries';
 import type { Check } from './check';
 import type { Fix } from './finding';
 
@@ -91,5 +92,10 @@ function exportedTwin(analysis: PackageAnalysis, site: CallSite, caller: FuncDec
   const flow = analysis.flows.get(twin);
   const takesLock = flow?.lockEvents.some((e) => (e.op.method === 'Lock' || e.op.method === 'RLock') && !e.deferred);
   const callsTwin = flow?.calls.some((c) => c.callee === callee);
-  return takesLock && callsTwin ? twin : undefined;
+  if (!takesLock || !callsTwin) return undefined;
+  // Calling the twin while holding a lock that it takes would trade the missing lock for a double lock.
+  const held = site.held.definite();
+  const heldClasses = new Set(held.map((h) => typedClass(h.ref)).filter(Boolean));
+  const doubles = acquisitionsAt(analysis, caller, { ...site, callee: twin }).some((a) => site.held.get(a.ref.key) || heldClasses.has(a.cls));
+  return doubles ? undefined : twin;
 }
