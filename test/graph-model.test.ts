@@ -48,7 +48,7 @@ describe('lock graph rendering', () => {
 
 describe('Lock Explorer tree and status bar', () => {
   const locks: LockInfo[] = [{
-    cls: 'VM.lock', kind: 'mutex', declared: loc('vm.go', 47),
+    cls: 'VM.lock', pkg: 'vmm', kind: 'mutex', declared: loc('vm.go', 47),
     acquisitions: [{ loc: loc('vm.go', 66), fn: 'State', mode: 'write' }, { loc: loc('vm.go', 80), fn: 'Tags', mode: 'read' }],
     guards: [{ name: 'VM.state', source: 'inferred' }], order: '3 of 3 in cmdLock > vmLock > VM.lock', inCycle: true, problems: 2,
   }];
@@ -60,6 +60,14 @@ describe('Lock Explorer tree and status bar', () => {
     assert.equal(node.icon, 'error');
     assert.deepEqual(node.children!.map((c) => [c.label, c.description]), [['declared', 'vm.go:48'], ['order', '3 of 3 in cmdLock > vmLock > VM.lock'], ['taken in', '2'], ['guards', '1']]);
     assert.deepEqual(node.children![2].children!.map((c) => c.description), ['vm.go:67', 'vm.go:81 (read)']);
+  });
+
+  it('groups locks by package when the workspace has several', () => {
+    const more: LockInfo[] = [...locks.map((l) => ({ ...l, cls: 'vmm.VM.lock' })),
+      { cls: 'ron.Server.mu', pkg: 'ron', kind: 'mutex', acquisitions: [], guards: [], inCycle: false, problems: 0 }];
+    const tree = lockTree(more);
+    assert.deepEqual(tree.map((n) => [n.label, n.description, n.icon]), [['ron', '1 lock', 'package'], ['vmm', '1 lock · 1 with problems', 'error']]);
+    assert.deepEqual(tree[1].children!.map((n) => n.label), ['vmm.VM.lock']);
   });
 
   it('status text while indexing and after', () => {

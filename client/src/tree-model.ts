@@ -6,7 +6,7 @@ export interface TreeNode {
   label: string;
   description?: string;
   tooltip?: string;
-  icon: 'lock' | 'error' | 'location' | 'shield' | 'list-ordered' | 'symbol-field' | 'debug-stackframe' | 'debug-pause' | 'info';
+  icon: 'lock' | 'package' | 'error' | 'location' | 'shield' | 'list-ordered' | 'symbol-field' | 'debug-stackframe' | 'debug-pause' | 'info';
   loc?: Loc;
   children?: TreeNode[];
 }
@@ -16,7 +16,23 @@ function place(loc: Loc): string {
   return `${file}:${loc.line + 1}`;
 }
 
+/** The Lock Explorer's tree: by package when the workspace has several, then by lock class. */
 export function lockTree(locks: LockInfo[]): TreeNode[] {
+  const pkgs = [...new Set(locks.map((l) => l.pkg))].sort();
+  if (pkgs.length <= 1) return lockNodes(locks);
+  return pkgs.map((pkg) => {
+    const mine = locks.filter((l) => l.pkg === pkg);
+    const bad = mine.filter((l) => l.inCycle || l.problems).length;
+    return {
+      label: pkg,
+      description: `${mine.length} lock${mine.length === 1 ? '' : 's'}${bad ? ` · ${bad} with problems` : ''}`,
+      icon: bad ? 'error' : 'package',
+      children: lockNodes(mine),
+    };
+  });
+}
+
+function lockNodes(locks: LockInfo[]): TreeNode[] {
   return locks.map((l) => {
     const facts = [l.kind, `${l.acquisitions.length} site${l.acquisitions.length === 1 ? '' : 's'}`];
     if (l.inCycle) facts.push('in a lock-order cycle');

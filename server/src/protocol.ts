@@ -8,8 +8,10 @@ import { RequestType } from 'vscode-languageserver-protocol';
 export interface Loc { uri: string; line: number; character: number; endLine?: number; endCharacter?: number }
 
 export interface LockInfo {
-  /** The lock class: `VM.lock`, `vmm.cmdLock`. */
+  /** The lock class: `VM.lock`, `vmm.cmdLock`; package-qualified (`vm.VM.lock`) when the workspace has several packages. */
   cls: string;
+  /** The name of the package that declares it. */
+  pkg: string;
   kind: string;
   /** Where the lock is declared (field or var), when known. */
   declared?: Loc;

@@ -2,13 +2,15 @@ import type { Contract, ContractLock } from '../analysis/contract-types';
 import { describeHeld, type HeldSet } from '../analysis/held';
 import type { PackageAnalysis } from '../analysis/package-analysis';
 import { requirementsAt } from '../analysis/requirements';
+import { describeChain } from '../analysis/summaries';
 import type { FuncDecl, GoFile } from '../model/file';
 import { typeToString } from '../model/types';
 import { pathToFileURL } from 'node:url';
 import { locate } from './locate';
 import { rankIn } from '../analysis/hierarchy';
 import type { WorkspaceGraph } from '../analysis/workspace-graph';
-import { lockClass, type Ref } from '../model/refs';
+import { classNodeOf, classPackageOf, lockClass, type Ref } from '../model/refs';
+import { qualifiedName } from '../analysis/lock-graph';
 import { guardFacts } from '../analysis/guards';
 import type { GoType } from '../model/types';
 
@@ -21,7 +23,7 @@ export function hoverAt(analysis: PackageAnalysis, file: GoFile, offset: number,
   const at = locate(analysis, file, offset);
   if (at.lockEvent && !at.call) {
     const e = at.lockEvent;
-    return { markdown: lockMarkdown(e.op.ref, e.op.kind, e.held, e.op.method, graph), start: e.node.start, end: e.node.end };
+    return { markdown: lockMarkdown(analysis, e.op.ref, e.op.kind, e.held, e.op.method, graph), start: e.node.start, end: e.node.end };
   }
   if (at.declared) {
     const fn = at.declared;
@@ -70,7 +72,7 @@ function declarationHover(analysis: PackageAnalysis, file: GoFile, offset: numbe
     const cls = target.owner ? target.key : `${pkg.name}.${target.name}`;
     parts.push(`🔒 **${target.key}** · ${KIND_NAMES[kind]} · class \`${cls}\``);
     for (const order of graph?.orders ?? []) {
-      const rank = rankIn(order, cls);
+      const rank = rankIn(order, cls, pkg.name);
       if (rank >= 0) parts.push(`Declared order: ${order.names.map((n, i) => (i === rank ? `**${n}**` : n)).join(' > ')}`);
     }
     const sites = [...analysis.flows.values()].flatMap((f) => f.lockEvents).filter((e) => !e.op.method.endsWith('nlock') && lockClass(e.op.ref) === cls);
@@ -88,17 +90,22 @@ function declarationHover(analysis: PackageAnalysis, file: GoFile, offset: numbe
 const KIND_NAMES: Record<string, string> = { mutex: 'sync.Mutex', rwmutex: 'sync.RWMutex', locker: 'sync.Locker', custom: 'a lock type of this package', unknown: 'a lock' };
 
 /** Hover on `mu.Lock()`: the lock's class, its place in any declared order, what is held, and any cycle. */
-function lockMarkdown(ref: Ref, kind: string, held: HeldSet, method: string, graph?: WorkspaceGraph): string {
+function lockMarkdown(analysis: PackageAnalysis, ref: Ref, kind: string, held: HeldSet, method: string, graph?: WorkspaceGraph): string {
   const cls = lockClass(ref);
+  const pkg = classPackageOf(ref, analysis.pkg.name);
+  const node = classNodeOf(ref, analysis.pkg.dir);
   const parts = [`🔒 **${ref.display}**.${method}() · class \`${cls}\` · ${KIND_NAMES[kind] ?? 'a lock'}`];
   for (const order of graph?.orders ?? []) {
-    const rank = rankIn(order, cls);
+    const rank = rankIn(order, cls, pkg);
     if (rank >= 0) parts.push(`Declared order: ${order.names.map((n, i) => (i === rank ? `**${n}**` : n)).join(' > ')} (position ${rank + 1} of ${order.names.length})`);
   }
   const others = held.all().filter((h) => h.ref.key !== ref.key);
   parts.push(others.length ? `Already held here: ${others.map((h) => `\`${describeHeld(h)}\``).join(', ')}` : 'No other lock is held here.');
   for (const cycle of graph?.cycles ?? []) {
-    if (cycle.some((e) => e.fromCls === cls)) parts.push(`⚠️ In a lock-order cycle: ${[...cycle.map((e) => e.fromCls), cycle[0].fromCls].join(' → ')}`);
+    if (!cycle.some((e) => e.from === node)) continue;
+    const cross = new Set(cycle.map((e) => e.fromPkg)).size > 1;
+    const names = cycle.map((e) => (cross ? qualifiedName(e.from, e.fromPkg) : e.fromCls));
+    parts.push(`⚠️ In a lock-order cycle: ${[...names, names[0]].join(' → ')}`);
   }
   return parts.join('\n\n');
 }
@@ -113,14 +120,35 @@ function heldLine(held: HeldSet, viaGo: boolean): string {
 export function contractMarkdown(analysis: PackageAnalysis, fn: FuncDecl): string {
   const sig = `${fn.recvType ? `(${fn.recvPointer ? '*' : ''}${fn.recvType}) ` : ''}${fn.name}(${fn.params.map((p) => `${p.name} ${typeToString(p.type)}`).join(', ')})`;
   const c = analysis.contractOf(fn);
-  const lines = [`\`\`\`go\nfunc ${sig}\n\`\`\``];
-  const body = contractLines(c, analysis);
+  const owner = analysis.foreign(fn);
+  const lines = [`\`\`\`go\nfunc ${sig}\n\`\`\`${owner ? `\n\nIn package \`${owner.pkg.name}\`.` : ''}`];
+  const body = contractLines(c, owner ?? analysis);
   lines.push(body.length ? body.join('\n') : 'No lock contract: callers need hold no lock.');
+  const effects = effectLines(owner ?? analysis, fn, owner?.pkg.name);
+  if (effects.length) lines.push(effects.join('\n'));
   if (c.requires.length) {
     const callers = analysis.callersOf(fn).filter(({ caller, site }) => requirementsAt(analysis, caller, site).some((r) => r.held === 'missing'));
     if (callers.length) lines.push(`⚠️ ${callers.length} caller${callers.length === 1 ? '' : 's'} without the lock.`);
   }
   return lines.join('\n\n');
+}
+
+/** What a call does with locks beyond its contract: the locks it takes (through calls too), the callbacks it runs under a lock. */
+function effectLines(analysis: PackageAnalysis, fn: FuncDecl, pkg?: string): string[] {
+  // Seen from another package, the callee's own classes get its package name.
+  const qualify = (a: { cls: string; pkg?: string }) => (pkg && a.pkg === pkg && !a.cls.startsWith(`${pkg}.`) ? `${pkg}.${a.cls}` : a.cls);
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const a of analysis.acquisitions.get(fn) ?? []) {
+    if (seen.has(a.cls) || !a.ref.exact && a.chain.length === 0) continue;
+    seen.add(a.cls);
+    if (seen.size > 5) { out.push('- …'); break; }
+    out.push(`- **takes** \`${qualify(a)}\`${a.mode === 'read' ? ' (read)' : ''}${a.chain.length ? ` via ${describeChain(a)}` : ''}`);
+  }
+  for (const pc of analysis.paramCalls.get(fn) ?? []) {
+    out.push(`- **runs** \`${pc.name}\` (a callback) while holding ${pc.held.map((h) => `\`${h.ref.display}\``).join(', ')}`);
+  }
+  return out;
 }
 
 function contractLines(c: Contract, analysis: PackageAnalysis): string[] {

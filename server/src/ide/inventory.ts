@@ -1,10 +1,11 @@
 import { rankIn } from '../analysis/hierarchy';
 import { guardFacts } from '../analysis/guards';
 import type { PackageAnalysis } from '../analysis/package-analysis';
+import { qualifiedName } from '../analysis/lock-graph';
 import { edgesOf, type WorkspaceGraph } from '../analysis/workspace-graph';
 import type { Finding } from '../checks/finding';
 import type { GoFile } from '../model/file';
-import { lockClass } from '../model/refs';
+import { classNodeOf, classPackageOf, lockClass } from '../model/refs';
 import type { LockGraph, LockInfo, Loc } from '../protocol';
 
 export type ToUri = (path: string) => string;
@@ -14,19 +15,31 @@ export function loc(file: GoFile, start: number, end: number, toUri: ToUri): Loc
   return { uri: toUri(file.path), line: a.line, character: a.character, endLine: b.line, endCharacter: b.character };
 }
 
+/**
+ * Names for lock-order graph nodes: the class as its package writes it, or with the package in front
+ * when locks of more than one package are taken (`vm.VM.lock`), so that equal names never merge.
+ */
+function nodeNamer(graph: WorkspaceGraph): (node: string, pkg: string) => string {
+  const multi = graph.packages.size > 1;
+  return (node, pkg) => (multi ? qualifiedName(node, pkg) : node.slice(node.indexOf('|') + 1));
+}
+
 /** Every lock class of the workspace with its acquisitions, guards, order and problems: the Lock Explorer's data. */
 export function lockInventory(analyses: PackageAnalysis[], graph: WorkspaceGraph, findings: Finding[], toUri: ToUri): LockInfo[] {
-  const byClass = new Map<string, LockInfo>();
-  const info = (cls: string, kind: string): LockInfo => {
-    let i = byClass.get(cls);
-    if (!i) byClass.set(cls, (i = { cls, kind, acquisitions: [], guards: [], inCycle: false, problems: 0 }));
+  const name = nodeNamer(graph);
+  const byNode = new Map<string, LockInfo & { local: string }>();
+  const info = (node: string, pkg: string, kind: string) => {
+    let i = byNode.get(node);
+    if (!i) byNode.set(node, (i = { cls: name(node, pkg), pkg, local: node.slice(node.indexOf('|') + 1), kind, acquisitions: [], guards: [], inCycle: false, problems: 0 }));
     return i;
   };
   for (const a of analyses) {
+    const dir = a.pkg.dir;
     for (const [fn, flow] of a.flows) {
       for (const e of flow.lockEvents) {
         if (e.op.method.endsWith('nlock') || e.deferred) continue;
-        const i = info(lockClass(e.op.ref), e.op.kind);
+        const node = classNodeOf(e.op.ref, dir) ?? `${dir}|${lockClass(e.op.ref)}`;
+        const i = info(node, classPackageOf(e.op.ref, a.pkg.name), e.op.kind);
         i.acquisitions.push({ loc: loc(fn.file, e.node.start, e.node.end, toUri), fn: fn.name, mode: e.op.method.includes('R') ? 'read' : 'write' });
       }
     }
@@ -35,7 +48,7 @@ export function lockInventory(analyses: PackageAnalysis[], graph: WorkspaceGraph
       for (const f of t.type.fields) {
         const kind = a.pkg.lockKind(f.type);
         if (!kind || f.embedded) continue;
-        const i = info(`${t.name}.${f.name}`, kind);
+        const i = info(`${dir}|${t.name}.${f.name}`, a.pkg.name, kind);
         const at = t.file.parsed.text.indexOf(f.name, f.node.start);
         i.declared = loc(t.file, at, at + f.name.length, toUri);
       }
@@ -43,44 +56,46 @@ export function lockInventory(analyses: PackageAnalysis[], graph: WorkspaceGraph
     for (const v of a.pkg.vars.values()) {
       const kind = a.pkg.lockKind(a.globalType(v.name));
       if (!kind) continue;
-      info(`${a.pkg.name}.${v.name}`, kind).declared = loc(v.file, v.nameNode.start, v.nameNode.end, toUri);
+      info(`${dir}|${a.pkg.name}.${v.name}`, a.pkg.name, kind).declared = loc(v.file, v.nameNode.start, v.nameNode.end, toUri);
     }
     for (const [target, g] of guardFacts(a).guards) {
       const owner = target.includes('.') ? target.slice(0, target.indexOf('.')) : undefined;
       const cls = g.relative && owner ? `${owner}.${g.lock}` : `${a.pkg.name}.${g.lock}`;
-      byClass.get(cls)?.guards.push({ name: target, source: g.source });
+      byNode.get(`${dir}|${cls}`)?.guards.push({ name: target, source: g.source });
     }
   }
-  const cycleClasses = new Set(graph.cycles.flatMap((c) => c.map((e) => e.fromCls)));
-  for (const i of byClass.values()) {
-    i.inCycle = cycleClasses.has(i.cls);
+  const cycleNodes = new Set(graph.cycles.flatMap((c) => c.map((e) => e.from)));
+  for (const [node, i] of byNode) {
+    i.inCycle = cycleNodes.has(node);
     for (const o of graph.orders) {
-      const r = rankIn(o, i.cls);
+      const r = rankIn(o, i.local, i.pkg);
       if (r >= 0) i.order = `${r + 1} of ${o.names.length} in ${o.text}`;
     }
-    const short = i.cls.slice(i.cls.indexOf('.') + 1);
-    i.problems = findings.filter((f) => f.message.includes(i.cls) || (short !== i.cls && new RegExp(`\\b${short.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(f.message))).length;
+    const short = i.local.slice(i.local.indexOf('.') + 1);
+    i.problems = findings.filter((f) => f.message.includes(i.cls) || f.message.includes(i.local) || (short !== i.local && new RegExp(`\\b${short.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(f.message))).length;
   }
-  return [...byClass.values()].sort((x, y) => x.cls.localeCompare(y.cls));
+  return [...byNode.values()].map(({ local: _local, ...i }) => i).sort((x, y) => x.cls.localeCompare(y.cls));
 }
 
 /** The lock-order graph as data: classes, "taken while held" edges with their witnesses, cycles and orders. */
 export function lockGraphData(analyses: PackageAnalysis[], graph: WorkspaceGraph, toUri: ToUri): LockGraph {
-  const cycleEdges = new Set(graph.cycles.flatMap((c) => c.map((e) => `${e.fromCls}>${e.toCls}`)));
+  const name = nodeNamer(graph);
+  const cycleEdges = new Set(graph.cycles.flatMap((c) => c.map((e) => `${e.from}>${e.to}`)));
   const nodes = new Map<string, { id: string; kind: string; inCycle: boolean }>();
   const edges = analyses.flatMap(edgesOf).map((e) => {
-    for (const id of [e.fromCls, e.toCls]) if (!nodes.has(id)) nodes.set(id, { id, kind: 'lock', inCycle: false });
-    const inCycle = cycleEdges.has(`${e.fromCls}>${e.toCls}`);
-    if (inCycle) { nodes.get(e.fromCls)!.inCycle = true; nodes.get(e.toCls)!.inCycle = true; }
+    const from = name(e.from, e.fromPkg), to = name(e.to, e.toPkg);
+    for (const id of [from, to]) if (!nodes.has(id)) nodes.set(id, { id, kind: 'lock', inCycle: false });
+    const inCycle = cycleEdges.has(`${e.from}>${e.to}`);
+    if (inCycle) { nodes.get(from)!.inCycle = true; nodes.get(to)!.inCycle = true; }
     return {
-      from: e.fromCls, to: e.toCls, inCycle,
-      violatesOrder: graph.orders.some((o) => { const a = rankIn(o, e.fromCls), b = rankIn(o, e.toCls); return a >= 0 && b >= 0 && b < a; }),
-      witnesses: e.witnesses.map((w) => ({ loc: loc(w.fn.file, w.offset, w.end, toUri), message: `${w.fn.name} takes ${e.toCls} while holding ${e.fromCls}` })),
+      from, to, inCycle,
+      violatesOrder: graph.orders.some((o) => { const a = rankIn(o, e.fromCls, e.fromPkg), b = rankIn(o, e.toCls, e.toPkg); return a >= 0 && b >= 0 && b < a; }),
+      witnesses: e.witnesses.map((w) => ({ loc: loc(w.fn.file, w.offset, w.end, toUri), message: `${w.fn.name} takes ${to} while holding ${from}` })),
     };
   });
   return {
     nodes: [...nodes.values()], edges,
-    cycles: graph.cycles.map((c) => c.map((e) => e.fromCls)),
+    cycles: graph.cycles.map((c) => c.map((e) => name(e.from, e.fromPkg))),
     orders: graph.orders.map((o) => o.text),
   };
 }
