@@ -20,7 +20,16 @@ export function runChecks(analysis: PackageAnalysis, graph: WorkspaceGraph, conf
       config.log?.(`lockset: check ${check.id} failed in ${analysis.pkg.dir}: ${String((error as Error)?.stack ?? error)}`);
     }
   }
-  return out.filter((f) => !suppressed(analysis, f));
+  return out.filter((f) => !suppressed(analysis, f)).map((f) => (f.fixes.length && !hasPackageClause(analysis, f.file) ? { ...f, fixes: [] } : f));
+}
+
+/**
+ * A file whose package clause is missing or broken is not Go yet: the parser's recovery around it
+ * shifts with any edit, so no quick fix is offered there (one could not be shown to keep it parsing).
+ */
+function hasPackageClause(analysis: PackageAnalysis, path: string): boolean {
+  const file = analysis.pkg.files.find((x) => x.path === path);
+  return !file || file.packageName !== '';
 }
 
 /** `//lockset:ignore <check-id> <reason>` on the line, the line above, or in the function's doc comment. */
