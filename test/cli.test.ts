@@ -670,9 +670,40 @@ describe('--version and --help', () => {
     it(`${flag} prints the usage and exits 0`, () => {
       const r = lockset([flag]);
       assertStatus(r, 0);
-      assert.match(r.stdout, /^usage: lockset check \[--format text\|json\|sarif\] \[--config FILE\] <path>\.\.\./);
+      assert.match(r.stdout, /^usage: lockset check \[--format text\|json\|sarif\] \[--verbose\] \[--config FILE\] <path>\.\.\./);
       assert.match(r.stdout, /vendor\//);
       assert.match(r.stdout, /Exit status/);
     });
   }
+});
+
+describe('across packages (a module with go.mod)', () => {
+  const CROSS = 'test/fixtures/crosspkg';
+
+  it('--verbose prints the evidence under each finding, with the call chain through the other package', () => {
+    const r = lockset(['check', '--verbose', `${CROSS}/callback`]);
+    assertStatus(r, 1);
+    const lines = r.stdout.split('\n');
+    const i = lines.findIndex((l) => l.startsWith(`${CROSS}/callback/vm/vm.go:28:16: warning: lock order cycle ron.Server.clientLock → vm.VM.lock`));
+    assert.ok(i >= 0, r.stdout);
+    assert.deepEqual(lines.slice(i + 1, i + 4), [
+      `    ${CROSS}/callback/ron/ron.go:13:2: s.clientLock locked here`,
+      `    ${CROSS}/callback/vm/vm.go:28:16: Sync takes vm.VM.lock here via ron.Server.ForEach → f=v.Tag → v.lock.Lock() while holding ron.Server.clientLock`,
+      `    ${CROSS}/callback/vm/vm.go:21:2: vm.VM.lock locked here (in Tag)`,
+    ]);
+    assert.ok(!lockset(['check', `${CROSS}/callback`]).stdout.includes('    '), 'without --verbose, one line a finding');
+  });
+
+  it('reads the packages a named directory imports, and reports only on what was named', () => {
+    const r = lockset(['check', '--format', 'json', `${CROSS}/abba/cli`]);
+    assertStatus(r, 1);
+    const found = parseJson(r.stdout);
+    assert.deepEqual(found.map((d) => [d.file, d.line, d.code]), [[`${CROSS}/abba/cli/cli.go`, 15, 'lock-order-cycle']]);
+    assert.ok(found[0].related.some((x) => x.file === `${CROSS}/abba/vm/vm.go`), 'the evidence in the imported package is linked');
+    assertStatus(lockset(['check', `${CROSS}/abba/vm`]), 0);
+  });
+
+  it('leaves an import from outside the workspace unresolved and quiet', () => {
+    assertStatus(lockset(['check', `${CROSS}/external`]), 0);
+  });
 });

@@ -54,6 +54,14 @@ export class Workspace {
   private generation = 0;
   private readonly checkedAt = new Map<string, number>();
   private readonly building = new Set<string>();
+  private readonly filesByDir = new Map<string, Set<string>>();
+  /** Directories read only because a package imports them (see readImportDir): they inform, they are not reported on. */
+  private readonly contextDirs = new Set<string>();
+  /**
+   * Reads the Go files of an imported directory that was not given (the CLI checking one package of a
+   * module): path → text, or undefined. Without it, such imports stay unresolved.
+   */
+  readImportDir?: (dir: string) => Map<string, string> | undefined;
 
   /** `readModuleFile` reads go.mod and go.work files (from disk by default). */
   private constructor(private readonly parser: Parser, public config: Config, private readonly readModuleFile: TextReader) {
@@ -78,15 +86,28 @@ export class Workspace {
 
   /** Adds or replaces a file's text. Returns false when the text is unchanged. */
   setText(path: string, text: string): boolean {
+    this.contextDirs.delete(dirname(path));
+    return this.put(path, text);
+  }
+
+  private put(path: string, text: string): boolean {
     const prev = this.files.get(path);
     if (prev && prev.text === text) return false;
     this.files.set(path, { text });
-    this.markDirty(dirname(path));
+    const dir = dirname(path);
+    let inDir = this.filesByDir.get(dir);
+    if (!inDir) this.filesByDir.set(dir, (inDir = new Set()));
+    inDir.add(path);
+    this.markDirty(dir);
     return true;
   }
 
   remove(path: string): void {
-    if (this.files.delete(path)) this.markDirty(dirname(path));
+    if (!this.files.delete(path)) return;
+    const dir = dirname(path);
+    this.filesByDir.get(dir)?.delete(path);
+    if (this.filesByDir.get(dir)?.size === 0) this.filesByDir.delete(dir);
+    this.markDirty(dir);
   }
 
   private markDirty(dir: string): void {
@@ -97,7 +118,7 @@ export class Workspace {
 
   has(path: string): boolean { return this.files.has(path); }
   paths(): string[] { return [...this.files.keys()]; }
-  dirs(): string[] { return [...new Set([...this.paths().map((p) => dirname(p)), ...this.analyses.keys()])].sort(); }
+  dirs(): string[] { return [...new Set([...this.filesByDir.keys(), ...this.analyses.keys()])].sort(); }
 
   /** The parsed facts of one file (parsed on first use). */
   file(path: string): GoFile | undefined {
@@ -115,8 +136,7 @@ export class Workspace {
     const cached = this.analyses.get(dir);
     if (cached && !this.dirty.has(dir) && this.importsUnchanged(dir)) return cached;
     const byPackage = new Map<string, GoFile[]>();
-    for (const path of this.paths()) {
-      if (dirname(path) !== dir) continue;
+    for (const path of [...this.filesByDir.get(dir) ?? []].sort()) {
       if (!this.config.analyzeGenerated && isGenerated(this.files.get(path)!.text)) continue;
       const f = this.file(path);
       if (!f) continue;
@@ -162,6 +182,13 @@ export class Workspace {
   /** The importable package of a directory (not a test or main package), analysed; undefined within an import cycle. */
   private importable(dir: string): PackageAnalysis | undefined {
     if (this.building.has(dir)) return undefined;
+    if (!this.filesByDir.has(dir) && this.readImportDir) {
+      const files = this.readImportDir(dir);
+      if (files?.size) {
+        this.contextDirs.add(dir);
+        for (const [path, text] of files) this.put(path, text);
+      }
+    }
     return pickImportable(this.analysesOf(dir));
   }
 
@@ -213,13 +240,13 @@ export class Workspace {
     return this.packageOf(path)?.findings.filter((f) => f.file === path) ?? [];
   }
 
-  /** Every finding, package by package. */
+  /** Every finding, package by package (none for directories read only as imports). */
   analyzeAll(onProgress?: (done: number, total: number) => void): Finding[] {
     const dirs = this.dirs();
     dirs.forEach((dir, i) => { this.analysesOf(dir); onProgress?.(i + 1, dirs.length * 2); });
     const out: Finding[] = [];
     dirs.forEach((dir, i) => {
-      for (const r of this.analyzeDir(dir)) out.push(...r.findings);
+      if (!this.contextDirs.has(dir)) for (const r of this.analyzeDir(dir)) out.push(...r.findings);
       onProgress?.(dirs.length + i + 1, dirs.length * 2);
     });
     return out;

@@ -62,7 +62,8 @@ export function callbackEdges(analysis: PackageAnalysis, fn: FuncDecl, flow: Fun
       const acqs = callbackAcquisitions(analysis, fn, flow, site, pc, arg);
       if (acqs.length === 0) continue;
       for (const h of pc.held) {
-        const held = { ...h, ref: heldInCallerTerms(analysis, fn, site, h.ref) };
+        // The class is the caller's view of the lock; its name stays the callee's, where it is taken.
+        const held = { ...h, ref: { ...heldInCallerTerms(analysis, fn, site, h.ref), display: h.ref.display } };
         for (const acq of acqs) out.push({ held, heldIn: site.callee, acq, arg });
       }
     }

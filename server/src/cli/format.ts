@@ -11,9 +11,16 @@ export function sortFindings(findings: Finding[]): Finding[] {
   return [...findings].sort((a, b) => a.file.localeCompare(b.file) || a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.code.localeCompare(b.code));
 }
 
-/** `file:line:col: severity: message [code]`, one a line, 1-based, paths relative to `cwd`. */
-export function formatText(findings: Finding[], cwd: string): string {
-  const lines = findings.map((f) => `${relative(cwd, f.file)}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.severity}: ${f.message} [${f.code}]`);
+/**
+ * `file:line:col: severity: message [code]`, one a line, 1-based, paths relative to `cwd`; with
+ * `verbose`, each finding's related locations follow it, indented, in the same form.
+ */
+export function formatText(findings: Finding[], cwd: string, verbose = false): string {
+  const at = (file: string, r: Finding['range']) => `${relative(cwd, file)}:${r.start.line + 1}:${r.start.character + 1}`;
+  const lines = findings.flatMap((f) => [
+    `${at(f.file, f.range)}: ${f.severity}: ${f.message} [${f.code}]`,
+    ...(verbose ? f.related.map((r) => `    ${at(r.file, r.range)}: ${r.message}`) : []),
+  ]);
   const counts = (['error', 'warning', 'information', 'hint'] as const).map((s) => [s, findings.filter((f) => f.severity === s).length] as const).filter(([, n]) => n > 0);
   lines.push(findings.length === 0 ? 'no problems found' : counts.map(([s, n]) => `${n} ${s}${n === 1 ? '' : 's'}`).join(', '));
   return lines.join('\n') + '\n';

@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { lockGraphData, toDot } from '../ide/inventory';
 import { toSvg } from '../ide/svg';
 import { findGoFiles, readSource } from '../util/files';
@@ -10,13 +10,14 @@ import { formatJson, formatSarif, formatText, isFailing, sortFindings } from './
 declare const LOCKSET_VERSION: string | undefined;
 const VERSION = typeof LOCKSET_VERSION === 'string' ? LOCKSET_VERSION : '0.0.0-dev';
 
-const USAGE = `usage: lockset check [--format text|json|sarif] [--config FILE] <path>...
+const USAGE = `usage: lockset check [--format text|json|sarif] [--verbose] [--config FILE] <path>...
        lockset graph [--format dot|svg|json] [--config FILE] <path>...
 
 check  reports the lock discipline problems of the Go code under each path (directories are
        walked recursively; vendor/, testdata/ and dot-directories are skipped unless named).
        Exit status: 0 when no finding is a warning or worse, 1 when one is, 2 on a usage or
-       internal error.
+       internal error. --verbose (-v) prints each finding's evidence under it in the text
+       format: where each lock was taken, and the call chains, across packages.
 graph  prints the lock-order graph (lock classes, "taken while held" edges, cycles in red).`;
 
 class UsageError extends Error {}
@@ -30,12 +31,14 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     if (command !== 'check' && command !== 'graph') throw new UsageError(`unknown command "${argv[0]}"`);
     let format = command === 'check' ? 'text' : 'dot';
     let configFile: string | undefined;
+    let verbose = false;
     const paths: string[] = [];
     for (let i = 1; i < argv.length; i++) {
       const a = argv[i];
       const value = (name: string) => { if (i + 1 >= argv.length) throw new UsageError(`${name} needs a value`); return argv[++i]; };
       if (a === '--format') format = value('--format');
       else if (a.startsWith('--format=')) format = a.slice(9);
+      else if (a === '--verbose' || a === '-v') verbose = true;
       else if (a === '--config') configFile = value('--config');
       else if (a.startsWith('--config=')) configFile = a.slice(9);
       else if (a.startsWith('-')) throw new UsageError(`unknown flag ${a}`);
@@ -51,6 +54,8 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     const { config, errors } = parseConfig(raw, configFile ? `${configFile}` : 'lockset');
     if (errors.length) throw new UsageError(errors.join('\n'));
     const ws = await Workspace.create(config);
+    // A package of the module that is imported but not named is read for its contracts and locks.
+    ws.readImportDir = readPackageDir;
     for (const p of paths) if (!existsSync(p)) throw new UsageError(`${p}: no such file or directory`);
     for (const p of paths) {
       const files = findGoFiles(resolve(p));
@@ -68,7 +73,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
       return 0;
     }
     const findings = sortFindings(ws.analyzeAll());
-    out(format === 'json' ? formatJson(findings, cwd) : format === 'sarif' ? formatSarif(findings, cwd, VERSION) : formatText(findings, cwd));
+    out(format === 'json' ? formatJson(findings, cwd) : format === 'sarif' ? formatSarif(findings, cwd, VERSION) : formatText(findings, cwd, verbose));
     return isFailing(findings) ? 1 : 0;
   } catch (e) {
     if (e instanceof UsageError) { err(`lockset: ${e.message}\n\n${USAGE}\n`); return 2; }
@@ -79,4 +84,17 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
 
 if (require.main === module) {
   void main(process.argv.slice(2), (s) => process.stdout.write(s), (s) => process.stderr.write(s)).then((code) => { process.exitCode = code; });
+}
+
+/** The non-test Go files of one directory, for an imported package that was not named on the command line. */
+function readPackageDir(dir: string): Map<string, string> | undefined {
+  let names: string[];
+  try { names = readdirSync(dir); } catch { return undefined; }
+  const out = new Map<string, string>();
+  for (const name of names.sort()) {
+    if (!name.endsWith('.go') || name.endsWith('_test.go')) continue;
+    const text = readSource(join(dir, name));
+    if (text !== undefined) out.set(join(dir, name), text);
+  }
+  return out;
 }
