@@ -1,5 +1,6 @@
 import type { FuncDecl } from '../model/file';
 import type { LockOp, Ref } from '../model/refs';
+import type { GoType } from '../model/types';
 import type { SyntaxNode } from '../syntax/node';
 import type { HeldSet } from './held';
 
@@ -16,6 +17,8 @@ export interface CallSite {
   unresolved: boolean;
   /** The receiver's path for a method call. */
   recv?: Ref;
+  /** For a method call on an interface value: the interface's named type, in universal terms. */
+  ifaceType?: GoType;
   args: (Ref | undefined)[];
   /** Arguments that name a function or a method value (`handler`, `pkg.F`, `v.Tag`): what a call of them runs. */
   argFuncs?: (FuncValue | undefined)[];

@@ -801,7 +801,8 @@ export function resolveCall(call: SyntaxNode, res: ExprResolver, scope: Scope, h
     let recv = res.refOf(operand, scope);
     const b = deref(type);
     if (callee && recv && b.kind === 'named' && callee.recvType !== b.name && callee.recvType) recv = res.appendField(recv, callee.recvType);
-    return { ...base, nameNode: field, calleeName: name, callee, recv, unresolved: !callee };
+    const ifaceType = !callee && b.kind === 'named' && res.pkg.underlying(b).kind === 'interface' ? res.pkg.universal(b) : undefined;
+    return { ...base, nameNode: field, calleeName: name, callee, recv, ifaceType, unresolved: !callee };
   }
   return undefined;
 }

@@ -47,26 +47,36 @@ export function nodeDir(node: string): string {
   return node.slice(0, node.indexOf('|'));
 }
 
-export function packageEdges(analysis: PackageAnalysis): LockEdge[] {
-  const edges = new Map<string, LockEdge>();
-  const dir = analysis.pkg.dir;
-  const add = (fn: FuncDecl, held: HeldLock, acq: Acquisition, offset: number, end: number, heldIn?: FuncDecl) => {
+/** Collects "taken while held" edges, one per pair of class nodes, with a bounded number of witnesses. */
+export class EdgeCollector {
+  private readonly edges = new Map<string, LockEdge>();
+
+  /** `dir` and `pkg` are the directory and name of the package in whose terms `held` is written. */
+  add(dir: string, pkg: string, w: EdgeWitness): void {
+    const { held, acq } = w;
     const from = classNodeOf(held.ref, dir), to = acq.node ?? classNodeOf(acq.ref, dir);
     if (!from || !to || from === to) return;
-    const fromCls = lockClass(held.ref), toCls = acq.cls;
     const key = `${from}\u0000${to}`;
-    const witness: EdgeWitness = { fn, held, acq, offset, end, heldIn };
-    const edge = edges.get(key);
-    const fromPkg = classPackageOf(held.ref, analysis.pkg.name), toPkg = acq.pkg ?? classPackageOf(acq.ref, analysis.pkg.name);
-    if (!edge) edges.set(key, { from, to, fromCls, toCls, fromPkg, toPkg, witness, witnesses: [witness] });
-    else if (edge.witnesses.length < MAX_WITNESSES && !edge.witnesses.some((w) => w.offset === offset && w.fn === fn)) edge.witnesses.push(witness);
-  };
+    const edge = this.edges.get(key);
+    if (!edge) {
+      const fromPkg = classPackageOf(held.ref, pkg), toPkg = acq.pkg ?? classPackageOf(acq.ref, pkg);
+      this.edges.set(key, { from, to, fromCls: lockClass(held.ref), toCls: acq.cls, fromPkg, toPkg, witness: w, witnesses: [w] });
+    } else if (edge.witnesses.length < MAX_WITNESSES && !edge.witnesses.some((x) => x.offset === w.offset && x.fn === w.fn)) edge.witnesses.push(w);
+  }
+
+  all(): LockEdge[] { return [...this.edges.values()]; }
+}
+
+export function packageEdges(analysis: PackageAnalysis): LockEdge[] {
+  const edges = new EdgeCollector();
+  const { dir, name } = analysis.pkg;
+  const add = (fn: FuncDecl, held: HeldLock, acq: Acquisition, offset: number, end: number, heldIn?: FuncDecl) => edges.add(dir, name, { fn, held, acq, offset, end, heldIn });
   // Every body counts, goroutines included: their own nesting orders locks too. Locks a callback only
   // may have inherited from its caller do not.
   for (const [fn, flow] of analysis.flows) {
     for (const e of flow.lockEvents) {
       if (e.deferred || e.op.method.endsWith('nlock')) continue;
-      const acq: Acquisition = { ref: e.op.ref, cls: lockClass(e.op.ref), node: classNodeOf(e.op.ref, dir), pkg: classPackageOf(e.op.ref, analysis.pkg.name), mode: e.op.method.includes('R') ? 'read' : 'write', lockFn: fn, lockOffset: e.node.start, chain: [] };
+      const acq: Acquisition = { ref: e.op.ref, cls: lockClass(e.op.ref), node: classNodeOf(e.op.ref, dir), pkg: classPackageOf(e.op.ref, name), mode: e.op.method.includes('R') ? 'read' : 'write', lockFn: fn, lockOffset: e.node.start, chain: [] };
       for (const h of e.held.all()) if (!h.inherited) add(fn, h, acq, e.node.start, e.node.end);
     }
     for (const site of flow.calls) {
@@ -77,7 +87,7 @@ export function packageEdges(analysis: PackageAnalysis): LockEdge[] {
     }
     for (const c of callbackEdges(analysis, fn, flow)) add(fn, c.held, c.acq, c.arg.start, c.arg.end, c.heldIn);
   }
-  return [...edges.values()];
+  return edges.all();
 }
 
 /**

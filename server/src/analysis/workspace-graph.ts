@@ -1,4 +1,5 @@
 import { directivesIn, parseOrder, type DeclaredOrder } from './hierarchy';
+import { interfaceEdges } from './interfaces';
 import { findCycles, packageEdges, type LockEdge } from './lock-graph';
 import type { PackageAnalysis } from './package-analysis';
 
@@ -22,7 +23,7 @@ export function edgesOf(a: PackageAnalysis): LockEdge[] {
 }
 
 export function buildGraph(analyses: PackageAnalysis[], settingOrder: string[]): WorkspaceGraph {
-  const edges = analyses.flatMap(edgesOf);
+  const edges = [...analyses.flatMap(edgesOf), ...interfaceEdges(analyses)];
   const orders: DeclaredOrder[] = [];
   for (const a of analyses) for (const f of a.pkg.files) orders.push(...directivesIn(f));
   for (const s of settingOrder) {

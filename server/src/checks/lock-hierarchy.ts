@@ -1,7 +1,6 @@
 import { rankIn } from '../analysis/hierarchy';
 import { describeChain } from '../analysis/summaries';
 import { qualifiedName } from '../analysis/lock-graph';
-import { edgesOf } from '../analysis/workspace-graph';
 import type { Check } from './check';
 import { acquisitionLocation, heldLocation } from './util';
 
@@ -19,14 +18,17 @@ directive itself.`,
   defaultSeverity: 'warning',
   run(ctx) {
     const { analysis, graph } = ctx;
+    const files = new Set(analysis.pkg.files);
     for (const order of graph.orders) {
-      for (const e of edgesOf(analysis)) {
+      for (const e of graph.edges) {
+        const witnesses = e.witnesses.filter((w) => files.has(w.fn.file));
+        if (witnesses.length === 0) continue;
         const held = rankIn(order, e.fromCls, e.fromPkg), taken = rankIn(order, e.toCls, e.toPkg);
         if (held < 0 || taken < 0 || taken >= held) continue;
         // Across packages, both locks are named with their package.
         const cross = e.fromPkg !== e.toPkg;
         const from = cross ? qualifiedName(e.from, e.fromPkg) : e.fromCls, to = cross ? qualifiedName(e.to, e.toPkg) : e.toCls;
-        for (const w of e.witnesses) {
+        for (const w of witnesses) {
           const path = w.acq.chain.length ? ` (path: ${w.fn.name} → ${describeChain(w.acq)})` : '';
           ctx.report({
             file: w.fn.file.path,

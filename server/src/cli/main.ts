@@ -68,7 +68,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     const cwd = process.cwd();
     if (command === 'graph') {
       ws.analyzeAll();
-      const data = lockGraphData(ws.dirs().flatMap((d) => ws.analysesOf(d)), ws.graph(), (p) => relative(cwd, p));
+      const data = lockGraphData(ws.graph(), (p) => relative(cwd, p));
       out(format === 'dot' ? toDot(data) : format === 'svg' ? toSvg(data, { standalone: true }) : JSON.stringify(data, null, 2) + '\n');
       return 0;
     }

@@ -1,8 +1,8 @@
 import { rankIn } from '../analysis/hierarchy';
 import { guardFacts } from '../analysis/guards';
 import type { PackageAnalysis } from '../analysis/package-analysis';
-import { qualifiedName } from '../analysis/lock-graph';
-import { edgesOf, type WorkspaceGraph } from '../analysis/workspace-graph';
+import { qualifiedName, type EdgeWitness, type LockEdge } from '../analysis/lock-graph';
+import type { WorkspaceGraph } from '../analysis/workspace-graph';
 import type { Finding } from '../checks/finding';
 import type { GoFile } from '../model/file';
 import { classNodeOf, classPackageOf, lockClass } from '../model/refs';
@@ -78,11 +78,17 @@ export function lockInventory(analyses: PackageAnalysis[], graph: WorkspaceGraph
 }
 
 /** The lock-order graph as data: classes, "taken while held" edges with their witnesses, cycles and orders. */
-export function lockGraphData(analyses: PackageAnalysis[], graph: WorkspaceGraph, toUri: ToUri): LockGraph {
+export function lockGraphData(graph: WorkspaceGraph, toUri: ToUri): LockGraph {
   const name = nodeNamer(graph);
   const cycleEdges = new Set(graph.cycles.flatMap((c) => c.map((e) => `${e.from}>${e.to}`)));
   const nodes = new Map<string, { id: string; kind: string; inCycle: boolean }>();
-  const edges = analyses.flatMap(edgesOf).map((e) => {
+  // One edge per pair of classes, with the witnesses of every package that has it.
+  const merged = new Map<string, LockEdge & { all: EdgeWitness[] }>();
+  for (const e of graph.edges) {
+    const m = merged.get(`${e.from}>${e.to}`);
+    if (m) m.all.push(...e.witnesses); else merged.set(`${e.from}>${e.to}`, { ...e, all: [...e.witnesses] });
+  }
+  const edges = [...merged.values()].map((e) => {
     const from = name(e.from, e.fromPkg), to = name(e.to, e.toPkg);
     for (const id of [from, to]) if (!nodes.has(id)) nodes.set(id, { id, kind: 'lock', inCycle: false });
     const inCycle = cycleEdges.has(`${e.from}>${e.to}`);
@@ -90,7 +96,7 @@ export function lockGraphData(analyses: PackageAnalysis[], graph: WorkspaceGraph
     return {
       from, to, inCycle,
       violatesOrder: graph.orders.some((o) => { const a = rankIn(o, e.fromCls, e.fromPkg), b = rankIn(o, e.toCls, e.toPkg); return a >= 0 && b >= 0 && b < a; }),
-      witnesses: e.witnesses.map((w) => ({ loc: loc(w.fn.file, w.offset, w.end, toUri), message: `${w.fn.name} takes ${to} while holding ${from}` })),
+      witnesses: e.all.map((w) => ({ loc: loc(w.fn.file, w.offset, w.end, toUri), message: `${w.fn.name} takes ${to} while holding ${from}` })),
     };
   });
   return {

@@ -65,7 +65,7 @@ export class LocksetServer {
     });
     connection.onRequest(LockGraphRequest.type, async () => {
       await this.ready;
-      return lockGraphData(this.allAnalyses(), this.ws.graph(), pathToUri);
+      return lockGraphData(this.ws.graph(), pathToUri);
     });
     connection.onCodeAction((p) => this.codeActions(p));
     connection.onDidChangeConfiguration(() => { void this.reloadConfig().then(() => this.reanalyzeAll()); });
