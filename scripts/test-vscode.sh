@@ -26,17 +26,30 @@ elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 install_start=$(now)
 installed_something=0
 
-# Debian packages: Chromium to drive, libkrb5-dev for code-server's native build (kerberos).
+# Debian packages: Chromium to drive, the tools and headers for code-server's native build, and
+# (optional, for the screenshots only) a colour emoji font, or the 🔒 of the code lens and hover is a box.
 missing_debs=()
 [ -x /usr/bin/chromium ] || missing_debs+=(chromium)
-if [ ! -f "$cache/code-server-$CODE_SERVER_VERSION/.complete" ] && ! dpkg -s libkrb5-dev >/dev/null 2>&1; then
-  missing_debs+=(libkrb5-dev)
+if [ ! -f "$cache/code-server-$CODE_SERVER_VERSION/.complete" ]; then
+  # The native build (node-gyp): a C++ toolchain, Python, pkg-config and the Kerberos headers.
+  dpkg -s libkrb5-dev >/dev/null 2>&1 || missing_debs+=(libkrb5-dev)
+  command -v g++ >/dev/null 2>&1 || missing_debs+=(g++)
+  command -v make >/dev/null 2>&1 || missing_debs+=(make)
+  command -v python3 >/dev/null 2>&1 || missing_debs+=(python3)
+  command -v pkg-config >/dev/null 2>&1 || missing_debs+=(pkg-config)
 fi
-if [ ${#missing_debs[@]} -gt 0 ]; then
-  if [ "$(id -u)" != 0 ]; then
+emoji_font=fonts-noto-color-emoji
+dpkg -s "$emoji_font" >/dev/null 2>&1 && emoji_font=
+if [ "$(id -u)" != 0 ]; then
+  if [ ${#missing_debs[@]} -gt 0 ]; then
     log "missing Debian packages: ${missing_debs[*]}; install them with apt-get as root"
     exit 1
   fi
+  [ -z "$emoji_font" ] || log "note: without $emoji_font the screenshots show a box for 🔒 (the test does not need it)"
+elif [ -n "$emoji_font" ]; then
+  missing_debs+=("$emoji_font")
+fi
+if [ ${#missing_debs[@]} -gt 0 ]; then
   log "apt-get install ${missing_debs[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
@@ -77,9 +90,12 @@ cs_dir=$cache/code-server-$CODE_SERVER_VERSION
 if [ ! -f "$cs_dir/.complete" ]; then
   log "installing code-server@$CODE_SERVER_VERSION into $cs_dir (native build, about 5 minutes)"
   # code-server needs Node 24 both to build its native modules and to run; npm_config_nodedir
-  # overrides the user npmrc's nodedir, which points at the system Node 20 headers.
-  PATH=$node24_bin:$PATH npm_config_nodedir=$node24_home \
-    npm_install_into "$cs_dir" "code-server@$CODE_SERVER_VERSION"
+  # overrides the user npmrc's nodedir, which points at the system Node 20 headers. Under `npm run`,
+  # the outer npm exports npm_config_user_agent (".. node/v20 .."): the inner npm would take it as its
+  # own, and code-server's postinstall reads the Node version from it and refuses to build.
+  (unset npm_config_user_agent
+   PATH=$node24_bin:$PATH npm_config_nodedir=$node24_home \
+     npm_install_into "$cs_dir" "code-server@$CODE_SERVER_VERSION")
   installed_something=1
 fi
 

@@ -19,6 +19,10 @@ const clientName = 'lockset';
 let client: LanguageClient | undefined;
 
 export async function activate(context: ExtensionContext): Promise<void> {
+  // The Locks and Goroutines views are shown `when: lockset.active` (package.json); the extension only
+  // activates for Go (onLanguage:go, workspaceContains:**/*.go), so they appear exactly in Go workspaces.
+  void commands.executeCommand('setContext', 'lockset.active', true);
+
   const serverModule = context.asAbsolutePath('dist/server.js');
 
   const serverOptions: ServerOptions = {

@@ -217,6 +217,10 @@ async function step(n, name, fn, timeout = STEP_TIMEOUT) {
   if (typeof n === 'number') passed++;
   log(`ok ${n} - ${name} (${secs(start)} s)`);
 }
+const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** A RegExp of literal text and lock class names: cls('takes ', 'VM.lock') matches "takes VM.lock" and, as lock
+ * classes may be package-qualified, "takes vmm.VM.lock". Arguments alternate: text, class, text, class, ... */
+const cls = (...parts) => new RegExp(parts.map((p, i) => (i % 2 ? `(?:vmm\\.)?${escapeRegExp(p)}` : p === '^' || p === '$' ? p : escapeRegExp(p))).join(''));
 const slug = (s) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 
 /** The active editor's geometry for one line: its text, the bounding box of `word` in it, and its warning squiggles. */
@@ -270,6 +274,33 @@ async function goToLine(lineNumber, column) {
   // Enter only acts once the picker has turned the text into its "go to line" item.
   await page.locator('.quick-input-widget .monaco-list-row', { hasText: `line ${lineNumber}` }).first().waitFor({ state: 'visible' });
   await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+}
+
+/** Puts the cursor inside `word` on line lineNumber of the active editor (the line must be rendered). Go to
+ * Line counts columns visually (a tab is tabSize columns), as the rendered line text does. */
+async function cursorOn(lineNumber, word) {
+  const info = await lineInfo(lineNumber, word);
+  const at = info?.text.indexOf(word) ?? -1;
+  if (at < 0) throw new Error(`line ${lineNumber} has no ${word}: ${info?.text}`);
+  const column = at + 2; // 1-based, one character into the word
+  await goToLine(lineNumber, column);
+  await page.locator('.statusbar-item', { hasText: `Ln ${lineNumber}, Col ${column}` }).first().waitFor({ state: 'visible' });
+}
+
+/** A code lens of the active editor, by its text. */
+const codeLens = (text) => page.locator('.editor-group-container.active .monaco-editor .codelens-decoration', { hasText: text }).first();
+
+/** Runs a command by its palette label: F1, type the label, click the row whose label is exactly it. */
+async function runCommand(label) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`>${label}`);
+  const exact = new RegExp(`^${escapeRegExp(label)}$`);
+  const row = page.locator('.quick-input-widget .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) });
+  await row.first().waitFor({ state: 'visible' });
+  await row.first().click();
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
 }
 
@@ -345,7 +376,7 @@ try {
   timing.startup = Date.now() - t0;
   const stepsStart = Date.now();
 
-  await step(1, 'squiggle at the findVM call in vmm/http.go line 50', async () => {
+  await step(1, 'squiggle at the findVM call in vmm/http.go line 50, code lens on viewOf', async () => {
     await page.keyboard.press('Control+P');
     const input = page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible' });
@@ -362,19 +393,24 @@ try {
     const w = info.wordBox;
     const covers = info.squiggles.some((s) => s.x <= w.x + 1 && s.x + s.width >= w.x + w.width - 1);
     if (!covers) throw new Error(`no squiggle covers findVM (${JSON.stringify(w)}): ${JSON.stringify(info.squiggles)}`);
+    await codeLens(cls('takes ', 'VM.lock')).waitFor({ state: 'visible' });
   });
 
-  await step(2, 'hover over the squiggle shows the contract', async () => {
-    const info = await lineInfo(50, 'findVM');
-    const s = info.squiggles[0];
-    // locator.hover() can't hit-test a decoration: move the mouse into the squiggle's box instead.
-    await page.mouse.move(s.x + s.width / 2, s.y + s.height / 2 - 4, { steps: 4 });
-    await page.locator('.monaco-hover', { hasText: 'findVM assumes vmLock is held' }).first().waitFor({ state: 'visible' });
+  await step(2, 'hover at findVM (Show or Focus Hover) shows the diagnostic and the contract', async () => {
+    // Keyboard, not the mouse: with the cursor on findVM, the editor's "Show or Focus Hover"
+    // command opens the same hover at the cursor, deterministically. The hover holds the marker (the
+    // diagnostic with its code) and lockset's hover (the contract and where it came from).
+    await cursorOn(50, 'findVM');
+    await codeLens(cls('takes ', 'VM.lock')).waitFor({ state: 'visible' }); // for the screenshot (the README's)
+    await runCommand('Show or Focus Hover');
+    const hover = page.locator('.monaco-hover').filter({ hasText: 'findVM assumes vmLock is held' });
+    await hover.first().waitFor({ state: 'visible' });
+    await hover.filter({ hasText: 'missing-lock-annotation' }).first().waitFor({ state: 'visible' });
   });
 
   await step(3, 'Problems panel lists missing-lock-annotation', async () => {
-    await page.mouse.move(5, 500);
     await page.keyboard.press('Escape');
+    await page.locator('.monaco-hover').filter({ hasText: 'findVM assumes vmLock is held' }).first().waitFor({ state: 'hidden' });
     await openProblems();
     await setProblemsFilter('http.go');
     await problemRows().filter({ hasText: 'missing-lock-annotation' }).filter({ hasText: 'findVM' }).first().waitFor({ state: 'visible' });
@@ -382,7 +418,7 @@ try {
 
   await step(4, 'quick fix adds the // LOCK: comment and the file is saved', async () => {
     await page.keyboard.press('Control+1');
-    await goToLine(50, 13);
+    await cursorOn(50, 'findVM');
     await page.keyboard.press('Control+.');
     const fix = page.locator('.action-widget .monaco-list-row', { hasText: 'Add "// LOCK: vmLock is held by the caller."' });
     await fix.first().waitFor({ state: 'visible' });
@@ -405,17 +441,50 @@ try {
   await step(5, 'lock-order cycle in vmm/vm.go lists its related locations in Problems', async () => {
     await openProblems();
     await setProblemsFilter('lock-order-cycle');
-    await problemRows().filter({ hasText: 'lock order cycle VM.lock' }).filter({ hasText: 'lock-order-cycle' }).first().waitFor({ state: 'visible' });
-    await problemRows().filter({ hasText: 'stats.go' }).filter({ hasText: 'sample takes VM.lock here while holding statsTable.mu' }).first().waitFor({ state: 'visible' });
+    await problemRows().filter({ hasText: cls('lock order cycle ', 'VM.lock') }).filter({ hasText: 'lock-order-cycle' }).first().waitFor({ state: 'visible' });
+    await problemRows().filter({ hasText: 'stats.go' }).filter({ hasText: cls('sample takes ', 'VM.lock', ' here while holding ', 'statsTable.mu') }).first().waitFor({ state: 'visible' });
   });
 
-  await step(6, 'Lock Explorer ("Locks" in the Explorer) shows VM.lock', async () => {
+  await step(6, 'Lock Explorer ("Locks" in the Explorer) lists the lock classes and expands VM.lock', async () => {
     await page.keyboard.press('Control+Shift+E');
     const pane = page.locator('.part.sidebar .pane').filter({ has: page.locator('.pane-header h3.title', { hasText: /^Locks$/ }) });
     const header = pane.locator('.pane-header');
     await header.waitFor({ state: 'visible' });
     if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
-    await pane.locator('.monaco-list-row', { hasText: 'VM.lock' }).first().waitFor({ state: 'visible' });
+    const row = (label) => pane.locator('.monaco-list-row').filter({ has: page.locator('.label-name', { hasText: cls('^', label, '$') }) });
+    // With locks in several packages the tree groups them by package ("vmm  4 locks · 2 with problems"): open those.
+    const pkgRows = pane.locator('.monaco-list-row[aria-level="1"]').filter({ hasText: /\d+ locks?( · |$)/ });
+    await row('VM.lock').or(pkgRows).first().waitFor({ state: 'visible' });
+    for (const r of await pkgRows.all()) {
+      if ((await r.getAttribute('aria-expanded')) === 'false') await r.locator('.monaco-tl-twistie').click();
+    }
+    for (const name of ['vmm.cmdLock', 'vmm.vmLock', 'statsTable.mu']) await row(name).first().waitFor({ state: 'visible' });
+    const vmLock = row('VM.lock').filter({ hasText: 'in a lock-order cycle' }).first();
+    await vmLock.waitFor({ state: 'visible' });
+    // The twistie expands; a click on the label would run the item's command (open the declaration).
+    if ((await vmLock.getAttribute('aria-expanded')) !== 'true') await vmLock.locator('.monaco-tl-twistie').click();
+    await pane.locator('.monaco-list-row[aria-expanded="true"]').filter({ hasText: 'VM.lock' }).first().waitFor({ state: 'visible' });
+    await row('taken in').first().waitFor({ state: 'visible' });
+  });
+
+  await step(7, 'lockset: Show Lock Order Graph opens a webview with the lock classes as nodes', async () => {
+    await runCommand('lockset: Show Lock Order Graph');
+    await page.locator('.tab', { hasText: 'Lock Order Graph' }).first().waitFor({ state: 'visible' });
+    // A webview is an iframe (the host) holding another (#active-frame, the extension's HTML).
+    const view = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    const node = (id, kind = '') => view.locator(`svg .node${kind}[data-id="${id}"], svg .node${kind}[data-id="vmm.${id}"]`).first();
+    for (const id of ['vmm.cmdLock', 'vmm.vmLock', 'VM.lock', 'statsTable.mu']) await node(id).waitFor({ state: 'visible' });
+    await node('VM.lock', '.cycle').waitFor({ state: 'visible' });
+    await view.locator('li', { hasText: cls('', 'VM.lock', ' → ', 'statsTable.mu', ' → ', 'VM.lock') }).first().waitFor({ state: 'visible' });
+    // For the screenshot: the graph alone, full width, until all of it is in view.
+    await runCommand('View: Hide Panel');
+    await page.locator('.part.panel').waitFor({ state: 'hidden' });
+    await runCommand('View: Maximize Editor Group and Hide Side Bars');
+    await page.locator('.part.sidebar').waitFor({ state: 'hidden' });
+    await waitUntil(async () => {
+      const svg = await view.locator('svg.lockset-graph').boundingBox();
+      return svg && svg.x >= 0 && svg.x + svg.width <= 1600;
+    }, STEP_TIMEOUT, 'the whole graph to be in view');
   });
   timing.steps = Date.now() - stepsStart;
 } catch (e) {
