@@ -11,9 +11,10 @@ export const lockHierarchy: Check = {
 
 Declare the order in which locks must be taken with a comment anywhere in a package,
 // lockset:order cmdLock > vmLock > VM.lock (a greater lock is taken first), or with the setting
-lockset.lockOrder. Taking a greater lock while a lesser one is held, directly or through calls, is reported
-with the declared order and the path. A name in a declaration that matches no lock is reported on the
-directive itself.`,
+lockset.lockOrder. A name is a global, a type and field path (VM.lock, ron.Server.mu), pkg.* for every
+lock of a package (minimega.* > ron.*), or * for every lock not named otherwise. Taking a greater lock while
+a lesser one is held, directly or through calls (across packages too), is reported with the declared order
+and the path. A name in a declaration that matches no lock is reported on the directive itself.`,
   example: 'vmLock.Lock(); cmdLock.Lock() // with lockset:order cmdLock > vmLock',
   defaultSeverity: 'warning',
   run(ctx) {
