@@ -192,6 +192,19 @@ export class Workspace {
     return pickImportable(this.analysesOf(dir));
   }
 
+  /** The directories whose packages import `dir`'s, directly or not: their findings may follow its changes. */
+  dependents(dir: string): string[] {
+    const out = new Set<string>();
+    const queue = [dir];
+    while (queue.length) {
+      const cur = queue.shift()!;
+      for (const [d, record] of this.depRecords) {
+        if (!out.has(d) && d !== dir && record.deps.has(cur)) { out.add(d); queue.push(d); }
+      }
+    }
+    return [...out].sort();
+  }
+
   /** Whether every imported directory still exports what this directory's analyses were built against. */
   private importsUnchanged(dir: string): boolean {
     if (this.checkedAt.get(dir) === this.generation) return true;

@@ -217,12 +217,18 @@ export class LocksetServer {
     this.timers.set(dir, setTimeout(() => { this.timers.delete(dir); this.publishDir(dir); }, this.settings.debounceMs));
   }
 
-  /** Re-analyses one directory; when the workspace lock graph changed, other packages' findings are republished too. */
+  /**
+   * Re-analyses one directory, then the packages that import it (a contract there may have changed;
+   * they are re-analysed only if what it exports did). When the workspace lock graph changed, every
+   * other package's findings are republished too.
+   */
   private publishDir(dir: string): void {
     const before = this.graphSignature;
     this.publishOne(dir);
+    const importers = this.ws.dependents(dir);
+    for (const d of importers) this.publishOne(d);
     this.graphSignature = this.ws.graphSignature();
-    if (before !== undefined && before !== this.graphSignature) for (const d of this.ws.dirs()) if (d !== dir) this.publishOne(d);
+    if (before !== undefined && before !== this.graphSignature) for (const d of this.ws.dirs()) if (d !== dir && !importers.includes(d)) this.publishOne(d);
     if (before !== undefined) this.sendStatus('idle', 1, 1);
   }
 

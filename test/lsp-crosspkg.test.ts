@@ -1,0 +1,52 @@
+/**
+ * Across packages over the real server (stdio JSON-RPC), on a copy of test/fixtures/crosspkg/contract:
+ * a module whose package `cli` calls `ron` functions that need ron's locks.
+ */
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Hover, MarkupContent } from 'vscode-languageserver/node';
+import { LspClient, positionOf, removeDir, ROOT, uriOf } from './lsp-client';
+
+describe('across packages over stdio', () => {
+  let dir: string;
+  let client: LspClient;
+  const uri = (rel: string) => uriOf(join(dir, rel));
+  const disk = (rel: string) => readFileSync(join(dir, rel), 'utf8');
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'lockset-crosspkg-'));
+    cpSync(join(ROOT, 'test/fixtures/crosspkg/contract'), dir, { recursive: true });
+    client = await LspClient.start({ root: dir, settings: { debounceMs: 20 } });
+    await client.scanned();
+  });
+
+  after(async () => {
+    try { await client?.stop(); } finally { if (dir) removeDir(dir); }
+  });
+
+  it('reports a contract of one package violated in another, and hovers the callee with its package', async () => {
+    const cli = disk('cli/cli.go');
+    await client.open(uri('cli/cli.go'), cli);
+    const diags = await client.waitForDiagnostics(uri('cli/cli.go'), (d) => d.length === 2, 'the two calls without the lock');
+    assert.deepEqual(diags.map((d) => [d.range.start.line + 1, d.code]), [[13, 'missing-lock-annotation'], [23, 'missing-lock-annotation']]);
+    const hover = await client.request<Hover>('textDocument/hover', { textDocument: { uri: uri('cli/cli.go') }, position: positionOf(cli, 'Register("y")') });
+    const md = (hover.contents as MarkupContent).value;
+    assert.match(md, /In package `ron`/);
+    assert.match(md, /\*\*requires\*\* `Registry`/);
+  });
+
+  it('re-checks the importer when the imported package\'s contract changes, without the importer being edited', async () => {
+    const ron = disk('ron/ron.go');
+    await client.open(uri('ron/ron.go'), ron);
+    const edited = ron.replace('// Register adds a name. The caller must hold Registry.', '// Register adds a name.');
+    assert.notEqual(edited, ron);
+    await client.change(uri('ron/ron.go'), [{ text: edited }]);
+    const diags = await client.waitForDiagnostics(uri('cli/cli.go'), (d) => d.length === 1, 'only the SendLocked call left');
+    assert.equal(diags[0].range.start.line + 1, 13);
+    await client.change(uri('ron/ron.go'), [{ text: ron }]);
+    await client.waitForDiagnostics(uri('cli/cli.go'), (d) => d.length === 2, 'the Register call flagged again');
+  });
+});
