@@ -7,7 +7,7 @@ import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Hover, MarkupContent } from 'vscode-languageserver/node';
+import type { Hover, Location, MarkupContent } from 'vscode-languageserver/node';
 import { LspClient, positionOf, removeDir, ROOT, uriOf } from './lsp-client';
 
 describe('across packages over stdio', () => {
@@ -36,6 +36,14 @@ describe('across packages over stdio', () => {
     const md = (hover.contents as MarkupContent).value;
     assert.match(md, /In package `ron`/);
     assert.match(md, /\*\*requires\*\* `Registry`/);
+  });
+
+  it('finds the references of a lock across packages: its field in ron, its Lock and Unlock calls in cli', async () => {
+    const ron = disk('ron/ron.go');
+    const refs = await client.request<Location[]>('textDocument/references', { textDocument: { uri: uri('ron/ron.go') }, position: positionOf(ron, 'Mu    sync.Mutex'), context: { includeDeclaration: true } });
+    const cli = disk('cli/cli.go');
+    assert.deepEqual(refs.filter((l) => l.uri === uri('cli/cli.go')).map((l) => l.range.start.line).sort((a, b) => a - b),
+      [positionOf(cli, 's.Mu.Lock()').line, positionOf(cli, 's.Mu.Unlock()').line]);
   });
 
   it('re-checks the importer when the imported package\'s contract changes, without the importer being edited', async () => {

@@ -4,7 +4,7 @@ import { describeHeld } from '../analysis/held';
 import type { PackageAnalysis } from '../analysis/package-analysis';
 import { requirementsAt } from '../analysis/requirements';
 import type { FuncDecl, GoFile } from '../model/file';
-import { lockClass } from '../model/refs';
+import { classNodeOf, lockClass } from '../model/refs';
 import type { SyntaxNode } from '../syntax/node';
 import { locate } from './locate';
 
@@ -76,29 +76,36 @@ function lineEnd(file: GoFile, offset: number): number {
   return file.lines.lineEnd(line);
 }
 
-/** The lock class under the cursor: at a Lock/Unlock call, or on a lock field or variable's name. */
+/**
+ * The lock class under the cursor, as its lock-order graph node (see classNodeOf): at a Lock/Unlock
+ * call, or on a lock field or variable's name. Nodes, not names, so that a class is the same one seen
+ * from any package.
+ */
 export function lockClassAt(analysis: PackageAnalysis, file: GoFile, offset: number): string | undefined {
   const at = locate(analysis, file, offset);
-  if (at.lockEvent) return lockClass(at.lockEvent.op.ref);
+  const dir = analysis.pkg.dir;
+  if (at.lockEvent) return classNodeOf(at.lockEvent.op.ref, dir) ?? `${dir}|${lockClass(at.lockEvent.op.ref)}`;
   for (const t of file.types) {
     if (t.type.kind !== 'struct') continue;
     for (const f of t.type.fields) {
       const s = file.parsed.text.indexOf(f.name, f.node.start);
-      if (s >= 0 && s <= offset && offset <= s + f.name.length && analysis.pkg.lockKind(f.type)) return `${t.name}.${f.name}`;
+      if (s >= 0 && s <= offset && offset <= s + f.name.length && analysis.pkg.lockKind(f.type)) return `${dir}|${t.name}.${f.name}`;
     }
   }
   for (const v of file.vars) {
-    if (v.nameNode.start <= offset && offset <= v.nameNode.end && analysis.pkg.lockKind(analysis.globalType(v.name))) return `${analysis.pkg.name}.${v.name}`;
+    if (v.nameNode.start <= offset && offset <= v.nameNode.end && analysis.pkg.lockKind(analysis.globalType(v.name))) return `${dir}|${analysis.pkg.name}.${v.name}`;
   }
   return undefined;
 }
 
-/** Every Lock/Unlock/RLock/RUnlock of a class, across the given packages. */
-export function lockReferences(analyses: PackageAnalysis[], cls: string): Place[] {
+/** Every Lock/Unlock/RLock/RUnlock of a class (a node from lockClassAt), across the given packages. */
+export function lockReferences(analyses: PackageAnalysis[], node: string): Place[] {
   const out: Place[] = [];
   for (const a of analyses) {
     for (const [fn, flow] of a.flows) {
-      for (const e of flow.lockEvents) if (lockClass(e.op.ref) === cls) out.push({ file: fn.file, start: e.node.start, end: e.node.end });
+      for (const e of flow.lockEvents) {
+        if ((classNodeOf(e.op.ref, a.pkg.dir) ?? `${a.pkg.dir}|${lockClass(e.op.ref)}`) === node) out.push({ file: fn.file, start: e.node.start, end: e.node.end });
+      }
     }
   }
   return out;
