@@ -244,6 +244,21 @@ export class Workspace {
     return results;
   }
 
+  /** The analysis of the package that holds a file, without checks or the workspace graph: cheap, for hovers and lenses. */
+  analysisOf(path: string): PackageAnalysis | undefined {
+    return this.analysesOf(dirname(path)).find((a) => a.pkg.files.some((f) => f.path === path));
+  }
+
+  /**
+   * A directory's findings against the lock graph of the packages analysed so far, without analysing
+   * the rest: what a cold start shows for the open documents first. Not cached.
+   */
+  findingsSoFar(dir: string): PackageResult[] {
+    const analyses = this.analysesOf(dir);
+    const graph = buildGraph([...this.analyses.values()].flat(), this.config.lockOrder);
+    return analyses.map((analysis) => ({ analysis, findings: runChecks(analysis, graph, this.config) }));
+  }
+
   /** The package analysis that holds a file. */
   packageOf(path: string): PackageResult | undefined {
     return this.analyzeDir(dirname(path)).find((r) => r.analysis.pkg.files.some((f) => f.path === path));

@@ -15,7 +15,7 @@ import { GoroutineDumpRequest, LockGraphRequest, LocksRequest, StatusNotificatio
 import { analyzeDump } from '../ide/dumps';
 import { parseConfig } from '../util/config-file';
 import { findGoFiles, readSource } from '../util/files';
-import { Workspace } from '../workspace';
+import { Workspace, type PackageResult } from '../workspace';
 import { isVirtual, pathToUri, toCodeAction, toDiagnostic, uriToPath } from './convert';
 
 interface Settings { debounceMs: number; enable: boolean; inlayHints: boolean }
@@ -129,15 +129,45 @@ export class LocksetServer {
       const text = readSource(f);
       if (text !== undefined) this.ws.setText(f, text);
     }
+    // The open documents' packages first, published against the graph known so far, so that they get
+    // diagnostics at once; every package is analysed with a turn of the event loop between two, so that
+    // hovers, code actions and edits are answered while the index is built; then every package's
+    // findings are published against the whole workspace's lock graph.
+    const open = new Set(this.documents.all().map((d) => dirname(uriToPath(d.uri))));
     const dirs = this.ws.dirs();
-    dirs.forEach((dir, i) => {
-      this.publishDir(dir);
-      progress?.report(Math.round(((i + 1) / dirs.length) * 100), `${i + 1}/${dirs.length} packages`);
-      this.sendStatus('indexing', i + 1, dirs.length);
-    });
+    const ordered = [...dirs.filter((d) => open.has(d)), ...dirs.filter((d) => !open.has(d))];
+    this.indexing = true;
+    try {
+      for (const dir of ordered.filter((d) => open.has(d))) this.publishResults(this.ws.findingsSoFar(dir));
+      for (const [i, dir] of ordered.entries()) {
+        this.safely(dir, () => this.ws.analysesOf(dir));
+        progress?.report(Math.round(((i + 1) / ordered.length) * 90), `${i + 1}/${ordered.length} packages`);
+        this.sendStatus('indexing', i + 1, ordered.length);
+        await nextTurn();
+      }
+    } finally {
+      this.indexing = false;
+    }
+    for (const [i, dir] of ordered.entries()) {
+      this.publishOne(dir);
+      if (i % 16 === 15) await nextTurn();
+    }
+    this.graphSignature = this.ws.graphSignature();
     progress?.done();
     this.sendStatus('idle', dirs.length, dirs.length);
     this.connection.console.info(`lockset: analysed ${files.length} Go files in ${dirs.length} packages`);
+  }
+
+  /** True while the start-up index is being built: requests then use what is analysed so far. */
+  private indexing = false;
+
+  private safely<T>(dir: string, f: () => T): T | undefined {
+    try {
+      return f();
+    } catch (e) {
+      this.connection.console.error(`lockset: analysis of ${dir} failed: ${(e as Error)?.stack ?? e}`);
+      return undefined;
+    }
   }
 
   private async reloadConfig(): Promise<void> {
@@ -223,6 +253,12 @@ export class LocksetServer {
    * other package's findings are republished too.
    */
   private publishDir(dir: string): void {
+    if (this.indexing) {
+      // During the start-up index, an edited package is checked against the graph known so far.
+      const results = this.safely(dir, () => this.ws.findingsSoFar(dir));
+      if (results) this.publishResults(results);
+      return;
+    }
     const before = this.graphSignature;
     this.publishOne(dir);
     const importers = this.ws.dependents(dir);
@@ -235,13 +271,11 @@ export class LocksetServer {
   private graphSignature?: string;
 
   private publishOne(dir: string): void {
-    let results;
-    try {
-      results = this.ws.analyzeDir(dir);
-    } catch (e) {
-      this.connection.console.error(`lockset: analysis of ${dir} failed: ${(e as Error)?.stack ?? e}`);
-      return;
-    }
+    const results = this.safely(dir, () => this.ws.analyzeDir(dir));
+    if (results) this.publishResults(results);
+  }
+
+  private publishResults(results: PackageResult[]): void {
     for (const r of results) {
       for (const f of r.analysis.pkg.files) {
         const findings = this.settings.enable ? r.findings.filter((x) => x.file === f.path) : [];
@@ -275,11 +309,11 @@ export class LocksetServer {
     const doc = this.documents.get(uri);
     const path = uriToPath(uri);
     if (doc) this.ws.setText(path, doc.getText());
-    const pkg = this.ws.packageOf(path);
+    const pkg = this.ws.analysisOf(path);
     const file = this.ws.file(path);
     if (!pkg || !file) return empty;
     try {
-      return f(pkg.analysis, file);
+      return f(pkg, file);
     } catch (e) {
       this.connection.console.error(`lockset: request on ${path} failed: ${(e as Error)?.stack ?? e}`);
       return empty;
@@ -292,10 +326,11 @@ export class LocksetServer {
     const doc = this.documents.get(p.textDocument.uri);
     const path = uriToPath(p.textDocument.uri);
     if (doc) this.ws.setText(path, doc.getText());
-    const pkg = this.ws.packageOf(path);
+    const pkg = this.ws.analysisOf(path);
     const file = this.ws.file(path);
     if (!pkg || !file) return null;
-    const h = hoverAt(pkg.analysis, file, file.lines.offset(p.position), this.ws.graph());
+    // While the index is built, the hover leaves out what needs the whole workspace (orders, cycles).
+    const h = hoverAt(pkg, file, file.lines.offset(p.position), this.indexing ? undefined : this.ws.graph());
     if (!h) return null;
     return { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: file.lines.range(h.start, h.end) };
   }
@@ -307,7 +342,7 @@ export class LocksetServer {
     const doc = this.documents.get(p.textDocument.uri);
     const path = uriToPath(p.textDocument.uri);
     if (doc) this.ws.setText(path, doc.getText());
-    const findings = this.ws.findingsFor(path);
+    const findings = this.indexing ? this.published.get(path) ?? [] : this.ws.findingsFor(path);
     const out: CodeAction[] = [];
     for (const f of findings) {
       if (!overlaps(f.range, p.range)) continue;
@@ -316,6 +351,11 @@ export class LocksetServer {
     }
     return out;
   }
+}
+
+/** Lets pending messages (requests, edits) be handled before the next package is analysed. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** Malformed params get a JSON-RPC InvalidParams error, not a crash or a silent null. */

@@ -1,0 +1,53 @@
+/**
+ * The start-up index over the real server: requests are answered while it is built, and the open
+ * document gets its diagnostics before the whole workspace is done. The workspace is many copies of
+ * examples/vmm, so that the index takes a while. No timing is asserted, only the order of messages.
+ */
+import assert from 'node:assert/strict';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import type { Hover, MarkupContent } from 'vscode-languageserver/node';
+import { EXAMPLES, LspClient, positionOf, removeDir, uriOf, type ProgressParams } from './lsp-client';
+
+const COPIES = 60;
+
+function bigWorkspace(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'lockset-index-'));
+  for (let i = 0; i < COPIES; i++) {
+    const pkg = join(dir, `p${String(i).padStart(2, '0')}`);
+    mkdirSync(pkg);
+    for (const f of readdirSync(join(EXAMPLES, 'vmm'))) if (f.endsWith('.go')) cpSync(join(EXAMPLES, 'vmm', f), join(pkg, f));
+  }
+  return dir;
+}
+
+describe('the start-up index', () => {
+  let dir: string | undefined;
+  let client: LspClient | undefined;
+
+  after(async () => {
+    try { await client?.stop(); } finally { if (dir) removeDir(dir); }
+  });
+
+  it('answers a hover and publishes the open document\'s diagnostics before the index is done', async () => {
+    dir = bigWorkspace();
+    client = await LspClient.start({ root: dir, settings: { debounceMs: 10 } });
+    const begin = await client.waitForNotification<ProgressParams>('$/progress', (p) => p.value.kind === 'begin', 'work-done progress begin');
+    const ended = () => client!.notifications.some((n) => n.method === '$/progress' && (n.params as ProgressParams).token === begin.token && (n.params as ProgressParams).value.kind === 'end');
+    // The last package in the index's order, opened once the index has started.
+    const path = join(dir, `p${COPIES - 1}`, 'http.go');
+    const text = readFileSync(path, 'utf8');
+    await client.open(uriOf(path), text);
+    const hover = await client.request<Hover>('textDocument/hover', { textDocument: { uri: uriOf(path) }, position: positionOf(text, 'findVM(strings') });
+    const answeredDuringIndex = !ended();
+    assert.match((hover.contents as MarkupContent).value, /requires/);
+    const diags = await client.waitForDiagnostics(uriOf(path), (d) => d.some((x) => x.code === 'missing-lock-annotation'), 'the findVM call without vmLock');
+    const publishedDuringIndex = !ended();
+    await client.scanned().catch(() => undefined);
+    assert.ok(answeredDuringIndex, 'the hover was answered only after the whole index');
+    assert.ok(publishedDuringIndex, 'the open document waited for the whole index');
+    assert.equal(diags.filter((x) => x.code === 'missing-lock-annotation').length, 1);
+  });
+});
