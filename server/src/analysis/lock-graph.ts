@@ -94,9 +94,12 @@ export function packageEdges(analysis: PackageAnalysis): LockEdge[] {
  * The elementary cycles of the class graph, each once (rotated to start at its smallest node):
  * for every edge inside a strongly connected component, the shortest path back closes a cycle.
  */
-export function findCycles(edges: LockEdge[]): LockEdge[][] {
-  const out = new Map<string, LockEdge[]>();
-  const byFrom = new Map<string, LockEdge[]>();
+/** What cycle finding needs of an edge: its two nodes (any front end's lock classes). */
+export interface GraphEdge { from: string; to: string }
+
+export function findCycles<E extends GraphEdge>(edges: E[]): E[][] {
+  const out = new Map<string, E[]>();
+  const byFrom = new Map<string, E[]>();
   for (const e of edges) {
     const l = byFrom.get(e.from);
     if (l) l.push(e); else byFrom.set(e.from, [e]);
@@ -115,9 +118,9 @@ export function findCycles(edges: LockEdge[]): LockEdge[][] {
   return [...out.values()];
 }
 
-function shortestPath(byFrom: Map<string, LockEdge[]>, start: string, goal: string): LockEdge[] | undefined {
+function shortestPath<E extends GraphEdge>(byFrom: Map<string, E[]>, start: string, goal: string): E[] | undefined {
   if (start === goal) return [];
-  const prev = new Map<string, LockEdge>();
+  const prev = new Map<string, E>();
   const queue = [start];
   const seen = new Set([start]);
   while (queue.length) {
@@ -127,7 +130,7 @@ function shortestPath(byFrom: Map<string, LockEdge[]>, start: string, goal: stri
       seen.add(e.to);
       prev.set(e.to, e);
       if (e.to === goal) {
-        const path: LockEdge[] = [];
+        const path: E[] = [];
         for (let cur = goal; cur !== start; cur = prev.get(cur)!.from) path.unshift(prev.get(cur)!);
         return path;
       }
