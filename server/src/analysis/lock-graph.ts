@@ -90,13 +90,13 @@ export function packageEdges(analysis: PackageAnalysis): LockEdge[] {
   return edges.all();
 }
 
+/** What cycle finding needs of an edge: its two nodes (any front end's lock classes). */
+export interface GraphEdge { from: string; to: string }
+
 /**
  * The elementary cycles of the class graph, each once (rotated to start at its smallest node):
  * for every edge inside a strongly connected component, the shortest path back closes a cycle.
  */
-/** What cycle finding needs of an edge: its two nodes (any front end's lock classes). */
-export interface GraphEdge { from: string; to: string }
-
 export function findCycles<E extends GraphEdge>(edges: E[]): E[][] {
   const out = new Map<string, E[]>();
   const byFrom = new Map<string, E[]>();
