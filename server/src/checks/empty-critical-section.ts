@@ -18,7 +18,9 @@ other holders are done); often the guarded code was moved away. Reported as info
         if (n.type !== 'statement_list') return;
         const stmts = n.children.filter((c) => c.type !== 'comment');
         for (let i = 0; i + 1 < stmts.length; i++) {
-          const a = callText(file.text(stmts[i]), stmts[i].type), b = callText(file.text(stmts[i + 1]), stmts[i + 1].type);
+          // Only expression statements are read as text: slicing every statement would copy whole blocks.
+          if (stmts[i].type !== 'expression_statement' || stmts[i + 1].type !== 'expression_statement') continue;
+          const a = callText(file.text(stmts[i])), b = callText(file.text(stmts[i + 1]));
           const m = a && LOCK.exec(a);
           if (!m || !b || b !== `${m[1]}.${m[2] === 'RLock' ? 'RUnlock' : 'Unlock'}()`) continue;
           ctx.report({
@@ -33,6 +35,6 @@ other holders are done); often the guarded code was moved away. Reported as info
   },
 };
 
-function callText(text: string, type: string): string | undefined {
-  return type === 'expression_statement' ? text.replace(/\s+/g, '') : undefined;
+function callText(text: string): string {
+  return text.replace(/\s+/g, '');
 }

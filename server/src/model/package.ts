@@ -13,6 +13,7 @@ export class GoPackage {
   private readonly fileSet: ReadonlySet<GoFile>;
 
   private readonly universalTypes = new Map<string, GoType>();
+  private readonly aliasCache = new Map<string, GoPackage | null>();
   private readonly universalResults = new WeakMap<FuncDecl, GoType[]>();
 
   /**
@@ -46,11 +47,18 @@ export class GoPackage {
 
   /** The workspace package that a file of this package imports as `alias`, if any. */
   imported(alias: string): GoPackage | undefined {
-    for (const f of this.files) {
-      const path = f.imports.get(alias);
-      if (path !== undefined) return this.imports.get(path);
+    // Asked for every qualified type (sync.Mutex included), so the answer per alias is cached.
+    const cached = this.aliasCache.get(alias);
+    if (cached !== undefined) return cached ?? undefined;
+    let found: GoPackage | undefined;
+    if (this.imports.size) {
+      for (const f of this.files) {
+        const path = f.imports.get(alias);
+        if (path !== undefined) { found = this.imports.get(path); break; }
+      }
     }
-    return undefined;
+    this.aliasCache.set(alias, found ?? null);
+    return found;
   }
 
   /** The package that declares a named type seen from this package; undefined when it is not in the workspace. */
