@@ -28,21 +28,30 @@ describe('lock graph rendering', () => {
     assert.match(dot, /"stats\.mu" \[color=red, fontcolor=red\];/);
   });
 
-  it('svg has one node per lock and one path per edge, with the witnesses as titles', () => {
-    const svg = toSvg(graph, { standalone: true });
+  it('svg has one node per lock and one path per edge, with the witnesses as titles', async () => {
+    const svg = await toSvg(graph, { standalone: true });
     assert.equal((svg.match(/<g class="node/g) ?? []).length, 3);
     assert.equal((svg.match(/<path class="edge/g) ?? []).length, 3);
     assert.equal((svg.match(/class="edge cycle"/g) ?? []).length, 2);
+    assert.equal((svg.match(/class="edge order"/g) ?? []).length, 1);
+    assert.match(svg, /<g class="link" data-from="vmm\.cmdLock" data-to="VM\.lock"><title>run takes VM\.lock while holding vmm\.cmdLock<\/title>/);
     assert.match(svg, /<title>Kill takes stats\.mu while holding VM\.lock<\/title>/);
+    assert.match(svg, /marker-end="url\(#arrow-cycle\)"/);
+    assert.match(svg, /marker-end="url\(#arrow-order\)"/);
     assert.match(svg, /<style>/);
-    assert.doesNotMatch(toSvg(graph), /<style>/, 'the webview brings its own theme colours');
+    assert.doesNotMatch(await toSvg(graph), /<style>/, 'the webview brings its own theme colours');
+    assert.doesNotMatch(svg, /\sstyle="/, 'no style attributes: the webview CSP would drop them');
   });
 
-  it('the webview page has a strict CSP with a nonce and lists the cycle', () => {
-    const html = graphHtml(graph, 'NONCE', 'vscode-resource:');
+  it('the webview page has a strict CSP with a nonce, lists the cycle and styles every edge class', async () => {
+    const html = await graphHtml(graph, 'NONCE', 'vscode-resource:');
     assert.match(html, /default-src 'none'; style-src vscode-resource: 'nonce-NONCE'; script-src 'nonce-NONCE';/);
     assert.match(html, /<li>VM\.lock → stats\.mu → VM\.lock<\/li>/);
     assert.equal((html.match(/<script nonce="NONCE">/g) ?? []).length, 1);
+    assert.match(html, /<svg [^>]*class="lockset-graph"/);
+    for (const rule of ['.edge.cycle', '.edge.order', '.arrowhead.cycle', '.arrowhead.order']) assert.ok(html.includes(rule + ' {'), rule);
+    assert.match(html, /querySelectorAll\('\.link'\)/, 'an edge is clickable too');
+    assert.match(await graphHtml({ nodes: [], edges: [], cycles: [], orders: [] }, 'N', 'x:'), /No lock is taken while another is held/);
   });
 });
 

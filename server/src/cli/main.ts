@@ -69,7 +69,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     if (command === 'graph') {
       ws.analyzeAll();
       const data = lockGraphData(ws.graph(), (p) => relative(cwd, p));
-      out(format === 'dot' ? toDot(data) : format === 'svg' ? toSvg(data, { standalone: true }) : JSON.stringify(data, null, 2) + '\n');
+      out(format === 'dot' ? toDot(data) : format === 'svg' ? await toSvg(data, { standalone: true }) : JSON.stringify(data, null, 2) + '\n');
       return 0;
     }
     const findings = sortFindings(ws.analyzeAll());

@@ -1,62 +1,190 @@
+import type { ElkExtendedEdge, ElkNode, ElkPoint } from 'elkjs/lib/elk-api';
 import type { LockGraph } from '../protocol';
 
-const NODE_W = 170, NODE_H = 34, GAP_X = 80, GAP_Y = 28, PAD = 20, TOP = 40;
+/** The font the boxes are sized for: 12px text in a sans-serif face (the webview and the standalone style agree). */
+const FONT_PX = 12, PAD_X = 12, NODE_H = 30, MAX_LABEL = 60;
+
+/** A node, an edge and the positions ELK gave them. */
+export interface GraphLayout {
+  width: number;
+  height: number;
+  nodes: { id: string; label: string; x: number; y: number; width: number; height: number; partition?: number }[];
+  edges: { from: string; to: string; d: string }[];
+}
 
 /**
- * A self-contained SVG of the lock-order graph, laid out in layers (a lock's layer is the longest chain of
- * locks taken before it; cycle edges are ignored for layering). Colours come from CSS classes, so a webview
- * can follow the editor theme; a standalone file gets readable defaults.
+ * A self-contained SVG of the lock-order graph, laid out by ELK's layered algorithm from left to right, with
+ * the declared lock hierarchy as layers: a greater lock (taken first) is placed left of a lesser one. Colours
+ * come from CSS classes, so a webview can follow the editor theme; a standalone file gets readable defaults.
  */
-export function toSvg(g: LockGraph, opts: { standalone?: boolean } = {}): string {
-  const ids = g.nodes.map((n) => n.id).sort();
-  const out = new Map<string, string[]>();
-  for (const e of g.edges) if (!e.inCycle) (out.get(e.from) ?? out.set(e.from, []).get(e.from)!).push(e.to);
-  const layer = new Map<string, number>();
-  const visiting = new Set<string>();
-  const depth = (id: string): number => {
-    if (layer.has(id)) return layer.get(id)!;
-    if (visiting.has(id)) return 0;
-    visiting.add(id);
-    const preds = g.edges.filter((e) => e.to === id && !e.inCycle).map((e) => e.from);
-    const d = preds.length ? Math.max(...preds.map(depth)) + 1 : 0;
-    visiting.delete(id);
-    layer.set(id, d);
-    return d;
-  };
-  ids.forEach(depth);
-  const columns = new Map<number, string[]>();
-  for (const id of ids) (columns.get(layer.get(id)!) ?? columns.set(layer.get(id)!, []).get(layer.get(id)!)!).push(id);
-  const pos = new Map<string, { x: number; y: number }>();
-  for (const [col, list] of columns) list.forEach((id, row) => pos.set(id, { x: PAD + col * (NODE_W + GAP_X), y: TOP + row * (NODE_H + GAP_Y) }));
-  const width = PAD * 2 + Math.max(1, columns.size) * (NODE_W + GAP_X) - GAP_X;
-  const height = TOP + PAD + 40 + Math.max(1, ...[...columns.values()].map((l) => l.length)) * (NODE_H + GAP_Y) - GAP_Y;
+export async function toSvg(g: LockGraph, opts: { standalone?: boolean } = {}): Promise<string> {
+  const layout = await layoutGraph(g);
   const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  const { width, height } = layout;
   const parts: string[] = [];
   parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" class="lockset-graph">`);
   if (opts.standalone) {
-    parts.push('<style>.lockset-graph{font-family:Helvetica,Arial,sans-serif;font-size:12px;background:#fff;color:#222}.node rect{fill:#f5f5f5;stroke:#555}.node.cycle rect{stroke:#d00;stroke-width:2}.edge{stroke:#555;fill:none}.edge.cycle{stroke:#d00;stroke-width:2}.edge.order{stroke:#e80}text{fill:#222}</style>');
+    parts.push('<style>.lockset-graph{font-family:Helvetica,Arial,sans-serif;font-size:12px;background:#fff;color:#222}.node rect{fill:#f5f5f5;stroke:#555}.node.cycle rect{stroke:#d00;stroke-width:2}.edge{stroke:#555;fill:none}.edge.order{stroke:#e80}.edge.cycle{stroke:#d00;stroke-width:2}.arrowhead{fill:#555}.arrowhead.order{fill:#e80}.arrowhead.cycle{fill:#d00}text{fill:#222}</style>');
   }
-  parts.push('<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="context-stroke"/></marker></defs>');
-  for (const e of g.edges) {
-    const a = pos.get(e.from), b = pos.get(e.to);
-    if (!a || !b) continue;
-    const x1 = a.x + NODE_W, y1 = a.y + NODE_H / 2, x2 = b.x, y2 = b.y + NODE_H / 2;
-    const back = x2 <= x1;
-    // An edge that skips columns arcs over the nodes between, so it never seems to enter one of them.
-    const long = !back && x2 - x1 > GAP_X + 1;
-    const d = long
-      ? `M ${a.x + NODE_W / 2} ${a.y} C ${a.x + NODE_W / 2} ${TOP - 35}, ${b.x + NODE_W / 2} ${TOP - 35}, ${b.x + NODE_W / 2} ${b.y}`
-      : back
-      ? `M ${a.x + NODE_W / 2} ${a.y + NODE_H} C ${a.x + NODE_W / 2} ${a.y + NODE_H + 40}, ${b.x + NODE_W / 2} ${b.y + NODE_H + 40}, ${b.x + NODE_W / 2} ${b.y + NODE_H}`
-      : `M ${x1} ${y1} C ${x1 + GAP_X / 2} ${y1}, ${x2 - GAP_X / 2} ${y2}, ${x2} ${y2}`;
+  // One marker per edge colour: a marker's fill cannot follow its edge's stroke everywhere (context-stroke is
+  // recent). No style attributes anywhere: the webview's Content-Security-Policy would drop them.
+  parts.push('<defs>' + ['', 'cycle', 'order'].map((k) => `<marker id="arrow${k ? '-' + k : ''}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse" markerUnits="userSpaceOnUse"><path class="arrowhead${k ? ' ' + k : ''}" d="M 0 0 L 10 5 L 0 10 z"/></marker>`).join('') + '</defs>');
+  g.edges.forEach((e, i) => {
+    const d = layout.edges[i].d;
+    if (!d) return; // an edge to a lock that is not a node
+    const kind = e.inCycle ? 'cycle' : e.violatesOrder ? 'order' : '';
     const cls = ['edge', e.inCycle ? 'cycle' : '', e.violatesOrder ? 'order' : ''].filter(Boolean).join(' ');
-    parts.push(`<path class="${cls}" d="${d}" marker-end="url(#arrow)"><title>${esc(e.witnesses.map((w) => w.message).join('\n'))}</title></path>`);
-  }
-  for (const id of ids) {
-    const p = pos.get(id)!;
-    const n = g.nodes.find((x) => x.id === id)!;
-    parts.push(`<g class="node${n.inCycle ? ' cycle' : ''}" data-id="${esc(id)}"><rect x="${p.x}" y="${p.y}" width="${NODE_W}" height="${NODE_H}" rx="6"/><text x="${p.x + NODE_W / 2}" y="${p.y + NODE_H / 2 + 4}" text-anchor="middle">${esc(id.length > 26 ? id.slice(0, 25) + '…' : id)}</text><title>${esc(id)}</title></g>`);
+    parts.push(`<g class="link" data-from="${esc(e.from)}" data-to="${esc(e.to)}"><title>${esc(e.witnesses.map((w) => w.message).join('\n'))}</title><path class="hit" d="${d}" fill="none" stroke="transparent" stroke-width="10"/><path class="${cls}" d="${d}" fill="none" marker-end="url(#arrow${kind ? '-' + kind : ''})"/></g>`);
+  });
+  const inCycle = new Set(g.nodes.filter((n) => n.inCycle).map((n) => n.id));
+  for (const n of layout.nodes) {
+    parts.push(`<g class="node${inCycle.has(n.id) ? ' cycle' : ''}" data-id="${esc(n.id)}"${n.partition !== undefined ? ` data-rank="${n.partition}"` : ''}><rect x="${n.x}" y="${n.y}" width="${n.width}" height="${n.height}" rx="6"/><text x="${n.x + n.width / 2}" y="${n.y + n.height / 2 + FONT_PX / 3}" text-anchor="middle">${esc(n.label)}</text><title>${esc(n.id)}</title></g>`);
   }
   parts.push('</svg>');
   return parts.join('\n') + '\n';
+}
+
+/**
+ * Lays the graph out with ELK (layered, left to right, spline edges), each box sized to its label. Locks named
+ * in the declared orders are put in layout partitions by their rank, so the layers follow the hierarchy; the
+ * rest are placed freely by the edges. Edges come back in the order of `g.edges`, as SVG path data.
+ */
+export async function layoutGraph(g: LockGraph): Promise<GraphLayout> {
+  const { default: ELK } = await import('elkjs/lib/elk.bundled.js');
+  const ids = g.nodes.map((n) => n.id).sort();
+  const partition = partitions(ids, g.orders);
+  const label = (id: string) => (id.length > MAX_LABEL ? id.slice(0, MAX_LABEL - 1) + '…' : id);
+  const known = new Set(ids);
+  const edges = g.edges.map((e, i) => ({ e, id: `e${i}` })).filter(({ e }) => known.has(e.from) && known.has(e.to));
+  const root: ElkNode = {
+    id: 'root',
+    layoutOptions: {
+      'elk.algorithm': 'layered',
+      'elk.direction': 'RIGHT',
+      'elk.edgeRouting': 'SPLINES',
+      'elk.padding': '[top=16,left=16,bottom=16,right=16]',
+      'elk.spacing.nodeNode': '24',
+      'elk.spacing.edgeNode': '16',
+      'elk.spacing.edgeEdge': '12',
+      'elk.layered.spacing.nodeNodeBetweenLayers': '56',
+      'elk.layered.spacing.edgeNodeBetweenLayers': '20',
+      'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
+      ...(partition.size ? {
+        'elk.partitioning.activate': 'true',
+        // One layering for the whole graph, or locks of two unconnected parts would not line up by rank.
+        'elk.separateConnectedComponents': 'false',
+      } : {}),
+    },
+    children: ids.map((id) => ({
+      id,
+      width: Math.ceil(textWidth(label(id)) + 2 * PAD_X),
+      height: NODE_H,
+      ...(partition.has(id) ? { layoutOptions: { 'elk.partitioning.partition': String(partition.get(id)) } } : {}),
+    })),
+    edges: edges.map(({ e, id }): ElkExtendedEdge => ({ id, sources: [e.from], targets: [e.to] })),
+  };
+  const out = await new ELK().layout(root);
+  const round = (v: number) => Math.round(v * 10) / 10;
+  const paths = new Map<string, string>();
+  for (const e of out.edges ?? []) {
+    const d = (e.sections ?? []).map((s) => pathData(s.startPoint, s.bendPoints ?? [], s.endPoint, round)).join(' ');
+    paths.set(e.id, d);
+  }
+  return {
+    width: Math.ceil(out.width ?? 0),
+    height: Math.ceil(out.height ?? 0),
+    nodes: (out.children ?? []).map((n) => ({ id: n.id, label: label(n.id), x: round(n.x ?? 0), y: round(n.y ?? 0), width: n.width ?? 0, height: n.height ?? 0, partition: partition.get(n.id) })),
+    edges: g.edges.map((e, i) => ({ from: e.from, to: e.to, d: paths.get(`e${i}`) ?? '' })),
+  };
+}
+
+/**
+ * SVG path data for one edge section. ELK's spline routing gives the control points of a chain of cubic
+ * Béziers (two per curve, then its end); when the count does not fit that, the points are joined by lines.
+ */
+function pathData(start: ElkPoint, bends: ElkPoint[], end: ElkPoint, round: (v: number) => number): string {
+  const p = (q: ElkPoint) => `${round(q.x)} ${round(q.y)}`;
+  const pts = [...bends, end];
+  if (pts.length % 3 === 0) {
+    const curves: string[] = [];
+    for (let i = 0; i < pts.length; i += 3) curves.push(`C ${p(pts[i])}, ${p(pts[i + 1])}, ${p(pts[i + 2])}`);
+    return `M ${p(start)} ${curves.join(' ')}`;
+  }
+  return `M ${p(start)} ${pts.map((q) => `L ${p(q)}`).join(' ')}`;
+}
+
+/**
+ * A lock's rank in a declared order (0 = greatest, taken first), or -1: its own name (the id itself, or a
+ * suffix of it after a '.') wins over `pkg.*` (every id starting with `pkg.`), which wins over `*`.
+ */
+export function rankIn(names: string[], id: string): number {
+  const exact = names.findIndex((n) => !n.includes('*') && (id === n || id.endsWith(`.${n}`)));
+  if (exact >= 0) return exact;
+  const inPackage = names.findIndex((n) => n.length > 2 && n.endsWith('.*') && id.startsWith(n.slice(0, -1)));
+  if (inPackage >= 0) return inPackage;
+  return names.indexOf('*');
+}
+
+/**
+ * The layout partition of each lock that a declared order ranks: the longest chain of declared "greater than"
+ * steps above it, over all the orders, so that several orders share one left-to-right axis. If the orders
+ * contradict each other, each lock keeps its rank in the first order that ranks it.
+ */
+export function partitions(ids: string[], orders: string[]): Map<string, number> {
+  const chains = orders.map((o) => o.split('>').map((s) => s.trim()).filter(Boolean));
+  const above = new Map<string, Set<string>>();
+  for (const names of chains) {
+    const byRank = new Map<number, string[]>();
+    for (const id of ids) {
+      const r = rankIn(names, id);
+      if (r >= 0) (byRank.get(r) ?? byRank.set(r, []).get(r)!).push(id);
+    }
+    const groups = [...byRank.keys()].sort((a, b) => a - b).map((r) => byRank.get(r)!);
+    for (const id of groups.flat()) if (!above.has(id)) above.set(id, new Set());
+    for (let i = 1; i < groups.length; i++) for (const lower of groups[i]) for (const greater of groups[i - 1]) above.get(lower)!.add(greater);
+  }
+  const result = new Map<string, number>();
+  const state = new Map<string, 'visiting' | 'done'>();
+  let contradiction = false;
+  const depth = (id: string): number => {
+    if (state.get(id) === 'done') return result.get(id)!;
+    if (state.get(id) === 'visiting') { contradiction = true; return 0; }
+    state.set(id, 'visiting');
+    let d = 0;
+    for (const greater of above.get(id)!) d = Math.max(d, depth(greater) + 1);
+    state.set(id, 'done');
+    result.set(id, d);
+    return d;
+  };
+  for (const id of above.keys()) depth(id);
+  if (!contradiction) return result;
+  const first = new Map<string, number>();
+  for (const id of ids) {
+    for (const names of chains) {
+      const r = rankIn(names, id);
+      if (r >= 0) { first.set(id, r); break; }
+    }
+  }
+  return first;
+}
+
+// Advance widths of Arial/Helvetica for ' ' to '~', in thousandths of an em.
+const WIDTHS = [
+  278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556, 556, 556, 556, 556, 556, 556,
+  556, 556, 278, 278, 584, 584, 584, 556, 1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778,
+  667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556, 333, 556, 556, 500, 556, 556, 278, 556,
+  556, 222, 222, 500, 222, 833, 556, 556, 556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584,
+];
+
+/**
+ * The width of a label at 12px, with room to spare: other sans-serif faces (DejaVu Sans, Segoe UI, the system
+ * UI font of a webview) run up to about 15% wider than Helvetica.
+ */
+export function textWidth(s: string): number {
+  let em = 0;
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    em += c >= 32 && c <= 126 ? WIDTHS[c - 32] / 1000 : 0.6;
+  }
+  return em * FONT_PX * 1.15;
 }
