@@ -1,7 +1,7 @@
 // Bundles the extension client, the language server and the CLI into dist/ with esbuild,
 // and copies the tree-sitter WASM files beside them (they are never committed).
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { iconPng } from './icon.mjs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -30,11 +30,29 @@ const common = {
   define: { LOCKSET_VERSION: JSON.stringify(version) },
 };
 
-await Promise.all([
-  esbuild.build({ ...common, entryPoints: [join(root, 'client/src/extension.ts')], outfile: join(dist, 'extension.js'), external: ['vscode'] }),
-  esbuild.build({ ...common, entryPoints: [join(root, 'server/src/lsp/main.ts')], outfile: join(dist, 'server.js') }),
-  esbuild.build({ ...common, entryPoints: [join(root, 'server/src/cli/main.ts')], outfile: join(dist, 'cli.js'), banner: { js: '#!/usr/bin/env node' } }),
+const results = await Promise.all([
+  esbuild.build({ ...common, metafile: true, entryPoints: [join(root, 'client/src/extension.ts')], outfile: join(dist, 'extension.js'), external: ['vscode'] }),
+  esbuild.build({ ...common, metafile: true, entryPoints: [join(root, 'server/src/lsp/main.ts')], outfile: join(dist, 'server.js') }),
+  esbuild.build({ ...common, metafile: true, entryPoints: [join(root, 'server/src/cli/main.ts')], outfile: join(dist, 'cli.js'), banner: { js: '#!/usr/bin/env node' } }),
 ]);
+
+// The notices of every package that the bundles contain (read from esbuild's metafile), and of the
+// two whose WASM is copied: their licenses travel with the code they cover.
+const bundled = new Map(['web-tree-sitter', 'tree-sitter-go'].map((n) => [n, join(root, 'node_modules', n)]));
+for (const r of results) {
+  for (const input of Object.keys(r.metafile.inputs)) {
+    const m = /^(.*node_modules\/((?:@[^/]+\/)?[^/]+))\//.exec(input);
+    if (m && !bundled.has(m[2])) bundled.set(m[2], join(root, m[1]));
+  }
+}
+const notices = [...bundled].sort(([a], [b]) => a.localeCompare(b)).map(([name, dir]) => {
+  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  const file = readdirSync(dir).find((f) => /^licen[cs]e(\.md|\.txt)?$/i.test(f));
+  const text = file ? readFileSync(join(dir, file), 'utf8').trim() : `License: ${pkg.license}`;
+  return `${name} ${pkg.version} (${pkg.license})\n${'-'.repeat(60)}\n${text}\n`;
+});
+writeFileSync(join(dist, 'ThirdPartyNotices.txt'),
+  `lockset ${version} bundles the following packages. Their licenses and notices follow.\n\n${notices.join('\n')}`);
 
 copyFileSync(join(dirname(webTreeSitterCjs), 'tree-sitter.wasm'), join(dist, 'tree-sitter.wasm'));
 copyFileSync(require.resolve('tree-sitter-go/tree-sitter-go.wasm'), join(dist, 'tree-sitter-go.wasm'));
