@@ -30,7 +30,18 @@ const common = {
   define: { LOCKSET_VERSION: JSON.stringify(version) },
 };
 
+// elkjs (the graph layout, large) is bundled once, into dist/elk.js, and loaded from there by the client
+// and the CLI when a graph is drawn.
+const sharedElk = {
+  name: 'shared-elk',
+  setup(build) {
+    build.onResolve({ filter: /^elkjs\/lib\/elk\.bundled\.js$/ }, () => ({ path: './elk.js', external: true }));
+  },
+};
+common.plugins = [sharedElk];
+
 const results = await Promise.all([
+  esbuild.build({ ...common, plugins: [], metafile: true, entryPoints: [require.resolve('elkjs/lib/elk.bundled.js')], outfile: join(dist, 'elk.js') }),
   esbuild.build({ ...common, metafile: true, entryPoints: [join(root, 'client/src/extension.ts')], outfile: join(dist, 'extension.js'), external: ['vscode'] }),
   esbuild.build({ ...common, metafile: true, entryPoints: [join(root, 'server/src/lsp/main.ts')], outfile: join(dist, 'server.js') }),
   esbuild.build({ ...common, metafile: true, entryPoints: [join(root, 'server/src/cli/main.ts')], outfile: join(dist, 'cli.js'), banner: { js: '#!/usr/bin/env node' } }),
