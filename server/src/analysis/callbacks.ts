@@ -3,7 +3,7 @@ import type { FuncDecl } from '../model/file';
 import { lockClass, type Ref } from '../model/refs';
 import { child, type SyntaxNode } from '../syntax/node';
 import { isPseudoLock } from './blocking';
-import { mapToCaller } from './flow';
+import { mapToCaller } from './calls';
 import type { CallSite, FunctionFlow } from './flow-types';
 import type { HeldLock } from './held';
 import type { PackageAnalysis } from './package-analysis';

@@ -1,7 +1,7 @@
 import type { FuncDecl } from '../model/file';
 import type { Ref } from '../model/refs';
 import type { ContractLock } from './contract-types';
-import { mapToCaller } from './flow';
+import { mapToCaller } from './calls';
 import type { CallSite } from './flow-types';
 import { lockClass } from '../model/refs';
 import type { PackageAnalysis } from './package-analysis';

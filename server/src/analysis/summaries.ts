@@ -1,6 +1,6 @@
 import type { FuncDecl } from '../model/file';
 import { classNodeOf, classPackageOf, lockClass, typedClass, type Ref } from '../model/refs';
-import { mapToCaller } from './flow';
+import { mapToCaller } from './calls';
 import type { CallSite, FunctionFlow, UnitKind } from './flow-types';
 import type { LockMode } from './held';
 import type { PackageAnalysis } from './package-analysis';

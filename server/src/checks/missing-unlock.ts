@@ -1,4 +1,4 @@
-import { mapToCaller } from '../analysis/flow';
+import { mapToCaller } from '../analysis/calls';
 import type { FunctionFlow } from '../analysis/flow-types';
 import { releasedCallerLocks } from '../analysis/summaries';
 import type { Check } from './check';

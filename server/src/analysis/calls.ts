@@ -1,0 +1,94 @@
+import { dirname } from 'node:path';
+import type { ExprResolver, Ref } from '../model/refs';
+import type { Scope } from '../model/scope';
+import { deref } from '../model/types';
+import { child, type SyntaxNode } from '../syntax/node';
+import type { CallSite, FuncValue, UnitKind } from './flow-types';
+import type { HeldSet } from './held';
+
+// Calls as the flow analysis records them: what a call resolves to, and how a callee's locks read in
+// the caller's names.
+
+/** Resolves a call's callee, receiver and argument paths in the caller's scope. */
+export function resolveCall(call: SyntaxNode, res: ExprResolver, scope: Scope, held: HeldSet, viaGo: boolean, unit: UnitKind): CallSite | undefined {
+  const fn = child(call, 'function');
+  if (!fn) return undefined;
+  const argNodes = child(call, 'arguments')?.children ?? [];
+  const args = argNodes.map((a) => (a.type === 'func_literal' ? undefined : res.refOf(a, scope)));
+  const argFuncs = argNodes.map((a) => funcValue(a, res, scope));
+  const base = { node: call, held, viaGo, unit, args, argFuncs: argFuncs.some(Boolean) ? argFuncs : undefined };
+  if (fn.type === 'identifier') {
+    const name = res.file.text(fn);
+    const callee = scope.lookup(name) ? undefined : res.pkg.funcs.get(name);
+    const builtin = BUILTINS.has(name) || res.pkg.types.has(name);
+    return { ...base, nameNode: fn, calleeName: name, callee, unresolved: !callee && !builtin };
+  }
+  if (fn.type === 'selector_expression') {
+    const operand = child(fn, 'operand');
+    const field = child(fn, 'field');
+    if (!operand || !field) return undefined;
+    const name = res.file.text(field);
+    const foreign = res.packageOperand(operand, scope);
+    if (foreign !== undefined) {
+      // `pkg.F(...)`: resolved when pkg is a workspace package (its exported functions only).
+      const callee = foreign && /^[A-Z]/.test(name) ? foreign.funcs.get(name) : undefined;
+      return { ...base, nameNode: field, calleeName: `${res.file.text(operand)}.${name}`, callee, unresolved: !callee };
+    }
+    const type = res.typeOf(operand, scope);
+    const callee = res.pkg.findMethod(type, name);
+    let recv = res.refOf(operand, scope);
+    const b = deref(type);
+    if (callee && recv && b.kind === 'named' && callee.recvType !== b.name && callee.recvType) recv = res.appendField(recv, callee.recvType);
+    const ifaceType = !callee && b.kind === 'named' && res.pkg.underlying(b).kind === 'interface' ? res.pkg.universal(b) : undefined;
+    return { ...base, nameNode: field, calleeName: name, callee, recv, ifaceType, unresolved: !callee };
+  }
+  return undefined;
+}
+
+/** The function that an argument names, when it is one: `handler`, `pkg.Handler`, or the method value `v.Tag`. */
+function funcValue(arg: SyntaxNode, res: ExprResolver, scope: Scope): FuncValue | undefined {
+  if (arg.type === 'identifier') {
+    const name = res.file.text(arg);
+    const fn = scope.lookup(name) ? undefined : res.pkg.funcs.get(name);
+    return fn && !fn.recvType ? { fn } : undefined;
+  }
+  if (arg.type !== 'selector_expression') return undefined;
+  const operand = child(arg, 'operand');
+  const name = res.file.text(child(arg, 'field'));
+  const foreign = res.packageOperand(operand, scope);
+  if (foreign !== undefined) {
+    const fn = foreign?.funcs.get(name);
+    return fn && !fn.recvType ? { fn } : undefined;
+  }
+  const type = res.typeOf(operand, scope);
+  if (res.pkg.findField(type, name)) return undefined;
+  const fn = res.pkg.findMethod(type, name);
+  if (!fn) return undefined;
+  let recv = res.refOf(operand, scope);
+  const b = deref(type);
+  if (recv && b.kind === 'named' && fn.recvType && fn.recvType !== b.name) recv = res.appendField(recv, fn.recvType);
+  return { fn, recv };
+}
+
+const BUILTINS = new Set(['append', 'cap', 'clear', 'close', 'complex', 'copy', 'delete', 'imag', 'len', 'make', 'max', 'min', 'new', 'panic', 'print', 'println', 'real', 'recover',
+  'string', 'int', 'int64', 'int32', 'uint', 'uint64', 'uint32', 'byte', 'rune', 'float64', 'float32', 'bool', 'uintptr', 'int8', 'int16', 'uint8', 'uint16', 'error', 'any']);
+
+/** A lock written in the callee's names (receiver, parameter, or global), in the caller's names at one call. */
+export function mapToCaller(ref: Ref, site: CallSite, res: ExprResolver): Ref | undefined {
+  const callee = site.callee;
+  if (!callee) return undefined;
+  let base: Ref | undefined;
+  if (ref.rootKind === 'receiver') base = site.recv;
+  else if (ref.rootKind === 'param') {
+    const i = callee.params.findIndex((p) => p.name === ref.root);
+    base = i >= 0 ? site.args[i] : undefined;
+  } else if (ref.rootKind === 'global') {
+    // Another package's global keeps its class there, and is keyed by its package-qualified name here.
+    if (res.pkg.owns(callee) || ref.clsHome || !ref.clsBase) return ref;
+    return { ...ref, key: ref.clsBase, display: ref.clsBase, root: ref.clsBase, clsHome: { dir: dirname(callee.file.path), pkg: callee.file.packageName, base: ref.clsBase } };
+  } else return ref;
+  if (!base) return undefined;
+  let out = base;
+  for (const p of ref.path) out = res.appendField(out, p);
+  return out;
+}
