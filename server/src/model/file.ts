@@ -100,8 +100,10 @@ export class GoFile {
     const nameNode = child(decl, 'name');
     if (!nameNode) return;
     const name = this.text(nameNode);
+    // Every property is in the literal, so that all FuncDecls share one shape with in-object properties.
     const fn: FuncDecl = {
-      key: name, name, params: paramsOf(child(decl, 'parameters'), this.parsed.text),
+      key: name, name, recvType: undefined, recvName: undefined, recvPointer: undefined,
+      params: paramsOf(child(decl, 'parameters'), this.parsed.text),
       results: resultTypes(child(decl, 'result'), this.parsed.text), node: decl, nameNode, body: child(decl, 'body'),
       doc: this.docFor(decl), file: this,
     };
@@ -128,7 +130,6 @@ export class GoFile {
 
   /** Own-line comments ending on the line just before `line`, contiguous, first to last. */
   commentsAbove(line: number): SyntaxNode[] {
-    const out: SyntaxNode[] = [];
     let l = line - 1;
     while (l >= 0) {
       const cs = this.commentsByLine.get(l);
@@ -138,10 +139,14 @@ export class GoFile {
       }
       const c = cs[0];
       if (!this.isOwnLine(c)) break;
-      out.unshift(...cs);
       l--;
     }
-    return out;
+    // Lines l + 1 to line - 1 hold the block. Doc comments are kept, so the array is built at its exact size.
+    if (l + 1 >= line) return [];
+    if (l + 2 === line) return this.commentsByLine.get(l + 1)!.slice();
+    const out: SyntaxNode[] = [];
+    for (let k = l + 1; k < line; k++) for (const c of this.commentsByLine.get(k)!) out.push(c);
+    return out.slice();
   }
 
   /** Comments that start on `line` after `after` (trailing comments). */
@@ -176,7 +181,8 @@ export function paramsOf(list: SyntaxNode | undefined, text: string): Param[] {
     if (names.length === 0) out.push({ name: '_', type });
     for (const n of names) out.push({ name: text.slice(n.start, n.end), type });
   }
-  return out;
+  // A copy of the exact size: the array grown by push has room for 16, and every function keeps one.
+  return out.length === 0 ? [] : out.slice();
 }
 
 export function stripComment(raw: string): string {

@@ -7,20 +7,33 @@ export interface Range { start: Position; end: Position }
 
 export class LineIndex {
   /** Offset of the first character of each line. */
-  private readonly starts: number[] = [0];
+  private readonly starts: Int32Array;
   /** Offset just past each line's content (where its line break starts). */
-  private readonly ends: number[] = [];
+  private readonly ends: Int32Array;
 
   constructor(readonly text: string) {
+    // Two passes over the text, so that the tables are typed arrays of the exact size: a workspace keeps
+    // one index per file.
+    let lines = 1;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
       if (c === 10 || c === 13) {
-        this.ends.push(i);
         if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
-        this.starts.push(i + 1);
+        lines++;
       }
     }
-    this.ends.push(text.length);
+    this.starts = new Int32Array(lines);
+    this.ends = new Int32Array(lines);
+    let line = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10 || c === 13) {
+        this.ends[line++] = i;
+        if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
+        this.starts[line] = i + 1;
+      }
+    }
+    this.ends[line] = text.length;
   }
 
   get lineCount(): number { return this.starts.length; }

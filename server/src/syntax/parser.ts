@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Language, Parser, type ParseOptions, type TreeCursor } from 'web-tree-sitter';
-import type { SyntaxNode } from './node';
+import { Language, Parser, type ParseOptions, type Tree, type TreeCursor } from 'web-tree-sitter';
+import { EMPTY_CHILDREN, type SyntaxNode } from './node';
 
 /** Subtrees deeper than this are dropped: pathological nesting gives fewer results, never a stack overflow. */
 const MAX_DEPTH = 400;
@@ -16,7 +16,38 @@ export interface ParsedFile {
   errorCount: number;
 }
 
+/**
+ * The raw exports of web-tree-sitter's WASM module that the conversion calls. Each of them reads the tree
+ * cursor from the module's transfer buffer and the navigation ones write it back, so a whole walk can run
+ * on the raw exports without web-tree-sitter's per-call JavaScript glue, which copies the cursor in and out
+ * of WASM memory four integers at a time through a DataView on every property read (it cost more than the
+ * WASM work itself). Emscripten installs the exports on the options object given to `Parser.init`.
+ */
+interface Binding {
+  _ts_init(): number;
+  _ts_tree_cursor_goto_first_child_wasm(tree: number): number;
+  _ts_tree_cursor_goto_next_sibling_wasm(tree: number): number;
+  _ts_tree_cursor_goto_parent_wasm(tree: number): number;
+  _ts_tree_cursor_current_node_type_id_wasm(tree: number): number;
+  _ts_tree_cursor_current_node_is_named_wasm(tree: number): number;
+  _ts_tree_cursor_current_node_is_missing_wasm(tree: number): number;
+  _ts_tree_cursor_current_field_id_wasm(tree: number): number;
+  _ts_tree_cursor_start_index_wasm(tree: number): number;
+  _ts_tree_cursor_end_index_wasm(tree: number): number;
+  HEAP_DATA_VIEW: DataView;
+}
+
+const BINDING_FUNCTIONS = [
+  '_ts_init', '_ts_tree_cursor_goto_first_child_wasm', '_ts_tree_cursor_goto_next_sibling_wasm', '_ts_tree_cursor_goto_parent_wasm',
+  '_ts_tree_cursor_current_node_type_id_wasm', '_ts_tree_cursor_current_node_is_named_wasm', '_ts_tree_cursor_current_node_is_missing_wasm',
+  '_ts_tree_cursor_current_field_id_wasm', '_ts_tree_cursor_start_index_wasm', '_ts_tree_cursor_end_index_wasm',
+] as const;
+
+interface Raw { binding: Binding; transfer: number }
+
 let ready: Promise<Parser> | undefined;
+/** Undefined when web-tree-sitter was initialised elsewhere or its internals changed: the public API is used then. */
+let raw: Raw | undefined;
 
 /** Directories where the WASM files may be: beside the bundle (dist/), or the source tree's dist/ and node_modules. */
 function wasmPath(file: string, pkgDir: string): string {
@@ -30,13 +61,53 @@ function wasmPath(file: string, pkgDir: string): string {
 
 export function initParser(): Promise<Parser> {
   ready ??= (async () => {
-    await Parser.init({ locateFile: (name: string) => wasmPath(name, 'web-tree-sitter') });
+    const options: Record<string, unknown> = { locateFile: (name: string) => wasmPath(name, 'web-tree-sitter') };
+    await Parser.init(options);
+    raw = rawBinding(options);
     const go = await Language.load(wasmPath('tree-sitter-go.wasm', 'tree-sitter-go'));
     const parser = new Parser();
     parser.setLanguage(go);
+    if (raw && !rawAgrees(raw, parser)) raw = undefined;
     return parser;
   })();
   return ready;
+}
+
+/** A sample with every kind of node the conversion treats apart: fields, operators, comments, an error, a MISSING token. */
+const SELF_TEST = 'package p\n\n// c\nfunc (s *S) f(a, b int) (int, error) {\n\tx := -a + b*2\n\tx += 1\n\tif x > 0 { return x, nil }\n\tg(x\n}\nfunc h() { ) }\n';
+
+/**
+ * Whether the raw conversion gives the same tree as the public API on a sample, checked once at start-up,
+ * so that a web-tree-sitter whose internals differ from what `Binding` assumes falls back to the public API.
+ */
+function rawAgrees(r: Raw, parser: Parser): boolean {
+  const tree = parser.parse(SELF_TEST);
+  if (!tree) return false;
+  try {
+    const a = convertRaw(r, tree, SELF_TEST), b = convert(tree.walk(), SELF_TEST, tree.rootNode.hasError);
+    return a.errorCount === b.errorCount && a.comments.length === b.comments.length && sameTree(a.root, b.root);
+  } catch {
+    return false;
+  } finally {
+    tree.delete();
+  }
+}
+
+function sameTree(a: SyntaxNode, b: SyntaxNode): boolean {
+  if (a.type !== b.type || a.field !== b.field || a.start !== b.start || a.end !== b.end || a.op !== b.op || a.hasError !== b.hasError) return false;
+  if (a.children.length !== b.children.length) return false;
+  return a.children.every((c, i) => sameTree(c, b.children[i]));
+}
+
+function rawBinding(module: Record<string, unknown>): Raw | undefined {
+  try {
+    if (!BINDING_FUNCTIONS.every((f) => typeof module[f] === 'function') || !(module.HEAP_DATA_VIEW instanceof DataView)) return undefined;
+    const binding = module as unknown as Binding;
+    // ts_init only stores the ABI version numbers in the transfer buffer and returns its address.
+    return { binding, transfer: binding._ts_init() };
+  } catch {
+    return undefined;
+  }
 }
 
 /** Parses Go source. Never throws: on an internal failure the result is an empty file with one error. */
@@ -46,8 +117,19 @@ export function parseGo(parser: Parser, text: string): ParsedFile {
     // generous budget (about 20x normal speed), and treat the file as unparsable rather than stall.
     const deadline = Date.now() + PARSE_BASE_MS + (text.length / 1024) * PARSE_MS_PER_KB;
     const tree = parser.parse(text, null, { progressCallback: () => Date.now() > deadline ? true : undefined } as unknown as ParseOptions);
-    if (!tree) return emptyFile(text);
+    if (!tree) {
+      // A cancelled parse is resumed by the parser's next call, whatever its text: start afresh instead.
+      parser.reset();
+      return emptyFile(text);
+    }
     try {
+      if (raw) {
+        try {
+          return convertRaw(raw, tree, text);
+        } catch {
+          // Copy this tree through the public API instead.
+        }
+      }
       return convert(tree.walk(), text, tree.rootNode.hasError);
     } finally {
       tree.delete();
@@ -58,17 +140,154 @@ export function parseGo(parser: Parser, text: string): ParsedFile {
 }
 
 function emptyFile(text: string): ParsedFile {
-  const root: SyntaxNode = { type: 'source_file', field: null, start: 0, end: text.length, children: [], parent: null, hasError: true };
+  const root: SyntaxNode = { type: 'source_file', field: null, start: 0, end: text.length, children: EMPTY_CHILDREN, parent: null, hasError: true };
   return { text, root, comments: [], errorCount: 1 };
 }
 
 const OPERATOR_PARENTS = new Set(['unary_expression', 'binary_expression', 'assignment_statement']);
 
-/** `mayHaveErrors` false (the common case) skips the MISSING probe, one WASM call per node. */
-function convert(cursor: TreeCursor, text: string, mayHaveErrors: boolean): ParsedFile {
+/**
+ * Per-language tables by node type id: whether the type is named (-1: not seen yet), and whether it is one
+ * of OPERATOR_PARENTS; and the `operator` field's id.
+ */
+interface Tables { named: Int8Array; operatorParent: Uint8Array; operatorField: number }
+const languageTables = new WeakMap<Language, Tables>();
+
+function tablesFor(language: Language): Tables {
+  let tables = languageTables.get(language);
+  if (!tables) {
+    const operatorParent = new Uint8Array(65536);
+    language.types.forEach((type, id) => { if (OPERATOR_PARENTS.has(type)) operatorParent[id] = 1; });
+    tables = { named: new Int8Array(65536).fill(-1), operatorParent, operatorField: language.fieldIdForName('operator') ?? -1 };
+    languageTables.set(language, tables);
+  }
+  return tables;
+}
+
+/**
+ * Copies the tree into SyntaxNodes through the raw WASM exports (see `Binding`). The cursor lives in the
+ * transfer buffer for the whole walk; nothing else may use web-tree-sitter meanwhile. Per node it costs one
+ * navigation call and a type-id call, plus field, start and end for named nodes: anonymous tokens (half the
+ * nodes) are skipped without reading their positions unless they are the operator of an expression.
+ * Children arrays are built at their exact size once a node's children are known, and leaves share one
+ * empty array, which halves the tree's memory.
+ */
+function convertRaw({ binding: b, transfer }: Raw, tree: Tree, text: string): ParsedFile {
+  const language = tree.language;
+  const types = language.types, fields = language.fields;
+  const { named: namedTable, operatorParent, operatorField } = tablesFor(language);
+  const mayHaveErrors = tree.rootNode.hasError;
+  const cursor = tree.walk();
+  const t = (tree as unknown as { 0: number })[0];
+  const c = cursor as unknown as { 0: number; 1: number; 2: number; 3: number };
+  let view = b.HEAP_DATA_VIEW;
+  view.setInt32(transfer, c[0], true); view.setInt32(transfer + 4, c[1], true);
+  view.setInt32(transfer + 8, c[2], true); view.setInt32(transfer + 12, c[3], true);
+
   const comments: SyntaxNode[] = [];
   let errorCount = 0;
-  const root: SyntaxNode = { type: cursor.nodeType, field: null, start: cursor.startIndex, end: cursor.endIndex, children: [], parent: null };
+  const rootTypeId = b._ts_tree_cursor_current_node_type_id_wasm(t);
+  const root: SyntaxNode = {
+    type: types[rootTypeId] || 'ERROR', field: null,
+    start: b._ts_tree_cursor_start_index_wasm(t), end: b._ts_tree_cursor_end_index_wasm(t), children: EMPTY_CHILDREN, parent: null,
+  };
+  /** `stack[d]` is the node at depth d, of type id `typeIds[d]`; the children of `stack[d - 1]` are `kids` from `base[d]` on. */
+  const stack: SyntaxNode[] = [root];
+  const typeIds: number[] = [rootTypeId];
+  const kids: SyntaxNode[] = [];
+  const base: number[] = [0, 0];
+  let depth = 0;
+  try {
+    if (b._ts_tree_cursor_goto_first_child_wasm(t)) {
+      depth = 1;
+      for (;;) {
+        const parent = stack[depth - 1];
+        const typeId = b._ts_tree_cursor_current_node_type_id_wasm(t);
+        let named = namedTable[typeId];
+        if (named < 0) named = namedTable[typeId] = b._ts_tree_cursor_current_node_is_named_wasm(t) ? 1 : 0;
+        const isMissing = mayHaveErrors && b._ts_tree_cursor_current_node_is_missing_wasm(t) !== 0;
+        let descended = false;
+        if (named) {
+          const type = types[typeId] || 'ERROR';
+          const node: SyntaxNode = {
+            type, field: fields[b._ts_tree_cursor_current_field_id_wasm(t)] ?? null,
+            start: b._ts_tree_cursor_start_index_wasm(t), end: b._ts_tree_cursor_end_index_wasm(t), children: EMPTY_CHILDREN, parent,
+          };
+          if (type === 'ERROR' || isMissing) { errorCount++; markError(parent); node.hasError = true; }
+          if (type === 'comment') comments.push(node);
+          kids.push(node);
+          stack[depth] = node;
+          typeIds[depth] = typeId;
+          if (depth < MAX_DEPTH && b._ts_tree_cursor_goto_first_child_wasm(t)) { depth++; base[depth] = kids.length; descended = true; }
+          else if (depth >= MAX_DEPTH) markError(node);
+        } else {
+          if (isMissing) { errorCount++; markError(parent); }
+          if (operatorParent[typeIds[depth - 1]] && b._ts_tree_cursor_current_field_id_wasm(t) === operatorField) {
+            const start = b._ts_tree_cursor_start_index_wasm(t), end = b._ts_tree_cursor_end_index_wasm(t);
+            // An operator token's type is its text, a shared string; a MISSING one is empty in the text.
+            const name = types[typeId];
+            parent.op = name !== undefined && end - start === name.length ? name : text.slice(start, end);
+          } else if ((types[typeId] || 'ERROR') === 'ERROR') { errorCount++; markError(parent); }
+        }
+        if (descended) continue;
+        let more = true;
+        while (!b._ts_tree_cursor_goto_next_sibling_wasm(t)) {
+          close(stack[depth - 1], kids, base[depth]);
+          depth--;
+          if (depth === 0 || !b._ts_tree_cursor_goto_parent_wasm(t)) { more = false; break; }
+        }
+        if (!more) break;
+      }
+    }
+    // Only an unexpected end of the walk leaves levels open.
+    for (; depth > 0; depth--) close(stack[depth - 1], kids, base[depth]);
+  } finally {
+    // The navigation may have moved the cursor's stack in WASM memory: take its state back before freeing it.
+    view = b.HEAP_DATA_VIEW;
+    c[0] = view.getInt32(transfer, true); c[1] = view.getInt32(transfer + 4, true);
+    c[2] = view.getInt32(transfer + 8, true); c[3] = view.getInt32(transfer + 12, true);
+    cursor.delete();
+  }
+  return { text, root, comments, errorCount };
+}
+
+/**
+ * Gives `node` its children, `kids` from `from` on, as an array of the exact size. Short arrays are array
+ * literals: V8 tracks an allocation site per literal and, seeing that the arrays live on, allocates them
+ * directly in the old generation. Arrays made by `slice` would be copied by two scavenges each, which costs
+ * more than the conversion itself when a whole workspace is kept.
+ */
+function close(node: SyntaxNode, kids: SyntaxNode[], from: number): void {
+  const n = kids.length - from;
+  if (n <= 0) return;
+  switch (n) {
+    case 1: node.children = [kids[from]]; break;
+    case 2: node.children = [kids[from], kids[from + 1]]; break;
+    case 3: node.children = [kids[from], kids[from + 1], kids[from + 2]]; break;
+    case 4: node.children = [kids[from], kids[from + 1], kids[from + 2], kids[from + 3]]; break;
+    case 5: node.children = [kids[from], kids[from + 1], kids[from + 2], kids[from + 3], kids[from + 4]]; break;
+    case 6: node.children = [kids[from], kids[from + 1], kids[from + 2], kids[from + 3], kids[from + 4], kids[from + 5]]; break;
+    default: node.children = kids.slice(from);
+  }
+  kids.length = from;
+}
+
+/**
+ * The same conversion through web-tree-sitter's public API, used when the raw exports are not reachable.
+ * `mayHaveErrors` false (the common case) skips the MISSING probe, one WASM call per node.
+ */
+function convert(cursor: TreeCursor, text: string, mayHaveErrors: boolean): ParsedFile {
+  try {
+    return convertWith(cursor, text, mayHaveErrors);
+  } finally {
+    cursor.delete();
+  }
+}
+
+function convertWith(cursor: TreeCursor, text: string, mayHaveErrors: boolean): ParsedFile {
+  const comments: SyntaxNode[] = [];
+  let errorCount = 0;
+  const root: SyntaxNode = { type: cursor.nodeType, field: null, start: cursor.startIndex, end: cursor.endIndex, children: EMPTY_CHILDREN, parent: null };
   const stack: SyntaxNode[] = [root];
   let depth = 0;
   // Iterative descent over the cursor; `stack[depth]` is the node whose children are being read.
@@ -81,11 +300,11 @@ function convert(cursor: TreeCursor, text: string, mayHaveErrors: boolean): Pars
       let descended = false;
       if (named) {
         const node: SyntaxNode = {
-          type: cursor.nodeType, field: cursor.currentFieldName, start: cursor.startIndex, end: cursor.endIndex, children: [], parent,
+          type: cursor.nodeType, field: cursor.currentFieldName, start: cursor.startIndex, end: cursor.endIndex, children: EMPTY_CHILDREN, parent,
         };
         if (node.type === 'ERROR' || isMissing) { errorCount++; markError(parent); node.hasError = true; }
         if (node.type === 'comment') comments.push(node);
-        parent.children.push(node);
+        if (parent.children === EMPTY_CHILDREN) parent.children = [node]; else parent.children.push(node);
         stack[depth] = node;
         if (depth < MAX_DEPTH && cursor.gotoFirstChild()) { depth++; descended = true; }
         else if (depth >= MAX_DEPTH) markError(node);
