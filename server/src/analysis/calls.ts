@@ -1,4 +1,5 @@
 import { dirname } from 'node:path';
+import type { FuncDecl } from '../model/file';
 import type { ExprResolver, Ref } from '../model/refs';
 import type { Scope } from '../model/scope';
 import { deref } from '../model/types';
@@ -15,13 +16,12 @@ export function resolveCall(call: SyntaxNode, res: ExprResolver, scope: Scope, h
   if (!fn) return undefined;
   const argNodes = child(call, 'arguments')?.children ?? [];
   const args = argNodes.map((a) => (a.type === 'func_literal' ? undefined : res.refOf(a, scope)));
-  const argFuncs = argNodes.map((a) => funcValue(a, res, scope));
-  const base = { node: call, held, viaGo, unit, args, argFuncs: argFuncs.some(Boolean) ? argFuncs : undefined };
+  const base = { node: call, held, viaGo, unit, args };
   if (fn.type === 'identifier') {
     const name = res.file.text(fn);
     const callee = scope.lookup(name) ? undefined : res.pkg.funcs.get(name);
     const builtin = BUILTINS.has(name) || res.pkg.types.has(name);
-    return { ...base, nameNode: fn, calleeName: name, callee, unresolved: !callee && !builtin };
+    return { ...base, argFuncs: funcArgs(callee, argNodes, res, scope), nameNode: fn, calleeName: name, callee, unresolved: !callee && !builtin };
   }
   if (fn.type === 'selector_expression') {
     const operand = child(fn, 'operand');
@@ -32,7 +32,7 @@ export function resolveCall(call: SyntaxNode, res: ExprResolver, scope: Scope, h
     if (foreign !== undefined) {
       // `pkg.F(...)`: resolved when pkg is a workspace package (its exported functions only).
       const callee = foreign && /^[A-Z]/.test(name) ? foreign.funcs.get(name) : undefined;
-      return { ...base, nameNode: field, calleeName: `${res.file.text(operand)}.${name}`, callee, unresolved: !callee };
+      return { ...base, argFuncs: funcArgs(callee, argNodes, res, scope), nameNode: field, calleeName: `${res.file.text(operand)}.${name}`, callee, unresolved: !callee };
     }
     const type = res.typeOf(operand, scope);
     const callee = res.pkg.findMethod(type, name);
@@ -40,9 +40,25 @@ export function resolveCall(call: SyntaxNode, res: ExprResolver, scope: Scope, h
     const b = deref(type);
     if (callee && recv && b.kind === 'named' && callee.recvType !== b.name && callee.recvType) recv = res.appendField(recv, callee.recvType);
     const ifaceType = !callee && b.kind === 'named' && res.pkg.underlying(b).kind === 'interface' ? res.pkg.universal(b) : undefined;
-    return { ...base, nameNode: field, calleeName: name, callee, recv, ifaceType, unresolved: !callee };
+    return { ...base, argFuncs: funcArgs(callee, argNodes, res, scope), nameNode: field, calleeName: name, callee, recv, ifaceType, unresolved: !callee };
   }
   return undefined;
+}
+
+/**
+ * The functions passed to a known callee's func-typed parameters (the only ones it can call back);
+ * undefined when there are none. Other arguments are not resolved as function values: that is costly.
+ */
+function funcArgs(callee: FuncDecl | undefined, argNodes: SyntaxNode[], res: ExprResolver, scope: Scope): (FuncValue | undefined)[] | undefined {
+  if (!callee) return undefined;
+  let out: (FuncValue | undefined)[] | undefined;
+  argNodes.forEach((a, i) => {
+    const t = callee.params[i]?.type;
+    if (!t || (t.kind !== 'func' && t.kind !== 'named')) return;
+    const v = funcValue(a, res, scope);
+    if (v) (out ??= [])[i] = v;
+  });
+  return out;
 }
 
 /** The function that an argument names, when it is one: `handler`, `pkg.Handler`, or the method value `v.Tag`. */

@@ -26,6 +26,9 @@ const PROSE: RegExp[] = [
   new RegExp(String.raw`\bis\s+\w+\s+without\s+(?:locking|acquiring|taking|grabbing|holding)\s+${THE}(${NAMES})`, 'gi'),
 ];
 
+/** Every phrasing above has one of these words (held, locked, ... or a verb such as hold or lock). */
+const PROSE_HINT = /held|locked|acquired|taken|owned|grabbed|hold|have|own|acquire|lock|take|without/i;
+
 const STOP_WORDS = new Set(['it', 'this', 'that', 'a', 'an', 'any', 'all', 'its', 'they', 'them', 'one', 'both', 'these', 'those', 'which', 'caller', 'callers']);
 const ANNOTATION = /\+checklocks(read|acquire|acquireread|release|exclude|ignore)?(?::(\S+))?/g;
 const LOCKED_SUFFIX = /^(.*[a-z0-9])Locked$/;
@@ -64,6 +67,8 @@ export class ContractReader {
   }
 
   private prose(fn: FuncDecl, res: ExprResolver, scope: Scope, c: Contract, offset: number): void {
+    // Most doc comments say nothing about locks: a cheap test spares them the phrasings below.
+    if (!PROSE_HINT.test(fn.doc.text)) return;
     const text = fn.doc.text.replace(/\s+/g, ' ');
     const seen = new Set<string>(c.requires.map((r) => r.ref.key));
     for (const re of PROSE) {
