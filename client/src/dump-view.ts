@@ -3,7 +3,7 @@ import { commands, env, EventEmitter, Range, ThemeIcon, TreeItem, TreeItemCollap
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { GoroutineDumpRequest } from '../../server/src/protocol';
 import { Views } from './commands';
-import { dumpTree, type TreeNode } from './tree-model';
+import { dumpTree, looksLikeDump, type TreeNode } from './tree-model';
 
 export class GoroutineDumpView implements TreeDataProvider<TreeNode> {
   private nodes: TreeNode[] = [];
@@ -30,12 +30,21 @@ export class GoroutineDumpView implements TreeDataProvider<TreeNode> {
   }
 }
 
-/** `lockset: Open Goroutine Dump`: from a file or the clipboard. */
+/** `lockset: Open Goroutine Dump`: from the active editor (when it holds a dump), the clipboard or a file. */
 export async function openGoroutineDump(client: LanguageClient, view: GoroutineDumpView): Promise<void> {
-  const from = await window.showQuickPick(['From the clipboard', 'From a file…'], { placeHolder: 'Read a goroutine dump (SIGQUIT or panic output)' });
+  const editor = window.activeTextEditor;
+  const fromEditor = editor && looksLikeDump(editor.document.getText()) ? editor.document : undefined;
+  const items = [
+    ...(fromEditor ? [{ label: 'From the active editor', description: workspace.asRelativePath(fromEditor.uri) }] : []),
+    { label: 'From the clipboard' },
+    { label: 'From a file…' },
+  ];
+  const from = await window.showQuickPick(items, { placeHolder: 'Read a goroutine dump (SIGQUIT or panic output)' });
   if (!from) return;
   let text: string;
-  if (from.startsWith('From a file')) {
+  if (from.label === 'From the active editor' && fromEditor) {
+    text = fromEditor.getText();
+  } else if (from.label.startsWith('From a file')) {
     const picked = await window.showOpenDialog({ canSelectMany: false, openLabel: 'Read dump' });
     if (!picked?.[0]) return;
     text = new TextDecoder().decode(await workspace.fs.readFile(picked[0]));

@@ -66,6 +66,14 @@ export function statusText(s: { state: 'indexing' | 'idle'; done: number; total:
   return s.problems ? `$(lock) ${s.problems} lock issue${s.problems === 1 ? '' : 's'}` : '$(lock) lockset';
 }
 
+/**
+ * Whether text looks like a Go goroutine dump: it has a goroutine header, `goroutine 5 [semacquire]:` or
+ * (Go 1.22+) `goroutine 5 gp=0xc000007340 m=nil [sync.Mutex.Lock, 5 minutes]:`, possibly after a log prefix.
+ */
+export function looksLikeDump(text: string): boolean {
+  return /(?:^|\s)goroutine \d+ (?:[a-z]+=\S* )*\[[^\]\n]*\]:/m.test(text);
+}
+
 /** A goroutine dump as a tree: deadlocks first, then goroutines grouped by what they wait on, then frames. */
 export function dumpTree(view: DumpView): TreeNode[] {
   const out: TreeNode[] = [];

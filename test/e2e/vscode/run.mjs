@@ -153,6 +153,10 @@ for (const d of [userData, extensions, logDir, join(tmp, 'xdg/config'), join(tmp
 }
 cpSync(join(repo, 'examples'), workspace, { recursive: true });
 const httpGo = join(workspace, 'vmm/http.go');
+// Step 9's goroutine dump: SIGQUIT of examples/cmd/minivm deadlocked on VM.lock and statsTable.mu (its frames'
+// paths end in vmm/vm.go etc., at lines that exist; test/dump-source.test.ts checks what the server makes of it).
+const dumpName = 'minivm-deadlock.txt';
+cpSync(join(repo, 'test/e2e/vscode', dumpName), join(workspace, dumpName));
 
 mkdirSync(join(userData, 'User'), { recursive: true });
 writeFileSync(join(userData, 'User/settings.json'), JSON.stringify({
@@ -173,6 +177,9 @@ writeFileSync(join(userData, 'User/settings.json'), JSON.stringify({
   'files.autoSave': 'off',
   'editor.hover.delay': 200,
   'window.restoreWindows': 'none',
+  // The client's trace of the LSP messages ("lockset (trace)" output channel, a log file): step 8 reads it to
+  // know that the server has the new settings; on a failure its tail is printed with the other logs.
+  'lockset.trace.server': 'messages',
 }, null, 2));
 
 const serverEnv = {
@@ -291,8 +298,9 @@ async function cursorOn(lineNumber, word) {
 /** A code lens of the active editor, by its text. */
 const codeLens = (text) => page.locator('.editor-group-container.active .monaco-editor .codelens-decoration', { hasText: text }).first();
 
-/** Runs a command by its palette label: F1, type the label, click the row whose label is exactly it. */
-async function runCommand(label) {
+/** Runs a command by its palette label: F1, type the label, click the row whose label is exactly it. With
+ * `{ then: 'pick' }`, returns while the command's own quick pick is up instead of waiting for the widget to close. */
+async function runCommand(label, { then = 'close' } = {}) {
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible' });
@@ -301,7 +309,40 @@ async function runCommand(label) {
   const row = page.locator('.quick-input-widget .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) });
   await row.first().waitFor({ state: 'visible' });
   await row.first().click();
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  if (then === 'close') await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+}
+
+/** Opens a workspace file with Quick Open (Ctrl+P) and waits for its tab. */
+async function openFile(relPath) {
+  const name = relPath.slice(relPath.lastIndexOf('/') + 1);
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(relPath);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().waitFor({ state: 'visible' });
+  await page.keyboard.press('Enter');
+  await page.locator('.tab.active', { hasText: name }).waitFor({ state: 'visible' });
+}
+
+/** The "lockset (trace)" output channel's log file, as far as written (empty until the channel exists). */
+function traceLog() {
+  const f = findExtHostLogs(join(userData, 'logs')).find((p) => p.endsWith('lockset (trace).log'));
+  return f ? readFileSync(f, 'utf8') : '';
+}
+
+/** The inlay hints of one rendered line of the active editor: injected text, in spans that carry a class of
+ * their own (`dyn-rule-N`, or a class naming inlay hints), unlike the `mtkN` spans of the line's tokens. */
+async function inlayHintsOn(lineNumber) {
+  return page.evaluate((lineNumber) => {
+    const ed = document.querySelector('.editor-group-container.active .monaco-editor');
+    const num = ed && [...ed.querySelectorAll('.margin-view-overlays .line-numbers')].find((e) => e.textContent.trim() === String(lineNumber));
+    if (!num) return null;
+    const top = num.getBoundingClientRect().top;
+    const line = [...ed.querySelectorAll('.view-lines .view-line')].find((e) => Math.abs(e.getBoundingClientRect().top - top) < 2);
+    if (!line) return null;
+    const hints = [...line.querySelectorAll('span')].filter((e) => e.children.length === 0 && /dyn-rule|inlay/i.test(e.className)).map((e) => e.textContent.replace(/\u00a0/g, ' ').trim());
+    return { text: line.textContent.replace(/\u00a0/g, ' '), hints };
+  }, lineNumber);
 }
 
 /** The marker rows of the Problems panel. */
@@ -485,6 +526,67 @@ try {
       const svg = await view.locator('svg.lockset-graph').boundingBox();
       return svg && svg.x >= 0 && svg.x + svg.width <= 1600;
     }, STEP_TIMEOUT, 'the whole graph to be in view');
+  });
+
+  await step(8, 'inlay hints: with lockset.inlayHints.heldLocks on, vmm/vms.go shows the held set after Lock() and at findVM', async () => {
+    // Turn the setting on as a user may, in the folder's .vscode/settings.json, and wait until the server has it:
+    // the trace shows the client's didChangeConfiguration, its answer to the server's workspace/configuration,
+    // then a lockset/status that the server sends after re-reading the settings. Only then open vms.go. (The
+    // server does not ask VS Code to refresh inlay hints when the setting changes, so an editor open before has
+    // none until it is edited; vms.go has not been opened by the steps before.)
+    const seen = traceLog().length;
+    mkdirSync(join(workspace, '.vscode'), { recursive: true });
+    writeFileSync(join(workspace, '.vscode/settings.json'), JSON.stringify({ 'lockset.inlayHints.heldLocks': true }, null, 2));
+    await waitUntil(() => /Sending notification 'workspace\/didChangeConfiguration'[\s\S]*Sending response 'workspace\/configuration[\s\S]*Received notification 'lockset\/status'/
+      .test(traceLog().slice(seen)), STEP_TIMEOUT / 2, 'the server to re-read the settings (didChangeConfiguration, workspace/configuration, lockset/status in the trace)');
+    await openFile('vmm/vms.go');
+    await goToLine(69, 1);
+    // Launch: line 68 `vmLock.Lock()` ⟨vmLock⟩, line 69 `if v.findVM(name) ⟨vmLock⟩ != nil {`.
+    const held = /^⟨(?:vmm\.)?vmLock⟩$/;
+    const [l68, l69] = await waitUntil(async () => {
+      const both = [await inlayHintsOn(68), await inlayHintsOn(69)];
+      return both.every((l) => l?.hints.some((h) => held.test(h))) ? both : null;
+    }, STEP_TIMEOUT / 2, 'the inlay hint ⟨vmLock⟩ on lines 68 and 69');
+    if (!/^\s*vmLock\.Lock\(\)\s*⟨/.test(l68.text)) throw new Error(`line 68 is not vmLock.Lock() followed by the hint: ${l68.text}`);
+    if (!cls('if v.findVM(name) ⟨', 'vmLock', '⟩ != nil {').test(l69.text.replace(/\s+/g, ' '))) throw new Error(`the hint is not after the findVM call on line 69: ${l69.text}`);
+  });
+
+  await step(9, 'goroutine dump: "From the active editor" reads minivm-deadlock.txt into the Goroutines view, a frame opens vm.go:128', async () => {
+    await openFile(dumpName);
+    await runCommand('lockset: Open Goroutine Dump', { then: 'pick' });
+    const first = page.locator('.quick-input-widget .monaco-list-row[data-index="0"]');
+    await first.filter({ hasText: 'From the active editor' }).filter({ hasText: dumpName }).waitFor({ state: 'visible' });
+    for (const other of ['From the clipboard', 'From a file…']) await page.locator('.quick-input-widget .monaco-list-row', { hasText: other }).first().waitFor({ state: 'visible' });
+    await first.click();
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+    const pane = page.locator('.part.sidebar .pane').filter({ has: page.locator('.pane-header h3.title', { hasText: /^Goroutines$/ }) });
+    await pane.locator('.pane-header[aria-expanded="true"]').waitFor({ state: 'visible' });
+    // The command has focused the Goroutines view (in the Explorer); give it the side bar's height by collapsing
+    // the other views, by title (the folder's, Locks).
+    const header = (title) => page.locator('.part.sidebar .pane-header').filter({ has: page.locator('h3.title', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }) }).first();
+    const titles = await page.locator('.part.sidebar .pane-header[aria-expanded="true"] h3.title').allTextContents();
+    for (const title of titles.filter((t) => t !== 'Goroutines')) {
+      if ((await header(title).getAttribute('aria-expanded')) === 'true') await header(title).click();
+      await header(title).and(page.locator('[aria-expanded="false"]')).waitFor({ state: 'visible' });
+    }
+    const row = (label) => pane.locator('.monaco-list-row').filter({ has: page.locator('.label-name', { hasText: label }) });
+    await row(/^deadlock: goroutines 7, 21$/).filter({ hasText: cls('', 'VM.lock', ' ⇄ ', 'statsTable.mu') }).first().waitFor({ state: 'visible' });
+    for (const group of ['lock at stats.go:68', 'lock at vm.go:128', 'lock at command.go:47', 'lock at http.go:35']) {
+      await row(new RegExp(`^${escapeRegExp(group)}$`)).filter({ hasText: '1 goroutine' }).first().waitFor({ state: 'visible' });
+    }
+    const g21 = row(/^goroutine 21$/).filter({ hasText: cls('waits for ', 'statsTable.mu', ' · holds ', 'VM.lock') }).first();
+    await g21.waitFor({ state: 'visible' });
+    if ((await g21.getAttribute('aria-expanded')) !== 'true') await g21.locator('.monaco-tl-twistie').click();
+    const kill = row(/^example\.com\/minivm\/vmm\.\(\*VM\)\.Kill$/).filter({ hasText: cls('vm.go:128 · holds ', 'VM.lock') }).first();
+    await kill.waitFor({ state: 'visible' });
+    if (/not in the workspace/.test(await kill.textContent())) throw new Error(`the Kill frame is not mapped: ${await kill.textContent()}`);
+    await row(/^net\/http\.\(\*conn\)\.serve$/).filter({ hasText: 'not in the workspace' }).first().waitFor({ state: 'visible' });
+    // The frame maps to the workspace's vmm/vm.go: clicking it opens the file at line 128.
+    await kill.locator('.label-name').click();
+    await page.locator('.tab.active', { hasText: 'vm.go' }).waitFor({ state: 'visible' });
+    await page.locator('.statusbar-item', { hasText: /Ln 128, Col \d+/ }).first().waitFor({ state: 'visible' });
+    const info = await lineInfo(128, 'stats.mu.Lock()');
+    if (!info?.wordBox) throw new Error(`vm.go line 128 is not stats.mu.Lock(): ${info?.text}`);
   });
   timing.steps = Date.now() - stepsStart;
 } catch (e) {
