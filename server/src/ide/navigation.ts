@@ -51,11 +51,11 @@ export function heldHints(analysis: PackageAnalysis, file: GoFile, start: number
       const stmt = statementOf(e.node);
       const after = stmt ? flow.stmtHeld.get(nextStatement(stmt) ?? stmt) : undefined;
       const held = after ?? e.held.with({ ref: e.op.ref, mode: e.op.method === 'RLock' ? 'read' : 'write', maybe: false, site: e.node.start });
-      out.push({ offset: lineEnd(file, e.node.end), label: ` ${label(held)}`, tooltip: held.all().map(describeHeld).join(', ') || 'no locks held' });
+      out.push({ offset: lineEnd(file, e.node.end), label: label(held), tooltip: held.all().map(describeHeld).join(', ') || 'no locks held' });
     }
     for (const site of flow.calls) {
       if (!site.callee || analysis.contractOf(site.callee).requires.length === 0) continue;
-      out.push({ offset: site.node.end, label: ` ${label(site.held)}`, tooltip: `held at this call of ${site.calleeName}: ${site.held.toString()}` });
+      out.push({ offset: site.node.end, label: label(site.held), tooltip: `held at this call of ${site.calleeName}: ${site.held.toString()}` });
     }
   }
   return out.filter((h) => h.offset >= start && h.offset <= end).sort((a, b) => a.offset - b.offset);
