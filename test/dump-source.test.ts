@@ -59,7 +59,10 @@ describe('the e2e dump against examples/', () => {
     const g21 = tree.find((n) => n.label === 'lock at vm.go:128')!.children![0];
     assert.equal(g21.label, 'goroutine 21');
     assert.match(g21.description!, /waits for (vmm\.)?statsTable\.mu · holds (vmm\.)?VM\.lock/);
-    const kill = g21.children!.find((f) => f.label === 'example.com/minivm/vmm.(*VM).Kill')!;
+    // Goroutine 21 holds VM.lock in Kill, and cmdLock in the frames that called it.
+    assert.match(g21.description!, /holds .*cmdLock/);
+    const kill = g21.children!.find((f) => f.label === 'vmm.(*VM).Kill')!;
+    assert.equal(kill.tooltip, 'example.com/minivm/vmm.(*VM).Kill');
     assert.match(kill.description!, /^vm\.go:128 · holds (vmm\.)?VM\.lock$/);
     assert.equal(kill.loc!.uri, `file://${join(root, 'vmm/vm.go')}`);
     assert.equal(kill.loc!.line, 127);

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import {
-  classify, createPathMapper, findDeadlocks, groupByWait, mapPath, packageOf,
+  classify, createPathMapper, findDeadlocks, groupByWait, isStandardLibrary, mapPath, packageOf,
   type HeldAt, type WaitsFor,
 } from '../server/src/dumps/analyze';
 import { parseDump, splitCall, type Dump, type Frame, type Goroutine } from '../server/src/dumps/parse';
@@ -554,6 +554,15 @@ describe('classify', () => {
     }
   });
 
+  it('tells the standard library from the program by import path and GOROOT file', () => {
+    const std = (func: string, file: string) => isStandardLibrary({ func, file, line: 1 } as never);
+    assert.equal(std('net/http.(*conn).serve', '/usr/local/go/src/net/http/server.go'), true);
+    assert.equal(std('time.Sleep', '/usr/lib/go-1.19/src/runtime/time.go'), true, 'time.Sleep lives in the runtime\'s files');
+    assert.equal(std('main.main', '/home/me/app/main.go'), false);
+    assert.equal(std('example.com/m/store.(*S).put', '/src/example.com/m/store/s.go'), false);
+    assert.equal(std('minivm/vmm.(*VM).Kill', '/home/me/minivm/vmm/vm.go'), false, 'a module path without a dot, outside GOROOT');
+  });
+
   it('finds the user frame past the runtime, sync, internal/sync and time.Sleep', () => {
     const w = classify(g('sync.Mutex.Lock',
       f('runtime.gopark'), f('internal/sync.runtime_SemacquireMutex'), f('internal/sync.(*Mutex).lockSlow'),
@@ -641,7 +650,7 @@ describe('groupByWait', () => {
       ['channel at worker.go:52', [25]],
       ['select at reporter.go:44', [23]],
       ['running at pprof.go:259', [412]],
-      ['IO wait at fd_unix.go:172', [1]],
+      ['IO wait at main.go:61', [1]], // past net and net/http, at the program's own call
       ['sync.(*WaitGroup).Wait at flush.go:27', [22]],
       ['sync.(*Cond).Wait at queue.go:35', [24]],
     ]);

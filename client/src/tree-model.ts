@@ -74,6 +74,11 @@ export function looksLikeDump(text: string): boolean {
   return /(?:^|\s)goroutine \d+ (?:[a-z]+=\S* )*\[[^\]\n]*\]:/m.test(text);
 }
 
+/** `example.com/minivm/vmm.(*VM).Kill` → `vmm.(*VM).Kill`: the side bar is narrow; the full name is the tooltip. */
+export function shortFunc(func: string): string {
+  return func.slice(func.lastIndexOf('/', func.indexOf('.', func.lastIndexOf('/') + 1)) + 1);
+}
+
 /** A goroutine dump as a tree: deadlocks first, then goroutines grouped by what they wait on, then frames. */
 export function dumpTree(view: DumpView): TreeNode[] {
   const out: TreeNode[] = [];
@@ -86,13 +91,16 @@ export function dumpTree(view: DumpView): TreeNode[] {
       label: g.key, description: `${g.goroutines.length} goroutine${g.goroutines.length === 1 ? '' : 's'}`, icon: 'debug-pause',
       children: g.goroutines.map((r) => {
         const first = r.frames.find((f) => f.loc);
+        // What the goroutine holds: the locks held at any of its frames (a caller's frame holds what it took before the call).
+        const holds = [...new Set(r.frames.flatMap((f) => f.held))];
         return {
           label: `goroutine ${r.id}`,
-          description: [r.state, r.waitsFor ? `waits for ${r.waitsFor}` : '', first?.held.length ? `holds ${first.held.join(', ')}` : ''].filter(Boolean).join(' · '),
+          description: [r.state, r.waitsFor ? `waits for ${r.waitsFor}` : '', holds.length ? `holds ${holds.join(', ')}` : ''].filter(Boolean).join(' · '),
           icon: 'debug-pause' as const,
           loc: first?.loc,
           children: r.frames.map((f) => ({
-            label: f.func,
+            label: shortFunc(f.func),
+            tooltip: f.func,
             description: `${f.dumpPath.slice(f.dumpPath.lastIndexOf('/') + 1)}:${f.line}${f.held.length ? ` · holds ${f.held.join(', ')}` : ''}${f.loc ? '' : ' (not in the workspace)'}`,
             icon: 'debug-stackframe' as const,
             loc: f.loc,

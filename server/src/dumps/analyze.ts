@@ -37,9 +37,26 @@ function isSyncPackage(func: string): boolean {
   return pkg === 'sync' || pkg === 'internal/sync';
 }
 
-/** Index of the user's frame: the first outside the runtime and sync (and past time.Sleep, whose caller is the interesting one). */
+/**
+ * Whether a frame is in Go's standard library: an import path whose first element has no dot (module
+ * paths have one; `main` is the program's own), in a file under GOROOT's `src/` (the package's own
+ * directory, or the runtime's, which implements time.Sleep and others).
+ */
+export function isStandardLibrary(f: Frame): boolean {
+  const pkg = packageOf(f.func);
+  if (pkg === '' || pkg === 'main' || pkg.split('/')[0].includes('.')) return pkg === '';
+  const file = f.file.replace(/\\/g, '/');
+  return file.includes(`/src/${pkg.split('/')[0]}/`) || file.includes('/src/runtime/');
+}
+
+/**
+ * Index of the user's frame: the first outside the runtime, sync and the rest of the standard library
+ * (and past time.Sleep, whose caller is the interesting one); failing that, the first outside the
+ * runtime and sync.
+ */
 function siteIndex(frames: Frame[]): number {
-  return frames.findIndex((f) => !isRuntimeOrSync(f.func) && f.func !== 'time.Sleep');
+  const user = frames.findIndex((f) => !isRuntimeOrSync(f.func) && f.func !== 'time.Sleep' && !isStandardLibrary(f));
+  return user >= 0 ? user : frames.findIndex((f) => !isRuntimeOrSync(f.func) && f.func !== 'time.Sleep');
 }
 
 // ---- classification ----

@@ -1,5 +1,5 @@
 import { isPseudoLock } from '../analysis/blocking';
-import { createPathMapper, findDeadlocks, groupByWait, packageOf } from '../dumps/analyze';
+import { createPathMapper, findDeadlocks, groupByWait, isStandardLibrary, packageOf } from '../dumps/analyze';
 import { parseDump, type Frame } from '../dumps/parse';
 import { lockClass } from '../model/refs';
 import type { DumpView } from '../protocol';
@@ -23,7 +23,8 @@ export function analyzeDump(ws: Workspace, text: string, roots: string[], toUri:
   let mapped = 0, total = 0;
   const frameView = (f: Frame) => {
     const path = map(f.file);
-    const user = !RUNTIME_PACKAGES.test(packageOf(f.func));
+    // Frames that could be in the workspace: not the runtime, not the standard library (unless mapped).
+    const user = !!path || (!RUNTIME_PACKAGES.test(packageOf(f.func)) && !isStandardLibrary(f));
     if (user) { total++; if (path) mapped++; }
     const file = path ? ws.file(path) : undefined;
     const at = file ? file.lines.lineStart(f.line - 1) : 0;

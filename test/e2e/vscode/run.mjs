@@ -541,14 +541,15 @@ try {
       .test(traceLog().slice(seen)), STEP_TIMEOUT / 2, 'the server to re-read the settings (didChangeConfiguration, workspace/configuration, lockset/status in the trace)');
     await openFile('vmm/vms.go');
     await goToLine(69, 1);
-    // Launch: line 68 `vmLock.Lock()` ⟨vmLock⟩, line 69 `if v.findVM(name) ⟨vmLock⟩ != nil {`.
+    // Launch: line 68 `vmLock.Lock()` ⟨vmLock⟩, line 69 `if v.findVM(name)⟨vmLock⟩ != nil {`.
     const held = /^⟨(?:vmm\.)?vmLock⟩$/;
     const [l68, l69] = await waitUntil(async () => {
       const both = [await inlayHintsOn(68), await inlayHintsOn(69)];
       return both.every((l) => l?.hints.some((h) => held.test(h))) ? both : null;
     }, STEP_TIMEOUT / 2, 'the inlay hint ⟨vmLock⟩ on lines 68 and 69');
     if (!/^\s*vmLock\.Lock\(\)\s*⟨/.test(l68.text)) throw new Error(`line 68 is not vmLock.Lock() followed by the hint: ${l68.text}`);
-    if (!cls('if v.findVM(name) ⟨', 'vmLock', '⟩ != nil {').test(l69.text.replace(/\s+/g, ' '))) throw new Error(`the hint is not after the findVM call on line 69: ${l69.text}`);
+    // The hint's left padding is a margin, not a character: no blank between the call and the hint.
+    if (!cls('if v.findVM(name)⟨', 'vmLock', '⟩ != nil {').test(l69.text.replace(/\s+/g, ' ').replace(/ ⟨/g, '⟨'))) throw new Error(`the hint is not after the findVM call on line 69: ${l69.text}`);
   });
 
   await step(9, 'goroutine dump: "From the active editor" reads minivm-deadlock.txt into the Goroutines view, a frame opens vm.go:128', async () => {
@@ -577,10 +578,10 @@ try {
     const g21 = row(/^goroutine 21$/).filter({ hasText: cls('waits for ', 'statsTable.mu', ' · holds ', 'VM.lock') }).first();
     await g21.waitFor({ state: 'visible' });
     if ((await g21.getAttribute('aria-expanded')) !== 'true') await g21.locator('.monaco-tl-twistie').click();
-    const kill = row(/^example\.com\/minivm\/vmm\.\(\*VM\)\.Kill$/).filter({ hasText: cls('vm.go:128 · holds ', 'VM.lock') }).first();
+    const kill = row(/^vmm\.\(\*VM\)\.Kill$/).filter({ hasText: cls('vm.go:128 · holds ', 'VM.lock') }).first();
     await kill.waitFor({ state: 'visible' });
     if (/not in the workspace/.test(await kill.textContent())) throw new Error(`the Kill frame is not mapped: ${await kill.textContent()}`);
-    await row(/^net\/http\.\(\*conn\)\.serve$/).filter({ hasText: 'not in the workspace' }).first().waitFor({ state: 'visible' });
+    await row(/^http\.\(\*conn\)\.serve$/).filter({ hasText: 'not in the workspace' }).first().waitFor({ state: 'visible' });
     // The frame maps to the workspace's vmm/vm.go: clicking it opens the file at line 128.
     await kill.locator('.label-name').click();
     await page.locator('.tab.active', { hasText: 'vm.go' }).waitFor({ state: 'visible' });
