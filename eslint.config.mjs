@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'examples/', 'test-results/', '**/*.mjs', '**/*.js'] },
+  { ignores: ['dist/', 'node_modules/', 'examples/', 'test-results/', 'test/fixtures-ts/', '**/*.mjs', '**/*.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -43,13 +43,17 @@ describe('the .vsix', () => {
       writeFileSync(join(dir, 'package.json'), JSON.stringify(pkg, null, 2));
       const build = spawnSync(process.execPath, [join(ROOT, 'scripts/build.mjs'), '--minify', '--outdir', join(dir, 'dist')], { encoding: 'utf8' });
       assert.equal(build.status, 0, build.stderr);
+      // The TypeScript front end ships brotli-compressed and is inflated on first use: the minified CLI runs it.
+      const ts = spawnSync(process.execPath, [join(dir, 'dist/cli.js'), 'check', '--format', 'json', join(ROOT, 'test/fixtures-ts/missing-lock-annotation/js')], { encoding: 'utf8' });
+      assert.equal(ts.status, 1, ts.stdout + ts.stderr);
+      assert.equal((JSON.parse(ts.stdout) as { diagnostics: unknown[] }).diagnostics.length, 2);
       const vsce = spawnSync(process.execPath, [join(ROOT, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '-o', join(dir, 'out.vsix')], { cwd: dir, encoding: 'utf8' });
       assert.equal(vsce.status, 0, vsce.stdout + vsce.stderr);
       const vsix = readFileSync(join(dir, 'out.vsix'));
       assert.ok(vsix.length < 2 * 1024 * 1024, `${vsix.length} bytes`);
       const entries = zipEntries(vsix);
       const names = [...entries.keys()].filter((n) => n.startsWith('extension/')).map((n) => n.slice('extension/'.length)).sort();
-      assert.deepEqual(names, ['LICENSE.txt', 'changelog.md', 'dist/ThirdPartyNotices.txt', 'dist/cli.js', 'dist/elk.js', 'dist/extension.js', 'dist/icon.png', 'dist/server.js', 'dist/tree-sitter-go.wasm', 'dist/tree-sitter.wasm', 'package.json', 'readme.md', 'syntaxes/lockset-go-injection.tmLanguage.json']);
+      assert.deepEqual(names, ['LICENSE.txt', 'changelog.md', 'dist/ThirdPartyNotices.txt', 'dist/cli.js', 'dist/elk.js', 'dist/extension.js', 'dist/icon.png', 'dist/server.js', 'dist/tree-sitter-go.wasm', 'dist/tree-sitter.wasm', 'dist/ts-frontend.js.br', 'package.json', 'readme.md', 'syntaxes/lockset-go-injection.tmLanguage.json']);
       const server = entries.get('extension/dist/server.js')!.toString('utf8');
       // Minified: long lines (template literals keep their own newlines) and no source map.
       assert.ok(server.length / server.split('\n').length > 1000 && !server.includes('sourceMappingURL'), 'the server bundle is minified');

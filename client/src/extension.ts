@@ -19,8 +19,9 @@ const clientName = 'lockset';
 let client: LanguageClient | undefined;
 
 export async function activate(context: ExtensionContext): Promise<void> {
-  // The Locks and Goroutines views are shown `when: lockset.active` (package.json); the extension only
-  // activates for Go (onLanguage:go, workspaceContains:**/*.go), so they appear exactly in Go workspaces.
+  // The Locks and Goroutines views are shown `when: lockset.active` (package.json); the extension
+  // activates for Go (onLanguage:go, workspaceContains:**/*.go) and, for async-mutex code, on TypeScript and
+  // JavaScript documents, so the views also appear (Go-only for now) once such a document is opened.
   void commands.executeCommand('setContext', 'lockset.active', true);
 
   const serverModule = context.asAbsolutePath('dist/server.js');
@@ -41,6 +42,8 @@ export async function activate(context: ExtensionContext): Promise<void> {
     documentSelector: [
       { scheme: 'file', language: 'go' },
       { scheme: 'untitled', language: 'go' },
+      // TypeScript and JavaScript that uses async-mutex (the server's TypeScript front end).
+      ...['typescript', 'typescriptreact', 'javascript', 'javascriptreact'].map((language) => ({ scheme: 'file', language })),
     ],
     synchronize: { configurationSection: clientId },
     outputChannelName: 'lockset',

@@ -1,9 +1,13 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import type { Finding } from '../checks/finding';
 import { lockGraphData, toDot } from '../ide/inventory';
 import { toSvg } from '../ide/svg';
 import { findGoFiles, readSource } from '../util/files';
 import { parseConfig } from '../util/config-file';
+import type { Config } from '../util/config';
+import { loadTsFrontend } from '../ts/load';
+import { findTsFiles, mentionsAsyncMutex } from '../ts/paths';
 import { Workspace } from '../workspace';
 import { formatJson, formatSarif, formatText, isFailing, sortFindings } from './format';
 
@@ -14,7 +18,9 @@ const USAGE = `usage: lockset check [--format text|json|sarif] [--verbose] [--co
        lockset graph [--format dot|svg|json] [--config FILE] <path>...
 
 check  reports the lock discipline problems of the Go code under each path (directories are
-       walked recursively; vendor/, testdata/ and dot-directories are skipped unless named).
+       walked recursively; vendor/, testdata/ and dot-directories are skipped unless named),
+       and of the TypeScript and JavaScript code that uses async-mutex (node_modules/ and dist/
+       are skipped).
        Exit status: 0 when no finding is a warning or worse, 1 when one is, 2 on a usage or
        internal error. --verbose (-v) prints each finding's evidence under it in the text
        format: where each lock was taken, and the call chains, across packages.
@@ -57,9 +63,10 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     // A package of the module that is imported but not named is read for its contracts and locks.
     ws.readImportDir = readPackageDir;
     for (const p of paths) if (!existsSync(p)) throw new UsageError(`${p}: no such file or directory`);
+    const tsFiles = paths.flatMap((p) => findTsFiles(resolve(p)));
     for (const p of paths) {
       const files = findGoFiles(resolve(p));
-      if (files.length === 0) err(`lockset: no Go files under ${p}\n`);
+      if (files.length === 0 && !tsFiles.some((f) => f.startsWith(resolve(p)))) err(`lockset: no Go files under ${p}\n`);
       for (const f of files) {
         const text = readSource(f);
         if (text !== undefined) ws.setText(f, text);
@@ -72,7 +79,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
       out(format === 'dot' ? toDot(data) : format === 'svg' ? await toSvg(data, { standalone: true }) : JSON.stringify(data, null, 2) + '\n');
       return 0;
     }
-    const findings = sortFindings(ws.analyzeAll());
+    const findings = sortFindings([...ws.analyzeAll(), ...checkTypeScript(tsFiles, paths, config)]);
     out(format === 'json' ? formatJson(findings, cwd) : format === 'sarif' ? formatSarif(findings, cwd, VERSION) : formatText(findings, cwd, verbose));
     return isFailing(findings) ? 1 : 0;
   } catch (e) {
@@ -84,6 +91,21 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
 
 if (require.main === module) {
   void main(process.argv.slice(2), (s) => process.stdout.write(s), (s) => process.stderr.write(s)).then((code) => { process.exitCode = code; });
+}
+
+/** The findings of the TypeScript and JavaScript files (async-mutex); the front end is loaded only if there are any. */
+function checkTypeScript(files: string[], paths: string[], config: Config): Finding[] {
+  const texts = new Map<string, string>();
+  for (const f of files) {
+    const text = readSource(f);
+    if (text !== undefined) texts.set(f, text);
+  }
+  if (![...texts.values()].some(mentionsAsyncMutex)) return [];
+  const { TsWorkspace } = loadTsFrontend();
+  const roots = paths.map((p) => resolve(p)).map((p) => (statSync(p).isDirectory() ? p : dirname(p)));
+  const ws = new TsWorkspace({ roots, config });
+  for (const [f, text] of texts) ws.setText(f, text);
+  return ws.analyzeAll();
 }
 
 /** The non-test Go files of one directory, for an imported package that was not named on the command line. */

@@ -17,6 +17,7 @@ import { parseConfig } from '../util/config-file';
 import { findGoFiles, readSource } from '../util/files';
 import { Workspace, type PackageResult } from '../workspace';
 import { isVirtual, pathToUri, toCodeAction, toDiagnostic, uriToPath } from './convert';
+import { isTsPath, TsDocuments } from './typescript';
 
 interface Settings { debounceMs: number; enable: boolean; inlayHints: boolean }
 
@@ -33,6 +34,12 @@ export class LocksetServer {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly published = new Map<string, Finding[]>();
   private caps = { related: false, documentChanges: false, configuration: false, progress: false, watchers: false };
+  /** TypeScript and JavaScript documents (async-mutex), analysed by the TypeScript front end. */
+  private readonly ts = new TsDocuments({
+    connection: () => this.connection, roots: () => this.roots, debounceMs: () => this.settings.debounceMs, enabled: () => this.settings.enable,
+    relatedSupport: () => this.caps.related, documentChanges: () => this.caps.documentChanges, uriFor: (p) => this.uriFor(p),
+    version: (p) => this.documents.get(this.uriFor(p))?.version,
+  });
 
   constructor(private readonly connection: Connection) {
     connection.onInitialize((p) => this.initialize(p));
@@ -73,6 +80,7 @@ export class LocksetServer {
       for (const change of p.changes) {
         const path = uriToPath(change.uri);
         if (/(^|[\\/])go\.(mod|work)$/.test(path)) { this.ws?.modulesChanged(); this.reanalyzeAll(); continue; }
+        if (isTsPath(path)) { if (!this.documents.get(change.uri)) this.ts.fileChanged(path, change.type === FileChangeType.Deleted); continue; }
         if (!path.endsWith('.go') || this.documents.get(change.uri)) continue;
         if (change.type === FileChangeType.Deleted) this.ws?.remove(path);
         else { const text = readSource(path); if (text !== undefined) this.ws?.setText(path, text); }
@@ -185,6 +193,7 @@ export class LocksetServer {
     const hints = r.inlayHints as { heldLocks?: unknown } | undefined;
     this.settings.inlayHints = hints?.heldLocks === true;
     this.ws?.setConfig({ ...config, log: (m) => this.connection.console.error(m) });
+    this.ts.setConfig({ ...config, log: (m) => this.connection.console.error(m) });
   }
 
   /** `lockset/status` for the client's status bar: indexing progress, then the number of problems. */
@@ -207,6 +216,7 @@ export class LocksetServer {
   private async changed(doc: TextDocument): Promise<void> {
     await this.ready;
     const path = uriToPath(doc.uri);
+    if (isTsPath(path)) { this.ts.changed(path, doc); return; }
     const dir = dirname(path);
     if (!isVirtual(path) && !this.ws.dirs().includes(dir) && this.insideRoots(dir)) this.loadSiblings(dir);
     if (this.ws.setText(path, doc.getText())) this.schedule(dir);
@@ -216,6 +226,7 @@ export class LocksetServer {
   private async closed(doc: TextDocument): Promise<void> {
     await this.ready;
     const path = uriToPath(doc.uri);
+    if (isTsPath(path)) { this.ts.closed(path); return; }
     const text = isVirtual(path) ? undefined : readSource(path);
     if (text === undefined) {
       // The document never reached the disk (or was deleted): it leaves the workspace with its diagnostics.
@@ -308,6 +319,7 @@ export class LocksetServer {
     await this.ready;
     const doc = this.documents.get(uri);
     const path = uriToPath(uri);
+    if (isTsPath(path)) return empty;
     if (doc) this.ws.setText(path, doc.getText());
     const pkg = this.ws.analysisOf(path);
     const file = this.ws.file(path);
@@ -325,6 +337,7 @@ export class LocksetServer {
     await this.ready;
     const doc = this.documents.get(p.textDocument.uri);
     const path = uriToPath(p.textDocument.uri);
+    if (isTsPath(path)) return this.ts.hover(path, doc, p);
     if (doc) this.ws.setText(path, doc.getText());
     const pkg = this.ws.analysisOf(path);
     const file = this.ws.file(path);
@@ -341,6 +354,7 @@ export class LocksetServer {
     if (!isRange(p.range)) return [];
     const doc = this.documents.get(p.textDocument.uri);
     const path = uriToPath(p.textDocument.uri);
+    if (isTsPath(path)) return this.ts.codeActions(path, doc, p, overlaps);
     if (doc) this.ws.setText(path, doc.getText());
     const findings = this.indexing ? this.published.get(path) ?? [] : this.ws.findingsFor(path);
     const out: CodeAction[] = [];

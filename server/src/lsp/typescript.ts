@@ -1,0 +1,136 @@
+/**
+ * The language server's side of the TypeScript front end: .ts, .tsx, .js and .mjs documents go here
+ * instead of the Go workspace. The front end (ts-morph) is loaded, and its project built, when the
+ * first such document is opened; then every TypeScript and JavaScript file under the workspace folders
+ * is read, and the findings of every file that uses async-mutex are published. Edits are debounced and
+ * re-analysed with the project kept. Diagnostics, hovers and quick fixes; no lenses or inlay hints yet.
+ */
+import type { CodeAction, CodeActionParams, Connection, Diagnostic, Hover, HoverParams } from 'vscode-languageserver/node';
+import { MarkupKind } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Finding } from '../checks/finding';
+import type { Config } from '../util/config';
+import { readSource } from '../util/files';
+import { loadTsFrontend } from '../ts/load';
+import { findTsFiles, isTsPath } from '../ts/paths';
+import type { TsWorkspace } from '../ts/workspace';
+import { isVirtual, toCodeAction, toDiagnostic } from './convert';
+
+export { isTsPath };
+
+export interface TsDocumentsHost {
+  connection(): Connection;
+  roots(): string[];
+  debounceMs(): number;
+  enabled(): boolean;
+  relatedSupport(): boolean;
+  documentChanges(): boolean;
+  uriFor(path: string): string;
+  version(path: string): number | undefined;
+}
+
+export class TsDocuments {
+  private ws?: TsWorkspace;
+  private config: Config = { severity: {}, lockOrder: [] };
+  private timer?: NodeJS.Timeout;
+  private readonly published = new Map<string, Finding[]>();
+
+  constructor(private readonly host: TsDocumentsHost) {}
+
+  setConfig(config: Config): void {
+    this.config = config;
+    if (this.ws) { this.ws.setConfig(config); this.schedule(); }
+  }
+
+  /** The workspace, created on first use with every TypeScript and JavaScript file under the folders. */
+  private workspace(): TsWorkspace {
+    if (this.ws) return this.ws;
+    const { TsWorkspace } = loadTsFrontend();
+    const ws = new TsWorkspace({ roots: this.host.roots(), config: this.config });
+    for (const root of this.host.roots()) {
+      for (const f of findTsFiles(root)) {
+        const text = readSource(f);
+        if (text !== undefined) ws.setText(f, text);
+      }
+    }
+    this.ws = ws;
+    return ws;
+  }
+
+  changed(path: string, doc: TextDocument): void {
+    if (isVirtual(path)) return;
+    this.workspace().setText(path, doc.getText());
+    this.schedule();
+  }
+
+  closed(path: string): void {
+    if (!this.ws) return;
+    const text = readSource(path);
+    if (text === undefined) this.ws.remove(path);
+    else this.ws.setText(path, text);
+    this.schedule();
+  }
+
+  /** A file changed on disk (not open in the editor). */
+  fileChanged(path: string, deleted: boolean): void {
+    if (!this.ws) return;
+    if (deleted) this.ws.remove(path);
+    else { const text = readSource(path); if (text !== undefined) this.ws.setText(path, text); }
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => { this.timer = undefined; this.publish(); }, this.host.debounceMs());
+  }
+
+  /** Publishes every analysed file's findings, and clears files that no longer have any. */
+  private publish(): void {
+    const ws = this.ws;
+    if (!ws) return;
+    let findings: Finding[];
+    try {
+      findings = this.host.enabled() ? ws.analyzeAll() : [];
+    } catch (e) {
+      this.host.connection().console.error(`lockset: TypeScript analysis failed: ${(e as Error)?.stack ?? e}`);
+      return;
+    }
+    const byFile = new Map<string, Finding[]>();
+    for (const p of ws.analysedFiles()) byFile.set(p, []);
+    for (const p of this.published.keys()) if (!byFile.has(p)) byFile.set(p, []);
+    for (const f of findings) {
+      const list = byFile.get(f.file);
+      if (list) list.push(f); else byFile.set(f.file, [f]);
+    }
+    for (const [path, list] of byFile) {
+      const prev = this.published.get(path);
+      const version = this.host.version(path);
+      if (version === undefined && prev && prev.length === 0 && list.length === 0) continue;
+      this.published.set(path, list);
+      void this.host.connection().sendDiagnostics({ uri: this.host.uriFor(path), version, diagnostics: list.map((x) => toDiagnostic(x, this.host.relatedSupport())) });
+    }
+  }
+
+  hover(path: string, doc: TextDocument | undefined, p: HoverParams): Hover | null {
+    const ws = this.workspace();
+    if (doc) ws.setText(path, doc.getText());
+    const facts = ws.facts(path);
+    if (!facts) return null;
+    const h = ws.hover(path, facts.lines.offset(p.position));
+    if (!h) return null;
+    return { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: facts.lines.range(h.start, h.end) };
+  }
+
+  codeActions(path: string, doc: TextDocument | undefined, p: CodeActionParams, overlaps: (a: Finding['range'], b: Finding['range']) => boolean): CodeAction[] {
+    const ws = this.workspace();
+    if (doc) ws.setText(path, doc.getText());
+    const out: CodeAction[] = [];
+    for (const f of ws.findingsFor(path)) {
+      if (!overlaps(f.range, p.range)) continue;
+      const diagnostic: Diagnostic = toDiagnostic(f, this.host.relatedSupport());
+      for (const fix of f.fixes) out.push(toCodeAction(fix, diagnostic, doc?.version ?? null, this.host.documentChanges()));
+    }
+    return out;
+  }
+}
+

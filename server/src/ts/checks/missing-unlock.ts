@@ -1,0 +1,72 @@
+import type { Held, TsFunction } from '../model';
+import { type TsCheck, heldLocation, lineOf, rangeIn, related } from './check';
+
+export const missingUnlock: TsCheck = {
+  id: 'missing-unlock',
+  run(ctx) {
+    for (const file of ctx.files) {
+      for (const fn of file.functions) {
+        const released = new Set(fn.ops.filter((o) => o.op === 'release').map((o) => o.ref.key));
+        // A function that acquires and never releases (nor binds a releaser it forgets) is a lock helper.
+        const responsible = (h: Held) => !fn.handedOff.has(h.ref.key) && (released.has(h.ref.key) || fn.unusedReleasers.has(h.ref.key));
+        const own = (h: Held, unitId: number) => h.unitId === unitId && !h.fromContract && !h.inherited && !h.scoped && !h.maybe;
+        const at = (h: Held) => `acquired at line ${lineOf(ctx, fn.file, h.site)}`;
+        const reported = new Set<string>();
+        for (const exit of fn.exits) {
+          for (const h of exit.held.all()) {
+            if (!own(h, exit.unitId) || !responsible(h)) continue;
+            const key = `${exit.start}|${h.ref.key}`;
+            if (reported.has(key)) continue;
+            reported.add(key);
+            const never = fn.unusedReleasers.get(h.ref.key);
+            const who = exit.unit === 'function' ? fn.name : 'the callback';
+            ctx.report({
+              file: fn.file,
+              range: rangeIn(ctx, fn.file, exit.start, exit.end),
+              message: exit.kind === 'end'
+                ? `${who} ends with ${h.ref.display} still locked (${at(h)}); no release() releases it on this path${never ? ` (${never}() is never called)` : ''}`
+                : exit.kind === 'return'
+                  ? `return leaves ${h.ref.display} locked (${at(h)}); release it before returning, or in a finally block`
+                  : `throw leaves ${h.ref.display} locked (${at(h)}); release it in a finally block`,
+              related: [heldLocation(ctx, fn, h)],
+              fixes: [],
+            });
+          }
+        }
+        noFinally(ctx, fn, released, own, new Set(fn.exits.flatMap((x) => x.held.all().filter((h) => own(h, x.unitId) && responsible(h)).map((h) => h.site))));
+        for (const c of fn.continues) {
+          for (const h of c.held.all()) {
+            if (!own(h, c.unitId) || c.entry.get(h.ref.key) || !responsible(h)) continue;
+            ctx.report({
+              file: fn.file,
+              range: rangeIn(ctx, fn.file, c.start, c.end),
+              message: `continue skips the release of ${h.ref.display} (${at(h)}): the next round acquires it again and never resolves`,
+              related: [heldLocation(ctx, fn, h)],
+              fixes: [],
+            });
+          }
+        }
+      }
+    }
+  },
+};
+
+/** acquire() with a release but no try/finally around the code between: an exception leaks the lock. */
+function noFinally(ctx: Parameters<TsCheck['run']>[0], fn: TsFunction, released: Set<string>, own: (h: Held, unitId: number) => boolean, reportedSites: Set<number>): void {
+  const bySite = new Map<number, { h: Held; cause: (typeof fn.throwPoints)[number] }>();
+  for (const tp of fn.throwPoints) {
+    for (const h of tp.held.all()) {
+      if (!own(h, tp.unitId) || !released.has(h.ref.key) || fn.handedOff.has(h.ref.key) || bySite.has(h.site) || reportedSites.has(h.site)) continue;
+      bySite.set(h.site, { h, cause: tp });
+    }
+  }
+  for (const { h, cause } of bySite.values()) {
+    ctx.report({
+      file: fn.file,
+      range: rangeIn(ctx, fn.file, h.site, h.siteEnd),
+      message: `${h.ref.display} is acquired without try/finally: if ${cause.text} (line ${lineOf(ctx, fn.file, cause.start)}) throws, ${h.ref.display} is never released`,
+      related: [related(ctx, fn.file, cause.start, cause.end, `this can throw while ${h.ref.display} is held`)],
+      fixes: [],
+    });
+  }
+}

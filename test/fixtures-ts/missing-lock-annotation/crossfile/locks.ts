@@ -1,0 +1,4 @@
+import { Mutex } from 'async-mutex';
+
+/** Guards the VM table. */
+export const vmLock = new Mutex();

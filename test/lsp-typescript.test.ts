@@ -1,0 +1,62 @@
+/**
+ * TypeScript over the real server (stdio JSON-RPC), on a copy of a fixture: a diagnostic on a .ts
+ * file, a hover with the callee's contract and the locks held, and the `// LOCK:` quick fix, applied
+ * and sent back as an edit, after which the diagnostic is gone.
+ */
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { CodeAction, Hover, MarkupContent, TextDocumentEdit } from 'vscode-languageserver/node';
+import { applyEdits, LspClient, positionOf, removeDir, ROOT, uriOf } from './lsp-client';
+
+describe('TypeScript over stdio', () => {
+  let dir: string;
+  let client: LspClient;
+  const file = () => join(dir, 'store.ts');
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'lockset-lsp-ts-'));
+    cpSync(join(ROOT, 'test/fixtures-ts/fixes/lock_comment'), dir, { recursive: true, filter: (src) => !src.endsWith('.golden') });
+    client = await LspClient.start({ root: dir, settings: { debounceMs: 20 } });
+  });
+
+  after(async () => {
+    try { await client?.stop(); } finally { if (dir) removeDir(dir); }
+  });
+
+  it('publishes a diagnostic, hovers the contract and fixes it with a // LOCK: annotation', async () => {
+    const uri = uriOf(file());
+    const text = readFileSync(file(), 'utf8');
+    client.documents.set(uri, { text, version: 1 });
+    await client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'typescript', version: 1, text } });
+    const diags = await client.waitForDiagnostics(uri, (d) => d.length === 2, 'the two calls without this.mu');
+    const call = positionOf(text, "_save('x', 0)");
+    const d = diags.find((x) => x.range.start.line === call.line)!;
+    assert.equal(d.code, 'missing-lock-annotation');
+    assert.equal(d.source, 'lockset');
+    assert.match(d.message, /call of this\._save requires this\.mu, which is not held here \(contract: Store\.save holds this\.mu when it calls _save\)/);
+
+    const hover = await client.hover(uri, call);
+    const md = (hover as Hover).contents as MarkupContent;
+    assert.match(md.value, /\*\*Store\._save\*\*/);
+    assert.match(md.value, /\*\*requires\*\* `this\.mu` \(from Store\.save holds this\.mu when it calls _save\)/);
+    assert.match(md.value, /`this\.mu` is not held here/);
+    const inside = await client.hover(uri, positionOf(text, '() => this._save(k, v)', 0, 7));
+    assert.match(((inside as Hover).contents as MarkupContent).value, /Held here: `this\.mu` \(runExclusive\)/);
+
+    const actions = (await client.codeActions(uri, d.range, [d])) as CodeAction[];
+    const fix = actions.find((a) => a.title === 'Add "// LOCK: this.mu is held by the caller."')!;
+    assert.ok(fix, actions.map((a) => a.title).join(', '));
+    assert.equal(fix.isPreferred, true);
+    const edit = fix.edit!.documentChanges![0] as TextDocumentEdit;
+    assert.equal(edit.textDocument.version, 1);
+    const fixed = applyEdits(text, edit.edits);
+    assert.match(fixed, /\n {6}\/\/ LOCK: this\.mu is held by the caller\.\n {6}this\._save\('x', 0\);/);
+    await client.change(uri, [{ text: fixed }]);
+    const after = await client.waitForDiagnostics(uri, (x) => x.length === 1, 'only the other call left');
+    assert.equal(after[0].range.start.line, positionOf(fixed, 'await this._load()').line);
+    assert.deepEqual(client.errorLogs(), []);
+  });
+});
