@@ -162,6 +162,8 @@ export class LspClient {
           return null;
         case 'window/showMessageRequest':
           return null; // as if the user dismissed it
+        case 'workspace/inlayHint/refresh':
+          return null;
         default:
           return new ResponseError(ErrorCodes.MethodNotFound, `the test client does not handle ${method}`);
       }
@@ -181,7 +183,7 @@ export class LspClient {
         hover: { contentFormat: ['markdown', 'plaintext'] },
         codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } }, isPreferredSupport: true },
       },
-      workspace: { configuration: true, workspaceEdit: { documentChanges: true }, workspaceFolders: true },
+      workspace: { configuration: true, workspaceEdit: { documentChanges: true }, workspaceFolders: true, inlayHint: { refreshSupport: true } },
       window: { workDoneProgress: true, showMessage: {} },
     };
     const rootUri = uriOf(opts.root);

@@ -58,6 +58,21 @@ describe('navigation over stdio (examples workspace)', () => {
     assert.match(String(hint.label), /⟨vm\.lock⟩/);
   });
 
+  it('inlay hints: turning the setting off asks the client to refresh them, and then there are none', async () => {
+    const vm = await open('vmm/vm.go');
+    const before = client.requests.filter((r) => r.method === 'workspace/inlayHint/refresh').length;
+    client.settings = { debounceMs: 50, inlayHints: { heldLocks: false } };
+    await client.notify('workspace/didChangeConfiguration', { settings: {} });
+    await client.waitFor('a workspace/inlayHint/refresh request', () => client.requests.filter((r) => r.method === 'workspace/inlayHint/refresh').length > before || undefined);
+    const hints = await client.request<InlayHint[]>('textDocument/inlayHint', {
+      textDocument: { uri: uri('vmm/vm.go') }, range: { start: { line: 0, character: 0 }, end: { line: vm.split('\n').length, character: 0 } },
+    });
+    assert.deepEqual(hints, []);
+    client.settings = { debounceMs: 50, inlayHints: { heldLocks: true } };
+    await client.notify('workspace/didChangeConfiguration', { settings: {} });
+    await client.waitFor('a second refresh', () => client.requests.filter((r) => r.method === 'workspace/inlayHint/refresh').length > before + 1 || undefined);
+  });
+
   it('references: every Lock/Unlock of the lock class, from a field declaration', async () => {
     const vm = await open('vmm/vm.go');
     const refs = await client.request<Location[]>('textDocument/references', {

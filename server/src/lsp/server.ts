@@ -33,7 +33,7 @@ export class LocksetServer {
   private settings: Settings = { debounceMs: 150, enable: true, inlayHints: false };
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly published = new Map<string, Finding[]>();
-  private caps = { related: false, documentChanges: false, configuration: false, progress: false, watchers: false };
+  private caps = { related: false, documentChanges: false, configuration: false, progress: false, watchers: false, inlayHintRefresh: false };
   /** TypeScript and JavaScript documents (async-mutex), analysed by the TypeScript front end. */
   private readonly ts = new TsDocuments({
     connection: () => this.connection, roots: () => this.roots, debounceMs: () => this.settings.debounceMs, enabled: () => this.settings.enable,
@@ -75,7 +75,13 @@ export class LocksetServer {
       return lockGraphData(this.ws.graph(), pathToUri);
     });
     connection.onCodeAction((p) => this.codeActions(p));
-    connection.onDidChangeConfiguration(() => { void this.reloadConfig().then(() => this.reanalyzeAll()); });
+    connection.onDidChangeConfiguration(() => {
+      void this.reloadConfig().then(() => {
+        this.reanalyzeAll();
+        // Hints already shown (or not shown, when they were off) follow the new settings at once.
+        if (this.caps.inlayHintRefresh) void this.connection.languages.inlayHint.refresh().catch(() => undefined);
+      });
+    });
     connection.onDidChangeWatchedFiles((p) => {
       for (const change of p.changes) {
         const path = uriToPath(change.uri);
@@ -102,6 +108,7 @@ export class LocksetServer {
       configuration: !!c.workspace?.configuration,
       progress: !!c.window?.workDoneProgress,
       watchers: !!c.workspace?.didChangeWatchedFiles?.dynamicRegistration,
+      inlayHintRefresh: !!c.workspace?.inlayHint?.refreshSupport,
     };
     const folders = params.workspaceFolders?.map((f) => uriToPath(f.uri)) ?? [];
     if (folders.length === 0 && params.rootUri) folders.push(uriToPath(params.rootUri));
