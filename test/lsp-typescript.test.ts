@@ -8,7 +8,8 @@ import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { CodeAction, Hover, MarkupContent, TextDocumentEdit } from 'vscode-languageserver/node';
+import type { CodeAction, CodeLens, Hover, Location, MarkupContent, TextDocumentEdit } from 'vscode-languageserver/node';
+import type { LockInfo } from '../server/src/protocol';
 import { applyEdits, LspClient, positionOf, removeDir, ROOT, uriOf } from './lsp-client';
 
 describe('TypeScript over stdio', () => {
@@ -58,5 +59,22 @@ describe('TypeScript over stdio', () => {
     const after = await client.waitForDiagnostics(uri, (x) => x.length === 1, 'only the other call left');
     assert.equal(after[0].range.start.line, positionOf(fixed, 'await this._load()').line);
     assert.deepEqual(client.errorLogs(), []);
+  });
+
+  it('shows code lenses over the functions that take or need the lock, and lists the lock in the Lock Explorer', async () => {
+    const uri = uriOf(file());
+    const text = client.documents.get(uri)!.text;
+    const lenses = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
+    const at = (needle: string) => lenses.find((l) => l.range.start.line === positionOf(text, needle).line)?.command?.title;
+    assert.equal(at('async save('), '🔒 takes Store.mu');
+    assert.equal(at('private _save('), '🔒 requires this.mu · 2 callers');
+    const saveLens = lenses.find((l) => l.range.start.line === positionOf(text, 'private _save(').line)!;
+    const targets = saveLens.command!.arguments![2] as Location[];
+    assert.deepEqual(targets.map((t) => t.range.start.line).sort((a, b) => a - b), [positionOf(text, '() => this._save').line, positionOf(text, "this._save('x', 0)").line]);
+    const locks = await client.request<LockInfo[]>('lockset/locks', {});
+    const mu = locks.find((l) => l.cls === 'Store.mu');
+    assert.ok(mu, JSON.stringify(locks.map((l) => l.cls)));
+    assert.equal(mu.acquisitions.length, 2);
+    assert.ok(mu.acquisitions.every((a) => a.loc.uri === uri));
   });
 });

@@ -1,6 +1,6 @@
 import { dirname, sep } from 'node:path';
 import {
-  type CodeAction, type CodeActionParams, type Connection, type Diagnostic, type Hover, type HoverParams,
+  type CodeAction, type CodeActionParams, type CodeLens, type Connection, type Diagnostic, type Hover, type HoverParams,
   type InitializeParams, type InitializeResult, type Position, type Range, DidChangeWatchedFilesNotification, FileChangeType,
   DocumentHighlightKind, ErrorCodes, ResponseError, type Location, MarkupKind, MessageType, ShowMessageNotification, TextDocumentSyncKind, TextDocuments,
 } from 'vscode-languageserver/node';
@@ -45,7 +45,7 @@ export class LocksetServer {
     connection.onInitialize((p) => this.initialize(p));
     connection.onInitialized(() => { void this.initialized(); });
     connection.onHover((p) => this.hover(p));
-    connection.onCodeLens((p) => this.withFile(p.textDocument.uri, [], (pkg, file) => lensesFor(pkg, file).map((l) => ({
+    connection.onCodeLens((p) => this.tsLenses(p.textDocument.uri) ?? this.withFile(p.textDocument.uri, [], (pkg, file) => lensesFor(pkg, file).map((l) => ({
       range: file.lines.range(l.fn.nameNode.start, l.fn.nameNode.end),
       command: { title: l.title, command: 'lockset.showLocations', arguments: [p.textDocument.uri, file.lines.position(l.fn.nameNode.start), l.targets.map((t) => this.location(t))] },
     }))));
@@ -64,7 +64,8 @@ export class LocksetServer {
     connection.onRequest(LocksRequest.type, async () => {
       await this.ready;
       const all = this.allAnalyses();
-      return lockInventory(all, this.ws.graph(), this.ws.dirs().flatMap((d) => this.ws.analyzeDir(d).flatMap((r) => r.findings)), pathToUri);
+      const go = lockInventory(all, this.ws.graph(), this.ws.dirs().flatMap((d) => this.ws.analyzeDir(d).flatMap((r) => r.findings)), pathToUri);
+      return [...go, ...this.ts.inventory()];
     });
     connection.onRequest(GoroutineDumpRequest.type, async (p) => {
       await this.ready;
@@ -318,6 +319,12 @@ export class LocksetServer {
 
   private location(p: Place): Location {
     return { uri: this.uriFor(p.file.path), range: p.file.lines.range(p.start, p.end) };
+  }
+
+  /** Code lenses of a TypeScript or JavaScript document, or undefined for any other. */
+  private tsLenses(uri: unknown): Promise<CodeLens[]> | undefined {
+    if (typeof uri !== 'string' || !isTsPath(uriToPath(uri))) return undefined;
+    return this.ready.then(() => this.ts.codeLenses(uriToPath(uri), this.documents.get(uri), uri));
   }
 
   /** Runs a request against the open (or on-disk) text of a document; an unknown document gets `empty`. */

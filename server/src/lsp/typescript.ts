@@ -3,12 +3,14 @@
  * instead of the Go workspace. The front end (ts-morph) is loaded, and its project built, when the
  * first such document is opened; then every TypeScript and JavaScript file under the workspace folders
  * is read, and the findings of every file that uses async-mutex are published. Edits are debounced and
- * re-analysed with the project kept. Diagnostics, hovers and quick fixes; no lenses or inlay hints yet.
+ * re-analysed with the project kept. Diagnostics, hovers, quick fixes, code lenses and the Lock
+ * Explorer's locks; no inlay hints, references or lock graph yet.
  */
-import type { CodeAction, CodeActionParams, Connection, Diagnostic, Hover, HoverParams } from 'vscode-languageserver/node';
+import type { CodeAction, CodeActionParams, CodeLens, Connection, Diagnostic, Hover, HoverParams, Location } from 'vscode-languageserver/node';
 import { MarkupKind } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding } from '../checks/finding';
+import type { LockInfo } from '../protocol';
 import type { Config } from '../util/config';
 import { readSource } from '../util/files';
 import { loadTsFrontend } from '../ts/load';
@@ -109,6 +111,33 @@ export class TsDocuments {
       this.published.set(path, list);
       void this.host.connection().sendDiagnostics({ uri: this.host.uriFor(path), version, diagnostics: list.map((x) => toDiagnostic(x, this.host.relatedSupport())) });
     }
+  }
+
+  codeLenses(path: string, doc: TextDocument | undefined, uri: string): CodeLens[] {
+    const ws = this.workspace();
+    if (doc) ws.setText(path, doc.getText());
+    const facts = ws.facts(path);
+    if (!facts) return [];
+    return ws.lenses(path).map((l) => ({
+      range: facts.lines.range(l.fn.nameStart, l.fn.nameEnd),
+      command: { title: l.title, command: 'lockset.showLocations', arguments: [uri, facts.lines.position(l.fn.nameStart), l.targets.map((t) => this.location(t.file, t.start, t.end))] },
+    }));
+  }
+
+  /** The Lock Explorer's TypeScript locks; none until a TypeScript or JavaScript document was opened. */
+  inventory(): LockInfo[] {
+    if (!this.ws) return [];
+    return this.ws.inventory((file, start, end) => {
+      const lines = this.ws!.facts(file)?.lines;
+      const a = lines?.position(start) ?? { line: 0, character: 0 }, b = lines?.position(end) ?? a;
+      return { uri: this.host.uriFor(file), line: a.line, character: a.character, endLine: b.line, endCharacter: b.character };
+    });
+  }
+
+  private location(file: string, start: number, end: number): Location {
+    const lines = this.ws?.facts(file)?.lines;
+    const range = lines ? lines.range(start, end) : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+    return { uri: this.host.uriFor(file), range };
   }
 
   hover(path: string, doc: TextDocument | undefined, p: HoverParams): Hover | null {

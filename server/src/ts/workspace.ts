@@ -18,6 +18,8 @@ import { runTsChecks } from './checks/run';
 import { extractFile } from './extract';
 import { type DiscoveredFunction, discoverFunctions } from './functions';
 import { hoverAt, type TsHover } from './hover';
+import { tsLenses, tsLockInventory, type TsLens } from './navigation';
+import type { LockInfo, Loc } from '../protocol';
 import type { TsFileFacts } from './model';
 import { MINI_LIB, MINI_LIB_FILE_NAME } from './minilib';
 import { mentionsAsyncMutex } from './paths';
@@ -110,6 +112,19 @@ export class TsWorkspace {
     const facts = this.files.get(path)?.facts;
     if (!facts || !this.analysis) return undefined;
     return hoverAt(this.analysis, facts, offset);
+  }
+
+  /** The code lenses of an analysed file. */
+  lenses(path: string): TsLens[] {
+    this.ensure();
+    const facts = this.files.get(path)?.facts;
+    return facts && this.analysis ? tsLenses(this.analysis, facts) : [];
+  }
+
+  /** The lock classes of the TypeScript and JavaScript files, for the Lock Explorer. */
+  inventory(loc: (file: string, start: number, end: number) => Loc): LockInfo[] {
+    const findings = this.analyzeAll();
+    return this.analysis ? tsLockInventory(this.analysis, findings, loc) : [];
   }
 
   /** The offset ↔ position index of an analysed file. */

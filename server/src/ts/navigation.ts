@@ -1,0 +1,71 @@
+/**
+ * Code lenses and the Lock Explorer's inventory for TypeScript and JavaScript, from the same facts as
+ * the checks. Plain data out (offsets and paths); the language server turns them into LSP.
+ */
+import { rankIn } from '../analysis/hierarchy';
+import type { Finding } from '../checks/finding';
+import type { LockInfo, Loc } from '../protocol';
+import type { TsAnalysis } from './analysis';
+import type { TsFileFacts, TsFunction } from './model';
+
+export interface TsPlace { file: string; start: number; end: number }
+export interface TsLens { fn: TsFunction; title: string; targets: TsPlace[] }
+
+const SHOWN = 3;
+
+function list(names: string[]): string {
+  return names.length > SHOWN ? `${names.slice(0, SHOWN).join(', ')}, …` : names.join(', ');
+}
+
+/** `🔒 requires this.mu · takes Store.mu · 2 callers`: above each function that needs or takes a lock. */
+export function tsLenses(analysis: TsAnalysis, facts: TsFileFacts): TsLens[] {
+  const out: TsLens[] = [];
+  for (const fn of facts.functions) {
+    if (fn.local) continue;
+    const requires = [...new Set(analysis.requires(fn).map((r) => r.ref.display))];
+    const own = analysis.acquisitions(fn).filter((a) => a.chain.length === 0);
+    const takes = [...new Set(own.map((a) => a.ref.cls ?? a.ref.display))];
+    if (requires.length === 0 && takes.length === 0) continue;
+    const parts: string[] = [];
+    let targets: TsPlace[];
+    if (requires.length) {
+      // For a function with a contract, the lens leads to its callers: where the lock must be held.
+      const callers = [...analysis.functions.values()].flatMap((g) => g.calls.filter((c) => c.calleeId === fn.id).map((c) => ({ file: g.file, start: c.nameStart, end: c.nameEnd })));
+      parts.push(`requires ${list(requires)}`);
+      if (takes.length) parts.push(`takes ${list(takes)}`);
+      parts.push(`${callers.length} caller${callers.length === 1 ? '' : 's'}`);
+      targets = callers;
+    } else {
+      parts.push(`takes ${list(takes)}`);
+      targets = own.map((a) => ({ file: a.lockFn.file, start: a.lockStart, end: a.lockEnd }));
+    }
+    out.push({ fn, title: `🔒 ${parts.join(' · ')}`, targets });
+  }
+  return out;
+}
+
+/** Every lock class taken in the TypeScript and JavaScript files, with its sites, order, cycle and problems. */
+export function tsLockInventory(analysis: TsAnalysis, findings: Finding[], loc: (file: string, start: number, end: number) => Loc): LockInfo[] {
+  const byNode = new Map<string, LockInfo>();
+  for (const fn of analysis.functions.values()) {
+    for (const op of fn.ops) {
+      if (op.op !== 'acquire' && op.op !== 'runExclusive') continue;
+      const cls = op.ref.cls ?? op.ref.display;
+      const node = op.ref.node ?? `${fn.file}|${cls}`;
+      let info = byNode.get(node);
+      if (!info) byNode.set(node, (info = { cls, pkg: op.ref.pkg ?? 'typescript', kind: op.ref.kind, acquisitions: [], guards: [], inCycle: false, problems: 0 }));
+      info.acquisitions.push({ loc: loc(fn.file, op.start, op.end), fn: fn.name, mode: 'write' });
+    }
+  }
+  const inCycle = new Set(analysis.cycles().flatMap((c) => c.flatMap((e) => [e.from, e.to])));
+  const orders = analysis.orders();
+  for (const [node, info] of byNode) {
+    info.inCycle = inCycle.has(node);
+    for (const o of orders) {
+      const r = rankIn(o, info.cls, info.pkg);
+      if (r >= 0) info.order = `${r + 1} of ${o.names.length} in ${o.text}`;
+    }
+    info.problems = findings.filter((f) => f.message.includes(info.cls)).length;
+  }
+  return [...byNode.values()].sort((a, b) => a.cls.localeCompare(b.cls));
+}
