@@ -96,23 +96,105 @@ function typeBlock(name: string, peer: string, rand: () => number, cycle: boolea
   return lines.join('\n');
 }
 
-function fileText(pkg: string, index: number, types: number, rand: () => number): string {
-  const names = Array.from({ length: types }, (_, i) => `T${index}x${i}`);
-  const head = [`package ${pkg}`, '', 'import (', '\t"errors"', '\t"sync"', ')', '', index === 0 ? 'var errEmpty = errors.New("empty key")\n' : 'var _ = errors.New', ''];
-  const body = names.map((n, i) => typeBlock(n, names[(i + 1) % names.length], rand, rand() < 0.1));
-  return head.join('\n') + body.join('\n');
+/** The module of the generated corpus: its packages import each other as `example.com/benchcorpus/pkgN`. */
+export const CORPUS_MODULE = 'example.com/benchcorpus';
+
+/**
+ * The exported face of a package for its importers (in its first file): a registry whose lock is a field,
+ * a method with a doc-comment contract on that lock, one that takes it, and a package-level instance.
+ */
+const REGISTRY = [
+  '// Registry is shared with the packages that import this one.',
+  'type Registry struct {',
+  '\tMu    sync.Mutex',
+  '\titems map[string]int',
+  '}',
+  '',
+  '// AddLocked counts k. It assumes r.Mu is held.',
+  'func (r *Registry) AddLocked(k string) { r.items[k]++ }',
+  '',
+  '// Add counts k under the registry\'s lock.',
+  'func (r *Registry) Add(k string) {',
+  '\tr.Mu.Lock()',
+  '\tdefer r.Mu.Unlock()',
+  '\tr.AddLocked(k)',
+  '}',
+  '',
+  '// Shared is the registry of this package.',
+  'var Shared = &Registry{items: map[string]int{}}',
+  '',
+].join('\n');
+
+/**
+ * A function that calls into the imported packages `deps` (one or two): methods that take a lock (Get,
+ * Touch, Add), under the caller's own lock too (a lock-order edge across packages), and a method with a
+ * contract, called with its lock held, or, rarely, without (a finding across packages).
+ */
+function bridgeBlock(index: number, deps: string[], rand: () => number): string {
+  const [a, b = a] = deps;
+  const ta = `T0x${Math.floor(rand() * 12)}`, tb = `T0x${Math.floor(rand() * 12)}`;
+  const unguarded = rand() < 0.05;
+  return [
+    `// Bridge${index} uses the packages this one imports.`,
+    `func Bridge${index}(x *${a}.${ta}, y *${b}.${tb}, own *T${index}x0) int {`,
+    `\tn := x.Get("k")`,
+    `\town.mu.Lock()`,
+    `\ty.Touch()`,
+    `\t${a}.Shared.Add("k")`,
+    `\town.mu.Unlock()`,
+    `\t${a}.Shared.Mu.Lock()`,
+    `\t${a}.Shared.AddLocked("k")`,
+    `\t${a}.Shared.Mu.Unlock()`,
+    unguarded ? `\t${b}.Shared.AddLocked("unguarded")` : `\t${b}.Shared.Add("k")`,
+    `\treturn n + y.Report()`,
+    `}`,
+    ``,
+  ].join('\n');
 }
 
-/** Writes a corpus of about `bytes` bytes under `dir` (replaced), as packages of 20 files. Returns the file count. */
-export function generateCorpus(dir: string, bytes: number, seed = 1): number {
+/** `deps`: the packages this file's package imports, or undefined for a corpus without imports (and without a Registry). */
+function fileText(pkg: string, index: number, types: number, rand: () => number, deps?: string[], crossRand?: () => number): string {
+  const names = Array.from({ length: types }, (_, i) => `T${index}x${i}`);
+  const imports = ['\t"errors"', '\t"sync"', ...(deps?.length ? ['', ...deps.map((d) => `\t"${CORPUS_MODULE}/${d}"`)] : [])];
+  const head = [`package ${pkg}`, '', 'import (', ...imports, ')', '', index === 0 ? 'var errEmpty = errors.New("empty key")\n' : 'var _ = errors.New', ''];
+  const body = names.map((n, i) => typeBlock(n, names[(i + 1) % names.length], rand, rand() < 0.1));
+  const cross = deps === undefined ? [] : [
+    ...(index === 0 ? [REGISTRY] : []),
+    ...(deps.length && crossRand ? [bridgeBlock(index, deps, crossRand)] : []),
+  ];
+  return head.join('\n') + body.join('\n') + (cross.length ? '\n' + cross.join('\n') : '');
+}
+
+/**
+ * Writes a corpus of about `bytes` bytes under `dir` (replaced), as packages of 20 files. Returns the file
+ * count. With `imports` (the default) the corpus is a module (a go.mod for CORPUS_MODULE) whose package
+ * `pkgN` imports one or two of the eight packages before it and calls them from every file; without, the
+ * packages are independent and the text is the same as before imports were added (the cross-package parts
+ * draw from a PRNG of their own, so the rest of the corpus does not change with them).
+ */
+export function generateCorpus(dir: string, bytes: number, seed = 1, opts: { imports?: boolean } = {}): number {
+  const imports = opts.imports ?? true;
   rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  if (imports) writeFileSync(join(dir, 'go.mod'), `module ${CORPUS_MODULE}\n\ngo 1.21\n`);
   const rand = prng(seed);
+  const crossRand = prng(seed ^ 0x5eed1);
   let written = 0, files = 0;
   for (let p = 0; written < bytes; p++) {
     const pkg = `pkg${p}`;
+    let deps: string[] | undefined;
+    if (imports) {
+      deps = [];
+      const want = p === 0 ? 0 : p >= 2 && crossRand() < 0.5 ? 2 : 1;
+      while (deps.length < want) {
+        const d = `pkg${Math.max(0, p - 8) + Math.floor(crossRand() * Math.min(8, p))}`;
+        if (!deps.includes(d)) deps.push(d);
+      }
+      deps.sort();
+    }
     mkdirSync(join(dir, pkg), { recursive: true });
     for (let f = 0; f < 20 && written < bytes; f++) {
-      const text = fileText(pkg, f, 12, rand);
+      const text = fileText(pkg, f, 12, rand, deps, crossRand);
       writeFileSync(join(dir, pkg, `f${f}.go`), text);
       written += Buffer.byteLength(text);
       files++;

@@ -1,7 +1,9 @@
 /**
- * lockset's benchmark (`npm run bench [-- <dir>] [--sizes 1,4,16] [--edits 200]`). It never asserts a
- * time; it prints a table and writes .bench/results.json. Everything is measured in one process run, so
- * the ratios compare like with like.
+ * lockset's benchmark (`npm run bench [-- <dir>] [--sizes 1,4,16] [--edits 200] [--flat]`). It never
+ * asserts a time; it prints a table and writes .bench/results.json. Everything is measured in one process
+ * run, so the ratios compare like with like. The synthetic corpora are modules whose packages import each
+ * other; `--flat` also measures, after each of them, the same corpus without go.mod and imports (the
+ * corpus before cross-package calls were added), to compare the cost per MB.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -129,7 +131,7 @@ export async function measureEdits(dir: string, edits: number, lines = 5000): Pr
   }
 }
 
-export async function runBench(opts: { sizes: number[]; dir?: string; edits: number; workDir?: string }): Promise<BenchResult> {
+export async function runBench(opts: { sizes: number[]; dir?: string; edits: number; workDir?: string; flat?: boolean }): Promise<BenchResult> {
   const work = opts.workDir ?? OUT;
   mkdirSync(work, { recursive: true });
   const corpora: CorpusResult[] = [];
@@ -138,6 +140,11 @@ export async function runBench(opts: { sizes: number[]; dir?: string; edits: num
     const dir = join(work, `corpus-${mb}mb`);
     generateCorpus(dir, mb * 1e6);
     corpora.push(await measureCorpus(`synthetic ${mb} MB`, dir));
+    if (opts.flat) {
+      const flatDir = join(work, `corpus-${mb}mb-flat`);
+      generateCorpus(flatDir, mb * 1e6, 1, { imports: false });
+      corpora.push(await measureCorpus(`synthetic ${mb} MB, no imports`, flatDir));
+    }
   }
   const small = corpora.find((c) => c.name === 'synthetic 4 MB'), large = corpora.find((c) => c.name === 'synthetic 16 MB');
   const edit = opts.edits > 0 ? await measureEdits(work, opts.edits) : undefined;
@@ -155,10 +162,10 @@ export function formatTable(r: BenchResult): string {
   const rows = [
     `machine: ${r.machine}, node ${r.node}`,
     '',
-    '| corpus | files | MB | parse-only ms | analysis ms | analysis / parse | findings | CPU: parse-only ms | analysis ms | analysis / parse |',
-    '|---|---|---|---|---|---|---|---|---|---|',
-    ...r.corpora.map((c) => `| ${c.name} | ${c.files} | ${c.megabytes.toFixed(1)} | ${c.parseMs.toFixed(0)} | ${c.analysisMs.toFixed(0)} | ${c.ratio.toFixed(2)} | ${c.findings} `
-      + `| ${c.parseCpuMs.toFixed(0)} | ${c.analysisCpuMs.toFixed(0)} | ${c.cpuRatio.toFixed(2)} |`),
+    '| corpus | files | MB | parse-only ms | analysis ms | analysis / parse | analysis ms / MB | findings | CPU: parse-only ms | analysis ms | analysis / parse |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+    ...r.corpora.map((c) => `| ${c.name} | ${c.files} | ${c.megabytes.toFixed(1)} | ${c.parseMs.toFixed(0)} | ${c.analysisMs.toFixed(0)} | ${c.ratio.toFixed(2)} `
+      + `| ${(c.analysisMs / c.megabytes).toFixed(0)} | ${c.findings} | ${c.parseCpuMs.toFixed(0)} | ${c.analysisCpuMs.toFixed(0)} | ${c.cpuRatio.toFixed(2)} |`),
     '',
     `peak RSS: ${r.peakRssMb.toFixed(0)} MB`,
   ];
@@ -175,8 +182,10 @@ if (require.main === module) {
   const flag = (name: string) => { const i = args.indexOf(name); return i >= 0 ? args.splice(i, 2)[1] : undefined; };
   const sizes = (flag('--sizes') ?? '1,4,16').split(',').filter(Boolean).map(Number);
   const edits = Number(flag('--edits') ?? '200');
+  const flatAt = args.indexOf('--flat');
+  if (flatAt >= 0) args.splice(flatAt, 1);
   const dir = args[0] ? resolve(args[0]) : undefined;
-  void runBench({ sizes, dir, edits }).then((r) => {
+  void runBench({ sizes, dir, edits, flat: flatAt >= 0 }).then((r) => {
     process.stdout.write(formatTable(r));
     writeFileSync(join(OUT, 'results.json'), JSON.stringify(r, null, 2) + '\n');
     process.stdout.write(`results written to ${join(OUT, 'results.json')}\n`);

@@ -9,7 +9,7 @@ import { GoFile } from './model/file';
 import { exportSignature } from './analysis/export-signature';
 import { ModuleMap, type TextReader } from './model/module';
 import { GoPackage } from './model/package';
-import { initParser, parseGo } from './syntax/parser';
+import { initParser, parseGoIncremental } from './syntax/parser';
 import { defaultConfig, type Config } from './util/config';
 import { MAX_FILE_BYTES } from './util/files';
 
@@ -120,11 +120,14 @@ export class Workspace {
   paths(): string[] { return [...this.files.keys()]; }
   dirs(): string[] { return [...new Set([...this.filesByDir.keys(), ...this.analyses.keys()])].sort(); }
 
-  /** The parsed facts of one file (parsed on first use). */
+  /**
+   * The parsed facts of one file (parsed on first use). A file parsed again after an edit is re-parsed
+   * incrementally from its previous tree (see parseGoIncremental), with the same result as a full parse.
+   */
   file(path: string): GoFile | undefined {
     const e = this.files.get(path);
     if (!e) return undefined;
-    if (!e.file) e.file = new GoFile(path, parseGo(this.parser, e.text.length > MAX_FILE_BYTES ? '' : e.text));
+    if (!e.file) e.file = new GoFile(path, parseGoIncremental(this.parser, path, e.text.length > MAX_FILE_BYTES ? '' : e.text));
     return e.file;
   }
 
