@@ -7,24 +7,15 @@ import { walk } from '../syntax/node';
 import { emptyContract, type Contract, type ContractLock, type ContractSource } from './contract-types';
 import { functionScope } from './scope-of';
 import type { LockMode } from './held';
+import { prosePhrasings } from './prose';
 
-/** A lock name in prose: `vms.mu`, `cmdLock`, `VM.lock`, possibly several joined by "and" or commas. */
-const NAME = String.raw`[A-Za-z_][\w.]*(?:\(\))?`;
-const NAMES = String.raw`${NAME}(?:(?:\s*,\s*|\s+and\s+|\s*,\s*and\s+)${NAME})*`;
-const THE = String.raw`(?:the\s+)?`;
-const LOCKWORD = String.raw`(?:\s+(?:lock|mutex|mu)s?)?`;
-const HELD = String.raw`(?:held|locked|acquired|taken|owned|grabbed)`;
-
-/** Doc-comment phrasings of "the caller holds X", matched loosely and case-insensitively. */
-const PROSE: RegExp[] = [
-  new RegExp(String.raw`\bassum(?:es|e|ing)\s+(?:that\s+)?${THE}(${NAMES})${LOCKWORD}\s+(?:is|are)\s+(?:already\s+)?${HELD}`, 'gi'),
-  new RegExp(String.raw`\bcallers?\s+(?:must|should|needs?\s+to|has\s+to|have\s+to)\s+(?:hold|have|own|acquire|lock|take)\s+${THE}(${NAMES})`, 'gi'),
-  new RegExp(String.raw`\bmust\s+be\s+called\s+with\s+${THE}(${NAMES})${LOCKWORD}\s+${HELD}`, 'gi'),
-  new RegExp(String.raw`\bcalled\s+with\s+${THE}(${NAMES})${LOCKWORD}\s+(?:already\s+)?${HELD}`, 'gi'),
-  new RegExp(String.raw`(?:^|[\s(])${THE}(${NAMES})${LOCKWORD}\s+(?:must|should)\s+be\s+(?:already\s+)?${HELD}`, 'gi'),
-  new RegExp(String.raw`\brequires\s+(?:that\s+)?${THE}(${NAMES})${LOCKWORD}\s+(?:is\s+|be\s+|to\s+be\s+)?${HELD}`, 'gi'),
-  new RegExp(String.raw`\bis\s+\w+\s+without\s+(?:locking|acquiring|taking|grabbing|holding)\s+${THE}(${NAMES})`, 'gi'),
-];
+/** Doc-comment phrasings of "the caller holds X"; a name is `vms.mu`, `cmdLock`, `VM.lock`, several joined by "and" or commas. */
+const PROSE: RegExp[] = prosePhrasings({
+  name: String.raw`[A-Za-z_][\w.]*(?:\(\))?`,
+  lockWord: '(?:lock|mutex|mu)s?',
+  held: 'held|locked|acquired|taken|owned|grabbed',
+  withoutLocking: true,
+});
 
 /** Every phrasing above has one of these words (held, locked, ... or a verb such as hold or lock). */
 const PROSE_HINT = /held|locked|acquired|taken|owned|grabbed|hold|have|own|acquire|lock|take|without/i;

@@ -9,22 +9,15 @@ import { ts } from 'ts-morph';
 import type { DiscoveredFunction } from './functions';
 import type { LockRef, Requirement } from './model';
 import { type LockResolver, unwrap } from './resolve';
+import { prosePhrasings } from '../analysis/prose';
 
-const NAME = String.raw`[A-Za-z_$#][\w$.#]*(?:\(\))?`;
-const NAMES = String.raw`${NAME}(?:(?:\s*,\s*|\s+and\s+|\s*,\s*and\s+)${NAME})*`;
-const THE = String.raw`(?:the\s+)?`;
-const LOCKWORD = String.raw`(?:\s+(?:lock|mutex|semaphore)s?)?`;
-const HELD = String.raw`(?:held|locked|acquired|taken|owned)`;
-
-/** Doc-comment phrasings of "the caller holds X", matched loosely and case-insensitively. */
-const PROSE: RegExp[] = [
-  new RegExp(String.raw`\bassum(?:es|e|ing)\s+(?:that\s+)?${THE}(${NAMES})${LOCKWORD}\s+(?:is|are)\s+(?:already\s+)?${HELD}`, 'gi'),
-  new RegExp(String.raw`\bcallers?\s+(?:must|should|needs?\s+to|has\s+to|have\s+to)\s+(?:hold|have|own|acquire|lock|take)\s+${THE}(${NAMES})`, 'gi'),
-  new RegExp(String.raw`\bmust\s+be\s+called\s+with\s+${THE}(${NAMES})${LOCKWORD}\s+${HELD}`, 'gi'),
-  new RegExp(String.raw`\bcalled\s+with\s+${THE}(${NAMES})${LOCKWORD}\s+(?:already\s+)?${HELD}`, 'gi'),
-  new RegExp(String.raw`(?:^|[\s(])${THE}(${NAMES})${LOCKWORD}\s+(?:must|should)\s+be\s+(?:already\s+)?${HELD}`, 'gi'),
-  new RegExp(String.raw`\brequires\s+(?:that\s+)?${THE}(${NAMES})${LOCKWORD}\s+(?:is\s+|be\s+|to\s+be\s+)?${HELD}`, 'gi'),
-];
+/** Doc-comment phrasings of "the caller holds X", as in Go, with JavaScript's names (`this.mu`, `#mu`). */
+const PROSE: RegExp[] = prosePhrasings({
+  name: String.raw`[A-Za-z_$#][\w$.#]*(?:\(\))?`,
+  lockWord: '(?:lock|mutex|semaphore)s?',
+  held: 'held|locked|acquired|taken|owned',
+  withoutLocking: false,
+});
 const REQUIRES_TAG = /@requires\s+([^\n*@]+)/g;
 const IGNORE = /lockset:ignore\s+([\w-]+)/g;
 const STOP_WORDS = new Set(['it', 'this', 'that', 'a', 'an', 'any', 'all', 'its', 'they', 'them', 'one', 'both', 'these', 'those', 'which', 'caller', 'callers', 'lock', 'mutex']);
