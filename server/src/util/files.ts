@@ -7,10 +7,18 @@ const SKIPPED_DIRS = new Set(['vendor', 'testdata', 'node_modules']);
 
 /** Every .go file under `root`, skipping vendor/, testdata/ and dot-directories below it. */
 export function findGoFiles(root: string): string[] {
+  return findFiles(root, (name) => name.endsWith('.go'), SKIPPED_DIRS);
+}
+
+/**
+ * Every file under `root` whose name `wanted` accepts (or `root` itself, when it is such a file),
+ * sorted, skipping `skipped` directories and dot-directories below it. Unreadable parts are left out.
+ */
+export function findFiles(root: string, wanted: (name: string) => boolean, skipped: ReadonlySet<string>): string[] {
   const out: string[] = [];
   let st;
   try { st = statSync(root); } catch { return out; }
-  if (st.isFile()) return root.endsWith('.go') ? [root] : [];
+  if (st.isFile()) return wanted(root) ? [root] : [];
   const stack = [root];
   while (stack.length) {
     const dir = stack.pop()!;
@@ -19,8 +27,8 @@ export function findGoFiles(root: string): string[] {
     for (const e of entries) {
       const p = join(dir, e.name);
       if (e.isDirectory()) {
-        if (!e.name.startsWith('.') && !SKIPPED_DIRS.has(e.name)) stack.push(p);
-      } else if (e.isFile() && e.name.endsWith('.go')) out.push(p);
+        if (!e.name.startsWith('.') && !skipped.has(e.name)) stack.push(p);
+      } else if (e.isFile() && wanted(e.name)) out.push(p);
     }
   }
   return out.sort();
