@@ -8,7 +8,7 @@ import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { CodeAction, CodeLens, Hover, Location, MarkupContent, TextDocumentEdit } from 'vscode-languageserver/node';
+import type { CodeAction, CodeLens, Hover, InlayHint, Location, MarkupContent, TextDocumentEdit } from 'vscode-languageserver/node';
 import type { LockInfo } from '../server/src/protocol';
 import { applyEdits, LspClient, positionOf, removeDir, ROOT, uriOf } from './lsp-client';
 
@@ -20,7 +20,7 @@ describe('TypeScript over stdio', () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'lockset-lsp-ts-'));
     cpSync(join(ROOT, 'test/fixtures-ts/fixes/lock_comment'), dir, { recursive: true, filter: (src) => !src.endsWith('.golden') });
-    client = await LspClient.start({ root: dir, settings: { debounceMs: 20 } });
+    client = await LspClient.start({ root: dir, settings: { debounceMs: 20, inlayHints: { heldLocks: true } } });
   });
 
   after(async () => {
@@ -61,7 +61,7 @@ describe('TypeScript over stdio', () => {
     assert.deepEqual(client.errorLogs(), []);
   });
 
-  it('shows code lenses over the functions that take or need the lock, and lists the lock in the Lock Explorer', async () => {
+  it('shows code lenses and inlay hints, and lists the lock in the Lock Explorer', async () => {
     const uri = uriOf(file());
     const text = client.documents.get(uri)!.text;
     const lenses = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
@@ -71,6 +71,10 @@ describe('TypeScript over stdio', () => {
     const saveLens = lenses.find((l) => l.range.start.line === positionOf(text, 'private _save(').line)!;
     const targets = saveLens.command!.arguments![2] as Location[];
     assert.deepEqual(targets.map((t) => t.range.start.line).sort((a, b) => a - b), [positionOf(text, '() => this._save').line, positionOf(text, "this._save('x', 0)").line]);
+    const hints = await client.request<InlayHint[]>('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: text.split('\n').length, character: 0 } } });
+    const hintOn = (needle: string) => hints.filter((h) => h.position.line === positionOf(text, needle).line).map((h) => String(h.label));
+    assert.deepEqual(hintOn('await this.mu.runExclusive(() => this._save'), ['⟨this.mu⟩', '⟨this.mu⟩'], 'after runExclusive, and at the _save call inside it');
+    assert.deepEqual(hintOn("this._save('x', 0)"), ['⟨⟩'], 'the call without the lock');
     const locks = await client.request<LockInfo[]>('lockset/locks', {});
     const mu = locks.find((l) => l.cls === 'Store.mu');
     assert.ok(mu, JSON.stringify(locks.map((l) => l.cls)));

@@ -1,6 +1,6 @@
 import { dirname, sep } from 'node:path';
 import {
-  type CodeAction, type CodeActionParams, type CodeLens, type Connection, type Diagnostic, type Hover, type HoverParams,
+  type CodeAction, type CodeActionParams, type CodeLens, type Connection, type InlayHint, type Diagnostic, type Hover, type HoverParams,
   type InitializeParams, type InitializeResult, type Position, type Range, DidChangeWatchedFilesNotification, FileChangeType,
   DocumentHighlightKind, ErrorCodes, ResponseError, type Location, MarkupKind, MessageType, ShowMessageNotification, TextDocumentSyncKind, TextDocuments,
 } from 'vscode-languageserver/node';
@@ -49,7 +49,7 @@ export class LocksetServer {
       range: file.lines.range(l.fn.nameNode.start, l.fn.nameNode.end),
       command: { title: l.title, command: 'lockset.showLocations', arguments: [p.textDocument.uri, file.lines.position(l.fn.nameNode.start), l.targets.map((t) => this.location(t))] },
     }))));
-    connection.languages.inlayHint.on((p) => this.withFile(p.textDocument.uri, [], (pkg, file) => {
+    connection.languages.inlayHint.on((p) => this.tsInlayHints(p.textDocument.uri, p.range) ?? this.withFile(p.textDocument.uri, [], (pkg, file) => {
       if (!this.settings.inlayHints || !isRange(p.range)) return [];
       return heldHints(pkg, file, file.lines.offset(p.range.start), file.lines.offset(p.range.end))
         .map((h) => ({ position: file.lines.position(h.offset), label: h.label, tooltip: h.tooltip, paddingLeft: true }));
@@ -325,6 +325,12 @@ export class LocksetServer {
   private tsLenses(uri: unknown): Promise<CodeLens[]> | undefined {
     if (typeof uri !== 'string' || !isTsPath(uriToPath(uri))) return undefined;
     return this.ready.then(() => this.ts.codeLenses(uriToPath(uri), this.documents.get(uri), uri));
+  }
+
+  /** Inlay hints of a TypeScript or JavaScript document (when the setting is on), or undefined for any other. */
+  private tsInlayHints(uri: unknown, range: unknown): Promise<InlayHint[]> | undefined {
+    if (typeof uri !== 'string' || !isTsPath(uriToPath(uri))) return undefined;
+    return this.ready.then(() => (this.settings.inlayHints && isRange(range) ? this.ts.inlayHints(uriToPath(uri), this.documents.get(uri), range) : []));
   }
 
   /** Runs a request against the open (or on-disk) text of a document; an unknown document gets `empty`. */

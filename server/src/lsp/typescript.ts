@@ -3,10 +3,10 @@
  * instead of the Go workspace. The front end (ts-morph) is loaded, and its project built, when the
  * first such document is opened; then every TypeScript and JavaScript file under the workspace folders
  * is read, and the findings of every file that uses async-mutex are published. Edits are debounced and
- * re-analysed with the project kept. Diagnostics, hovers, quick fixes, code lenses and the Lock
- * Explorer's locks; no inlay hints, references or lock graph yet.
+ * re-analysed with the project kept. Diagnostics, hovers, quick fixes, code lenses, inlay hints
+ * and the Lock Explorer's locks; no references or lock graph yet.
  */
-import type { CodeAction, CodeActionParams, CodeLens, Connection, Diagnostic, Hover, HoverParams, Location } from 'vscode-languageserver/node';
+import type { CodeAction, CodeActionParams, CodeLens, Connection, Diagnostic, Hover, HoverParams, InlayHint, Location, Range } from 'vscode-languageserver/node';
 import { MarkupKind } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding } from '../checks/finding';
@@ -122,6 +122,15 @@ export class TsDocuments {
       range: facts.lines.range(l.fn.nameStart, l.fn.nameEnd),
       command: { title: l.title, command: 'lockset.showLocations', arguments: [uri, facts.lines.position(l.fn.nameStart), l.targets.map((t) => this.location(t.file, t.start, t.end))] },
     }));
+  }
+
+  inlayHints(path: string, doc: TextDocument | undefined, range: Range): InlayHint[] {
+    const ws = this.workspace();
+    if (doc) ws.setText(path, doc.getText());
+    const facts = ws.facts(path);
+    if (!facts) return [];
+    return ws.hints(path, facts.lines.offset(range.start), facts.lines.offset(range.end))
+      .map((h) => ({ position: facts.lines.position(h.offset), label: h.label, tooltip: h.tooltip, paddingLeft: true }));
   }
 
   /** The Lock Explorer's TypeScript locks; none until a TypeScript or JavaScript document was opened. */

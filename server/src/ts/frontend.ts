@@ -4,4 +4,4 @@
  */
 export { TsWorkspace, type TsWorkspaceOptions } from './workspace';
 export type { TsHover } from './hover';
-export type { TsLens, TsPlace } from './navigation';
+export type { TsHint, TsLens, TsPlace } from './navigation';

@@ -6,7 +6,7 @@ import { rankIn } from '../analysis/hierarchy';
 import type { Finding } from '../checks/finding';
 import type { LockInfo, Loc } from '../protocol';
 import type { TsAnalysis } from './analysis';
-import type { TsFileFacts, TsFunction } from './model';
+import type { LockState, TsFileFacts, TsFunction } from './model';
 
 export interface TsPlace { file: string; start: number; end: number }
 export interface TsLens { fn: TsFunction; title: string; targets: TsPlace[] }
@@ -68,4 +68,35 @@ export function tsLockInventory(analysis: TsAnalysis, findings: Finding[], loc: 
     info.problems = findings.filter((f) => f.message.includes(info.cls)).length;
   }
   return [...byNode.values()].sort((a, b) => a.cls.localeCompare(b.cls));
+}
+
+export interface TsHint { offset: number; label: string; tooltip: string }
+
+function heldLabel(state: LockState): string {
+  const locks = state.all().filter((h) => !h.inherited);
+  return `⟨${locks.map((h) => h.ref.display + (h.maybe ? '?' : '')).join(', ')}⟩`;
+}
+
+/**
+ * Inlay hints, as for Go: after an acquisition (`await this.mu.acquire()`, `this.mu.runExclusive(`), the
+ * held set from there on; at a call of a function with a contract, the held set at the call.
+ */
+export function tsHints(analysis: TsAnalysis, facts: TsFileFacts, start: number, end: number): TsHint[] {
+  const out: TsHint[] = [];
+  for (const fn of facts.functions) {
+    if (fn.end < start || fn.start > end) continue;
+    for (const op of fn.ops) {
+      if (op.op !== 'acquire' && op.op !== 'runExclusive') continue;
+      const after = op.held.with({ ref: op.ref, site: op.start, siteEnd: op.end });
+      // A runExclusive holds the lock inside its callback: the hint goes after the call's name.
+      const at = op.op === 'runExclusive' ? op.calleeEnd : op.end;
+      out.push({ offset: at, label: heldLabel(after), tooltip: after.toString() });
+    }
+    for (const call of fn.calls) {
+      const callee = analysis.fn(call.calleeId);
+      if (!callee || analysis.requires(callee).length === 0) continue;
+      out.push({ offset: call.end, label: heldLabel(call.held), tooltip: `held at this call of ${call.calleeName}: ${call.held.toString()}` });
+    }
+  }
+  return out.filter((h) => h.offset >= start && h.offset <= end).sort((a, b) => a.offset - b.offset);
 }

@@ -18,7 +18,7 @@ import { runTsChecks } from './checks/run';
 import { extractFile } from './extract';
 import { type DiscoveredFunction, discoverFunctions } from './functions';
 import { hoverAt, type TsHover } from './hover';
-import { tsLenses, tsLockInventory, type TsLens } from './navigation';
+import { tsHints, tsLenses, tsLockInventory, type TsHint, type TsLens } from './navigation';
 import type { LockInfo, Loc } from '../protocol';
 import type { TsFileFacts } from './model';
 import { MINI_LIB, MINI_LIB_FILE_NAME } from './minilib';
@@ -119,6 +119,13 @@ export class TsWorkspace {
     this.ensure();
     const facts = this.files.get(path)?.facts;
     return facts && this.analysis ? tsLenses(this.analysis, facts) : [];
+  }
+
+  /** Inlay hints with the held set, between two offsets of an analysed file. */
+  hints(path: string, start: number, end: number): TsHint[] {
+    this.ensure();
+    const facts = this.files.get(path)?.facts;
+    return facts && this.analysis ? tsHints(this.analysis, facts, start, end) : [];
   }
 
   /** The lock classes of the TypeScript and JavaScript files, for the Lock Explorer. */
