@@ -61,7 +61,7 @@ describe('TypeScript over stdio', () => {
     assert.deepEqual(client.errorLogs(), []);
   });
 
-  it('shows code lenses and inlay hints, and lists the lock in the Lock Explorer', async () => {
+  it('shows code lenses, inlay hints and references, and lists the lock in the Lock Explorer', async () => {
     const uri = uriOf(file());
     const text = client.documents.get(uri)!.text;
     const lenses = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
@@ -75,6 +75,8 @@ describe('TypeScript over stdio', () => {
     const hintOn = (needle: string) => hints.filter((h) => h.position.line === positionOf(text, needle).line).map((h) => String(h.label));
     assert.deepEqual(hintOn('await this.mu.runExclusive(() => this._save'), ['⟨this.mu⟩', '⟨this.mu⟩'], 'after runExclusive, and at the _save call inside it');
     assert.deepEqual(hintOn("this._save('x', 0)"), ['⟨⟩'], 'the call without the lock');
+    const refs = await client.request<Location[]>('textDocument/references', { textDocument: { uri }, position: positionOf(text, 'this.mu.runExclusive(() => this._load', 0, 9), context: { includeDeclaration: true } });
+    assert.deepEqual(refs.map((r) => r.range.start.line), [positionOf(text, 'this.mu.runExclusive(() => this._save').line, positionOf(text, 'this.mu.runExclusive(() => this._load').line]);
     const locks = await client.request<LockInfo[]>('lockset/locks', {});
     const mu = locks.find((l) => l.cls === 'Store.mu');
     assert.ok(mu, JSON.stringify(locks.map((l) => l.cls)));

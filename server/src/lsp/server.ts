@@ -54,7 +54,7 @@ export class LocksetServer {
       return heldHints(pkg, file, file.lines.offset(p.range.start), file.lines.offset(p.range.end))
         .map((h) => ({ position: file.lines.position(h.offset), label: h.label, tooltip: h.tooltip, paddingLeft: true }));
     }));
-    connection.onReferences((p) => this.withFile(p.textDocument.uri, [], (pkg, file) => {
+    connection.onReferences((p) => this.tsReferences(p.textDocument.uri, p.position) ?? this.withFile(p.textDocument.uri, [], (pkg, file) => {
       const cls = lockClassAt(pkg, file, file.lines.offset(p.position));
       return cls ? lockReferences(this.allAnalyses(), cls).map((t) => this.location(t)) : [];
     }));
@@ -331,6 +331,14 @@ export class LocksetServer {
   private tsInlayHints(uri: unknown, range: unknown): Promise<InlayHint[]> | undefined {
     if (typeof uri !== 'string' || !isTsPath(uriToPath(uri))) return undefined;
     return this.ready.then(() => (this.settings.inlayHints && isRange(range) ? this.ts.inlayHints(uriToPath(uri), this.documents.get(uri), range) : []));
+  }
+
+  /** References of a lock in a TypeScript or JavaScript document, or undefined for any other. */
+  private tsReferences(uri: unknown, position: unknown): Promise<Location[]> | undefined {
+    if (typeof uri !== 'string' || !isTsPath(uriToPath(uri))) return undefined;
+    const pos = position as Position | undefined;
+    if (typeof pos?.line !== 'number' || typeof pos.character !== 'number') return Promise.resolve([]);
+    return this.ready.then(() => this.ts.references(uriToPath(uri), this.documents.get(uri), pos));
   }
 
   /** Runs a request against the open (or on-disk) text of a document; an unknown document gets `empty`. */

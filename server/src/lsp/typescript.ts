@@ -3,10 +3,10 @@
  * instead of the Go workspace. The front end (ts-morph) is loaded, and its project built, when the
  * first such document is opened; then every TypeScript and JavaScript file under the workspace folders
  * is read, and the findings of every file that uses async-mutex are published. Edits are debounced and
- * re-analysed with the project kept. Diagnostics, hovers, quick fixes, code lenses, inlay hints
- * and the Lock Explorer's locks; no references or lock graph yet.
+ * re-analysed with the project kept. Diagnostics, hovers, quick fixes, code lenses, inlay hints,
+ * references and the Lock Explorer's locks; no lock graph yet.
  */
-import type { CodeAction, CodeActionParams, CodeLens, Connection, Diagnostic, Hover, HoverParams, InlayHint, Location, Range } from 'vscode-languageserver/node';
+import type { CodeAction, CodeActionParams, CodeLens, Connection, Diagnostic, Hover, HoverParams, InlayHint, Location, Position, Range } from 'vscode-languageserver/node';
 import { MarkupKind } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding } from '../checks/finding';
@@ -131,6 +131,14 @@ export class TsDocuments {
     if (!facts) return [];
     return ws.hints(path, facts.lines.offset(range.start), facts.lines.offset(range.end))
       .map((h) => ({ position: facts.lines.position(h.offset), label: h.label, tooltip: h.tooltip, paddingLeft: true }));
+  }
+
+  references(path: string, doc: TextDocument | undefined, position: Position): Location[] {
+    const ws = this.workspace();
+    if (doc) ws.setText(path, doc.getText());
+    const facts = ws.facts(path);
+    if (!facts) return [];
+    return ws.references(path, facts.lines.offset(position)).map((t) => this.location(t.file, t.start, t.end));
   }
 
   /** The Lock Explorer's TypeScript locks; none until a TypeScript or JavaScript document was opened. */

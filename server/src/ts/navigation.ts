@@ -100,3 +100,21 @@ export function tsHints(analysis: TsAnalysis, facts: TsFileFacts, start: number,
   }
   return out.filter((h) => h.offset >= start && h.offset <= end).sort((a, b) => a.offset - b.offset);
 }
+
+/**
+ * Find All References on a lock operation (`this.mu.acquire()`, `release()`, `runExclusive`): every
+ * operation on the same lock class, in every analysed file.
+ */
+export function tsLockReferences(analysis: TsAnalysis, facts: TsFileFacts, offset: number): TsPlace[] {
+  const classOf = (ref: { node?: string; cls?: string; display: string }, file: string) => ref.node ?? `${file}|${ref.cls ?? ref.display}`;
+  let target: string | undefined;
+  for (const fn of facts.functions) {
+    for (const op of fn.ops) if (op.start <= offset && offset <= op.end) target = classOf(op.ref, fn.file);
+  }
+  if (!target) return [];
+  const out: TsPlace[] = [];
+  for (const fn of analysis.functions.values()) {
+    for (const op of fn.ops) if (classOf(op.ref, fn.file) === target) out.push({ file: fn.file, start: op.start, end: op.end });
+  }
+  return out.sort((a, b) => a.file.localeCompare(b.file) || a.start - b.start);
+}

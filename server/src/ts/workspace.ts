@@ -18,7 +18,7 @@ import { runTsChecks } from './checks/run';
 import { extractFile } from './extract';
 import { type DiscoveredFunction, discoverFunctions } from './functions';
 import { hoverAt, type TsHover } from './hover';
-import { tsHints, tsLenses, tsLockInventory, type TsHint, type TsLens } from './navigation';
+import { tsHints, tsLenses, tsLockInventory, tsLockReferences, type TsHint, type TsLens, type TsPlace } from './navigation';
 import type { LockInfo, Loc } from '../protocol';
 import type { TsFileFacts } from './model';
 import { MINI_LIB, MINI_LIB_FILE_NAME } from './minilib';
@@ -126,6 +126,13 @@ export class TsWorkspace {
     this.ensure();
     const facts = this.files.get(path)?.facts;
     return facts && this.analysis ? tsHints(this.analysis, facts, start, end) : [];
+  }
+
+  /** The operations on the lock class of the operation at `offset`, in every analysed file. */
+  references(path: string, offset: number): TsPlace[] {
+    this.ensure();
+    const facts = this.files.get(path)?.facts;
+    return facts && this.analysis ? tsLockReferences(this.analysis, facts, offset) : [];
   }
 
   /** The lock classes of the TypeScript and JavaScript files, for the Lock Explorer. */
