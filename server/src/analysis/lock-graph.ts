@@ -42,11 +42,6 @@ export function qualifiedName(node: string, pkg: string): string {
   return local.startsWith(`${pkg}.`) ? local : `${pkg}.${local}`;
 }
 
-/** The directory part of a node. */
-export function nodeDir(node: string): string {
-  return node.slice(0, node.indexOf('|'));
-}
-
 /** Collects "taken while held" edges, one per pair of class nodes, with a bounded number of witnesses. */
 export class EdgeCollector {
   private readonly edges = new Map<string, LockEdge>();
