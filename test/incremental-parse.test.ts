@@ -13,7 +13,7 @@ import type { Parser } from 'web-tree-sitter';
 import { generateBigFile } from '../scripts/bench/corpus';
 import { diffTexts, pointAt } from '../server/src/syntax/edit';
 import type { SyntaxNode } from '../server/src/syntax/node';
-import { dropKeptTrees, incrementalEnabled, initParser, parseGo, parseGoIncremental, parseStats, type ParsedFile } from '../server/src/syntax/parser';
+import { dropKeptTrees, incrementalEnabled, initParser, nodeReuseEnabled, parseGo, parseGoIncremental, parseStats, type ParsedFile } from '../server/src/syntax/parser';
 import { Workspace } from '../server/src/workspace';
 import { goFiles, rel } from './fuzz/corpus';
 import { Editor, TYPED } from './fuzz/edits';
@@ -137,6 +137,7 @@ describe('incremental re-parse', () => {
   it('gives the tree of a full parse after random edits of every fixture file (LF, CRLF, non-ASCII)', async () => {
     const parser = await initParser();
     assert.ok(incrementalEnabled(), 'the start-up self-test passed');
+    assert.ok(nodeReuseEnabled(), 'the start-up self-test of node re-use passed');
     dropKeptTrees();
     const before = { ...parseStats };
     const rng = new Rng(SEED);
@@ -153,6 +154,8 @@ describe('incremental re-parse', () => {
     const incremental = parseStats.incremental - before.incremental, fallback = parseStats.fallback - before.fallback;
     assert.ok(incremental > goFiles().length * EDITS, `${incremental} incremental re-parses`);
     assert.equal(fallback, 0);
+    // Unchanged top-level nodes were taken over from the previous results (and compared above).
+    assert.ok(parseStats.reusedNodes - before.reusedNodes > incremental, `${parseStats.reusedNodes - before.reusedNodes} nodes re-used`);
     if (process.env.LOCKSET_REPARSE_STATS) console.log({ incremental, full: parseStats.full - before.full });
     dropKeptTrees();
   });
@@ -202,6 +205,7 @@ describe('incremental re-parse', () => {
       const at = text.indexOf('return n\n');
       const versions = [text.slice(0, at) + 'return n + t.get("y")\n' + text.slice(at + 'return n\n'.length), text, text.replace('// Get returns', '// Get\r\n// returns é\u{1F512}')];
       const paths: string[] = [];
+      const reused = parseStats.reusedNodes;
       for (const v of versions) {
         const s0 = { ...parseStats };
         ws.setText(path, v);
@@ -214,6 +218,8 @@ describe('incremental re-parse', () => {
       }
       // The first edit parses in full and keeps the tree; the next ones re-parse from it.
       assert.deepEqual(paths, ['full', 'incremental', 'incremental']);
+      // The re-parses took over the declarations the edits did not touch.
+      assert.ok(parseStats.reusedNodes - reused > 10);
     } finally {
       rmSync(dir, { recursive: true, force: true });
       dropKeptTrees();

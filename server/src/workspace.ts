@@ -42,6 +42,9 @@ export interface PackageResult {
  * changes; checks, which also read the workspace-wide lock graph, are re-run when either changes.
  */
 export class Workspace {
+  private static created = 0;
+  /** Distinguishes this workspace's files from another's with the same path in the parser's kept trees. */
+  private readonly id = ++Workspace.created;
   private readonly files = new Map<string, Entry>();
   private readonly dirty = new Set<string>();
   private readonly analyses = new Map<string, PackageAnalysis[]>();
@@ -127,7 +130,8 @@ export class Workspace {
   file(path: string): GoFile | undefined {
     const e = this.files.get(path);
     if (!e) return undefined;
-    if (!e.file) e.file = new GoFile(path, parseGoIncremental(this.parser, path, e.text.length > MAX_FILE_BYTES ? '' : e.text));
+    // The key is this workspace's own: a re-parse may take over the nodes of this workspace's previous GoFile.
+    if (!e.file) e.file = new GoFile(path, parseGoIncremental(this.parser, `${this.id}:${path}`, e.text.length > MAX_FILE_BYTES ? '' : e.text));
     return e.file;
   }
 

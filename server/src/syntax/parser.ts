@@ -35,6 +35,8 @@ interface Binding {
   _ts_tree_cursor_current_field_id_wasm(tree: number): number;
   _ts_tree_cursor_start_index_wasm(tree: number): number;
   _ts_tree_cursor_end_index_wasm(tree: number): number;
+  /** Writes the cursor's current node to the transfer buffer (over the cursor): its id, the subtree's address, comes first. */
+  _ts_tree_cursor_current_node_wasm(tree: number): void;
   HEAP_DATA_VIEW: DataView;
 }
 
@@ -42,6 +44,7 @@ const BINDING_FUNCTIONS = [
   '_ts_init', '_ts_tree_cursor_goto_first_child_wasm', '_ts_tree_cursor_goto_next_sibling_wasm', '_ts_tree_cursor_goto_parent_wasm',
   '_ts_tree_cursor_current_node_type_id_wasm', '_ts_tree_cursor_current_node_is_named_wasm', '_ts_tree_cursor_current_node_is_missing_wasm',
   '_ts_tree_cursor_current_field_id_wasm', '_ts_tree_cursor_start_index_wasm', '_ts_tree_cursor_end_index_wasm',
+  '_ts_tree_cursor_current_node_wasm',
 ] as const;
 
 interface Raw { binding: Binding; transfer: number }
@@ -69,7 +72,8 @@ export function initParser(): Promise<Parser> {
     const parser = new Parser();
     parser.setLanguage(go);
     if (raw && !rawAgrees(raw, parser)) raw = undefined;
-    incrementalAgrees = incrementalSelfTest(parser);
+    incrementalAgrees = incrementalSelfTest(parser, false);
+    reuseAgrees = incrementalAgrees && raw !== undefined && incrementalSelfTest(parser, true);
     return parser;
   })();
   return ready;
@@ -87,7 +91,7 @@ function rawAgrees(r: Raw, parser: Parser): boolean {
   if (!tree) return false;
   try {
     const a = convertRaw(r, tree, SELF_TEST), b = convert(tree.walk(), SELF_TEST, tree.rootNode.hasError);
-    return a.errorCount === b.errorCount && a.comments.length === b.comments.length && sameTree(a.root, b.root);
+    return a.errorCount === b.errorCount && sameComments(a, b) && sameTree(a.root, b.root);
   } catch {
     return false;
   } finally {
@@ -101,18 +105,27 @@ const SELF_TEST_EDITED = SELF_TEST_CLEAN.replace('x += 1', 'x += 1\r\n\ts := "é
 
 /**
  * Whether an incremental re-parse of the edited sample gives the tree a full parse gives, checked once at
- * start-up: if not, `parseGoIncremental` always parses in full.
+ * start-up, without and with re-used nodes (see `Reuse`): if not, `parseGoIncremental` always parses in
+ * full, or copies every node. Re-use must also happen on the sample: nodes after and before the edit.
  */
-function incrementalSelfTest(parser: Parser): boolean {
+function incrementalSelfTest(parser: Parser, withReuse: boolean): boolean {
   let old: Tree | null = null, tree: Tree | null = null;
+  // Declarations after the edited one, far enough from its errors to be re-used (and moved).
+  const tail = withReuse ? '\nvar v = 1 // d\n\n/* e */\ntype T struct{ n int }\n' : '';
+  const clean = SELF_TEST_CLEAN + tail, edited = SELF_TEST_EDITED + tail;
   try {
-    old = parser.parse(SELF_TEST_CLEAN);
+    old = parser.parse(clean);
     if (!old || old.rootNode.hasError) return false;
-    old.edit(diffTexts(SELF_TEST_CLEAN, SELF_TEST_EDITED)!);
-    tree = parser.parse(SELF_TEST_EDITED, old);
+    const before = toParsedFile(old, clean);
+    old.edit(diffTexts(clean, edited)!);
+    const reuse = withReuse ? reusable(old, before) : undefined;
+    if (withReuse && !reuse) return false;
+    tree = parser.parse(edited, old);
     if (!tree) return false;
-    const a = toParsedFile(tree, SELF_TEST_EDITED), b = parseGo(parser, SELF_TEST_EDITED);
-    return a.errorCount > 0 && a.errorCount === b.errorCount && a.comments.length === b.comments.length && sameTree(a.root, b.root);
+    const reused = parseStats.reusedNodes;
+    const a = toParsedFile(tree, edited, reuse), b = parseGo(parser, edited);
+    if (withReuse && parseStats.reusedNodes - reused < 2) return false;
+    return a.errorCount > 0 && a.errorCount === b.errorCount && sameComments(a, b) && sameTree(a.root, b.root);
   } catch {
     return false;
   } finally {
@@ -121,10 +134,14 @@ function incrementalSelfTest(parser: Parser): boolean {
   }
 }
 
+function sameComments(a: ParsedFile, b: ParsedFile): boolean {
+  return a.comments.length === b.comments.length && a.comments.every((c, i) => c.start === b.comments[i].start && c.end === b.comments[i].end);
+}
+
 function sameTree(a: SyntaxNode, b: SyntaxNode): boolean {
   if (a.type !== b.type || a.field !== b.field || a.start !== b.start || a.end !== b.end || a.op !== b.op || a.hasError !== b.hasError) return false;
   if (a.children.length !== b.children.length) return false;
-  return a.children.every((c, i) => sameTree(c, b.children[i]));
+  return a.children.every((c, i) => c.parent === a && sameTree(c, b.children[i]));
 }
 
 function rawBinding(module: Record<string, unknown>): Raw | undefined {
@@ -166,10 +183,10 @@ function parseTree(parser: Parser, text: string, oldTree: Tree | null): Tree | n
   return tree;
 }
 
-function toParsedFile(tree: Tree, text: string): ParsedFile {
+function toParsedFile(tree: Tree, text: string, reuse?: Reuse): ParsedFile {
   if (raw) {
     try {
-      return convertRaw(raw, tree, text);
+      return convertRaw(raw, tree, text, reuse);
     } catch {
       // Copy this tree through the public API instead.
     }
@@ -180,8 +197,8 @@ function toParsedFile(tree: Tree, text: string): ParsedFile {
 /** How many trees of edited files are kept for incremental re-parsing; each holds WASM memory. */
 const KEPT_TREES = 8;
 
-/** A kept tree, the text it was parsed from, and whether it has ERROR or MISSING nodes. */
-interface Kept { text: string; tree: Tree; hasError: boolean }
+/** A kept tree, the text it was parsed from, whether it has ERROR or MISSING nodes, and what it was converted to. */
+interface Kept { text: string; tree: Tree; hasError: boolean; parsed: ParsedFile }
 
 /**
  * Trees of the most recently re-parsed files, by key (a file path), oldest first. Shared by every parse of
@@ -193,12 +210,17 @@ const kept = new Map<string, Kept>();
 const seen = new Set<string>();
 /** Cleared at start-up when an incremental re-parse of the self-test sample differs from a full parse. */
 let incrementalAgrees = true;
+/** Cleared at start-up when re-using the previous result's nodes (see `Reuse`) gives another tree than a full parse. */
+let reuseAgrees = true;
 
 /** Counts of `parseGoIncremental`'s paths, for tests and profiling. */
-export const parseStats = { full: 0, incremental: 0, fallback: 0 };
+export const parseStats = { full: 0, incremental: 0, fallback: 0, reusedNodes: 0 };
 
 /** Whether the start-up self-test let incremental re-parsing on (see incrementalSelfTest). */
 export function incrementalEnabled(): boolean { return incrementalAgrees; }
+
+/** Whether the start-up self-test let re-parses take over unchanged nodes of the previous result (see `Reuse`). */
+export function nodeReuseEnabled(): boolean { return reuseAgrees; }
 
 /**
  * Parses Go source like `parseGo`, with the same result, re-using the previous tree of the same key when
@@ -206,6 +228,9 @@ export function incrementalEnabled(): boolean { return incrementalAgrees; }
  * and tree-sitter re-parses only what changed. The new tree is kept for the next re-parse if the key was
  * parsed before (an edited file). On any error, a timeout or a missing tree, the text is parsed in full
  * (within a budget of its own: input that defeats both takes up to twice the budget, as an empty file).
+ *
+ * The result may take over, and move, top-level nodes of the result returned for the same key last time (see
+ * `Reuse`): the caller must own that result and no longer use it. Keys are per owner (a workspace and a path).
  *
  * Only a tree without errors is re-parsed from: from a tree with ERROR nodes, tree-sitter's error recovery
  * can take another path than in a full parse and give a different tree (about one re-parse in 500 of
@@ -234,7 +259,7 @@ export function parseGoIncremental(parser: Parser, key: string, text: string): P
     if (!tree) return emptyFile(text);
     try {
       const parsed = toParsedFile(tree, text);
-      keepTree(key, text, tree);
+      keepTree(key, text, tree, parsed);
       return parsed;
     } catch (e) {
       tree.delete();
@@ -250,16 +275,18 @@ function reparse(parser: Parser, key: string, prev: Kept, text: string): ParsedF
   let old: Tree | null = prev.tree, tree: Tree | null = null;
   try {
     const edit = diffTexts(prev.text, text);
+    let reuse: Reuse | undefined;
     if (edit) {
       old.edit(edit);
+      reuse = reuseAgrees ? reusable(old, prev.parsed) : undefined;
       tree = parseTree(parser, text, old);
       if (!tree) return undefined;
     } else {
       tree = old;
       old = null;
     }
-    const parsed = toParsedFile(tree, text);
-    keepTree(key, text, tree);
+    const parsed = edit ? toParsedFile(tree, text, reuse) : prev.parsed;
+    keepTree(key, text, tree, parsed);
     tree = null;
     return parsed;
   } catch {
@@ -271,8 +298,8 @@ function reparse(parser: Parser, key: string, prev: Kept, text: string): ParsedF
   }
 }
 
-function keepTree(key: string, text: string, tree: Tree): void {
-  kept.set(key, { text, tree, hasError: tree.rootNode.hasError });
+function keepTree(key: string, text: string, tree: Tree, parsed: ParsedFile): void {
+  kept.set(key, { text, tree, hasError: tree.rootNode.hasError, parsed });
   for (const [oldest, { tree: t }] of kept) {
     if (kept.size <= KEPT_TREES) break;
     kept.delete(oldest);
@@ -313,6 +340,76 @@ function tablesFor(language: Language): Tables {
 }
 
 /**
+ * What a re-parse may take over from the previous result instead of copying it again: its top-level nodes
+ * by the address of their subtree in the old tree (after `Tree.edit`). tree-sitter re-uses a subtree that
+ * the edit did not touch by reference, so a top-level node of the new tree at the same address is that very
+ * subtree, node for node, only maybe at another offset: the old SyntaxNode is moved there instead of copying
+ * the subtree from WASM again. After a one-character edit that is every declaration but the edited one.
+ * `commentStarts` are the old comments' offsets, read before any node moves.
+ */
+interface Reuse { byId: Map<number, SyntaxNode>; comments: SyntaxNode[]; commentStarts: Int32Array }
+
+/** The previous result's top-level nodes by subtree address in `old`; undefined if they do not line up. */
+function reusable(old: Tree, parsed: ParsedFile): Reuse | undefined {
+  const top = parsed.root.children;
+  const byId = new Map<number, SyntaxNode>();
+  const cursor = old.walk();
+  try {
+    let i = 0;
+    if (cursor.gotoFirstChild()) {
+      do {
+        if (!cursor.nodeIsNamed) continue;
+        const node = top[i++];
+        if (!node || node.type !== cursor.nodeType) return undefined;
+        byId.set(cursor.currentNode.id, node);
+      } while (cursor.gotoNextSibling());
+    }
+    if (i !== top.length) return undefined;
+  } catch {
+    return undefined;
+  } finally {
+    cursor.delete();
+  }
+  return { byId, comments: parsed.comments, commentStarts: Int32Array.from(parsed.comments, (c) => c.start) };
+}
+
+/** The id (subtree address) of the raw cursor's current node; the cursor in the transfer buffer is kept. */
+function currentNodeId(b: Binding, transfer: number, t: number): number {
+  let view = b.HEAP_DATA_VIEW;
+  const c0 = view.getInt32(transfer, true), c1 = view.getInt32(transfer + 4, true);
+  const c2 = view.getInt32(transfer + 8, true), c3 = view.getInt32(transfer + 12, true);
+  b._ts_tree_cursor_current_node_wasm(t);
+  view = b.HEAP_DATA_VIEW;
+  const id = view.getInt32(transfer, true);
+  view.setInt32(transfer, c0, true); view.setInt32(transfer + 4, c1, true);
+  view.setInt32(transfer + 8, c2, true); view.setInt32(transfer + 12, c3, true);
+  return id;
+}
+
+/**
+ * Moves a previous top-level node to `start` under `parent`, and appends the comments inside it (found
+ * by their old offsets) to `comments`.
+ */
+function adopt(node: SyntaxNode, start: number, parent: SyntaxNode, reuse: Reuse, comments: SyntaxNode[]): void {
+  const starts = reuse.commentStarts;
+  let lo = 0, hi = starts.length;
+  while (lo < hi) { const mid = (lo + hi) >> 1; if (starts[mid] < node.start) lo = mid + 1; else hi = mid; }
+  for (; lo < starts.length && starts[lo] < node.end; lo++) comments.push(reuse.comments[lo]);
+  const delta = start - node.start;
+  if (delta !== 0) {
+    const stack = [node];
+    while (stack.length) {
+      const n = stack.pop()!;
+      n.start += delta;
+      n.end += delta;
+      for (const c of n.children) stack.push(c);
+    }
+  }
+  node.parent = parent;
+  parseStats.reusedNodes++;
+}
+
+/**
  * Copies the tree into SyntaxNodes through the raw WASM exports (see `Binding`). The cursor lives in the
  * transfer buffer for the whole walk; nothing else may use web-tree-sitter meanwhile. Per node it costs one
  * navigation call and a type-id call, plus field, start and end for named nodes: anonymous tokens (half the
@@ -320,7 +417,7 @@ function tablesFor(language: Language): Tables {
  * Children arrays are built at their exact size once a node's children are known, and leaves share one
  * empty array, which halves the tree's memory.
  */
-function convertRaw({ binding: b, transfer }: Raw, tree: Tree, text: string): ParsedFile {
+function convertRaw({ binding: b, transfer }: Raw, tree: Tree, text: string, reuse?: Reuse): ParsedFile {
   const language = tree.language;
   const types = language.types, fields = language.fields;
   const { named: namedTable, operatorParent, operatorField } = tablesFor(language);
@@ -355,7 +452,12 @@ function convertRaw({ binding: b, transfer }: Raw, tree: Tree, text: string): Pa
         if (named < 0) named = namedTable[typeId] = b._ts_tree_cursor_current_node_is_named_wasm(t) ? 1 : 0;
         const isMissing = mayHaveErrors && b._ts_tree_cursor_current_node_is_missing_wasm(t) !== 0;
         let descended = false;
-        if (named) {
+        const previous = named && depth === 1 && reuse ? reuse.byId.get(currentNodeId(b, transfer, t)) : undefined;
+        if (previous && previous.type === types[typeId] && previous.field === (fields[b._ts_tree_cursor_current_field_id_wasm(t)] ?? null)
+          && previous.end - previous.start === b._ts_tree_cursor_end_index_wasm(t) - b._ts_tree_cursor_start_index_wasm(t)) {
+          adopt(previous, b._ts_tree_cursor_start_index_wasm(t), parent, reuse!, comments);
+          kids.push(previous);
+        } else if (named) {
           const type = types[typeId] || 'ERROR';
           const node: SyntaxNode = {
             type, field: fields[b._ts_tree_cursor_current_field_id_wasm(t)] ?? null,
