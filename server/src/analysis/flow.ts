@@ -428,7 +428,7 @@ export class FlowAnalyzer {
         held = held.without(d.op.ref.key);
       } else if (d.kind === 'lock') {
         this.recordLockEvent(d.node, d.op, held, true, f.unit);
-        held = held.with({ ref: d.op.ref, mode: d.op.method === 'RLock' ? 'read' : 'write', maybe: false, site: d.node.start });
+        held = held.with({ ref: d.op.ref, mode: d.op.method === 'RLock' ? 'read' : 'write', maybe: false, site: d.node });
       } else if (d.kind === 'literal') {
         held = this.inlineLiteral(d.lit, { held, defers: [], dead: false }, f, 'deferred').held;
       } else {
@@ -526,13 +526,13 @@ export class FlowAnalyzer {
     } else for (const a of args) st = this.evalExpr(a, st, f);
     const op = this.res.lockOp(call, f.scope);
     if (op) return { ...st, held: this.applyLockOp(call, op, st.held, false, f.unit) };
-    if (fnName === 'runtime.LockOSThread') return { ...st, held: st.held.with({ ref: osThreadRef(), mode: 'write', maybe: false, site: call.start }) };
+    if (fnName === 'runtime.LockOSThread') return { ...st, held: st.held.with({ ref: osThreadRef(), mode: 'write', maybe: false, site: call }) };
     if (fnName === 'runtime.UnlockOSThread') return { ...st, held: st.held.without(OS_THREAD_KEY) };
     const blocking = blockingCall(call, fnName, this.res, f.scope);
     if (blocking) this.recordBlocking(call, blocking.what, st.held, f.unit, blocking.ownLock);
     if (threadStateChange(fnName) && st.held.get(OS_THREAD_KEY)) {
       const t = st.held.get(OS_THREAD_KEY)!;
-      st = { ...st, held: st.held.with({ ...t, stateChangeName: fnName, stateChangeSite: call.start }) };
+      st = { ...st, held: st.held.with({ ...t, stateChangeName: fnName, stateChangeSite: call }) };
     }
     return { ...st, held: this.applyCall(call, st.held, f, false) };
   }
@@ -595,13 +595,13 @@ export class FlowAnalyzer {
   private applyLockOp(node: SyntaxNode, op: LockOp, held: HeldSet, deferred: boolean, unit: UnitKind): HeldSet {
     this.recordLockEvent(node, op, held, deferred, unit);
     switch (op.method) {
-      case 'Lock': return held.with({ ref: op.ref, mode: 'write', maybe: false, site: node.start });
-      case 'RLock': return held.with({ ref: op.ref, mode: 'read', maybe: false, site: node.start });
+      case 'Lock': return held.with({ ref: op.ref, mode: 'write', maybe: false, site: node });
+      case 'RLock': return held.with({ ref: op.ref, mode: 'read', maybe: false, site: node });
       case 'Unlock':
       case 'RUnlock': return held.without(op.ref.key);
       default:
         // A TryLock whose result is not tested: the lock may or may not be held afterwards.
-        return held.get(op.ref.key) ? held : held.with({ ref: op.ref, mode: op.method === 'TryRLock' ? 'read' : 'write', maybe: true, site: node.start });
+        return held.get(op.ref.key) ? held : held.with({ ref: op.ref, mode: op.method === 'TryRLock' ? 'read' : 'write', maybe: true, site: node });
     }
   }
 
@@ -616,7 +616,7 @@ export class FlowAnalyzer {
     }
     for (const a of c.acquires) {
       const ref = mapToCaller(a.ref, site, this.res);
-      if (ref) held = held.with({ ref, mode: a.mode, maybe: false, site: call.start });
+      if (ref) held = held.with({ ref, mode: a.mode, maybe: false, site: call });
     }
     return held;
   }
@@ -664,7 +664,7 @@ export class FlowAnalyzer {
       if (op && (op.method === 'TryLock' || op.method === 'TryRLock')) {
         this.recordLockEvent(e, op, st.held, false, f.unit);
         const mode: LockMode = op.method === 'TryRLock' ? 'read' : 'write';
-        return [{ ...fork(st), held: st.held.with({ ref: op.ref, mode, maybe: false, site: e.start }) }, fork(st)];
+        return [{ ...fork(st), held: st.held.with({ ref: op.ref, mode, maybe: false, site: e }) }, fork(st)];
       }
     }
     const after = this.evalExpr(e, st, f);

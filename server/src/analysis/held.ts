@@ -1,4 +1,5 @@
 import { lockClass, type Ref } from '../model/refs';
+import type { SyntaxNode } from '../syntax/node';
 
 export type LockMode = 'write' | 'read';
 
@@ -7,8 +8,11 @@ export interface HeldLock {
   mode: LockMode;
   /** Held on only some of the paths that reach this point: neither reported as missing nor taken as held. */
   maybe: boolean;
-  /** Offset of the acquisition (or of the function name, when the contract provides the lock). */
-  site: number;
+  /**
+   * The acquisition (or the function name, when the contract provides the lock). A node, not an offset:
+   * a flow re-used after an edit elsewhere in the file stays right when the node moves.
+   */
+  site: SyntaxNode;
   /** The function's own contract provides it. */
   fromContract?: boolean;
   /** The contract does not say whether it is read- or write-held (prose), so mode checks do not apply. */
@@ -17,7 +21,7 @@ export interface HeldLock {
   inherited?: boolean;
   /** For the OS-thread pseudo-lock: the thread-state change made while it was held (netns.Set, ...). */
   stateChangeName?: string;
-  stateChangeSite?: number;
+  stateChangeSite?: SyntaxNode;
 }
 
 /**

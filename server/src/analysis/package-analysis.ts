@@ -129,7 +129,7 @@ export class PackageAnalysis {
       // A function that releases a lock (+checklocksrelease) is entered holding it, like one that requires it.
       for (const r of [...this.contractOf(fn).requires, ...this.contractOf(fn).releases.filter((x) => x.source.kind === 'annotation')]) {
         if (!r.resolved) continue;
-        initial = initial.with({ ref: r.ref, mode: r.exactMode ? r.mode : 'write', maybe: false, site: fn.nameNode.start, fromContract: true, modeUnknown: !r.exactMode });
+        initial = initial.with({ ref: r.ref, mode: r.exactMode ? r.mode : 'write', maybe: false, site: fn.nameNode, fromContract: true, modeUnknown: !r.exactMode });
       }
       const flow = new FlowAnalyzer(fn, (callee) => this.contractOf(callee), this.resolver(fn)).run(initial);
       this.flows.set(fn, flow);

@@ -63,7 +63,7 @@ function heldLocks(held: HeldSet): HeldLock[] {
 }
 
 function names(fn: FuncDecl, held: HeldLock[]): string {
-  return held.map((h) => `${h.ref.display} (${h.fromContract ? `held per ${fn.name}'s contract` : `locked at line ${lineNo(fn.file, h.site)}`})`).join(' and ');
+  return held.map((h) => `${h.ref.display} (${h.fromContract ? `held per ${fn.name}'s contract` : `locked at line ${lineNo(fn.file, h.site.start)}`})`).join(' and ');
 }
 
 function consequence(what: string): string {

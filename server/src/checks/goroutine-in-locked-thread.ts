@@ -19,13 +19,13 @@ when the goroutine exits still locked, the runtime terminates the thread.`,
       for (const g of flow.goStmts) {
         const t = g.held.get(OS_THREAD_KEY);
         if (!t) continue;
-        const change = t.stateChangeName && t.stateChangeSite !== undefined ? ` and ${t.stateChangeName} at line ${lineNo(fn.file, t.stateChangeSite)}` : '';
+        const change = t.stateChangeName && t.stateChangeSite !== undefined ? ` and ${t.stateChangeName} at line ${lineNo(fn.file, t.stateChangeSite.start)}` : '';
         const goKw = { start: g.node.start, end: g.node.start + 2 };
         ctx.report({
           file: fn.file.path,
           range: fn.file.lines.range(goKw.start, goKw.end),
-          message: `go statement ${t.maybe ? 'possibly ' : ''}after runtime.LockOSThread at line ${lineNo(fn.file, t.site)}${change}: the new goroutine does not run on this locked thread and does not inherit its state${t.stateChangeName ? ' (it runs in the original namespace)' : ''}; do the work inline instead`,
-          related: [related(fn.file, t.site, t.site, 'the thread is locked here'), ...(t.stateChangeSite !== undefined ? [related(fn.file, t.stateChangeSite, t.stateChangeSite, `${t.stateChangeName} changes this thread's state`)] : [])],
+          message: `go statement ${t.maybe ? 'possibly ' : ''}after runtime.LockOSThread at line ${lineNo(fn.file, t.site.start)}${change}: the new goroutine does not run on this locked thread and does not inherit its state${t.stateChangeName ? ' (it runs in the original namespace)' : ''}; do the work inline instead`,
+          related: [related(fn.file, t.site.start, t.site.start, 'the thread is locked here'), ...(t.stateChangeSite !== undefined ? [related(fn.file, t.stateChangeSite.start, t.stateChangeSite.start, `${t.stateChangeName} changes this thread's state`)] : [])],
           fixes: [],
         });
       }
@@ -36,7 +36,7 @@ when the goroutine exits still locked, the runtime terminates the thread.`,
         const everyPath = leaks.length === flow.exits.filter((x) => x.kind !== 'panic').length && leaks.every((x) => !x.held.get(OS_THREAD_KEY)!.maybe);
         ctx.report({
           file: fn.file.path,
-          range: fn.file.lines.range(t.site, t.site + 'runtime.LockOSThread'.length),
+          range: fn.file.lines.range(t.site.start, t.site.start + 'runtime.LockOSThread'.length),
           message: `runtime.LockOSThread is not undone by runtime.UnlockOSThread on ${everyPath ? 'every path' : 'some paths'} of ${fn.name}; if the goroutine exits still locked, the runtime terminates its thread`,
           severity: 'information',
           related: leaks.map((x) => {

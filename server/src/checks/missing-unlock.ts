@@ -44,8 +44,8 @@ brace), with the Lock as related information.`,
             file: fn.file.path,
             range: fn.file.lines.range(at, end),
             message: exit.kind === 'end'
-              ? `${fn.name} ends with ${h.ref.display} still locked (locked at line ${lineNo(fn.file, h.site)}); no Unlock or deferred Unlock releases it on this path`
-              : `return leaves ${h.ref.display} locked (locked at line ${lineNo(fn.file, h.site)}); unlock it before returning, or defer the Unlock`,
+              ? `${fn.name} ends with ${h.ref.display} still locked (locked at line ${lineNo(fn.file, h.site.start)}); no Unlock or deferred Unlock releases it on this path`
+              : `return leaves ${h.ref.display} locked (locked at line ${lineNo(fn.file, h.site.start)}); unlock it before returning, or defer the Unlock`,
             related: [heldLocation(fn, h)],
             fixes: [],
           });
@@ -57,7 +57,7 @@ brace), with the Lock as related information.`,
           ctx.report({
             file: fn.file.path,
             range: fn.file.lines.range(cont.node.start, cont.node.end),
-            message: `continue skips the Unlock of ${h.ref.display} (locked at line ${lineNo(fn.file, h.site)}): the next round locks it again and deadlocks`,
+            message: `continue skips the Unlock of ${h.ref.display} (locked at line ${lineNo(fn.file, h.site.start)}): the next round locks it again and deadlocks`,
             related: [heldLocation(fn, h)],
             fixes: [],
           });

@@ -22,13 +22,13 @@ export function related(file: GoFile, start: number, end: number, message: strin
 
 /** "locked at line 12", or "held by the contract of f" for a lock the caller provides. */
 export function whereHeld(fn: FuncDecl, h: HeldLock): string {
-  return h.fromContract ? `held by the caller per ${fn.name}'s contract` : `locked at line ${lineNo(fn.file, h.site)}`;
+  return h.fromContract ? `held by the caller per ${fn.name}'s contract` : `locked at line ${lineNo(fn.file, h.site.start)}`;
 }
 
 /** Where a held lock was taken, as a related location. */
 export function heldLocation(fn: FuncDecl, h: HeldLock): RelatedLocation {
-  const end = h.fromContract ? fn.nameNode.end : h.site;
-  return related(fn.file, h.site, end, h.fromContract ? `${h.ref.display} is held on entry (${fn.name}'s contract)` : `${h.ref.display} locked here`);
+  const end = h.fromContract ? fn.nameNode.end : h.site.start;
+  return related(fn.file, h.site.start, end, h.fromContract ? `${h.ref.display} is held on entry (${fn.name}'s contract)` : `${h.ref.display} locked here`);
 }
 
 /** The Lock call at the end of an acquisition's chain, as a related location. */

@@ -50,7 +50,7 @@ export function heldHints(analysis: PackageAnalysis, file: GoFile, start: number
       if (e.deferred || e.op.method.endsWith('nlock') || e.op.method.startsWith('Try')) continue;
       const stmt = statementOf(e.node);
       const after = stmt ? flow.stmtHeld.get(nextStatement(stmt) ?? stmt) : undefined;
-      const held = after ?? e.held.with({ ref: e.op.ref, mode: e.op.method === 'RLock' ? 'read' : 'write', maybe: false, site: e.node.start });
+      const held = after ?? e.held.with({ ref: e.op.ref, mode: e.op.method === 'RLock' ? 'read' : 'write', maybe: false, site: e.node });
       out.push({ offset: lineEnd(file, e.node.end), label: label(held), tooltip: held.all().map(describeHeld).join(', ') || 'no locks held' });
     }
     for (const site of flow.calls) {
