@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Parser } from 'web-tree-sitter';
-import { PackageAnalysis } from './analysis/package-analysis';
+import { PackageAnalysis, type PreviousAnalysis } from './analysis/package-analysis';
 import { buildGraph, graphSignature, type WorkspaceGraph } from './analysis/workspace-graph';
 import type { Finding } from './checks/finding';
 import { runChecks } from './checks/run';
-import { GoFile } from './model/file';
+import { GoFile, type FuncDecl } from './model/file';
 import { exportSignature } from './analysis/export-signature';
 import { ModuleMap, type TextReader } from './model/module';
 import { GoPackage } from './model/package';
@@ -13,7 +13,8 @@ import { initParser, parseGoIncremental } from './syntax/parser';
 import { defaultConfig, type Config } from './util/config';
 import { MAX_FILE_BYTES } from './util/files';
 
-interface Entry { text: string; file?: GoFile }
+/** A file's text and its facts; `previous` is the last facts read, until the new text is read (see GoFile). */
+interface Entry { text: string; file?: GoFile; previous?: GoFile }
 
 /** What a directory's analyses were built against: each imported workspace directory and its export signature. */
 interface DepRecord { deps: Map<string, string> }
@@ -96,7 +97,7 @@ export class Workspace {
   private put(path: string, text: string): boolean {
     const prev = this.files.get(path);
     if (prev && prev.text === text) return false;
-    this.files.set(path, { text });
+    this.files.set(path, { text, previous: prev?.file ?? prev?.previous });
     const dir = dirname(path);
     let inDir = this.filesByDir.get(dir);
     if (!inDir) this.filesByDir.set(dir, (inDir = new Set()));
@@ -131,7 +132,10 @@ export class Workspace {
     const e = this.files.get(path);
     if (!e) return undefined;
     // The key is this workspace's own: a re-parse may take over the nodes of this workspace's previous GoFile.
-    if (!e.file) e.file = new GoFile(path, parseGoIncremental(this.parser, `${this.id}:${path}`, e.text.length > MAX_FILE_BYTES ? '' : e.text));
+    if (!e.file) {
+      e.file = new GoFile(path, parseGoIncremental(this.parser, `${this.id}:${path}`, e.text.length > MAX_FILE_BYTES ? '' : e.text), e.previous);
+      e.previous = undefined;
+    }
     return e.file;
   }
 
@@ -183,7 +187,27 @@ export class Workspace {
       for (const [d, a] of dep.deps) if (!deps.has(d)) deps.set(d, a);
       if (depDir !== dir) record.deps.set(depDir, exportSignature(dep));
     }
-    return new PackageAnalysis(new GoPackage(dir, name, files, imports), deps);
+    const previous = this.previousAnalysis(dir, name, files, imports, deps);
+    const pkg = previous ? previous.analysis.pkg.replaceFiles(files) : new GoPackage(dir, name, files, imports);
+    return new PackageAnalysis(pkg, deps, previous);
+  }
+
+  /**
+   * The package's analysis before the edit, when the edit changed only function bodies (see
+   * GoFile.bodyOnlyChange) and the imports still resolve to the same analyses: its model is re-used and
+   * its flows of the unchanged functions may be (see PackageAnalysis).
+   */
+  private previousAnalysis(dir: string, name: string, files: GoFile[], imports: ReadonlyMap<string, GoPackage>, deps: ReadonlyMap<string, PackageAnalysis>): PreviousAnalysis | undefined {
+    const prev = this.analyses.get(dir)?.find((a) => a.pkg.name === name);
+    if (!prev || prev.pkg.files.length !== files.length || !sameEntries(prev.pkg.imports, imports) || !sameEntries(prev.deps, deps)) return undefined;
+    const changed = new Set<FuncDecl>();
+    for (let i = 0; i < files.length; i++) {
+      const f = files[i], old = prev.pkg.files[i];
+      if (f === old) continue;
+      if (!f.bodyOnlyChange || f.derivedFrom !== old.id) return undefined;
+      for (const fn of f.changedFuncs) changed.add(fn);
+    }
+    return { analysis: prev, changed };
   }
 
   /** The importable package of a directory (not a test or main package), analysed; undefined within an import cycle. */
@@ -286,6 +310,12 @@ export class Workspace {
     });
     return out;
   }
+}
+
+function sameEntries<K, V>(a: ReadonlyMap<K, V>, b: ReadonlyMap<K, V>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [k, v] of a) if (b.get(k) !== v) return false;
+  return true;
 }
 
 function pickImportable(analyses: PackageAnalysis[]): PackageAnalysis | undefined {

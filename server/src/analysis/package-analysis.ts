@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import type { FuncDecl } from '../model/file';
 import type { GoPackage } from '../model/package';
-import { UNKNOWN, type GoType } from '../model/types';
+import { typeToString, UNKNOWN, type GoType } from '../model/types';
 import { ExprResolver, type Ref } from '../model/refs';
 import { emptyContract, type Contract, type ContractLock, type ContractSource } from './contract-types';
 import { computeParamCalls, type ParamCall } from './callbacks';
@@ -10,6 +10,9 @@ import { FlowAnalyzer } from './flow';
 import type { CallSite, FunctionFlow } from './flow-types';
 import { HeldSet } from './held';
 import { computeAcquisitions, computeMayBlock, type Acquisition, type BlockWitness } from './summaries';
+
+/** How many flows were taken over from a previous analysis and how many were computed, for tests and profiling. */
+export const analysisStats = { reusedFlows: 0, computedFlows: 0 };
 
 /**
  * The lock analysis of one package: every function's contract and held-set flow.
@@ -26,19 +29,45 @@ export class PackageAnalysis {
    * `deps` holds the analyses of the workspace packages this one imports, directly or not, by
    * directory: contracts, acquisitions and blocking summaries follow calls into them.
    */
-  constructor(readonly pkg: GoPackage, readonly deps: ReadonlyMap<string, PackageAnalysis> = new Map()) {
+  constructor(readonly pkg: GoPackage, readonly deps: ReadonlyMap<string, PackageAnalysis> = new Map(), previous?: PreviousAnalysis) {
     const reader = new ContractReader(pkg);
     for (const fn of pkg.funcs.values()) this.contracts.set(fn, safe(() => reader.explicit(fn), emptyContract()));
-    for (const fn of pkg.funcs.values()) this.analyze(fn);
+    this.explicitSignature = contractsSignature(this.contracts);
+    // A flow depends on its body, the package model and the contracts it sees: with the same model (see
+    // PreviousAnalysis) and the same explicit contracts, an unchanged function's first flow is the same.
+    const prior = previous && previous.analysis.explicitSignature === this.explicitSignature ? previous.analysis : undefined;
+    const changed = previous?.changed;
+    for (const fn of pkg.funcs.values()) {
+      const flow = prior && !changed!.has(fn) ? prior.firstFlowOf(fn) : undefined;
+      if (flow) { this.flows.set(fn, flow); analysisStats.reusedFlows++; } else this.analyze(fn);
+    }
     const twins = this.applyTwinRule();
     // Lock helpers change what their callers hold: their callers (and the twins) are walked again once.
     const helpers = this.inferLockHelpers();
     const again = new Set(twins);
     for (const [fn, flow] of this.flows) if (flow.calls.some((c) => c.callee && helpers.has(c.callee))) again.add(fn);
-    for (const fn of again) this.analyze(fn);
+    // The second walk sees the final contracts: the same ones as before give the same second flows.
+    const finalPrior = prior && contractsSignature(this.contracts) === prior.finalSignature ? prior : undefined;
+    for (const fn of again) {
+      const first = this.flows.get(fn);
+      if (first) this.firstFlows.set(fn, first);
+      const flow = finalPrior && !changed!.has(fn) && finalPrior.firstFlows.has(fn) ? finalPrior.flows.get(fn) : undefined;
+      if (flow) { this.flows.set(fn, flow); analysisStats.reusedFlows++; } else this.analyze(fn);
+    }
+    this.finalSignature = contractsSignature(this.contracts);
     this.acquisitions = computeAcquisitions(this);
     this.mayBlock = computeMayBlock(this);
     this.paramCalls = computeParamCalls(this);
+  }
+
+  /** The explicit contracts and the final ones (with the inferred parts), as text without positions. */
+  readonly explicitSignature: string;
+  readonly finalSignature: string;
+  /** The first flows of the functions walked twice (see the constructor); the others' first flow is their flow. */
+  private readonly firstFlows = new Map<FuncDecl, FunctionFlow>();
+
+  private firstFlowOf(fn: FuncDecl): FunctionFlow | undefined {
+    return this.firstFlows.get(fn) ?? this.flows.get(fn);
   }
 
   /** Per function, where it calls a func-typed parameter under its own locks (callbacks). */
@@ -124,6 +153,7 @@ export class PackageAnalysis {
   }
 
   private analyze(fn: FuncDecl): void {
+    analysisStats.computedFlows++;
     try {
       let initial = HeldSet.EMPTY;
       // A function that releases a lock (+checklocksrelease) is entered holding it, like one that requires it.
@@ -181,6 +211,26 @@ export class PackageAnalysis {
     for (const [caller, flow] of this.flows) for (const site of flow.calls) if (site.callee === fn) out.push({ caller, site });
     return out;
   }
+}
+
+/**
+ * The analysis of the same package before an edit that changed only the bodies of `changed` (see
+ * GoFile.bodyOnlyChange): the same GoPackage, with the same declarations, and the same imported analyses.
+ * Its flows of the other functions are taken over where their inputs are shown to be the same.
+ */
+export interface PreviousAnalysis { analysis: PackageAnalysis; changed: ReadonlySet<FuncDecl> }
+
+/** Every contract of a package as text, without positions (which move with edits elsewhere). */
+function contractsSignature(contracts: ReadonlyMap<FuncDecl, Contract>): string {
+  const lock = (l: ContractLock) => [
+    l.ref.key, l.ref.display, l.ref.rootKind, l.ref.exact, l.ref.clsBase, l.ref.clsPath.join('.'), l.ref.clsHome?.dir, l.ref.promotedFrom, typeToString(l.ref.type),
+    l.mode, l.written, l.resolved, l.exactMode, l.source.kind, l.source.describe, l.source.file,
+  ].join('\u0001');
+  const parts: string[] = [];
+  for (const [fn, c] of contracts) {
+    parts.push(fn.key, String(c.ignore), ...[c.requires, c.acquires, c.releases, c.excludes].map((ls) => ls.map(lock).join('\u0002')));
+  }
+  return parts.join('\u0003');
 }
 
 /** A lock in the caller's names at a call, in the callee's names (for the twin rule). */

@@ -26,6 +26,11 @@ export interface VarDecl { name: string; type?: GoType; value?: SyntaxNode; node
 
 export interface DocComment { text: string; comments: SyntaxNode[] }
 
+/** The declarations one top-level node gave. */
+interface NodeDecls { funcs: FuncDecl[]; types: TypeDecl[]; vars: VarDecl[] }
+
+let filesCreated = 0;
+
 /** The facts of one Go file: its declarations and comments, with positions. */
 export class GoFile {
   readonly lines: LineIndex;
@@ -36,24 +41,94 @@ export class GoFile {
   readonly vars: VarDecl[] = [];
   /** Line → comments starting on that line. */
   private readonly commentsByLine = new Map<number, SyntaxNode[]>();
+  /** Numbers files, so that a file can name the one it was read from without keeping it alive. */
+  readonly id = ++filesCreated;
+  /** The id of the file this one was read from (see the constructor), if any. */
+  readonly derivedFrom?: number;
+  /**
+   * Whether this file differs from the one it was read from only inside function bodies: the same package
+   * clause, imports, types, variables and comments (the very same nodes), and every function with the same
+   * header and doc comment. Then the package's model is unchanged, and only `changedFuncs` need new flows.
+   */
+  readonly bodyOnlyChange: boolean = false;
+  /** The functions whose bodies changed, when `bodyOnlyChange`. */
+  readonly changedFuncs = new Set<FuncDecl>();
 
-  constructor(readonly path: string, readonly parsed: ParsedFile) {
+  /**
+   * Reads a file's declarations. Given the file of the previous version, whose tree the parser re-used
+   * nodes of (see parseGoIncremental), the declarations of re-used top-level nodes are taken over, and a
+   * function whose body changed keeps its FuncDecl object (updated in place): function identity, which the
+   * package analysis keys everything by, survives an edit. The previous file must not be used afterwards.
+   */
+  constructor(readonly path: string, readonly parsed: ParsedFile, previous?: GoFile) {
     this.lines = new LineIndex(parsed.text);
     for (const c of parsed.comments) {
       const line = this.lines.lineOf(c.start);
       const list = this.commentsByLine.get(line);
       if (list) list.push(c); else this.commentsByLine.set(line, [c]);
     }
+    const top = parsed.root.children, before = previous?.parsed.root.children;
+    const prior = previous && previous.parsed !== parsed ? declsByNode(previous) : undefined;
+    let bodyOnly = prior !== undefined && before!.length === top.length;
     let pkg = '';
-    for (const decl of parsed.root.children) {
+    for (let i = 0; i < top.length; i++) {
+      const decl = top[i];
       try {
+        let unchanged = decl === before?.[i];
+        const old = prior?.get(decl);
         if (decl.type === 'package_clause') pkg = this.text(decl.children[0]);
+        else if (old) unchanged = this.adopt(decl, old) && unchanged;
+        // A previous node that the parser moved into this tree is taken over where it is now, not here.
+        else if (bodyOnly && !unchanged && before && isFunc(decl) && before[i].type === decl.type && before[i].parent !== parsed.root) {
+          unchanged = this.reread(decl, previous!, prior!.get(before[i])?.funcs[0]);
+        }
         else this.readDecl(decl);
+        // A comment next to an edited function is lexed anew, a new node with the same text.
+        if (!unchanged && decl.type === 'comment' && before?.[i].type === 'comment') unchanged = this.text(decl) === previous!.text(before[i]);
+        if (!unchanged) bodyOnly = false;
       } catch {
         // A half-typed declaration gives fewer facts, never an exception.
+        bodyOnly = false;
       }
     }
     this.packageName = pkg;
+    if (previous && prior) {
+      this.derivedFrom = previous.id;
+      this.bodyOnlyChange = bodyOnly;
+    }
+  }
+
+  /** Takes over the declarations of a re-used node; false if one of their doc comments changed. */
+  private adopt(decl: SyntaxNode, old: NodeDecls): boolean {
+    let same = true;
+    const redoc = <D extends { doc: DocComment; file: GoFile }>(d: D, docNode: SyntaxNode): D => {
+      const doc = this.docFor(docNode);
+      if (doc.text !== d.doc.text) same = false;
+      d.doc = doc;
+      d.file = this;
+      return d;
+    };
+    for (const fn of old.funcs) this.funcs.push(redoc(fn, fn.node));
+    for (const t of old.types) this.types.push(redoc(t, decl.children.length === 1 ? decl : t.node));
+    for (const v of old.vars) this.vars.push(redoc(v, v.node));
+    if (decl.type === 'import_declaration') this.readImports(decl);
+    return same;
+  }
+
+  /**
+   * Reads a function whose node is new where the previous file had `prevFn`: with the same header (all
+   * but the body) and doc comment, `prevFn` is updated in place and counts as changed; otherwise false.
+   */
+  private reread(decl: SyntaxNode, previous: GoFile, prevFn: FuncDecl | undefined): boolean {
+    const n = this.funcs.length;
+    this.readFunc(decl);
+    const fresh = this.funcs[n];
+    if (!fresh || !prevFn || this.changedFuncs.has(prevFn) || fresh.doc.text !== prevFn.doc.text) return false;
+    if (headerOf(this, fresh) !== headerOf(previous, prevFn)) return false;
+    Object.assign(prevFn, fresh);
+    this.funcs[n] = prevFn;
+    this.changedFuncs.add(prevFn);
+    return true;
   }
 
   get text_(): string { return this.parsed.text; }
@@ -159,6 +234,29 @@ export class GoFile {
     const start = this.lines.lineStart(this.lines.lineOf(c.start));
     return this.parsed.text.slice(start, c.start).trim() === '';
   }
+}
+
+const isFunc = (n: SyntaxNode) => n.type === 'function_declaration' || n.type === 'method_declaration';
+
+/** A function's text up to its body: receiver, name, parameters and results. */
+function headerOf(file: GoFile, fn: FuncDecl): string {
+  return file.text_.slice(fn.node.start, fn.body?.start ?? fn.node.end);
+}
+
+/** A file's declarations by the top-level node that gave them. */
+function declsByNode(file: GoFile): Map<SyntaxNode, NodeDecls> {
+  const out = new Map<SyntaxNode, NodeDecls>();
+  const entry = (n: SyntaxNode) => {
+    let top = n;
+    while (top.parent && top.parent.type !== 'source_file') top = top.parent;
+    let e = out.get(top);
+    if (!e) out.set(top, (e = { funcs: [], types: [], vars: [] }));
+    return e;
+  };
+  for (const fn of file.funcs) entry(fn.node).funcs.push(fn);
+  for (const t of file.types) entry(t.node).types.push(t);
+  for (const v of file.vars) entry(v.node).vars.push(v);
+  return out;
 }
 
 function specs(decl: SyntaxNode, specType: string): SyntaxNode[] {

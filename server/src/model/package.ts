@@ -10,7 +10,7 @@ export class GoPackage {
   readonly vars = new Map<string, VarDecl>();
   private readonly methodsByType = new Map<string, Map<string, FuncDecl>>();
   private readonly lockKindCache = new Map<string, LockKind | null>();
-  private readonly fileSet: ReadonlySet<GoFile>;
+  private fileSet: ReadonlySet<GoFile>;
 
   private readonly universalTypes = new Map<string, GoType>();
   private readonly aliasCache = new Map<string, GoPackage | null>();
@@ -20,7 +20,7 @@ export class GoPackage {
    * `imports` maps the import paths of this package's files to the workspace packages they resolve to
    * (see ModuleMap); paths outside the workspace are absent and stay opaque.
    */
-  constructor(readonly dir: string, readonly name: string, readonly files: GoFile[], readonly imports: ReadonlyMap<string, GoPackage> = new Map()) {
+  constructor(readonly dir: string, readonly name: string, public files: GoFile[], readonly imports: ReadonlyMap<string, GoPackage> = new Map()) {
     this.fileSet = new Set(files);
     for (const f of files) {
       for (const t of f.types) if (!this.types.has(t.name)) this.types.set(t.name, t);
@@ -34,6 +34,16 @@ export class GoPackage {
         }
       }
     }
+  }
+
+  /**
+   * Takes the new versions of its files after an edit that changed only function bodies (see
+   * GoFile.bodyOnlyChange): they declare the same objects, so the maps and caches stay right.
+   */
+  replaceFiles(files: GoFile[]): this {
+    this.files = files;
+    this.fileSet = new Set(files);
+    return this;
   }
 
   /** Whether a function is declared in this package (and not in an imported one). */

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Language, Parser, type ParseOptions, type Tree, type TreeCursor } from 'web-tree-sitter';
-import { diffTexts } from './edit';
+import { diffTexts, type TextEdit } from './edit';
 import { EMPTY_CHILDREN, type SyntaxNode } from './node';
 
 /** Subtrees deeper than this are dropped: pathological nesting gives fewer results, never a stack overflow. */
@@ -118,7 +118,7 @@ function incrementalSelfTest(parser: Parser, withReuse: boolean): boolean {
     if (!old || old.rootNode.hasError) return false;
     const before = toParsedFile(old, clean);
     old.edit(diffTexts(clean, edited)!);
-    const reuse = withReuse ? reusable(old, before) : undefined;
+    const reuse = withReuse ? reusable(old, before, diffTexts(clean, edited)!) : undefined;
     if (withReuse && !reuse) return false;
     tree = parser.parse(edited, old);
     if (!tree) return false;
@@ -278,7 +278,7 @@ function reparse(parser: Parser, key: string, prev: Kept, text: string): ParsedF
     let reuse: Reuse | undefined;
     if (edit) {
       old.edit(edit);
-      reuse = reuseAgrees ? reusable(old, prev.parsed) : undefined;
+      reuse = reuseAgrees ? reusable(old, prev.parsed, edit) : undefined;
       tree = parseTree(parser, text, old);
       if (!tree) return undefined;
     } else {
@@ -347,12 +347,27 @@ function tablesFor(language: Language): Tables {
  * the subtree from WASM again. After a one-character edit that is every declaration but the edited one.
  * `commentStarts` are the old comments' offsets, read before any node moves.
  */
-interface Reuse { byId: Map<number, SyntaxNode>; comments: SyntaxNode[]; commentStarts: Int32Array }
+interface Reuse { byId: Map<number, SyntaxNode>; byStart: Map<number, SyntaxNode>; edit: TextEdit; comments: SyntaxNode[]; commentStarts: Int32Array }
+
+/**
+ * A previous top-level node that a new one outside the edited range of an error-free tree is a copy of.
+ * tree-sitter re-creates some unchanged nodes (leaves such as comments are stored inline, without an
+ * address; some declarations next to a rebuilt part are made again): such a node's text is the same
+ * as before, and at the top level of a tree without errors the same text of a declaration parses the same.
+ */
+function sameText(reuse: Reuse, start: number, end: number): SyntaxNode | undefined {
+  const { startIndex, oldEndIndex, newEndIndex } = reuse.edit;
+  if (end <= startIndex) return reuse.byStart.get(start);
+  if (start >= newEndIndex) return reuse.byStart.get(start - newEndIndex + oldEndIndex);
+  return undefined;
+}
 
 /** The previous result's top-level nodes by subtree address in `old`; undefined if they do not line up. */
-function reusable(old: Tree, parsed: ParsedFile): Reuse | undefined {
+function reusable(old: Tree, parsed: ParsedFile, edit: TextEdit): Reuse | undefined {
   const top = parsed.root.children;
   const byId = new Map<number, SyntaxNode>();
+  const byStart = new Map<number, SyntaxNode>();
+  for (const n of top) byStart.set(n.start, n);
   const cursor = old.walk();
   try {
     let i = 0;
@@ -370,7 +385,7 @@ function reusable(old: Tree, parsed: ParsedFile): Reuse | undefined {
   } finally {
     cursor.delete();
   }
-  return { byId, comments: parsed.comments, commentStarts: Int32Array.from(parsed.comments, (c) => c.start) };
+  return { byId, byStart, edit, comments: parsed.comments, commentStarts: Int32Array.from(parsed.comments, (c) => c.start) };
 }
 
 /** The id (subtree address) of the raw cursor's current node; the cursor in the transfer buffer is kept. */
@@ -452,7 +467,9 @@ function convertRaw({ binding: b, transfer }: Raw, tree: Tree, text: string, reu
         if (named < 0) named = namedTable[typeId] = b._ts_tree_cursor_current_node_is_named_wasm(t) ? 1 : 0;
         const isMissing = mayHaveErrors && b._ts_tree_cursor_current_node_is_missing_wasm(t) !== 0;
         let descended = false;
-        const previous = named && depth === 1 && reuse ? reuse.byId.get(currentNodeId(b, transfer, t)) : undefined;
+        const previous = named && depth === 1 && reuse
+          ? reuse.byId.get(currentNodeId(b, transfer, t)) ?? (mayHaveErrors ? undefined : sameText(reuse, b._ts_tree_cursor_start_index_wasm(t), b._ts_tree_cursor_end_index_wasm(t)))
+          : undefined;
         if (previous && previous.type === types[typeId] && previous.field === (fields[b._ts_tree_cursor_current_field_id_wasm(t)] ?? null)
           && previous.end - previous.start === b._ts_tree_cursor_end_index_wasm(t) - b._ts_tree_cursor_start_index_wasm(t)) {
           adopt(previous, b._ts_tree_cursor_start_index_wasm(t), parent, reuse!, comments);

@@ -1,0 +1,164 @@
+/**
+ * An edit that changes only function bodies re-uses the package's model and the flows of the other
+ * functions (GoFile.bodyOnlyChange, PackageAnalysis's PreviousAnalysis). What comes out must be exactly
+ * what a fresh workspace computes: every finding with its range, message, related locations and fixes,
+ * every contract, and every flow's held sets with the positions of their acquisitions. Checked after
+ * seeded random edits inside the bodies of every fixture package, and after edits whose effect reaches
+ * other functions (a lock helper that stops locking, an exported twin that stops holding its lock).
+ * LOCKSET_REUSE_SEED and LOCKSET_REUSE_EDITS run other sequences.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { analysisStats, type PackageAnalysis } from '../server/src/analysis/package-analysis';
+import type { HeldSet } from '../server/src/analysis/held';
+import { Workspace } from '../server/src/workspace';
+import { goPackages, rel, type SourceFile } from './fuzz/corpus';
+import { TYPED } from './fuzz/edits';
+import { Rng } from './fuzz/prng';
+
+const SEED = Number(process.env.LOCKSET_REUSE_SEED ?? 0x5e5e);
+/** Edits per fixture package. */
+const EDITS = Number(process.env.LOCKSET_REUSE_EDITS ?? 6);
+
+function held(h: HeldSet): string {
+  return h.all().map((l) => `${l.ref.key}/${l.mode}/${l.maybe}/${l.site.start}`).sort().join(',');
+}
+
+/** Contracts and flows with positions: what hovers, lenses and checks read. */
+function digest(a: PackageAnalysis): string {
+  const out: string[] = [a.finalSignature];
+  for (const fn of a.pkg.funcs.values()) {
+    const f = a.flows.get(fn);
+    const c = a.contractOf(fn);
+    out.push(`${fn.key}@${fn.node.start}-${fn.node.end} ${c.requires.map((l) => `${l.ref.key}:${l.source.offset}`).join(',')}`);
+    if (!f) { out.push('  (no flow)'); continue; }
+    for (const e of f.lockEvents) out.push(`  lock ${e.node.start} ${e.op.method} ${e.unit} [${held(e.held)}]`);
+    for (const c2 of f.calls) out.push(`  call ${c2.node.start} ${c2.callee?.key ?? c2.calleeName} [${held(c2.held)}]`);
+    for (const x of f.exits) out.push(`  exit ${x.node.start} ${x.kind} [${held(x.held)}]`);
+    for (const b of f.blocking) out.push(`  block ${b.node.start} ${b.what} [${held(b.held)}]`);
+    for (const [n, h] of f.stmtHeld) out.push(`  stmt ${n.start} [${held(h)}]`);
+  }
+  for (const [fn, acqs] of a.acquisitions) out.push(`acq ${fn.key} ${acqs.map((q) => `${q.ref.key}:${q.node}:${q.lockOffset}:${q.chain.length}`).join(',')}`);
+  return out.join('\n');
+}
+
+/** Findings (all of them, with related locations and fixes) and analyses of a workspace of these files. */
+function snapshot(ws: Workspace, paths: string[]): string {
+  const findings = paths.flatMap((p) => ws.findingsFor(p)).map((f) => JSON.stringify(f)).sort();
+  const analyses = [...new Set(paths.map((p) => ws.analysisOf(p)))].map((a) => (a ? digest(a) : '(none)'));
+  return [...findings, ...analyses].join('\n');
+}
+
+async function fresh(files: ReadonlyMap<string, string>): Promise<string> {
+  const ws = await Workspace.create(undefined, () => undefined);
+  for (const [p, t] of files) ws.setText(p, t);
+  return snapshot(ws, [...files.keys()]);
+}
+
+/** A random change strictly inside one function body of one of the files. */
+function bodyEdit(ws: Workspace, texts: Map<string, string>, rng: Rng): void {
+  const paths = [...texts.keys()];
+  const path = rng.pick(paths);
+  const bodies = ws.file(path)!.funcs.flatMap((f) => (f.body && f.body.end - f.body.start > 2 ? [f.body] : []));
+  if (bodies.length === 0) return;
+  const body = rng.pick(bodies);
+  const text = texts.get(path)!;
+  const at = rng.int(body.start + 1, body.end - 1);
+  const next = rng.chance(0.3)
+    ? text.slice(0, at) + text.slice(Math.min(body.end - 1, at + rng.int(1, 6)))
+    : text.slice(0, at) + rng.pick(TYPED) + text.slice(at);
+  texts.set(path, next);
+  ws.setText(path, next);
+}
+
+async function check(files: SourceFile[], edits: number, rng: Rng): Promise<string[]> {
+  const problems: string[] = [];
+  const texts = new Map(files.map((f) => [f.path, f.text]));
+  const ws = await Workspace.create(undefined, () => undefined);
+  for (const [p, t] of texts) ws.setText(p, t);
+  snapshot(ws, [...texts.keys()]);
+  for (let i = 0; i < edits; i++) {
+    bodyEdit(ws, texts, rng);
+    const got = snapshot(ws, [...texts.keys()]), want = await fresh(texts);
+    if (got !== want) problems.push(`${rel(files[0].path)} edit ${i}: ${firstDifference(got, want)}`);
+  }
+  return problems;
+}
+
+function firstDifference(a: string, b: string): string {
+  const la = a.split('\n'), lb = b.split('\n');
+  for (let i = 0; i < Math.max(la.length, lb.length); i++) if (la[i] !== lb[i]) return `re-used: ${la[i]} | fresh: ${lb[i]}`;
+  return '(same)';
+}
+
+const HELPERS = `package p
+
+import "sync"
+
+type S struct {
+	mu sync.Mutex
+	n  int
+}
+
+func (s *S) lock() { s.mu.Lock() }
+
+func (s *S) unlock() { s.mu.Unlock() }
+
+// Get returns n.
+func (s *S) Get() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.get()
+}
+
+func (s *S) get() int { return s.n }
+
+func (s *S) Bump() {
+	s.lock()
+	s.n++
+	s.unlock()
+}
+
+func (s *S) Other() int {
+	return s.get()
+}
+`;
+
+describe('re-used flows after edits inside function bodies', () => {
+  it('give what a fresh analysis gives, after random body edits of every fixture package', async () => {
+    const rng = new Rng(SEED);
+    const before = { ...analysisStats };
+    const problems: string[] = [];
+    for (const [i, pkg] of goPackages().entries()) problems.push(...await check(pkg.files, EDITS, rng.fork(i)));
+    assert.deepEqual(problems.slice(0, 10), []);
+    // The re-use path was taken, not only full analyses.
+    assert.ok(analysisStats.reusedFlows - before.reusedFlows > 100, `${analysisStats.reusedFlows - before.reusedFlows} flows re-used`);
+  });
+
+  it('re-computes what a changed lock helper or exported twin implies for the other functions', async () => {
+    const path = '/reuse/p/p.go';
+    const versions = [
+      HELPERS.replace('Other() int {\n\treturn s.get()', 'Other() int {\n\tx := s.get()\n\treturn x'),
+      // lock() no longer locks: Bump's s.n++ and unlock() change meaning.
+      HELPERS.replace('func (s *S) lock() { s.mu.Lock() }', 'func (s *S) lock() { _ = s }'),
+      // Get no longer holds s.mu when it calls get: get's twin contract goes, and Other's finding with it.
+      HELPERS.replace('\ts.mu.Lock()\n\tdefer s.mu.Unlock()\n\treturn s.get()', '\treturn s.get()'),
+      HELPERS.replace('\treturn s.get()\n}\n', '\ts.mu.Lock()\n\tdefer s.mu.Unlock()\n\treturn s.get()\n}\n'),
+    ];
+    const ws = await Workspace.create(undefined, () => undefined);
+    ws.setText(path, HELPERS);
+    snapshot(ws, [path]);
+    const reused: number[] = [];
+    // Each version differs from the one before in one place (the original text comes between them).
+    assert.equal(new Set(versions).size, versions.length);
+    assert.ok(!versions.includes(HELPERS));
+    for (const v of versions.flatMap((x) => [x, HELPERS])) {
+      const before = analysisStats.reusedFlows;
+      ws.setText(path, v);
+      assert.equal(snapshot(ws, [path]), await fresh(new Map([[path, v]])));
+      reused.push(analysisStats.reusedFlows - before);
+    }
+    // Every edit after the first re-used some flows (the first edit parses in full, re-using no nodes).
+    assert.ok(reused.slice(1).every((n) => n > 0), `re-used per edit: ${reused}`);
+  });
+});
