@@ -50,4 +50,25 @@ describe('the start-up index', () => {
     assert.ok(publishedDuringIndex, 'the open document waited for the whole index');
     assert.equal(diags.filter((x) => x.code === 'missing-lock-annotation').length, 1);
   });
+
+  it('answers a hover while a request that reads the whole workspace catches up with the index', async () => {
+    await client?.stop();
+    removeDir(dir!);
+    dir = bigWorkspace();
+    client = await LspClient.start({ root: dir, settings: { debounceMs: 10 } });
+    await client.waitForNotification<ProgressParams>('$/progress', (p) => p.value.kind === 'begin', 'work-done progress begin');
+    const path = join(dir, 'p00', 'http.go');
+    const text = readFileSync(path, 'utf8');
+    await client.open(uriOf(path), text);
+    const order: string[] = [];
+    // The Lock Explorer's request needs every package analysed and checked; the hover sent after it needs one.
+    const locks = client.request<{ label: string }[]>('lockset/locks', null).then((r) => { order.push('locks'); return r; });
+    const hover = client.request<Hover>('textDocument/hover', { textDocument: { uri: uriOf(path) }, position: positionOf(text, 'findVM(strings') }).then((h) => { order.push('hover'); return h; });
+    const [inventory, h] = await Promise.all([locks, hover]);
+    assert.deepEqual(order, ['hover', 'locks']);
+    assert.match((h.contents as MarkupContent).value, /requires/);
+    // The explorer's answer is complete all the same: a vmLock of every copy.
+    const labels = JSON.stringify(inventory);
+    for (let i = 0; i < COPIES; i++) assert.ok(labels.includes(`p${String(i).padStart(2, '0')}`), `p${i} in the inventory`);
+  });
 });

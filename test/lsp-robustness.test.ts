@@ -8,7 +8,7 @@ import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from '
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Diagnostic, ShowMessageParams } from 'vscode-languageserver/node';
-import { copyExamples, LspClient, positionOf, removeDir, uriOf } from './lsp-client';
+import { copyExamples, LspClient, positionOf, removeDir, uriOf, withTimeout } from './lsp-client';
 
 const MISSING = 'missing-lock-annotation';
 
@@ -71,6 +71,36 @@ describe('protocol robustness over stdio', () => {
     await client.change(uri('vmm/command.go'), [{ range: { start: { line: 99999, character: 5 }, end: { line: 100000, character: 0 } }, text: '\n// tail\n' }]);
     const ds: Diagnostic[] = await client.waitForDiagnostics(uri('vmm/command.go'), (d) => d.some((x) => x.code === MISSING), 'command.go after the edit');
     assert.ok(ds.length >= 1);
+  });
+
+  it('answers a request cancelled while it waits with RequestCancelled, without running it', async () => {
+    const text = readFileSync(join(dir, 'vmm/http.go'), 'utf8');
+    const id = 'cancelled-while-queued';
+    const frame = (m: unknown) => { const body = Buffer.from(JSON.stringify(m), 'utf8'); return Buffer.concat([Buffer.from(`Content-Length: ${body.length}\r\n\r\n`), body]); };
+    // Both messages in one write: the cancel reaches the server while the hover is still queued.
+    const responses: { id?: unknown; error?: { code: number }; result?: unknown }[] = [];
+    let raw = Buffer.alloc(0);
+    const answered = new Promise<void>((resolve) => {
+      const onData = (d: Buffer) => {
+        raw = Buffer.concat([raw, d]);
+        for (;;) {
+          const m = /^Content-Length: (\d+)\r\n\r\n/.exec(raw.subarray(0, 64).toString('latin1'));
+          if (!m || raw.length < m[0].length + Number(m[1])) break;
+          responses.push(JSON.parse(raw.subarray(m[0].length, m[0].length + Number(m[1])).toString('utf8')));
+          raw = raw.subarray(m[0].length + Number(m[1]));
+        }
+        if (responses.some((r) => r.id === id)) { client.proc.stdout.off('data', onData); resolve(); }
+      };
+      client.proc.stdout.on('data', onData);
+    });
+    client.proc.stdin.write(Buffer.concat([
+      frame({ jsonrpc: '2.0', id, method: 'textDocument/hover', params: { textDocument: { uri: uri('vmm/http.go') }, position: positionOf(text, 'findVM(', 0, 1) } }),
+      frame({ jsonrpc: '2.0', method: '$/cancelRequest', params: { id } }),
+    ]));
+    await withTimeout(answered, 'the cancelled hover\'s response');
+    const response = responses.find((r) => r.id === id)!;
+    assert.equal(response.error?.code, -32800, JSON.stringify(response));
+    assert.equal(response.result, undefined);
   });
 
   it('survives a cancellation storm and answers the next request', async () => {

@@ -248,6 +248,16 @@ export class Workspace {
     return true;
   }
 
+  /** Whether a directory's analyses are up to date with its files (what it imports is checked when they are used). */
+  isAnalysed(dir: string): boolean {
+    return this.depRecords.has(dir) && !this.dirty.has(dir);
+  }
+
+  /** Whether a directory's findings are up to date with its files and the workspace's lock graph. */
+  isChecked(dir: string): boolean {
+    return this.isAnalysed(dir) && this.findings.get(dir)?.signature === this.graphState().signature;
+  }
+
   /** The workspace-wide lock graph (analyses every package that needs it). */
   graph(): WorkspaceGraph {
     return this.graphState().graph;

@@ -2,7 +2,7 @@ import { dirname, sep } from 'node:path';
 import {
   type CodeAction, type CodeActionParams, type CodeLens, type Connection, type InlayHint, type Diagnostic, type Hover, type HoverParams,
   type InitializeParams, type InitializeResult, type Position, type Range, DidChangeWatchedFilesNotification, FileChangeType,
-  DocumentHighlightKind, ErrorCodes, ResponseError, type Location, MarkupKind, MessageType, ShowMessageNotification, TextDocumentSyncKind, TextDocuments,
+  type CancellationToken, DocumentHighlightKind, ErrorCodes, LSPErrorCodes, ResponseError, type Location, MarkupKind, MessageType, ShowMessageNotification, TextDocumentSyncKind, TextDocuments,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding } from '../checks/finding';
@@ -44,25 +44,25 @@ export class LocksetServer {
   constructor(private readonly connection: Connection) {
     connection.onInitialize((p) => this.initialize(p));
     connection.onInitialized(() => { void this.initialized(); });
-    connection.onHover((p) => this.hover(p));
-    connection.onCodeLens((p) => this.tsLenses(p.textDocument.uri) ?? this.withFile(p.textDocument.uri, [], (pkg, file) => lensesFor(pkg, file).map((l) => ({
+    connection.onHover((p, token) => this.hover(p, token));
+    connection.onCodeLens((p, token) => this.tsLenses(p.textDocument.uri) ?? this.withFile(p.textDocument.uri, token, [], (pkg, file) => lensesFor(pkg, file).map((l) => ({
       range: file.lines.range(l.fn.nameNode.start, l.fn.nameNode.end),
       command: { title: l.title, command: 'lockset.showLocations', arguments: [p.textDocument.uri, file.lines.position(l.fn.nameNode.start), l.targets.map((t) => this.location(t))] },
     }))));
-    connection.languages.inlayHint.on((p) => this.tsInlayHints(p.textDocument.uri, p.range) ?? this.withFile(p.textDocument.uri, [], (pkg, file) => {
+    connection.languages.inlayHint.on((p, token) => this.tsInlayHints(p.textDocument.uri, p.range) ?? this.withFile(p.textDocument.uri, token, [], (pkg, file) => {
       if (!this.settings.inlayHints || !isRange(p.range)) return [];
       return heldHints(pkg, file, file.lines.offset(p.range.start), file.lines.offset(p.range.end))
         .map((h) => ({ position: file.lines.position(h.offset), label: h.label, tooltip: h.tooltip, paddingLeft: true }));
     }));
-    connection.onReferences((p) => this.tsReferences(p.textDocument.uri, p.position) ?? this.withFile(p.textDocument.uri, [], (pkg, file) => {
+    connection.onReferences((p, token) => this.tsReferences(p.textDocument.uri, p.position) ?? this.catchUp(token, false).then(() => this.withFile(p.textDocument.uri, token, [], (pkg, file) => {
       const cls = lockClassAt(pkg, file, file.lines.offset(p.position));
       return cls ? lockReferences(this.allAnalyses(), cls).map((t) => this.location(t)) : [];
-    }));
-    connection.onDocumentHighlight((p) => this.withFile(p.textDocument.uri, [], (pkg, file) =>
+    })));
+    connection.onDocumentHighlight((p, token) => this.withFile(p.textDocument.uri, token, [], (pkg, file) =>
       lockHighlights(pkg, file, file.lines.offset(p.position)).map((h) => ({ range: file.lines.range(h.place.start, h.place.end), kind: h.write ? DocumentHighlightKind.Write : DocumentHighlightKind.Read }))));
-    connection.onImplementation((p) => this.withFile(p.textDocument.uri, [], (pkg, file) => providingCalls(pkg, file, file.lines.offset(p.position)).map((t) => this.location(t))));
-    connection.onRequest(LocksRequest.type, async () => {
-      await this.ready;
+    connection.onImplementation((p, token) => this.withFile(p.textDocument.uri, token, [], (pkg, file) => providingCalls(pkg, file, file.lines.offset(p.position)).map((t) => this.location(t))));
+    connection.onRequest(LocksRequest.type, async (_, token) => {
+      await this.catchUp(token, true);
       const all = this.allAnalyses();
       const go = lockInventory(all, this.ws.graph(), this.ws.dirs().flatMap((d) => this.ws.analyzeDir(d).flatMap((r) => r.findings)), pathToUri);
       return [...go, ...this.ts.inventory()];
@@ -71,11 +71,11 @@ export class LocksetServer {
       await this.ready;
       return analyzeDump(this.ws, typeof p?.text === 'string' ? p.text : '', this.roots, pathToUri);
     });
-    connection.onRequest(LockGraphRequest.type, async () => {
-      await this.ready;
+    connection.onRequest(LockGraphRequest.type, async (_, token) => {
+      await this.catchUp(token, false);
       return lockGraphData(this.ws.graph(), pathToUri);
     });
-    connection.onCodeAction((p) => this.codeActions(p));
+    connection.onCodeAction((p, token) => this.codeActions(p, token));
     connection.onDidChangeConfiguration(() => {
       void this.reloadConfig().then(() => {
         this.reanalyzeAll();
@@ -313,6 +313,28 @@ export class LocksetServer {
     return pathToUri(path);
   }
 
+  /**
+   * Brings every package's analysis (with `checked`, its findings too) up to date, one package per turn of
+   * the event loop, so that edits and other requests are handled meanwhile (a request that reads the whole
+   * workspace, sent during the start-up index, does not block it); a cancelled request stops there.
+   */
+  private async catchUp(token: CancellationToken, checked: boolean): Promise<void> {
+    await this.ready;
+    for (const dir of this.ws.dirs()) {
+      throwIfCancelled(token);
+      if (this.ws.isAnalysed(dir)) continue;
+      this.safely(dir, () => this.ws.analysesOf(dir));
+      await nextTurn();
+    }
+    if (!checked) return;
+    for (const dir of this.ws.dirs()) {
+      throwIfCancelled(token);
+      if (this.ws.isChecked(dir)) continue;
+      this.safely(dir, () => this.ws.analyzeDir(dir));
+      await nextTurn();
+    }
+  }
+
   private allAnalyses() {
     return this.ws.dirs().flatMap((d) => this.ws.analysesOf(d));
   }
@@ -342,9 +364,10 @@ export class LocksetServer {
   }
 
   /** Runs a request against the open (or on-disk) text of a document; an unknown document gets `empty`. */
-  private async withFile<T>(uri: string, empty: T, f: (pkg: PackageAnalysis, file: GoFile) => T): Promise<T> {
+  private async withFile<T>(uri: string, token: CancellationToken, empty: T, f: (pkg: PackageAnalysis, file: GoFile) => T): Promise<T> {
     if (typeof uri !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, 'textDocument.uri must be a string');
     await this.ready;
+    throwIfCancelled(token);
     const doc = this.documents.get(uri);
     const path = uriToPath(uri);
     if (isTsPath(path)) return empty;
@@ -360,9 +383,10 @@ export class LocksetServer {
     }
   }
 
-  private async hover(p: HoverParams): Promise<Hover | null> {
+  private async hover(p: HoverParams, token: CancellationToken): Promise<Hover | null> {
     checkParams('textDocument/hover', p, true);
     await this.ready;
+    throwIfCancelled(token);
     const doc = this.documents.get(p.textDocument.uri);
     const path = uriToPath(p.textDocument.uri);
     if (isTsPath(path)) return this.ts.hover(path, doc, p);
@@ -376,9 +400,10 @@ export class LocksetServer {
     return { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: file.lines.range(h.start, h.end) };
   }
 
-  private async codeActions(p: CodeActionParams): Promise<CodeAction[]> {
+  private async codeActions(p: CodeActionParams, token: CancellationToken): Promise<CodeAction[]> {
     checkParams('textDocument/codeAction', p, false);
     await this.ready;
+    throwIfCancelled(token);
     if (!isRange(p.range)) return [];
     const doc = this.documents.get(p.textDocument.uri);
     const path = uriToPath(p.textDocument.uri);
@@ -393,6 +418,14 @@ export class LocksetServer {
     }
     return out;
   }
+}
+
+/**
+ * A request whose client cancelled it (the user typed on, the hover moved) is answered with RequestCancelled
+ * instead of being computed: checked before the work starts and between packages of long requests.
+ */
+function throwIfCancelled(token: CancellationToken | undefined): void {
+  if (token?.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'request cancelled');
 }
 
 /** Lets pending messages (requests, edits) be handled before the next package is analysed. */
