@@ -70,6 +70,8 @@ const results = await Promise.all([
   esbuild.build({ ...common, plugins: [sharedElk, tsFrontendExternal], metafile: true, entryPoints: [join(root, 'server/src/lsp/main.ts')], outfile: join(dist, 'server.js') }),
   esbuild.build({ ...common, plugins: [sharedElk, tsFrontendExternal], metafile: true, entryPoints: [join(root, 'server/src/cli/main.ts')], outfile: join(dist, 'cli.js'), banner: { js: '#!/usr/bin/env node' } }),
   esbuild.build({ ...common, plugins: [dropEmbeddedLibFiles], metafile: true, entryPoints: [join(root, 'server/src/ts/frontend.ts')], outfile: join(dist, 'ts-frontend.js') }),
+  // The parse workers of a cold start (see server/src/syntax/parse-pool.ts).
+  esbuild.build({ ...common, plugins: [], metafile: true, entryPoints: [join(root, 'server/src/syntax/parse-worker.ts')], outfile: join(dist, 'parse-worker.js') }),
 ]);
 
 // The notices of every package that the bundles contain (read from esbuild's metafile), and of the

@@ -670,7 +670,8 @@ describe('--version and --help', () => {
     it(`${flag} prints the usage and exits 0`, () => {
       const r = lockset([flag]);
       assertStatus(r, 0);
-      assert.match(r.stdout, /^usage: lockset check \[--format text\|json\|sarif\] \[--verbose\] \[--config FILE\] <path>\.\.\./);
+      assert.match(r.stdout, /^usage: lockset check \[--format text\|json\|sarif\] \[--verbose\] \[--config FILE\] \[--jobs N\] <path>\.\.\./);
+      assert.match(r.stdout, /--jobs N  parses on N worker threads/);
       assert.match(r.stdout, /vendor\//);
       assert.match(r.stdout, /Exit status/);
     });

@@ -53,7 +53,7 @@ describe('the .vsix', () => {
       assert.ok(vsix.length < 2 * 1024 * 1024, `${vsix.length} bytes`);
       const entries = zipEntries(vsix);
       const names = [...entries.keys()].filter((n) => n.startsWith('extension/')).map((n) => n.slice('extension/'.length)).sort();
-      assert.deepEqual(names, ['LICENSE.txt', 'changelog.md', 'dist/ThirdPartyNotices.txt', 'dist/cli.js', 'dist/elk.js', 'dist/extension.js', 'dist/icon.png', 'dist/server.js', 'dist/tree-sitter-go.wasm', 'dist/tree-sitter.wasm', 'dist/ts-frontend.js.br', 'package.json', 'readme.md', 'syntaxes/lockset-go-injection.tmLanguage.json']);
+      assert.deepEqual(names, ['LICENSE.txt', 'changelog.md', 'dist/ThirdPartyNotices.txt', 'dist/cli.js', 'dist/elk.js', 'dist/extension.js', 'dist/icon.png', 'dist/parse-worker.js', 'dist/server.js', 'dist/tree-sitter-go.wasm', 'dist/tree-sitter.wasm', 'dist/ts-frontend.js.br', 'package.json', 'readme.md', 'syntaxes/lockset-go-injection.tmLanguage.json']);
       const server = entries.get('extension/dist/server.js')!.toString('utf8');
       // Minified: long lines (template literals keep their own newlines) and no source map.
       assert.ok(server.length / server.split('\n').length > 1000 && !server.includes('sourceMappingURL'), 'the server bundle is minified');

@@ -1,5 +1,5 @@
 /**
- * lockset's benchmark (`npm run bench [-- <dir>] [--sizes 1,4,16] [--edits 200] [--flat]`). It never
+ * lockset's benchmark (`npm run bench [-- <dir>] [--sizes 1,4,16] [--edits 200] [--flat] [--jobs N]`). It never
  * asserts a time; it prints a table and writes .bench/results.json. Everything is measured in one process
  * run, so the ratios compare like with like. The synthetic corpora are modules whose packages import each
  * other; `--flat` also measures, after each of them, the same corpus without go.mod and imports (the
@@ -14,6 +14,8 @@ import {
   createMessageConnection, StreamMessageReader, StreamMessageWriter, type PublishDiagnosticsParams,
 } from 'vscode-languageserver/node';
 import { URI } from 'vscode-uri';
+import { analyze, jobsFor } from '../../server/src/cli/main';
+import { defaultPoolSize } from '../../server/src/syntax/parse-pool';
 import { initParser } from '../../server/src/syntax/parser';
 import { findGoFiles, readSource } from '../../server/src/util/files';
 import { Workspace } from '../../server/src/workspace';
@@ -34,6 +36,8 @@ export interface CorpusResult {
   analysisCpuMs: number;
   cpuRatio: number;
   findings: number;
+  /** Parse worker threads used (as `lockset check` picks them; 0: all on the main thread). */
+  workers: number;
 }
 
 export interface EditResult { edits: number; medianMs: number; p95Ms: number; contractEditMs: number; fileLines: number }
@@ -57,7 +61,7 @@ function cpuMs(): number {
 }
 
 /** (a) parse-only, (b) cold whole-workspace analysis as the CLI does it, (c) their ratio. */
-export async function measureCorpus(name: string, dir: string): Promise<CorpusResult> {
+export async function measureCorpus(name: string, dir: string, jobs?: number): Promise<CorpusResult> {
   const files = load(dir);
   const parser = await initParser();
   const bytes = files.reduce((n, f) => n + Buffer.byteLength(f.text), 0);
@@ -67,11 +71,13 @@ export async function measureCorpus(name: string, dir: string): Promise<CorpusRe
   const t1 = performance.now(), c1 = cpuMs();
   const ws = await Workspace.create();
   for (const f of files) ws.setText(f.path, f.text);
-  const findings = ws.analyzeAll().length;
+  // As `lockset check` does it: with parse workers from 1 MB of Go on (or as many as --jobs says).
+  const workers = jobsFor(files.reduce((n, f) => n + f.text.length, 0), jobs);
+  const findings = (await analyze(ws, workers)).length;
   const analysisMs = performance.now() - t1, analysisCpuMs = cpuMs() - c1;
   return {
     name, files: files.length, megabytes: bytes / 1e6, parseMs, analysisMs, ratio: analysisMs / parseMs,
-    parseCpuMs, analysisCpuMs, cpuRatio: analysisCpuMs / parseCpuMs, findings,
+    parseCpuMs, analysisCpuMs, cpuRatio: analysisCpuMs / parseCpuMs, findings, workers: workers ?? defaultPoolSize(),
   };
 }
 
@@ -131,19 +137,19 @@ export async function measureEdits(dir: string, edits: number, lines = 5000): Pr
   }
 }
 
-export async function runBench(opts: { sizes: number[]; dir?: string; edits: number; workDir?: string; flat?: boolean }): Promise<BenchResult> {
+export async function runBench(opts: { sizes: number[]; dir?: string; edits: number; workDir?: string; flat?: boolean; jobs?: number }): Promise<BenchResult> {
   const work = opts.workDir ?? OUT;
   mkdirSync(work, { recursive: true });
   const corpora: CorpusResult[] = [];
-  if (opts.dir) corpora.push(await measureCorpus(opts.dir, opts.dir));
+  if (opts.dir) corpora.push(await measureCorpus(opts.dir, opts.dir, opts.jobs));
   for (const mb of opts.sizes) {
     const dir = join(work, `corpus-${mb}mb`);
     generateCorpus(dir, mb * 1e6);
-    corpora.push(await measureCorpus(`synthetic ${mb} MB`, dir));
+    corpora.push(await measureCorpus(`synthetic ${mb} MB`, dir, opts.jobs));
     if (opts.flat) {
       const flatDir = join(work, `corpus-${mb}mb-flat`);
       generateCorpus(flatDir, mb * 1e6, 1, { imports: false });
-      corpora.push(await measureCorpus(`synthetic ${mb} MB, no imports`, flatDir));
+      corpora.push(await measureCorpus(`synthetic ${mb} MB, no imports`, flatDir, opts.jobs));
     }
   }
   const small = corpora.find((c) => c.name === 'synthetic 4 MB'), large = corpora.find((c) => c.name === 'synthetic 16 MB');
@@ -162,9 +168,9 @@ export function formatTable(r: BenchResult): string {
   const rows = [
     `machine: ${r.machine}, node ${r.node}`,
     '',
-    '| corpus | files | MB | parse-only ms | analysis ms | analysis / parse | analysis ms / MB | findings | CPU: parse-only ms | analysis ms | analysis / parse |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
-    ...r.corpora.map((c) => `| ${c.name} | ${c.files} | ${c.megabytes.toFixed(1)} | ${c.parseMs.toFixed(0)} | ${c.analysisMs.toFixed(0)} | ${c.ratio.toFixed(2)} `
+    '| corpus | files | MB | parse workers | parse-only ms | analysis ms | analysis / parse | analysis ms / MB | findings | CPU: parse-only ms | analysis ms | analysis / parse |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    ...r.corpora.map((c) => `| ${c.name} | ${c.files} | ${c.megabytes.toFixed(1)} | ${c.workers} | ${c.parseMs.toFixed(0)} | ${c.analysisMs.toFixed(0)} | ${c.ratio.toFixed(2)} `
       + `| ${(c.analysisMs / c.megabytes).toFixed(0)} | ${c.findings} | ${c.parseCpuMs.toFixed(0)} | ${c.analysisCpuMs.toFixed(0)} | ${c.cpuRatio.toFixed(2)} |`),
     '',
     `peak RSS: ${r.peakRssMb.toFixed(0)} MB`,
@@ -182,10 +188,12 @@ if (require.main === module) {
   const flag = (name: string) => { const i = args.indexOf(name); return i >= 0 ? args.splice(i, 2)[1] : undefined; };
   const sizes = (flag('--sizes') ?? '1,4,16').split(',').filter(Boolean).map(Number);
   const edits = Number(flag('--edits') ?? '200');
+  const jobsFlag = flag('--jobs');
+  const jobs = jobsFlag === undefined ? undefined : Number(jobsFlag);
   const flatAt = args.indexOf('--flat');
   if (flatAt >= 0) args.splice(flatAt, 1);
   const dir = args[0] ? resolve(args[0]) : undefined;
-  void runBench({ sizes, dir, edits, flat: flatAt >= 0 }).then((r) => {
+  void runBench({ sizes, dir, edits, flat: flatAt >= 0, jobs }).then((r) => {
     process.stdout.write(formatTable(r));
     writeFileSync(join(OUT, 'results.json'), JSON.stringify(r, null, 2) + '\n');
     process.stdout.write(`results written to ${join(OUT, 'results.json')}\n`);

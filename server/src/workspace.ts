@@ -9,6 +9,7 @@ import { GoFile, type FuncDecl } from './model/file';
 import { exportSignature } from './analysis/export-signature';
 import { ModuleMap, type TextReader } from './model/module';
 import { GoPackage } from './model/package';
+import type { ParsePool } from './syntax/parse-pool';
 import { initParser, parseGoIncremental } from './syntax/parser';
 import { defaultConfig, type Config } from './util/config';
 import { MAX_FILE_BYTES } from './util/files';
@@ -307,6 +308,42 @@ export class Workspace {
 
   findingsFor(path: string): Finding[] {
     return this.packageOf(path)?.findings.filter((f) => f.file === path) ?? [];
+  }
+
+  /**
+   * Starts parsing every file not parsed yet on the pool's workers, directory by directory in `dirs`
+   * order; each directory's promise resolves once its files are parsed (or given up: `file` parses
+   * those itself). A file whose text changes meanwhile keeps the newer text's parse.
+   */
+  parseAhead(pool: ParsePool, dirs = this.dirs()): Map<string, Promise<void>> {
+    const out = new Map<string, Promise<void>>();
+    for (const dir of dirs) {
+      const parses: Promise<void>[] = [];
+      for (const path of this.filesByDir.get(dir) ?? []) {
+        const e = this.files.get(path)!;
+        if (e.file || (!this.config.analyzeGenerated && isGenerated(e.text))) continue;
+        parses.push(pool.parse(e.text.length > MAX_FILE_BYTES ? '' : e.text).then((parsed) => {
+          if (parsed && this.files.get(path) === e && !e.file) e.file = new GoFile(path, parsed);
+        }));
+      }
+      out.set(dir, Promise.all(parses).then(() => undefined));
+    }
+    return out;
+  }
+
+  /**
+   * Every finding, as `analyzeAll` gives them, with the files parsed on the pool's workers meanwhile: a
+   * directory is analysed as soon as its files are parsed, so that parsing and analysis overlap.
+   */
+  async analyzeAllParallel(pool: ParsePool, onProgress?: (done: number, total: number) => void): Promise<Finding[]> {
+    const dirs = this.dirs();
+    const ahead = this.parseAhead(pool, dirs);
+    for (const [i, dir] of dirs.entries()) {
+      await ahead.get(dir);
+      this.analysesOf(dir);
+      onProgress?.(i + 1, dirs.length * 2);
+    }
+    return this.analyzeAll((done, total) => onProgress?.(Math.max(done, dirs.length), total));
   }
 
   /** Every finding, package by package (none for directories read only as imports). */

@@ -15,6 +15,7 @@ import { GoroutineDumpRequest, LockGraphRequest, LocksRequest, StatusNotificatio
 import { analyzeDump } from '../ide/dumps';
 import { parseConfig } from '../util/config-file';
 import { findGoFiles, readSource } from '../util/files';
+import { ParsePool, POOL_MIN_CHARS } from '../syntax/parse-pool';
 import { Workspace, type PackageResult } from '../workspace';
 import { isVirtual, pathToUri, toCodeAction, toDiagnostic, uriToPath } from './convert';
 import { isTsPath, TsDocuments } from './typescript';
@@ -140,10 +141,11 @@ export class LocksetServer {
     const progress = this.caps.progress ? await this.connection.window.createWorkDoneProgress() : undefined;
     progress?.begin('lockset', 0, 'Reading Go files', false);
     const files = this.roots.flatMap((r) => findGoFiles(r));
+    let chars = 0;
     for (const f of files) {
       if (this.documents.get(pathToUri(f))) continue;
       const text = readSource(f);
-      if (text !== undefined) this.ws.setText(f, text);
+      if (text !== undefined) { this.ws.setText(f, text); chars += text.length; }
     }
     // The open documents' packages first, published against the graph known so far, so that they get
     // diagnostics at once; every package is analysed with a turn of the event loop between two, so that
@@ -153,9 +155,13 @@ export class LocksetServer {
     const dirs = this.ws.dirs();
     const ordered = [...dirs.filter((d) => open.has(d)), ...dirs.filter((d) => !open.has(d))];
     this.indexing = true;
+    // A large workspace is parsed on worker threads meanwhile, in the order the packages are analysed.
+    const pool = chars >= POOL_MIN_CHARS ? ParsePool.create() : undefined;
+    const ahead = pool ? this.ws.parseAhead(pool, ordered.filter((d) => !open.has(d))) : undefined;
     try {
       for (const dir of ordered.filter((d) => open.has(d))) this.publishResults(this.ws.findingsSoFar(dir));
       for (const [i, dir] of ordered.entries()) {
+        await ahead?.get(dir);
         this.safely(dir, () => this.ws.analysesOf(dir));
         progress?.report(Math.round(((i + 1) / ordered.length) * 90), `${i + 1}/${ordered.length} packages`);
         this.sendStatus('indexing', i + 1, ordered.length);
@@ -163,6 +169,7 @@ export class LocksetServer {
       }
     } finally {
       this.indexing = false;
+      void pool?.close();
     }
     for (const [i, dir] of ordered.entries()) {
       this.publishOne(dir);

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Language, Parser, type ParseOptions, type Tree, type TreeCursor } from 'web-tree-sitter';
 import { diffTexts, type TextEdit } from './edit';
-import { EMPTY_CHILDREN, type SyntaxNode } from './node';
+import { closeChildren, EMPTY_CHILDREN, type SyntaxNode } from './node';
 
 /** Subtrees deeper than this are dropped: pathological nesting gives fewer results, never a stack overflow. */
 const MAX_DEPTH = 400;
@@ -499,7 +499,7 @@ function convertRaw({ binding: b, transfer }: Raw, tree: Tree, text: string, reu
         if (descended) continue;
         let more = true;
         while (!b._ts_tree_cursor_goto_next_sibling_wasm(t)) {
-          close(stack[depth - 1], kids, base[depth]);
+          closeChildren(stack[depth - 1], kids, base[depth]);
           depth--;
           if (depth === 0 || !b._ts_tree_cursor_goto_parent_wasm(t)) { more = false; break; }
         }
@@ -507,7 +507,7 @@ function convertRaw({ binding: b, transfer }: Raw, tree: Tree, text: string, reu
       }
     }
     // Only an unexpected end of the walk leaves levels open.
-    for (; depth > 0; depth--) close(stack[depth - 1], kids, base[depth]);
+    for (; depth > 0; depth--) closeChildren(stack[depth - 1], kids, base[depth]);
   } finally {
     // The navigation may have moved the cursor's stack in WASM memory: take its state back before freeing it.
     view = b.HEAP_DATA_VIEW;
@@ -516,27 +516,6 @@ function convertRaw({ binding: b, transfer }: Raw, tree: Tree, text: string, reu
     cursor.delete();
   }
   return { text, root, comments, errorCount };
-}
-
-/**
- * Gives `node` its children, `kids` from `from` on, as an array of the exact size. Short arrays are array
- * literals: V8 tracks an allocation site per literal and, seeing that the arrays live on, allocates them
- * directly in the old generation. Arrays made by `slice` would be copied by two scavenges each, which costs
- * more than the conversion itself when a whole workspace is kept.
- */
-function close(node: SyntaxNode, kids: SyntaxNode[], from: number): void {
-  const n = kids.length - from;
-  if (n <= 0) return;
-  switch (n) {
-    case 1: node.children = [kids[from]]; break;
-    case 2: node.children = [kids[from], kids[from + 1]]; break;
-    case 3: node.children = [kids[from], kids[from + 1], kids[from + 2]]; break;
-    case 4: node.children = [kids[from], kids[from + 1], kids[from + 2], kids[from + 3]]; break;
-    case 5: node.children = [kids[from], kids[from + 1], kids[from + 2], kids[from + 3], kids[from + 4]]; break;
-    case 6: node.children = [kids[from], kids[from + 1], kids[from + 2], kids[from + 3], kids[from + 4], kids[from + 5]]; break;
-    default: node.children = kids.slice(from);
-  }
-  kids.length = from;
 }
 
 /**

@@ -1,0 +1,123 @@
+/**
+ * Parsing on worker threads (ParsePool, `lockset check --jobs`): the flat form a worker sends rebuilds the
+ * very tree `parseGo` gives (every fixture file, whole and cut off at seeded random points, so broken
+ * input too), files parsed by the workers have the same trees, and a workspace analysed while its files
+ * are parsed on workers has exactly the findings of one parsed on the main thread.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { generateCorpus } from '../scripts/bench/corpus';
+import { main } from '../server/src/cli/main';
+import { flatten, unflatten } from '../server/src/syntax/flat';
+import type { SyntaxNode } from '../server/src/syntax/node';
+import { ParsePool } from '../server/src/syntax/parse-pool';
+import { initParser, parseGo, type ParsedFile } from '../server/src/syntax/parser';
+import { Workspace } from '../server/src/workspace';
+import { goFiles, goPackages, rel } from './fuzz/corpus';
+import { Rng } from './fuzz/prng';
+
+function treeDiff(a: SyntaxNode, b: SyntaxNode, path = 'root'): string | undefined {
+  for (const k of ['type', 'field', 'start', 'end', 'op', 'hasError'] as const) {
+    if (a[k] !== b[k]) return `${path}: ${k} ${JSON.stringify(a[k])} ≠ ${JSON.stringify(b[k])}`;
+  }
+  if (a.children.length !== b.children.length) return `${path}: ${a.children.length} ≠ ${b.children.length} children`;
+  for (let i = 0; i < a.children.length; i++) {
+    if (a.children[i].parent !== a) return `${path}/${i}: parent link`;
+    const d = treeDiff(a.children[i], b.children[i], `${path}/${i}`);
+    if (d) return d;
+  }
+  return undefined;
+}
+
+function fileDiff(a: ParsedFile, b: ParsedFile): string | undefined {
+  if (a.text !== b.text) return 'text';
+  if (a.errorCount !== b.errorCount) return `errorCount ${a.errorCount} ≠ ${b.errorCount}`;
+  const ca = a.comments.map((c) => `${c.start}-${c.end}`).join(), cb = b.comments.map((c) => `${c.start}-${c.end}`).join();
+  if (ca !== cb) return `comments ${ca} ≠ ${cb}`;
+  return treeDiff(a.root, b.root);
+}
+
+/** Every fixture file, and each cut off at three seeded random points (broken input). */
+function inputs(): { name: string; text: string }[] {
+  const rng = new Rng(0x9001);
+  return goFiles().flatMap(({ file }) => [
+    { name: rel(file.path), text: file.text },
+    ...[0, 1, 2].map((i) => { const at = rng.int(0, file.text.length); return { name: `${rel(file.path)} cut at ${at} (${i})`, text: file.text.slice(0, at) }; }),
+  ]);
+}
+
+describe('parsing on worker threads', () => {
+  it('rebuilds from the flat form the tree parseGo gives, for whole and broken files', async () => {
+    const parser = await initParser();
+    const problems: string[] = [];
+    for (const { name, text } of inputs()) {
+      const parsed = parseGo(parser, text);
+      const d = fileDiff(unflatten(flatten(parsed), text), parsed);
+      if (d) problems.push(`${name}: ${d}`);
+    }
+    assert.deepEqual(problems.slice(0, 10), []);
+  });
+
+  it('gives the same trees on the workers as on the main thread', async () => {
+    const parser = await initParser();
+    const pool = ParsePool.create(2);
+    assert.ok(pool, 'a pool starts (dist/parse-worker.js is built by npm test)');
+    try {
+      const all = inputs();
+      const results = await Promise.all(all.map(({ text }) => pool.parse(text)));
+      const problems: string[] = [];
+      all.forEach(({ name, text }, i) => {
+        const r = results[i];
+        if (!r) problems.push(`${name}: not parsed`);
+        else { const d = fileDiff(r, parseGo(parser, text)); if (d) problems.push(`${name}: ${d}`); }
+      });
+      assert.deepEqual(problems.slice(0, 10), []);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('analyses a workspace parsed on workers with the findings of the main thread', async () => {
+    const load = async () => {
+      const ws = await Workspace.create(undefined, () => undefined);
+      for (const pkg of goPackages()) for (const f of pkg.files) ws.setText(f.path, f.text);
+      return ws;
+    };
+    const key = (fs: unknown[]) => fs.map((f) => JSON.stringify(f)).sort();
+    const sequential = key((await load()).analyzeAll());
+    const pool = ParsePool.create(1)!;
+    try {
+      assert.deepEqual(key(await (await load()).analyzeAllParallel(pool)), sequential);
+    } finally {
+      await pool.close();
+    }
+    assert.ok(sequential.length > 100, 'the fixtures have findings');
+  });
+
+  it('reports the same with --jobs 2 as with --jobs 0', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lockset-pool-'));
+    try {
+      generateCorpus(dir, 300_000, 5);
+      const run = async (jobs: string) => {
+        const out: string[] = [];
+        const code = await main(['check', '--format', 'json', '--jobs', jobs, dir], (s) => out.push(s), () => undefined);
+        return { code, out: out.join('') };
+      };
+      const none = await run('0'), two = await run('2');
+      assert.equal(two.code, none.code);
+      assert.equal(two.out, none.out);
+      assert.ok(JSON.parse(none.out).diagnostics.length > 0, 'the corpus has findings');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('rejects a --jobs value that is not a whole number', async () => {
+    const err: string[] = [];
+    assert.equal(await main(['check', '--jobs', 'many', '.'], () => undefined, (s) => err.push(s)), 2);
+    assert.match(err.join(''), /--jobs must be a whole number from 0 to 64, not "many"/);
+  });
+});
