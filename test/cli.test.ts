@@ -671,7 +671,7 @@ describe('--version and --help', () => {
       const r = lockset([flag]);
       assertStatus(r, 0);
       assert.match(r.stdout, /^usage: lockset check \[--format text\|json\|sarif\] \[--verbose\] \[--config FILE\] \[--jobs N\] <path>\.\.\./);
-      assert.match(r.stdout, /--jobs N  parses on N worker threads/);
+      assert.match(r.stdout, /--jobs N {2}parses on N worker threads/);
       assert.match(r.stdout, /vendor\//);
       assert.match(r.stdout, /Exit status/);
     });
