@@ -71,7 +71,7 @@ export async function measureCorpus(name: string, dir: string, jobs?: number): P
   const t1 = performance.now(), c1 = cpuMs();
   const ws = await Workspace.create();
   for (const f of files) ws.setText(f.path, f.text);
-  // As `lockset check` does it: with parse workers from 1 MB of Go on (or as many as --jobs says).
+  // As `lockset check` does it: with parse workers from 3 MB of Go on (or as many as --jobs says).
   const workers = jobsFor(files.reduce((n, f) => n + f.text.length, 0), jobs);
   const findings = (await analyze(ws, workers)).length;
   const analysisMs = performance.now() - t1, analysisCpuMs = cpuMs() - c1;

@@ -28,7 +28,7 @@ check  reports the lock discipline problems of the Go code under each path (dire
 graph  prints the lock-order graph (lock classes, "taken while held" edges, cycles in red).
 
 --jobs N  parses on N worker threads while the packages already parsed are analysed (0: none).
-          By default, with 1 MB of Go or more: one less than the cores, at most 4.`;
+          By default, with 3 MB of Go or more: one less than the cores, at most 4.`;
 
 
 class UsageError extends Error {}

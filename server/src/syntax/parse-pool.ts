@@ -19,14 +19,20 @@ function workerSource(): { script: string; eval: boolean } | undefined {
 }
 
 /** Below this much Go text, starting parse workers costs more than it saves. */
-export const POOL_MIN_CHARS = 1_000_000;
+export const POOL_MIN_CHARS = 3_000_000;
 
 /** One less than the machine's cores (the main thread analyses), at most 4: parsing is about a quarter of the work. */
 export function defaultPoolSize(): number {
   return Math.max(0, Math.min(4, availableParallelism() - 1));
 }
 
-interface Pending { resolve: (p: ParsedFile | undefined) => void; text: string }
+interface Pending { resolve: (p: ParsedFile | undefined) => void; text: string; worker: number }
+
+/**
+ * Files sent to a worker and not answered yet, at most. More would only pile up: texts copied into the
+ * worker, and flat trees waiting for the main thread, which takes them between two packages.
+ */
+const IN_FLIGHT = 32;
 
 /**
  * Parses Go files on worker threads, for a cold start: the workers parse (tree-sitter in WASM, and the copy
@@ -37,8 +43,9 @@ interface Pending { resolve: (p: ParsedFile | undefined) => void; text: string }
 export class ParsePool {
   private readonly workers: Worker[] = [];
   private readonly pending = new Map<number, Pending>();
+  private readonly waiting: { id: number; text: string }[] = [];
+  private readonly inFlight: number[] = [];
   private nextId = 0;
-  private turn = 0;
   private broken = false;
 
   private constructor(source: { script: string; eval: boolean }, size: number) {
@@ -48,6 +55,7 @@ export class ParsePool {
       w.on('error', () => this.fail());
       w.on('exit', (code) => { if (code !== 0) this.fail(); });
       this.workers.push(w);
+      this.inFlight.push(0);
     }
   }
 
@@ -69,9 +77,27 @@ export class ParsePool {
     if (this.broken) return Promise.resolve(undefined);
     const id = this.nextId++;
     return new Promise((resolve) => {
-      this.pending.set(id, { resolve, text });
-      this.workers[this.turn++ % this.workers.length].postMessage({ id, text });
+      this.pending.set(id, { resolve, text, worker: -1 });
+      this.waiting.push({ id, text });
+      this.pump();
     });
+  }
+
+  /** Sends waiting files, first come first served, to the least busy workers with room. */
+  private pump(): void {
+    let next = 0;
+    while (next < this.waiting.length && !this.broken) {
+      let w = 0;
+      for (let i = 1; i < this.workers.length; i++) if (this.inFlight[i] < this.inFlight[w]) w = i;
+      if (this.inFlight[w] >= IN_FLIGHT) break;
+      const { id, text } = this.waiting[next++];
+      const p = this.pending.get(id);
+      if (!p) continue;
+      p.worker = w;
+      this.inFlight[w]++;
+      this.workers[w].postMessage({ id, text });
+    }
+    this.waiting.splice(0, next);
   }
 
   async close(): Promise<void> {
@@ -83,6 +109,8 @@ export class ParsePool {
     const p = this.pending.get(m.id);
     if (!p) return;
     this.pending.delete(m.id);
+    this.inFlight[p.worker]--;
+    this.pump();
     let parsed: ParsedFile | undefined;
     try {
       if (m.flat) parsed = unflatten(m.flat, p.text);
@@ -97,5 +125,6 @@ export class ParsePool {
     this.broken = true;
     for (const p of this.pending.values()) p.resolve(undefined);
     this.pending.clear();
+    this.waiting.length = 0;
   }
 }
