@@ -1,6 +1,7 @@
 /**
- * The start-up index over the real server: requests are answered while it is built, and the open
- * document gets its diagnostics before the whole workspace is done. The workspace is many copies of
+ * The start-up index over the real server: requests are answered while it is built, the open document
+ * gets its diagnostics before the whole workspace is done, and every other package's own findings are
+ * published as it is analysed. The workspace is many copies of
  * examples/vmm, so that the index takes a while. No timing is asserted, only the order of messages.
  */
 import assert from 'node:assert/strict';
@@ -49,6 +50,14 @@ describe('the start-up index', () => {
     assert.ok(answeredDuringIndex, 'the hover was answered only after the whole index');
     assert.ok(publishedDuringIndex, 'the open document waited for the whole index');
     assert.equal(diags.filter((x) => x.code === 'missing-lock-annotation').length, 1);
+    // A package nobody opened had its own findings published while the index was still running.
+    const closed = uriOf(join(dir, 'p30', 'http.go'));
+    const at = (pred: (n: { method: string; params: unknown }) => boolean) => client!.notifications.findIndex(pred);
+    const firstPublish = at((n) => n.method === 'textDocument/publishDiagnostics' && (n.params as { uri: string; diagnostics: { code?: unknown }[] }).uri === closed
+      && (n.params as { diagnostics: { code?: unknown }[] }).diagnostics.some((d) => d.code === 'missing-lock-annotation'));
+    // The index reports each package analysed; the whole-workspace findings come after the last report.
+    const last = at((n) => n.method === '$/progress' && (n.params as ProgressParams<{ kind: string; message?: string }>).value.message === `${COPIES}/${COPIES} packages`);
+    assert.ok(firstPublish >= 0 && last >= 0 && firstPublish < last, `p30's diagnostics (notification ${firstPublish}) came before the last package was analysed (${last})`);
   });
 
   it('answers a hover while a request that reads the whole workspace catches up with the index', async () => {

@@ -4,6 +4,7 @@ import type { Parser } from 'web-tree-sitter';
 import { PackageAnalysis, type PreviousAnalysis } from './analysis/package-analysis';
 import { buildGraph, graphSignature, type WorkspaceGraph } from './analysis/workspace-graph';
 import type { Finding } from './checks/finding';
+import { GRAPH_CHECKS, inCheckOrder, LOCAL_CHECKS } from './checks/registry';
 import { runChecks } from './checks/run';
 import { GoFile, type FuncDecl } from './model/file';
 import { exportSignature } from './analysis/export-signature';
@@ -281,7 +282,7 @@ export class Workspace {
     const cached = this.findings.get(dir);
     // An edit elsewhere that leaves the lock graph's shape alone cannot change this package's findings.
     if (cached && cached.signature === signature) return cached.results;
-    const results = analyses.map((analysis) => ({ analysis, findings: runChecks(analysis, graph, this.config) }));
+    const results = analyses.map((analysis) => ({ analysis, findings: this.findingsOf(analysis, graph) }));
     this.findings.set(dir, { signature, results });
     return results;
   }
@@ -298,7 +299,31 @@ export class Workspace {
   findingsSoFar(dir: string): PackageResult[] {
     const analyses = this.analysesOf(dir);
     const graph = buildGraph([...this.analyses.values()].flat(), this.config.lockOrder);
-    return analyses.map((analysis) => ({ analysis, findings: runChecks(analysis, graph, this.config) }));
+    return analyses.map((analysis) => ({ analysis, findings: this.findingsOf(analysis, graph) }));
+  }
+
+  /**
+   * A directory's findings of the checks that read only their package, not the workspace's lock graph:
+   * what the start-up index publishes as each package is analysed. Cached with the analysis, so that the
+   * whole-workspace findings later only add the graph's.
+   */
+  localResults(dir: string): PackageResult[] {
+    return this.analysesOf(dir).map((analysis) => ({ analysis, findings: this.localFindings(analysis) }));
+  }
+
+  private readonly local = new WeakMap<PackageAnalysis, { config: Config; findings: Finding[] }>();
+
+  private localFindings(analysis: PackageAnalysis): Finding[] {
+    const cached = this.local.get(analysis);
+    if (cached && cached.config === this.config) return cached.findings;
+    const findings = runChecks(analysis, EMPTY_GRAPH, this.config, LOCAL_CHECKS);
+    this.local.set(analysis, { config: this.config, findings });
+    return findings;
+  }
+
+  /** Every check's findings in one package: the local ones (cached) and the lock graph's. */
+  private findingsOf(analysis: PackageAnalysis, graph: WorkspaceGraph): Finding[] {
+    return inCheckOrder([...this.localFindings(analysis), ...runChecks(analysis, graph, this.config, GRAPH_CHECKS)]);
   }
 
   /** The package analysis that holds a file. */
@@ -358,6 +383,9 @@ export class Workspace {
     return out;
   }
 }
+
+/** What the local checks are given for the graph, which they do not read. */
+const EMPTY_GRAPH: WorkspaceGraph = { edges: [], cycles: [], orders: [], classes: new Set(), packages: new Set() };
 
 function sameEntries<K, V>(a: ReadonlyMap<K, V>, b: ReadonlyMap<K, V>): boolean {
   if (a.size !== b.size) return false;

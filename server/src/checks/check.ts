@@ -20,5 +20,10 @@ export interface Check {
   /** A one-line Go example of what it flags, for the README's checks table. */
   example: string;
   defaultSeverity: Severity;
+  /**
+   * The check reads the workspace-wide lock graph; the others read only their package (and what it
+   * imports), so their findings do not change when another package does.
+   */
+  readsGraph?: boolean;
   run(ctx: CheckContext): void;
 }

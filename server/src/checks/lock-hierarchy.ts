@@ -17,6 +17,7 @@ a lesser one is held, directly or through calls (across packages too), is report
 and the path. A name in a declaration that matches no lock is reported on the directive itself.`,
   example: 'vmLock.Lock(); cmdLock.Lock() // with lockset:order cmdLock > vmLock',
   defaultSeverity: 'warning',
+  readsGraph: true,
   run(ctx) {
     const { analysis, graph } = ctx;
     const files = new Set(analysis.pkg.files);

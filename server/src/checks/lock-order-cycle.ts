@@ -17,6 +17,7 @@ the call chain between) as related information. Two instances of the same class 
 not a cycle by themselves.`,
   example: 'f: a.Lock(); b.Lock()  g: b.Lock(); a.Lock()',
   defaultSeverity: 'warning',
+  readsGraph: true,
   run(ctx) {
     const files = new Set(ctx.analysis.pkg.files);
     for (const cycle of ctx.graph.cycles) {

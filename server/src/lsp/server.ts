@@ -149,8 +149,8 @@ export class LocksetServer {
     }
     // The open documents' packages first, published against the graph known so far, so that they get
     // diagnostics at once; every package is analysed with a turn of the event loop between two, so that
-    // hovers, code actions and edits are answered while the index is built; then every package's
-    // findings are published against the whole workspace's lock graph.
+    // hovers, code actions and edits are answered while the index is built, and its own findings are
+    // published at once; then every package's findings against the whole workspace's lock graph.
     const open = new Set(this.documents.all().map((d) => dirname(uriToPath(d.uri))));
     const dirs = this.ws.dirs();
     const ordered = [...dirs.filter((d) => open.has(d)), ...dirs.filter((d) => !open.has(d))];
@@ -162,7 +162,10 @@ export class LocksetServer {
       for (const dir of ordered.filter((d) => open.has(d))) this.publishResults(this.ws.findingsSoFar(dir));
       for (const [i, dir] of ordered.entries()) {
         await ahead?.get(dir);
-        this.safely(dir, () => this.ws.analysesOf(dir));
+        // Each package's own findings are published as soon as it is analysed; the lock graph's follow
+        // once every package is (the open documents' came first, against the graph known then).
+        const local = this.safely(dir, () => this.ws.localResults(dir));
+        if (local && !open.has(dir)) this.publishResults(local);
         progress?.report(Math.round(((i + 1) / ordered.length) * 90), `${i + 1}/${ordered.length} packages`);
         this.sendStatus('indexing', i + 1, ordered.length);
         await nextTurn();
