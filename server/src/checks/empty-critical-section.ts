@@ -1,7 +1,16 @@
-import { walk } from '../syntax/node';
+import type { GoFile } from '../model/file';
+import { walk, type SyntaxNode } from '../syntax/node';
 import type { Check } from './check';
 
 const LOCK = /^(.*)\.(Lock|RLock)\(\)$/;
+
+/** A `x.Lock()` statement directly followed by `x.Unlock()`: the two statements and the lock's name. */
+interface EmptyPair { lock: SyntaxNode; unlock: SyntaxNode; name: string }
+
+// Both caches are keyed by node: after an edit, the parser re-uses unchanged declarations node for node
+// (see parseGoIncremental), so only the edited ones are walked and read again.
+const listsByDecl = new WeakMap<SyntaxNode, SyntaxNode[]>();
+const pairsByList = new WeakMap<SyntaxNode, EmptyPair[]>();
 
 export const emptyCriticalSection: Check = {
   id: 'empty-critical-section',
@@ -14,26 +23,48 @@ other holders are done); often the guarded code was moved away. Reported as info
   defaultSeverity: 'information',
   run(ctx) {
     for (const file of ctx.analysis.pkg.files) {
-      walk(file.parsed.root, (n) => {
-        if (n.type !== 'statement_list') return;
-        const stmts = n.children.filter((c) => c.type !== 'comment');
-        for (let i = 0; i + 1 < stmts.length; i++) {
-          // Only expression statements are read as text: slicing every statement would copy whole blocks.
-          if (stmts[i].type !== 'expression_statement' || stmts[i + 1].type !== 'expression_statement') continue;
-          const a = callText(file.text(stmts[i])), b = callText(file.text(stmts[i + 1]));
-          const m = a && LOCK.exec(a);
-          if (!m || !b || b !== `${m[1]}.${m[2] === 'RLock' ? 'RUnlock' : 'Unlock'}()`) continue;
-          ctx.report({
-            file: file.path,
-            range: file.lines.range(stmts[i].start, stmts[i + 1].end),
-            message: `empty critical section: ${m[1]} is locked and unlocked with nothing in between`,
-            related: [], fixes: [],
-          });
+      for (const decl of file.parsed.root.children) {
+        for (const list of statementLists(decl)) {
+          for (const p of emptyPairs(list, file)) {
+            ctx.report({
+              file: file.path,
+              range: file.lines.range(p.lock.start, p.unlock.end),
+              message: `empty critical section: ${p.name} is locked and unlocked with nothing in between`,
+              related: [], fixes: [],
+            });
+          }
         }
-      });
+      }
     }
   },
 };
+
+function statementLists(decl: SyntaxNode): SyntaxNode[] {
+  let lists = listsByDecl.get(decl);
+  if (!lists) {
+    const found: SyntaxNode[] = [];
+    walk(decl, (n) => { if (n.type === 'statement_list') found.push(n); });
+    listsByDecl.set(decl, (lists = found));
+  }
+  return lists;
+}
+
+function emptyPairs(list: SyntaxNode, file: GoFile): EmptyPair[] {
+  let pairs = pairsByList.get(list);
+  if (pairs) return pairs;
+  pairs = [];
+  const stmts = list.children.filter((c) => c.type !== 'comment');
+  for (let i = 0; i + 1 < stmts.length; i++) {
+    // Only expression statements are read as text: slicing every statement would copy whole blocks.
+    if (stmts[i].type !== 'expression_statement' || stmts[i + 1].type !== 'expression_statement') continue;
+    const a = callText(file.text(stmts[i])), b = callText(file.text(stmts[i + 1]));
+    const m = a && LOCK.exec(a);
+    if (!m || !b || b !== `${m[1]}.${m[2] === 'RLock' ? 'RUnlock' : 'Unlock'}()`) continue;
+    pairs.push({ lock: stmts[i], unlock: stmts[i + 1], name: m[1] });
+  }
+  pairsByList.set(list, pairs);
+  return pairs;
+}
 
 function callText(text: string): string {
   return text.replace(/\s+/g, '');
