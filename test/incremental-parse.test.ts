@@ -12,12 +12,12 @@ import { describe, it } from 'node:test';
 import type { Parser } from 'web-tree-sitter';
 import { generateBigFile } from '../scripts/bench/corpus';
 import { diffTexts, pointAt } from '../server/src/syntax/edit';
-import type { SyntaxNode } from '../server/src/syntax/node';
-import { dropKeptTrees, incrementalEnabled, initParser, nodeReuseEnabled, parseGo, parseGoIncremental, parseStats, type ParsedFile } from '../server/src/syntax/parser';
+import { dropKeptTrees, incrementalEnabled, initParser, nodeReuseEnabled, parseGo, parseGoIncremental, parseStats } from '../server/src/syntax/parser';
 import { Workspace } from '../server/src/workspace';
 import { goFiles, rel } from './fuzz/corpus';
 import { Editor, TYPED } from './fuzz/edits';
 import { Rng } from './fuzz/prng';
+import { fileDiff } from './tree-diff';
 
 const SEED = Number(process.env.LOCKSET_REPARSE_SEED ?? 0x7e1d);
 /** Edits per fixture file. */
@@ -25,28 +25,6 @@ const EDITS = Number(process.env.LOCKSET_REPARSE_EDITS ?? 5);
 
 /** Text typed besides the editor's own: line ends of every kind and characters outside ASCII and the BMP. */
 const EXTRA: readonly string[] = ['\r\n', '\r', '\r\n\r\n', '\n\r', 'é', '\u{1F512}', '世界', '"\u{1F600}"', '// \u{1F512} é\r\n', '`\r\n`', '\u{10FFFF}'];
-
-/** The first difference between two trees, or undefined. */
-function treeDiff(a: SyntaxNode, b: SyntaxNode, path = 'root'): string | undefined {
-  for (const k of ['type', 'field', 'start', 'end', 'op', 'hasError'] as const) {
-    if (a[k] !== b[k]) return `${path} (${a.type}@${a.start}): ${k} ${JSON.stringify(a[k])} ≠ ${JSON.stringify(b[k])}`;
-  }
-  if (a.children.length !== b.children.length) return `${path} (${a.type}@${a.start}): ${a.children.length} ≠ ${b.children.length} children`;
-  for (let i = 0; i < a.children.length; i++) {
-    if (a.children[i].parent !== a) return `${path}/${i}: parent link`;
-    const d = treeDiff(a.children[i], b.children[i], `${path}/${i}`);
-    if (d) return d;
-  }
-  return undefined;
-}
-
-function fileDiff(a: ParsedFile, b: ParsedFile): string | undefined {
-  if (a.text !== b.text) return 'text';
-  if (a.errorCount !== b.errorCount) return `errorCount ${a.errorCount} ≠ ${b.errorCount}`;
-  const ca = a.comments.map((c) => `${c.start}-${c.end}`).join(), cb = b.comments.map((c) => `${c.start}-${c.end}`).join();
-  if (ca !== cb) return `comments ${ca} ≠ ${cb}`;
-  return treeDiff(a.root, b.root);
-}
 
 /** One random change: the editor's (typing, deleting, replacing, undo) or one of EXTRA at a random offset. */
 function change(editor: Editor, rng: Rng): void {

@@ -12,33 +12,12 @@ import { describe, it } from 'node:test';
 import { generateCorpus } from '../scripts/bench/corpus';
 import { main } from '../server/src/cli/main';
 import { flatten, unflatten } from '../server/src/syntax/flat';
-import type { SyntaxNode } from '../server/src/syntax/node';
 import { ParsePool } from '../server/src/syntax/parse-pool';
-import { initParser, parseGo, type ParsedFile } from '../server/src/syntax/parser';
+import { initParser, parseGo } from '../server/src/syntax/parser';
 import { Workspace } from '../server/src/workspace';
 import { goFiles, goPackages, rel } from './fuzz/corpus';
 import { Rng } from './fuzz/prng';
-
-function treeDiff(a: SyntaxNode, b: SyntaxNode, path = 'root'): string | undefined {
-  for (const k of ['type', 'field', 'start', 'end', 'op', 'hasError'] as const) {
-    if (a[k] !== b[k]) return `${path}: ${k} ${JSON.stringify(a[k])} ≠ ${JSON.stringify(b[k])}`;
-  }
-  if (a.children.length !== b.children.length) return `${path}: ${a.children.length} ≠ ${b.children.length} children`;
-  for (let i = 0; i < a.children.length; i++) {
-    if (a.children[i].parent !== a) return `${path}/${i}: parent link`;
-    const d = treeDiff(a.children[i], b.children[i], `${path}/${i}`);
-    if (d) return d;
-  }
-  return undefined;
-}
-
-function fileDiff(a: ParsedFile, b: ParsedFile): string | undefined {
-  if (a.text !== b.text) return 'text';
-  if (a.errorCount !== b.errorCount) return `errorCount ${a.errorCount} ≠ ${b.errorCount}`;
-  const ca = a.comments.map((c) => `${c.start}-${c.end}`).join(), cb = b.comments.map((c) => `${c.start}-${c.end}`).join();
-  if (ca !== cb) return `comments ${ca} ≠ ${cb}`;
-  return treeDiff(a.root, b.root);
-}
+import { fileDiff } from './tree-diff';
 
 /** Every fixture file, and each cut off at three seeded random points (broken input). */
 function inputs(): { name: string; text: string }[] {
