@@ -75,6 +75,7 @@ async function check(files: SourceFile[], edits: number, rng: Rng): Promise<stri
   const problems: string[] = [];
   const texts = new Map(files.map((f) => [f.path, f.text]));
   const ws = await Workspace.create(undefined, () => undefined);
+  ws.interactive = true;
   for (const [p, t] of texts) ws.setText(p, t);
   snapshot(ws, [...texts.keys()]);
   for (let i = 0; i < edits; i++) {
@@ -146,6 +147,7 @@ describe('re-used flows after edits inside function bodies', () => {
       HELPERS.replace('\treturn s.get()\n}\n', '\ts.mu.Lock()\n\tdefer s.mu.Unlock()\n\treturn s.get()\n}\n'),
     ];
     const ws = await Workspace.create(undefined, () => undefined);
+    ws.interactive = true;
     ws.setText(path, HELPERS);
     snapshot(ws, [path]);
     const reused: number[] = [];

@@ -46,6 +46,11 @@ export interface PackageResult {
  */
 export class Workspace {
   private static created = 0;
+  /**
+   * An editor's workspace: function-local checks keep their reports per flow across edits elsewhere
+   * (see runChecks). Off for a one-shot run such as the CLI, where nothing is analysed twice.
+   */
+  interactive = false;
   /** Distinguishes this workspace's files from another's with the same path in the parser's kept trees. */
   private readonly id = ++Workspace.created;
   private readonly files = new Map<string, Entry>();
@@ -316,7 +321,7 @@ export class Workspace {
   private localFindings(analysis: PackageAnalysis): Finding[] {
     const cached = this.local.get(analysis);
     if (cached && cached.config === this.config) return cached.findings;
-    const findings = runChecks(analysis, EMPTY_GRAPH, this.config, LOCAL_CHECKS);
+    const findings = runChecks(analysis, EMPTY_GRAPH, this.config, LOCAL_CHECKS, this.interactive);
     this.local.set(analysis, { config: this.config, findings });
     return findings;
   }

@@ -55,6 +55,8 @@ export class PackageAnalysis {
       if (flow) { this.flows.set(fn, flow); analysisStats.reusedFlows++; } else this.analyze(fn);
     }
     this.finalSignature = contractsSignature(this.contracts);
+    const before = previous?.analysis;
+    this.contractsIdentity = before && before.finalSignature === this.finalSignature ? before.contractsIdentity : {};
     this.acquisitions = computeAcquisitions(this);
     this.mayBlock = computeMayBlock(this);
     this.paramCalls = computeParamCalls(this);
@@ -63,6 +65,11 @@ export class PackageAnalysis {
   /** The explicit contracts and the final ones (with the inferred parts), as text without positions. */
   readonly explicitSignature: string;
   readonly finalSignature: string;
+  /**
+   * Stands for the final contracts (with the imported packages'): the previous analysis's object when they are
+   * the same, a new one otherwise, so that whoever keeps results per contracts compares one pointer.
+   */
+  readonly contractsIdentity: object;
   /** The first flows of the functions walked twice (see the constructor); the others' first flow is their flow. */
   private readonly firstFlows = new Map<FuncDecl, FunctionFlow>();
 

@@ -1,4 +1,6 @@
+import type { FunctionFlow } from '../analysis/flow-types';
 import type { PackageAnalysis } from '../analysis/package-analysis';
+import type { FuncDecl } from '../model/file';
 import type { WorkspaceGraph } from '../analysis/workspace-graph';
 import type { Finding, Severity } from './finding';
 
@@ -25,5 +27,12 @@ export interface Check {
    * imports), so their findings do not change when another package does.
    */
   readsGraph?: boolean;
-  run(ctx: CheckContext): void;
+  /** A check over the whole package (every check has either this or runFunction). */
+  run?(ctx: CheckContext): void;
+  /**
+   * A check of one function at a time that reads only its flow, its own positions and the package's contracts:
+   * the runner calls it per function, and in an editor re-uses its reports while the flow object, the
+   * package's contracts and the function's place are the same (see runChecks).
+   */
+  runFunction?(ctx: CheckContext, fn: FuncDecl, flow: FunctionFlow): void;
 }

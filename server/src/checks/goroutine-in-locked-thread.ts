@@ -14,38 +14,36 @@ thread instead. A LockOSThread that some path does not undo with UnlockOSThread 
 when the goroutine exits still locked, the runtime terminates the thread.`,
   example: 'runtime.LockOSThread(); netns.Set(ns); go serve()',
   defaultSeverity: 'warning',
-  run(ctx) {
-    for (const [fn, flow] of ctx.analysis.flows) {
-      for (const g of flow.goStmts) {
-        const t = g.held.get(OS_THREAD_KEY);
-        if (!t) continue;
-        const change = t.stateChangeName && t.stateChangeSite !== undefined ? ` and ${t.stateChangeName} at line ${lineNo(fn.file, t.stateChangeSite.start)}` : '';
-        const goKw = { start: g.node.start, end: g.node.start + 2 };
-        ctx.report({
-          file: fn.file.path,
-          range: fn.file.lines.range(goKw.start, goKw.end),
-          message: `go statement ${t.maybe ? 'possibly ' : ''}after runtime.LockOSThread at line ${lineNo(fn.file, t.site.start)}${change}: the new goroutine does not run on this locked thread and does not inherit its state${t.stateChangeName ? ' (it runs in the original namespace)' : ''}; do the work inline instead`,
-          related: [related(fn.file, t.site.start, t.site.start, 'the thread is locked here'), ...(t.stateChangeSite !== undefined ? [related(fn.file, t.stateChangeSite.start, t.stateChangeSite.start, `${t.stateChangeName} changes this thread's state`)] : [])],
-          fixes: [],
-        });
-      }
-      // init locking the main thread is the documented way to keep main on it.
-      const leaks = fn.name === 'init' ? [] : flow.exits.filter((x) => x.kind !== 'panic' && x.held.get(OS_THREAD_KEY));
-      if (leaks.length) {
-        const t = leaks[0].held.get(OS_THREAD_KEY)!;
-        const everyPath = leaks.length === flow.exits.filter((x) => x.kind !== 'panic').length && leaks.every((x) => !x.held.get(OS_THREAD_KEY)!.maybe);
-        ctx.report({
-          file: fn.file.path,
-          range: fn.file.lines.range(t.site.start, t.site.start + 'runtime.LockOSThread'.length),
-          message: `runtime.LockOSThread is not undone by runtime.UnlockOSThread on ${everyPath ? 'every path' : 'some paths'} of ${fn.name}; if the goroutine exits still locked, the runtime terminates its thread`,
-          severity: 'information',
-          related: leaks.map((x) => {
-            const at = x.kind === 'end' ? Math.max(x.node.end - 1, x.node.start) : x.node.start;
-            return related(fn.file, at, at, 'returns with the thread still locked');
-          }),
-          fixes: [],
-        });
-      }
+  runFunction(ctx, fn, flow) {
+    for (const g of flow.goStmts) {
+      const t = g.held.get(OS_THREAD_KEY);
+      if (!t) continue;
+      const change = t.stateChangeName && t.stateChangeSite !== undefined ? ` and ${t.stateChangeName} at line ${lineNo(fn.file, t.stateChangeSite.start)}` : '';
+      const goKw = { start: g.node.start, end: g.node.start + 2 };
+      ctx.report({
+        file: fn.file.path,
+        range: fn.file.lines.range(goKw.start, goKw.end),
+        message: `go statement ${t.maybe ? 'possibly ' : ''}after runtime.LockOSThread at line ${lineNo(fn.file, t.site.start)}${change}: the new goroutine does not run on this locked thread and does not inherit its state${t.stateChangeName ? ' (it runs in the original namespace)' : ''}; do the work inline instead`,
+        related: [related(fn.file, t.site.start, t.site.start, 'the thread is locked here'), ...(t.stateChangeSite !== undefined ? [related(fn.file, t.stateChangeSite.start, t.stateChangeSite.start, `${t.stateChangeName} changes this thread's state`)] : [])],
+        fixes: [],
+      });
+    }
+    // init locking the main thread is the documented way to keep main on it.
+    const leaks = fn.name === 'init' ? [] : flow.exits.filter((x) => x.kind !== 'panic' && x.held.get(OS_THREAD_KEY));
+    if (leaks.length) {
+      const t = leaks[0].held.get(OS_THREAD_KEY)!;
+      const everyPath = leaks.length === flow.exits.filter((x) => x.kind !== 'panic').length && leaks.every((x) => !x.held.get(OS_THREAD_KEY)!.maybe);
+      ctx.report({
+        file: fn.file.path,
+        range: fn.file.lines.range(t.site.start, t.site.start + 'runtime.LockOSThread'.length),
+        message: `runtime.LockOSThread is not undone by runtime.UnlockOSThread on ${everyPath ? 'every path' : 'some paths'} of ${fn.name}; if the goroutine exits still locked, the runtime terminates its thread`,
+        severity: 'information',
+        related: leaks.map((x) => {
+          const at = x.kind === 'end' ? Math.max(x.node.end - 1, x.node.start) : x.node.start;
+          return related(fn.file, at, at, 'returns with the thread still locked');
+        }),
+        fixes: [],
+      });
     }
   },
 };

@@ -17,51 +17,49 @@ under the same condition are not reported. The diagnostic sits on the return (or
 brace), with the Lock as related information.`,
   example: 'mu.Lock(); if err != nil { return err }; mu.Unlock()',
   defaultSeverity: 'warning',
-  run(ctx) {
+  runFunction(ctx, fn, flow) {
     const { analysis } = ctx;
-    for (const [fn, flow] of analysis.flows) {
-      const c = analysis.contractOf(fn);
-      if (c.ignore) continue;
-      const unlockedSomewhere = keysWith(flow, (m) => m.endsWith('nlock'), ['function', 'inline', 'deferred', 'callback']);
-      // Unlocking through a helper whose contract releases the lock counts as unlocking it.
-      for (const site of flow.calls) {
-        if (!site.callee) continue;
-        for (const r of analysis.contractOf(site.callee).releases) {
-          const ref = mapToCaller(r.ref, site, analysis.resolver(fn));
-          if (ref) unlockedSomewhere.add(ref.key);
-        }
+    const c = analysis.contractOf(fn);
+    if (c.ignore) return;
+    const unlockedSomewhere = keysWith(flow, (m) => m.endsWith('nlock'), ['function', 'inline', 'deferred', 'callback']);
+    // Unlocking through a helper whose contract releases the lock counts as unlocking it.
+    for (const site of flow.calls) {
+      if (!site.callee) continue;
+      for (const r of analysis.contractOf(site.callee).releases) {
+        const ref = mapToCaller(r.ref, site, analysis.resolver(fn));
+        if (ref) unlockedSomewhere.add(ref.key);
       }
-      const handedOff = keysWith(flow, (m) => m.endsWith('nlock'), ['goroutine', 'detached', 'later']);
-      const handedBack = releasedCallerLocks(flow);
-      const ok = (key: string) => !unlockedSomewhere.has(key) || handedOff.has(key) || handedBack.has(key) || c.acquires.some((a) => a.ref.key === key);
-      for (const exit of flow.exits) {
-        if (exit.kind === 'panic') continue;
-        for (const h of exit.held.definite()) {
-          if (h.fromContract || ok(h.ref.key)) continue;
-          const at = exit.kind === 'end' ? Math.max(exit.node.end - 1, exit.node.start) : exit.node.start;
-          const end = exit.kind === 'end' ? exit.node.end : exit.node.start + 'return'.length;
-          ctx.report({
-            file: fn.file.path,
-            range: fn.file.lines.range(at, end),
-            message: exit.kind === 'end'
-              ? `${fn.name} ends with ${h.ref.display} still locked (locked at line ${lineNo(fn.file, h.site.start)}); no Unlock or deferred Unlock releases it on this path`
-              : `return leaves ${h.ref.display} locked (locked at line ${lineNo(fn.file, h.site.start)}); unlock it before returning, or defer the Unlock`,
-            related: [heldLocation(fn, h)],
-            fixes: [],
-          });
-        }
+    }
+    const handedOff = keysWith(flow, (m) => m.endsWith('nlock'), ['goroutine', 'detached', 'later']);
+    const handedBack = releasedCallerLocks(flow);
+    const ok = (key: string) => !unlockedSomewhere.has(key) || handedOff.has(key) || handedBack.has(key) || c.acquires.some((a) => a.ref.key === key);
+    for (const exit of flow.exits) {
+      if (exit.kind === 'panic') continue;
+      for (const h of exit.held.definite()) {
+        if (h.fromContract || ok(h.ref.key)) continue;
+        const at = exit.kind === 'end' ? Math.max(exit.node.end - 1, exit.node.start) : exit.node.start;
+        const end = exit.kind === 'end' ? exit.node.end : exit.node.start + 'return'.length;
+        ctx.report({
+          file: fn.file.path,
+          range: fn.file.lines.range(at, end),
+          message: exit.kind === 'end'
+            ? `${fn.name} ends with ${h.ref.display} still locked (locked at line ${lineNo(fn.file, h.site.start)}); no Unlock or deferred Unlock releases it on this path`
+            : `return leaves ${h.ref.display} locked (locked at line ${lineNo(fn.file, h.site.start)}); unlock it before returning, or defer the Unlock`,
+          related: [heldLocation(fn, h)],
+          fixes: [],
+        });
       }
-      for (const cont of flow.continues) {
-        for (const h of cont.held.definite()) {
-          if (cont.entry.get(h.ref.key) || h.fromContract || ok(h.ref.key)) continue;
-          ctx.report({
-            file: fn.file.path,
-            range: fn.file.lines.range(cont.node.start, cont.node.end),
-            message: `continue skips the Unlock of ${h.ref.display} (locked at line ${lineNo(fn.file, h.site.start)}): the next round locks it again and deadlocks`,
-            related: [heldLocation(fn, h)],
-            fixes: [],
-          });
-        }
+    }
+    for (const cont of flow.continues) {
+      for (const h of cont.held.definite()) {
+        if (cont.entry.get(h.ref.key) || h.fromContract || ok(h.ref.key)) continue;
+        ctx.report({
+          file: fn.file.path,
+          range: fn.file.lines.range(cont.node.start, cont.node.end),
+          message: `continue skips the Unlock of ${h.ref.display} (locked at line ${lineNo(fn.file, h.site.start)}): the next round locks it again and deadlocks`,
+          related: [heldLocation(fn, h)],
+          fixes: [],
+        });
       }
     }
   },

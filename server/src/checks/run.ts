@@ -2,25 +2,57 @@ import type { PackageAnalysis } from '../analysis/package-analysis';
 import type { WorkspaceGraph } from '../analysis/workspace-graph';
 import type { GoFile } from '../model/file';
 import type { Config } from '../util/config';
-import type { Check } from './check';
+import type { FunctionFlow } from '../analysis/flow-types';
+import type { Check, CheckContext, Report } from './check';
 import type { Finding } from './finding';
 import { CHECKS } from './registry';
 
 const IGNORE = /lockset:ignore\s+([\w-]+)/g;
 
-/** Runs every enabled check over one package. A check that throws loses its results, not the package's. */
-export function runChecks(analysis: PackageAnalysis, graph: WorkspaceGraph, config: Config, checks: readonly Check[] = CHECKS): Finding[] {
+/**
+ * Runs every enabled check over one package. A check that throws loses its results, not the package's.
+ * With `reuse` (an editor, where flows outlive edits elsewhere), the reports of function-local checks are
+ * kept per flow and given again while the flow, the package's contracts and the function's place are the same.
+ */
+export function runChecks(analysis: PackageAnalysis, graph: WorkspaceGraph, config: Config, checks: readonly Check[] = CHECKS, reuse = false): Finding[] {
   const out: Finding[] = [];
   for (const check of checks) {
     const configured = config.severity[check.id];
     if (configured === 'off') continue;
     try {
-      check.run({ analysis, graph, report: (f) => out.push({ ...f, severity: configured ?? f.severity ?? check.defaultSeverity, code: check.id }) });
+      const ctx: CheckContext = { analysis, graph, report: (f) => out.push({ ...f, severity: configured ?? f.severity ?? check.defaultSeverity, code: check.id }) };
+      if (check.runFunction) runPerFunction(check, check.runFunction, ctx, reuse);
+      else check.run?.(ctx);
     } catch (error) {
       config.log?.(`lockset: check ${check.id} failed in ${analysis.pkg.dir}: ${String((error as Error)?.stack ?? error)}`);
     }
   }
   return out.filter((f) => !suppressed(analysis, f)).map((f) => (f.fixes.length && !hasPackageClause(analysis, f.file) ? { ...f, fixes: [] } : f));
+}
+
+/** A function-local check's reports for one flow, and what they were computed against. */
+interface FunctionReports { contracts: object; line: number; column: number; reports: Map<string, Report[]> }
+const reportsByFlow = new WeakMap<FunctionFlow, FunctionReports>();
+
+function runPerFunction(check: Check, run: NonNullable<Check['runFunction']>, ctx: CheckContext, reuse: boolean): void {
+  const { analysis } = ctx;
+  for (const [fn, flow] of analysis.flows) {
+    if (!reuse) { run.call(check, ctx, fn, flow); continue; }
+    // Unchanged text at the same line and column: every position inside the function is the same too.
+    const at = fn.file.lines.position(fn.node.start);
+    let kept = reportsByFlow.get(flow);
+    if (!kept || kept.contracts !== analysis.contractsIdentity || kept.line !== at.line || kept.column !== at.character) {
+      kept = { contracts: analysis.contractsIdentity, line: at.line, column: at.character, reports: new Map() };
+      reportsByFlow.set(flow, kept);
+    }
+    let reports = kept.reports.get(check.id);
+    if (!reports) {
+      const found: Report[] = [];
+      run.call(check, { ...ctx, report: (r) => found.push(r) }, fn, flow);
+      kept.reports.set(check.id, (reports = found));
+    }
+    for (const r of reports) ctx.report(r);
+  }
 }
 
 /**

@@ -116,7 +116,7 @@ export class LocksetServer {
     if (folders.length === 0 && params.rootUri) folders.push(uriToPath(params.rootUri));
     else if (folders.length === 0 && params.rootPath) folders.push(params.rootPath);
     this.roots = folders;
-    this.ready = Workspace.create().then((ws) => { this.ws = ws; });
+    this.ready = Workspace.create().then((ws) => { this.ws = ws; ws.interactive = true; });
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
