@@ -74,6 +74,11 @@ describe('parsing on worker threads', () => {
       await pool.close();
     }
     assert.ok(sequential.length > 100, 'the fixtures have findings');
+    // A pool that goes away midway (a worker crashed, or was stopped) leaves its files to the main thread.
+    const broken = ParsePool.create(1)!;
+    const analysed = (await load()).analyzeAllParallel(broken);
+    await broken.close();
+    assert.deepEqual(key(await analysed), sequential);
   });
 
   it('reports the same with --jobs 2 as with --jobs 0', async () => {
