@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Language, Parser, type ParseOptions, type Tree, type TreeCursor } from 'web-tree-sitter';
-import { diffTexts, type TextEdit } from './edit';
+import { diffTexts } from './edit';
+import { adopt, reusable, sameText, type Reuse } from './reuse';
 import { closeChildren, EMPTY_CHILDREN, type SyntaxNode } from './node';
 
 /** Subtrees deeper than this are dropped: pathological nesting gives fewer results, never a stack overflow. */
@@ -339,55 +340,6 @@ function tablesFor(language: Language): Tables {
   return tables;
 }
 
-/**
- * What a re-parse may take over from the previous result instead of copying it again: its top-level nodes
- * by the address of their subtree in the old tree (after `Tree.edit`). tree-sitter re-uses a subtree that
- * the edit did not touch by reference, so a top-level node of the new tree at the same address is that very
- * subtree, node for node, only maybe at another offset: the old SyntaxNode is moved there instead of copying
- * the subtree from WASM again. After a one-character edit that is every declaration but the edited one.
- * `commentStarts` are the old comments' offsets, read before any node moves.
- */
-interface Reuse { byId: Map<number, SyntaxNode>; byStart: Map<number, SyntaxNode>; edit: TextEdit; comments: SyntaxNode[]; commentStarts: Int32Array }
-
-/**
- * A previous top-level node that a new one outside the edited range of an error-free tree is a copy of.
- * tree-sitter re-creates some unchanged nodes (leaves such as comments are stored inline, without an
- * address; some declarations next to a rebuilt part are made again): such a node's text is the same
- * as before, and at the top level of a tree without errors the same text of a declaration parses the same.
- */
-function sameText(reuse: Reuse, start: number, end: number): SyntaxNode | undefined {
-  const { startIndex, oldEndIndex, newEndIndex } = reuse.edit;
-  if (end <= startIndex) return reuse.byStart.get(start);
-  if (start >= newEndIndex) return reuse.byStart.get(start - newEndIndex + oldEndIndex);
-  return undefined;
-}
-
-/** The previous result's top-level nodes by subtree address in `old`; undefined if they do not line up. */
-function reusable(old: Tree, parsed: ParsedFile, edit: TextEdit): Reuse | undefined {
-  const top = parsed.root.children;
-  const byId = new Map<number, SyntaxNode>();
-  const byStart = new Map<number, SyntaxNode>();
-  for (const n of top) byStart.set(n.start, n);
-  const cursor = old.walk();
-  try {
-    let i = 0;
-    if (cursor.gotoFirstChild()) {
-      do {
-        if (!cursor.nodeIsNamed) continue;
-        const node = top[i++];
-        if (!node || node.type !== cursor.nodeType) return undefined;
-        byId.set(cursor.currentNode.id, node);
-      } while (cursor.gotoNextSibling());
-    }
-    if (i !== top.length) return undefined;
-  } catch {
-    return undefined;
-  } finally {
-    cursor.delete();
-  }
-  return { byId, byStart, edit, comments: parsed.comments, commentStarts: Int32Array.from(parsed.comments, (c) => c.start) };
-}
-
 /** The id (subtree address) of the raw cursor's current node; the cursor in the transfer buffer is kept. */
 function currentNodeId(b: Binding, transfer: number, t: number): number {
   let view = b.HEAP_DATA_VIEW;
@@ -399,29 +351,6 @@ function currentNodeId(b: Binding, transfer: number, t: number): number {
   view.setInt32(transfer, c0, true); view.setInt32(transfer + 4, c1, true);
   view.setInt32(transfer + 8, c2, true); view.setInt32(transfer + 12, c3, true);
   return id;
-}
-
-/**
- * Moves a previous top-level node to `start` under `parent`, and appends the comments inside it (found
- * by their old offsets) to `comments`.
- */
-function adopt(node: SyntaxNode, start: number, parent: SyntaxNode, reuse: Reuse, comments: SyntaxNode[]): void {
-  const starts = reuse.commentStarts;
-  let lo = 0, hi = starts.length;
-  while (lo < hi) { const mid = (lo + hi) >> 1; if (starts[mid] < node.start) lo = mid + 1; else hi = mid; }
-  for (; lo < starts.length && starts[lo] < node.end; lo++) comments.push(reuse.comments[lo]);
-  const delta = start - node.start;
-  if (delta !== 0) {
-    const stack = [node];
-    while (stack.length) {
-      const n = stack.pop()!;
-      n.start += delta;
-      n.end += delta;
-      for (const c of n.children) stack.push(c);
-    }
-  }
-  node.parent = parent;
-  parseStats.reusedNodes++;
 }
 
 /**
@@ -473,6 +402,7 @@ function convertRaw({ binding: b, transfer }: Raw, tree: Tree, text: string, reu
         if (previous && previous.type === types[typeId] && previous.field === (fields[b._ts_tree_cursor_current_field_id_wasm(t)] ?? null)
           && previous.end - previous.start === b._ts_tree_cursor_end_index_wasm(t) - b._ts_tree_cursor_start_index_wasm(t)) {
           adopt(previous, b._ts_tree_cursor_start_index_wasm(t), parent, reuse!, comments);
+          parseStats.reusedNodes++;
           kids.push(previous);
         } else if (named) {
           const type = types[typeId] || 'ERROR';
