@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { main } from '../server/src/cli/main';
 
 const ROOT = join(__dirname, '..');
 const CLI = join(ROOT, 'dist', 'cli.js');
@@ -664,6 +665,21 @@ describe('--version and --help', () => {
     assertStatus(r, 0);
     assert.equal(r.stdout, `lockset ${version}\n`);
     assert.equal(r.stderr, '');
+  });
+
+  it('shows its progress on a terminal, in place, and clears it before the report', async () => {
+    const run = async (progress?: (s: string) => void) => {
+      const out: string[] = [];
+      const code = await main(['check', '--format', 'json', join(ROOT, 'examples')], (s) => out.push(s), () => undefined, progress);
+      return { code, out: out.join('') };
+    };
+    const lines: string[] = [];
+    const shown = await run((s) => lines.push(s));
+    assert.ok(lines.some((l) => /^\rlockset: analysing packages \d+\/\d+/.test(l)), JSON.stringify(lines));
+    assert.ok(lines.some((l) => /^\rlockset: checking packages \d+\/\d+/.test(l)), JSON.stringify(lines));
+    assert.equal(lines[lines.length - 1], '\r\x1b[K');
+    // Not on a terminal (no progress writer), the same report.
+    assert.deepEqual(await run(), shown);
   });
 
   for (const flag of ['--help', '-h', 'help']) {

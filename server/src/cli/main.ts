@@ -33,7 +33,11 @@ graph  prints the lock-order graph (lock classes, "taken while held" edges, cycl
 
 class UsageError extends Error {}
 
-export async function main(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
+/**
+ * Runs the CLI. `progress`, given when stderr is a terminal, receives a progress line rewritten in place
+ * (`\r`) while the packages are analysed and checked, and a sequence that clears it at the end.
+ */
+export async function main(argv: string[], out: (s: string) => void, err: (s: string) => void, progress?: (s: string) => void): Promise<number> {
   try {
     if (argv[0] === '--version' || argv[0] === 'version') { out(`lockset ${VERSION}\n`); return 0; }
     if (argv.length === 0) throw new UsageError('no command given');
@@ -81,7 +85,9 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
         if (text !== undefined) { ws.setText(f, text); goChars += text.length; }
       }
     }
-    const goFindings = await analyze(ws, jobsFor(goChars, jobs));
+    const bar = progress ? progressLine(progress) : undefined;
+    const goFindings = await analyze(ws, jobsFor(goChars, jobs), bar?.update);
+    bar?.clear();
     const cwd = process.cwd();
     if (command === 'graph') {
       const data = lockGraphData(ws.graph(), (p) => relative(cwd, p));
@@ -99,18 +105,19 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
 }
 
 if (require.main === module) {
-  void main(process.argv.slice(2), (s) => process.stdout.write(s), (s) => process.stderr.write(s)).then((code) => { process.exitCode = code; });
+  const progress = process.stderr.isTTY ? (s: string) => { process.stderr.write(s); } : undefined;
+  void main(process.argv.slice(2), (s) => process.stdout.write(s), (s) => process.stderr.write(s), progress).then((code) => { process.exitCode = code; });
 }
 
 /**
  * The Go findings of a loaded workspace, as `lockset check` computes them: parsed on `jobs` worker threads
  * (undefined: the default number; 0 or no worker script: none) while the parsed packages are analysed.
  */
-export async function analyze(ws: Workspace, jobs?: number): Promise<Finding[]> {
+export async function analyze(ws: Workspace, jobs?: number, onProgress?: (done: number, total: number) => void): Promise<Finding[]> {
   const pool = jobs === 0 ? undefined : ParsePool.create(jobs);
-  if (!pool) return ws.analyzeAll();
+  if (!pool) return ws.analyzeAll(onProgress);
   try {
-    return await ws.analyzeAllParallel(pool);
+    return await ws.analyzeAllParallel(pool, onProgress);
   } finally {
     await pool.close();
   }
@@ -119,6 +126,26 @@ export async function analyze(ws: Workspace, jobs?: number): Promise<Finding[]> 
 /** The parse workers for this much Go text: those asked for, or by default none below POOL_MIN_CHARS. */
 export function jobsFor(goChars: number, requested?: number): number | undefined {
   return requested ?? (goChars >= POOL_MIN_CHARS ? undefined : 0);
+}
+
+/**
+ * "lockset: analysing packages 12/60" then "lockset: checking packages 7/60", rewritten in place at most
+ * once per percent; `clear` erases the line so that the report starts on a clean one.
+ */
+function progressLine(write: (s: string) => void): { update: (done: number, total: number) => void; clear: () => void } {
+  let shown = -1, written = false;
+  return {
+    update(done, total) {
+      const percent = Math.floor((100 * done) / Math.max(1, total));
+      if (percent === shown) return;
+      shown = percent;
+      const half = total / 2;
+      const [what, n] = done <= half ? ['analysing', done] : ['checking', done - half];
+      write(`\rlockset: ${what} packages ${n}/${half}\x1b[K`);
+      written = true;
+    },
+    clear() { if (written) write('\r\x1b[K'); },
+  };
 }
 
 function parseJobs(s: string): number {
