@@ -1,4 +1,3 @@
-import { dirname } from 'node:path';
 import type { FuncDecl } from '../model/file';
 import { lockClass, type Ref } from '../model/refs';
 import { child, type SyntaxNode } from '../syntax/node';
@@ -104,5 +103,5 @@ function heldInCallerTerms(analysis: PackageAnalysis, fn: FuncDecl, site: CallSi
   const foreign = analysis.foreign(callee);
   if (!foreign || ref.clsHome || !ref.clsBase) return { ...ref, key: `(${ref.key})`, exact: false };
   const base = ref.clsBase.startsWith(`${foreign.pkg.name}.`) ? ref.clsBase : `${foreign.pkg.name}.${ref.clsBase}`;
-  return { ...ref, key: `(${base})`, exact: false, clsBase: base, clsHome: { dir: dirname(callee.file.path), pkg: foreign.pkg.name, base: ref.clsBase } };
+  return { ...ref, key: `(${base})`, exact: false, clsBase: base, clsHome: { dir: callee.file.dir, pkg: foreign.pkg.name, base: ref.clsBase } };
 }

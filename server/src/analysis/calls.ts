@@ -1,4 +1,3 @@
-import { dirname } from 'node:path';
 import type { FuncDecl } from '../model/file';
 import type { ExprResolver, Ref } from '../model/refs';
 import type { Scope } from '../model/scope';
@@ -101,7 +100,7 @@ export function mapToCaller(ref: Ref, site: CallSite, res: ExprResolver): Ref | 
   } else if (ref.rootKind === 'global') {
     // Another package's global keeps its class there, and is keyed by its package-qualified name here.
     if (res.pkg.owns(callee) || ref.clsHome || !ref.clsBase) return ref;
-    return { ...ref, key: ref.clsBase, display: ref.clsBase, root: ref.clsBase, clsHome: { dir: dirname(callee.file.path), pkg: callee.file.packageName, base: ref.clsBase } };
+    return { ...ref, key: ref.clsBase, display: ref.clsBase, root: ref.clsBase, clsHome: { dir: callee.file.dir, pkg: callee.file.packageName, base: ref.clsBase } };
   } else return ref;
   if (!base) return undefined;
   let out = base;

@@ -1,4 +1,3 @@
-import { dirname } from 'node:path';
 import type { FuncDecl } from '../model/file';
 import type { GoPackage } from '../model/package';
 import { typeToString, UNKNOWN, type GoType } from '../model/types';
@@ -143,7 +142,7 @@ export class PackageAnalysis {
 
   /** The analysis of an imported package that declares `fn`; undefined for this package's own functions. */
   foreign(fn: FuncDecl): PackageAnalysis | undefined {
-    return this.pkg.owns(fn) ? undefined : this.deps.get(dirname(fn.file.path));
+    return this.pkg.owns(fn) ? undefined : this.deps.get(fn.file.dir);
   }
 
   /** The locks a function takes, for this package's functions and imported ones. */

@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { LineIndex } from '../syntax/lines';
 import { child, childrenOf, type SyntaxNode } from '../syntax/node';
 import type { ParsedFile } from '../syntax/parser';
@@ -41,6 +42,8 @@ export class GoFile {
   readonly vars: VarDecl[] = [];
   /** Line → comments starting on that line. */
   private readonly commentsByLine = new Map<number, SyntaxNode[]>();
+  /** The file's directory: its package's, as the workspace keys packages (asked for on every foreign call). */
+  readonly dir: string;
   /** Numbers files, so that a file can name the one it was read from without keeping it alive. */
   readonly id = ++filesCreated;
   /** The id of the file this one was read from (see the constructor), if any. */
@@ -61,6 +64,7 @@ export class GoFile {
    * package analysis keys everything by, survives an edit. The previous file must not be used afterwards.
    */
   constructor(readonly path: string, readonly parsed: ParsedFile, previous?: GoFile) {
+    this.dir = dirname(path);
     this.lines = new LineIndex(parsed.text);
     for (const c of parsed.comments) {
       const line = this.lines.lineOf(c.start);
