@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { Hover, MarkupContent } from 'vscode-languageserver/node';
@@ -14,9 +14,9 @@ import { EXAMPLES, LspClient, positionOf, removeDir, uriOf, type ProgressParams 
 
 const COPIES = 60;
 
-function bigWorkspace(): string {
+function bigWorkspace(copies = COPIES): string {
   const dir = mkdtempSync(join(tmpdir(), 'lockset-index-'));
-  for (let i = 0; i < COPIES; i++) {
+  for (let i = 0; i < copies; i++) {
     const pkg = join(dir, `p${String(i).padStart(2, '0')}`);
     mkdirSync(pkg);
     for (const f of readdirSync(join(EXAMPLES, 'vmm'))) if (f.endsWith('.go')) cpSync(join(EXAMPLES, 'vmm', f), join(pkg, f));
@@ -60,9 +60,25 @@ describe('the start-up index', () => {
     assert.ok(firstPublish >= 0 && last >= 0 && firstPublish < last, `p30's diagnostics (notification ${firstPublish}) came before the last package was analysed (${last})`);
   });
 
+  it('parses a workspace of 3 MB or more on worker threads, and every package gets its findings', async () => {
+    await client?.stop();
+    if (dir) removeDir(dir);
+    // 200 copies of examples/vmm: 3 MB of Go, where the server starts parse workers.
+    dir = bigWorkspace(200);
+    client = await LspClient.start({ root: dir, settings: { debounceMs: 10 } });
+    const { message } = await client.waitForNotification<{ message: string }>('window/logMessage', (p) => p.message.startsWith('lockset: analysed'), 'the index summary');
+    if (availableParallelism() > 1) assert.match(message, /analysed 1200 Go files in 200 packages, parsed on \d+ worker threads?$/);
+    else assert.match(message, /analysed 1200 Go files in 200 packages$/);
+    // Copies first, in the middle and last in the index's order have the example's missing lock in http.go.
+    for (const i of [0, 57, 199]) {
+      const http = await client.waitForDiagnostics(uriOf(join(dir, `p${String(i).padStart(2, '0')}`, 'http.go')), (d) => d.some((x) => x.code === 'missing-lock-annotation'), `p${i}/http.go`);
+      assert.equal(http.filter((x) => x.code === 'missing-lock-annotation').length, 1);
+    }
+  });
+
   it('answers a hover while a request that reads the whole workspace catches up with the index', async () => {
     await client?.stop();
-    removeDir(dir!);
+    if (dir) removeDir(dir);
     dir = bigWorkspace();
     client = await LspClient.start({ root: dir, settings: { debounceMs: 10 } });
     await client.waitForNotification<ProgressParams>('$/progress', (p) => p.value.kind === 'begin', 'work-done progress begin');

@@ -181,7 +181,8 @@ export class LocksetServer {
     this.graphSignature = this.ws.graphSignature();
     progress?.done();
     this.sendStatus('idle', dirs.length, dirs.length);
-    this.connection.console.info(`lockset: analysed ${files.length} Go files in ${dirs.length} packages`);
+    const workers = pool ? `, parsed on ${pool.size} worker thread${pool.size === 1 ? '' : 's'}` : '';
+    this.connection.console.info(`lockset: analysed ${files.length} Go files in ${dirs.length} packages${workers}`);
   }
 
   /** True while the start-up index is being built: requests then use what is analysed so far. */

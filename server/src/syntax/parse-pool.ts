@@ -72,6 +72,9 @@ export class ParsePool {
     }
   }
 
+  /** How many workers the pool started with. */
+  get size(): number { return this.workers.length; }
+
   /** The parsed file, or undefined if the pool could not parse it. */
   parse(text: string): Promise<ParsedFile | undefined> {
     if (this.broken) return Promise.resolve(undefined);
