@@ -8,6 +8,8 @@
  * LOCKSET_REUSE_SEED and LOCKSET_REUSE_EDITS run other sequences.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { sep } from 'node:path';
 import { describe, it } from 'node:test';
 import { analysisStats, type PackageAnalysis } from '../server/src/analysis/package-analysis';
 import type { HeldSet } from '../server/src/analysis/held';
@@ -49,8 +51,13 @@ function snapshot(ws: Workspace, paths: string[]): string {
   return [...findings, ...analyses].join('\n');
 }
 
-async function fresh(files: ReadonlyMap<string, string>): Promise<string> {
-  const ws = await Workspace.create(undefined, () => undefined);
+/** Reads go.mod files from disk for the module fixtures; nothing for the others. */
+type Reader = (path: string) => string | undefined;
+const NONE: Reader = () => undefined;
+const DISK: Reader = (path) => { try { return readFileSync(path, 'utf8'); } catch { return undefined; } };
+
+async function fresh(files: ReadonlyMap<string, string>, reader = NONE): Promise<string> {
+  const ws = await Workspace.create(undefined, reader);
   for (const [p, t] of files) ws.setText(p, t);
   return snapshot(ws, [...files.keys()]);
 }
@@ -71,16 +78,16 @@ function bodyEdit(ws: Workspace, texts: Map<string, string>, rng: Rng): void {
   ws.setText(path, next);
 }
 
-async function check(files: SourceFile[], edits: number, rng: Rng): Promise<string[]> {
+async function check(files: SourceFile[], edits: number, rng: Rng, reader = NONE): Promise<string[]> {
   const problems: string[] = [];
   const texts = new Map(files.map((f) => [f.path, f.text]));
-  const ws = await Workspace.create(undefined, () => undefined);
+  const ws = await Workspace.create(undefined, reader);
   ws.interactive = true;
   for (const [p, t] of texts) ws.setText(p, t);
   snapshot(ws, [...texts.keys()]);
   for (let i = 0; i < edits; i++) {
     bodyEdit(ws, texts, rng);
-    const got = snapshot(ws, [...texts.keys()]), want = await fresh(texts);
+    const got = snapshot(ws, [...texts.keys()]), want = await fresh(texts, reader);
     if (got !== want) problems.push(`${rel(files[0].path)} edit ${i}: ${firstDifference(got, want)}`);
   }
   return problems;
@@ -134,6 +141,21 @@ describe('re-used flows after edits inside function bodies', () => {
     assert.deepEqual(problems.slice(0, 10), []);
     // The re-use path was taken, not only full analyses.
     assert.ok(analysisStats.reusedFlows - before.reusedFlows > 100, `${analysisStats.reusedFlows - before.reusedFlows} flows re-used`);
+  });
+
+  it('gives what a fresh analysis gives across the packages of a module, after random body edits', async () => {
+    const rng = new Rng(SEED ^ 0x3d);
+    const before = { ...analysisStats };
+    const problems: string[] = [];
+    const modules = goPackages().filter((p) => p.dir.includes(`${sep}crosspkg${sep}`));
+    const roots = [...new Set(modules.map((p) => p.dir.slice(0, p.dir.indexOf(`${sep}crosspkg${sep}`) + `${sep}crosspkg${sep}`.length).concat(p.dir.split(`${sep}crosspkg${sep}`)[1].split(sep)[0])))];
+    for (const [i, root] of roots.entries()) {
+      const files = modules.filter((p) => p.dir === root || p.dir.startsWith(root + sep)).flatMap((p) => p.files);
+      problems.push(...await check(files, EDITS * 2, rng.fork(i), DISK));
+    }
+    assert.ok(roots.length >= 5, `${roots.length} modules`);
+    assert.deepEqual(problems.slice(0, 10), []);
+    assert.ok(analysisStats.reusedFlows > before.reusedFlows, 'flows were re-used');
   });
 
   it('re-computes what a changed lock helper or exported twin implies for the other functions', async () => {

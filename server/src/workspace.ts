@@ -201,12 +201,14 @@ export class Workspace {
 
   /**
    * The package's analysis before the edit, when the edit changed only function bodies (see
-   * GoFile.bodyOnlyChange) and the imports still resolve to the same analyses: its model is re-used and
-   * its flows of the unchanged functions may be (see PackageAnalysis).
+   * GoFile.bodyOnlyChange) and the imports still resolve to the same analyses, or to new analyses of the
+   * same models with the same contracts (an edit inside their bodies): its model is re-used and its flows of
+   * the unchanged functions may be (see PackageAnalysis). An importer is re-analysed after such an edit of
+   * what it imports (the positions it exports moved), then cheaply.
    */
   private previousAnalysis(dir: string, name: string, files: GoFile[], imports: ReadonlyMap<string, GoPackage>, deps: ReadonlyMap<string, PackageAnalysis>): PreviousAnalysis | undefined {
     const prev = this.analyses.get(dir)?.find((a) => a.pkg.name === name);
-    if (!prev || prev.pkg.files.length !== files.length || !sameEntries(prev.pkg.imports, imports) || !sameEntries(prev.deps, deps)) return undefined;
+    if (!prev || prev.pkg.files.length !== files.length || !sameEntries(prev.pkg.imports, imports) || !sameDeps(prev.deps, deps)) return undefined;
     const changed = new Set<FuncDecl>();
     for (let i = 0; i < files.length; i++) {
       const f = files[i], old = prev.pkg.files[i];
@@ -391,6 +393,19 @@ export class Workspace {
 
 /** What the local checks are given for the graph, which they do not read. */
 const EMPTY_GRAPH: WorkspaceGraph = { edges: [], cycles: [], orders: [], classes: new Set(), packages: new Set() };
+
+/**
+ * Imported analyses that a package's flows would see the same: the same objects, or new analyses of the same
+ * package models (kept through body edits) whose contracts are the same (see contractsIdentity).
+ */
+function sameDeps(a: ReadonlyMap<string, PackageAnalysis>, b: ReadonlyMap<string, PackageAnalysis>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [dir, x] of a) {
+    const y = b.get(dir);
+    if (!y || (x !== y && (x.pkg !== y.pkg || x.contractsIdentity !== y.contractsIdentity))) return false;
+  }
+  return true;
+}
 
 function sameEntries<K, V>(a: ReadonlyMap<K, V>, b: ReadonlyMap<K, V>): boolean {
   if (a.size !== b.size) return false;
