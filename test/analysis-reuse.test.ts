@@ -40,7 +40,7 @@ function digest(a: PackageAnalysis): string {
     for (const b of f.blocking) out.push(`  block ${b.node.start} ${b.what} [${held(b.held)}]`);
     for (const [n, h] of f.stmtHeld) out.push(`  stmt ${n.start} [${held(h)}]`);
   }
-  for (const [fn, acqs] of a.acquisitions) out.push(`acq ${fn.key} ${acqs.map((q) => `${q.ref.key}:${q.node}:${q.lockOffset}:${q.chain.length}`).join(',')}`);
+  for (const [fn, acqs] of a.acquisitions) out.push(`acq ${fn.key} ${acqs.map((q) => `${q.ref.key}:${q.node}:${q.lockNode.start}:${q.chain.map((s) => s.site.node.start).join('>')}`).join(',')}`);
   return out.join('\n');
 }
 

@@ -86,7 +86,7 @@ function callbackAcquisitions(analysis: PackageAnalysis, fn: FuncDecl, flow: Fun
   const out: Acquisition[] = [];
   for (const e of flow.lockEvents) {
     if (!inside(e.node) || e.deferred || e.op.method.endsWith('nlock')) continue;
-    out.push({ ref: e.op.ref, cls: lockClass(e.op.ref), mode: e.op.method.includes('R') ? 'read' : 'write', lockFn: fn, lockOffset: e.node.start, chain: [{ fn, site }, step] });
+    out.push({ ref: e.op.ref, cls: lockClass(e.op.ref), mode: e.op.method.includes('R') ? 'read' : 'write', lockFn: fn, lockNode: e.node, chain: [{ fn, site }, step] });
   }
   for (const inner of flow.calls) {
     if (!inside(inner.node) || inner.viaGo) continue;

@@ -1,4 +1,5 @@
 import type { PackageAnalysis } from './package-analysis';
+import type { SyntaxNode } from '../syntax/node';
 import type { ChainStep } from './summaries';
 
 const cache = new WeakMap<PackageAnalysis, string>();
@@ -6,9 +7,9 @@ const cache = new WeakMap<PackageAnalysis, string>();
 /**
  * Everything an importing package can learn from this one, as text: type and variable declarations,
  * function signatures, contracts, acquisitions and blocking summaries, with the lines they sit on, and the
- * exact positions that importers copy into their own summaries (an importer's findings point at them). When
- * it is unchanged, importers need not be analysed again: an edit inside a function body that changes no
- * summary and moves none of those positions leaves them alone.
+ * nodes that importers copy into their own summaries (an importer's findings point at them). When it is
+ * unchanged, importers need not be analysed again: an edit inside a function body that changes no summary
+ * and replaces none of those nodes leaves them alone, however far it moves them.
  */
 export function exportSignature(analysis: PackageAnalysis): string {
   let sig = cache.get(analysis);
@@ -22,19 +23,34 @@ export function exportSignature(analysis: PackageAnalysis): string {
     const c = analysis.contractOf(fn);
     const locks = (list: typeof c.requires) => list.map((l) => `${l.ref.key}/${l.mode}/${l.resolved}`).join(',');
     parts.push(`F${fn.file.lines.lineOf(fn.nameNode.start)}:${head}|r${locks(c.requires)}|a${locks(c.acquires)}|x${locks(c.releases)}|${c.ignore ? 'i' : ''}`);
-    // Importers copy these positions (where a lock is taken or an operation blocks, and the call chains to
-    // them): any move, a column too, must reach them.
+    // Importers copy these places (where a lock is taken or an operation blocks, and the calls leading
+    // there) as nodes: a node that an edit moved carries the copies along, a node that it replaced does not,
+    // so the nodes themselves are part of the signature.
     for (const a of analysis.acquisitions.get(fn) ?? []) {
-      parts.push(`A${a.ref.key}/${a.cls}/${a.node ?? ''}/${a.mode}/${a.lockFn.file.path}:${a.lockOffset}/${chainPositions(a.chain)}`);
+      parts.push(`A${a.ref.key}/${a.cls}/${a.node ?? ''}/${a.mode}/${nodeId(a.lockNode)}/${chainNodes(a.chain)}`);
     }
     const b = analysis.mayBlock.get(fn);
-    if (b) parts.push(`B${b.what}/${b.fn.file.path}:${b.offset}/${chainPositions(b.chain)}`);
+    if (b) parts.push(`B${b.what}/${nodeId(b.at)}/${chainNodes(b.chain)}`);
+    // Callbacks it runs under its own locks: importers turn them into lock-order edges, with these places.
+    for (const pc of analysis.paramCalls.get(fn) ?? []) {
+      parts.push(`P${pc.index}/${pc.name}/${nodeId(pc.site.node)}/${pc.held.map((h) => `${h.ref.key}:${h.mode}:${nodeId(h.site)}`).join(',')}`);
+    }
   }
   sig = parts.join('\n');
   cache.set(analysis, sig);
   return sig;
 }
 
-function chainPositions(chain: ChainStep[]): string {
-  return chain.map((s) => `${s.fn.key}@${s.site.node.start}`).join('>');
+const ids = new WeakMap<SyntaxNode, number>();
+let nextId = 0;
+
+/** A number per syntax node object, for as long as it lives: the same node, moved or not, keeps it. */
+function nodeId(n: SyntaxNode): number {
+  let id = ids.get(n);
+  if (id === undefined) ids.set(n, (id = ++nextId));
+  return id;
+}
+
+function chainNodes(chain: ChainStep[]): string {
+  return chain.map((s) => `${s.fn.key}@${nodeId(s.site.node)}`).join('>');
 }

@@ -71,7 +71,7 @@ export function packageEdges(analysis: PackageAnalysis): LockEdge[] {
   for (const [fn, flow] of analysis.flows) {
     for (const e of flow.lockEvents) {
       if (e.deferred || e.op.method.endsWith('nlock')) continue;
-      const acq: Acquisition = { ref: e.op.ref, cls: lockClass(e.op.ref), node: classNodeOf(e.op.ref, dir), pkg: classPackageOf(e.op.ref, name), mode: e.op.method.includes('R') ? 'read' : 'write', lockFn: fn, lockOffset: e.node.start, chain: [] };
+      const acq: Acquisition = { ref: e.op.ref, cls: lockClass(e.op.ref), node: classNodeOf(e.op.ref, dir), pkg: classPackageOf(e.op.ref, name), mode: e.op.method.includes('R') ? 'read' : 'write', lockFn: fn, lockNode: e.node, chain: [] };
       for (const h of e.held.all()) if (!h.inherited) add(fn, h, acq, e.node.start, e.node.end);
     }
     for (const site of flow.calls) {

@@ -4,6 +4,7 @@ import { mapToCaller } from './calls';
 import type { CallSite, FunctionFlow, UnitKind } from './flow-types';
 import type { LockMode } from './held';
 import type { PackageAnalysis } from './package-analysis';
+import type { SyntaxNode } from '../syntax/node';
 
 /** One call on the way from a function to a lock acquisition. */
 export interface ChainStep { fn: FuncDecl; site: CallSite }
@@ -18,9 +19,12 @@ export interface Acquisition {
   /** The name of the package that declares the class. */
   pkg?: string;
   mode: LockMode;
-  /** The function that calls Lock, and the offset of that call. */
+  /**
+   * The function that calls Lock, and that call. A node, not an offset: importers copy acquisitions, and
+   * a node that an edit elsewhere in its file moves carries them along (see exportSignature).
+   */
   lockFn: FuncDecl;
-  lockOffset: number;
+  lockNode: SyntaxNode;
   chain: ChainStep[];
   /** The function had released this lock (its caller's) before taking it again: no double lock for the caller. */
   reacquire?: boolean;
@@ -44,7 +48,7 @@ export function computeAcquisitions(analysis: PackageAnalysis): Map<FuncDecl, Ac
     for (const e of flow.lockEvents) {
       if (e.deferred || !RUNS_IN_PLACE.has(e.unit) || !(e.op.method === 'Lock' || e.op.method === 'RLock' || e.op.method.startsWith('Try'))) continue;
       const reacquire = (released.get(e.op.ref.key) ?? Infinity) < e.node.start;
-      add(list, { ref: e.op.ref, cls: lockClass(e.op.ref), node: classNodeOf(e.op.ref, analysis.pkg.dir), pkg: classPackageOf(e.op.ref, analysis.pkg.name), mode: e.op.method.includes('R') ? 'read' : 'write', lockFn: fn, lockOffset: e.node.start, chain: [], reacquire });
+      add(list, { ref: e.op.ref, cls: lockClass(e.op.ref), node: classNodeOf(e.op.ref, analysis.pkg.dir), pkg: classPackageOf(e.op.ref, analysis.pkg.name), mode: e.op.method.includes('R') ? 'read' : 'write', lockFn: fn, lockNode: e.node, chain: [], reacquire });
     }
     out.set(fn, list);
   }
@@ -139,9 +143,9 @@ export function stepName(step: ChainStep): string {
 /** Why a function may block: the operation, and the calls that lead to it. */
 export interface BlockWitness {
   what: string;
-  /** The function in which the operation is, and its offset (or the function name, when documented). */
+  /** The function in which the operation is, and the operation (or the function name, when documented): a node, as in Acquisition. */
   fn: FuncDecl;
-  offset: number;
+  at: SyntaxNode;
   chain: ChainStep[];
   /** For sync.Cond.Wait: the condition's own lock (last name), which the wait releases. */
   ownLock?: string;
@@ -157,9 +161,9 @@ const DOCUMENTED_BLOCKING = /\+blocking\b|\b(?:may|might|can|will) block\b/i;
 export function computeMayBlock(analysis: PackageAnalysis): Map<FuncDecl, BlockWitness> {
   const out = new Map<FuncDecl, BlockWitness>();
   for (const [fn, flow] of analysis.flows) {
-    if (DOCUMENTED_BLOCKING.test(fn.doc.text) || /^\w+ blocks\b/.test(fn.doc.text) && fn.doc.text.startsWith(`${fn.name} blocks`)) { out.set(fn, { what: 'documented as blocking', fn, offset: fn.nameNode.start, chain: [] }); continue; }
+    if (DOCUMENTED_BLOCKING.test(fn.doc.text) || /^\w+ blocks\b/.test(fn.doc.text) && fn.doc.text.startsWith(`${fn.name} blocks`)) { out.set(fn, { what: 'documented as blocking', fn, at: fn.nameNode, chain: [] }); continue; }
     const e = flow.blocking.find((b) => RUNS_IN_PLACE.has(b.unit));
-    if (e) out.set(fn, { what: e.what, fn, offset: e.node.start, chain: [], ownLock: e.ownLock });
+    if (e) out.set(fn, { what: e.what, fn, at: e.node, chain: [], ownLock: e.ownLock });
   }
   for (let round = 0; round < MAX_CHAIN; round++) {
     let changed = false;

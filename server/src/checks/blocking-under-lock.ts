@@ -49,7 +49,7 @@ sleep starves the goroutines waiting for it, as in Go 1.8's starvation example, 
           file: fn.file.path,
           range: fn.file.lines.range(site.nameNode.start, site.nameNode.end),
           message: `call of ${site.calleeName} may block (${path}: ${w.what}) while holding ${names(fn, held)}`,
-          related: [...held.map((h) => heldLocation(fn, h)), related(w.fn.file, w.offset, w.offset, `${w.what} in ${w.fn.name}`)],
+          related: [...held.map((h) => heldLocation(fn, h)), related(w.fn.file, w.at.start, w.at.start, `${w.what} in ${w.fn.name}`)],
           fixes: [],
         });
       }

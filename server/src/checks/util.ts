@@ -33,7 +33,7 @@ export function heldLocation(fn: FuncDecl, h: HeldLock): RelatedLocation {
 
 /** The Lock call at the end of an acquisition's chain, as a related location. */
 export function acquisitionLocation(a: Acquisition, message: string): RelatedLocation {
-  return related(a.lockFn.file, a.lockOffset, a.lockOffset, message);
+  return related(a.lockFn.file, a.lockNode.start, a.lockNode.start, message);
 }
 
 /** The `Lock`/`Unlock` name in a call such as `s.mu.Lock()`, or in `defer s.mu.Lock()`. */
