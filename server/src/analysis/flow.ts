@@ -707,6 +707,16 @@ const SYNC_CALLBACK_FUNCS = new Set(['sort.Slice', 'sort.SliceStable', 'sort.Sea
   'bytes.Map', 'filepath.Walk', 'filepath.WalkDir', 'fs.WalkDir']);
 
 /** A call of `param(...)` in `body`, outside goroutines and nested literals. */
+/**
+ * The parameters that a function calls itself, in its own body (not in a goroutine or a func literal): what a
+ * caller's flow reads of it, to tell a callback run in place from one run later.
+ */
+export function directlyCalledParams(fn: FuncDecl): string {
+  if (!fn.body || fn.params.length === 0) return '';
+  const text = fn.file.parsed.text;
+  return fn.params.filter((p) => p.name !== '_' && callsDirectly(fn.body!, p.name, text)).map((p) => p.name).join(',');
+}
+
 function callsDirectly(body: SyntaxNode, param: string, text: string): boolean {
   const stack = [body];
   while (stack.length) {

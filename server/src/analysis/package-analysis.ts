@@ -5,7 +5,7 @@ import { ExprResolver, type Ref } from '../model/refs';
 import { emptyContract, type Contract, type ContractLock, type ContractSource } from './contract-types';
 import { computeParamCalls, type ParamCall } from './callbacks';
 import { ContractReader } from './contracts';
-import { FlowAnalyzer } from './flow';
+import { directlyCalledParams, FlowAnalyzer } from './flow';
 import type { CallSite, FunctionFlow } from './flow-types';
 import { HeldSet } from './held';
 import { computeAcquisitions, computeMayBlock, type Acquisition, type BlockWitness } from './summaries';
@@ -34,8 +34,15 @@ export class PackageAnalysis {
     this.explicitSignature = contractsSignature(this.contracts);
     // A flow depends on its body, the package model and the contracts it sees: with the same model (see
     // PreviousAnalysis) and the same explicit contracts, an unchanged function's first flow is the same.
-    const prior = previous && previous.analysis.explicitSignature === this.explicitSignature ? previous.analysis : undefined;
     const changed = previous?.changed;
+    // A caller's flow also reads whether a callee calls a parameter itself (a callback run in place): the
+    // changed functions must still do as before.
+    for (const fn of pkg.funcs.values()) {
+      const kept = previous && !changed!.has(fn) ? previous.analysis.directParamCalls.get(fn) : undefined;
+      this.directParamCalls.set(fn, kept ?? directlyCalledParams(fn));
+    }
+    const sameDirectCalls = !!previous && [...changed!].every((fn) => previous.analysis.directParamCalls.get(fn) === this.directParamCalls.get(fn));
+    const prior = previous && sameDirectCalls && previous.analysis.explicitSignature === this.explicitSignature ? previous.analysis : undefined;
     for (const fn of pkg.funcs.values()) {
       const flow = prior && !changed!.has(fn) ? prior.firstFlowOf(fn) : undefined;
       if (flow) { this.flows.set(fn, flow); analysisStats.reusedFlows++; } else this.analyze(fn);
@@ -46,14 +53,14 @@ export class PackageAnalysis {
     const again = new Set(twins);
     for (const [fn, flow] of this.flows) if (flow.calls.some((c) => c.callee && helpers.has(c.callee))) again.add(fn);
     // The second walk sees the final contracts: the same ones as before give the same second flows.
-    const finalPrior = prior && contractsSignature(this.contracts) === prior.finalSignature ? prior : undefined;
+    const finalPrior = prior && this.contractsAndCalls() === prior.finalSignature ? prior : undefined;
     for (const fn of again) {
       const first = this.flows.get(fn);
       if (first) this.firstFlows.set(fn, first);
       const flow = finalPrior && !changed!.has(fn) && finalPrior.firstFlows.has(fn) ? finalPrior.flows.get(fn) : undefined;
       if (flow) { this.flows.set(fn, flow); analysisStats.reusedFlows++; } else this.analyze(fn);
     }
-    this.finalSignature = contractsSignature(this.contracts);
+    this.finalSignature = this.contractsAndCalls();
     const before = previous?.analysis;
     this.contractsIdentity = before && before.finalSignature === this.finalSignature ? before.contractsIdentity : {};
     this.acquisitions = computeAcquisitions(this);
@@ -69,8 +76,15 @@ export class PackageAnalysis {
    * the same, a new one otherwise, so that whoever keeps results per contracts compares one pointer.
    */
   readonly contractsIdentity: object;
+  /** Per function, the parameters it calls itself (see directlyCalledParams). */
+  readonly directParamCalls = new Map<FuncDecl, string>();
   /** The first flows of the functions walked twice (see the constructor); the others' first flow is their flow. */
   private readonly firstFlows = new Map<FuncDecl, FunctionFlow>();
+
+  /** The contracts and the parameters each function calls itself: what other functions' flows read of it. */
+  private contractsAndCalls(): string {
+    return `${contractsSignature(this.contracts)}\u0004${[...this.directParamCalls.values()].join('\u0003')}`;
+  }
 
   private firstFlowOf(fn: FuncDecl): FunctionFlow | undefined {
     return this.firstFlows.get(fn) ?? this.flows.get(fn);

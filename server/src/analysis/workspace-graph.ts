@@ -1,6 +1,6 @@
 import { directivesIn, parseOrder, type DeclaredOrder } from './hierarchy';
 import { interfaceEdges } from './interfaces';
-import { findCycles, packageEdges, type LockEdge } from './lock-graph';
+import { findCycles, packageEdges, type EdgeWitness, type LockEdge } from './lock-graph';
 import type { PackageAnalysis } from './package-analysis';
 
 /** Facts that span packages: the lock-order graph, its cycles, and the declared hierarchies. */
@@ -41,7 +41,15 @@ export function buildGraph(analyses: PackageAnalysis[], settingOrder: string[]):
   return { edges, cycles: findCycles(edges), orders, classes, packages };
 }
 
-/** A short fingerprint: when it is unchanged, no other package's cross-package findings can change. */
+/**
+ * Everything the graph checks read, as text: when it is unchanged, no package's graph findings can change.
+ * Edges with the places of their witnesses (another package's findings point at them), declared orders with
+ * their invalid parts and places, and the lock classes and packages seen (an order naming a lock that nobody
+ * takes is reported).
+ */
 export function graphSignature(g: WorkspaceGraph): string {
-  return g.edges.map((e) => `${e.from}>${e.to}`).sort().join(',') + '|' + g.orders.map((o) => o.text).join(',');
+  const witness = (w: EdgeWitness) => `${w.fn.file.path}:${w.offset}-${w.end}/${w.held.site.start}/${w.acq.lockFn.file.path}:${w.acq.lockNode.start}/${w.acq.chain.map((c) => c.site.node.start).join('>')}`;
+  const edges = g.edges.map((e) => `${e.from}>${e.to}[${e.witnesses.map(witness).join(';')}]`).sort().join(',');
+  const orders = g.orders.map((o) => `${o.names.join('>')}|${o.invalid.join(',')}|${o.file?.path ?? ''}:${o.start ?? ''}-${o.end ?? ''}`).join(',');
+  return `${edges}\n${orders}\n${[...g.classes].sort().join(',')}\n${[...g.packages].sort().join(',')}`;
 }
