@@ -132,7 +132,50 @@ func (s *S) Other() int {
 }
 `;
 
+const COND = `package p
+
+import "sync"
+
+type Pool struct {
+	mu    sync.Mutex
+	cond  *sync.Cond
+	conns []int
+}
+
+var statsMu sync.Mutex
+
+func NewPool() *Pool {
+	p := &Pool{}
+	p.cond = sync.NewCond(&p.mu)
+	return p
+}
+
+func (p *Pool) Get() int {
+	statsMu.Lock()
+	defer statsMu.Unlock()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for len(p.conns) == 0 {
+		p.cond.Wait()
+	}
+	return len(p.conns)
+}
+`;
+
 describe('re-used flows after edits inside function bodies', () => {
+  it('computes a sync.Cond.Wait again when the NewCond in another body changes', async () => {
+    const path = '/reuse/cond/p.go';
+    const ws = await Workspace.create(undefined, () => undefined);
+    ws.interactive = true;
+    ws.setText(path, COND);
+    snapshot(ws, [path]);
+    // The Cond's lock is found in NewPool's body: without it, Get's Wait holds both locks; with it, p.mu is released.
+    for (const v of [COND.replace('p.cond = sync.NewCond(&p.mu)', 'p.cond = nil'), COND, COND.replace('p.cond = sync.NewCond(&p.mu)', 'p.cond = nil')]) {
+      ws.setText(path, v);
+      assert.equal(snapshot(ws, [path]), await fresh(new Map([[path, v]])));
+    }
+  });
+
   it('give what a fresh analysis gives, after random body edits of every fixture package', async () => {
     const rng = new Rng(SEED);
     const before = { ...analysisStats };

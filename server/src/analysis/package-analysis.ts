@@ -44,7 +44,7 @@ export class PackageAnalysis {
     const sameDirectCalls = !!previous && [...changed!].every((fn) => previous.analysis.directParamCalls.get(fn) === this.directParamCalls.get(fn));
     const prior = previous && sameDirectCalls && previous.analysis.explicitSignature === this.explicitSignature ? previous.analysis : undefined;
     for (const fn of pkg.funcs.values()) {
-      const flow = prior && !changed!.has(fn) ? prior.firstFlowOf(fn) : undefined;
+      const flow = prior && !changed!.has(fn) ? reusable(prior.firstFlowOf(fn)) : undefined;
       if (flow) { this.flows.set(fn, flow); analysisStats.reusedFlows++; } else this.analyze(fn);
     }
     const twins = this.applyTwinRule();
@@ -57,7 +57,7 @@ export class PackageAnalysis {
     for (const fn of again) {
       const first = this.flows.get(fn);
       if (first) this.firstFlows.set(fn, first);
-      const flow = finalPrior && !changed!.has(fn) && finalPrior.firstFlows.has(fn) ? finalPrior.flows.get(fn) : undefined;
+      const flow = finalPrior && !changed!.has(fn) && finalPrior.firstFlows.has(fn) ? reusable(finalPrior.flows.get(fn)) : undefined;
       if (flow) { this.flows.set(fn, flow); analysisStats.reusedFlows++; } else this.analyze(fn);
     }
     this.finalSignature = this.contractsAndCalls();
@@ -239,6 +239,14 @@ export class PackageAnalysis {
  * Its flows of the other functions are taken over where their inputs are shown to be the same.
  */
 export interface PreviousAnalysis { analysis: PackageAnalysis; changed: ReadonlySet<FuncDecl> }
+
+/**
+ * A previous flow, unless it read other functions' bodies: a sync.Cond.Wait finds its Cond's lock in the
+ * `sync.NewCond(&x.mu)` of any file of the package (see blocking.ts), so such a flow is computed again.
+ */
+function reusable(flow: FunctionFlow | undefined): FunctionFlow | undefined {
+  return flow && !flow.blocking.some((b) => b.ownLock !== undefined) ? flow : undefined;
+}
 
 /** Every contract of a package as text, without positions (which move with edits elsewhere). */
 function contractsSignature(contracts: ReadonlyMap<FuncDecl, Contract>): string {
