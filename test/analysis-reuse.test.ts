@@ -62,6 +62,22 @@ async function fresh(files: ReadonlyMap<string, string>, reader = NONE): Promise
   return snapshot(ws, [...files.keys()]);
 }
 
+/** Text typed anywhere by the unrestricted edits: lock calls, and the characters that break a file for a while. */
+const ANYWHERE = [...TYPED, '`', '*/', '/*', '}()', '(', '"', '{', '}'];
+
+/** A random change anywhere in one of the files (declarations and broken states too), or a file back to its original. */
+function anyEdit(ws: Workspace, texts: Map<string, string>, originals: ReadonlyMap<string, string>, rng: Rng): void {
+  const path = rng.pick([...texts.keys()]);
+  const text = texts.get(path)!;
+  const at = rng.int(0, text.length);
+  const r = rng.next();
+  const next = r < 0.3 ? text.slice(0, at) + text.slice(Math.min(text.length, at + rng.int(1, 8)))
+    : r < 0.9 ? text.slice(0, at) + rng.pick(ANYWHERE) + text.slice(at)
+      : originals.get(path)!;
+  texts.set(path, next);
+  ws.setText(path, next);
+}
+
 /** A random change strictly inside one function body of one of the files. */
 function bodyEdit(ws: Workspace, texts: Map<string, string>, rng: Rng): void {
   const paths = [...texts.keys()];
@@ -78,15 +94,16 @@ function bodyEdit(ws: Workspace, texts: Map<string, string>, rng: Rng): void {
   ws.setText(path, next);
 }
 
-async function check(files: SourceFile[], edits: number, rng: Rng, reader = NONE): Promise<string[]> {
+async function check(files: SourceFile[], edits: number, rng: Rng, reader = NONE, anywhere = false): Promise<string[]> {
   const problems: string[] = [];
   const texts = new Map(files.map((f) => [f.path, f.text]));
+  const originals = new Map(texts);
   const ws = await Workspace.create(undefined, reader);
   ws.interactive = true;
   for (const [p, t] of texts) ws.setText(p, t);
   snapshot(ws, [...texts.keys()]);
   for (let i = 0; i < edits; i++) {
-    bodyEdit(ws, texts, rng);
+    if (anywhere) anyEdit(ws, texts, originals, rng); else bodyEdit(ws, texts, rng);
     const got = snapshot(ws, [...texts.keys()]), want = await fresh(texts, reader);
     if (got !== want) problems.push(`${rel(files[0].path)} edit ${i}: ${firstDifference(got, want)}`);
   }
@@ -184,6 +201,15 @@ describe('re-used flows after edits inside function bodies', () => {
     assert.deepEqual(problems.slice(0, 10), []);
     // The re-use path was taken, not only full analyses.
     assert.ok(analysisStats.reusedFlows - before.reusedFlows > 100, `${analysisStats.reusedFlows - before.reusedFlows} flows re-used`);
+  });
+
+  it('gives what a fresh analysis gives after random edits anywhere (declarations, broken states) of multi-file packages', async () => {
+    const rng = new Rng(SEED ^ 0xa11);
+    const problems: string[] = [];
+    const packages = goPackages().filter((p) => p.files.length > 1);
+    for (const [i, pkg] of packages.entries()) problems.push(...await check(pkg.files, EDITS * 5, rng.fork(i), NONE, true));
+    assert.ok(packages.length >= 5, `${packages.length} packages`);
+    assert.deepEqual(problems.slice(0, 10), []);
   });
 
   it('gives what a fresh analysis gives across the packages of a module, after random body edits', async () => {
