@@ -399,17 +399,15 @@ const EMPTY_GRAPH: WorkspaceGraph = { edges: [], cycles: [], orders: [], classes
  * package models (kept through body edits) whose contracts are the same (see contractsIdentity).
  */
 function sameDeps(a: ReadonlyMap<string, PackageAnalysis>, b: ReadonlyMap<string, PackageAnalysis>): boolean {
-  if (a.size !== b.size) return false;
-  for (const [dir, x] of a) {
-    const y = b.get(dir);
-    if (!y || (x !== y && (x.pkg !== y.pkg || x.contractsIdentity !== y.contractsIdentity))) return false;
-  }
-  return true;
+  return sameEntries(a, b, (x, y) => x === y || (x.pkg === y.pkg && x.contractsIdentity === y.contractsIdentity));
 }
 
-function sameEntries<K, V>(a: ReadonlyMap<K, V>, b: ReadonlyMap<K, V>): boolean {
+function sameEntries<K, V>(a: ReadonlyMap<K, V>, b: ReadonlyMap<K, V>, same = (x: V, y: V) => x === y): boolean {
   if (a.size !== b.size) return false;
-  for (const [k, v] of a) if (b.get(k) !== v) return false;
+  for (const [k, v] of a) {
+    const w = b.get(k);
+    if (w === undefined || !same(v, w)) return false;
+  }
   return true;
 }
 

@@ -547,7 +547,7 @@ export class FlowAnalyzer {
     if (!callee?.body) return false;
     const index = (child(call, 'arguments')?.children ?? []).indexOf(arg);
     const param = callee.params[index]?.name;
-    return !!param && callsDirectly(callee.body, param, callee.file.parsed.text);
+    return !!param && directCallees(callee.body, callee.file.parsed.text).has(param);
   }
 
   private isMap(n: SyntaxNode | undefined, f: Frame): boolean {
@@ -713,22 +713,24 @@ const SYNC_CALLBACK_FUNCS = new Set(['sort.Slice', 'sort.SliceStable', 'sort.Sea
  */
 export function directlyCalledParams(fn: FuncDecl): string {
   if (!fn.body || fn.params.length === 0) return '';
-  const text = fn.file.parsed.text;
-  return fn.params.filter((p) => p.name !== '_' && callsDirectly(fn.body!, p.name, text)).map((p) => p.name).join(',');
+  const called = directCallees(fn.body, fn.file.parsed.text);
+  return fn.params.filter((p) => p.name !== '_' && called.has(p.name)).map((p) => p.name).join(',');
 }
 
-function callsDirectly(body: SyntaxNode, param: string, text: string): boolean {
+/** The plain names that a body calls itself (`f(x)`), outside goroutines and func literals. */
+function directCallees(body: SyntaxNode, text: string): Set<string> {
+  const out = new Set<string>();
   const stack = [body];
   while (stack.length) {
     const n = stack.pop()!;
     if (n.type === 'go_statement' || n.type === 'func_literal') continue;
     if (n.type === 'call_expression') {
       const fn = n.children.find((c) => c.field === 'function');
-      if (fn?.type === 'identifier' && text.slice(fn.start, fn.end) === param) return true;
+      if (fn?.type === 'identifier') out.add(text.slice(fn.start, fn.end));
     }
     stack.push(...n.children);
   }
-  return false;
+  return out;
 }
 
 /** Names declared inside a loop (range variables, := and var in its body): a new variable each round. */

@@ -24,9 +24,10 @@ export const LOCAL_CHECKS = CHECKS.filter((c) => !c.readsGraph);
 export const GRAPH_CHECKS = CHECKS.filter((c) => c.readsGraph);
 
 /** Findings in the order of CHECKS (stable within a check), as one runChecks over all of them gives them. */
+const RANK = new Map(CHECKS.map((c, i) => [c.id, i]));
+
 export function inCheckOrder<F extends { code: string }>(findings: F[]): F[] {
-  const rank = new Map(CHECKS.map((c, i) => [c.id, i]));
-  return findings.map((f, i) => ({ f, i })).sort((a, b) => (rank.get(a.f.code)! - rank.get(b.f.code)!) || a.i - b.i).map(({ f }) => f);
+  return findings.map((f, i) => ({ f, i })).sort((a, b) => (RANK.get(a.f.code)! - RANK.get(b.f.code)!) || a.i - b.i).map(({ f }) => f);
 }
 
 export function checkById(id: string): Check | undefined {
