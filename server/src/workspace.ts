@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Parser } from 'web-tree-sitter';
 import { PackageAnalysis, type PreviousAnalysis } from './analysis/package-analysis';
-import { buildGraph, graphSignature, type WorkspaceGraph } from './analysis/workspace-graph';
+import { buildGraph, graphSignature, takeGraphFacts, type WorkspaceGraph } from './analysis/workspace-graph';
 import type { Finding } from './checks/finding';
 import { GRAPH_CHECKS, inCheckOrder, LOCAL_CHECKS } from './checks/registry';
 import { runChecks } from './checks/run';
@@ -51,6 +51,15 @@ export class Workspace {
    * (see runChecks). Off for a one-shot run such as the CLI, where nothing is analysed twice.
    */
   interactive = false;
+  /**
+   * A one-shot run over the whole workspace (the CLI): in `analyzeAll`, once a package is analysed, its own
+   * checks run and the lock graph takes its facts, and its analysis is compacted (PackageAnalysis.compact),
+   * which roughly halves the memory that a large workspace needs at its peak. Such a workspace is read, not
+   * edited, afterwards: the IDE features need what compaction drops.
+   */
+  compact = false;
+  /** How much Go text a compacted run parses ahead of its analysis at most (see analyzeAllParallel). */
+  parseAheadChars = 2_000_000;
   /** Distinguishes this workspace's files from another's with the same path in the parser's kept trees. */
   private readonly id = ++Workspace.created;
   private readonly files = new Map<string, Entry>();
@@ -208,7 +217,7 @@ export class Workspace {
    */
   private previousAnalysis(dir: string, name: string, files: GoFile[], imports: ReadonlyMap<string, GoPackage>, deps: ReadonlyMap<string, PackageAnalysis>): PreviousAnalysis | undefined {
     const prev = this.analyses.get(dir)?.find((a) => a.pkg.name === name);
-    if (!prev || prev.pkg.files.length !== files.length || !sameEntries(prev.pkg.imports, imports) || !sameDeps(prev.deps, deps)) return undefined;
+    if (!prev || prev.compacted || prev.pkg.files.length !== files.length || !sameEntries(prev.pkg.imports, imports) || !sameDeps(prev.deps, deps)) return undefined;
     const changed = new Set<FuncDecl>();
     for (let i = 0; i < files.length; i++) {
       const f = files[i], old = prev.pkg.files[i];
@@ -369,19 +378,47 @@ export class Workspace {
    */
   async analyzeAllParallel(pool: ParsePool, onProgress?: (done: number, total: number) => void): Promise<Finding[]> {
     const dirs = this.dirs();
-    const ahead = this.parseAhead(pool, dirs);
+    const ahead = new Map<string, Promise<void>>();
+    // A compacted run parses only so far ahead of the analysis: the trees of parsed but unanalysed packages are
+    // most of its memory, and the workers outpace the main thread.
+    const window = this.compact ? this.parseAheadChars : Infinity;
+    let started = 0, inFlight = 0;
+    const sizes = dirs.map((d) => [...this.filesByDir.get(d) ?? []].reduce((n, p) => n + this.files.get(p)!.text.length, 0));
     for (const [i, dir] of dirs.entries()) {
+      for (; started < dirs.length && (started <= i || inFlight < window); started++) {
+        for (const [d, p] of this.parseAhead(pool, [dirs[started]])) ahead.set(d, p);
+        inFlight += sizes[started];
+      }
       await ahead.get(dir);
       this.analysesOf(dir);
+      if (this.compact) this.compactDir(dir);
+      inFlight -= sizes[i];
       onProgress?.(i + 1, dirs.length * 2);
     }
     return this.analyzeAll((done, total) => onProgress?.(Math.max(done, dirs.length), total));
   }
 
+  /**
+   * Runs a directory's own checks, lets the lock graph take its facts, and compacts its analyses. Its
+   * importers, analysed later, read only what compaction keeps.
+   */
+  private compactDir(dir: string): void {
+    for (const a of this.analyses.get(dir) ?? []) {
+      if (a.compacted) continue;
+      this.localFindings(a);
+      takeGraphFacts(a);
+      a.compact();
+    }
+  }
+
   /** Every finding, package by package (none for directories read only as imports). */
   analyzeAll(onProgress?: (done: number, total: number) => void): Finding[] {
     const dirs = this.dirs();
-    dirs.forEach((dir, i) => { this.analysesOf(dir); onProgress?.(i + 1, dirs.length * 2); });
+    dirs.forEach((dir, i) => {
+      this.analysesOf(dir);
+      if (this.compact) this.compactDir(dir);
+      onProgress?.(i + 1, dirs.length * 2);
+    });
     const out: Finding[] = [];
     dirs.forEach((dir, i) => {
       if (!this.contextDirs.has(dir)) for (const r of this.analyzeDir(dir)) out.push(...r.findings);

@@ -10,7 +10,7 @@ interface InterfaceCall { fn: FuncDecl; site: CallSite; methods: string[]; metho
 
 const callCache = new WeakMap<PackageAnalysis, InterfaceCall[]>();
 
-function interfaceCallsOf(a: PackageAnalysis): InterfaceCall[] {
+export function interfaceCallsOf(a: PackageAnalysis): InterfaceCall[] {
   let calls = callCache.get(a);
   if (calls) return calls;
   calls = [];

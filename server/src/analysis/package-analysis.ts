@@ -8,6 +8,7 @@ import { ContractReader } from './contracts';
 import { directlyCalledParams, FlowAnalyzer } from './flow';
 import type { CallSite, FunctionFlow } from './flow-types';
 import { HeldSet } from './held';
+import { dropDescendants } from '../syntax/node';
 import { computeAcquisitions, computeMayBlock, type Acquisition, type BlockWitness } from './summaries';
 
 /** How many flows were taken over from a previous analysis and how many were computed, for tests and profiling. */
@@ -225,6 +226,24 @@ export class PackageAnalysis {
     return changed;
   }
 
+  /** Set by `compact`: the flows keep only their lock events, and the function bodies' syntax is gone. */
+  compacted = false;
+
+  /**
+   * For a one-shot run (the CLI), once this package's own checks have run and the lock graph has taken its
+   * facts (see Workspace.compact): drops what only those and the editor's features read, the flows' details,
+   * the first flows and the resolvers, and empties the function bodies' syntax trees. What importers read
+   * stays: contracts, acquisitions, blocking and callback summaries, the flows' lock events (see releasedAt),
+   * and the nodes all of these point at. Such an analysis is not re-used after an edit.
+   */
+  compact(): void {
+    for (const [fn, flow] of this.flows) this.flows.set(fn, lockEventsOnly(flow));
+    this.firstFlows.clear();
+    this.resolvers.clear();
+    for (const file of this.pkg.files) for (const fn of file.funcs) dropDescendants(fn.node);
+    this.compacted = true;
+  }
+
   /** Calls in the package whose callee is `fn`. */
   callersOf(fn: FuncDecl): { caller: FuncDecl; site: CallSite }[] {
     const out: { caller: FuncDecl; site: CallSite }[] = [];
@@ -284,4 +303,15 @@ function isNameable(ref: Ref): boolean {
 
 function safe<T>(f: () => T, fallback: T): T {
   try { return f(); } catch { return fallback; }
+}
+
+/** Shared by every compacted flow: nothing writes a flow after its analysis. */
+const NO_ENTRIES = new Map<never, never>();
+const NONE: never[] = [];
+
+function lockEventsOnly(flow: FunctionFlow): FunctionFlow {
+  return {
+    decl: flow.decl, lockEvents: flow.lockEvents, calls: NONE, exits: NONE, stmtHeld: NO_ENTRIES, literals: NO_ENTRIES,
+    continues: NONE, blocking: NONE, accesses: NONE, goStmts: NONE,
+  };
 }

@@ -1,5 +1,5 @@
 import { directivesIn, parseOrder, type DeclaredOrder } from './hierarchy';
-import { interfaceEdges } from './interfaces';
+import { interfaceCallsOf, interfaceEdges } from './interfaces';
 import { findCycles, packageEdges, type EdgeWitness, type LockEdge } from './lock-graph';
 import type { PackageAnalysis } from './package-analysis';
 
@@ -20,6 +20,12 @@ export function edgesOf(a: PackageAnalysis): LockEdge[] {
   let e = edgeCache.get(a);
   if (!e) edgeCache.set(a, (e = packageEdges(a)));
   return e;
+}
+
+/** Computes (and keeps) what the graph reads of a package's flows, before the package is compacted. */
+export function takeGraphFacts(a: PackageAnalysis): void {
+  edgesOf(a);
+  interfaceCallsOf(a);
 }
 
 export function buildGraph(analyses: PackageAnalysis[], settingOrder: string[]): WorkspaceGraph {

@@ -114,6 +114,8 @@ if (require.main === module) {
  * (undefined: the default number; 0 or no worker script: none) while the parsed packages are analysed.
  */
 export async function analyze(ws: Workspace, jobs?: number, onProgress?: (done: number, total: number) => void): Promise<Finding[]> {
+  // A one-shot run: each package is compacted once checked, and the graph is read after (`lockset graph`).
+  ws.compact = true;
   const pool = jobs === 0 ? undefined : ParsePool.create(jobs);
   if (!pool) return ws.analyzeAll(onProgress);
   try {

@@ -1,4 +1,4 @@
-import { closeChildren, EMPTY_CHILDREN, type SyntaxNode } from './node';
+import { closeChildren, EMPTY_CHILDREN, intern, type SyntaxNode } from './node';
 import type { ParsedFile } from './parser';
 
 /**
@@ -47,7 +47,8 @@ export function flatten(parsed: ParsedFile): FlatFile {
 
 /** The ParsedFile that `flatten` was given, rebuilt (the same tree, node for node). */
 export function unflatten(flat: FlatFile, text: string): ParsedFile {
-  const { ints, strings } = flat;
+  const { ints } = flat;
+  const strings = flat.strings.map(intern);
   const comments: SyntaxNode[] = [];
   const total = ints.length / WIDTH;
   const make = (i: number, parent: SyntaxNode | null): SyntaxNode => {

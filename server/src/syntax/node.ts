@@ -52,6 +52,33 @@ export function closeChildren(node: SyntaxNode, kids: SyntaxNode[], from: number
   kids.length = from;
 }
 
+const internedNames = new Map<string, string>();
+
+/**
+ * The one internalized copy of a node type or field name. The parser's names are read out of WASM memory
+ * (and a worker's arrive copied per file), so they are not V8's internalized strings, and every
+ * `n.type === 'call_expression'` would compare characters; a property key is always internalized, and two
+ * internalized strings compare by address.
+ */
+export function intern(name: string): string {
+  let v = internedNames.get(name);
+  if (v === undefined) internedNames.set(name, (v = Object.keys({ [name]: 0 })[0]));
+  return v;
+}
+
+/**
+ * Empties the children arrays of a subtree (the root's included), so that only its nodes referenced from
+ * elsewhere stay alive, each with its chain of parents; their types and offsets stay as they were.
+ */
+export function dropDescendants(root: SyntaxNode): void {
+  const stack: SyntaxNode[] = [root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    for (const c of n.children) stack.push(c);
+    n.children = EMPTY_CHILDREN;
+  }
+}
+
 export function child(node: SyntaxNode, field: string): SyntaxNode | undefined {
   for (const c of node.children) if (c.field === field) return c;
   return undefined;

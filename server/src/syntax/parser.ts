@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { Language, Parser, type ParseOptions, type Tree, type TreeCursor } from 'web-tree-sitter';
 import { diffTexts } from './edit';
 import { adopt, reusable, sameText, type Reuse } from './reuse';
-import { closeChildren, EMPTY_CHILDREN, type SyntaxNode } from './node';
+import { closeChildren, EMPTY_CHILDREN, intern, type SyntaxNode } from './node';
 
 /** Subtrees deeper than this are dropped: pathological nesting gives fewer results, never a stack overflow. */
 const MAX_DEPTH = 400;
@@ -326,7 +326,11 @@ const OPERATOR_PARENTS = new Set(['unary_expression', 'binary_expression', 'assi
  * Per-language tables by node type id: whether the type is named (-1: not seen yet), and whether it is one
  * of OPERATOR_PARENTS; and the `operator` field's id.
  */
-interface Tables { named: Int8Array; operatorParent: Uint8Array; operatorField: number }
+interface Tables {
+  named: Int8Array; operatorParent: Uint8Array; operatorField: number;
+  /** The language's type and field names, internalized (see intern). */
+  types: string[]; fields: (string | null)[];
+}
 const languageTables = new WeakMap<Language, Tables>();
 
 function tablesFor(language: Language): Tables {
@@ -334,7 +338,10 @@ function tablesFor(language: Language): Tables {
   if (!tables) {
     const operatorParent = new Uint8Array(65536);
     language.types.forEach((type, id) => { if (OPERATOR_PARENTS.has(type)) operatorParent[id] = 1; });
-    tables = { named: new Int8Array(65536).fill(-1), operatorParent, operatorField: language.fieldIdForName('operator') ?? -1 };
+    tables = {
+      named: new Int8Array(65536).fill(-1), operatorParent, operatorField: language.fieldIdForName('operator') ?? -1,
+      types: language.types.map((t) => (t ? intern(t) : t)), fields: language.fields.map((f) => (f ? intern(f) : f)),
+    };
     languageTables.set(language, tables);
   }
   return tables;
@@ -363,8 +370,7 @@ function currentNodeId(b: Binding, transfer: number, t: number): number {
  */
 function convertRaw({ binding: b, transfer }: Raw, tree: Tree, text: string, reuse?: Reuse): ParsedFile {
   const language = tree.language;
-  const types = language.types, fields = language.fields;
-  const { named: namedTable, operatorParent, operatorField } = tablesFor(language);
+  const { named: namedTable, operatorParent, operatorField, types, fields } = tablesFor(language);
   const mayHaveErrors = tree.rootNode.hasError;
   const cursor = tree.walk();
   const t = (tree as unknown as { 0: number })[0];
@@ -463,7 +469,7 @@ function convert(cursor: TreeCursor, text: string, mayHaveErrors: boolean): Pars
 function convertWith(cursor: TreeCursor, text: string, mayHaveErrors: boolean): ParsedFile {
   const comments: SyntaxNode[] = [];
   let errorCount = 0;
-  const root: SyntaxNode = { type: cursor.nodeType, field: null, start: cursor.startIndex, end: cursor.endIndex, children: EMPTY_CHILDREN, parent: null };
+  const root: SyntaxNode = { type: intern(cursor.nodeType), field: null, start: cursor.startIndex, end: cursor.endIndex, children: EMPTY_CHILDREN, parent: null };
   const stack: SyntaxNode[] = [root];
   let depth = 0;
   // Iterative descent over the cursor; `stack[depth]` is the node whose children are being read.
@@ -476,7 +482,7 @@ function convertWith(cursor: TreeCursor, text: string, mayHaveErrors: boolean): 
       let descended = false;
       if (named) {
         const node: SyntaxNode = {
-          type: cursor.nodeType, field: cursor.currentFieldName, start: cursor.startIndex, end: cursor.endIndex, children: EMPTY_CHILDREN, parent,
+          type: intern(cursor.nodeType), field: cursor.currentFieldName && intern(cursor.currentFieldName), start: cursor.startIndex, end: cursor.endIndex, children: EMPTY_CHILDREN, parent,
         };
         if (node.type === 'ERROR' || isMissing) { errorCount++; markError(parent); node.hasError = true; }
         if (node.type === 'comment') comments.push(node);
