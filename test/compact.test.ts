@@ -131,4 +131,22 @@ describe('compacted analyses', () => {
       }
     });
   }
+
+  it('read a compacted package again from its text when an edit makes it stale', async () => {
+    // A line added at the top of a file of the package that the others import moves what it exports,
+    // so that its importers, compacted too, are analysed again.
+    const edit = (ws: Workspace) => {
+      const path = findGoFiles(join(corpus, 'pkg0'))[0];
+      ws.setText(path, `// an added line\n${readSource(path)}`);
+    };
+    const full = await load(corpus, false);
+    full.analyzeAll();
+    edit(full);
+    const want = results(full, full.analyzeAll());
+    const compact = await load(corpus, true);
+    compact.analyzeAll();
+    edit(compact);
+    assert.deepEqual(results(compact, compact.analyzeAll()), want);
+  });
 });
+

@@ -162,6 +162,10 @@ export class Workspace {
   analysesOf(dir: string): PackageAnalysis[] {
     const cached = this.analyses.get(dir);
     if (cached && !this.dirty.has(dir) && this.importsUnchanged(dir)) return cached;
+    // A compacted package's function trees are gone: its files are read again from their texts.
+    if (cached?.some((a) => a.compacted)) {
+      for (const path of this.filesByDir.get(dir) ?? []) { const e = this.files.get(path)!; e.file = e.previous = undefined; }
+    }
     const byPackage = new Map<string, GoFile[]>();
     for (const path of [...this.filesByDir.get(dir) ?? []].sort()) {
       if (!this.config.analyzeGenerated && isGenerated(this.files.get(path)!.text)) continue;
