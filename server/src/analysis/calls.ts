@@ -1,7 +1,7 @@
 import type { FuncDecl } from '../model/file';
 import type { ExprResolver, Ref } from '../model/refs';
 import type { Scope } from '../model/scope';
-import { deref } from '../model/types';
+import { deref, type GoType } from '../model/types';
 import { child, type SyntaxNode } from '../syntax/node';
 import type { CallSite, FuncValue, UnitKind } from './flow-types';
 import type { HeldSet } from './held';
@@ -15,12 +15,15 @@ export function resolveCall(call: SyntaxNode, res: ExprResolver, scope: Scope, h
   if (!fn) return undefined;
   const argNodes = child(call, 'arguments')?.children ?? [];
   const args = argNodes.map((a) => (a.type === 'func_literal' ? undefined : res.refOf(a, scope)));
-  const base = { node: call, held, viaGo, unit, args };
+  // Every site is built by one literal, so that all share one shape (their readers stay monomorphic).
+  const site = (nameNode: SyntaxNode, calleeName: string, callee: FuncDecl | undefined, unresolved: boolean, recv?: Ref, ifaceType?: GoType): CallSite => ({
+    node: call, nameNode, calleeName, callee, unresolved, recv, ifaceType, args, argFuncs: funcArgs(callee, argNodes, res, scope), held, viaGo, unit,
+  });
   if (fn.type === 'identifier') {
     const name = res.file.text(fn);
     const callee = scope.lookup(name) ? undefined : res.pkg.funcs.get(name);
     const builtin = BUILTINS.has(name) || res.pkg.types.has(name);
-    return { ...base, argFuncs: funcArgs(callee, argNodes, res, scope), nameNode: fn, calleeName: name, callee, unresolved: !callee && !builtin };
+    return site(fn, name, callee, !callee && !builtin);
   }
   if (fn.type === 'selector_expression') {
     const operand = child(fn, 'operand');
@@ -31,7 +34,7 @@ export function resolveCall(call: SyntaxNode, res: ExprResolver, scope: Scope, h
     if (foreign !== undefined) {
       // `pkg.F(...)`: resolved when pkg is a workspace package (its exported functions only).
       const callee = foreign && /^[A-Z]/.test(name) ? foreign.funcs.get(name) : undefined;
-      return { ...base, argFuncs: funcArgs(callee, argNodes, res, scope), nameNode: field, calleeName: `${res.file.text(operand)}.${name}`, callee, unresolved: !callee };
+      return site(field, `${res.file.text(operand)}.${name}`, callee, !callee);
     }
     const type = res.typeOf(operand, scope);
     const callee = res.pkg.findMethod(type, name);
@@ -39,7 +42,7 @@ export function resolveCall(call: SyntaxNode, res: ExprResolver, scope: Scope, h
     const b = deref(type);
     if (callee && recv && b.kind === 'named' && callee.recvType !== b.name && callee.recvType) recv = res.appendField(recv, callee.recvType);
     const ifaceType = !callee && b.kind === 'named' && res.pkg.underlying(b).kind === 'interface' ? res.pkg.universal(b) : undefined;
-    return { ...base, argFuncs: funcArgs(callee, argNodes, res, scope), nameNode: field, calleeName: name, callee, recv, ifaceType, unresolved: !callee };
+    return site(field, name, callee, !callee, recv, ifaceType);
   }
   return undefined;
 }

@@ -6,7 +6,7 @@ import { emptyContract, type Contract, type ContractLock, type ContractSource } 
 import { computeParamCalls, type ParamCall } from './callbacks';
 import { ContractReader } from './contracts';
 import { directlyCalledParams, FlowAnalyzer } from './flow';
-import type { CallSite, FunctionFlow } from './flow-types';
+import type { CallSite, FunctionFlow, LockEvent } from './flow-types';
 import { HeldSet } from './held';
 import { dropDescendants } from '../syntax/node';
 import { computeAcquisitions, computeMayBlock, type Acquisition, type BlockWitness } from './summaries';
@@ -111,24 +111,23 @@ export class PackageAnalysis {
   private inferLockHelpers(): Set<FuncDecl> {
     const helpers = new Set<FuncDecl>();
     for (const [fn, flow] of this.flows) {
-      let changed = false;
+      // Neither held at an exit nor unlocked in the body: nothing to infer.
+      if (flow.lockEvents.length === 0 && flow.exits.every((x) => x.held.size === 0)) continue;
       const c = this.contractOf(fn);
       if (c.acquires.length || c.releases.length) continue;
-      const own = flow.lockEvents.filter((e) => e.unit === 'function' || e.unit === 'inline');
-      const locked = new Set(own.filter((e) => !e.op.method.endsWith('nlock')).map((e) => e.op.ref.key));
-      const unlocked = new Set(own.filter((e) => e.op.method.endsWith('nlock')).map((e) => e.op.ref.key));
-      const exits = flow.exits.filter((e) => e.kind !== 'panic');
+      let changed = false;
       const source = (describe: string): ContractSource => ({ kind: 'body', describe, file: fn.file.path, offset: fn.nameNode.start });
-      if (exits.length) {
-        for (const h of exits[0].held.definite()) {
-          if (h.fromContract || unlocked.has(h.ref.key) || !isNameable(h.ref)) continue;
-          if (!exits.every((x) => x.held.holds(h.ref, h.mode))) continue;
+      const first = flow.exits.find((x) => x.kind !== 'panic');
+      if (first && first.held.size) {
+        for (const h of first.held.definite()) {
+          if (h.fromContract || takesOwn(flow, h.ref.key, true) || !isNameable(h.ref)) continue;
+          if (!flow.exits.every((x) => x.kind === 'panic' || x.held.holds(h.ref, h.mode))) continue;
           c.acquires.push({ ref: h.ref, mode: h.mode, written: h.ref.display, resolved: true, source: source(`the body returns with ${h.ref.display} held`) });
           changed = true;
         }
       }
-      for (const e of own) {
-        if (!e.op.method.endsWith('nlock') || locked.has(e.op.ref.key) || !isNameable(e.op.ref)) continue;
+      for (const e of flow.lockEvents) {
+        if (!isOwn(e) || !isUnlock(e) || takesOwn(flow, e.op.ref.key, false) || !isNameable(e.op.ref)) continue;
         if (e.held.get(e.op.ref.key) || c.releases.some((r) => r.ref.key === e.op.ref.key)) continue;
         c.releases.push({ ref: e.op.ref, mode: e.op.method === 'RUnlock' ? 'read' : 'write', written: e.op.ref.display, resolved: true, source: source(`the body unlocks ${e.op.ref.display} without locking it`) });
         changed = true;
@@ -314,4 +313,18 @@ function lockEventsOnly(flow: FunctionFlow): FunctionFlow {
     decl: flow.decl, lockEvents: flow.lockEvents, calls: NONE, exits: NONE, stmtHeld: NO_ENTRIES, literals: NO_ENTRIES,
     continues: NONE, blocking: NONE, accesses: NONE, goStmts: NONE,
   };
+}
+
+/** A lock event of the function's own body (not of a goroutine or callback it starts). */
+function isOwn(e: LockEvent): boolean {
+  return e.unit === 'function' || e.unit === 'inline';
+}
+
+function isUnlock(e: LockEvent): boolean {
+  return e.op.method.endsWith('nlock');
+}
+
+/** Whether the function's own body unlocks (or, with `unlock` false, locks) the lock of `key`. */
+function takesOwn(flow: FunctionFlow, key: string, unlock: boolean): boolean {
+  return flow.lockEvents.some((e) => isOwn(e) && isUnlock(e) === unlock && e.op.ref.key === key);
 }

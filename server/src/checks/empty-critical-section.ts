@@ -23,7 +23,11 @@ other holders are done); often the guarded code was moved away. Reported as info
   defaultSeverity: 'information',
   run(ctx) {
     for (const file of ctx.analysis.pkg.files) {
+      const text = file.parsed.text;
       for (const decl of file.parsed.root.children) {
+        // A declaration without an Unlock in its text has no pair: its statements are not walked.
+        const unlock = text.indexOf('nlock', decl.start);
+        if (unlock < 0 || unlock >= decl.end) continue;
         for (const list of statementLists(decl)) {
           for (const p of emptyPairs(list, file)) {
             ctx.report({

@@ -18,6 +18,8 @@ brace), with the Lock as related information.`,
   example: 'mu.Lock(); if err != nil { return err }; mu.Unlock()',
   defaultSeverity: 'warning',
   runFunction(ctx, fn, flow) {
+    // Reports are made only where a lock is held at an exit or a continue.
+    if (!flow.exits.some((x) => x.held.size) && !flow.continues.some((x) => x.held.size)) return;
     const { analysis } = ctx;
     const c = analysis.contractOf(fn);
     if (c.ignore) return;

@@ -16,6 +16,7 @@ it by the code that started it is not reported.`,
   example: 'mu.RLock(); ...; mu.Unlock()',
   defaultSeverity: 'error',
   runFunction(ctx, fn, flow) {
+    if (flow.lockEvents.length === 0) return;
     const { analysis } = ctx;
     const c = analysis.contractOf(fn);
     if (c.ignore) return;

@@ -161,6 +161,16 @@ export class GoPackage {
    * embedded hops included, or undefined when there is no such field or it is ambiguous.
    */
   findField(t: GoType, name: string): FieldStep[] | undefined {
+    // Most lookups name a field of the type itself: answered without the search's allocations.
+    const own = this.structFields(t);
+    if (!own) return undefined;
+    let hit: FieldInfo | undefined, hits = 0, embedded = false;
+    for (const f of own) {
+      if (f.name === name) { hit = f; hits++; } else if (f.embedded) embedded = true;
+    }
+    if (hits > 1) return undefined;
+    if (hit) return [{ name: hit.name, type: hit.type, embedded: hit.embedded, field: hit, owner: t }];
+    if (!embedded) return undefined;
     let frontier: { type: GoType; path: FieldStep[] }[] = [{ type: t, path: [] }];
     const seen = new Set<string>();
     for (let depth = 0; depth < 6 && frontier.length; depth++) {
