@@ -5,7 +5,7 @@
  * are parsed on workers has exactly the findings of one parsed on the main thread.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -13,8 +13,9 @@ import { generateCorpus } from '../scripts/bench/corpus';
 import { main } from '../server/src/cli/main';
 import { flatten, unflatten } from '../server/src/syntax/flat';
 import { ParsePool } from '../server/src/syntax/parse-pool';
-import { initParser, parseGo } from '../server/src/syntax/parser';
-import { Workspace } from '../server/src/workspace';
+import { initParser, parseGo, parseStats } from '../server/src/syntax/parser';
+import { importPathsOf, Workspace } from '../server/src/workspace';
+import { findGoFiles, readSource } from '../server/src/util/files';
 import { goFiles, goPackages, rel } from './fuzz/corpus';
 import { Rng } from './fuzz/prng';
 import { fileDiff } from './tree-diff';
@@ -95,6 +96,33 @@ describe('parsing on worker threads', () => {
       assert.equal(two.out, none.out);
       assert.ok(JSON.parse(none.out).diagnostics.length > 0, 'the corpus has findings');
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('analyses imported packages first, so that the main thread parses nothing itself', async () => {
+    assert.deepEqual(importPathsOf('package p\n\nimport "fmt"\nimport (\n\t"sync"\n\tx "example.com/m/a" // c\n\t_ `b/c`\n)\n\nfunc f() {}\n'),
+      ['fmt', 'sync', 'example.com/m/a', 'b/c']);
+    // `a` imports `z`, which comes after it in name order; one package parsed ahead at a time.
+    const dir = mkdtempSync(join(tmpdir(), 'lockset-pool-'));
+    const files: Record<string, string> = {
+      'go.mod': 'module example.com/m\n\ngo 1.19\n',
+      'a/a.go': 'package a\n\nimport "example.com/m/z"\n\nfunc F(t *z.T) {\n\tt.Set()\n}\n',
+      'z/z.go': 'package z\n\nimport "sync"\n\ntype T struct {\n\tMu sync.Mutex\n\tn  int\n}\n\n// Set assumes t.Mu is held.\nfunc (t *T) Set() { t.n++ }\n',
+    };
+    for (const [path, text] of Object.entries(files)) { mkdirSync(join(dir, path, '..'), { recursive: true }); writeFileSync(join(dir, path), text); }
+    const pool = ParsePool.create(1)!;
+    try {
+      const ws = await Workspace.create();
+      ws.compact = true;
+      ws.parseAheadChars = 1;
+      for (const f of findGoFiles(dir)) ws.setText(f, readSource(f)!);
+      const before = parseStats.full;
+      const findings = await ws.analyzeAllParallel(pool);
+      assert.ok(findings.some((f) => f.code === 'missing-lock-annotation'), 'a reads z: Set requires t.Mu');
+      assert.equal(parseStats.full - before, 0, 'files parsed on the main thread');
+    } finally {
+      await pool.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -153,7 +153,7 @@ export class LocksetServer {
     // published at once; then every package's findings against the whole workspace's lock graph.
     const open = new Set(this.documents.all().map((d) => dirname(uriToPath(d.uri))));
     const dirs = this.ws.dirs();
-    const ordered = [...dirs.filter((d) => open.has(d)), ...dirs.filter((d) => !open.has(d))];
+    const ordered = [...dirs.filter((d) => open.has(d)), ...this.ws.importsFirst(dirs).filter((d) => !open.has(d))];
     this.indexing = true;
     // A large workspace is parsed on worker threads meanwhile, in the order the packages are analysed.
     const pool = chars >= POOL_MIN_CHARS ? ParsePool.create() : undefined;
