@@ -42,14 +42,15 @@ export type ContractLookup = (fn: FuncDecl) => Contract;
  */
 export class FlowAnalyzer {
   private readonly calls = new Map<SyntaxNode, CallSite>();
-  private readonly lockEvents = new Map<SyntaxNode, LockEvent>();
+  // The kinds of event that most functions have none of get their map on the first one.
+  private lockEvents?: Map<SyntaxNode, LockEvent>;
   private readonly exits: ExitPoint[] = [];
   private readonly stmtHeld = new Map<SyntaxNode, HeldSet>();
-  private readonly literals = new Map<SyntaxNode, LiteralInfo>();
-  private readonly continues = new Map<SyntaxNode, LoopContinue>();
-  private readonly blocking = new Map<SyntaxNode, BlockingEvent>();
+  private literals?: Map<SyntaxNode, LiteralInfo>;
+  private continues?: Map<SyntaxNode, LoopContinue>;
+  private blocking?: Map<SyntaxNode, BlockingEvent>;
   private readonly accesses = new Map<SyntaxNode, AccessEvent>();
-  private readonly goStmts = new Map<SyntaxNode, HeldSet>();
+  private goStmts?: Map<SyntaxNode, HeldSet>;
   /** Set while the left side of an assignment is evaluated. */
   private writing = false;
   /** The communication of the select case being evaluated: the select itself is the blocking event. */
@@ -72,10 +73,10 @@ export class FlowAnalyzer {
       if (!end.dead) this.exit(end, frame, d.body, 'end');
     }
     return {
-      decl: d, calls: [...this.calls.values()], lockEvents: [...this.lockEvents.values()], exits: this.exits,
-      stmtHeld: this.stmtHeld, literals: this.literals, continues: [...this.continues.values()],
-      blocking: [...this.blocking.values()], accesses: [...this.accesses.values()],
-      goStmts: [...this.goStmts].map(([node, held]) => ({ node, held })),
+      decl: d, calls: [...this.calls.values()], lockEvents: valuesOf(this.lockEvents), exits: this.exits,
+      stmtHeld: this.stmtHeld, literals: this.literals ?? NO_LITERALS, continues: valuesOf(this.continues),
+      blocking: valuesOf(this.blocking), accesses: [...this.accesses.values()],
+      goStmts: this.goStmts ? [...this.goStmts].map(([node, held]) => ({ node, held })) : [],
     };
   }
 
@@ -172,20 +173,20 @@ export class FlowAnalyzer {
 
   private recordBlocking(node: SyntaxNode, what: string, held: HeldSet, unit: UnitKind, ownLock?: string): void {
     if (this.quietComm && node.start >= this.quietComm.start && node.end <= this.quietComm.end) return;
-    const prev = this.blocking.get(node);
+    const prev = this.blocking?.get(node);
     if (prev) prev.held = prev.held.join(held);
-    else this.blocking.set(node, { node, what, held, unit, ownLock });
+    else (this.blocking ??= new Map()).set(node, { node, what, held, unit, ownLock });
   }
 
   private recordAccess(node: SyntaxNode, a: Omit<AccessEvent, 'node' | 'held' | 'unit'>, held: HeldSet, unit: UnitKind): void {
     const prev = this.accesses.get(node);
     if (prev) prev.held = prev.held.join(held);
-    else this.accesses.set(node, { node, ...a, held, unit });
+    else this.accesses.set(node, { node, base: a.base, target: a.target, field: a.field, write: a.write, mapWrite: a.mapWrite, held, unit });
   }
 
   private recordContinue(node: SyntaxNode, held: HeldSet, entry: HeldSet): void {
-    const prev = this.continues.get(node);
-    this.continues.set(node, { node, held: prev ? prev.held.join(held) : held, entry });
+    const prev = this.continues?.get(node);
+    (this.continues ??= new Map()).set(node, { node, held: prev ? prev.held.join(held) : held, entry });
   }
 
   private recordStmt(s: SyntaxNode, held: HeldSet): void {
@@ -250,8 +251,8 @@ export class FlowAnalyzer {
     }
     const fn = child(call, 'function');
     for (const a of child(call, 'arguments')?.children ?? []) st = this.evalExpr(a, st, f);
-    const prevGo = this.goStmts.get(s);
-    this.goStmts.set(s, prevGo ? prevGo.join(st.held) : st.held);
+    const prevGo = this.goStmts?.get(s);
+    (this.goStmts ??= new Map()).set(s, prevGo ? prevGo.join(st.held) : st.held);
     if (fn?.type === 'func_literal') {
       this.detached(fn, f, 'goroutine', HeldSet.EMPTY, st.held);
       return st;
@@ -325,7 +326,7 @@ export class FlowAnalyzer {
       let end = body ? this.walkBlock(body, t, f) : t;
       end = joinStates([end, ...ctx.continues]);
       if (update && !end.dead) end = this.walkStmt(update, end, f);
-      end = { ...end, held: dropLoopLocals(end.held, loopLocals ??= declaredIn(s, this.decl.file.parsed.text)) };
+      end = withHeld(end, dropLoopLocals(end.held, loopLocals ??= declaredIn(s, this.decl.file.parsed.text)));
       const next = joinStates([st, end]);
       if (next.held.equals(head.held)) break;
       head = next;
@@ -424,7 +425,7 @@ export class FlowAnalyzer {
       const d = st.defers[i];
       if (d.kind === 'unlock') {
         this.recordLockEvent(d.node, d.op, held, true, f.unit);
-        if (!held.get(d.op.ref.key)) this.lockEvents.get(d.node)!.absentAtExit = true;
+        if (!held.get(d.op.ref.key)) this.lockEvents!.get(d.node)!.absentAtExit = true;
         held = held.without(d.op.ref.key);
       } else if (d.kind === 'lock') {
         this.recordLockEvent(d.node, d.op, held, true, f.unit);
@@ -525,16 +526,16 @@ export class FlowAnalyzer {
       for (const a of args.slice(1)) st = this.evalExpr(a, st, f);
     } else for (const a of args) st = this.evalExpr(a, st, f);
     const op = this.res.lockOp(call, f.scope);
-    if (op) return { ...st, held: this.applyLockOp(call, op, st.held, false, f.unit) };
-    if (fnName === 'runtime.LockOSThread') return { ...st, held: st.held.with({ ref: osThreadRef(), mode: 'write', maybe: false, site: call }) };
-    if (fnName === 'runtime.UnlockOSThread') return { ...st, held: st.held.without(OS_THREAD_KEY) };
+    if (op) return withHeld(st, this.applyLockOp(call, op, st.held, false, f.unit));
+    if (fnName === 'runtime.LockOSThread') return withHeld(st, st.held.with({ ref: osThreadRef(), mode: 'write', maybe: false, site: call }));
+    if (fnName === 'runtime.UnlockOSThread') return withHeld(st, st.held.without(OS_THREAD_KEY));
     const blocking = blockingCall(call, fnName, this.res, f.scope);
     if (blocking) this.recordBlocking(call, blocking.what, st.held, f.unit, blocking.ownLock);
     if (threadStateChange(fnName) && st.held.get(OS_THREAD_KEY)) {
       const t = st.held.get(OS_THREAD_KEY)!;
-      st = { ...st, held: st.held.with({ ...t, stateChangeName: fnName, stateChangeSite: call }) };
+      st = withHeld(st, st.held.with({ ...t, stateChangeName: fnName, stateChangeSite: call }));
     }
-    return { ...st, held: this.applyCall(call, st.held, f, false) };
+    return withHeld(st, this.applyCall(call, st.held, f, false));
   }
 
   /** Whether the call runs its func-literal argument before returning (sort.Slice, or a package function that calls the parameter). */
@@ -630,9 +631,9 @@ export class FlowAnalyzer {
   }
 
   private recordLockEvent(node: SyntaxNode, op: LockOp, held: HeldSet, deferred: boolean, unit: UnitKind): void {
-    const prev = this.lockEvents.get(node);
+    const prev = this.lockEvents?.get(node);
     if (prev) prev.held = prev.held.join(held);
-    else this.lockEvents.set(node, { node, op, held, deferred, unit });
+    else (this.lockEvents ??= new Map()).set(node, { node, op, held, deferred, unit });
   }
 
   private isNoReturn(call: SyntaxNode): boolean {
@@ -664,7 +665,7 @@ export class FlowAnalyzer {
       if (op && (op.method === 'TryLock' || op.method === 'TryRLock')) {
         this.recordLockEvent(e, op, st.held, false, f.unit);
         const mode: LockMode = op.method === 'TryRLock' ? 'read' : 'write';
-        return [{ ...fork(st), held: st.held.with({ ref: op.ref, mode, maybe: false, site: e }) }, fork(st)];
+        return [withHeld(fork(st), st.held.with({ ref: op.ref, mode, maybe: false, site: e })), fork(st)];
       }
     }
     const after = this.evalExpr(e, st, f);
@@ -691,8 +692,8 @@ export class FlowAnalyzer {
 
   /** A literal that runs elsewhere (goroutine, stored, callback): walked on its own. */
   private detached(lit: SyntaxNode, outer: Frame, unit: UnitKind, held: HeldSet, outerHeld: HeldSet): void {
-    const prev = this.literals.get(lit);
-    this.literals.set(lit, { unit, startHeld: prev ? prev.startHeld.join(outerHeld) : outerHeld });
+    const prev = this.literals?.get(lit);
+    (this.literals ??= new Map()).set(lit, { unit, startHeld: prev ? prev.startHeld.join(outerHeld) : outerHeld });
     const f = this.newFrame(unit, this.literalScope(lit, outer.scope));
     const body = child(lit, 'body');
     if (!body) return;
@@ -761,6 +762,18 @@ function inheritLoosely(held: HeldSet): HeldSet {
   let out = HeldSet.EMPTY;
   for (const h of held.all()) out = out.with({ ...h, maybe: true, inherited: true });
   return out;
+}
+
+/** The literals of the many flows that have none: one map, which nothing writes after a flow is made. */
+const NO_LITERALS = new Map<SyntaxNode, LiteralInfo>();
+
+function valuesOf<K, V>(m: Map<K, V> | undefined): V[] {
+  return m ? [...m.values()] : [];
+}
+
+/** The state with another held set. (A literal, not a spread: states are made for every call, and a spread copy is slow and of another shape.) */
+function withHeld(st: State, held: HeldSet): State {
+  return { held, defers: st.defers, dead: st.dead };
 }
 
 function fork(st: State): State {
