@@ -71,10 +71,12 @@ export function intern(name: string): string {
  * elsewhere stay alive, each with its chain of parents; their types and offsets stay as they were.
  */
 export function dropDescendants(root: SyntaxNode): void {
+  if (root.children === EMPTY_CHILDREN) return;
   const stack: SyntaxNode[] = [root];
   while (stack.length) {
     const n = stack.pop()!;
-    for (const c of n.children) stack.push(c);
+    // Leaves already share the empty array.
+    for (const c of n.children) if (c.children !== EMPTY_CHILDREN) stack.push(c);
     n.children = EMPTY_CHILDREN;
   }
 }
