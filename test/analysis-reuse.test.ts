@@ -28,7 +28,7 @@ function held(h: HeldSet): string {
 
 /** Contracts and flows with positions: what hovers, lenses and checks read. */
 function digest(a: PackageAnalysis): string {
-  const out: string[] = [a.finalSignature];
+  const out: string[] = [a.finalSignature ?? '(one-shot)'];
   for (const fn of a.pkg.funcs.values()) {
     const f = a.flows.get(fn);
     const c = a.contractOf(fn);

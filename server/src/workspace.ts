@@ -18,8 +18,11 @@ import { MAX_FILE_BYTES } from './util/files';
 /** A file's text and its facts; `previous` is the last facts read, until the new text is read (see GoFile). */
 interface Entry { text: string; file?: GoFile; previous?: GoFile }
 
-/** What a directory's analyses were built against: each imported workspace directory and its export signature. */
-interface DepRecord { deps: Map<string, string> }
+/**
+ * What a directory's analyses were built against: each imported workspace directory and its export signature,
+ * or, in a compacted run (which edits nothing, so the signature is rarely wanted), the imported analysis itself.
+ */
+interface DepRecord { deps: Map<string, string | PackageAnalysis> }
 
 function readFromDisk(path: string): string | undefined {
   try { return readFileSync(path, 'utf8'); } catch { return undefined; }
@@ -205,11 +208,11 @@ export class Workspace {
       imports.set(path, dep.pkg);
       deps.set(depDir, dep);
       for (const [d, a] of dep.deps) if (!deps.has(d)) deps.set(d, a);
-      if (depDir !== dir) record.deps.set(depDir, exportSignature(dep));
+      if (depDir !== dir) record.deps.set(depDir, this.compact ? dep : exportSignature(dep));
     }
     const previous = this.previousAnalysis(dir, name, files, imports, deps);
     const pkg = previous ? previous.analysis.pkg.replaceFiles(files) : new GoPackage(dir, name, files, imports);
-    return new PackageAnalysis(pkg, deps, previous);
+    return new PackageAnalysis(pkg, deps, previous, this.compact);
   }
 
   /**
@@ -262,9 +265,11 @@ export class Workspace {
   private importsUnchanged(dir: string): boolean {
     if (this.checkedAt.get(dir) === this.generation) return true;
     const record = this.depRecords.get(dir);
-    for (const [depDir, signature] of record?.deps ?? []) {
+    for (const [depDir, recorded] of record?.deps ?? []) {
       const dep = this.importable(depDir);
-      if (!dep || exportSignature(dep) !== signature) return false;
+      if (!dep) return false;
+      if (dep === recorded) continue;
+      if (exportSignature(dep) !== (typeof recorded === 'string' ? recorded : exportSignature(recorded))) return false;
     }
     this.checkedAt.set(dir, this.generation);
     return true;

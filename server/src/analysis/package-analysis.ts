@@ -29,10 +29,11 @@ export class PackageAnalysis {
    * `deps` holds the analyses of the workspace packages this one imports, directly or not, by
    * directory: contracts, acquisitions and blocking summaries follow calls into them.
    */
-  constructor(readonly pkg: GoPackage, readonly deps: ReadonlyMap<string, PackageAnalysis> = new Map(), previous?: PreviousAnalysis) {
+  constructor(readonly pkg: GoPackage, readonly deps: ReadonlyMap<string, PackageAnalysis> = new Map(), previous?: PreviousAnalysis, oneShot = false) {
     const reader = new ContractReader(pkg);
     for (const fn of pkg.funcs.values()) this.contracts.set(fn, safe(() => reader.explicit(fn), emptyContract()));
-    this.explicitSignature = contractsSignature(this.contracts);
+    // A one-shot analysis (see Workspace.compact) is never re-used: it has no signatures to compare.
+    this.explicitSignature = oneShot ? undefined : contractsSignature(this.contracts);
     // A flow depends on its body, the package model and the contracts it sees: with the same model (see
     // PreviousAnalysis) and the same explicit contracts, an unchanged function's first flow is the same.
     const changed = previous?.changed;
@@ -43,7 +44,7 @@ export class PackageAnalysis {
       this.directParamCalls.set(fn, kept ?? directlyCalledParams(fn));
     }
     const sameDirectCalls = !!previous && [...changed!].every((fn) => previous.analysis.directParamCalls.get(fn) === this.directParamCalls.get(fn));
-    const prior = previous && sameDirectCalls && previous.analysis.explicitSignature === this.explicitSignature ? previous.analysis : undefined;
+    const prior = previous && sameDirectCalls && this.explicitSignature !== undefined && previous.analysis.explicitSignature === this.explicitSignature ? previous.analysis : undefined;
     for (const fn of pkg.funcs.values()) {
       const flow = prior && !changed!.has(fn) ? reusable(prior.firstFlowOf(fn)) : undefined;
       if (flow) { this.flows.set(fn, flow); analysisStats.reusedFlows++; } else this.analyze(fn);
@@ -61,17 +62,17 @@ export class PackageAnalysis {
       const flow = finalPrior && !changed!.has(fn) && finalPrior.firstFlows.has(fn) ? reusable(finalPrior.flows.get(fn)) : undefined;
       if (flow) { this.flows.set(fn, flow); analysisStats.reusedFlows++; } else this.analyze(fn);
     }
-    this.finalSignature = this.contractsAndCalls();
+    this.finalSignature = oneShot ? undefined : this.contractsAndCalls();
     const before = previous?.analysis;
-    this.contractsIdentity = before && before.finalSignature === this.finalSignature ? before.contractsIdentity : {};
+    this.contractsIdentity = before && this.finalSignature !== undefined && before.finalSignature === this.finalSignature ? before.contractsIdentity : {};
     this.acquisitions = computeAcquisitions(this);
     this.mayBlock = computeMayBlock(this);
     this.paramCalls = computeParamCalls(this);
   }
 
-  /** The explicit contracts and the final ones (with the inferred parts), as text without positions. */
-  readonly explicitSignature: string;
-  readonly finalSignature: string;
+  /** The explicit contracts and the final ones (with the inferred parts), as text without positions; undefined in a one-shot analysis. */
+  readonly explicitSignature: string | undefined;
+  readonly finalSignature: string | undefined;
   /**
    * Stands for the final contracts (with the imported packages'): the previous analysis's object when they are
    * the same, a new one otherwise, so that whoever keeps results per contracts compares one pointer.
