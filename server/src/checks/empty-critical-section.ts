@@ -57,14 +57,18 @@ function emptyPairs(list: SyntaxNode, file: GoFile): EmptyPair[] {
   let pairs = pairsByList.get(list);
   if (pairs) return pairs;
   pairs = [];
-  const stmts = list.children.filter((c) => c.type !== 'comment');
-  for (let i = 0; i + 1 < stmts.length; i++) {
-    // Only expression statements are read as text: slicing every statement would copy whole blocks.
-    if (stmts[i].type !== 'expression_statement' || stmts[i + 1].type !== 'expression_statement') continue;
-    const a = callText(file.text(stmts[i])), b = callText(file.text(stmts[i + 1]));
-    const m = a && LOCK.exec(a);
-    if (!m || !b || b !== `${m[1]}.${m[2] === 'RLock' ? 'RUnlock' : 'Unlock'}()`) continue;
-    pairs.push({ lock: stmts[i], unlock: stmts[i + 1], name: m[1] });
+  let prev: SyntaxNode | undefined, prevText = '';
+  for (const stmt of list.children) {
+    if (stmt.type === 'comment') continue;
+    // Only expression statements are read as text (slicing every statement would copy whole blocks), and
+    // only those that name a Lock are compared without their blanks.
+    const text = stmt.type === 'expression_statement' ? file.text(stmt) : '';
+    if (prev && prevText.includes('Lock') && text.includes('nlock')) {
+      const m = LOCK.exec(callText(prevText));
+      if (m && callText(text) === `${m[1]}.${m[2] === 'RLock' ? 'RUnlock' : 'Unlock'}()`) pairs.push({ lock: prev, unlock: stmt, name: m[1] });
+    }
+    prev = stmt;
+    prevText = text;
   }
   pairsByList.set(list, pairs);
   return pairs;
