@@ -1,5 +1,5 @@
 import type { GoFile } from '../model/file';
-import { walk, type SyntaxNode } from '../syntax/node';
+import type { SyntaxNode } from '../syntax/node';
 import type { Check } from './check';
 
 const LOCK = /^(.*)\.(Lock|RLock)\(\)$/;
@@ -24,10 +24,13 @@ other holders are done); often the guarded code was moved away. Reported as info
   run(ctx) {
     for (const file of ctx.analysis.pkg.files) {
       const text = file.parsed.text;
+      // A declaration without an Unlock in its text has no pair: its statements are not walked. The next
+      // Unlock is searched for once per occurrence, not once per declaration.
+      let unlock = -1;
       for (const decl of file.parsed.root.children) {
-        // A declaration without an Unlock in its text has no pair: its statements are not walked.
-        const unlock = text.indexOf('nlock', decl.start);
-        if (unlock < 0 || unlock >= decl.end) continue;
+        if (unlock < decl.start) unlock = text.indexOf('nlock', decl.start);
+        if (unlock < 0) break;
+        if (unlock >= decl.end) continue;
         for (const list of statementLists(decl)) {
           for (const p of emptyPairs(list, file)) {
             ctx.report({
@@ -46,8 +49,15 @@ other holders are done); often the guarded code was moved away. Reported as info
 function statementLists(decl: SyntaxNode): SyntaxNode[] {
   let lists = listsByDecl.get(decl);
   if (!lists) {
+    // In the order of a pre-order walk; leaves are not visited.
     const found: SyntaxNode[] = [];
-    walk(decl, (n) => { if (n.type === 'statement_list') found.push(n); });
+    const stack = [decl];
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (n.type === 'statement_list') found.push(n);
+      const kids = n.children;
+      for (let i = kids.length - 1; i >= 0; i--) if (kids[i].children.length) stack.push(kids[i]);
+    }
     listsByDecl.set(decl, (lists = found));
   }
   return lists;
