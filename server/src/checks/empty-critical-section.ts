@@ -7,9 +7,12 @@ const LOCK = /^(.*)\.(Lock|RLock)\(\)$/;
 /** A `x.Lock()` statement directly followed by `x.Unlock()`: the two statements and the lock's name. */
 interface EmptyPair { lock: SyntaxNode; unlock: SyntaxNode; name: string }
 
-// Both caches are keyed by node: after an edit, the parser re-uses unchanged declarations node for node
-// (see parseGoIncremental), so only the edited ones are walked and read again.
-const listsByDecl = new WeakMap<SyntaxNode, SyntaxNode[]>();
+// Both caches are keyed by syntax: after an edit, the parser re-uses unchanged declarations node for node
+// (see parseGoIncremental), so only the edited ones are walked and read again. Statement lists are keyed by
+// their declaration's children array, not the node: a compacted package (see PackageAnalysis.compact) empties
+// its functions' children, and the lists found below them go with the old array. (Leaves share one empty
+// array, under which no list is ever found.)
+const listsByDecl = new WeakMap<SyntaxNode[], SyntaxNode[]>();
 const pairsByList = new WeakMap<SyntaxNode, EmptyPair[]>();
 
 export const emptyCriticalSection: Check = {
@@ -47,7 +50,7 @@ other holders are done); often the guarded code was moved away. Reported as info
 };
 
 function statementLists(decl: SyntaxNode): SyntaxNode[] {
-  let lists = listsByDecl.get(decl);
+  let lists = listsByDecl.get(decl.children);
   if (!lists) {
     // In the order of a pre-order walk; leaves are not visited.
     const found: SyntaxNode[] = [];
@@ -58,7 +61,7 @@ function statementLists(decl: SyntaxNode): SyntaxNode[] {
       const kids = n.children;
       for (let i = kids.length - 1; i >= 0; i--) if (kids[i].children.length) stack.push(kids[i]);
     }
-    listsByDecl.set(decl, (lists = found));
+    listsByDecl.set(decl.children, (lists = found));
   }
   return lists;
 }

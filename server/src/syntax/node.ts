@@ -67,16 +67,19 @@ export function intern(name: string): string {
 }
 
 /**
- * Empties the children arrays of a subtree (the root's included), so that only its nodes referenced from
- * elsewhere stay alive, each with its chain of parents; their types and offsets stay as they were.
+ * Empties the children arrays of a subtree (the root's included) and detaches its nodes from their parents,
+ * so that each of its nodes referenced from elsewhere stays alive alone, with its type and offsets.
  */
 export function dropDescendants(root: SyntaxNode): void {
   if (root.children === EMPTY_CHILDREN) return;
   const stack: SyntaxNode[] = [root];
   while (stack.length) {
     const n = stack.pop()!;
-    // Leaves already share the empty array.
-    for (const c of n.children) if (c.children !== EMPTY_CHILDREN) stack.push(c);
+    for (const c of n.children) {
+      c.parent = null;
+      // Leaves already share the empty array.
+      if (c.children !== EMPTY_CHILDREN) stack.push(c);
+    }
     n.children = EMPTY_CHILDREN;
   }
 }
