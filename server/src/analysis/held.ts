@@ -25,49 +25,62 @@ export interface HeldLock {
 }
 
 /**
- * The set of locks held at a program point: an immutable map from lock key to the held lock.
+ * The set of locks held at a program point: an immutable list of held locks, one per lock key, in the order
+ * they were first taken. A handful of locks at most are held at once: a short array costs a fraction of a
+ * Map's memory (flows and summaries keep many sets) and less to copy.
  * Joins are pointwise, so the lattice is small and loops reach their fixpoint in a few rounds.
  */
 export class HeldSet {
-  static readonly EMPTY = new HeldSet(new Map());
-  private constructor(private readonly locks: ReadonlyMap<string, HeldLock>) {}
+  static readonly EMPTY = new HeldSet([]);
+  private constructor(private readonly locks: readonly HeldLock[]) {}
 
-  get size(): number { return this.locks.size; }
-  all(): HeldLock[] { return [...this.locks.values()]; }
-  definite(): HeldLock[] { return this.all().filter((l) => !l.maybe); }
-  get(key: string): HeldLock | undefined { return this.locks.get(key); }
+  get size(): number { return this.locks.length; }
+  all(): HeldLock[] { return this.locks.slice(); }
+  definite(): HeldLock[] { return this.locks.filter((l) => !l.maybe); }
+  get(key: string): HeldLock | undefined {
+    for (const l of this.locks) if (l.ref.key === key) return l;
+    return undefined;
+  }
 
+  private indexOf(key: string): number {
+    for (let i = 0; i < this.locks.length; i++) if (this.locks[i].ref.key === key) return i;
+    return -1;
+  }
+
+  /** The set with `lock` added, or in place of the lock of the same key (which keeps its place). */
   with(lock: HeldLock): HeldSet {
-    const m = new Map(this.locks);
-    m.set(lock.ref.key, lock);
+    const i = this.indexOf(lock.ref.key);
+    const m = this.locks.slice();
+    if (i < 0) m.push(lock); else m[i] = lock;
     return new HeldSet(m);
   }
 
   without(key: string): HeldSet {
-    if (!this.locks.has(key)) return this;
-    const m = new Map(this.locks);
-    m.delete(key);
+    const i = this.indexOf(key);
+    if (i < 0) return this;
+    const m = this.locks.slice();
+    m.splice(i, 1);
     return new HeldSet(m);
   }
 
   join(other: HeldSet): HeldSet {
     if (other === this) return this;
-    const m = new Map<string, HeldLock>();
-    for (const [k, a] of this.locks) {
-      const b = other.locks.get(k);
-      if (!b) m.set(k, a.maybe ? a : { ...a, maybe: true });
-      else if (a.maybe || b.maybe || a.mode !== b.mode) m.set(k, { ...a, mode: a.mode === 'write' || b.mode === 'write' ? 'write' : 'read', maybe: true });
-      else m.set(k, a);
+    const m: HeldLock[] = [];
+    for (const a of this.locks) {
+      const b = other.get(a.ref.key);
+      if (!b) m.push(a.maybe ? a : { ...a, maybe: true });
+      else if (a.maybe || b.maybe || a.mode !== b.mode) m.push({ ...a, mode: a.mode === 'write' || b.mode === 'write' ? 'write' : 'read', maybe: true });
+      else m.push(a);
     }
-    for (const [k, b] of other.locks) if (!this.locks.has(k)) m.set(k, b.maybe ? b : { ...b, maybe: true });
+    for (const b of other.locks) if (this.indexOf(b.ref.key) < 0) m.push(b.maybe ? b : { ...b, maybe: true });
     return new HeldSet(m);
   }
 
   equals(other: HeldSet): boolean {
     if (other === this) return true;
-    if (other.locks.size !== this.locks.size) return false;
-    for (const [k, a] of this.locks) {
-      const b = other.locks.get(k);
+    if (other.locks.length !== this.locks.length) return false;
+    for (const a of this.locks) {
+      const b = other.get(a.ref.key);
       if (!b || b.mode !== a.mode || b.maybe !== a.maybe) return false;
     }
     return true;
@@ -79,26 +92,25 @@ export class HeldSet {
    */
   holds(ref: Ref, mode: LockMode): HeldLock | undefined {
     const ok = (l: HeldLock) => !l.maybe && (mode === 'read' || l.mode === 'write');
-    const exact = this.locks.get(ref.key);
+    const exact = this.get(ref.key);
     if (exact && ok(exact)) return exact;
     if (!ref.exact || ref.rootKind === 'expr') {
       const cls = lockClass(ref);
-      return this.all().find((l) => ok(l) && lockClass(l.ref) === cls);
+      return this.locks.find((l) => ok(l) && lockClass(l.ref) === cls);
     }
     return undefined;
   }
 
   /** Whether `ref` is held on some path. */
   maybeHolds(ref: Ref): boolean {
-    const l = this.locks.get(ref.key);
-    if (l) return true;
-    if (!ref.exact) return this.all().some((x) => lockClass(x.ref) === lockClass(ref));
+    if (this.get(ref.key)) return true;
+    if (!ref.exact) return this.locks.some((x) => lockClass(x.ref) === lockClass(ref));
     return false;
   }
 
   toString(): string {
-    if (this.locks.size === 0) return 'no locks held';
-    return this.all().map(describeHeld).join(', ');
+    if (this.locks.length === 0) return 'no locks held';
+    return this.locks.map(describeHeld).join(', ');
   }
 }
 
