@@ -22,7 +22,16 @@ export function parseOrder(text: string): { names: string[]; invalid: string[] }
   return { names: parts.filter((s) => NAME.test(s)), invalid: parts.filter((s) => !NAME.test(s)) };
 }
 
+const directivesCache = new WeakMap<GoFile, DeclaredOrder[]>();
+
+/** A file's `lockset:order` directives; the lock graph reads every file's on every rebuild, so they are kept per file. */
 export function directivesIn(file: GoFile): DeclaredOrder[] {
+  let cached = directivesCache.get(file);
+  if (!cached) directivesCache.set(file, (cached = readDirectives(file)));
+  return cached;
+}
+
+function readDirectives(file: GoFile): DeclaredOrder[] {
   const out: DeclaredOrder[] = [];
   for (const c of file.parsed.comments) {
     const text = file.text(c);
