@@ -20,6 +20,11 @@ export const analysisStats = { reusedFlows: 0, computedFlows: 0 };
  */
 export class PackageAnalysis {
   readonly contracts = new Map<FuncDecl, Contract>();
+  /**
+   * The explicit contracts that are not empty, as read (before inference adds to them), with where the function
+   * started then: what the next analysis of the same model takes over for the functions an edit left alone.
+   */
+  private readonly declared = new Map<FuncDecl, { contract: Contract; at: number }>();
   readonly flows = new Map<FuncDecl, FunctionFlow>();
   private readonly resolvers = new Map<string, ExprResolver>();
   /** Functions whose analysis threw: they give no results rather than breaking the package. */
@@ -31,7 +36,15 @@ export class PackageAnalysis {
    */
   constructor(readonly pkg: GoPackage, readonly deps: ReadonlyMap<string, PackageAnalysis> = new Map(), previous?: PreviousAnalysis, oneShot = false) {
     const reader = new ContractReader(pkg);
-    for (const fn of pkg.funcs.values()) this.contracts.set(fn, safe(() => reader.explicit(fn), emptyContract()));
+    // With the same model (see PreviousAnalysis), an unchanged function declares what it declared before.
+    for (const fn of pkg.funcs.values()) {
+      // Its contract's sources are offsets in its doc comment and header: they move with the function.
+      const kept = previous && !previous.changed.has(fn) ? previous.analysis.declared.get(fn) : undefined;
+      const c = kept ? movedContract(kept.contract, fn.node.start - kept.at) : safe(() => reader.explicit(fn), emptyContract());
+      // The inference below adds to the contract objects: the declared ones are kept apart.
+      if (!oneShot && !isEmptyContract(c)) this.declared.set(fn, { contract: movedContract(c, 0), at: fn.node.start });
+      this.contracts.set(fn, c);
+    }
     // A one-shot analysis (see Workspace.compact) is never re-used: it has no signatures to compare.
     this.explicitSignature = oneShot ? undefined : contractsSignature(this.contracts);
     // A flow depends on its body, the package model and the contracts it sees: with the same model (see
@@ -328,4 +341,14 @@ function isUnlock(e: LockEvent): boolean {
 /** Whether the function's own body unlocks (or, with `unlock` false, locks) the lock of `key`. */
 function takesOwn(flow: FunctionFlow, key: string, unlock: boolean): boolean {
   return flow.lockEvents.some((e) => isOwn(e) && isUnlock(e) === unlock && e.op.ref.key === key);
+}
+
+/** A copy of a contract (its lists can be added to), with its sources moved by `delta`. */
+function movedContract(c: Contract, delta: number): Contract {
+  const move = (l: ContractLock): ContractLock => (delta ? { ...l, source: { ...l.source, offset: l.source.offset + delta } } : l);
+  return { requires: c.requires.map(move), acquires: c.acquires.map(move), releases: c.releases.map(move), excludes: c.excludes.map(move), ignore: c.ignore };
+}
+
+function isEmptyContract(c: Contract): boolean {
+  return !c.ignore && !c.requires.length && !c.acquires.length && !c.releases.length && !c.excludes.length;
 }
