@@ -1,3 +1,4 @@
+import type { GoFile } from '../model/file';
 import type { PackageAnalysis } from './package-analysis';
 import type { SyntaxNode } from '../syntax/node';
 import type { ChainStep } from './summaries';
@@ -16,13 +17,11 @@ export function exportSignature(analysis: PackageAnalysis): string {
   if (sig !== undefined) return sig;
   const pkg = analysis.pkg;
   const parts: string[] = [pkg.name];
-  for (const t of pkg.types.values()) parts.push(`T${t.file.lines.lineOf(t.node.start)}:${t.file.text(t.node)}`);
-  for (const v of pkg.vars.values()) parts.push(`V${v.name}:${v.file.text(v.node)}`);
+  for (const file of pkg.files) parts.push(declarationsOf(file));
   for (const fn of pkg.funcs.values()) {
-    const head = fn.file.parsed.text.slice(fn.node.start, fn.body?.start ?? fn.node.end);
     const c = analysis.contractOf(fn);
     const locks = (list: typeof c.requires) => list.map((l) => `${l.ref.key}/${l.mode}/${l.resolved}`).join(',');
-    parts.push(`F${fn.file.lines.lineOf(fn.nameNode.start)}:${head}|r${locks(c.requires)}|a${locks(c.acquires)}|x${locks(c.releases)}|${c.ignore ? 'i' : ''}`);
+    parts.push(`F${fn.key}|r${locks(c.requires)}|a${locks(c.acquires)}|x${locks(c.releases)}|${c.ignore ? 'i' : ''}`);
     // Importers copy these places (where a lock is taken or an operation blocks, and the calls leading
     // there) as nodes: a node that an edit moved carries the copies along, a node that it replaced does not,
     // so the nodes themselves are part of the signature.
@@ -38,6 +37,23 @@ export function exportSignature(analysis: PackageAnalysis): string {
   }
   sig = parts.join('\n');
   cache.set(analysis, sig);
+  return sig;
+}
+
+const declarations = new WeakMap<GoFile, string>();
+
+/**
+ * A file's type and variable declarations and function headers, with the lines they sit on: the same for
+ * every analysis of the same file (an edit makes a new GoFile), so it is built once per file.
+ */
+function declarationsOf(file: GoFile): string {
+  let sig = declarations.get(file);
+  if (sig !== undefined) return sig;
+  const parts: string[] = [];
+  for (const t of file.types) parts.push(`T${file.lines.lineOf(t.node.start)}:${file.text(t.node)}`);
+  for (const v of file.vars) parts.push(`V${v.name}:${file.text(v.node)}`);
+  for (const fn of file.funcs) parts.push(`F${file.lines.lineOf(fn.nameNode.start)}:${file.parsed.text.slice(fn.node.start, fn.body?.start ?? fn.node.end)}`);
+  declarations.set(file, (sig = parts.join('\n')));
   return sig;
 }
 
