@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 import { formatTable, runBench } from '../scripts/bench/run';
 
 describe('benchmark harness', () => {
-  it('measures parse-only, cold analysis, RSS and edit latency on the 1 MB corpus', async () => {
+  it('measures parse-only, cold analysis, RSS, edit latency and an edit in an imported package on the 1 MB corpus', async () => {
     const work = mkdtempSync(join(tmpdir(), 'lockset-bench-'));
     try {
       const r = await runBench({ sizes: [1], edits: 3, workDir: work });
@@ -20,6 +20,10 @@ describe('benchmark harness', () => {
       assert.ok(c.findings > 0, 'the corpus seeds violations, and the analysis finds them');
       for (const v of [c.parseMs, c.analysisMs, c.ratio, r.peakRssMb, r.edit!.medianMs, r.edit!.p95Ms, r.edit!.contractEditMs]) assert.ok(Number.isFinite(v) && v > 0);
       assert.match(formatTable(r), /\| synthetic 1 MB \| \d+ \| 1\.0 \|/);
+      // (h) on the same corpus: its pkg0 is imported by the others.
+      const e = r.importedEdit!;
+      assert.ok(e.importers > 0 && Number.isFinite(e.medianMs) && e.medianMs > 0, JSON.stringify(e));
+      assert.match(formatTable(r), /edit in a lock-taking function of the package \d+ others import/);
     } finally {
       rmSync(work, { recursive: true, force: true });
     }

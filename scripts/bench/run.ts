@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
   createMessageConnection, StreamMessageReader, StreamMessageWriter, type PublishDiagnosticsParams,
@@ -42,6 +42,9 @@ export interface CorpusResult {
 
 export interface EditResult { edits: number; medianMs: number; p95Ms: number; contractEditMs: number; fileLines: number }
 
+/** (h) an edit inside a lock-taking function of the package that the others import, as the server analyses it. */
+export interface ImportedEditResult { corpus: string; edits: number; medianMs: number; maxMs: number; importers: number }
+
 export interface BenchResult {
   machine: string;
   node: string;
@@ -49,6 +52,7 @@ export interface BenchResult {
   scaling?: number;
   peakRssMb: number;
   edit?: EditResult;
+  importedEdit?: ImportedEditResult;
 }
 
 function load(dir: string): { path: string; text: string }[] {
@@ -137,6 +141,35 @@ export async function measureEdits(dir: string, edits: number, lines = 5000): Pr
   }
 }
 
+/**
+ * (h) Edits inside a lock-taking function of `pkg0`, which the corpus's other packages import, measured in this
+ * process as the server handles an edit: the package, then every package that imports it, then the lock graph.
+ * Such an edit replaces the lock sites that importers copy, so they are analysed again (see README, Typing).
+ */
+export async function measureImportedEdit(name: string, dir: string, edits = 20): Promise<ImportedEditResult | undefined> {
+  const files = load(dir);
+  const target = files.find((f) => f.path.includes(`${sep}pkg0${sep}`) && f.text.includes('.Lock()'));
+  if (!target) return undefined;
+  const ws = await Workspace.create();
+  ws.interactive = true;
+  for (const f of files) ws.setText(f.path, f.text);
+  ws.analyzeAll();
+  const pkgDir = dirname(target.path);
+  const at = target.text.lastIndexOf('\n', target.text.indexOf('.Lock()'));
+  const times: number[] = [];
+  for (let i = 0; i < edits; i++) {
+    const text = i % 2 === 0 ? `${target.text.slice(0, at)}\n\t_ = 0${target.text.slice(at)}` : target.text;
+    const t = performance.now();
+    ws.setText(target.path, text);
+    ws.analyzeDir(pkgDir);
+    for (const d of ws.dependents(pkgDir)) ws.analyzeDir(d);
+    ws.graphSignature();
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  return { corpus: name, edits, medianMs: times[Math.floor(times.length / 2)], maxMs: times[times.length - 1], importers: ws.dependents(pkgDir).length };
+}
+
 export async function runBench(opts: { sizes: number[]; dir?: string; edits: number; workDir?: string; flat?: boolean; jobs?: number }): Promise<BenchResult> {
   const work = opts.workDir ?? OUT;
   mkdirSync(work, { recursive: true });
@@ -156,6 +189,9 @@ export async function runBench(opts: { sizes: number[]; dir?: string; edits: num
     }
   }
   const small = corpora.find((c) => c.name === 'synthetic 4 MB'), large = corpora.find((c) => c.name === 'synthetic 16 MB');
+  // On the 4 MB corpus, or the smallest one measured.
+  const editMb = opts.sizes.includes(4) ? 4 : Math.min(...opts.sizes);
+  const importedEdit = opts.edits > 0 && Number.isFinite(editMb) ? await measureImportedEdit(`synthetic ${editMb} MB`, join(work, `corpus-${editMb}mb`)) : undefined;
   return {
     machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`,
     node: process.version,
@@ -163,6 +199,7 @@ export async function runBench(opts: { sizes: number[]; dir?: string; edits: num
     scaling: small && large ? large.analysisMs / small.analysisMs : undefined,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
     edit,
+    importedEdit,
   };
 }
 
@@ -181,6 +218,10 @@ export function formatTable(r: BenchResult): string {
   if (r.edit) {
     rows.push(`edit → diagnostics on a ${r.edit.fileLines}-line file (${r.edit.edits} edits, through the stdio server): median ${r.edit.medianMs.toFixed(1)} ms, p95 ${r.edit.p95Ms.toFixed(1)} ms`);
     rows.push(`contract edit → diagnostics republished: ${r.edit.contractEditMs.toFixed(1)} ms`);
+  }
+  if (r.importedEdit) {
+    const e = r.importedEdit;
+    rows.push(`edit in a lock-taking function of the package ${e.importers} others import (${e.corpus}, ${e.edits} edits, in process): median ${e.medianMs.toFixed(0)} ms, max ${e.maxMs.toFixed(0)} ms`);
   }
   return rows.join('\n') + '\n';
 }
