@@ -391,7 +391,7 @@ export class Workspace {
     const dirs = this.importsFirst(this.dirs());
     const ahead = new Map<string, Promise<void>>();
     // A compacted run parses only so far ahead of the analysis: the trees of parsed but unanalysed packages are
-    // most of its memory, and the workers outpace the main thread.
+    // most of its memory when the workers outpace the main thread.
     const window = this.compact ? this.parseAheadChars : Infinity;
     let started = 0, inFlight = 0;
     const sizes = dirs.map((d) => [...this.filesByDir.get(d) ?? []].reduce((n, p) => n + this.files.get(p)!.text.length, 0));

@@ -74,7 +74,7 @@ export class FlowAnalyzer {
     }
     return {
       decl: d, calls: [...this.calls.values()], lockEvents: valuesOf(this.lockEvents), exits: this.exits,
-      stmtHeld: this.stmtHeld, literals: this.literals ?? NO_LITERALS, continues: valuesOf(this.continues),
+      stmtHeld: this.stmtHeld, literals: this.literals ?? NO_ENTRIES, continues: valuesOf(this.continues),
       blocking: valuesOf(this.blocking), accesses: [...this.accesses.values()],
       goStmts: this.goStmts ? [...this.goStmts].map(([node, held]) => ({ node, held })) : [],
     };
@@ -707,7 +707,6 @@ const SYNC_CALLBACK_FUNCS = new Set(['sort.Slice', 'sort.SliceStable', 'sort.Sea
   'slices.ContainsFunc', 'slices.DeleteFunc', 'slices.BinarySearchFunc', 'strings.Map', 'strings.FieldsFunc', 'strings.IndexFunc', 'strings.TrimFunc',
   'bytes.Map', 'filepath.Walk', 'filepath.WalkDir', 'fs.WalkDir']);
 
-/** A call of `param(...)` in `body`, outside goroutines and nested literals. */
 /**
  * The parameters that a function calls itself, in its own body (not in a goroutine or a func literal): what a
  * caller's flow reads of it, to tell a callback run in place from one run later.
@@ -764,8 +763,8 @@ function inheritLoosely(held: HeldSet): HeldSet {
   return out;
 }
 
-/** The literals of the many flows that have none: one map, which nothing writes after a flow is made. */
-const NO_LITERALS = new Map<SyntaxNode, LiteralInfo>();
+/** The map of the many flows that have no entries of a kind: one map, which nothing writes after a flow is made. */
+export const NO_ENTRIES = new Map<never, never>();
 
 function valuesOf<K, V>(m: Map<K, V> | undefined): V[] {
   return m ? [...m.values()] : [];

@@ -5,7 +5,7 @@ import { ExprResolver, type Ref } from '../model/refs';
 import { emptyContract, type Contract, type ContractLock, type ContractSource } from './contract-types';
 import { computeParamCalls, type ParamCall } from './callbacks';
 import { ContractReader } from './contracts';
-import { directlyCalledParams, FlowAnalyzer } from './flow';
+import { directlyCalledParams, FlowAnalyzer, NO_ENTRIES } from './flow';
 import type { CallSite, FunctionFlow, LockEvent } from './flow-types';
 import { HeldSet } from './held';
 import { dropDescendants } from '../syntax/node';
@@ -239,13 +239,14 @@ export class PackageAnalysis {
     return changed;
   }
 
-  /** Set by `compact`: the flows keep only their lock events, and the function bodies' syntax is gone. */
+  /** Set by `compact`: the flows keep only their lock events, and the function declarations' syntax is gone. */
   compacted = false;
 
   /**
    * For a one-shot run (the CLI), once this package's own checks have run and the lock graph has taken its
    * facts (see Workspace.compact): drops what only those and the editor's features read, the flows' details,
-   * the first flows and the resolvers, and empties the function bodies' syntax trees. What importers read
+   * the first flows and the resolvers, and the syntax trees of its function declarations (their signatures are
+   * read into FuncDecls; types, variables and comments stay whole). What importers read
    * stays: contracts, acquisitions, blocking and callback summaries, the flows' lock events (see releasedAt),
    * and the nodes all of these point at. Such an analysis is not re-used after an edit.
    */
@@ -319,7 +320,6 @@ function safe<T>(f: () => T, fallback: T): T {
 }
 
 /** Shared by every compacted flow: nothing writes a flow after its analysis. */
-const NO_ENTRIES = new Map<never, never>();
 const NONE: never[] = [];
 
 function lockEventsOnly(flow: FunctionFlow): FunctionFlow {
