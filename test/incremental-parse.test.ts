@@ -152,6 +152,30 @@ describe('incremental re-parse', () => {
     }
   });
 
+  it("takes unchanged declarations over by their text on a file's first edit, which has no kept tree", async () => {
+    const parser = await initParser();
+    dropKeptTrees();
+    const rng = new Rng(SEED ^ 0xf1e);
+    const problems: string[] = [];
+    const before = parseStats.reusedNodes;
+    let n = 0;
+    goFiles().forEach(({ file }, i) => {
+      for (let k = 0; k < EDITS; k++) {
+        const key = `first-edit ${rel(file.path)} ${k}`;
+        const first = parseGoIncremental(parser, key, file.text);
+        const editor = new Editor(file.text, rng.fork(i * 100 + k));
+        change(editor, rng);
+        const edited = parseGoIncremental(parser, key, editor.text, first);
+        const d = fileDiff(edited, parseGo(parser, editor.text));
+        if (d) problems.push(`${key}: ${d}`);
+        n++;
+      }
+    });
+    assert.deepEqual(problems.slice(0, 20), []);
+    assert.ok(parseStats.reusedNodes - before > n, `${parseStats.reusedNodes - before} nodes re-used in ${n} first edits`);
+    dropKeptTrees();
+  });
+
   it('keeps trees only for re-parsed keys, at most 8, and re-parses from them', async () => {
     const parser = await initParser();
     dropKeptTrees();

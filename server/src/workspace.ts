@@ -152,7 +152,9 @@ export class Workspace {
     if (!e) return undefined;
     // The key is this workspace's own: a re-parse may take over the nodes of this workspace's previous GoFile.
     if (!e.file) {
-      e.file = new GoFile(path, parseGoIncremental(this.parser, `${this.id}:${path}`, e.text.length > MAX_FILE_BYTES ? '' : e.text), e.previous);
+      // A compacted file's trees are hollow: nothing of it is taken over.
+      const previous = this.compact ? undefined : e.previous?.parsed;
+      e.file = new GoFile(path, parseGoIncremental(this.parser, `${this.id}:${path}`, e.text.length > MAX_FILE_BYTES ? '' : e.text, previous), e.previous);
       e.previous = undefined;
     }
     return e.file;

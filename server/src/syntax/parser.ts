@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Language, Parser, type ParseOptions, type Tree, type TreeCursor } from 'web-tree-sitter';
 import { diffTexts } from './edit';
-import { adopt, reusable, sameText, type Reuse } from './reuse';
+import { adopt, reusable, sameText, textReuse, type Reuse } from './reuse';
 import { closeChildren, EMPTY_CHILDREN, intern, type SyntaxNode } from './node';
 
 /** Subtrees deeper than this are dropped: pathological nesting gives fewer results, never a stack overflow. */
@@ -231,14 +231,15 @@ export function nodeReuseEnabled(): boolean { return reuseAgrees; }
  * (within a budget of its own: input that defeats both takes up to twice the budget, as an empty file).
  *
  * The result may take over, and move, top-level nodes of the result returned for the same key last time (see
- * `Reuse`): the caller must own that result and no longer use it. Keys are per owner (a workspace and a path).
+ * `Reuse`), or of `previous` when no tree was kept for the key: the caller must own that result and no longer
+ * use it. Keys are per owner (a workspace and a path).
  *
  * Only a tree without errors is re-parsed from: from a tree with ERROR nodes, tree-sitter's error recovery
  * can take another path than in a full parse and give a different tree (about one re-parse in 500 of
  * randomly edited, already broken fixture files; none in tens of thousands from clean ones). A broken file
  * is parsed in full, as before, until an edit makes it clean again.
  */
-export function parseGoIncremental(parser: Parser, key: string, text: string): ParsedFile {
+export function parseGoIncremental(parser: Parser, key: string, text: string, previous?: ParsedFile): ParsedFile {
   const prev = kept.get(key);
   if (prev) kept.delete(key);
   const keep = prev !== undefined || seen.has(key);
@@ -259,7 +260,10 @@ export function parseGoIncremental(parser: Parser, key: string, text: string): P
     const tree = parseTree(parser, text, null);
     if (!tree) return emptyFile(text);
     try {
-      const parsed = toParsedFile(tree, text);
+      // No old tree to re-parse from (the key's first parse kept none): unchanged declarations of the
+      // caller's previous result may still be taken over by their text.
+      const reuse = previous && !prev && reuseAgrees ? textReuse(previous, text) : undefined;
+      const parsed = toParsedFile(tree, text, reuse);
       keepTree(key, text, tree, parsed);
       return parsed;
     } catch (e) {

@@ -1,5 +1,5 @@
 import type { Tree } from 'web-tree-sitter';
-import type { TextEdit } from './edit';
+import { diffTexts, type TextEdit } from './edit';
 import type { SyntaxNode } from './node';
 import type { ParsedFile } from './parser';
 
@@ -75,4 +75,18 @@ export function adopt(node: SyntaxNode, start: number, parent: SyntaxNode, reuse
     }
   }
   node.parent = parent;
+}
+
+/**
+ * What a parse without the old tree may take over (the first edit of a file, whose first parse kept no tree:
+ * see parseGoIncremental): the previous result's top-level nodes by offset, for `sameText` only. Undefined when
+ * the previous result has errors (the same text may then have parsed otherwise) or nothing changed.
+ */
+export function textReuse(parsed: ParsedFile, text: string): Reuse | undefined {
+  if (parsed.errorCount) return undefined;
+  const edit = diffTexts(parsed.text, text);
+  if (!edit) return undefined;
+  const byStart = new Map<number, SyntaxNode>();
+  for (const n of parsed.root.children) byStart.set(n.start, n);
+  return { byId: new Map(), byStart, edit, comments: parsed.comments, commentStarts: Int32Array.from(parsed.comments, (c) => c.start) };
 }
