@@ -403,8 +403,7 @@ export class Workspace {
         inFlight += sizes[started];
       }
       await ahead.get(dir);
-      this.analysesOf(dir);
-      if (this.compact) this.compactDir(dir);
+      this.analyzeInTurn(dir);
       inFlight -= sizes[i];
       onProgress?.(i + 1, dirs.length * 2);
     }
@@ -435,6 +434,12 @@ export class Workspace {
     return out;
   }
 
+  /** One directory's turn in a whole-workspace run: its analyses, then, in a compacted run, their compaction. */
+  private analyzeInTurn(dir: string): void {
+    this.analysesOf(dir);
+    if (this.compact) this.compactDir(dir);
+  }
+
   /**
    * Runs a directory's own checks, lets the lock graph take its facts, and compacts its analyses. Its
    * importers, analysed later, read only what compaction keeps.
@@ -452,8 +457,7 @@ export class Workspace {
   analyzeAll(onProgress?: (done: number, total: number) => void): Finding[] {
     const dirs = this.dirs();
     dirs.forEach((dir, i) => {
-      this.analysesOf(dir);
-      if (this.compact) this.compactDir(dir);
+      this.analyzeInTurn(dir);
       onProgress?.(i + 1, dirs.length * 2);
     });
     const out: Finding[] = [];

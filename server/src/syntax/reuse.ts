@@ -33,8 +33,6 @@ export function sameText(reuse: Reuse, start: number, end: number): SyntaxNode |
 export function reusable(old: Tree, parsed: ParsedFile, edit: TextEdit): Reuse | undefined {
   const top = parsed.root.children;
   const byId = new Map<number, SyntaxNode>();
-  const byStart = new Map<number, SyntaxNode>();
-  for (const n of top) byStart.set(n.start, n);
   const cursor = old.walk();
   try {
     let i = 0;
@@ -52,6 +50,13 @@ export function reusable(old: Tree, parsed: ParsedFile, edit: TextEdit): Reuse |
   } finally {
     cursor.delete();
   }
+  return reuseOf(parsed, edit, byId);
+}
+
+/** A Reuse of `parsed`'s top-level nodes: by subtree address as given, and by offset. */
+function reuseOf(parsed: ParsedFile, edit: TextEdit, byId: Map<number, SyntaxNode>): Reuse {
+  const byStart = new Map<number, SyntaxNode>();
+  for (const n of parsed.root.children) byStart.set(n.start, n);
   return { byId, byStart, edit, comments: parsed.comments, commentStarts: Int32Array.from(parsed.comments, (c) => c.start) };
 }
 
@@ -85,8 +90,5 @@ export function adopt(node: SyntaxNode, start: number, parent: SyntaxNode, reuse
 export function textReuse(parsed: ParsedFile, text: string): Reuse | undefined {
   if (parsed.errorCount) return undefined;
   const edit = diffTexts(parsed.text, text);
-  if (!edit) return undefined;
-  const byStart = new Map<number, SyntaxNode>();
-  for (const n of parsed.root.children) byStart.set(n.start, n);
-  return { byId: new Map(), byStart, edit, comments: parsed.comments, commentStarts: Int32Array.from(parsed.comments, (c) => c.start) };
+  return edit && reuseOf(parsed, edit, new Map());
 }
