@@ -13,6 +13,7 @@ import type { Parser } from 'web-tree-sitter';
 import { generateBigFile } from '../scripts/bench/corpus';
 import { diffTexts, pointAt } from '../server/src/syntax/edit';
 import { dropKeptTrees, incrementalEnabled, initParser, nodeReuseEnabled, parseGo, parseGoIncremental, parseStats } from '../server/src/syntax/parser';
+import type { SyntaxNode } from '../server/src/syntax/node';
 import { Workspace } from '../server/src/workspace';
 import { goFiles, rel } from './fuzz/corpus';
 import { Editor, TYPED } from './fuzz/edits';
@@ -150,6 +151,29 @@ describe('incremental re-parse', () => {
       rmSync(dir, { recursive: true, force: true });
       dropKeptTrees();
     }
+  });
+
+  it('moves the statements that tree-sitter re-used inside the edited function, not copies of them', async () => {
+    const parser = await initParser();
+    dropKeptTrees();
+    const text = 'package p\n\nfunc f() {\n\ta := 1\n\tmu.Lock()\n\tb := a\n\tmu.Unlock()\n}\n';
+    const key = 'deep-reuse';
+    parseGoIncremental(parser, key, text);
+    // The key's second parse keeps a tree; the third re-parses from it.
+    const second = parseGoIncremental(parser, key, text.replace('b := a', 'b := a + 1'));
+    const stmts = (f: { root: SyntaxNode }) => f.root.children[1].children.find((c) => c.type === 'block')!.children[0].children;
+    const [, , , unlock] = stmts(second);
+    const edited = text.replace('b := a', 'b := a + 12');
+    const third = parseGoIncremental(parser, key, edited);
+    assert.equal(fileDiff(third, parseGo(parser, edited)), undefined);
+    const after = stmts(third);
+    // The Unlock after the edit is the same object, moved by one character, under the new statement list.
+    assert.equal(after[3], unlock);
+    assert.equal(edited.slice(unlock.start, unlock.end), 'mu.Unlock()');
+    assert.equal(unlock.parent, after[0].parent);
+    // The edited statement is new.
+    assert.notEqual(after[2], stmts(second)[2]);
+    dropKeptTrees();
   });
 
   it("takes unchanged declarations over by their text on a file's first edit, which has no kept tree", async () => {

@@ -119,6 +119,60 @@ describe('importers follow their imports', () => {
     assert.notEqual(ws.analysesOf('/m/cli')[0], before, 'a signature change re-analyses the importer');
   });
 
+  it('keeps an importer\'s analysis when an edit moves a lock site it copies, and points at where the site moved', async () => {
+    const ron = `package ron
+
+import "sync"
+
+var Registry sync.Mutex
+
+var names = map[string]int{}
+
+// Update counts a name.
+func Update(name string) {
+\tn := len(name); Registry.Lock()
+\tnames[name] = n
+\tRegistry.Unlock()
+}
+`;
+    const cli = `package cli
+
+import (
+\t"sync"
+
+\t"example.com/m/ron"
+)
+
+// lockset:order ron.* > cli.*
+
+var mu sync.Mutex
+
+func add() {
+\tmu.Lock()
+\tron.Update("x")
+\tmu.Unlock()
+}
+`;
+    const files = { '/m/go.mod': 'module example.com/m\n' };
+    const ws = await Workspace.create(undefined, memoryReader(files));
+    ws.setText('/m/ron/ron.go', ron);
+    ws.setText('/m/cli/cli.go', cli);
+    const lockedAt = (w: Workspace) => w.findingsFor('/m/cli/cli.go').flatMap((f) => f.related.filter((r) => r.file === '/m/ron/ron.go').map((r) => r.range.start));
+    assert.deepEqual(lockedAt(ws), [{ line: 10, character: 17 }]);
+    // A file's first edit keeps no tree to re-parse from (see parseGoIncremental): from the second on, the
+    // statement with the Lock is the same node, moved.
+    ws.setText('/m/ron/ron.go', ron.replace('len(name)', 'len(name)+0'));
+    const before = ws.analysesOf('/m/cli')[0];
+    const edited = ron.replace('len(name)', 'len(name)+00');
+    ws.setText('/m/ron/ron.go', edited);
+    assert.equal(ws.analysesOf('/m/cli')[0], before);
+    assert.deepEqual(lockedAt(ws), [{ line: 10, character: 20 }]);
+    const fresh = await Workspace.create(undefined, memoryReader(files));
+    fresh.setText('/m/ron/ron.go', edited);
+    fresh.setText('/m/cli/cli.go', cli);
+    assert.deepEqual(ws.findingsFor('/m/cli/cli.go'), fresh.findingsFor('/m/cli/cli.go'));
+  });
+
   it('survives an import cycle, which Go forbids but half-typed code can have', async () => {
     const ws = await Workspace.create(undefined, memoryReader({ '/m/go.mod': 'module example.com/m\n' }));
     ws.setText('/m/a/a.go', 'package a\nimport "example.com/m/b"\nfunc A() { b.B() }\n');

@@ -250,16 +250,20 @@ function headerOf(file: GoFile, fn: FuncDecl): string {
 /** A file's declarations by the top-level node that gave them. */
 function declsByNode(file: GoFile): Map<SyntaxNode, NodeDecls> {
   const out = new Map<SyntaxNode, NodeDecls>();
+  // The parser may have moved nodes of an edited declaration into the new tree (see Reuse): climbing from
+  // them ends at a new top-level node, whose declarations are read again, not taken over.
+  const tops = new Set(file.parsed.root.children);
   const entry = (n: SyntaxNode) => {
     let top = n;
     while (top.parent && top.parent.type !== 'source_file') top = top.parent;
+    if (!tops.has(top)) return undefined;
     let e = out.get(top);
     if (!e) out.set(top, (e = { funcs: [], types: [], vars: [] }));
     return e;
   };
-  for (const fn of file.funcs) entry(fn.node).funcs.push(fn);
-  for (const t of file.types) entry(t.node).types.push(t);
-  for (const v of file.vars) entry(v.node).vars.push(v);
+  for (const fn of file.funcs) entry(fn.node)?.funcs.push(fn);
+  for (const t of file.types) entry(t.node)?.types.push(t);
+  for (const v of file.vars) entry(v.node)?.vars.push(v);
   return out;
 }
 

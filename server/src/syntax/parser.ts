@@ -406,9 +406,10 @@ function convertRaw({ binding: b, transfer }: Raw, tree: Tree, text: string, reu
         if (named < 0) named = namedTable[typeId] = b._ts_tree_cursor_current_node_is_named_wasm(t) ? 1 : 0;
         const isMissing = mayHaveErrors && b._ts_tree_cursor_current_node_is_missing_wasm(t) !== 0;
         let descended = false;
-        const previous = named && depth === 1 && reuse
-          ? reuse.byId.get(currentNodeId(b, transfer, t)) ?? (mayHaveErrors ? undefined : sameText(reuse, b._ts_tree_cursor_start_index_wasm(t), b._ts_tree_cursor_end_index_wasm(t)))
-          : undefined;
+        // Below the top level, only nodes of the edited declarations are looked up (the others were taken over whole).
+        const previous = !named || !reuse ? undefined
+          : depth === 1 ? reuse.byId.get(currentNodeId(b, transfer, t)) ?? (mayHaveErrors ? undefined : sameText(reuse, b._ts_tree_cursor_start_index_wasm(t), b._ts_tree_cursor_end_index_wasm(t)))
+          : reuse.byId.size ? reuse.byId.get(currentNodeId(b, transfer, t)) : undefined;
         if (previous && previous.type === types[typeId] && previous.field === (fields[b._ts_tree_cursor_current_field_id_wasm(t)] ?? null)
           && previous.end - previous.start === b._ts_tree_cursor_end_index_wasm(t) - b._ts_tree_cursor_start_index_wasm(t)) {
           adopt(previous, b._ts_tree_cursor_start_index_wasm(t), parent, reuse!, comments);

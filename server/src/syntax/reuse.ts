@@ -1,17 +1,20 @@
-import type { Tree } from 'web-tree-sitter';
+import type { Tree, TreeCursor } from 'web-tree-sitter';
 import { diffTexts, type TextEdit } from './edit';
 import type { SyntaxNode } from './node';
 import type { ParsedFile } from './parser';
 
-// Re-parsing takes over the previous result's unchanged top-level nodes instead of copying them out of WASM
-// again (see parseGoIncremental and convertRaw, which finds them while it walks the new tree).
+// Re-parsing takes over the previous result's unchanged nodes instead of copying them out of WASM again (see
+// parseGoIncremental and convertRaw, which finds them while it walks the new tree).
 
 /**
- * What a re-parse may take over from the previous result instead of copying it again: its top-level nodes
- * by the address of their subtree in the old tree (after `Tree.edit`). tree-sitter re-uses a subtree that
- * the edit did not touch by reference, so a top-level node of the new tree at the same address is that very
- * subtree, node for node, only maybe at another offset: the old SyntaxNode is moved there instead of copying
- * the subtree from WASM again. After a one-character edit that is every declaration but the edited one.
+ * What a re-parse may take over from the previous result instead of copying it again: its nodes by the
+ * address of their subtree in the old tree (after `Tree.edit`). tree-sitter re-uses a subtree that the edit
+ * did not touch by reference, so a node of the new tree at the same address is that very subtree, node for
+ * node, only maybe at another offset: the old SyntaxNode is moved there instead of copying the subtree from
+ * WASM again. After a one-character edit that is every declaration but the edited one, and, inside the
+ * edited one, the statements and expressions the edit left alone. Those keep their identity, which matters
+ * beyond speed: an importing package's summaries hold the lock sites of this one by node (see
+ * exportSignature), so an edit beside a lock site leaves the importers' analyses valid.
  * `commentStarts` are the old comments' offsets, read before any node moves.
  */
 export interface Reuse { byId: Map<number, SyntaxNode>; byStart: Map<number, SyntaxNode>; edit: TextEdit; comments: SyntaxNode[]; commentStarts: Int32Array }
@@ -29,28 +32,44 @@ export function sameText(reuse: Reuse, start: number, end: number): SyntaxNode |
   return undefined;
 }
 
-/** The previous result's top-level nodes by subtree address in `old`; undefined if they do not line up. */
+/**
+ * The previous result's nodes by subtree address in `old`: the top-level ones, and the nodes inside the
+ * top-level ones that the edit touches (the others are taken over whole). Undefined if they do not line up.
+ */
 export function reusable(old: Tree, parsed: ParsedFile, edit: TextEdit): Reuse | undefined {
-  const top = parsed.root.children;
   const byId = new Map<number, SyntaxNode>();
   const cursor = old.walk();
   try {
-    let i = 0;
-    if (cursor.gotoFirstChild()) {
-      do {
-        if (!cursor.nodeIsNamed) continue;
-        const node = top[i++];
-        if (!node || node.type !== cursor.nodeType) return undefined;
-        byId.set(cursor.currentNode.id, node);
-      } while (cursor.gotoNextSibling());
-    }
-    if (i !== top.length) return undefined;
+    // The SyntaxNodes still have their offsets from before the edit.
+    const touched = (n: SyntaxNode) => n.start <= edit.oldEndIndex && n.end >= edit.startIndex;
+    if (!pairChildren(cursor, parsed.root, byId, touched)) return undefined;
   } catch {
     return undefined;
   } finally {
     cursor.delete();
   }
   return reuseOf(parsed, edit, byId);
+}
+
+/**
+ * Pairs the named children of the cursor's node with `node`'s children, in order, and records them by
+ * address; goes down into the children `descend` picks. False if they do not line up (the cursor is
+ * back on its node either way, unless an exception was thrown).
+ */
+function pairChildren(cursor: TreeCursor, node: SyntaxNode, byId: Map<number, SyntaxNode>, descend: (n: SyntaxNode) => boolean): boolean {
+  const kids = node.children;
+  if (!cursor.gotoFirstChild()) return kids.length === 0;
+  let i = 0, ok = true;
+  do {
+    if (!cursor.nodeIsNamed) continue;
+    const kid = kids[i++];
+    if (!kid || kid.type !== cursor.nodeType) { ok = false; break; }
+    // A node with an error (here: cut at the depth limit) might be cut elsewhere at another depth.
+    if (!kid.hasError) byId.set(cursor.nodeId, kid);
+    if (descend(kid) && kid.children.length && !pairChildren(cursor, kid, byId, () => true)) { ok = false; break; }
+  } while (cursor.gotoNextSibling());
+  cursor.gotoParent();
+  return ok && i === kids.length;
 }
 
 /** A Reuse of `parsed`'s top-level nodes: by subtree address as given, and by offset. */
