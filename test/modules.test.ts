@@ -119,7 +119,7 @@ describe('importers follow their imports', () => {
     assert.notEqual(ws.analysesOf('/m/cli')[0], before, 'a signature change re-analyses the importer');
   });
 
-  it('keeps an importer\'s analysis when an edit moves a lock site it copies, and points at where the site moved', async () => {
+  it('keeps an importer\'s analysis when an edit leaves the lock sites it copies, and its findings follow them where they move', async () => {
     const ron = `package ron
 
 import "sync"
@@ -128,9 +128,14 @@ var Registry sync.Mutex
 
 var names = map[string]int{}
 
+func Other() {
+}
+
 // Update counts a name.
 func Update(name string) {
-\tn := len(name); Registry.Lock()
+\tnames[name] = 0
+\tRegistry.Lock()
+\tn := len(name)
 \tnames[name] = n
 \tRegistry.Unlock()
 }
@@ -158,19 +163,62 @@ func add() {
     ws.setText('/m/ron/ron.go', ron);
     ws.setText('/m/cli/cli.go', cli);
     const lockedAt = (w: Workspace) => w.findingsFor('/m/cli/cli.go').flatMap((f) => f.related.filter((r) => r.file === '/m/ron/ron.go').map((r) => r.range.start));
-    assert.deepEqual(lockedAt(ws), [{ line: 10, character: 17 }]);
+    const sameAsFresh = async (text: string) => {
+      const fresh = await Workspace.create(undefined, memoryReader(files));
+      fresh.setText('/m/ron/ron.go', text);
+      fresh.setText('/m/cli/cli.go', cli);
+      assert.deepEqual(ws.findingsFor('/m/cli/cli.go'), fresh.findingsFor('/m/cli/cli.go'));
+    };
+    assert.deepEqual(lockedAt(ws), [{ line: 14, character: 1 }]);
     // A file's first edit keeps no tree to re-parse from (see parseGoIncremental): from the second on, the
-    // statement with the Lock is the same node, moved.
+    // statement with the Lock is the same node, moved (here: not even moved).
     ws.setText('/m/ron/ron.go', ron.replace('len(name)', 'len(name)+0'));
     const before = ws.analysesOf('/m/cli')[0];
-    const edited = ron.replace('len(name)', 'len(name)+00');
+    let edited = ron.replace('len(name)', 'len(name)+00');
     ws.setText('/m/ron/ron.go', edited);
     assert.equal(ws.analysesOf('/m/cli')[0], before);
-    assert.deepEqual(lockedAt(ws), [{ line: 10, character: 20 }]);
-    const fresh = await Workspace.create(undefined, memoryReader(files));
-    fresh.setText('/m/ron/ron.go', edited);
-    fresh.setText('/m/cli/cli.go', cli);
-    assert.deepEqual(ws.findingsFor('/m/cli/cli.go'), fresh.findingsFor('/m/cli/cli.go'));
+    await sameAsFresh(edited);
+    // An edit above moves the Lock to another line: the importer's analysis stays, its findings are made again.
+    edited = edited.replace('func Other() {\n', 'func Other() {\n\n');
+    ws.setText('/m/ron/ron.go', edited);
+    assert.equal(ws.analysesOf('/m/cli')[0], before);
+    assert.deepEqual(lockedAt(ws), [{ line: 15, character: 1 }]);
+    await sameAsFresh(edited);
+  });
+
+  it('follows a blocking place two packages away when an edit moves it, in the body around it or above it', async () => {
+    const c = `package c
+
+var ch = make(chan int)
+
+func H() {
+}
+
+// G sends.
+func G() {
+\tx := 1
+\tch <- x
+}
+`;
+    const b = 'package b\n\nimport "example.com/m/c"\n\n// F calls G.\nfunc F() {\n\tc.G()\n}\n';
+    const a = 'package a\n\nimport (\n\t"sync"\n\n\t"example.com/m/b"\n)\n\nvar mu sync.Mutex\n\nfunc add() {\n\tmu.Lock()\n\tb.F()\n\tmu.Unlock()\n}\n';
+    const workspace = async (cText: string) => {
+      const ws = await Workspace.create(undefined, memoryReader({ '/m/go.mod': 'module example.com/m\n' }));
+      ws.setText('/m/c/c.go', cText);
+      ws.setText('/m/b/b.go', b);
+      ws.setText('/m/a/a.go', a);
+      return ws;
+    };
+    const ws = await workspace(c);
+    const sendLine = (w: Workspace) => w.findingsFor('/m/a/a.go').flatMap((f) => f.related.filter((r) => r.file === '/m/c/c.go').map((r) => r.range.start.line));
+    assert.deepEqual(sendLine(ws), [10]);
+    // b's summary of F holds c's send statement; a's finding, kept with a's analysis, points at it.
+    const edits = [c.replace('x := 1', 'x := 1\n'), c.replace('x := 1', 'x := 1\n\n'), c.replace('func H() {\n', 'func H() {\n\n'), c.replace('func H() {\n', 'func H() {\n\n\n')];
+    for (const [i, text] of edits.entries()) {
+      ws.setText('/m/c/c.go', text);
+      assert.deepEqual(sendLine(ws), sendLine(await workspace(text)), `edit ${i}`);
+    }
+    assert.deepEqual(sendLine(ws), [12]);
   });
 
   it('survives an import cycle, which Go forbids but half-typed code can have', async () => {

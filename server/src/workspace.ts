@@ -7,7 +7,7 @@ import type { Finding } from './checks/finding';
 import { GRAPH_CHECKS, inCheckOrder, LOCAL_CHECKS } from './checks/registry';
 import { runChecks } from './checks/run';
 import { GoFile, type FuncDecl } from './model/file';
-import { exportSignature } from './analysis/export-signature';
+import { exportedPlaces, exportSignature } from './analysis/export-signature';
 import { ModuleMap, type TextReader } from './model/module';
 import { GoPackage } from './model/package';
 import type { ParsePool } from './syntax/parse-pool';
@@ -22,7 +22,14 @@ interface Entry { text: string; file?: GoFile; previous?: GoFile }
  * What a directory's analyses were built against: each imported workspace directory and its export signature,
  * or, in a compacted run (which edits nothing, so the signature is rarely wanted), the imported analysis itself.
  */
-interface DepRecord { deps: Map<string, string | PackageAnalysis> }
+interface DepRecord {
+  deps: Map<string, string | PackageAnalysis>;
+  /**
+   * Where each imported directory's exported places were (see exportedPlaces) when the findings were made,
+   * in which of its analyses, and after how many moves of what that one imports; not in a compacted run.
+   */
+  places: Map<string, { analysis: PackageAnalysis; places: string; moves: number }>;
+}
 
 function readFromDisk(path: string): string | undefined {
   try { return readFileSync(path, 'utf8'); } catch { return undefined; }
@@ -181,7 +188,7 @@ export class Workspace {
       if (list) list.push(f); else byPackage.set(name, [f]);
     }
     this.building.add(dir);
-    const record: DepRecord = { deps: new Map() };
+    const record: DepRecord = { deps: new Map(), places: new Map() };
     const results: PackageAnalysis[] = [];
     try {
       // An external test package (`foo_test`) imports its own directory's package, so that one comes first.
@@ -210,7 +217,8 @@ export class Workspace {
       imports.set(path, dep.pkg);
       deps.set(depDir, dep);
       for (const [d, a] of dep.deps) if (!deps.has(d)) deps.set(d, a);
-      if (depDir !== dir) record.deps.set(depDir, this.compact ? dep : exportSignature(dep));
+      if (depDir !== dir && this.compact) record.deps.set(depDir, dep);
+      else if (depDir !== dir) { record.deps.set(depDir, exportSignature(dep)); record.places.set(depDir, { analysis: dep, places: exportedPlaces(dep), moves: this.moves.get(depDir) ?? 0 }); }
     }
     const previous = this.previousAnalysis(dir, name, files, imports, deps);
     const pkg = previous ? previous.analysis.pkg.replaceFiles(files) : new GoPackage(dir, name, files, imports);
@@ -263,15 +271,33 @@ export class Workspace {
     return [...out].sort();
   }
 
-  /** Whether every imported directory still exports what this directory's analyses were built against. */
+  /** How many times a directory's analyses were kept while places they point at moved (see importsUnchanged). */
+  private readonly moves = new Map<string, number>();
+
+  /**
+   * Whether every imported directory still exports what this directory's analyses were built against. If
+   * only where it is moved (see exportedPlaces), the analyses stay and their findings are made again.
+   */
   private importsUnchanged(dir: string): boolean {
     if (this.checkedAt.get(dir) === this.generation) return true;
     const record = this.depRecords.get(dir);
+    let moved = false;
     for (const [depDir, recorded] of record?.deps ?? []) {
       const dep = this.importable(depDir);
       if (!dep) return false;
       if (dep === recorded) continue;
       if (exportSignature(dep) !== (typeof recorded === 'string' ? recorded : exportSignature(recorded))) return false;
+      // The places can only have moved in a new analysis, or in one whose own imports moved.
+      const was = record!.places.get(depDir), moves = this.moves.get(depDir) ?? 0;
+      if (was && was.analysis === dep && was.moves === moves) continue;
+      const places = exportedPlaces(dep);
+      if (was?.places !== places) moved = true;
+      record!.places.set(depDir, { analysis: dep, places, moves });
+    }
+    if (moved) {
+      this.moves.set(dir, (this.moves.get(dir) ?? 0) + 1);
+      for (const a of this.analyses.get(dir) ?? []) this.local.delete(a);
+      this.findings.delete(dir);
     }
     this.checkedAt.set(dir, this.generation);
     return true;

@@ -1,4 +1,4 @@
-import type { GoFile } from '../model/file';
+import { fileOf, type GoFile } from '../model/file';
 import type { PackageAnalysis } from './package-analysis';
 import type { SyntaxNode } from '../syntax/node';
 import type { ChainStep } from './summaries';
@@ -7,10 +7,10 @@ const cache = new WeakMap<PackageAnalysis, string>();
 
 /**
  * Everything an importing package can learn from this one, as text: type and variable declarations,
- * function signatures, contracts, acquisitions and blocking summaries, with the lines they sit on, and the
- * nodes that importers copy into their own summaries (an importer's findings point at them). When it is
- * unchanged, importers need not be analysed again: an edit inside a function body that changes no summary
- * and replaces none of those nodes leaves them alone, however far it moves them.
+ * function signatures, contracts, acquisitions and blocking summaries, and the nodes that importers copy
+ * into their own summaries. When it is unchanged, importers need not be analysed again: an edit inside a
+ * function body that changes no summary and replaces none of those nodes leaves them alone, however far it
+ * moves them. Where they are now is `exportedPlaces`.
  */
 export function exportSignature(analysis: PackageAnalysis): string {
   let sig = cache.get(analysis);
@@ -43,18 +43,43 @@ export function exportSignature(analysis: PackageAnalysis): string {
 const declarations = new WeakMap<GoFile, string>();
 
 /**
- * A file's type and variable declarations and function headers, with the lines they sit on: the same for
- * every analysis of the same file (an edit makes a new GoFile), so it is built once per file.
+ * A file's type and variable declarations and function headers (where they are is in `exportedPlaces`):
+ * the same for every analysis of the same file (an edit makes a new GoFile), so it is built once per file.
  */
 function declarationsOf(file: GoFile): string {
   let sig = declarations.get(file);
   if (sig !== undefined) return sig;
   const parts: string[] = [];
-  for (const t of file.types) parts.push(`T${file.lines.lineOf(t.node.start)}:${file.text(t.node)}`);
+  for (const t of file.types) parts.push(`T${file.text(t.node)}`);
   for (const v of file.vars) parts.push(`V${v.name}:${file.text(v.node)}`);
-  for (const fn of file.funcs) parts.push(`F${file.lines.lineOf(fn.nameNode.start)}:${file.parsed.text.slice(fn.node.start, fn.body?.start ?? fn.node.end)}`);
+  for (const fn of file.funcs) parts.push(`F${file.parsed.text.slice(fn.node.start, fn.body?.start ?? fn.node.end)}`);
   declarations.set(file, (sig = parts.join('\n')));
   return sig;
+}
+
+/**
+ * Where the places that importers point at are now, as text: the lines of the package's declarations and
+ * the lines and columns of the nodes in its signature. An edit that moves them (and changes no signature)
+ * leaves the importers' analyses valid but not their findings, whose ranges were taken from these places.
+ * Not cached: the nodes are moved by later edits, also those that an analysis copied from its imports.
+ */
+export function exportedPlaces(analysis: PackageAnalysis): string {
+  const parts: string[] = [];
+  const place = (n: SyntaxNode) => {
+    const at = fileOf(n)?.lines.position(n.start);
+    parts.push(at ? `${at.line}:${at.character}` : '-');
+  };
+  for (const file of analysis.pkg.files) {
+    for (const t of file.types) place(t.node);
+    for (const fn of file.funcs) place(fn.nameNode);
+  }
+  for (const fn of analysis.pkg.funcs.values()) {
+    for (const a of analysis.acquisitions.get(fn) ?? []) { place(a.lockNode); for (const s of a.chain) place(s.site.node); }
+    const b = analysis.mayBlock.get(fn);
+    if (b) { place(b.at); for (const s of b.chain) place(s.site.node); }
+    for (const pc of analysis.paramCalls.get(fn) ?? []) { place(pc.site.node); for (const h of pc.held) place(h.site); }
+  }
+  return parts.join(' ');
 }
 
 const ids = new WeakMap<SyntaxNode, number>();
