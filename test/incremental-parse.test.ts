@@ -176,6 +176,29 @@ describe('incremental re-parse', () => {
     dropKeptTrees();
   });
 
+  it('takes over unchanged statements that tree-sitter made anew, on the first edit and after it', async () => {
+    const parser = await initParser();
+    dropKeptTrees();
+    const text = 'package p\n\n// f locks.\nfunc f() {\n\ta := 1 // one\n\tmu.Lock()\n\tb := a\n\tmu.Unlock()\n}\n';
+    const key = 'same-shape';
+    const stmts = (f: { root: SyntaxNode }) => f.root.children.find((c) => c.type === 'function_declaration')!.children.find((c) => c.type === 'block')!.children[0].children;
+    let previous = parseGoIncremental(parser, key, text);
+    // A line inserted above the Lock: the statements around it keep their nodes, moved, and the comment too.
+    for (const edited of [text.replace('\tmu.Lock()', '\t_ = 0\n\tmu.Lock()'), text.replace('\tmu.Lock()', '\t_ = 0\n\t_ = 1\n\tmu.Lock()')]) {
+      const [assign] = stmts(previous);
+      const lock = stmts(previous).find((n) => previous.text.slice(n.start, n.end) === 'mu.Lock()')!;
+      const comment = previous.comments.find((c) => c.start > assign.start)!;
+      const next = parseGoIncremental(parser, key, edited, previous);
+      assert.equal(fileDiff(next, parseGo(parser, edited)), undefined);
+      const after = stmts(next);
+      assert.ok(after.includes(assign) && after.includes(lock), 'the statements are the previous nodes');
+      assert.equal(edited.slice(lock.start, lock.end), 'mu.Lock()');
+      assert.ok(next.comments.includes(comment) && edited.slice(comment.start, comment.end) === '// one');
+      previous = next;
+    }
+    dropKeptTrees();
+  });
+
   it("takes unchanged declarations over by their text on a file's first edit, which has no kept tree", async () => {
     const parser = await initParser();
     dropKeptTrees();

@@ -1,4 +1,4 @@
-import { fileOf, type GoFile } from '../model/file';
+import type { GoFile } from '../model/file';
 import type { PackageAnalysis } from './package-analysis';
 import type { SyntaxNode } from '../syntax/node';
 import type { ChainStep } from './summaries';
@@ -58,28 +58,32 @@ function declarationsOf(file: GoFile): string {
 }
 
 /**
- * Where the places that importers point at are now, as text: the lines of the package's declarations and
- * the lines and columns of the nodes in its signature. An edit that moves them (and changes no signature)
- * leaves the importers' analyses valid but not their findings, whose ranges were taken from these places.
- * Not cached: the nodes are moved by later edits, also those that an analysis copied from its imports.
+ * Where the places that importers point at are now: the lines and columns of the package's declarations
+ * and of the nodes in its signature, as a 64-bit hash in hex. An edit that moves them (and changes no
+ * signature) leaves the importers' analyses valid but not their findings, whose ranges were taken from
+ * these places. Not cached: the nodes are moved by later edits, also those that an analysis copied from its
+ * imports. A node is placed in its function's file (FuncDecl.file follows edits).
  */
 export function exportedPlaces(analysis: PackageAnalysis): string {
-  const parts: string[] = [];
-  const place = (n: SyntaxNode) => {
-    const at = fileOf(n)?.lines.position(n.start);
-    parts.push(at ? `${at.line}:${at.character}` : '-');
+  // Two 32-bit FNV-1a style hashes over (line, column) pairs.
+  let h1 = 0x811c9dc5, h2 = 0x01000193;
+  const place = (file: GoFile, n: SyntaxNode) => {
+    const at = file.lines.position(n.start);
+    h1 = Math.imul(h1 ^ at.line, 0x01000193); h1 = Math.imul(h1 ^ at.character, 0x01000193);
+    h2 = Math.imul(h2 ^ at.character, 0x5bd1e995) + at.line | 0;
   };
+  const chain = (steps: ChainStep[]) => { for (const st of steps) place(st.fn.file, st.site.node); };
   for (const file of analysis.pkg.files) {
-    for (const t of file.types) place(t.node);
-    for (const fn of file.funcs) place(fn.nameNode);
+    for (const t of file.types) place(file, t.node);
+    for (const fn of file.funcs) place(file, fn.nameNode);
   }
   for (const fn of analysis.pkg.funcs.values()) {
-    for (const a of analysis.acquisitions.get(fn) ?? []) { place(a.lockNode); for (const s of a.chain) place(s.site.node); }
+    for (const a of analysis.acquisitions.get(fn) ?? []) { place(a.lockFn.file, a.lockNode); chain(a.chain); }
     const b = analysis.mayBlock.get(fn);
-    if (b) { place(b.at); for (const s of b.chain) place(s.site.node); }
-    for (const pc of analysis.paramCalls.get(fn) ?? []) { place(pc.site.node); for (const h of pc.held) place(h.site); }
+    if (b) { place(b.fn.file, b.at); chain(b.chain); }
+    for (const pc of analysis.paramCalls.get(fn) ?? []) { place(fn.file, pc.site.node); for (const h of pc.held) place(fn.file, h.site); }
   }
-  return parts.join(' ');
+  return (h1 >>> 0).toString(16) + (h2 >>> 0).toString(16);
 }
 
 const ids = new WeakMap<SyntaxNode, number>();

@@ -33,16 +33,6 @@ interface NodeDecls { funcs: FuncDecl[]; types: TypeDecl[]; vars: VarDecl[] }
 let filesCreated = 0;
 
 /** The facts of one Go file: its declarations and comments, with positions. */
-/** The file whose tree has this root (see fileOf). */
-const filesByRoot = new WeakMap<SyntaxNode, GoFile>();
-
-/** The file a syntax node is in now (a re-parse may have moved it into a newer file's tree), if any. */
-export function fileOf(node: SyntaxNode): GoFile | undefined {
-  let root = node;
-  while (root.parent) root = root.parent;
-  return filesByRoot.get(root);
-}
-
 export class GoFile {
   readonly lines: LineIndex;
   readonly packageName: string;
@@ -76,7 +66,6 @@ export class GoFile {
   constructor(readonly path: string, readonly parsed: ParsedFile, previous?: GoFile) {
     this.dir = dirname(path);
     this.lines = new LineIndex(parsed.text);
-    filesByRoot.set(parsed.root, this);
     for (const c of parsed.comments) {
       const line = this.lines.lineOf(c.start);
       const list = this.commentsByLine.get(line);

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Language, Parser, type ParseOptions, type Tree, type TreeCursor } from 'web-tree-sitter';
 import { diffTexts } from './edit';
-import { adopt, reusable, sameText, textReuse, type Reuse } from './reuse';
+import { adopt, adoptUnchanged, reusable, sameText, textReuse, type Reuse } from './reuse';
 import { closeChildren, EMPTY_CHILDREN, intern, type SyntaxNode } from './node';
 
 /** Subtrees deeper than this are dropped: pathological nesting gives fewer results, never a stack overflow. */
@@ -187,12 +187,23 @@ function parseTree(parser: Parser, text: string, oldTree: Tree | null): Tree | n
 function toParsedFile(tree: Tree, text: string, reuse?: Reuse): ParsedFile {
   if (raw) {
     try {
-      return convertRaw(raw, tree, text, reuse);
+      const parsed = convertRaw(raw, tree, text, reuse);
+      if (reuse) parseStats.reusedNodes += safeAdoptUnchanged(parsed, reuse);
+      return parsed;
     } catch {
       // Copy this tree through the public API instead.
     }
   }
   return convert(tree.walk(), text, tree.rootNode.hasError);
+}
+
+/** adoptUnchanged; an internal failure leaves the nodes not taken over yet as the parse made them. */
+function safeAdoptUnchanged(parsed: ParsedFile, reuse: Reuse): number {
+  try {
+    return adoptUnchanged(parsed, reuse);
+  } catch {
+    return 0;
+  }
 }
 
 /** How many trees of edited files are kept for incremental re-parsing; each holds WASM memory. */

@@ -17,7 +17,17 @@ import type { ParsedFile } from './parser';
  * exportSignature), so an edit beside a lock site leaves the importers' analyses valid.
  * `commentStarts` are the old comments' offsets, read before any node moves.
  */
-export interface Reuse { byId: Map<number, SyntaxNode>; byStart: Map<number, SyntaxNode>; edit: TextEdit; comments: SyntaxNode[]; commentStarts: Int32Array }
+export interface Reuse {
+  byId: Map<number, SyntaxNode>;
+  byStart: Map<number, SyntaxNode>;
+  /** The nodes inside the top-level nodes that the edit touches, by their offset before the edit (see adoptUnchanged). */
+  innerByStart: Map<number, SyntaxNode[]>;
+  /** The previous result's root: a previous node whose root is another one was taken over already. */
+  oldRoot: SyntaxNode;
+  edit: TextEdit;
+  comments: SyntaxNode[];
+  commentStarts: Int32Array;
+}
 
 /**
  * A previous top-level node that a new one outside the edited range of an error-free tree is a copy of.
@@ -72,11 +82,78 @@ function pairChildren(cursor: TreeCursor, node: SyntaxNode, byId: Map<number, Sy
   return ok && i === kids.length;
 }
 
-/** A Reuse of `parsed`'s top-level nodes: by subtree address as given, and by offset. */
+/** A Reuse of `parsed`'s nodes: by subtree address as given, and by offset. */
 function reuseOf(parsed: ParsedFile, edit: TextEdit, byId: Map<number, SyntaxNode>): Reuse {
   const byStart = new Map<number, SyntaxNode>();
-  for (const n of parsed.root.children) byStart.set(n.start, n);
-  return { byId, byStart, edit, comments: parsed.comments, commentStarts: Int32Array.from(parsed.comments, (c) => c.start) };
+  const innerByStart = new Map<number, SyntaxNode[]>();
+  for (const n of parsed.root.children) {
+    byStart.set(n.start, n);
+    if (n.start > edit.oldEndIndex || n.end < edit.startIndex) continue;
+    const stack = [...n.children];
+    while (stack.length) {
+      const c = stack.pop()!;
+      const list = innerByStart.get(c.start);
+      if (list) list.push(c); else innerByStart.set(c.start, [c]);
+      for (const k of c.children) stack.push(k);
+    }
+  }
+  return { byId, byStart, innerByStart, oldRoot: parsed.root, edit, comments: parsed.comments, commentStarts: Int32Array.from(parsed.comments, (c) => c.start) };
+}
+
+/**
+ * Takes over, inside the new top-level nodes, the previous nodes that the new ones are copies of: same
+ * type, field and shape (types, fields, operators and offsets, moved by the edit's length when after it),
+ * outside the edited range. tree-sitter makes some unchanged nodes anew (the statement after an inserted
+ * line, whose leading whitespace changed; often the first statements of the edited block), and they would
+ * lose their identity, which importers' summaries hold lock sites by (see Reuse). The tree stays the one
+ * the parse gave, node for node. Returns how many nodes were taken over.
+ */
+export function adoptUnchanged(parsed: ParsedFile, reuse: Reuse): number {
+  if (!reuse.innerByStart.size) return 0;
+  const { startIndex, oldEndIndex, newEndIndex } = reuse.edit;
+  let count = 0;
+  const visit = (n: SyntaxNode) => {
+    const kids = n.children;
+    for (let i = 0; i < kids.length; i++) {
+      const c = kids[i];
+      const before = c.end <= startIndex ? c.start : c.start >= newEndIndex ? c.start - newEndIndex + oldEndIndex : -1;
+      const candidates = before < 0 ? undefined : reuse.innerByStart.get(before);
+      // A node taken over by its address: it and everything below it are previous nodes already.
+      if (candidates?.includes(c)) continue;
+      const old = candidates?.find((o) => o.type === c.type && o.field === c.field && sameShape(c, o, before - c.start) && rootOf(o) === reuse.oldRoot);
+      if (!old) { visit(c); continue; }
+      const oldComments: SyntaxNode[] = [];
+      adopt(old, c.start, n, reuse, oldComments);
+      kids[i] = old;
+      count++;
+      if (oldComments.length) replaceComments(parsed.comments, oldComments);
+    }
+  };
+  const oldTops = new Set(reuse.byStart.values());
+  for (const top of parsed.root.children) if (!oldTops.has(top)) visit(top);
+  return count;
+}
+
+/** Whether `b` (before the edit) has `a`'s shape, its offsets `delta` apart; `b`'s children are still its own. */
+function sameShape(a: SyntaxNode, b: SyntaxNode, delta: number): boolean {
+  if (a.type !== b.type || a.field !== b.field || a.op !== b.op || a.hasError || b.hasError || a.start + delta !== b.start || a.end + delta !== b.end) return false;
+  const ak = a.children, bk = b.children;
+  if (ak.length !== bk.length) return false;
+  for (let i = 0; i < ak.length; i++) if (bk[i].parent !== b || !sameShape(ak[i], bk[i], delta)) return false;
+  return true;
+}
+
+function rootOf(n: SyntaxNode): SyntaxNode {
+  let r = n;
+  while (r.parent) r = r.parent;
+  return r;
+}
+
+/** Puts `olds`, moved comments, in place of the new comments at their offsets (the same count, in order). */
+function replaceComments(comments: SyntaxNode[], olds: SyntaxNode[]): void {
+  let lo = 0, hi = comments.length;
+  while (lo < hi) { const mid = (lo + hi) >> 1; if (comments[mid].start < olds[0].start) lo = mid + 1; else hi = mid; }
+  for (let i = 0; i < olds.length && lo + i < comments.length; i++) comments[lo + i] = olds[i];
 }
 
 /**
