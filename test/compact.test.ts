@@ -15,6 +15,8 @@ import { lockGraphData } from '../server/src/ide/inventory';
 import { ParsePool } from '../server/src/syntax/parse-pool';
 import { findGoFiles, readSource } from '../server/src/util/files';
 import { Workspace } from '../server/src/workspace';
+import { TYPED } from './fuzz/edits';
+import { Rng } from './fuzz/prng';
 
 const ROOT = resolve(__dirname, '..');
 
@@ -150,3 +152,87 @@ describe('compacted analyses', () => {
   });
 });
 
+
+/**
+ * An editor's workspace that compacts the packages without an open document (Workspace.compactClosed, what
+ * the server does in a large workspace): the findings and lock graph must stay those of a workspace that
+ * keeps everything while documents open and close and files change, in open packages and closed ones.
+ */
+describe('compacting closed packages in an editor', () => {
+  let corpus: string;
+  before(() => {
+    corpus = mkdtempSync(join(tmpdir(), 'lockset-closed-'));
+    // Packages that import each other, three files each.
+    generateCorpus(corpus, 1_200_000, 5);
+    for (const f of findGoFiles(corpus)) if (!/[/\\]f[012]\.go$/.test(f)) rmSync(f);
+  });
+  after(() => rmSync(corpus, { recursive: true, force: true }));
+
+  /** Every package's findings and the graph, as the server gets them: local results first, then each directory's. */
+  function check(ws: Workspace): { findings: string[]; graph: string } {
+    for (const d of ws.dirs()) ws.localResults(d);
+    return results(ws, ws.dirs().flatMap((d) => ws.analyzeDir(d).flatMap((r) => r.findings)));
+  }
+
+  async function workspace(texts: Map<string, string>, open?: Set<string>): Promise<Workspace> {
+    const ws = await Workspace.create();
+    ws.interactive = true;
+    if (open) {
+      ws.setCompactClosed(true);
+      ws.keepsFull = (dir) => open.has(dir);
+    }
+    for (const [p, t] of texts) ws.setText(p, t);
+    return ws;
+  }
+
+  it('moves a closed importer\'s findings with an open package\'s edit above what they point at, without reading it again', async () => {
+    const texts = new Map(findGoFiles(corpus).map((p) => [p, readSource(p) ?? '']));
+    const pkg0 = join(corpus, 'pkg0');
+    const open = new Set([pkg0]);
+    const ws = await workspace(texts, open);
+    check(ws);
+    const importers = ws.dependents(pkg0);
+    assert.ok(importers.length > 0 && importers.every((d) => ws.analysesOf(d).every((a) => a.compacted)), 'pkg0\'s importers are compacted');
+    const before = new Map(importers.map((d) => [d, ws.analysesOf(d)[0]]));
+    const path = findGoFiles(pkg0)[0];
+    for (const lines of ['// one\n', '// one\n// two\n']) {
+      texts.set(path, lines + readSource(path));
+      ws.setText(path, texts.get(path)!);
+      assert.deepEqual(check(ws), check(await workspace(texts)), lines);
+    }
+    assert.ok(importers.every((d) => ws.analysesOf(d)[0] === before.get(d)), 'the importers kept their analyses');
+  });
+
+  it('gives the findings of a workspace that keeps everything, through edits, opening and closing', async () => {
+    const texts = new Map(findGoFiles(corpus).map((p) => [p, readSource(p) ?? '']));
+    const dirs = [...new Set([...texts.keys()].map((p) => join(p, '..')))].sort();
+    const open = new Set<string>([dirs[1]]);
+    const ws = await workspace(texts, open);
+    const first = check(ws);
+    assert.ok(first.findings.length > 0, 'there is something to compare');
+    assert.deepEqual(first, check(await workspace(texts)));
+    const compacted = (dir: string) => ws.analysesOf(dir).every((a) => a.compacted);
+    assert.ok(dirs.filter((d) => !open.has(d)).every(compacted), 'the closed packages are compacted');
+    assert.ok(!compacted(dirs[1]), 'the open package is not');
+
+    const rng = new Rng(0xc105ed);
+    for (let step = 0; step < 12; step++) {
+      const action = rng.weighted([[2, 'open'], [5, 'edit'], [2, 'shift'], [1, 'revert']] as const);
+      if (action === 'open') {
+        const dir = rng.pick(dirs);
+        open.add(dir);
+        // Its hovers and lenses read everything: the package is read again, whole.
+        assert.ok(!ws.analysesOf(dir).some((a) => a.compacted), `step ${step}: ${dir} opened`);
+      } else {
+        const path = rng.pick([...texts.keys()]);
+        const text = texts.get(path)!;
+        const body = text.indexOf('.Lock()', rng.below(text.length));
+        const at = body < 0 ? rng.below(text.length) : body + 7;
+        // A shift moves everything below a line added at the top, which the importers' findings point at.
+        texts.set(path, action === 'revert' ? readSource(path) ?? '' : action === 'shift' ? `// moved\n${text}` : text.slice(0, at) + rng.pick(TYPED) + text.slice(at));
+        ws.setText(path, texts.get(path)!);
+      }
+      assert.deepEqual(check(ws), check(await workspace(texts)), `step ${step}: ${action}`);
+    }
+  });
+});

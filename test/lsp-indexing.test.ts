@@ -76,6 +76,31 @@ describe('the start-up index', () => {
     }
   });
 
+  it('compacts the packages nobody opened, and a package opened after the index answers hovers, lenses and hints', async () => {
+    await client?.stop();
+    if (dir) removeDir(dir);
+    dir = bigWorkspace(6);
+    client = await LspClient.start({ root: dir, settings: { debounceMs: 10, compactClosedPackages: 'on', inlayHints: { heldLocks: true } } });
+    await client.scanned();
+    const path = join(dir, 'p03', 'http.go');
+    const text = readFileSync(path, 'utf8');
+    await client.open(uriOf(path), text);
+    const hover = await client.hover(uriOf(path), positionOf(text, 'findVM(strings'));
+    assert.match((hover!.contents as MarkupContent).value, /requires/);
+    const vm = join(dir, 'p04', 'vm.go'), vmText = readFileSync(vm, 'utf8');
+    await client.open(uriOf(vm), vmText);
+    const lenses = await client.request<unknown[]>('textDocument/codeLens', { textDocument: { uri: uriOf(vm) } });
+    assert.ok(lenses.length > 0, 'code lenses on a package read again');
+    const hints = await client.request<{ label: string }[]>('textDocument/inlayHint', { textDocument: { uri: uriOf(vm) }, range: { start: { line: 0, character: 0 }, end: { line: vmText.split('\n').length, character: 0 } } });
+    assert.ok(hints.some((h) => JSON.stringify(h.label).includes("⟨vm.lock⟩")), JSON.stringify(hints));
+    // The Lock Explorer reads the lock events that compaction keeps: a vmLock of every copy.
+    const labels = JSON.stringify(await client.request('lockset/locks', null));
+    for (let i = 0; i < 6; i++) assert.ok(labels.includes(`p0${i}`), `p0${i} in the inventory`);
+    // An edit still gets its diagnostics: the missing lock goes when the call takes it.
+    await client.change(uriOf(path), [{ text: text.replace('findVM(strings', 'FindVM(strings') }]);
+    await client.waitForDiagnostics(uriOf(path), (d) => !d.some((x) => x.code === 'missing-lock-annotation'), 'the fixed call');
+  });
+
   it('answers a hover while a request that reads the whole workspace catches up with the index', async () => {
     await client?.stop();
     if (dir) removeDir(dir);

@@ -8,10 +8,11 @@ import { GRAPH_CHECKS, inCheckOrder, LOCAL_CHECKS } from './checks/registry';
 import { runChecks } from './checks/run';
 import { GoFile, type FuncDecl } from './model/file';
 import { exportedPlaces, exportSignature } from './analysis/export-signature';
+import { pointedFiles, remapFindings, type PointedTexts } from './checks/remap';
 import { ModuleMap, type TextReader } from './model/module';
 import { GoPackage } from './model/package';
 import type { ParsePool } from './syntax/parse-pool';
-import { initParser, parseGoIncremental } from './syntax/parser';
+import { dropKeptTree, initParser, parseGoIncremental } from './syntax/parser';
 import { defaultConfig, type Config } from './util/config';
 import { MAX_FILE_BYTES } from './util/files';
 
@@ -68,6 +69,17 @@ export class Workspace {
    * edited, afterwards: the IDE features need what compaction drops.
    */
   compact = false;
+  /**
+   * An editor's workspace that compacts, like `compact`, the packages that `keepsFull` does not name, once
+   * their findings are made (see compactIfClosed): a large workspace then needs about half the memory. A
+   * compacted package is read again from its text when it must be analysed again, or when `keepsFull`
+   * names it (a document of it was opened); it is then kept whole for the rest of the session.
+   */
+  compactClosed = false;
+  /** The directories whose packages must keep everything: those with an open document (set by the server). */
+  keepsFull: (dir: string) => boolean = () => false;
+  /** Directories kept whole since `keepsFull` named them. */
+  private readonly expanded = new Set<string>();
   /** How much Go text a compacted run parses ahead of its analysis at most (see analyzeAllParallel). */
   parseAheadChars = 2_000_000;
   /** Distinguishes this workspace's files from another's with the same path in the parser's kept trees. */
@@ -160,20 +172,24 @@ export class Workspace {
     // The key is this workspace's own: a re-parse may take over the nodes of this workspace's previous GoFile.
     if (!e.file) {
       // A compacted file's trees are hollow: nothing of it is taken over.
-      const previous = this.compact ? undefined : e.previous?.parsed;
-      e.file = new GoFile(path, parseGoIncremental(this.parser, `${this.id}:${path}`, e.text.length > MAX_FILE_BYTES ? '' : e.text, previous), e.previous);
+      const previous = this.compact || e.previous?.compacted ? undefined : e.previous;
+      e.file = new GoFile(path, parseGoIncremental(this.parser, this.keyOf(path), e.text.length > MAX_FILE_BYTES ? '' : e.text, previous?.parsed), previous);
       e.previous = undefined;
     }
     return e.file;
   }
 
+  /** The parser's key for a file of this workspace (see parseGoIncremental). */
+  private keyOf(path: string): string { return `${this.id}:${path}`; }
+
   /**
    * The analyses of the packages in one directory, recomputed if one of its files changed, or if a
-   * package it imports now exports different facts (contracts, acquisitions, types).
+   * package it imports now exports different facts (contracts, acquisitions, types). `full`: not compacted
+   * (read again if they were; see compactClosed).
    */
-  analysesOf(dir: string): PackageAnalysis[] {
+  analysesOf(dir: string, full = this.wantsFull(dir)): PackageAnalysis[] {
     const cached = this.analyses.get(dir);
-    if (cached && !this.dirty.has(dir) && this.importsUnchanged(dir)) return cached;
+    if (cached && !this.dirty.has(dir) && this.importsUnchanged(dir) && !(full && cached.some((a) => a.compacted))) return cached;
     // A compacted package's function trees are gone: its files are read again from their texts.
     if (cached?.some((a) => a.compacted)) {
       for (const path of this.filesByDir.get(dir) ?? []) { const e = this.files.get(path)!; e.file = e.previous = undefined; }
@@ -295,8 +311,14 @@ export class Workspace {
       record!.places.set(depDir, { analysis: dep, places, moves });
     }
     if (moved) {
+      // The findings are moved with what they point at, or made again; a compacted package's checks cannot
+      // run again, so it is read again instead.
+      for (const a of this.analyses.get(dir) ?? []) {
+        if (this.remapLocal(a)) continue;
+        if (a.compacted) return false;
+        this.local.delete(a);
+      }
       this.moves.set(dir, (this.moves.get(dir) ?? 0) + 1);
-      for (const a of this.analyses.get(dir) ?? []) this.local.delete(a);
       this.findings.delete(dir);
     }
     this.checkedAt.set(dir, this.generation);
@@ -329,15 +351,38 @@ export class Workspace {
   graphSignature(): string { return this.graphState().signature; }
 
   /** Analyses and findings of the packages in a directory. */
-  analyzeDir(dir: string): PackageResult[] {
-    const analyses = this.analysesOf(dir);
+  analyzeDir(dir: string, full?: boolean): PackageResult[] {
+    const analyses = this.analysesOf(dir, full);
     const { graph, signature } = this.graphState();
     const cached = this.findings.get(dir);
     // An edit elsewhere that leaves the lock graph's shape alone cannot change this package's findings.
-    if (cached && cached.signature === signature) return cached.results;
+    if (cached && cached.signature === signature && !(full && cached.results.some((r) => r.analysis.compacted))) return cached.results;
     const results = analyses.map((analysis) => ({ analysis, findings: this.findingsOf(analysis, graph) }));
     this.findings.set(dir, { signature, results });
+    if (!full) this.compactIfClosed(dir);
     return results;
+  }
+
+  /** Turns compactClosed on or off; off, the compacted packages are read again as they are used. */
+  setCompactClosed(on: boolean): void {
+    if (on === this.compactClosed) return;
+    this.compactClosed = on;
+    if (on) return;
+    for (const [dir, list] of this.analyses) if (list.some((a) => a.compacted)) this.markDirty(dir);
+  }
+
+  /** Whether a directory's packages are to be kept whole (see compactClosed). */
+  private wantsFull(dir: string): boolean {
+    if (!this.compactClosed) return false;
+    if (this.expanded.has(dir)) return true;
+    if (!this.keepsFull(dir)) return false;
+    this.expanded.add(dir);
+    return true;
+  }
+
+  /** In a workspace that compacts closed packages, compacts a directory's once their own findings are made. */
+  private compactIfClosed(dir: string): void {
+    if (this.compactClosed && !this.wantsFull(dir)) this.compactDir(dir);
   }
 
   /** The analysis of the package that holds a file, without checks or the workspace graph: cheap, for hovers and lenses. */
@@ -361,17 +406,44 @@ export class Workspace {
    * whole-workspace findings later only add the graph's.
    */
   localResults(dir: string): PackageResult[] {
-    return this.analysesOf(dir).map((analysis) => ({ analysis, findings: this.localFindings(analysis) }));
+    const results = this.analysesOf(dir).map((analysis) => ({ analysis, findings: this.localFindings(analysis) }));
+    this.compactIfClosed(dir);
+    return results;
   }
 
-  private readonly local = new WeakMap<PackageAnalysis, { config: Config; findings: Finding[] }>();
+  /** A package's own findings, and the texts of the other files they point into (see remapLocal). */
+  private readonly local = new WeakMap<PackageAnalysis, { config: Config; findings: Finding[]; pointed: PointedTexts }>();
 
   private localFindings(analysis: PackageAnalysis): Finding[] {
     const cached = this.local.get(analysis);
     if (cached && cached.config === this.config) return cached.findings;
     const findings = runChecks(analysis, EMPTY_GRAPH, this.config, LOCAL_CHECKS, this.interactive);
-    this.local.set(analysis, { config: this.config, findings });
+    this.local.set(analysis, { config: this.config, findings, pointed: this.textsOf(pointedFiles(findings, new Set(analysis.pkg.files.map((f) => f.path)))) });
     return findings;
+  }
+
+  /** The texts the nodes of these files were parsed from (an edited file not parsed yet has none). */
+  private textsOf(paths: Iterable<string>): PointedTexts {
+    const out: PointedTexts = new Map();
+    for (const path of paths) {
+      const e = this.files.get(path);
+      const text = e?.file?.parsed.text;
+      if (text !== undefined) out.set(path, text);
+    }
+    return out;
+  }
+
+  /**
+   * Moves a package's own findings to where the places they point at in its imports moved (see
+   * remapFindings) instead of making them again; false when they cannot be moved so.
+   */
+  private remapLocal(analysis: PackageAnalysis): boolean {
+    const cached = this.local.get(analysis);
+    if (!cached || cached.config !== this.config) return false;
+    const findings = remapFindings(cached.findings, cached.pointed, (path) => this.files.get(path)?.file?.parsed.text);
+    if (!findings) return false;
+    this.local.set(analysis, { config: cached.config, findings, pointed: this.textsOf(cached.pointed.keys()) });
+    return true;
   }
 
   /** Every check's findings in one package: the local ones (cached) and the lock graph's. */
@@ -380,8 +452,8 @@ export class Workspace {
   }
 
   /** The package analysis that holds a file. */
-  packageOf(path: string): PackageResult | undefined {
-    return this.analyzeDir(dirname(path)).find((r) => r.analysis.pkg.files.some((f) => f.path === path));
+  packageOf(path: string, full?: boolean): PackageResult | undefined {
+    return this.analyzeDir(dirname(path), full).find((r) => r.analysis.pkg.files.some((f) => f.path === path));
   }
 
   findingsFor(path: string): Finding[] {
@@ -476,6 +548,8 @@ export class Workspace {
       this.localFindings(a);
       takeGraphFacts(a);
       a.compact();
+      // A kept tree's result is hollow now: the next parse of these files starts afresh.
+      for (const f of a.pkg.files) dropKeptTree(this.keyOf(f.path));
     }
   }
 

@@ -254,7 +254,10 @@ export class PackageAnalysis {
     for (const [fn, flow] of this.flows) this.flows.set(fn, lockEventsOnly(flow));
     this.firstFlows.clear();
     this.resolvers.clear();
-    for (const file of this.pkg.files) for (const fn of file.funcs) dropDescendants(fn.node);
+    for (const file of this.pkg.files) {
+      for (const fn of file.funcs) dropDescendants(fn.node);
+      file.compacted = true;
+    }
     this.compacted = true;
   }
 

@@ -51,8 +51,10 @@ export function analyzeDump(ws: Workspace, text: string, roots: string[], toUri:
 
 /** The lock classes held while a line runs ('held'), or taken by a Lock call on it ('taken'). */
 function locksAt(ws: Workspace, path: string, line: number, what: 'held' | 'taken'): string[] {
-  const file = ws.file(path);
-  const pkg = file && ws.packageOf(path);
+  // The held sets of its statements: a compacted package (see Workspace.compactClosed) is read again, so
+  // the file is taken after.
+  const pkg = ws.has(path) ? ws.packageOf(path, true) : undefined;
+  const file = pkg && ws.file(path);
   if (!file || !pkg) return [];
   const start = file.lines.lineStart(line - 1), end = file.lines.lineStart(line) - 1;
   const fn = file.funcs.find((d) => d.node.start <= start && end <= d.node.end);

@@ -20,7 +20,14 @@ import { Workspace, type PackageResult } from '../workspace';
 import { isVirtual, pathToUri, toCodeAction, toDiagnostic, uriToPath } from './convert';
 import { isTsPath, TsDocuments } from './typescript';
 
-interface Settings { debounceMs: number; enable: boolean; inlayHints: boolean }
+interface Settings { debounceMs: number; enable: boolean; inlayHints: boolean; compactClosed: CompactMode }
+
+/** `lockset.compactClosedPackages`: whether packages without an open document are compacted (see Workspace.compactClosed). */
+type CompactMode = 'auto' | 'on' | 'off';
+const COMPACT_MODES: readonly CompactMode[] = ['auto', 'on', 'off'];
+
+/** From this much Go text on, `auto` compacts: below, the memory saved is small, and an edit's importers stay whole. */
+const COMPACT_MIN_CHARS = 4_000_000;
 
 /**
  * The language server: documents in, diagnostics, hovers and quick fixes out. It owns the only
@@ -31,7 +38,9 @@ export class LocksetServer {
   private ws!: Workspace;
   private ready!: Promise<void>;
   private roots: string[] = [];
-  private settings: Settings = { debounceMs: 150, enable: true, inlayHints: false };
+  private settings: Settings = { debounceMs: 150, enable: true, inlayHints: false, compactClosed: 'auto' };
+  /** How much Go text the workspace had at start-up (for `lockset.compactClosedPackages: auto`). */
+  private goChars = 0;
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly published = new Map<string, Finding[]>();
   private caps = { related: false, documentChanges: false, configuration: false, progress: false, watchers: false, inlayHintRefresh: false };
@@ -116,7 +125,12 @@ export class LocksetServer {
     if (folders.length === 0 && params.rootUri) folders.push(uriToPath(params.rootUri));
     else if (folders.length === 0 && params.rootPath) folders.push(params.rootPath);
     this.roots = folders;
-    this.ready = Workspace.create().then((ws) => { this.ws = ws; ws.interactive = true; });
+    this.ready = Workspace.create().then((ws) => {
+      this.ws = ws;
+      ws.interactive = true;
+      // The packages of open documents keep everything: their hovers, lenses and hints read it.
+      ws.keepsFull = (dir) => this.documents.all().some((d) => dirname(uriToPath(d.uri)) === dir);
+    });
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -147,6 +161,8 @@ export class LocksetServer {
       const text = readSource(f);
       if (text !== undefined) { this.ws.setText(f, text); chars += text.length; }
     }
+    this.goChars = chars;
+    this.applyCompaction();
     // The open documents' packages first, published against the graph known so far, so that they get
     // diagnostics at once; every package is analysed with a turn of the event loop between two, so that
     // hovers, code actions and edits are answered while the index is built, and its own findings are
@@ -211,8 +227,20 @@ export class LocksetServer {
     this.settings.enable = r.enable !== false;
     const hints = r.inlayHints as { heldLocks?: unknown } | undefined;
     this.settings.inlayHints = hints?.heldLocks === true;
+    const compact = r.compactClosedPackages;
+    if (compact !== undefined && !COMPACT_MODES.includes(compact as CompactMode)) {
+      this.warn(`lockset: invalid setting lockset.compactClosedPackages: expected one of ${COMPACT_MODES.join(', ')}, got ${JSON.stringify(compact)}`);
+    } else this.settings.compactClosed = (compact as CompactMode | undefined) ?? 'auto';
+    this.applyCompaction();
     this.ws?.setConfig({ ...config, log: (m) => this.connection.console.error(m) });
     this.ts.setConfig({ ...config, log: (m) => this.connection.console.error(m) });
+  }
+
+  /** Tells the workspace whether to compact packages without an open document (see `lockset.compactClosedPackages`). */
+  private applyCompaction(): void {
+    if (!this.ws) return;
+    const mode = this.settings.compactClosed;
+    this.ws.setCompactClosed(mode === 'on' || (mode === 'auto' && this.goChars >= COMPACT_MIN_CHARS));
   }
 
   /** `lockset/status` for the client's status bar: indexing progress, then the number of problems. */

@@ -56,6 +56,8 @@ export class GoFile {
   readonly bodyOnlyChange: boolean = false;
   /** The functions whose bodies changed, when `bodyOnlyChange`. */
   readonly changedFuncs = new Set<FuncDecl>();
+  /** Its functions' syntax was dropped (see PackageAnalysis.compact): nothing of it is to be taken over by a re-parse. */
+  compacted = false;
 
   /**
    * Reads a file's declarations. Given the file of the previous version, whose tree the parser re-used

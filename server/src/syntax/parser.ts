@@ -323,6 +323,12 @@ function keepTree(key: string, text: string, tree: Tree, parsed: ParsedFile): vo
   }
 }
 
+/** Frees the kept tree of a key, if any: its result is not to be re-parsed from (see Workspace's compaction). */
+export function dropKeptTree(key: string): void {
+  kept.get(key)?.tree.delete();
+  kept.delete(key);
+}
+
 /** Frees every kept tree (tests; a host that wants the WASM memory back). */
 export function dropKeptTrees(): void {
   for (const { tree } of kept.values()) tree.delete();
