@@ -157,6 +157,7 @@ describe('compacted analyses', () => {
  * An editor's workspace that compacts the packages without an open document (Workspace.compactClosed, what
  * the server does in a large workspace): the findings and lock graph must stay those of a workspace that
  * keeps everything while documents open and close and files change, in open packages and closed ones.
+ * LOCKSET_CLOSED_SEED and LOCKSET_CLOSED_STEPS run other sequences.
  */
 describe('compacting closed packages in an editor', () => {
   let corpus: string;
@@ -215,8 +216,8 @@ describe('compacting closed packages in an editor', () => {
     assert.ok(dirs.filter((d) => !open.has(d)).every(compacted), 'the closed packages are compacted');
     assert.ok(!compacted(dirs[1]), 'the open package is not');
 
-    const rng = new Rng(0xc105ed);
-    for (let step = 0; step < 12; step++) {
+    const rng = new Rng(Number(process.env.LOCKSET_CLOSED_SEED ?? 0xc105ed));
+    for (let step = 0; step < Number(process.env.LOCKSET_CLOSED_STEPS ?? 12); step++) {
       const action = rng.weighted([[2, 'open'], [5, 'edit'], [2, 'shift'], [1, 'revert']] as const);
       if (action === 'open') {
         const dir = rng.pick(dirs);
