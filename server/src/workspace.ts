@@ -71,9 +71,10 @@ export class Workspace {
   compact = false;
   /**
    * An editor's workspace that compacts, like `compact`, the packages that `keepsFull` does not name, once
-   * their findings are made (see compactIfClosed): a large workspace then needs about half the memory. A
+   * their own findings are made (see compactIfClosed): a large workspace then needs about half the memory. A
    * compacted package is read again from its text when it must be analysed again, or when `keepsFull`
-   * names it (a document of it was opened); it is then kept whole for the rest of the session.
+   * names it (a document of it was opened; it is then kept whole for the rest of the session), or when a
+   * caller asks for it whole (`analysesOf(dir, true)`).
    */
   compactClosed = false;
   /** The directories whose packages must keep everything: those with an open document (set by the server). */
@@ -292,7 +293,8 @@ export class Workspace {
 
   /**
    * Whether every imported directory still exports what this directory's analyses were built against. If
-   * only where it is moved (see exportedPlaces), the analyses stay and their findings are made again.
+   * only where it is moved (see exportedPlaces), the analyses stay and their own findings are moved along
+   * (see remapLocal) or made again.
    */
   private importsUnchanged(dir: string): boolean {
     if (this.checkedAt.get(dir) === this.generation) return true;
