@@ -28,36 +28,37 @@ it by the code that started it is not reported.`,
       if (!e.op.method.endsWith('nlock')) continue;
       const key = e.op.ref.key;
       const h = e.held.get(key);
-      const name = methodNameNode(e.node) ?? e.node;
-      const range = fn.file.lines.range(name.start, name.end);
-      const suspicious = lockedBefore(key, e.node.start) && !doubled.has(key) && !c.releases.some((r) => r.ref.key === key) && !handedOff(flow, e);
+      // Most Unlocks report nothing: their range and the search for an earlier Lock wait until one does.
+      const range = () => { const name = methodNameNode(e.node) ?? e.node; return fn.file.lines.range(name.start, name.end); };
+      const suspicious = () => lockedBefore(key, e.node.start) && !doubled.has(key) && !c.releases.some((r) => r.ref.key === key) && !handedOff(flow, e);
       const sibling = !h && e.op.ref.promotedFrom ? e.held.definite().find((x) => x.ref.promotedFrom === e.op.ref.promotedFrom) : undefined;
       if (sibling) {
         ctx.report({
-          file: fn.file.path, range,
+          file: fn.file.path, range: range(),
           message: `${e.op.method} reaches ${e.op.ref.display}, but ${sibling.ref.display} is the mutex that is held (${whereHeld(fn, sibling)}): the struct's promoted Lock and RLock come from different embedded mutexes`,
           related: [heldLocation(fn, sibling)], fixes: [],
         });
         continue;
       }
       if (!h) {
-        if (!suspicious) continue;
-        ctx.report({ file: fn.file.path, range, message: `${e.op.method} of ${e.op.ref.display}, which is not held here; unlocking an unlocked mutex is a fatal error`, related: [], fixes: [] });
+        if (!suspicious()) continue;
+        ctx.report({ file: fn.file.path, range: range(), message: `${e.op.method} of ${e.op.ref.display}, which is not held here; unlocking an unlocked mutex is a fatal error`, related: [], fixes: [] });
         continue;
       }
-      if (e.deferred && e.absentAtExit && suspicious) {
-        ctx.report({ file: fn.file.path, range, message: `deferred ${e.op.method} of ${e.op.ref.display} runs after ${e.op.ref.display} was already unlocked on some path; unlocking an unlocked mutex is a fatal error`, related: [], fixes: [] });
+      if (e.deferred && e.absentAtExit && suspicious()) {
+        ctx.report({ file: fn.file.path, range: range(), message: `deferred ${e.op.method} of ${e.op.ref.display} runs after ${e.op.ref.display} was already unlocked on some path; unlocking an unlocked mutex is a fatal error`, related: [], fixes: [] });
         continue;
       }
       if (h.maybe || h.modeUnknown || h.inherited) continue;
       const wrong = (e.op.method === 'Unlock' && h.mode === 'read') || (e.op.method === 'RUnlock' && h.mode === 'write');
       if (!wrong) continue;
       const right = h.mode === 'read' ? 'RUnlock' : 'Unlock';
+      const at = range();
       ctx.report({
-        file: fn.file.path, range,
+        file: fn.file.path, range: at,
         message: `${e.op.method} of ${e.op.ref.display}, which is ${h.mode === 'read' ? 'read-locked (RLock)' : 'write-locked (Lock)'} here (${whereHeld(fn, h)}); use ${right}`,
         related: [heldLocation(fn, h)],
-        fixes: [{ id: 'fix-unlock-mode', title: `Change to ${right}()`, preferred: true, edits: [{ file: fn.file.path, range, newText: right }] }],
+        fixes: [{ id: 'fix-unlock-mode', title: `Change to ${right}()`, preferred: true, edits: [{ file: fn.file.path, range: at, newText: right }] }],
       });
     }
   },
