@@ -204,6 +204,60 @@ describe('compacting closed packages in an editor', () => {
     assert.ok(importers.every((d) => ws.analysesOf(d)[0] === before.get(d)), 'the importers kept their analyses');
   });
 
+  it('reads a package again when one of its documents opens, without reading its importers again', async () => {
+    const texts = new Map(findGoFiles(corpus).map((p) => [p, readSource(p) ?? '']));
+    const pkg0 = join(corpus, 'pkg0');
+    const open = new Set<string>();
+    const ws = await workspace(texts, open);
+    check(ws);
+    const importers = ws.dependents(pkg0);
+    assert.ok([pkg0, ...importers].every((d) => ws.analysesOf(d).every((a) => a.compacted)), 'pkg0 and its importers are compacted');
+    const before = new Map(importers.map((d) => [d, ws.analysesOf(d)[0]]));
+    open.add(pkg0);
+    assert.ok(!ws.analysesOf(pkg0).some((a) => a.compacted), 'pkg0 is whole again');
+    assert.deepEqual(check(ws), check(await workspace(texts)));
+    // Its nodes that the importers hold were taken back: the importers kept their analyses.
+    assert.ok(importers.every((d) => ws.analysesOf(d)[0] === before.get(d)), 'the importers kept their analyses');
+    const path = findGoFiles(pkg0)[0];
+    for (const lines of ['// one\n', '// one\n// two\n']) {
+      texts.set(path, lines + readSource(path));
+      ws.setText(path, texts.get(path)!);
+      assert.deepEqual(check(ws), check(await workspace(texts)), lines);
+    }
+    assert.ok(importers.every((d) => ws.analysesOf(d)[0] === before.get(d)), 'and through edits above what they point at');
+  });
+
+  it('places an open importer\'s findings in a package read again and edited next to what they point at', async () => {
+    // a holds mu while it calls c.G, which sends on a channel: a's finding points at the send in c.
+    const files = new Map([
+      ['/m/c/c.go', 'package c\n\nvar ch = make(chan int)\n\n// G sends.\nfunc G() {\n\tx := 1\n\tch <- x\n}\n'],
+      ['/m/a/a.go', 'package a\n\nimport (\n\t"sync"\n\n\t"example.com/m/c"\n)\n\nvar mu sync.Mutex\n\nfunc add() {\n\tmu.Lock()\n\tc.G()\n\tmu.Unlock()\n}\n'],
+    ]);
+    const reader = (p: string) => (p === '/m/go.mod' ? 'module example.com/m\n' : undefined);
+    const make = async (open?: Set<string>) => {
+      const ws = await Workspace.create(undefined, reader);
+      ws.interactive = true;
+      if (open) { ws.setCompactClosed(true); ws.keepsFull = (d) => open.has(d); }
+      for (const [p, t] of files) ws.setText(p, t);
+      return ws;
+    };
+    const open = new Set(['/m/a']);
+    const ws = await make(open);
+    const sendAt = (w: Workspace) => { check(w); return w.findingsFor('/m/a/a.go').flatMap((f) => f.related.filter((r) => r.file === '/m/c/c.go').map((r) => r.range.start.line)); };
+    assert.deepEqual(sendAt(ws), [7]);
+    assert.ok(ws.analysesOf('/m/c').every((a) => a.compacted));
+    open.add('/m/c');
+    assert.deepEqual(sendAt(ws), [7]);
+    // A line inserted right above the send: the finding cannot be moved (the send is at the edge of the edit),
+    // so a's checks run again, and place the send through c's functions, which must be the current ones.
+    for (const lines of ['\t_ = 0\n', '\t_ = 0\n\t_ = 1\n']) {
+      files.set('/m/c/c.go', files.get('/m/c/c.go')!.replace('\tch <- x', `${lines}\tch <- x`).replace(/(\t_ = \d\n)+(?=(\t_ = \d\n)*\tch)/, lines));
+      ws.setText('/m/c/c.go', files.get('/m/c/c.go')!);
+      assert.deepEqual(sendAt(ws), sendAt(await make()), JSON.stringify(lines));
+    }
+    assert.deepEqual(sendAt(ws), [9]);
+  });
+
   it('gives the findings of a workspace that keeps everything, through edits, opening and closing', async () => {
     const texts = new Map(findGoFiles(corpus).map((p) => [p, readSource(p) ?? '']));
     const dirs = [...new Set([...texts.keys()].map((p) => join(p, '..')))].sort();

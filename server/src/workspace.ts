@@ -7,17 +7,28 @@ import type { Finding } from './checks/finding';
 import { GRAPH_CHECKS, inCheckOrder, LOCAL_CHECKS } from './checks/registry';
 import { runChecks } from './checks/run';
 import { GoFile, type FuncDecl } from './model/file';
-import { exportedPlaces, exportSignature } from './analysis/export-signature';
+import { exportedPlaces, exportSignature, forEachExportedNode } from './analysis/export-signature';
 import { pointedFiles, remapFindings, type PointedTexts } from './checks/remap';
 import { ModuleMap, type TextReader } from './model/module';
 import { GoPackage } from './model/package';
 import type { ParsePool } from './syntax/parse-pool';
 import { dropKeptTree, initParser, parseGoIncremental } from './syntax/parser';
+import { rehydrate } from './syntax/reuse';
+import type { SyntaxNode } from './syntax/node';
 import { defaultConfig, type Config } from './util/config';
 import { MAX_FILE_BYTES } from './util/files';
 
 /** A file's text and its facts; `previous` is the last facts read, until the new text is read (see GoFile). */
-interface Entry { text: string; file?: GoFile; previous?: GoFile }
+interface Entry {
+  text: string;
+  file?: GoFile;
+  previous?: GoFile;
+  /**
+   * The compacted file this text was read into, and its nodes that importers hold, by offset: read again
+   * (see analysesOf), the file takes them and its FuncDecls back, so that importers need not be read again.
+   */
+  hollow?: { file: GoFile; kept: Map<number, SyntaxNode[]> };
+}
 
 /**
  * What a directory's analyses were built against: each imported workspace directory and its export signature,
@@ -174,8 +185,11 @@ export class Workspace {
     if (!e.file) {
       // A compacted file's trees are hollow: nothing of it is taken over.
       const previous = this.compact || e.previous?.compacted ? undefined : e.previous;
-      e.file = new GoFile(path, parseGoIncremental(this.parser, this.keyOf(path), e.text.length > MAX_FILE_BYTES ? '' : e.text, previous?.parsed), previous);
-      e.previous = undefined;
+      const parsed = parseGoIncremental(this.parser, this.keyOf(path), e.text.length > MAX_FILE_BYTES ? '' : e.text, previous?.parsed);
+      if (e.hollow) rehydrate(parsed, e.hollow.kept);
+      e.file = new GoFile(path, parsed, previous);
+      if (e.hollow) e.file.takeOverFuncs(e.hollow.file);
+      e.previous = e.hollow = undefined;
     }
     return e.file;
   }
@@ -191,9 +205,26 @@ export class Workspace {
   analysesOf(dir: string, full = this.wantsFull(dir)): PackageAnalysis[] {
     const cached = this.analyses.get(dir);
     if (cached && !this.dirty.has(dir) && this.importsUnchanged(dir) && !(full && cached.some((a) => a.compacted))) return cached;
-    // A compacted package's function trees are gone: its files are read again from their texts.
+    // A compacted package's function trees are gone: its files are read again from their texts, taking back
+    // the nodes and functions that importers hold where the text is the same.
     if (cached?.some((a) => a.compacted)) {
-      for (const path of this.filesByDir.get(dir) ?? []) { const e = this.files.get(path)!; e.file = e.previous = undefined; }
+      const kept = new Map<string, Map<number, SyntaxNode[]>>();
+      for (const a of cached) {
+        forEachExportedNode(a, (file, node) => {
+          let byStart = kept.get(file.path);
+          if (!byStart) kept.set(file.path, (byStart = new Map()));
+          const list = byStart.get(node.start);
+          if (!list) byStart.set(node.start, [node]); else if (!list.includes(node)) list.push(node);
+        });
+      }
+      for (const path of this.filesByDir.get(dir) ?? []) {
+        const e = this.files.get(path)!;
+        if (e.file?.compacted && e.file.text_ === e.text) e.hollow = { file: e.file, kept: kept.get(path) ?? new Map() };
+        e.file = e.previous = undefined;
+      }
+      // Its importers compare what it exports again, and the lock graph is built again.
+      this.generation++;
+      this.graphCache = undefined;
     }
     const byPackage = new Map<string, GoFile[]>();
     for (const path of [...this.filesByDir.get(dir) ?? []].sort()) {

@@ -72,18 +72,26 @@ export function exportedPlaces(analysis: PackageAnalysis): string {
     h1 = Math.imul(h1 ^ at.line, 0x01000193); h1 = Math.imul(h1 ^ at.character, 0x01000193);
     h2 = Math.imul(h2 ^ at.character, 0x5bd1e995) + at.line | 0;
   };
-  const chain = (steps: ChainStep[]) => { for (const st of steps) place(st.fn.file, st.site.node); };
   for (const file of analysis.pkg.files) {
     for (const t of file.types) place(file, t.node);
     for (const fn of file.funcs) place(file, fn.nameNode);
   }
-  for (const fn of analysis.pkg.funcs.values()) {
-    for (const a of analysis.acquisitions.get(fn) ?? []) { place(a.lockFn.file, a.lockNode); chain(a.chain); }
-    const b = analysis.mayBlock.get(fn);
-    if (b) { place(b.fn.file, b.at); chain(b.chain); }
-    for (const pc of analysis.paramCalls.get(fn) ?? []) { place(fn.file, pc.site.node); for (const h of pc.held) place(fn.file, h.site); }
-  }
+  forEachExportedNode(analysis, place);
   return (h1 >>> 0).toString(16) + (h2 >>> 0).toString(16);
+}
+
+/**
+ * The nodes that importers copy from a package's summaries (those the signature names), each with the file
+ * of its function (FuncDecl.file follows edits): some are in the packages it imports.
+ */
+export function forEachExportedNode(analysis: PackageAnalysis, visit: (file: GoFile, node: SyntaxNode) => void): void {
+  const chain = (steps: ChainStep[]) => { for (const st of steps) visit(st.fn.file, st.site.node); };
+  for (const fn of analysis.pkg.funcs.values()) {
+    for (const a of analysis.acquisitions.get(fn) ?? []) { visit(a.lockFn.file, a.lockNode); chain(a.chain); }
+    const b = analysis.mayBlock.get(fn);
+    if (b) { visit(b.fn.file, b.at); chain(b.chain); }
+    for (const pc of analysis.paramCalls.get(fn) ?? []) { visit(fn.file, pc.site.node); for (const h of pc.held) visit(fn.file, h.site); }
+  }
 }
 
 const ids = new WeakMap<SyntaxNode, number>();

@@ -137,6 +137,22 @@ export class GoFile {
     return true;
   }
 
+  /**
+   * After a file of the same text was read again (its compacted trees were hollow), takes over the previous
+   * file's FuncDecl objects, updated in place, as `reread` does: importers hold them.
+   */
+  takeOverFuncs(previous: GoFile): void {
+    if (previous.text_ !== this.text_) return;
+    const taken = new Set<FuncDecl>();
+    this.funcs.forEach((fresh, i) => {
+      const old = previous.funcs.find((f) => !taken.has(f) && f.key === fresh.key && f.node.start === fresh.node.start && f.doc.text === fresh.doc.text);
+      if (!old) return;
+      taken.add(old);
+      Object.assign(old, fresh);
+      this.funcs[i] = old;
+    });
+  }
+
   get text_(): string { return this.parsed.text; }
   text(n: SyntaxNode | undefined): string { return n ? this.parsed.text.slice(n.start, n.end) : ''; }
 

@@ -122,11 +122,11 @@ export function adoptUnchanged(parsed: ParsedFile, reuse: Reuse): number {
       if (candidates?.includes(c)) continue;
       const old = candidates?.find((o) => o.type === c.type && o.field === c.field && sameShape(c, o, before - c.start) && rootOf(o) === reuse.oldRoot);
       if (!old) { visit(c); continue; }
-      const oldComments: SyntaxNode[] = [];
-      adopt(old, c.start, n, reuse, oldComments);
+      const comments: [SyntaxNode, SyntaxNode][] = [];
+      takeOver(c, old, n, comments);
       kids[i] = old;
       count++;
-      if (oldComments.length) replaceComments(parsed.comments, oldComments);
+      for (const [fresh, kept] of comments) replaceComment(parsed.comments, fresh, kept);
     }
   };
   const oldTops = new Set(reuse.byStart.values());
@@ -134,13 +134,32 @@ export function adoptUnchanged(parsed: ParsedFile, reuse: Reuse): number {
   return count;
 }
 
-/** Whether `b` (before the edit) has `a`'s shape, its offsets `delta` apart; `b`'s children are still its own. */
+/**
+ * Whether `b` (before the edit) has `a`'s shape, its offsets `delta` apart. A child that the copy took over
+ * by its address already is the same node in both; any other child of `b` must still be its own.
+ */
 function sameShape(a: SyntaxNode, b: SyntaxNode, delta: number): boolean {
   if (a.type !== b.type || a.field !== b.field || a.op !== b.op || a.hasError || b.hasError || a.start + delta !== b.start || a.end + delta !== b.end) return false;
   const ak = a.children, bk = b.children;
   if (ak.length !== bk.length) return false;
-  for (let i = 0; i < ak.length; i++) if (bk[i].parent !== b || !sameShape(ak[i], bk[i], delta)) return false;
+  for (let i = 0; i < ak.length; i++) {
+    if (ak[i] === bk[i]) continue;
+    if (bk[i].parent !== b || !sameShape(ak[i], bk[i], delta)) return false;
+  }
   return true;
+}
+
+/** Puts the previous node `b` where the new node `a` of the same shape is, node for node; pairs up their comments. */
+function takeOver(a: SyntaxNode, b: SyntaxNode, parent: SyntaxNode, comments: [SyntaxNode, SyntaxNode][]): void {
+  b.start = a.start;
+  b.end = a.end;
+  b.parent = parent;
+  if (b.type === 'comment') comments.push([a, b]);
+  const ak = a.children, bk = b.children;
+  for (let i = 0; i < bk.length; i++) {
+    if (ak[i] === bk[i]) bk[i].parent = b;
+    else takeOver(ak[i], bk[i], b, comments);
+  }
 }
 
 function rootOf(n: SyntaxNode): SyntaxNode {
@@ -149,11 +168,11 @@ function rootOf(n: SyntaxNode): SyntaxNode {
   return r;
 }
 
-/** Puts `olds`, moved comments, in place of the new comments at their offsets (the same count, in order). */
-function replaceComments(comments: SyntaxNode[], olds: SyntaxNode[]): void {
+/** Puts `kept` in place of `fresh` in the file's comments, which are in order of their offsets. */
+function replaceComment(comments: SyntaxNode[], fresh: SyntaxNode, kept: SyntaxNode): void {
   let lo = 0, hi = comments.length;
-  while (lo < hi) { const mid = (lo + hi) >> 1; if (comments[mid].start < olds[0].start) lo = mid + 1; else hi = mid; }
-  for (let i = 0; i < olds.length && lo + i < comments.length; i++) comments[lo + i] = olds[i];
+  while (lo < hi) { const mid = (lo + hi) >> 1; if (comments[mid].start < kept.start) lo = mid + 1; else hi = mid; }
+  if (comments[lo] === fresh) comments[lo] = kept;
 }
 
 /**
@@ -189,3 +208,29 @@ export function textReuse(parsed: ParsedFile, text: string): Reuse | undefined {
   return edit && reuseOf(parsed, edit, new Map());
 }
 
+
+/**
+ * Puts nodes that a compaction hollowed out (see dropDescendants) back into a new parse of the same text, in
+ * place of the new nodes of the same type, field and range: each gets the new node's children and parent and
+ * keeps its identity, which importers' summaries hold lock sites by (see Reuse). `kept` is by start offset.
+ */
+export function rehydrate(parsed: ParsedFile, kept: ReadonlyMap<number, SyntaxNode[]>): void {
+  if (!kept.size) return;
+  const stack = [parsed.root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    const kids = n.children;
+    for (let i = 0; i < kids.length; i++) {
+      let c = kids[i];
+      const old = kept.get(c.start)?.find((o) => o.parent === null && o.type === c.type && o.end === c.end && o.field === c.field && o.children.length === 0);
+      if (old) {
+        old.children = c.children;
+        for (const k of old.children) k.parent = old;
+        old.parent = n;
+        kids[i] = old;
+        c = old;
+      }
+      if (c.children.length) stack.push(c);
+    }
+  }
+}
