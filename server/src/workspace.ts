@@ -13,7 +13,7 @@ import { ModuleMap, type TextReader } from './model/module';
 import { GoPackage } from './model/package';
 import type { ParsePool } from './syntax/parse-pool';
 import { dropKeptTree, initParser, parseGoIncremental } from './syntax/parser';
-import { rehydrate } from './syntax/reuse';
+import { rehydrate } from './syntax/take-over';
 import type { SyntaxNode } from './syntax/node';
 import { defaultConfig, type Config } from './util/config';
 import { MAX_FILE_BYTES } from './util/files';

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Language, Parser, type ParseOptions, type Tree, type TreeCursor } from 'web-tree-sitter';
 import { diffTexts } from './edit';
-import { adopt, adoptUnchanged, reusable, sameText, textReuse, type Reuse } from './reuse';
+import { adopt, reusable, sameText, textReuse, type Reuse } from './reuse';
+import { adoptUnchanged } from './take-over';
 import { closeChildren, EMPTY_CHILDREN, intern, type SyntaxNode } from './node';
 
 /** Subtrees deeper than this are dropped: pathological nesting gives fewer results, never a stack overflow. */
