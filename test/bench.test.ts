@@ -24,6 +24,10 @@ describe('benchmark harness', () => {
       const e = r.importedEdit!;
       assert.ok(e.importers > 0 && [e.medianMs, e.sameLineMedianMs].every((v) => Number.isFinite(v) && v > 0), JSON.stringify(e));
       assert.match(formatTable(r), /edit in a lock-taking function of the package \d+ others import/);
+      // (i) on the same corpus: compaction keeps the findings (it throws otherwise) and takes less heap.
+      const h = r.editorHeap!;
+      assert.ok(h.findings > 0 && h.compactedMb > 0 && h.compactedMb < h.wholeMb, JSON.stringify(h));
+      assert.match(formatTable(r), /editor heap after indexing \(synthetic 1 MB/);
     } finally {
       rmSync(work, { recursive: true, force: true });
     }

@@ -10,6 +10,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import {
   createMessageConnection, StreamMessageReader, StreamMessageWriter, type PublishDiagnosticsParams,
 } from 'vscode-languageserver/node';
@@ -48,6 +50,9 @@ export interface EditResult { edits: number; medianMs: number; p95Ms: number; co
  */
 export interface ImportedEditResult { corpus: string; edits: number; medianMs: number; maxMs: number; sameLineMedianMs: number; sameLineMaxMs: number; importers: number }
 
+/** (i) the editor's heap after its start-up index, keeping every package whole and compacting closed ones. */
+export interface EditorHeapResult { corpus: string; wholeMb: number; compactedMb: number; findings: number }
+
 export interface BenchResult {
   machine: string;
   node: string;
@@ -56,6 +61,7 @@ export interface BenchResult {
   peakRssMb: number;
   edit?: EditResult;
   importedEdit?: ImportedEditResult;
+  editorHeap?: EditorHeapResult;
 }
 
 function load(dir: string): { path: string; text: string }[] {
@@ -184,6 +190,40 @@ export async function measureImportedEdit(name: string, dir: string, edits = 20)
   };
 }
 
+/** The live heap after a full collection (the collector is reached without --expose-gc). */
+function liveHeapMb(): number {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+  return process.memoryUsage().heapUsed / 1e6;
+}
+
+/**
+ * (i) Indexes a corpus as the server does (every package's own findings, then every package's against the
+ * lock graph), in an editor's workspace with no document open, keeping everything and then compacting the
+ * closed packages (lockset.compactClosedPackages), and measures the live heap after each, in this process.
+ */
+export async function measureEditorHeap(name: string, dir: string): Promise<EditorHeapResult> {
+  const files = load(dir);
+  const index = async (compact: boolean) => {
+    const ws = await Workspace.create();
+    ws.interactive = true;
+    ws.setCompactClosed(compact);
+    for (const f of files) ws.setText(f.path, f.text);
+    for (const d of ws.dirs()) ws.localResults(d);
+    const findings = ws.dirs().reduce((n, d) => n + ws.analyzeDir(d).reduce((m, r) => m + r.findings.length, 0), 0);
+    return { ws, findings };
+  };
+  const base = liveHeapMb();
+  let whole: Awaited<ReturnType<typeof index>> | undefined = await index(false);
+  const wholeMb = liveHeapMb() - base;
+  const findings = whole.findings;
+  whole = undefined;
+  const compacted = await index(true);
+  const compactedMb = liveHeapMb() - base;
+  if (compacted.findings !== findings) throw new Error(`compaction changed the findings: ${compacted.findings} instead of ${findings}`);
+  return { corpus: name, wholeMb, compactedMb, findings };
+}
+
 export async function runBench(opts: { sizes: number[]; dir?: string; edits: number; workDir?: string; flat?: boolean; jobs?: number }): Promise<BenchResult> {
   const work = opts.workDir ?? OUT;
   mkdirSync(work, { recursive: true });
@@ -208,6 +248,9 @@ export async function runBench(opts: { sizes: number[]; dir?: string; edits: num
   // On the 4 MB corpus, or the smallest one measured.
   const editMb = opts.sizes.includes(4) ? 4 : Math.min(...opts.sizes);
   const importedEdit = opts.edits > 0 && Number.isFinite(editMb) ? await measureImportedEdit(`synthetic ${editMb} MB`, join(work, `corpus-${editMb}mb`)) : undefined;
+  // (i) on the largest corpus measured.
+  const heapMb = Math.max(...opts.sizes);
+  const editorHeap = Number.isFinite(heapMb) ? await measureEditorHeap(`synthetic ${heapMb} MB`, join(work, `corpus-${heapMb}mb`)) : undefined;
   return {
     machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`,
     node: process.version,
@@ -216,6 +259,7 @@ export async function runBench(opts: { sizes: number[]; dir?: string; edits: num
     peakRssMb,
     edit,
     importedEdit,
+    editorHeap,
   };
 }
 
@@ -240,6 +284,10 @@ export function formatTable(r: BenchResult): string {
     rows.push(`edit in a lock-taking function of the package ${e.importers} others import (${e.corpus}, ${e.edits} edits each, in process):`
       + ` line inserted above the Lock: median ${e.medianMs.toFixed(0)} ms, max ${e.maxMs.toFixed(0)} ms;`
       + ` character typed on the line below: median ${e.sameLineMedianMs.toFixed(0)} ms, max ${e.sameLineMaxMs.toFixed(0)} ms`);
+  }
+  if (r.editorHeap) {
+    const h = r.editorHeap;
+    rows.push(`editor heap after indexing (${h.corpus}, no document open, ${h.findings} findings either way): ${h.wholeMb.toFixed(0)} MB keeping every package whole, ${h.compactedMb.toFixed(0)} MB compacting closed ones`);
   }
   return rows.join('\n') + '\n';
 }
