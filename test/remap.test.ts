@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Finding } from '../server/src/checks/finding';
 import { pointedFiles, remapFindings } from '../server/src/checks/remap';
+import { LineIndex } from '../server/src/syntax/lines';
 
 const OLD = 'package a\n\nfunc f() {\n\tmu.Lock()\n\tx++\n}\n';
 const at = (line: number, character: number) => ({ line, character });
@@ -24,23 +25,23 @@ describe('remapping findings', () => {
   });
 
   it('moves positions after an edit by its length, keeps those before, and leaves other files alone', () => {
-    const was = new Map([['/a/a.go', OLD]]);
+    const was = new Map([['/a/a.go', new LineIndex(OLD)]]);
     // Two lines added above the function: everything in it moves down two lines.
-    const moved = remapFindings([finding(3, 1)], was, () => `// one\n// two\n${OLD}`)!;
+    const moved = remapFindings([finding(3, 1)], was, () => new LineIndex(`// one\n// two\n${OLD}`))!;
     assert.deepEqual(moved[0].related[0].range, { start: at(5, 1), end: at(5, 10) });
     assert.deepEqual(moved[0].fixes[0].edits[0].range, { start: at(4, 0), end: at(4, 0) });
     assert.deepEqual(moved[0].range, { start: at(3, 1), end: at(3, 4) }, 'its own file did not change');
     // An edit below: nothing moves.
-    const same = remapFindings([finding(3, 1)], was, () => OLD.replace('x++', 'x += 2'))!;
+    const same = remapFindings([finding(3, 1)], was, () => new LineIndex(OLD.replace('x++', 'x += 2')))!;
     assert.deepEqual(same[0].related[0].range, { start: at(3, 1), end: at(3, 10) });
     // Columns move on the edited line, after the edit.
-    const cols = remapFindings([finding(3, 1)], was, () => OLD.replace('\tmu.Lock()', '\t_ = 0; mu.Lock()'));
+    const cols = remapFindings([finding(3, 1)], was, () => new LineIndex(OLD.replace('\tmu.Lock()', '\t_ = 0; mu.Lock()')));
     assert.equal(cols, undefined, 'the edit starts at the Lock itself (the common prefix ends at the tab)');
   });
 
   it('gives up when a position is in the changed range or at its edge', () => {
-    const was = new Map([['/a/a.go', OLD]]);
-    assert.equal(remapFindings([finding(3, 1)], was, () => OLD.replace('mu.Lock()', 'mu.RLock()')), undefined);
+    const was = new Map([['/a/a.go', new LineIndex(OLD)]]);
+    assert.equal(remapFindings([finding(3, 1)], was, () => new LineIndex(OLD.replace('mu.Lock()', 'mu.RLock()'))), undefined);
     assert.equal(remapFindings([finding(3, 1)], was, () => undefined), undefined, 'the file is gone');
   });
 });

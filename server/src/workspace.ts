@@ -455,13 +455,12 @@ export class Workspace {
     return findings;
   }
 
-  /** The texts the nodes of these files were parsed from (an edited file not parsed yet has none). */
+  /** The texts (with their lines) the nodes of these files were parsed from (an edited file not parsed yet has none). */
   private textsOf(paths: Iterable<string>): PointedTexts {
     const out: PointedTexts = new Map();
     for (const path of paths) {
-      const e = this.files.get(path);
-      const text = e?.file?.parsed.text;
-      if (text !== undefined) out.set(path, text);
+      const lines = this.files.get(path)?.file?.lines;
+      if (lines) out.set(path, lines);
     }
     return out;
   }
@@ -473,7 +472,7 @@ export class Workspace {
   private remapLocal(analysis: PackageAnalysis): boolean {
     const cached = this.local.get(analysis);
     if (!cached || cached.config !== this.config) return false;
-    const findings = remapFindings(cached.findings, cached.pointed, (path) => this.files.get(path)?.file?.parsed.text);
+    const findings = remapFindings(cached.findings, cached.pointed, (path) => this.files.get(path)?.file?.lines);
     if (!findings) return false;
     this.local.set(analysis, { config: cached.config, findings, pointed: this.textsOf(cached.pointed.keys()) });
     return true;

@@ -1,9 +1,9 @@
 import { diffTexts } from '../syntax/edit';
-import { LineIndex, type Position, type Range } from '../syntax/lines';
+import type { LineIndex, Position, Range } from '../syntax/lines';
 import type { Finding } from './finding';
 
-/** The texts of other files that a package's findings point into, as they were when the findings were made. */
-export type PointedTexts = Map<string, string>;
+/** The texts (with their lines) of other files that a package's findings point into, as they were when the findings were made. */
+export type PointedTexts = Map<string, LineIndex>;
 
 /** Every file a finding points into (its range, related locations and fix edits) other than `own`. */
 export function pointedFiles(findings: readonly Finding[], own: ReadonlySet<string>): Set<string> {
@@ -23,14 +23,13 @@ export function pointedFiles(findings: readonly Finding[], own: ReadonlySet<stri
  * the edit's length, as an analysis of the new text would place it. Undefined when a position falls in or at
  * the edge of a changed range (it may have changed, not just moved): the findings must be made again then.
  */
-export function remapFindings(findings: readonly Finding[], was: PointedTexts, current: (file: string) => string | undefined): Finding[] | undefined {
+export function remapFindings(findings: readonly Finding[], was: PointedTexts, current: (file: string) => LineIndex | undefined): Finding[] | undefined {
   const movers = new Map<string, (r: Range) => Range | undefined>();
-  for (const [file, oldText] of was) {
-    const text = current(file);
-    if (text === undefined) return undefined;
-    if (text === oldText) continue;
-    const edit = diffTexts(oldText, text)!;
-    const before = new LineIndex(oldText), after = new LineIndex(text);
+  for (const [file, before] of was) {
+    const after = current(file);
+    if (after === undefined) return undefined;
+    if (after.text === before.text) continue;
+    const edit = diffTexts(before.text, after.text)!;
     const delta = edit.newEndIndex - edit.oldEndIndex;
     const offset = (p: Position) => {
       const o = before.offset(p), q = before.position(o);

@@ -132,5 +132,3 @@ export function textReuse(parsed: ParsedFile, text: string): Reuse | undefined {
   const edit = diffTexts(parsed.text, text);
   return edit && reuseOf(parsed, edit, new Map());
 }
-
-
