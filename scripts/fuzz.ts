@@ -15,6 +15,8 @@
  * Problems that match a known, reported bug (KNOWN in test/fuzz/pipeline.ts) are counted apart and do not
  * fail the run unless --strict is given.
  *
+ * LOCKSET_FUZZ_COMPACT=1 runs the workspaces with closed-package compaction on (see test/fuzz/pipeline.ts).
+ *
  * Options: --runs N (100000), --seed S (1), --from I (0), --dumps R (share of dump inputs, 0.1),
  * --deep P (share with 10,000-level nesting, 0.005), --long P (share with a 1 MB line, 0.001),
  * --out DIR (.fuzz/failures), --strict, --known-hangs (also generate the nesting form that hits the known slow

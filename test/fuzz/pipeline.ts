@@ -90,6 +90,8 @@ interface Pool { ws: Workspace; logs: string[] }
 /**
  * Runs Go inputs. Each package gets one Workspace that keeps its other files parsed; a case replaces one
  * file and puts it back afterwards. (`fresh` runs each case in a new Workspace instead, to confirm a failure.)
+ * With LOCKSET_FUZZ_COMPACT set, the workspaces compact their closed packages as a large editor workspace
+ * does (Workspace.compactClosed), so that every case also reads a compacted package again.
  */
 export class GoRunner {
   private readonly pools = new Map<string, Pool>();
@@ -99,6 +101,7 @@ export class GoRunner {
     if (existing) return existing;
     const logs: string[] = [];
     const ws = await Workspace.create({ severity: {}, lockOrder: [], log: (m) => logs.push(m) });
+    if (process.env.LOCKSET_FUZZ_COMPACT) ws.setCompactClosed(true);
     for (const f of pkg.files) ws.setText(f.path, f.text);
     const p = { ws, logs };
     if (!fresh) this.pools.set(pkg.dir, p);
