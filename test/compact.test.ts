@@ -175,6 +175,15 @@ describe('compacting closed packages in an editor', () => {
     return results(ws, ws.dirs().flatMap((d) => ws.analyzeDir(d).flatMap((r) => r.findings)));
   }
 
+  /** One line, then two, added at the top of a file (moving all it declares): the findings stay a fresh workspace's. */
+  async function addLinesAbove(ws: Workspace, texts: Map<string, string>, path: string): Promise<void> {
+    for (const lines of ['// one\n', '// one\n// two\n']) {
+      texts.set(path, lines + readSource(path));
+      ws.setText(path, texts.get(path)!);
+      assert.deepEqual(check(ws), check(await workspace(texts)), lines);
+    }
+  }
+
   async function workspace(texts: Map<string, string>, open?: Set<string>): Promise<Workspace> {
     const ws = await Workspace.create();
     ws.interactive = true;
@@ -195,12 +204,7 @@ describe('compacting closed packages in an editor', () => {
     const importers = ws.dependents(pkg0);
     assert.ok(importers.length > 0 && importers.every((d) => ws.analysesOf(d).every((a) => a.compacted)), 'pkg0\'s importers are compacted');
     const before = new Map(importers.map((d) => [d, ws.analysesOf(d)[0]]));
-    const path = findGoFiles(pkg0)[0];
-    for (const lines of ['// one\n', '// one\n// two\n']) {
-      texts.set(path, lines + readSource(path));
-      ws.setText(path, texts.get(path)!);
-      assert.deepEqual(check(ws), check(await workspace(texts)), lines);
-    }
+    await addLinesAbove(ws, texts, findGoFiles(pkg0)[0]);
     assert.ok(importers.every((d) => ws.analysesOf(d)[0] === before.get(d)), 'the importers kept their analyses');
   });
 
@@ -218,12 +222,7 @@ describe('compacting closed packages in an editor', () => {
     assert.deepEqual(check(ws), check(await workspace(texts)));
     // Its nodes that the importers hold were taken back: the importers kept their analyses.
     assert.ok(importers.every((d) => ws.analysesOf(d)[0] === before.get(d)), 'the importers kept their analyses');
-    const path = findGoFiles(pkg0)[0];
-    for (const lines of ['// one\n', '// one\n// two\n']) {
-      texts.set(path, lines + readSource(path));
-      ws.setText(path, texts.get(path)!);
-      assert.deepEqual(check(ws), check(await workspace(texts)), lines);
-    }
+    await addLinesAbove(ws, texts, findGoFiles(pkg0)[0]);
     assert.ok(importers.every((d) => ws.analysesOf(d)[0] === before.get(d)), 'and through edits above what they point at');
   });
 

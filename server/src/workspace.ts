@@ -451,12 +451,12 @@ export class Workspace {
     const cached = this.local.get(analysis);
     if (cached && cached.config === this.config) return cached.findings;
     const findings = runChecks(analysis, EMPTY_GRAPH, this.config, LOCAL_CHECKS, this.interactive);
-    this.local.set(analysis, { config: this.config, findings, pointed: this.textsOf(pointedFiles(findings, new Set(analysis.pkg.files.map((f) => f.path)))) });
+    this.local.set(analysis, { config: this.config, findings, pointed: this.pointedLines(pointedFiles(findings, new Set(analysis.pkg.files.map((f) => f.path)))) });
     return findings;
   }
 
   /** The texts (with their lines) the nodes of these files were parsed from (an edited file not parsed yet has none). */
-  private textsOf(paths: Iterable<string>): PointedTexts {
+  private pointedLines(paths: Iterable<string>): PointedTexts {
     const out: PointedTexts = new Map();
     for (const path of paths) {
       const lines = this.files.get(path)?.file?.lines;
@@ -474,7 +474,7 @@ export class Workspace {
     if (!cached || cached.config !== this.config) return false;
     const findings = remapFindings(cached.findings, cached.pointed, (path) => this.files.get(path)?.file?.lines);
     if (!findings) return false;
-    this.local.set(analysis, { config: cached.config, findings, pointed: this.textsOf(cached.pointed.keys()) });
+    this.local.set(analysis, { config: cached.config, findings, pointed: this.pointedLines(cached.pointed.keys()) });
     return true;
   }
 
