@@ -13,7 +13,7 @@ import { generateCorpus } from '../scripts/bench/corpus';
 import { main } from '../server/src/cli/main';
 import { flatten, unflatten } from '../server/src/syntax/flat';
 import { ParsePool } from '../server/src/syntax/parse-pool';
-import { initParser, parseGo, parseStats } from '../server/src/syntax/parser';
+import { initParser, parseGo, parseGoFlat, parseStats, rawFlatEnabled } from '../server/src/syntax/parser';
 import { importPathsOf, Workspace } from '../server/src/workspace';
 import { findGoFiles, readSource } from '../server/src/util/files';
 import { goFiles, goPackages, rel } from './fuzz/corpus';
@@ -36,6 +36,23 @@ describe('parsing on worker threads', () => {
     for (const { name, text } of inputs()) {
       const parsed = parseGo(parser, text);
       const d = fileDiff(unflatten(flatten(parsed), text), parsed);
+      if (d) problems.push(`${name}: ${d}`);
+    }
+    assert.deepEqual(problems.slice(0, 10), []);
+  });
+
+  it('copies a tree straight into the flat form (what a worker sends) as parseGo gives it', async () => {
+    const parser = await initParser();
+    assert.ok(rawFlatEnabled(), 'the straight copy agrees with the SyntaxNode copy on the start-up sample');
+    const problems: string[] = [];
+    const pathological = [
+      { name: 'nesting past the depth cap', text: `package p\nvar x = ${'('.repeat(1000)}1${')'.repeat(1000)}\n` },
+      { name: 'binary', text: '\u0000\u0001\uffff\ud800 package' },
+      { name: 'empty', text: '' },
+      { name: 'operators and MISSING tokens', text: 'package p\nfunc f() { x := -a + b; x += 1; y = ; <-c; a + }\n' },
+    ];
+    for (const { name, text } of [...inputs(), ...pathological]) {
+      const d = fileDiff(unflatten(parseGoFlat(parser, text), text), parseGo(parser, text));
       if (d) problems.push(`${name}: ${d}`);
     }
     assert.deepEqual(problems.slice(0, 10), []);

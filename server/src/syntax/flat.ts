@@ -9,7 +9,9 @@ import type { ParsedFile } from './parser';
  */
 export interface FlatFile { ints: Int32Array; strings: string[]; errorCount: number }
 
-const WIDTH = 7;
+/** Integers per node. */
+export const FLAT_WIDTH = 7;
+const WIDTH = FLAT_WIDTH;
 
 export function flatten(parsed: ParsedFile): FlatFile {
   const strings: string[] = [];

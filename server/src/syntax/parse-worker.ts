@@ -1,6 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { flatten } from './flat';
-import { initParser, parseGo } from './parser';
+import { initParser, parseGoFlat } from './parser';
 
 /**
  * A parse worker: receives `{ id, text }`, answers `{ id, flat }` with the parsed file in the flat form
@@ -12,7 +11,7 @@ if (port) {
   port.on('message', (m: { id: number; text: string }) => {
     void ready.then((parser) => {
       try {
-        const flat = flatten(parseGo(parser, m.text));
+        const flat = parseGoFlat(parser, m.text);
         port.postMessage({ id: m.id, flat }, [flat.ints.buffer as ArrayBuffer]);
       } catch (e) {
         port.postMessage({ id: m.id, error: String((e as Error)?.message ?? e) });

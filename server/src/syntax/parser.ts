@@ -5,6 +5,8 @@ import { diffTexts } from './edit';
 import { adopt, reusable, sameText, textReuse, type Reuse } from './reuse';
 import { adoptUnchanged } from './take-over';
 import { closeChildren, EMPTY_CHILDREN, intern, type SyntaxNode } from './node';
+import { flatten, unflatten, type FlatFile } from './flat';
+import { flattenRaw } from './raw-flat';
 
 /** Subtrees deeper than this are dropped: pathological nesting gives fewer results, never a stack overflow. */
 const MAX_DEPTH = 400;
@@ -26,7 +28,7 @@ export interface ParsedFile {
  * of WASM memory four integers at a time through a DataView on every property read (it cost more than the
  * WASM work itself). Emscripten installs the exports on the options object given to `Parser.init`.
  */
-interface Binding {
+export interface Binding {
   _ts_init(): number;
   _ts_tree_cursor_goto_first_child_wasm(tree: number): number;
   _ts_tree_cursor_goto_next_sibling_wasm(tree: number): number;
@@ -54,6 +56,8 @@ interface Raw { binding: Binding; transfer: number }
 let ready: Promise<Parser> | undefined;
 /** Undefined when web-tree-sitter was initialised elsewhere or its internals changed: the public API is used then. */
 let raw: Raw | undefined;
+/** Cleared at start-up when flattenRaw describes another tree than the raw conversion on the self-test sample. */
+let flatAgrees = false;
 
 /** Directories where the WASM files may be: beside the bundle (dist/), or the source tree's dist/ and node_modules. */
 function wasmPath(file: string, pkgDir: string): string {
@@ -74,6 +78,7 @@ export function initParser(): Promise<Parser> {
     const parser = new Parser();
     parser.setLanguage(go);
     if (raw && !rawAgrees(raw, parser)) raw = undefined;
+    flatAgrees = raw !== undefined && rawFlatAgrees(raw, parser);
     incrementalAgrees = incrementalSelfTest(parser, false);
     reuseAgrees = incrementalAgrees && raw !== undefined && incrementalSelfTest(parser, true);
     return parser;
@@ -93,6 +98,21 @@ function rawAgrees(r: Raw, parser: Parser): boolean {
   if (!tree) return false;
   try {
     const a = convertRaw(r, tree, SELF_TEST), b = convert(tree.walk(), SELF_TEST, tree.rootNode.hasError);
+    return a.errorCount === b.errorCount && sameComments(a, b) && sameTree(a.root, b.root);
+  } catch {
+    return false;
+  } finally {
+    tree.delete();
+  }
+}
+
+/** Whether flattenRaw describes the same tree as `flatten` of the raw conversion, on the sample (see rawAgrees). */
+function rawFlatAgrees(r: Raw, parser: Parser): boolean {
+  const tree = parser.parse(SELF_TEST);
+  if (!tree) return false;
+  try {
+    const a = unflatten(flattenRaw(r.binding, r.transfer, tree, SELF_TEST, tablesFor(tree.language), MAX_DEPTH), SELF_TEST);
+    const b = convertRaw(r, tree, SELF_TEST);
     return a.errorCount === b.errorCount && sameComments(a, b) && sameTree(a.root, b.root);
   } catch {
     return false;
@@ -173,6 +193,31 @@ export function parseGo(parser: Parser, text: string): ParsedFile {
 }
 
 /**
+ * Parses Go source into the flat form (see FlatFile), as `flatten(parseGo(parser, text))` would give it but
+ * without making SyntaxNodes on the way: what a parse worker sends. Never throws.
+ */
+export function parseGoFlat(parser: Parser, text: string): FlatFile {
+  try {
+    const tree = parseTree(parser, text, null);
+    if (!tree) return flatten(emptyFile(text));
+    try {
+      if (raw && flatAgrees) {
+        try {
+          return flattenRaw(raw.binding, raw.transfer, tree, text, tablesFor(tree.language), MAX_DEPTH);
+        } catch {
+          // Copy this tree as the editor does instead.
+        }
+      }
+      return flatten(toParsedFile(tree, text));
+    } finally {
+      tree.delete();
+    }
+  } catch {
+    return flatten(emptyFile(text));
+  }
+}
+
+/**
  * Parses with tree-sitter, within a time budget. Error recovery can go superlinear on pathological input
  * (thousands of `*\/` lines): past a generous budget (about 20x normal speed) the parse is given up and
  * the result is null. `oldTree` must have been edited to match `text` (see `Tree.edit`).
@@ -234,6 +279,9 @@ export function incrementalEnabled(): boolean { return incrementalAgrees; }
 
 /** Whether the start-up self-test let re-parses take over unchanged nodes of the previous result (see `Reuse`). */
 export function nodeReuseEnabled(): boolean { return reuseAgrees; }
+
+/** Whether parse workers copy trees straight into the flat form (see parseGoFlat); else through SyntaxNodes. */
+export function rawFlatEnabled(): boolean { return flatAgrees; }
 
 /**
  * Parses Go source like `parseGo`, with the same result, re-using the previous tree of the same key when
@@ -348,7 +396,7 @@ const OPERATOR_PARENTS = new Set(['unary_expression', 'binary_expression', 'assi
  * Per-language tables by node type id: whether the type is named (-1: not seen yet), and whether it is one
  * of OPERATOR_PARENTS; and the `operator` field's id.
  */
-interface Tables {
+export interface Tables {
   named: Int8Array; operatorParent: Uint8Array; operatorField: number;
   /** The language's type and field names, internalized (see intern). */
   types: string[]; fields: (string | null)[];
