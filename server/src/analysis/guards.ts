@@ -99,11 +99,15 @@ function inferGuards(analysis: PackageAnalysis, guards: Map<string, Guard>, igno
     if (list.length < MIN_ACCESSES || !list.some((a) => a.write)) continue;
     const counts = new Map<string, { n: number; relative: boolean }>();
     for (const a of list) {
-      for (const g of new Map(guardNamesAt(a).map((x) => [x.name, x])).values()) {
-        const c = counts.get(g.name) ?? { n: 0, relative: g.relative };
-        c.n++;
-        counts.set(g.name, c);
-      }
+      const names = guardNamesAt(a);
+      names.forEach((g, i) => {
+        // A name held twice at one access counts once, in the first one's place, as the last one says.
+        for (let j = 0; j < i; j++) if (names[j].name === g.name) return;
+        let last = g;
+        for (let j = i + 1; j < names.length; j++) if (names[j].name === g.name) last = names[j];
+        const c = counts.get(g.name);
+        if (c) c.n++; else counts.set(g.name, { n: 1, relative: last.relative });
+      });
     }
     const best = [...counts].sort((x, y) => y[1].n - x[1].n)[0];
     if (best && best[1].n / list.length >= MIN_SHARE) {
@@ -112,8 +116,22 @@ function inferGuards(analysis: PackageAnalysis, guards: Map<string, Guard>, igno
   }
 }
 
-/** Accesses to data: not to locks, channels, funcs, atomics or other sync values, which guard themselves. */
+/** Whether the accesses to each target are to data, per analysis (see isDataAccess). */
+const dataTargets = new WeakMap<PackageAnalysis, Map<string, boolean>>();
+
+/**
+ * Accesses to data: not to locks, channels, funcs, atomics or other sync values, which guard themselves.
+ * Answered once per target (`Type.field` or a global's name), the key guards are inferred and reported by.
+ */
 export function isDataAccess(analysis: PackageAnalysis, a: AccessEvent): boolean {
+  let known = dataTargets.get(analysis);
+  if (!known) dataTargets.set(analysis, (known = new Map()));
+  let data = known.get(a.target);
+  if (data === undefined) known.set(a.target, (data = accessesData(analysis, a)));
+  return data;
+}
+
+function accessesData(analysis: PackageAnalysis, a: AccessEvent): boolean {
   const { pkg } = analysis;
   let type;
   if (a.base) type = pkg.findField(a.base.type, a.field)?.at(-1)?.type;

@@ -1,19 +1,11 @@
 import type { GoFile } from '../model/file';
-import type { SyntaxNode } from '../syntax/node';
+import { nodeAt, type SyntaxNode } from '../syntax/node';
 import type { Check } from './check';
 
 const LOCK = /^(.*)\.(Lock|RLock)\(\)$/;
 
 /** A `x.Lock()` statement directly followed by `x.Unlock()`: the two statements and the lock's name. */
 interface EmptyPair { lock: SyntaxNode; unlock: SyntaxNode; name: string }
-
-// Both caches are keyed by syntax: after an edit, the parser re-uses unchanged declarations node for node
-// (see parseGoIncremental), so only the edited ones are walked and read again. Statement lists are keyed by
-// their declaration's children array, not the node: a compacted package (see PackageAnalysis.compact) empties
-// its functions' children, and the lists found below them go with the old array. (Leaves share one empty
-// array, under which no list is ever found.)
-const listsByDecl = new WeakMap<SyntaxNode[], SyntaxNode[]>();
-const pairsByList = new WeakMap<SyntaxNode, EmptyPair[]>();
 
 export const emptyCriticalSection: Check = {
   id: 'empty-critical-section',
@@ -26,65 +18,56 @@ other holders are done); often the guarded code was moved away. Reported as info
   defaultSeverity: 'information',
   run(ctx) {
     for (const file of ctx.analysis.pkg.files) {
-      const text = file.parsed.text;
-      // A declaration without an Unlock in its text has no pair: its statements are not walked. The next
-      // Unlock is searched for once per occurrence, not once per declaration.
-      let unlock = -1;
-      for (const decl of file.parsed.root.children) {
-        if (unlock < decl.start) unlock = text.indexOf('nlock', decl.start);
-        if (unlock < 0) break;
-        if (unlock >= decl.end) continue;
-        for (const list of statementLists(decl)) {
-          for (const p of emptyPairs(list, file)) {
-            ctx.report({
-              file: file.path,
-              range: file.lines.range(p.lock.start, p.unlock.end),
-              message: `empty critical section: ${p.name} is locked and unlocked with nothing in between`,
-              related: [], fixes: [],
-            });
-          }
-        }
+      for (const p of emptyPairs(file)) {
+        ctx.report({
+          file: file.path,
+          range: file.lines.range(p.lock.start, p.unlock.end),
+          message: `empty critical section: ${p.name} is locked and unlocked with nothing in between`,
+          related: [], fixes: [],
+        });
       }
     }
   },
 };
 
-function statementLists(decl: SyntaxNode): SyntaxNode[] {
-  let lists = listsByDecl.get(decl.children);
-  if (!lists) {
-    // In the order of a pre-order walk; leaves are not visited.
-    const found: SyntaxNode[] = [];
-    const stack = [decl];
-    while (stack.length) {
-      const n = stack.pop()!;
-      if (n.type === 'statement_list') found.push(n);
-      const kids = n.children;
-      for (let i = kids.length - 1; i >= 0; i--) if (kids[i].children.length) stack.push(kids[i]);
-    }
-    listsByDecl.set(decl.children, (lists = found));
+/**
+ * The pairs of a file, found from the text: an empty section ends with an Unlock statement, so only the
+ * statements around each "nlock" in the text are read, not every node of the functions that have one.
+ */
+function emptyPairs(file: GoFile): EmptyPair[] {
+  const text = file.parsed.text;
+  const pairs: EmptyPair[] = [];
+  const decls = file.parsed.root.children;
+  let d = 0, last: SyntaxNode | undefined;
+  for (let at = text.indexOf('nlock'); at >= 0; at = text.indexOf('nlock', at + 1)) {
+    while (d < decls.length && decls[d].end <= at) d++;
+    if (d === decls.length) break;
+    if (decls[d].start > at) continue;
+    const stmt = statementAt(decls[d], at);
+    if (!stmt || stmt === last || stmt.type !== 'expression_statement') continue;
+    last = stmt;
+    const prev = previousStatement(stmt);
+    if (!prev || prev.type !== 'expression_statement') continue;
+    const prevText = file.text(prev);
+    if (!prevText.includes('Lock')) continue;
+    const m = LOCK.exec(callText(prevText));
+    if (m && callText(file.text(stmt)) === `${m[1]}.${m[2] === 'RLock' ? 'RUnlock' : 'Unlock'}()`) pairs.push({ lock: prev, unlock: stmt, name: m[1] });
   }
-  return lists;
+  return pairs;
 }
 
-function emptyPairs(list: SyntaxNode, file: GoFile): EmptyPair[] {
-  let pairs = pairsByList.get(list);
-  if (pairs) return pairs;
-  pairs = [];
-  let prev: SyntaxNode | undefined, prevText = '';
-  for (const stmt of list.children) {
-    if (stmt.type === 'comment') continue;
-    // Only expression statements are read as text (slicing every statement would copy whole blocks), and
-    // only those that name a Lock are compared without their blanks.
-    const text = stmt.type === 'expression_statement' ? file.text(stmt) : '';
-    if (prev && prevText.includes('Lock') && text.includes('nlock')) {
-      const m = LOCK.exec(callText(prevText));
-      if (m && callText(text) === `${m[1]}.${m[2] === 'RLock' ? 'RUnlock' : 'Unlock'}()`) pairs.push({ lock: prev, unlock: stmt, name: m[1] });
-    }
-    prev = stmt;
-    prevText = text;
+/** The statement of the innermost statement list that contains the offset. */
+function statementAt(decl: SyntaxNode, offset: number): SyntaxNode | undefined {
+  for (let n = nodeAt(decl, offset); n && n !== decl; n = n.parent ?? undefined) {
+    if (n.parent?.type === 'statement_list') return n;
   }
-  pairsByList.set(list, pairs);
-  return pairs;
+  return undefined;
+}
+
+function previousStatement(stmt: SyntaxNode): SyntaxNode | undefined {
+  const list = stmt.parent!.children;
+  for (let i = list.indexOf(stmt) - 1; i >= 0; i--) if (list[i].type !== 'comment') return list[i];
+  return undefined;
 }
 
 function callText(text: string): string {
