@@ -30,30 +30,53 @@ other holders are done); often the guarded code was moved away. Reported as info
   },
 };
 
+// Pairs are kept per top-level declaration, for the editor: after an edit, the parser re-uses unchanged
+// declarations node for node (see parseGoIncremental), so only the edited ones are read again. They are keyed by
+// the declaration's children array, not the node: a compacted package (see PackageAnalysis.compact) empties its
+// functions' children, and the pairs found below them go with the old array.
+const pairsByDecl = new WeakMap<SyntaxNode[], EmptyPair[]>();
+
 /**
  * The pairs of a file, found from the text: an empty section ends with an Unlock statement, so only the
- * statements around each "nlock" in the text are read, not every node of the functions that have one.
+ * statements around each "nlock" in the text are read, not every node of the declarations that have one.
  */
 function emptyPairs(file: GoFile): EmptyPair[] {
   const text = file.parsed.text;
   const pairs: EmptyPair[] = [];
-  const decls = file.parsed.root.children;
-  let d = 0, last: SyntaxNode | undefined;
-  for (let at = text.indexOf('nlock'); at >= 0; at = text.indexOf('nlock', at + 1)) {
-    while (d < decls.length && decls[d].end <= at) d++;
-    if (d === decls.length) break;
-    if (decls[d].start > at) continue;
-    const stmt = statementAt(decls[d], at);
-    if (!stmt || stmt === last || stmt.type !== 'expression_statement') continue;
-    last = stmt;
-    const prev = previousStatement(stmt);
-    if (!prev || prev.type !== 'expression_statement') continue;
-    const prevText = file.text(prev);
-    if (!prevText.includes('Lock')) continue;
-    const m = LOCK.exec(callText(prevText));
-    if (m && callText(file.text(stmt)) === `${m[1]}.${m[2] === 'RLock' ? 'RUnlock' : 'Unlock'}()`) pairs.push({ lock: prev, unlock: stmt, name: m[1] });
+  let at = -1;
+  for (const decl of file.parsed.root.children) {
+    if (at < decl.start) at = text.indexOf('nlock', decl.start);
+    if (at < 0) break;
+    if (at >= decl.end) continue;
+    let found = pairsByDecl.get(decl.children);
+    if (!found) {
+      found = [];
+      let last: SyntaxNode | undefined;
+      for (; at >= 0 && at < decl.end; at = text.indexOf('nlock', at + 1)) {
+        const stmt = statementAt(decl, at);
+        if (!stmt || stmt === last) continue;
+        last = stmt;
+        const pair = pairEndingAt(stmt, file);
+        if (pair) found.push(pair);
+      }
+      pairsByDecl.set(decl.children, found);
+    }
+    at = text.indexOf('nlock', decl.end);
+    pairs.push(...found);
   }
   return pairs;
+}
+
+/** The pair whose Unlock is `stmt`, if the statement before it is the matching Lock. */
+function pairEndingAt(stmt: SyntaxNode, file: GoFile): EmptyPair | undefined {
+  if (stmt.type !== 'expression_statement') return undefined;
+  const prev = previousStatement(stmt);
+  if (!prev || prev.type !== 'expression_statement') return undefined;
+  const prevText = file.text(prev);
+  if (!prevText.includes('Lock')) return undefined;
+  const m = LOCK.exec(callText(prevText));
+  if (!m || callText(file.text(stmt)) !== `${m[1]}.${m[2] === 'RLock' ? 'RUnlock' : 'Unlock'}()`) return undefined;
+  return { lock: prev, unlock: stmt, name: m[1] };
 }
 
 /** The statement of the innermost statement list that contains the offset. */
