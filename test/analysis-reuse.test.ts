@@ -193,6 +193,21 @@ describe('re-used flows after edits inside function bodies', () => {
     }
   });
 
+  it('reads a field annotation again when it sits in a function on the same line, which a body edit changes', async () => {
+    const path = '/reuse/oneline/p.go';
+    // gofmt never writes this, but the parser reads it: the comment in f annotates n, the field on its line.
+    const text = 'package p\n\nimport "sync"\n\ntype T struct{ mu sync.Mutex; n int }; func (t *T) f() { t.n++ /* +checklocks:mu */ }\n\nfunc (t *T) g() { t.n = 1 }\n';
+    const ws = await Workspace.create(undefined, () => undefined);
+    ws.interactive = true;
+    ws.setText(path, text);
+    const annotated = snapshot(ws, [path]);
+    assert.match(annotated, /checklocks:mu/, 'the annotation in f guards n');
+    for (const v of [text.replace('+checklocks:mu', 'not a guard'), text]) {
+      ws.setText(path, v);
+      assert.equal(snapshot(ws, [path]), await fresh(new Map([[path, v]])));
+    }
+  });
+
   it('give what a fresh analysis gives, after random body edits of every fixture package', async () => {
     const rng = new Rng(SEED);
     const before = { ...analysisStats };

@@ -1,7 +1,9 @@
-import type { FuncDecl } from '../model/file';
+import type { FuncDecl, GoFile } from '../model/file';
+import type { GoPackage } from '../model/package';
+import type { SyntaxNode } from '../syntax/node';
 import { syncLockKind, deref } from '../model/types';
 import { isPseudoLock } from './blocking';
-import type { AccessEvent } from './flow-types';
+import type { AccessEvent, FunctionFlow } from './flow-types';
 import type { HeldLock } from './held';
 import type { PackageAnalysis } from './package-analysis';
 import { RUNS_IN_PLACE } from './summaries';
@@ -46,14 +48,38 @@ export function guardFacts(analysis: PackageAnalysis): GuardFacts {
 }
 
 function compute(analysis: PackageAnalysis): GuardFacts {
-  const { pkg } = analysis;
+  const declared = annotatedGuards(analysis.pkg);
+  const guards = new Map(declared.guards);
+  inferGuards(analysis, declared, guards);
+  return { guards, ignored: declared.ignored, goroutineFuncs: goroutineFuncs(analysis) };
+}
+
+/** The guards that +checklocks annotations declare in a package, and what +checklocksignore opts out. */
+interface DeclaredGuards { guards: ReadonlyMap<string, Guard>; ignored: Set<string> }
+
+const declaredByPackage = new WeakMap<GoPackage, DeclaredGuards>();
+
+/**
+ * Read from the comments of type and variable declarations, so kept with the package model, which an edit
+ * inside function bodies keeps (see Workspace.previousAnalysis). Not kept when a comment read on a
+ * declaration's line lies in a function (a struct and a function written on one line), which such an edit
+ * can change.
+ */
+function annotatedGuards(pkg: GoPackage): DeclaredGuards {
+  const known = declaredByPackage.get(pkg);
+  if (known) return known;
   const guards = new Map<string, Guard>();
   const ignored = new Set<string>();
+  let keep = true;
+  const annotationText = (file: GoFile, decl: SyntaxNode, at: SyntaxNode, doc: string) => {
+    const comments = file.commentsOnLine(file.lines.lineOf(at.start), at.start);
+    for (const c of comments) if (c.parent !== file.parsed.root && (c.start < decl.start || c.end > decl.end)) keep = false;
+    return [doc, ...comments.map((c) => file.text(c))].join('\n');
+  };
   for (const t of pkg.types.values()) {
     if (t.type.kind !== 'struct') continue;
     for (const f of t.type.fields) {
-      const line = t.file.lines.lineOf(f.node.start);
-      const text = [t.file.docFor(f.node).text, ...t.file.commentsOnLine(line, f.node.start).map((c) => t.file.text(c))].join('\n');
+      const text = annotationText(t.file, t.node, f.node, t.file.docFor(f.node).text);
       const key = `${t.name}.${f.name}`;
       if (/\+checklocksignore/.test(text)) { ignored.add(key); continue; }
       const m = ANNOTATION.exec(text);
@@ -61,13 +87,14 @@ function compute(analysis: PackageAnalysis): GuardFacts {
     }
   }
   for (const v of pkg.vars.values()) {
-    const text = [v.doc.text, ...v.file.commentsOnLine(v.file.lines.lineOf(v.nameNode.start), v.nameNode.start).map((c) => v.file.text(c))].join('\n');
+    const text = annotationText(v.file, v.node, v.nameNode, v.doc.text);
     if (/\+checklocksignore/.test(text)) { ignored.add(v.name); continue; }
     const m = ANNOTATION.exec(text);
     if (m) guards.set(v.name, { lock: m[2], relative: false, source: 'annotation', readOnlyOk: !!m[1] });
   }
-  inferGuards(analysis, guards, ignored);
-  return { guards, ignored, goroutineFuncs: goroutineFuncs(analysis) };
+  const declared = { guards, ignored };
+  if (keep) declaredByPackage.set(pkg, declared);
+  return declared;
 }
 
 /** The locks held at an access, as guard names: relative to the accessed struct, or global. */
@@ -81,39 +108,69 @@ export function guardNamesAt(a: AccessEvent): { name: string; relative: boolean;
   return out;
 }
 
+/** A function's accesses to one target: how many, whether one writes, and how many hold each guard name. */
+interface TargetCounts { n: number; write: boolean; names: Map<string, { n: number; relative: boolean }> }
+
+/**
+ * Each flow's accesses counted per target, for the declared guards they were counted against: an edit
+ * re-uses the flows of the functions it did not touch (see PackageAnalysis), and their counts with them.
+ */
+const countsByFlow = new WeakMap<FunctionFlow, { declared: DeclaredGuards; counts: Map<string, TargetCounts> }>();
+
 /**
  * Eraser-style inference: when most accesses to a field or global (at least 3, at least 75%) hold the
- * same lock, that lock guards it.
+ * same lock, that lock guards it. The counts are summed over the package's functions in their order, so
+ * that ties go to the name held first, as over one list of the accesses.
  */
-function inferGuards(analysis: PackageAnalysis, guards: Map<string, Guard>, ignored: Set<string>): void {
-  const byTarget = new Map<string, AccessEvent[]>();
+function inferGuards(analysis: PackageAnalysis, declared: DeclaredGuards, guards: Map<string, Guard>): void {
+  // Per target, the functions' counts in order; their names are summed only for targets with enough accesses.
+  const byTarget = new Map<string, { n: number; write: boolean; parts: TargetCounts[] }>();
   for (const [fn, flow] of analysis.flows) {
     if (isSetupFunc(fn)) continue;
-    for (const a of flow.accesses) {
-      if (guards.has(a.target) || ignored.has(a.target) || !isDataAccess(analysis, a)) continue;
-      const list = byTarget.get(a.target);
-      if (list) list.push(a); else byTarget.set(a.target, [a]);
+    for (const [target, c] of flowCounts(analysis, declared, flow)) {
+      const sum = byTarget.get(target);
+      if (!sum) byTarget.set(target, { n: c.n, write: c.write, parts: [c] });
+      else { sum.n += c.n; sum.write ||= c.write; sum.parts.push(c); }
     }
   }
-  for (const [target, list] of byTarget) {
-    if (list.length < MIN_ACCESSES || !list.some((a) => a.write)) continue;
-    const counts = new Map<string, { n: number; relative: boolean }>();
-    for (const a of list) {
-      const names = guardNamesAt(a);
-      names.forEach((g, i) => {
-        // A name held twice at one access counts once, in the first one's place, as the last one says.
-        for (let j = 0; j < i; j++) if (names[j].name === g.name) return;
-        let last = g;
-        for (let j = i + 1; j < names.length; j++) if (names[j].name === g.name) last = names[j];
-        const c = counts.get(g.name);
-        if (c) c.n++; else counts.set(g.name, { n: 1, relative: last.relative });
-      });
+  for (const [target, sum] of byTarget) {
+    if (sum.n < MIN_ACCESSES || !sum.write) continue;
+    const names = new Map<string, { n: number; relative: boolean }>();
+    for (const part of sum.parts) {
+      for (const [name, k] of part.names) {
+        const x = names.get(name);
+        if (x) x.n += k.n; else names.set(name, { n: k.n, relative: k.relative });
+      }
     }
-    const best = [...counts].sort((x, y) => y[1].n - x[1].n)[0];
-    if (best && best[1].n / list.length >= MIN_SHARE) {
-      guards.set(target, { lock: best[0], relative: best[1].relative, source: 'inferred', held: best[1].n, total: list.length });
+    const best = [...names].sort((x, y) => y[1].n - x[1].n)[0];
+    if (best && best[1].n / sum.n >= MIN_SHARE) {
+      guards.set(target, { lock: best[0], relative: best[1].relative, source: 'inferred', held: best[1].n, total: sum.n });
     }
   }
+}
+
+function flowCounts(analysis: PackageAnalysis, declared: DeclaredGuards, flow: FunctionFlow): Map<string, TargetCounts> {
+  const known = countsByFlow.get(flow);
+  if (known && known.declared === declared) return known.counts;
+  const counts = new Map<string, TargetCounts>();
+  for (const a of flow.accesses) {
+    if (declared.guards.has(a.target) || declared.ignored.has(a.target) || !isDataAccess(analysis, a)) continue;
+    let c = counts.get(a.target);
+    if (!c) counts.set(a.target, (c = { n: 0, write: false, names: new Map() }));
+    c.n++;
+    if (a.write) c.write = true;
+    const names = guardNamesAt(a);
+    names.forEach((g, i) => {
+      // A name held twice at one access counts once, in the first one's place, as the last one says.
+      for (let j = 0; j < i; j++) if (names[j].name === g.name) return;
+      let last = g;
+      for (let j = i + 1; j < names.length; j++) if (names[j].name === g.name) last = names[j];
+      const x = c!.names.get(g.name);
+      if (x) x.n++; else c!.names.set(g.name, { n: 1, relative: last.relative });
+    });
+  }
+  countsByFlow.set(flow, { declared, counts });
+  return counts;
 }
 
 /** Whether the accesses to each target are to data, per analysis (see isDataAccess). */

@@ -28,6 +28,25 @@ export function takeGraphFacts(a: PackageAnalysis): void {
   interfaceCallsOf(a);
 }
 
+const lockNames = new WeakMap<PackageAnalysis, { classes: string[]; packages: string[] }>();
+
+/**
+ * The lock classes a package's functions take (their own locks and their callees'), and the packages that
+ * declare them. An analysis's acquisitions never change, and an edit re-analyses a few packages: the graph of
+ * the others is built from these lists instead of every acquisition of the workspace again.
+ */
+function lockNamesOf(a: PackageAnalysis): { classes: string[]; packages: string[] } {
+  let names = lockNames.get(a);
+  if (!names) {
+    const classes = new Set<string>(), packages = new Set<string>();
+    for (const list of a.acquisitions.values()) {
+      for (const acq of list) { classes.add(acq.cls); if (acq.pkg) packages.add(acq.pkg); }
+    }
+    lockNames.set(a, (names = { classes: [...classes], packages: [...packages] }));
+  }
+  return names;
+}
+
 export function buildGraph(analyses: PackageAnalysis[], settingOrder: string[]): WorkspaceGraph {
   const edges = [...analyses.flatMap(edgesOf), ...interfaceEdges(analyses)];
   const orders: DeclaredOrder[] = [];
@@ -39,9 +58,9 @@ export function buildGraph(analyses: PackageAnalysis[], settingOrder: string[]):
   const classes = new Set<string>();
   const packages = new Set<string>();
   for (const a of analyses) {
-    for (const list of a.acquisitions.values()) {
-      for (const acq of list) { classes.add(acq.cls); if (acq.pkg) packages.add(acq.pkg); }
-    }
+    const taken = lockNamesOf(a);
+    for (const c of taken.classes) classes.add(c);
+    for (const p of taken.packages) packages.add(p);
   }
   for (const e of edges) { classes.add(e.fromCls); classes.add(e.toCls); packages.add(e.fromPkg); packages.add(e.toPkg); }
   return { edges, cycles: findCycles(edges), orders, classes, packages };
