@@ -1,4 +1,4 @@
-import { LOCK_ANNOTATION, lockAnnotations } from '../analysis/annotations';
+import { lockAnnotations } from '../analysis/annotations';
 import type { CallSite } from '../analysis/flow-types';
 import type { PackageAnalysis } from '../analysis/package-analysis';
 import type { GoFile } from '../model/file';
@@ -20,20 +20,32 @@ comment are contracts, not annotations, and are never stale.`,
   defaultSeverity: 'hint',
   run(ctx) {
     const { analysis } = ctx;
+    // Most packages have no // LOCK: comment: those read no call site's annotations.
+    const annotated = new Map<string, SyntaxNode[]>();
+    for (const file of analysis.pkg.files) {
+      const found = lockComments(file);
+      if (found.length) annotated.set(file.path, found);
+    }
+    if (annotated.size === 0) return;
     const used = new Set<SyntaxNode>();
-    const bodies: SyntaxNode[] = [];
     const docComments = new Set<SyntaxNode>();
+    const bodies = new Map<string, SyntaxNode[]>();
     for (const [fn, flow] of analysis.flows) {
-      if (fn.body) bodies.push(fn.body);
+      if (!annotated.has(fn.file.path)) continue;
+      if (fn.body) {
+        const list = bodies.get(fn.file.path);
+        if (list) list.push(fn.body); else bodies.set(fn.file.path, [fn.body]);
+      }
       for (const c of fn.doc.comments) docComments.add(c);
       for (const site of flow.calls) {
         if (mayNeedLock(analysis, fn.file, site)) for (const c of lockAnnotations(fn.file, site.node)) used.add(c);
       }
     }
     for (const file of analysis.pkg.files) {
-      for (const c of file.parsed.comments) {
-        if (used.has(c) || docComments.has(c) || !LOCK_ANNOTATION.test(file.text(c))) continue;
-        if (!bodies.some((b) => b.start <= c.start && c.end <= b.end)) continue;
+      const inFile = bodies.get(file.path) ?? [];
+      for (const c of annotated.get(file.path) ?? []) {
+        if (used.has(c) || docComments.has(c)) continue;
+        if (!inFile.some((b) => b.start <= c.start && c.end <= b.end)) continue;
         ctx.report({
           file: file.path,
           range: file.lines.range(c.start, c.end),
@@ -46,6 +58,24 @@ comment are contracts, not annotations, and are never stale.`,
     }
   },
 };
+
+/** The comments of a file that say LOCK: (as LOCK_ANNOTATION matches), found from the text, in order. */
+function lockComments(file: GoFile): SyntaxNode[] {
+  const text = file.parsed.text, comments = file.parsed.comments;
+  const out: SyntaxNode[] = [];
+  for (let at = text.indexOf('LOCK:'); at >= 0; at = text.indexOf('LOCK:', at + 1)) {
+    if (at > 0 && /\w/.test(text[at - 1])) continue;
+    // The last comment that starts before the occurrence, if it contains it (comments are in text order).
+    let lo = 0, hi = comments.length - 1, found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (comments[mid].start <= at) { found = mid; lo = mid + 1; } else hi = mid - 1;
+    }
+    const c = found >= 0 ? comments[found] : undefined;
+    if (c && at + 5 <= c.end && out[out.length - 1] !== c) out.push(c);
+  }
+  return out;
+}
 
 /** Standard-library packages are known to need none of the workspace's locks. */
 function mayNeedLock(analysis: PackageAnalysis, file: GoFile, site: CallSite): boolean {
