@@ -12,6 +12,8 @@ export interface CheckContext {
   /** Facts across every package of the workspace (lock graph, declared orders). */
   graph: WorkspaceGraph;
   report(finding: Report): void;
+  /** An editor, where flows outlive edits elsewhere: a check may keep what it found per flow (see keptPerFlow). */
+  reuse?: boolean;
 }
 
 /** A check describes itself: a stable id, a one-line title, a longer doc, and its default severity. */

@@ -20,7 +20,7 @@ export function runChecks(analysis: PackageAnalysis, graph: WorkspaceGraph, conf
     const configured = config.severity[check.id];
     if (configured === 'off') continue;
     try {
-      const ctx: CheckContext = { analysis, graph, report: (f) => out.push({ ...f, severity: configured ?? f.severity ?? check.defaultSeverity, code: check.id }) };
+      const ctx: CheckContext = { analysis, graph, reuse, report: (f) => out.push({ ...f, severity: configured ?? f.severity ?? check.defaultSeverity, code: check.id }) };
       if (check.runFunction) runPerFunction(check, check.runFunction, ctx, reuse);
       else check.run?.(ctx);
     } catch (error) {

@@ -5,6 +5,7 @@ import type { GoFile } from '../model/file';
 import type { SyntaxNode } from '../syntax/node';
 import type { TextEdit } from './finding';
 import type { Check } from './check';
+import { keptPerFlow } from './kept-per-flow';
 
 export const staleLockAnnotation: Check = {
   id: 'stale-lock-annotation',
@@ -27,7 +28,8 @@ comment are contracts, not annotations, and are never stale.`,
       if (found.length) annotated.set(file.path, found);
     }
     if (annotated.size === 0) return;
-    const used = new Set<SyntaxNode>();
+    // Per file, the offsets of the comments that annotate a call that may need a lock.
+    const used = new Map<string, Set<number>>();
     const docComments = new Set<SyntaxNode>();
     const bodies = new Map<string, SyntaxNode[]>();
     for (const [fn, flow] of analysis.flows) {
@@ -37,14 +39,24 @@ comment are contracts, not annotations, and are never stale.`,
         if (list) list.push(fn.body); else bodies.set(fn.file.path, [fn.body]);
       }
       for (const c of fn.doc.comments) docComments.add(c);
-      for (const site of flow.calls) {
-        if (mayNeedLock(analysis, fn.file, site)) for (const c of lockAnnotations(fn.file, site.node)) used.add(c);
+      // Kept as offsets from the function's start: an edit elsewhere may give its comments new nodes.
+      const usedHere = keptPerFlow(ctx, 'stale-lock-annotation', fn, flow, () => {
+        const offsets: number[] = [];
+        for (const site of flow.calls) {
+          if (mayNeedLock(analysis, fn.file, site)) for (const c of lockAnnotations(fn.file, site.node)) offsets.push(c.start - fn.node.start);
+        }
+        return offsets;
+      });
+      if (usedHere.length) {
+        let inFile = used.get(fn.file.path);
+        if (!inFile) used.set(fn.file.path, (inFile = new Set()));
+        for (const at of usedHere) inFile.add(fn.node.start + at);
       }
     }
     for (const file of analysis.pkg.files) {
-      const inFile = bodies.get(file.path) ?? [];
+      const inFile = bodies.get(file.path) ?? [], usedInFile = used.get(file.path);
       for (const c of annotated.get(file.path) ?? []) {
-        if (used.has(c) || docComments.has(c)) continue;
+        if (usedInFile?.has(c.start) || docComments.has(c)) continue;
         if (!inFile.some((b) => b.start <= c.start && c.end <= b.end)) continue;
         ctx.report({
           file: file.path,
