@@ -208,6 +208,21 @@ describe('re-used flows after edits inside function bodies', () => {
     }
   });
 
+  it('checks again the calls of a function whose line another function shares, when a comment in the other one changes', async () => {
+    const path = '/reuse/shared-line/p.go';
+    // The comment in b annotates the call in a, on the same line; editing it leaves a's flow as it was.
+    const text = 'package p\n\nimport "sync"\n\ntype S struct{ mu sync.Mutex }\n\n// get assumes s.mu is held.\nfunc (s *S) get() {}\n\n'
+      + 'func a(s *S) { s.get() }; func b() { /* LOCK: s.mu is held by a\'s callers. */ }\n';
+    const ws = await Workspace.create(undefined, () => undefined);
+    ws.interactive = true;
+    ws.setText(path, text);
+    assert.doesNotMatch(snapshot(ws, [path]), /missing-lock-annotation/, 'the comment in b annotates the call in a');
+    for (const v of [text.replace('LOCK: s.mu', 'note: s.mu'), text]) {
+      ws.setText(path, v);
+      assert.equal(snapshot(ws, [path]), await fresh(new Map([[path, v]])));
+    }
+  });
+
   it('give what a fresh analysis gives, after random body edits of every fixture package', async () => {
     const rng = new Rng(SEED);
     const before = { ...analysisStats };
