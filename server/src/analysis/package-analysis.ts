@@ -67,15 +67,17 @@ export class PackageAnalysis {
     const helpers = this.inferLockHelpers();
     const again = new Set(twins);
     for (const [fn, flow] of this.flows) if (flow.calls.some((c) => c.callee && helpers.has(c.callee))) again.add(fn);
-    // The second walk sees the final contracts: the same ones as before give the same second flows.
-    const finalPrior = prior && this.contractsAndCalls() === prior.finalSignature ? prior : undefined;
+    // The second walk sees the final contracts: the same ones as before give the same second flows. (It
+    // changes no contract, so the signature taken here is the final one.)
+    const finalSignature = oneShot && !prior ? undefined : this.contractsAndCalls();
+    const finalPrior = prior && finalSignature === prior.finalSignature ? prior : undefined;
     for (const fn of again) {
       const first = this.flows.get(fn);
       if (first) this.firstFlows.set(fn, first);
       const flow = finalPrior && !changed!.has(fn) && finalPrior.firstFlows.has(fn) ? reusable(finalPrior.flows.get(fn)) : undefined;
       if (flow) { this.flows.set(fn, flow); analysisStats.reusedFlows++; } else this.analyze(fn);
     }
-    this.finalSignature = oneShot ? undefined : this.contractsAndCalls();
+    this.finalSignature = oneShot ? undefined : finalSignature;
     const before = previous?.analysis;
     this.contractsIdentity = before && this.finalSignature !== undefined && before.finalSignature === this.finalSignature ? before.contractsIdentity : {};
     this.acquisitions = computeAcquisitions(this);
