@@ -18,7 +18,8 @@ import {
 import { URI } from 'vscode-uri';
 import { analyze, jobsFor } from '../../server/src/cli/main';
 import { defaultPoolSize } from '../../server/src/syntax/parse-pool';
-import { initParser } from '../../server/src/syntax/parser';
+import { initParser, parseGoFlat } from '../../server/src/syntax/parser';
+import { Query } from 'web-tree-sitter';
 import { findGoFiles, readSource } from '../../server/src/util/files';
 import { Workspace } from '../../server/src/workspace';
 import { generateBigFile, generateCorpus } from './corpus';
@@ -40,6 +41,11 @@ export interface CorpusResult {
   findings: number;
   /** Parse worker threads used (as `lockset check` picks them; 0: all on the main thread). */
   workers: number;
+  /** Parse and copy into the flat form, what a parse worker does (one thread). */
+  copyMs: number;
+  /** Parse and a tree-sitter query for calls, function declarations and comments, for comparison (one thread). */
+  queryMs: number;
+  queryCaptures: number;
 }
 
 export interface EditResult { edits: number; medianMs: number; p95Ms: number; contractEditMs: number; fileLines: number }
@@ -81,6 +87,7 @@ export async function measureCorpus(name: string, dir: string, jobs?: number): P
   const t0 = performance.now(), c0 = cpuMs();
   for (const f of files) parser.parse(f.text)?.delete();
   const parseMs = performance.now() - t0, parseCpuMs = cpuMs() - c0;
+  const { copyMs, queryMs, queryCaptures } = measureCopyAndQuery(parser, files);
   const t1 = performance.now(), c1 = cpuMs();
   const ws = await Workspace.create();
   for (const f of files) ws.setText(f.path, f.text);
@@ -91,7 +98,41 @@ export async function measureCorpus(name: string, dir: string, jobs?: number): P
   return {
     name, files: files.length, megabytes: bytes / 1e6, parseMs, analysisMs, ratio: analysisMs / parseMs,
     parseCpuMs, analysisCpuMs, cpuRatio: analysisCpuMs / parseCpuMs, findings, workers: workers ?? defaultPoolSize(),
+    copyMs, queryMs, queryCaptures,
   };
+}
+
+/** Facts a query-based design would start from: calls of methods (Lock, Unlock, ...), functions, comments. */
+const FACTS_QUERY = `
+  (call_expression function: (selector_expression field: (field_identifier) @method)) @call
+  (function_declaration name: (identifier) @name) @function
+  (method_declaration name: (field_identifier) @name) @function
+  (comment) @comment`;
+
+/**
+ * What the copy that the analysis reads costs next to a tree-sitter query: the parse followed by the copy of
+ * every named node into flat integers (what a parse worker sends), and the parse followed by a query that
+ * captures only calls, function declarations and comments. The flow analysis reads every statement and
+ * expression of every body, which a query would have to capture node by node.
+ */
+function measureCopyAndQuery(parser: Awaited<ReturnType<typeof initParser>>, files: { text: string }[]): { copyMs: number; queryMs: number; queryCaptures: number } {
+  const t0 = performance.now();
+  for (const f of files) parseGoFlat(parser, f.text);
+  const copyMs = performance.now() - t0;
+  const query = new Query(parser.language!, FACTS_QUERY);
+  let queryCaptures = 0;
+  const t1 = performance.now();
+  try {
+    for (const f of files) {
+      const tree = parser.parse(f.text);
+      if (!tree) continue;
+      queryCaptures += query.captures(tree.rootNode).length;
+      tree.delete();
+    }
+  } finally {
+    query.delete();
+  }
+  return { copyMs, queryMs: performance.now() - t1, queryCaptures };
 }
 
 /** (e) one-character edits in a function of a 5,000-line file, until fresh diagnostics; (f) a contract edit. */
@@ -263,6 +304,11 @@ export async function runBench(opts: { sizes: number[]; dir?: string; edits: num
   };
 }
 
+function percentOver(ms: number, base: number): string {
+  const percent = Math.round((100 * (ms - base)) / base);
+  return `${percent >= 0 ? '+' : ''}${percent} %`;
+}
+
 export function formatTable(r: BenchResult): string {
   const rows = [
     `machine: ${r.machine}, node ${r.node}`,
@@ -271,6 +317,11 @@ export function formatTable(r: BenchResult): string {
     '|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...r.corpora.map((c) => `| ${c.name} | ${c.files} | ${c.megabytes.toFixed(1)} | ${c.workers} | ${c.parseMs.toFixed(0)} | ${c.analysisMs.toFixed(0)} | ${c.ratio.toFixed(2)} `
       + `| ${(c.analysisMs / c.megabytes).toFixed(0)} | ${c.findings} | ${c.parseCpuMs.toFixed(0)} | ${c.analysisCpuMs.toFixed(0)} | ${c.cpuRatio.toFixed(2)} |`),
+    '',
+    '| corpus | parse-only ms | parse + copy into flat integers (a worker) | parse + query (calls, functions, comments) |',
+    '|---|---|---|---|',
+    ...r.corpora.map((c) => `| ${c.name} | ${c.parseMs.toFixed(0)} | ${c.copyMs.toFixed(0)} (${percentOver(c.copyMs, c.parseMs)}) `
+      + `| ${c.queryMs.toFixed(0)} (${percentOver(c.queryMs, c.parseMs)}, ${c.queryCaptures} captures) |`),
     '',
     `peak RSS: ${r.peakRssMb.toFixed(0)} MB`,
   ];
