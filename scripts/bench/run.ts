@@ -41,12 +41,15 @@ export interface CorpusResult {
   findings: number;
   /** Parse worker threads used (as `lockset check` picks them; 0: all on the main thread). */
   workers: number;
-  /** Parse and copy into the flat form, what a parse worker does (one thread). */
-  copyMs: number;
-  /** Parse and a tree-sitter query for calls, function declarations and comments, for comparison (one thread). */
-  queryMs: number;
-  queryCaptures: number;
+  /** What reading the trees costs next to parsing them (see measureCopyAndQuery), measured after the cold runs. */
+  trees?: TreeCost;
 }
+
+/**
+ * One thread, one pass each: the parse alone, the parse followed by the copy into flat integers (what a parse
+ * worker does), and the parse followed by a tree-sitter query for calls, function declarations and comments.
+ */
+export interface TreeCost { parseMs: number; copyMs: number; queryMs: number; queryCaptures: number }
 
 export interface EditResult { edits: number; medianMs: number; p95Ms: number; contractEditMs: number; fileLines: number }
 
@@ -87,7 +90,6 @@ export async function measureCorpus(name: string, dir: string, jobs?: number): P
   const t0 = performance.now(), c0 = cpuMs();
   for (const f of files) parser.parse(f.text)?.delete();
   const parseMs = performance.now() - t0, parseCpuMs = cpuMs() - c0;
-  const { copyMs, queryMs, queryCaptures } = measureCopyAndQuery(parser, files);
   const t1 = performance.now(), c1 = cpuMs();
   const ws = await Workspace.create();
   for (const f of files) ws.setText(f.path, f.text);
@@ -98,7 +100,6 @@ export async function measureCorpus(name: string, dir: string, jobs?: number): P
   return {
     name, files: files.length, megabytes: bytes / 1e6, parseMs, analysisMs, ratio: analysisMs / parseMs,
     parseCpuMs, analysisCpuMs, cpuRatio: analysisCpuMs / parseCpuMs, findings, workers: workers ?? defaultPoolSize(),
-    copyMs, queryMs, queryCaptures,
   };
 }
 
@@ -110,18 +111,23 @@ const FACTS_QUERY = `
   (comment) @comment`;
 
 /**
- * What the copy that the analysis reads costs next to a tree-sitter query: the parse followed by the copy of
- * every named node into flat integers (what a parse worker sends), and the parse followed by a query that
- * captures only calls, function declarations and comments. The flow analysis reads every statement and
- * expression of every body, which a query would have to capture node by node.
+ * What the copy that the analysis reads costs next to a tree-sitter query (see TreeCost). The flow analysis reads
+ * every statement and expression of every body, which a query would have to capture node by node; the query
+ * here captures only a few kinds of nodes. Measured after the cold runs, so that its trees and WASM memory do
+ * not count in their peak RSS.
  */
-function measureCopyAndQuery(parser: Awaited<ReturnType<typeof initParser>>, files: { text: string }[]): { copyMs: number; queryMs: number; queryCaptures: number } {
+export async function measureCopyAndQuery(dir: string): Promise<TreeCost> {
+  const files = load(dir);
+  const parser = await initParser();
   const t0 = performance.now();
+  for (const f of files) parser.parse(f.text)?.delete();
+  const parseMs = performance.now() - t0;
+  const t1 = performance.now();
   for (const f of files) parseGoFlat(parser, f.text);
-  const copyMs = performance.now() - t0;
+  const copyMs = performance.now() - t1;
   const query = new Query(parser.language!, FACTS_QUERY);
   let queryCaptures = 0;
-  const t1 = performance.now();
+  const t2 = performance.now();
   try {
     for (const f of files) {
       const tree = parser.parse(f.text);
@@ -132,7 +138,7 @@ function measureCopyAndQuery(parser: Awaited<ReturnType<typeof initParser>>, fil
   } finally {
     query.delete();
   }
-  return { copyMs, queryMs: performance.now() - t1, queryCaptures };
+  return { parseMs, copyMs, queryMs: performance.now() - t2, queryCaptures };
 }
 
 /** (e) one-character edits in a function of a 5,000-line file, until fresh diagnostics; (f) a contract edit. */
@@ -272,20 +278,23 @@ export async function runBench(opts: { sizes: number[]; dir?: string; edits: num
   // notifications it times (the server runs in a process of its own either way).
   const edit = opts.edits > 0 ? await measureEdits(work, opts.edits) : undefined;
   const corpora: CorpusResult[] = [];
-  if (opts.dir) corpora.push(await measureCorpus(opts.dir, opts.dir, opts.jobs));
+  const dirs = new Map<CorpusResult, string>();
+  const measure = async (name: string, dir: string) => { const c = await measureCorpus(name, dir, opts.jobs); dirs.set(c, dir); corpora.push(c); };
+  if (opts.dir) await measure(opts.dir, opts.dir);
   for (const mb of opts.sizes) {
     const dir = join(work, `corpus-${mb}mb`);
     generateCorpus(dir, mb * 1e6);
-    corpora.push(await measureCorpus(`synthetic ${mb} MB`, dir, opts.jobs));
+    await measure(`synthetic ${mb} MB`, dir);
     if (opts.flat) {
       const flatDir = join(work, `corpus-${mb}mb-flat`);
       generateCorpus(flatDir, mb * 1e6, 1, { imports: false });
-      corpora.push(await measureCorpus(`synthetic ${mb} MB, no imports`, flatDir, opts.jobs));
+      await measure(`synthetic ${mb} MB, no imports`, flatDir);
     }
   }
   const small = corpora.find((c) => c.name === 'synthetic 4 MB'), large = corpora.find((c) => c.name === 'synthetic 16 MB');
   // (d) before (h), whose workspace keeps everything, as an editor's does.
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
+  for (const [c, dir] of dirs) c.trees = await measureCopyAndQuery(dir);
   // On the 4 MB corpus, or the smallest one measured.
   const editMb = opts.sizes.includes(4) ? 4 : Math.min(...opts.sizes);
   const importedEdit = opts.edits > 0 && Number.isFinite(editMb) ? await measureImportedEdit(`synthetic ${editMb} MB`, join(work, `corpus-${editMb}mb`)) : undefined;
@@ -320,8 +329,8 @@ export function formatTable(r: BenchResult): string {
     '',
     '| corpus | parse-only ms | parse + copy into flat integers (a worker) | parse + query (calls, functions, comments) |',
     '|---|---|---|---|',
-    ...r.corpora.map((c) => `| ${c.name} | ${c.parseMs.toFixed(0)} | ${c.copyMs.toFixed(0)} (${percentOver(c.copyMs, c.parseMs)}) `
-      + `| ${c.queryMs.toFixed(0)} (${percentOver(c.queryMs, c.parseMs)}, ${c.queryCaptures} captures) |`),
+    ...r.corpora.filter((c) => c.trees).map(({ name, trees: t }) => `| ${name} | ${t!.parseMs.toFixed(0)} | ${t!.copyMs.toFixed(0)} (${percentOver(t!.copyMs, t!.parseMs)}) `
+      + `| ${t!.queryMs.toFixed(0)} (${percentOver(t!.queryMs, t!.parseMs)}, ${t!.queryCaptures} captures) |`),
     '',
     `peak RSS: ${r.peakRssMb.toFixed(0)} MB`,
   ];
