@@ -10,6 +10,9 @@ import type { Binding, Tables } from './parser';
  * language's ids, and its child count is counted up as its children are written. The strings may be numbered
  * otherwise than `flatten` numbers them; the tree they describe is the same (the self-test checks it).
  */
+/** The working array of flattenRaw, shared by its calls (a parse worker copies one file at a time). */
+let scratch = new Int32Array(0);
+
 export function flattenRaw(b: Binding, transfer: number, tree: Tree, text: string, tables: Tables, maxDepth: number): FlatFile {
   const { named: namedTable, operatorParent, operatorField, types, fields } = tables;
   const mayHaveErrors = tree.rootNode.hasError;
@@ -37,14 +40,18 @@ export function flattenRaw(b: Binding, transfer: number, tree: Tree, text: strin
     return i;
   };
 
-  // About one named node per 6 characters of Go; the array grows when a file has more.
-  let ints = new Int32Array(Math.max(64, Math.ceil(text.length / 5)) * FLAT_WIDTH);
+  // Go has about one named node per 3.3 characters; the array grows when a file has more. It is kept for the
+  // next file: a worker that made one per file would leave their memory (outside the JS heap) to collections
+  // that its few JS objects seldom start.
+  const needed = Math.max(64, Math.ceil(text.length / 3)) * FLAT_WIDTH;
+  if (scratch.length < needed) scratch = new Int32Array(needed);
+  let ints = scratch;
   let count = 0;
   const add = (type: number, field: number, start: number, end: number): number => {
     if ((count + 1) * FLAT_WIDTH > ints.length) {
       const bigger = new Int32Array(ints.length * 2);
       bigger.set(ints);
-      ints = bigger;
+      ints = scratch = bigger;
     }
     const at = count * FLAT_WIDTH;
     ints[at] = type; ints[at + 1] = field; ints[at + 2] = -1; ints[at + 3] = start; ints[at + 4] = end; ints[at + 5] = 0; ints[at + 6] = 0;
@@ -108,5 +115,6 @@ export function flattenRaw(b: Binding, transfer: number, tree: Tree, text: strin
     c[2] = view.getInt32(transfer + 8, true); c[3] = view.getInt32(transfer + 12, true);
     cursor.delete();
   }
-  return { ints: ints.subarray(0, count * FLAT_WIDTH), strings, errorCount };
+  // An exact copy: the buffer is what the worker transfers, and the main thread holds it until it is rebuilt.
+  return { ints: ints.slice(0, count * FLAT_WIDTH), strings, errorCount };
 }
