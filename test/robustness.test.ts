@@ -355,6 +355,18 @@ describe('parsing never fails', () => {
     assert.ok(found.some((f) => f.range.start.character > 1024 * 1024), 'a finding past the first megabyte of the line');
   });
 
+  it('40,000 statements in one body, each pair an empty critical section', async () => {
+    // A check that scanned the list for each statement (as empty-critical-section once did) took minutes on a
+    // fuzzed 1 MB line; the fuzz run (seed 9, input 14396) is where such a slowdown is caught against a bound.
+    const pairs = 20_000;
+    const body = '\tmu.Lock()\n\tmu.Unlock()\n'.repeat(pairs);
+    const text = `package wide\n\nimport "sync"\n\nvar mu sync.Mutex\n\nfunc f() {\n${body}}\n`;
+    const found = await survive('wide', { 'wide.go': text }, { goodBeside: false });
+    const empty = found.filter((f) => f.code === 'empty-critical-section');
+    assert.equal(empty.length, pairs);
+    assert.deepEqual(empty[pairs - 1].range.start, { line: 7 + 2 * (pairs - 1), character: 1 });
+  });
+
   it('examples/vmm/vm.go cut at many offsets, mid-token too', async () => {
     const vmm = join(ROOT, 'examples', 'vmm');
     const others = ['command.go', 'doc.go', 'http.go', 'stats.go', 'vms.go'];

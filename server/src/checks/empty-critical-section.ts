@@ -1,5 +1,5 @@
 import type { GoFile } from '../model/file';
-import { nodeAt, type SyntaxNode } from '../syntax/node';
+import type { SyntaxNode } from '../syntax/node';
 import type { Check } from './check';
 
 const LOCK = /^(.*)\.(Lock|RLock)\(\)$/;
@@ -81,15 +81,41 @@ function pairEndingAt(stmt: SyntaxNode, file: GoFile): EmptyPair | undefined {
 
 /** The statement of the innermost statement list that contains the offset. */
 function statementAt(decl: SyntaxNode, offset: number): SyntaxNode | undefined {
-  for (let n = nodeAt(decl, offset); n && n !== decl; n = n.parent ?? undefined) {
+  for (let n: SyntaxNode | undefined = innermostAt(decl, offset); n && n !== decl; n = n.parent ?? undefined) {
     if (n.parent?.type === 'statement_list') return n;
   }
   return undefined;
 }
 
+/**
+ * The innermost node under `root` whose range holds the offset, found by binary search among each node's
+ * children (they are in text order): a statement list of a half-typed file can have tens of thousands.
+ */
+function innermostAt(root: SyntaxNode, offset: number): SyntaxNode {
+  let cur = root;
+  for (;;) {
+    const i = childIndexAt(cur.children, offset);
+    if (i < 0) return cur;
+    cur = cur.children[i];
+  }
+}
+
+/** The index of the child whose range holds the offset, or -1; children are in text order and do not overlap. */
+function childIndexAt(children: SyntaxNode[], offset: number): number {
+  let lo = 0, hi = children.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const c = children[mid];
+    if (offset < c.start) hi = mid - 1;
+    else if (offset >= c.end) lo = mid + 1;
+    else return mid;
+  }
+  return -1;
+}
+
 function previousStatement(stmt: SyntaxNode): SyntaxNode | undefined {
   const list = stmt.parent!.children;
-  for (let i = list.indexOf(stmt) - 1; i >= 0; i--) if (list[i].type !== 'comment') return list[i];
+  for (let i = childIndexAt(list, stmt.start) - 1; i >= 0; i--) if (list[i].type !== 'comment') return list[i];
   return undefined;
 }
 
