@@ -53,11 +53,12 @@ comment are contracts, not annotations, and are never stale.`,
         for (const at of usedHere) inFile.add(fn.node.start + at);
       }
     }
+    for (const list of bodies.values()) list.sort((a, b) => a.start - b.start);
     for (const file of analysis.pkg.files) {
       const inFile = bodies.get(file.path) ?? [], usedInFile = used.get(file.path);
       for (const c of annotated.get(file.path) ?? []) {
         if (usedInFile?.has(c.start) || docComments.has(c)) continue;
-        if (!inFile.some((b) => b.start <= c.start && c.end <= b.end)) continue;
+        if (!inBody(inFile, c)) continue;
         ctx.report({
           file: file.path,
           range: file.lines.range(c.start, c.end),
@@ -70,6 +71,18 @@ comment are contracts, not annotations, and are never stale.`,
     }
   },
 };
+
+/** Whether a comment lies in one of the bodies (function bodies of one file: in text order, apart). */
+function inBody(bodies: SyntaxNode[], c: SyntaxNode): boolean {
+  let lo = 0, hi = bodies.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (bodies[mid].start > c.start) hi = mid - 1;
+    else if (bodies[mid].end < c.end) lo = mid + 1;
+    else return true;
+  }
+  return false;
+}
 
 /** The comments of a file that say LOCK: (as LOCK_ANNOTATION matches), found from the text, in order. */
 function lockComments(file: GoFile): SyntaxNode[] {
