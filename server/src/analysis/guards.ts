@@ -108,14 +108,19 @@ export function guardNamesAt(a: AccessEvent): { name: string; relative: boolean;
   return out;
 }
 
-/** A function's accesses to one target: how many, whether one writes, and how many hold each guard name. */
-interface TargetCounts { n: number; write: boolean; names: Map<string, { n: number; relative: boolean }> }
+/**
+ * A function's accesses to one target: how many, whether one writes, and how many hold each guard name (in
+ * the order the names were first held). Arrays, not maps: an editor keeps one list per function.
+ */
+interface TargetCounts { target: string; n: number; write: boolean; names: { name: string; n: number; relative: boolean }[] }
+
+const NO_COUNTS: TargetCounts[] = [];
 
 /**
  * Each flow's accesses counted per target, for the declared guards they were counted against: an edit
  * re-uses the flows of the functions it did not touch (see PackageAnalysis), and their counts with them.
  */
-const countsByFlow = new WeakMap<FunctionFlow, { declared: DeclaredGuards; counts: Map<string, TargetCounts> }>();
+const countsByFlow = new WeakMap<FunctionFlow, { declared: DeclaredGuards; counts: TargetCounts[] }>();
 
 /**
  * Eraser-style inference: when most accesses to a field or global (at least 3, at least 75%) hold the
@@ -127,9 +132,9 @@ function inferGuards(analysis: PackageAnalysis, declared: DeclaredGuards, guards
   const byTarget = new Map<string, { n: number; write: boolean; parts: TargetCounts[] }>();
   for (const [fn, flow] of analysis.flows) {
     if (isSetupFunc(fn)) continue;
-    for (const [target, c] of flowCounts(analysis, declared, flow)) {
-      const sum = byTarget.get(target);
-      if (!sum) byTarget.set(target, { n: c.n, write: c.write, parts: [c] });
+    for (const c of flowCounts(analysis, declared, flow)) {
+      const sum = byTarget.get(c.target);
+      if (!sum) byTarget.set(c.target, { n: c.n, write: c.write, parts: [c] });
       else { sum.n += c.n; sum.write ||= c.write; sum.parts.push(c); }
     }
   }
@@ -137,9 +142,9 @@ function inferGuards(analysis: PackageAnalysis, declared: DeclaredGuards, guards
     if (sum.n < MIN_ACCESSES || !sum.write) continue;
     const names = new Map<string, { n: number; relative: boolean }>();
     for (const part of sum.parts) {
-      for (const [name, k] of part.names) {
-        const x = names.get(name);
-        if (x) x.n += k.n; else names.set(name, { n: k.n, relative: k.relative });
+      for (const k of part.names) {
+        const x = names.get(k.name);
+        if (x) x.n += k.n; else names.set(k.name, { n: k.n, relative: k.relative });
       }
     }
     const best = [...names].sort((x, y) => y[1].n - x[1].n)[0];
@@ -149,14 +154,16 @@ function inferGuards(analysis: PackageAnalysis, declared: DeclaredGuards, guards
   }
 }
 
-function flowCounts(analysis: PackageAnalysis, declared: DeclaredGuards, flow: FunctionFlow): Map<string, TargetCounts> {
+function flowCounts(analysis: PackageAnalysis, declared: DeclaredGuards, flow: FunctionFlow): TargetCounts[] {
+  if (flow.accesses.length === 0) return NO_COUNTS;
   const known = countsByFlow.get(flow);
   if (known && known.declared === declared) return known.counts;
-  const counts = new Map<string, TargetCounts>();
+  const counts: TargetCounts[] = [];
+  const byTarget = new Map<string, TargetCounts>();
   for (const a of flow.accesses) {
     if (declared.guards.has(a.target) || declared.ignored.has(a.target) || !isDataAccess(analysis, a)) continue;
-    let c = counts.get(a.target);
-    if (!c) counts.set(a.target, (c = { n: 0, write: false, names: new Map() }));
+    let c = byTarget.get(a.target);
+    if (!c) { c = { target: a.target, n: 0, write: false, names: [] }; byTarget.set(a.target, c); counts.push(c); }
     c.n++;
     if (a.write) c.write = true;
     const names = guardNamesAt(a);
@@ -165,11 +172,11 @@ function flowCounts(analysis: PackageAnalysis, declared: DeclaredGuards, flow: F
       for (let j = 0; j < i; j++) if (names[j].name === g.name) return;
       let last = g;
       for (let j = i + 1; j < names.length; j++) if (names[j].name === g.name) last = names[j];
-      const x = c!.names.get(g.name);
-      if (x) x.n++; else c!.names.set(g.name, { n: 1, relative: last.relative });
+      const x = c!.names.find((k) => k.name === g.name);
+      if (x) x.n++; else c!.names.push({ name: g.name, n: 1, relative: last.relative });
     });
   }
-  countsByFlow.set(flow, { declared, counts });
+  countsByFlow.set(flow, { declared, counts: counts.length ? counts : NO_COUNTS });
   return counts;
 }
 

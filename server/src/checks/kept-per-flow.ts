@@ -14,18 +14,26 @@ import type { CheckContext } from './check';
  */
 interface Kept { contracts: object; doc: string; value: unknown }
 
-const keptByFlow = new WeakMap<FunctionFlow, Map<string, Kept>>();
+/** Per check (its slot), what it kept per flow: one map each, rather than a map per flow. */
+const keptBySlot = new Map<string, WeakMap<FunctionFlow, Kept>>();
 
 export function keptPerFlow<T>(ctx: CheckContext, slot: string, fn: FuncDecl, flow: FunctionFlow, compute: () => T): T {
   if (!ctx.reuse || sharesLine(fn)) return compute();
   const contracts = ctx.analysis.contractsIdentity, doc = fn.doc.text;
-  let slots = keptByFlow.get(flow);
-  if (!slots) keptByFlow.set(flow, (slots = new Map()));
-  const kept = slots.get(slot);
-  if (kept && kept.contracts === contracts && kept.doc === doc) return kept.value as T;
+  let kept = keptBySlot.get(slot);
+  if (!kept) keptBySlot.set(slot, (kept = new WeakMap()));
+  const k = kept.get(flow);
+  if (k && k.contracts === contracts && k.doc === doc) return k.value as T;
   const value = compute();
-  slots.set(slot, { contracts, doc, value });
+  kept.set(flow, { contracts, doc, value });
   return value;
+}
+
+const NONE: never[] = [];
+
+/** The list, or one shared empty list in place of an empty one (most functions find nothing to keep). */
+export function orNone<T>(list: T[]): readonly T[] {
+  return list.length ? list : NONE;
 }
 
 const sharingByFile = new WeakMap<GoFile, Set<SyntaxNode>>();
@@ -36,9 +44,12 @@ function sharesLine(fn: FuncDecl): boolean {
   let sharing = sharingByFile.get(file);
   if (!sharing) {
     sharing = new Set();
+    // From the text, not the file's line index, which a package that reports nothing never builds.
+    const text = file.parsed.text;
     const top = file.parsed.root.children.filter((n) => n.type !== 'comment');
     for (let i = 1; i < top.length; i++) {
-      if (file.lines.lineOf(top[i - 1].end) === file.lines.lineOf(top[i].start)) { sharing.add(top[i - 1]); sharing.add(top[i]); }
+      const newline = text.indexOf('\n', top[i - 1].end);
+      if (newline < 0 || newline >= top[i].start) { sharing.add(top[i - 1]); sharing.add(top[i]); }
     }
     sharingByFile.set(file, sharing);
   }

@@ -6,7 +6,7 @@ import type { FuncDecl } from '../model/file';
 import { typedClass, type Ref } from '../model/refs';
 import { acquisitionsAt } from '../analysis/summaries';
 import type { Check } from './check';
-import { keptPerFlow } from './kept-per-flow';
+import { keptPerFlow, orNone } from './kept-per-flow';
 import type { Fix } from './finding';
 
 export const missingLockAnnotation: Check = {
@@ -27,8 +27,8 @@ held. Locks held on only some paths are not reported. A goroutine never inherits
       if (analysis.contractOf(caller).ignore) continue;
       // The calls that miss a lock and carry no annotation: most calls miss none, and an edit elsewhere leaves
       // the answer the same (the requirements are read again below, for the places they point at now).
-      const unannotated = keptPerFlow(ctx, 'missing-lock-annotation', caller, flow, () => flow.calls.filter((site) =>
-        requirementsAt(analysis, caller, site).some((r) => r.held === 'missing') && lockAnnotations(caller.file, site.node).length === 0));
+      const unannotated = keptPerFlow(ctx, 'missing-lock-annotation', caller, flow, () => orNone(flow.calls.filter((site) =>
+        requirementsAt(analysis, caller, site).some((r) => r.held === 'missing') && lockAnnotations(caller.file, site.node).length === 0)));
       for (const site of unannotated) {
         const missing = requirementsAt(analysis, caller, site).filter((r) => r.held === 'missing');
         for (const req of missing) {

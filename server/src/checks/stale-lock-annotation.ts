@@ -5,7 +5,7 @@ import type { GoFile } from '../model/file';
 import type { SyntaxNode } from '../syntax/node';
 import type { TextEdit } from './finding';
 import type { Check } from './check';
-import { keptPerFlow } from './kept-per-flow';
+import { keptPerFlow, orNone } from './kept-per-flow';
 
 export const staleLockAnnotation: Check = {
   id: 'stale-lock-annotation',
@@ -45,7 +45,7 @@ comment are contracts, not annotations, and are never stale.`,
         for (const site of flow.calls) {
           if (mayNeedLock(analysis, fn.file, site)) for (const c of lockAnnotations(fn.file, site.node)) offsets.push(c.start - fn.node.start);
         }
-        return offsets;
+        return orNone(offsets);
       });
       if (usedHere.length) {
         let inFile = used.get(fn.file.path);
