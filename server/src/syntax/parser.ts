@@ -7,6 +7,7 @@ import { adoptUnchanged } from './take-over';
 import { closeChildren, EMPTY_CHILDREN, intern, type SyntaxNode } from './node';
 import { flatten, unflatten, type FlatFile } from './flat';
 import { flattenRaw } from './raw-flat';
+import { withRawCursor } from './raw-cursor';
 
 /** Subtrees deeper than this are dropped: pathological nesting gives fewer results, never a stack overflow. */
 const MAX_DEPTH = 400;
@@ -442,27 +443,20 @@ function convertRaw({ binding: b, transfer }: Raw, tree: Tree, text: string, reu
   const language = tree.language;
   const { named: namedTable, operatorParent, operatorField, types, fields } = tablesFor(language);
   const mayHaveErrors = tree.rootNode.hasError;
-  const cursor = tree.walk();
-  const t = (tree as unknown as { 0: number })[0];
-  const c = cursor as unknown as { 0: number; 1: number; 2: number; 3: number };
-  let view = b.HEAP_DATA_VIEW;
-  view.setInt32(transfer, c[0], true); view.setInt32(transfer + 4, c[1], true);
-  view.setInt32(transfer + 8, c[2], true); view.setInt32(transfer + 12, c[3], true);
-
-  const comments: SyntaxNode[] = [];
-  let errorCount = 0;
-  const rootTypeId = b._ts_tree_cursor_current_node_type_id_wasm(t);
-  const root: SyntaxNode = {
-    type: types[rootTypeId] || 'ERROR', field: null,
-    start: b._ts_tree_cursor_start_index_wasm(t), end: b._ts_tree_cursor_end_index_wasm(t), children: EMPTY_CHILDREN, parent: null,
-  };
-  /** `stack[d]` is the node at depth d, of type id `typeIds[d]`; the children of `stack[d - 1]` are `kids` from `base[d]` on. */
-  const stack: SyntaxNode[] = [root];
-  const typeIds: number[] = [rootTypeId];
-  const kids: SyntaxNode[] = [];
-  const base: number[] = [0, 0];
-  let depth = 0;
-  try {
+  return withRawCursor(b, transfer, tree, (t) => {
+    const comments: SyntaxNode[] = [];
+    let errorCount = 0;
+    const rootTypeId = b._ts_tree_cursor_current_node_type_id_wasm(t);
+    const root: SyntaxNode = {
+      type: types[rootTypeId] || 'ERROR', field: null,
+      start: b._ts_tree_cursor_start_index_wasm(t), end: b._ts_tree_cursor_end_index_wasm(t), children: EMPTY_CHILDREN, parent: null,
+    };
+    /** `stack[d]` is the node at depth d, of type id `typeIds[d]`; the children of `stack[d - 1]` are `kids` from `base[d]` on. */
+    const stack: SyntaxNode[] = [root];
+    const typeIds: number[] = [rootTypeId];
+    const kids: SyntaxNode[] = [];
+    const base: number[] = [0, 0];
+    let depth = 0;
     if (b._ts_tree_cursor_goto_first_child_wasm(t)) {
       depth = 1;
       for (;;) {
@@ -515,14 +509,8 @@ function convertRaw({ binding: b, transfer }: Raw, tree: Tree, text: string, reu
     }
     // Only an unexpected end of the walk leaves levels open.
     for (; depth > 0; depth--) closeChildren(stack[depth - 1], kids, base[depth]);
-  } finally {
-    // The navigation may have moved the cursor's stack in WASM memory: take its state back before freeing it.
-    view = b.HEAP_DATA_VIEW;
-    c[0] = view.getInt32(transfer, true); c[1] = view.getInt32(transfer + 4, true);
-    c[2] = view.getInt32(transfer + 8, true); c[3] = view.getInt32(transfer + 12, true);
-    cursor.delete();
-  }
-  return { text, root, comments, errorCount };
+    return { text, root, comments, errorCount };
+  });
 }
 
 /**

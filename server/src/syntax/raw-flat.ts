@@ -1,6 +1,7 @@
 import type { Tree } from 'web-tree-sitter';
 import { FLAT_WIDTH, type FlatFile } from './flat';
 import type { Binding, Tables } from './parser';
+import { withRawCursor } from './raw-cursor';
 
 /**
  * Copies a tree straight into the flat form that `flatten` makes of a ParsedFile, through the raw WASM
@@ -16,12 +17,6 @@ let scratch = new Int32Array(0);
 export function flattenRaw(b: Binding, transfer: number, tree: Tree, text: string, tables: Tables, maxDepth: number): FlatFile {
   const { named: namedTable, operatorParent, operatorField, types, fields } = tables;
   const mayHaveErrors = tree.rootNode.hasError;
-  const cursor = tree.walk();
-  const t = (tree as unknown as { 0: number })[0];
-  const c = cursor as unknown as { 0: number; 1: number; 2: number; 3: number };
-  let view = b.HEAP_DATA_VIEW;
-  view.setInt32(transfer, c[0], true); view.setInt32(transfer + 4, c[1], true);
-  view.setInt32(transfer + 8, c[2], true); view.setInt32(transfer + 12, c[3], true);
 
   const strings: string[] = [];
   // Per file, the string index of each type and field id (-1: not in the table yet), and of each string.
@@ -66,11 +61,11 @@ export function flattenRaw(b: Binding, transfer: number, tree: Tree, text: strin
     for (let d = depth; d >= 0 && ints[stack[d] * FLAT_WIDTH + 6] === 0; d--) ints[stack[d] * FLAT_WIDTH + 6] = 1;
   };
 
-  const rootTypeId = b._ts_tree_cursor_current_node_type_id_wasm(t);
-  stack[0] = add(typeAt(rootTypeId), -1, b._ts_tree_cursor_start_index_wasm(t), b._ts_tree_cursor_end_index_wasm(t));
-  typeIds[0] = rootTypeId;
-  let depth = 0;
-  try {
+  withRawCursor(b, transfer, tree, (t) => {
+    const rootTypeId = b._ts_tree_cursor_current_node_type_id_wasm(t);
+    stack[0] = add(typeAt(rootTypeId), -1, b._ts_tree_cursor_start_index_wasm(t), b._ts_tree_cursor_end_index_wasm(t));
+    typeIds[0] = rootTypeId;
+    let depth = 0;
     if (b._ts_tree_cursor_goto_first_child_wasm(t)) {
       depth = 1;
       for (;;) {
@@ -108,13 +103,7 @@ export function flattenRaw(b: Binding, transfer: number, tree: Tree, text: strin
         if (!more) break;
       }
     }
-  } finally {
-    // The navigation may have moved the cursor's stack in WASM memory: take its state back before freeing it.
-    view = b.HEAP_DATA_VIEW;
-    c[0] = view.getInt32(transfer, true); c[1] = view.getInt32(transfer + 4, true);
-    c[2] = view.getInt32(transfer + 8, true); c[3] = view.getInt32(transfer + 12, true);
-    cursor.delete();
-  }
+  });
   // An exact copy: the buffer is what the worker transfers, and the main thread holds it until it is rebuilt.
   return { ints: ints.slice(0, count * FLAT_WIDTH), strings, errorCount };
 }
