@@ -34,7 +34,8 @@ other holders are done); often the guarded code was moved away. Reported as info
 // declarations node for node (see parseGoIncremental), so only the edited ones are read again. They are keyed by
 // the declaration's children array, not the node: a compacted package (see PackageAnalysis.compact) empties its
 // functions' children, and the pairs found below them go with the old array.
-const pairsByDecl = new WeakMap<SyntaxNode[], EmptyPair[]>();
+const pairsByDecl = new WeakMap<SyntaxNode[], readonly EmptyPair[]>();
+const NO_PAIRS: readonly EmptyPair[] = [];
 
 /**
  * The pairs of a file, found from the text: an empty section ends with an Unlock statement, so only the
@@ -50,19 +51,20 @@ function emptyPairs(file: GoFile): EmptyPair[] {
     if (at >= decl.end) continue;
     let found = pairsByDecl.get(decl.children);
     if (!found) {
-      found = [];
+      const inDecl: EmptyPair[] = [];
       let last: SyntaxNode | undefined;
       for (; at >= 0 && at < decl.end; at = text.indexOf('nlock', at + 1)) {
         const stmt = statementAt(decl, at);
         if (!stmt || stmt === last) continue;
         last = stmt;
         const pair = pairEndingAt(stmt, file);
-        if (pair) found.push(pair);
+        if (pair) inDecl.push(pair);
       }
-      pairsByDecl.set(decl.children, found);
+      pairsByDecl.set(decl.children, (found = inDecl.length ? inDecl : NO_PAIRS));
     }
     at = text.indexOf('nlock', decl.end);
-    pairs.push(...found);
+    // One at a time: a half-typed file can have more pairs than a call takes arguments.
+    for (const p of found) pairs.push(p);
   }
   return pairs;
 }
