@@ -44,7 +44,7 @@ function sharesLine(fn: FuncDecl): boolean {
   let sharing = sharingByFile.get(file);
   if (!sharing) {
     sharing = new Set();
-    // From the text, not the file's line index, which a package that reports nothing never builds.
+    // From the text: a line break between two declarations puts them on lines of their own.
     const text = file.parsed.text;
     const top = file.parsed.root.children.filter((n) => n.type !== 'comment');
     for (let i = 1; i < top.length; i++) {
