@@ -133,17 +133,18 @@ export class PackageAnalysis {
       if (c.acquires.length || c.releases.length) continue;
       let changed = false;
       const source = (describe: string): ContractSource => ({ kind: 'body', describe, file: fn.file.path, offset: fn.nameNode.start });
+      const own = ownLockKeys(flow);
       const first = flow.exits.find((x) => x.kind !== 'panic');
       if (first && first.held.size) {
         for (const h of first.held.definite()) {
-          if (h.fromContract || takesOwn(flow, h.ref.key, true) || !isNameable(h.ref)) continue;
+          if (h.fromContract || own.unlocked.has(h.ref.key) || !isNameable(h.ref)) continue;
           if (!flow.exits.every((x) => x.kind === 'panic' || x.held.holds(h.ref, h.mode))) continue;
           c.acquires.push({ ref: h.ref, mode: h.mode, written: h.ref.display, resolved: true, source: source(`the body returns with ${h.ref.display} held`) });
           changed = true;
         }
       }
       for (const e of flow.lockEvents) {
-        if (!isOwn(e) || !isUnlock(e) || takesOwn(flow, e.op.ref.key, false) || !isNameable(e.op.ref)) continue;
+        if (!isOwn(e) || !isUnlock(e) || own.locked.has(e.op.ref.key) || !isNameable(e.op.ref)) continue;
         if (e.held.get(e.op.ref.key) || c.releases.some((r) => r.ref.key === e.op.ref.key)) continue;
         c.releases.push({ ref: e.op.ref, mode: e.op.method === 'RUnlock' ? 'read' : 'write', written: e.op.ref.display, resolved: true, source: source(`the body unlocks ${e.op.ref.display} without locking it`) });
         changed = true;
@@ -343,9 +344,14 @@ function isUnlock(e: LockEvent): boolean {
   return e.op.method.endsWith('nlock');
 }
 
-/** Whether the function's own body unlocks (or, with `unlock` false, locks) the lock of `key`. */
-function takesOwn(flow: FunctionFlow, key: string, unlock: boolean): boolean {
-  return flow.lockEvents.some((e) => isOwn(e) && isUnlock(e) === unlock && e.op.ref.key === key);
+/**
+ * The keys of the locks that the function's own body locks and unlocks, read once per function: a half-typed
+ * file can put tens of thousands of lock events in one body.
+ */
+function ownLockKeys(flow: FunctionFlow): { locked: Set<string>; unlocked: Set<string> } {
+  const locked = new Set<string>(), unlocked = new Set<string>();
+  for (const e of flow.lockEvents) if (isOwn(e)) (isUnlock(e) ? unlocked : locked).add(e.op.ref.key);
+  return { locked, unlocked };
 }
 
 /** A copy of a contract (its lists can be added to), with its sources moved by `delta`. */
