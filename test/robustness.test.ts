@@ -379,6 +379,18 @@ describe('parsing never fails', () => {
     assert.deepEqual(analysis.contractOf(release).releases.map((r) => r.ref.key), ['mu']);
   });
 
+  it('a call with 300,000 arguments, in a function that takes a func', async () => {
+    // Walks that pushed a node's children with a spread (push(...children)) threw a RangeError past the number
+    // of arguments a call takes (fuzz seed 14, input 13033).
+    const text = `package wide\n\nfunc f(g func()) {\n\th(${'1,'.repeat(300_000)})\n\tg()\n}\n\nfunc h(xs ...int) {}\n`;
+    const ws = await Workspace.create(undefined, () => undefined);
+    ws.setText('/robust/args/wide.go', text);
+    assert.deepEqual(ws.analyzeAll(), []);
+    const analysis = ws.analysisOf('/robust/args/wide.go')!;
+    const f = [...analysis.flows.keys()].find((fn) => fn.name === 'f')!;
+    assert.equal(analysis.directParamCalls.get(f), 'g', 'f calls its parameter g itself');
+  });
+
   it('examples/vmm/vm.go cut at many offsets, mid-token too', async () => {
     const vmm = join(ROOT, 'examples', 'vmm');
     const others = ['command.go', 'doc.go', 'http.go', 'stats.go', 'vms.go'];

@@ -17,6 +17,7 @@ import { rehydrate } from './syntax/take-over';
 import type { SyntaxNode } from './syntax/node';
 import { defaultConfig, type Config } from './util/config';
 import { MAX_FILE_BYTES } from './util/files';
+import { appendAll } from './util/arrays';
 
 /** A file's text and its facts; `previous` is the last facts read, until the new text is read (see GoFile). */
 interface Entry {
@@ -594,7 +595,7 @@ export class Workspace {
     });
     const out: Finding[] = [];
     dirs.forEach((dir, i) => {
-      if (!this.contextDirs.has(dir)) for (const r of this.analyzeDir(dir)) out.push(...r.findings);
+      if (!this.contextDirs.has(dir)) for (const r of this.analyzeDir(dir)) appendAll(out, r.findings);
       onProgress?.(dirs.length + i + 1, dirs.length * 2);
     });
     return out;

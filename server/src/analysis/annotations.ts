@@ -1,5 +1,6 @@
 import type { GoFile } from '../model/file';
 import type { SyntaxNode } from '../syntax/node';
+import { appendAll } from '../util/arrays';
 
 /** `// LOCK: ...`: the writer asserts that the locks needed here are held. */
 export const LOCK_ANNOTATION = /\bLOCK:/;
@@ -27,7 +28,7 @@ export function annotatingComments(file: GoFile, stmt: SyntaxNode): SyntaxNode[]
   const first = file.lines.lineOf(stmt.start);
   const last = file.lines.lineOf(stmt.end);
   const out = [...file.commentsAbove(first), ...file.commentsOnLine(first, stmt.start).filter((c) => !file.isOwnLine(c))];
-  if (last !== first) out.push(...file.commentsOnLine(last, stmt.end));
+  if (last !== first) appendAll(out, file.commentsOnLine(last, stmt.end));
   return out;
 }
 

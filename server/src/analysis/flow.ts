@@ -10,6 +10,7 @@ import type { AccessEvent, BlockingEvent, CallSite, ExitPoint, FunctionFlow, Lit
 import { mapToCaller, resolveCall } from './calls';
 import { blockingCall, OS_THREAD_KEY, osThreadRef, threadStateChange } from './blocking';
 import { HeldSet, type LockMode } from './held';
+import { appendAll } from '../util/arrays';
 
 type Defer =
   | { kind: 'unlock'; op: LockOp; node: SyntaxNode }
@@ -229,7 +230,7 @@ export class FlowAnalyzer {
     const specs: SyntaxNode[] = [];
     for (const c of s.children) {
       if (c.type === 'var_spec' || c.type === 'const_spec') specs.push(c);
-      else if (c.type.endsWith('_spec_list')) specs.push(...c.children.filter((x) => x.type.endsWith('_spec')));
+      else if (c.type.endsWith('_spec_list')) appendAll(specs, c.children.filter((x) => x.type.endsWith('_spec')));
     }
     for (const spec of specs) {
       const values = child(spec, 'value')?.children ?? [];
@@ -728,7 +729,7 @@ function directCallees(body: SyntaxNode, text: string): Set<string> {
       const fn = n.children.find((c) => c.field === 'function');
       if (fn?.type === 'identifier') out.add(text.slice(fn.start, fn.end));
     }
-    stack.push(...n.children);
+    appendAll(stack, n.children);
   }
   return out;
 }
@@ -744,7 +745,7 @@ function declaredIn(loop: SyntaxNode, text: string): Set<string> {
       for (const id of child(n, 'left')?.children ?? []) if (id.type === 'identifier') out.add(text.slice(id.start, id.end));
     }
     if (n.type === 'var_spec') for (const id of childrenOf(n, 'name')) out.add(text.slice(id.start, id.end));
-    stack.push(...n.children);
+    appendAll(stack, n.children);
   }
   return out;
 }

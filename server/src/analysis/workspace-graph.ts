@@ -2,6 +2,7 @@ import { directivesIn, parseOrder, type DeclaredOrder } from './hierarchy';
 import { interfaceCallsOf, interfaceEdges } from './interfaces';
 import { findCycles, packageEdges, type EdgeWitness, type LockEdge } from './lock-graph';
 import type { PackageAnalysis } from './package-analysis';
+import { appendAll } from '../util/arrays';
 
 /** Facts that span packages: the lock-order graph, its cycles, and the declared hierarchies. */
 export interface WorkspaceGraph {
@@ -50,7 +51,7 @@ function lockNamesOf(a: PackageAnalysis): { classes: string[]; packages: string[
 export function buildGraph(analyses: PackageAnalysis[], settingOrder: string[]): WorkspaceGraph {
   const edges = [...analyses.flatMap(edgesOf), ...interfaceEdges(analyses)];
   const orders: DeclaredOrder[] = [];
-  for (const a of analyses) for (const f of a.pkg.files) orders.push(...directivesIn(f));
+  for (const a of analyses) for (const f of a.pkg.files) appendAll(orders, directivesIn(f));
   for (const s of settingOrder) {
     const { names, invalid } = parseOrder(s);
     orders.push({ names, invalid, text: names.join(' > ') });

@@ -1,6 +1,7 @@
 import type { GoFile } from '../model/file';
 import type { SyntaxNode } from '../syntax/node';
 import type { Check } from './check';
+import { appendAll } from '../util/arrays';
 
 const LOCK = /^(.*)\.(Lock|RLock)\(\)$/;
 
@@ -63,8 +64,7 @@ function emptyPairs(file: GoFile): EmptyPair[] {
       pairsByDecl.set(decl.children, (found = inDecl.length ? inDecl : NO_PAIRS));
     }
     at = text.indexOf('nlock', decl.end);
-    // One at a time: a half-typed file can have more pairs than a call takes arguments.
-    for (const p of found) pairs.push(p);
+    appendAll(pairs, found);
   }
   return pairs;
 }

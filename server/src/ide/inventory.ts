@@ -7,6 +7,7 @@ import type { Finding } from '../checks/finding';
 import type { GoFile } from '../model/file';
 import { classNodeOf, classPackageOf, lockClass } from '../model/refs';
 import type { LockGraph, LockInfo, Loc } from '../protocol';
+import { appendAll } from '../util/arrays';
 
 export type ToUri = (path: string) => string;
 
@@ -86,7 +87,7 @@ export function lockGraphData(graph: WorkspaceGraph, toUri: ToUri): LockGraph {
   const merged = new Map<string, LockEdge & { all: EdgeWitness[] }>();
   for (const e of graph.edges) {
     const m = merged.get(`${e.from}>${e.to}`);
-    if (m) m.all.push(...e.witnesses); else merged.set(`${e.from}>${e.to}`, { ...e, all: [...e.witnesses] });
+    if (m) appendAll(m.all, e.witnesses); else merged.set(`${e.from}>${e.to}`, { ...e, all: [...e.witnesses] });
   }
   const edges = [...merged.values()].map((e) => {
     const from = name(e.from, e.fromPkg), to = name(e.to, e.toPkg);
