@@ -129,7 +129,7 @@ async function main(): Promise<void> {
   if (o.out === DEFAULT_OUT) writeFileSync(join(DEFAULT_OUT, '..', '.gitignore'), '*\n');
   const end = o.from + o.runs;
   const started = performance.now();
-  const stats = { inputs: 0, failures: 0, go: 0, dumps: 0, findings: 0, fixes: 0, slowest: 0, hangs: 0, knownInputs: 0 };
+  const stats = { inputs: 0, failures: 0, go: 0, dumps: 0, findings: 0, fixes: 0, slowest: 0, slowestIndex: -1, hangs: 0, knownInputs: 0 };
   const byKind = new Map<string, number>();
   const knownKinds = new Map<string, number>();
   const count = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
@@ -179,7 +179,7 @@ async function main(): Promise<void> {
         if (m.kind === 'go') stats.go++; else stats.dumps++;
         stats.findings += m.findings;
         stats.fixes += m.fixes;
-        stats.slowest = Math.max(stats.slowest, m.elapsedMs / m.limitMs);
+        if (m.elapsedMs / m.limitMs > stats.slowest) { stats.slowest = m.elapsedMs / m.limitMs; stats.slowestIndex = m.index; }
         if (m.known.length) stats.knownInputs++;
         for (const k of new Set(m.known.map((p) => p.split(':')[0]))) count(knownKinds, k);
         const problems = o.strict ? [...m.problems, ...m.known] : m.problems;
@@ -206,7 +206,7 @@ async function main(): Promise<void> {
   const secs = (performance.now() - started) / 1000;
   console.log(`inputs: ${stats.inputs} (${stats.go} Go, ${stats.dumps} dumps)`);
   console.log(`failures: ${stats.failures}${stats.hangs ? ` (${stats.hangs} hangs)` : ''}`);
-  console.log(`time: ${secs.toFixed(1)} s (${((secs * 1000) / Math.max(1, stats.inputs)).toFixed(2)} ms per input); slowest input used ${(stats.slowest * 100).toFixed(1)}% of its time bound`);
+  console.log(`time: ${secs.toFixed(1)} s (${((secs * 1000) / Math.max(1, stats.inputs)).toFixed(2)} ms per input); slowest input (${stats.slowestIndex}) used ${(stats.slowest * 100).toFixed(1)}% of its time bound`);
   console.log(`findings: ${stats.findings}, fixes applied: ${stats.fixes}`);
   if (byKind.size) {
     console.log('failures by kind:');
