@@ -21,7 +21,7 @@ export function runChecks(analysis: PackageAnalysis, graph: WorkspaceGraph, conf
     if (configured === 'off') continue;
     try {
       const ctx: CheckContext = { analysis, graph, reuse, report: (f) => out.push({ ...f, severity: configured ?? f.severity ?? check.defaultSeverity, code: check.id }) };
-      if (check.runFunction) runPerFunction(check, check.runFunction, ctx, reuse);
+      if (check.runFunction) runPerFunction(check, check.runFunction, ctx);
       else check.run?.(ctx);
     } catch (error) {
       config.log?.(`lockset: check ${check.id} failed in ${analysis.pkg.dir}: ${String((error as Error)?.stack ?? error)}`);
@@ -34,8 +34,8 @@ export function runChecks(analysis: PackageAnalysis, graph: WorkspaceGraph, conf
 interface FunctionReports { contracts: object; line: number; column: number; reports: Map<string, Report[]> }
 const reportsByFlow = new WeakMap<FunctionFlow, FunctionReports>();
 
-function runPerFunction(check: Check, run: NonNullable<Check['runFunction']>, ctx: CheckContext, reuse: boolean): void {
-  const { analysis } = ctx;
+function runPerFunction(check: Check, run: NonNullable<Check['runFunction']>, ctx: CheckContext): void {
+  const { analysis, reuse } = ctx;
   for (const [fn, flow] of analysis.flows) {
     if (!reuse) { run.call(check, ctx, fn, flow); continue; }
     // Unchanged text at the same line and column: every position inside the function is the same too.
