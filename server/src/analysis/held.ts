@@ -50,8 +50,10 @@ export class HeldSet {
   /** The set with `lock` added, or in place of the lock of the same key (which keeps its place). */
   with(lock: HeldLock): HeldSet {
     const i = this.indexOf(lock.ref.key);
+    // concat makes an array of the exact size (a push would leave room to grow in a set that may live long).
+    if (i < 0) return new HeldSet(this.locks.concat(lock));
     const m = this.locks.slice();
-    if (i < 0) m.push(lock); else m[i] = lock;
+    m[i] = lock;
     return new HeldSet(m);
   }
 
