@@ -105,7 +105,8 @@ export function mapToCaller(ref: Ref, site: CallSite, res: ExprResolver): Ref | 
     if (res.pkg.owns(callee) || ref.clsHome || !ref.clsBase) return ref;
     return { ...ref, key: ref.clsBase, display: ref.clsBase, root: ref.clsBase, clsHome: { dir: callee.file.dir, pkg: callee.file.packageName, base: ref.clsBase } };
   } else return ref;
-  if (!base) return undefined;
+  // A nil argument is no lock: the callee has nothing of it to hold.
+  if (!base || (base.rootKind === 'expr' && base.root === 'nil')) return undefined;
   let out = base;
   for (const p of ref.path) out = res.appendField(out, p);
   return out;

@@ -7,10 +7,10 @@ import { walk } from '../syntax/node';
 import { emptyContract, type Contract, type ContractLock, type ContractSource } from './contract-types';
 import { functionScope } from './scope-of';
 import type { LockMode } from './held';
-import { prosePhrasings } from './prose';
+import { prosePhrasings, type Phrasing } from './prose';
 
 /** Doc-comment phrasings of "the caller holds X"; a name is `vms.mu`, `cmdLock`, `VM.lock`, several joined by "and" or commas. */
-const PROSE: RegExp[] = prosePhrasings({
+const PROSE: Phrasing[] = prosePhrasings({
   name: String.raw`[A-Za-z_][\w.]*(?:\(\))?`,
   lockWord: '(?:lock|mutex|mu)s?',
   held: 'held|locked|acquired|taken|owned|grabbed',
@@ -22,8 +22,9 @@ const PROSE_HINT = /held|locked|acquired|taken|owned|grabbed|hold|have|own|acqui
 
 const STOP_WORDS = new Set(['it', 'this', 'that', 'a', 'an', 'any', 'all', 'its', 'they', 'them', 'one', 'both', 'these', 'those', 'which', 'caller', 'callers']);
 const ANNOTATION = /\+checklocks(read|acquire|acquireread|release|exclude|ignore)?(?::(\S+))?/g;
-const LOCKED_SUFFIX = /^(.*[a-z0-9])Locked$/;
-const NOT_A_LOCKED_CONTRACT = /^(is|was|are|assert|must|check|ensure|try|should|has|have)$/i;
+// An initialism may come before the suffix: database/sql's putConnDBLocked. `RLocked` and `WLocked` name a state.
+const LOCKED_SUFFIX = /^(.*[A-Za-z0-9])Locked$/;
+const NOT_A_LOCKED_CONTRACT = /^(is|was|are|assert|must|check|ensure|try|should|has|have|r|w)$/i;
 
 export class ContractReader {
   constructor(private readonly pkg: GoPackage) {}
@@ -69,7 +70,8 @@ export class ContractReader {
         const source: ContractSource = { kind: 'doc', describe: `doc comment "${sentenceAround(text, m.index ?? 0)}"`, file: fn.file.path, offset };
         for (const name of splitNames(m[1])) {
           const lock = this.resolveName(name, fn, res, scope, 'read', source);
-          if (lock && !seen.has(lock.ref.key)) { seen.add(lock.ref.key); c.requires.push(lock); }
+          if (!lock || (re.namesMustResolve && !lock.resolved)) continue;
+          if (!seen.has(lock.ref.key)) { seen.add(lock.ref.key); c.requires.push(lock); }
         }
       }
     }
@@ -124,7 +126,12 @@ export class ContractReader {
       return undefined;
     };
     const follow = (ref: Ref, rest: string[]): Ref => rest.reduce((r, p) => res.appendField(r, p), ref);
-    const ok = (ref: Ref | undefined): ContractLock | undefined => ref && { ref: this.lockOf(ref, res), mode, written, resolved: true, source };
+    // A name whose type is known to be no lock names none that can be tracked: database/sql's "ci must be locked"
+    // (ci a driver.Conn) means the lock of the connection that holds it.
+    const ok = (ref: Ref | undefined): ContractLock | undefined => {
+      const lock = ref && this.lockOf(ref, res);
+      return lock && !this.pkg.isNeverLock(lock.type) ? { ref: lock, mode, written, resolved: true, source } : undefined;
+    };
 
     // `s.mu`: a receiver or parameter path
     if (scope.lookup(parts[0])) return ok(follow(rootRef(parts[0])!, parts.slice(1)));

@@ -1,6 +1,6 @@
 import type { FuncDecl } from '../model/file';
 import { paramsOf } from '../model/file';
-import { ExprResolver, type LockOp } from '../model/refs';
+import { ExprResolver, type LockOp, type Ref } from '../model/refs';
 import { Scope } from '../model/scope';
 import { deref, typeFromSyntax, UNKNOWN, type GoType } from '../model/types';
 import { child, childrenOf, type SyntaxNode } from '../syntax/node';
@@ -59,7 +59,14 @@ export class FlowAnalyzer {
   private readonly res: ExprResolver;
   private budget: number;
 
-  constructor(private readonly decl: FuncDecl, private readonly contracts: ContractLookup, resolver: ExprResolver) {
+  /**
+   * `paramCalls`: a function's directlyCalledParams as its analysis keeps them (they outlive its compacted body),
+   * or undefined to read them from its body.
+   */
+  constructor(
+    private readonly decl: FuncDecl, private readonly contracts: ContractLookup, resolver: ExprResolver,
+    private readonly paramCalls: (fn: FuncDecl) => string | undefined = () => undefined,
+  ) {
     this.res = resolver;
     // A bound on the statements visited keeps pathological bodies from taking unbounded time.
     this.budget = 200_000;
@@ -454,8 +461,10 @@ export class FlowAnalyzer {
         // A literal passed to a function that calls it in place runs with the caller's locks. Passed to a
         // function that may keep it for later (time.AfterFunc), it may run with or without them. Stored or
         // returned, it starts with nothing held.
+        // A callee that locks around the call (withLock(dc, func() {...})) adds its locks, in the caller's names.
         const call = e.parent?.type === 'argument_list' ? e.parent.parent : null;
-        if (call && this.callsArgInPlace(call, e, f)) this.detached(e, f, 'callback', st.held, st.held);
+        const inPlace = call ? this.lockedAroundArg(call, e, f, st.held) : undefined;
+        if (inPlace) this.detached(e, f, 'callback', inPlace, inPlace);
         else if (call) this.detached(e, f, 'later', inheritLoosely(st.held), st.held);
         else this.detached(e, f, 'detached', HeldSet.EMPTY, st.held);
         return st;
@@ -539,17 +548,33 @@ export class FlowAnalyzer {
     return withHeld(st, this.applyCall(call, st.held, f, false));
   }
 
-  /** Whether the call runs its func-literal argument before returning (sort.Slice, or a package function that calls the parameter). */
-  private callsArgInPlace(call: SyntaxNode, arg: SyntaxNode, f: Frame): boolean {
+  /**
+   * When the call runs its func-literal argument before returning (sort.Slice, or a function of the workspace
+   * that calls the parameter), the locks held while it runs: the caller's, and those the callee holds around
+   * the call (see locksAroundParamCalls) in the caller's names. Undefined when it may run later.
+   */
+  private lockedAroundArg(call: SyntaxNode, arg: SyntaxNode, f: Frame, held: HeldSet): HeldSet | undefined {
     const fn = child(call, 'function');
     const name = this.text(fn).replace(/\s+/g, '');
-    if (SYNC_CALLBACK_FUNCS.has(name) || /\.(Range|Do|Walk|WalkDir)$/.test(name)) return true;
+    if (SYNC_CALLBACK_FUNCS.has(name) || /\.(Range|Do|Walk|WalkDir)$/.test(name)) return held;
     const site = resolveCall(call, this.res, f.scope, HeldSet.EMPTY, false, f.unit);
     const callee = site?.callee;
-    if (!callee?.body) return false;
+    if (!site || !callee?.body) return undefined;
     const index = (child(call, 'arguments')?.children ?? []).indexOf(arg);
     const param = callee.params[index]?.name;
-    return !!param && directCallees(callee.body, callee.file.parsed.text).has(param);
+    if (!param) return undefined;
+    const locks = parseParamCalls(this.paramCalls(callee) ?? directlyCalledParams(callee)).get(param);
+    if (!locks) return undefined;
+    let out = held;
+    for (const l of locks) {
+      const [root, ...path] = l.path;
+      const rootKind = root === callee.recvName ? 'receiver' : callee.params.some((p) => p.name === root) ? 'param' : undefined;
+      if (!rootKind) continue;
+      const own: Ref = { key: l.path.join('.'), display: l.path.join('.'), rootKind, root, path, exact: true, type: UNKNOWN, clsPath: [] };
+      const ref = mapToCaller(own, site, this.res);
+      if (ref && !out.get(ref.key)) out = out.with({ ref, mode: l.mode, maybe: false, site: call });
+    }
+    return out;
   }
 
   private isMap(n: SyntaxNode | undefined, f: Frame): boolean {
@@ -709,13 +734,64 @@ const SYNC_CALLBACK_FUNCS = new Set(['sort.Slice', 'sort.SliceStable', 'sort.Sea
   'bytes.Map', 'filepath.Walk', 'filepath.WalkDir', 'fs.WalkDir']);
 
 /**
- * The parameters that a function calls itself, in its own body (not in a goroutine or a func literal): what a
- * caller's flow reads of it, to tell a callback run in place from one run later.
+ * The parameters that a function calls itself, in its own body (not in a goroutine or a func literal), each with
+ * the locks its body holds around that call (see locksAroundParamCalls): what a caller's flow reads of it, to
+ * tell a callback run in place from one run later, and what the callback runs under. Written as text
+ * (`fn[lk;s.mu/r],g`), the form in which it is kept and compared (see PackageAnalysis).
  */
 export function directlyCalledParams(fn: FuncDecl): string {
   if (!fn.body || fn.params.length === 0) return '';
-  const called = directCallees(fn.body, fn.file.parsed.text);
-  return fn.params.filter((p) => p.name !== '_' && called.has(p.name)).map((p) => p.name).join(',');
+  const text = fn.file.parsed.text;
+  const called = directCallees(fn.body, text);
+  const names = fn.params.filter((p) => p.name !== '_' && called.has(p.name)).map((p) => p.name);
+  if (names.length === 0) return '';
+  const locks = locksAroundParamCalls(fn.body, text, new Set(names));
+  return names.map((n) => (locks.get(n)?.length ? `${n}[${locks.get(n)!.join(';')}]` : n)).join(',');
+}
+
+/** A directlyCalledParams text read back: each parameter called in place, with the locks held around the call. */
+export function parseParamCalls(written: string): Map<string, { path: string[]; mode: LockMode }[]> {
+  const out = new Map<string, { path: string[]; mode: LockMode }[]>();
+  for (const m of written.matchAll(/(\w+)(?:\[([^\]]*)\])?/g)) {
+    const locks = (m[2] ?? '').split(';').filter(Boolean).map((l) => {
+      const [name, mode] = l.split('/');
+      return { path: name.split('.'), mode: mode === 'r' ? 'read' as const : 'write' as const };
+    });
+    out.set(m[1], locks);
+  }
+  return out;
+}
+
+const CALL_STMTS = new Set(['expression_statement', 'assignment_statement', 'short_var_declaration', 'return_statement']);
+const LOCK_STMT = /^([A-Za-z_][\w.]*)\.(R?Lock|R?Unlock)\(\)$/;
+
+/**
+ * The locks a body holds at its first plain call of each of `params`, read from its top-level statements in
+ * order, as a withLock helper writes them: `lk.Lock()`, `defer lk.Unlock()`, `fn()`. A lock that a nested
+ * statement before the call unlocks anywhere, or that is unlocked before it, is not counted.
+ */
+function locksAroundParamCalls(body: SyntaxNode, text: string, params: Set<string>): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const list = body.children.find((c) => c.type === 'statement_list');
+  let held: string[] = [];
+  for (const stmt of list?.children ?? []) {
+    if (out.size === params.size) break;
+    const written = text.slice(stmt.start, stmt.end).replace(/\s+/g, '');
+    const lock = stmt.type === 'expression_statement' ? LOCK_STMT.exec(written) : null;
+    if (lock) {
+      const name = `${lock[1]}${lock[2] === 'RLock' || lock[2] === 'RUnlock' ? '/r' : ''}`;
+      held = held.filter((h) => h !== name);
+      if (!lock[2].endsWith('Unlock')) held.push(name);
+      continue;
+    }
+    // `fn()`, `err = fn()`, `v := fn(x)`, `return fn()`.
+    const call = CALL_STMTS.has(stmt.type) ? /^(?:return|[\w,]+:?=)?(\w+)\(/.exec(written) : null;
+    if (call && params.has(call[1]) && !out.has(call[1])) { out.set(call[1], held.slice()); continue; }
+    if (stmt.type === 'defer_statement' || stmt.type === 'comment') continue;
+    // Anything else may unlock on some path: keep only the locks it never unlocks.
+    held = held.filter((h) => !written.includes(`${h.replace('/r', '')}.${h.endsWith('/r') ? 'R' : ''}Unlock(`));
+  }
+  return out;
 }
 
 /** The plain names that a body calls itself (`f(x)`), outside goroutines and func literals. */

@@ -198,7 +198,8 @@ export class PackageAnalysis {
         if (!r.resolved) continue;
         initial = initial.with({ ref: r.ref, mode: r.exactMode ? r.mode : 'write', maybe: false, site: fn.nameNode, fromContract: true, modeUnknown: !r.exactMode });
       }
-      const flow = new FlowAnalyzer(fn, (callee) => this.contractOf(callee), this.resolver(fn)).run(initial);
+      const paramCalls = (callee: FuncDecl) => this.directParamCalls.get(callee) ?? this.foreign(callee)?.directParamCalls.get(callee);
+      const flow = new FlowAnalyzer(fn, (callee) => this.contractOf(callee), this.resolver(fn), paramCalls).run(initial);
       this.flows.set(fn, flow);
     } catch (error) {
       this.failures.push({ fn, error });

@@ -149,6 +149,27 @@ export class GoPackage {
     return kind;
   }
 
+  /**
+   * Whether values of this type are certainly no lock and hold none to name: a predeclared type, a map, a slice,
+   * a func, an interface without Lock (that embeds nothing), or a workspace type declared as one of these. A
+   * type whose declaration is not in the workspace, a struct and a channel (a semaphore, to some) are not certain.
+   */
+  isNeverLock(t: GoType, depth = 0): boolean {
+    const b = deref(t);
+    switch (b.kind) {
+      case 'map': case 'slice': case 'func': return true;
+      case 'interface': return !b.embeds && !b.methods.includes('Lock');
+      case 'named': {
+        if (!b.pkg && !b.home && PREDECLARED_TYPES.has(b.name) && !this.types.has(b.name)) return true;
+        if (depth > 4 || this.lockKind(b)) return false;
+        // The same named type back: its declaration is not in the workspace.
+        const u = this.underlying(b);
+        return u !== b && u.kind !== 'struct' && this.isNeverLock(u, depth + 1);
+      }
+      default: return false;
+    }
+  }
+
   /** The struct fields of a type (through pointers and named types), or undefined. */
   structFields(t: GoType): FieldInfo[] | undefined {
     const u = this.underlying(deref(t));
@@ -248,3 +269,9 @@ export class GoPackage {
     return this.funcs.get(name)?.results[index] ?? UNKNOWN;
   }
 }
+
+/** Go's predeclared type names (a package may declare its own of the same name: see isNeverLock). */
+const PREDECLARED_TYPES = new Set([
+  'any', 'bool', 'byte', 'comparable', 'complex64', 'complex128', 'error', 'float32', 'float64', 'int', 'int8', 'int16', 'int32', 'int64',
+  'rune', 'string', 'uint', 'uint8', 'uint16', 'uint32', 'uint64', 'uintptr',
+]);

@@ -14,7 +14,7 @@ export type GoType =
   | { kind: 'chan'; elem: GoType }
   | { kind: 'struct'; fields: FieldInfo[] }
   | { kind: 'func'; results: GoType[] }
-  | { kind: 'interface'; methods: string[] }
+  | { kind: 'interface'; methods: string[]; embeds?: true }
   | { kind: 'unknown' };
 
 export interface FieldInfo {
@@ -54,7 +54,7 @@ export function typeFromSyntax(node: SyntaxNode | undefined, text: string): GoTy
     case 'struct_type':
       return { kind: 'struct', fields: structFields(node, text) };
     case 'interface_type':
-      return { kind: 'interface', methods: interfaceMethods(node, text) };
+      return interfaceType(node, text);
     case 'function_type':
       return { kind: 'func', results: resultTypes(child(node, 'result'), text) };
     default:
@@ -81,15 +81,17 @@ export function structFields(structNode: SyntaxNode, text: string): FieldInfo[] 
   return out;
 }
 
-function interfaceMethods(node: SyntaxNode, text: string): string[] {
-  const out: string[] = [];
+/** An interface's own method names; `embeds` when it also embeds other interfaces (whose methods are not listed). */
+function interfaceType(node: SyntaxNode, text: string): GoType {
+  const methods: string[] = [];
+  let embeds = false;
   for (const c of node.children) {
     if (c.type === 'method_elem' || c.type === 'method_spec') {
       const name = child(c, 'name');
-      if (name) out.push(text.slice(name.start, name.end));
-    }
+      if (name) methods.push(text.slice(name.start, name.end));
+    } else if (c.type !== 'comment') embeds = true;
   }
-  return out;
+  return embeds ? { kind: 'interface', methods, embeds: true } : { kind: 'interface', methods };
 }
 
 /** The result types of a function signature (`result` may be a single type or a parameter list). */

@@ -21,7 +21,7 @@ const PROSE: RegExp[] = prosePhrasings({
 const REQUIRES_TAG = /@requires\s+([^\n*@]+)/g;
 const IGNORE = /lockset:ignore\s+([\w-]+)/g;
 const STOP_WORDS = new Set(['it', 'this', 'that', 'a', 'an', 'any', 'all', 'its', 'they', 'them', 'one', 'both', 'these', 'those', 'which', 'caller', 'callers', 'lock', 'mutex']);
-const LOCKED_SUFFIX = /^#?(.*[a-z0-9])Locked$/;
+const LOCKED_SUFFIX = /^#?(.*[A-Za-z0-9])Locked$/;
 
 export interface DeclaredContract {
   requires: Requirement[];
