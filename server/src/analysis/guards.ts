@@ -7,6 +7,7 @@ import type { AccessEvent, FunctionFlow } from './flow-types';
 import type { HeldLock } from './held';
 import type { PackageAnalysis } from './package-analysis';
 import { RUNS_IN_PLACE } from './summaries';
+import { isFreshAccess } from './fresh';
 
 /** What guards a field (`Type.field`) or a package-level variable. */
 export interface Guard {
@@ -161,7 +162,7 @@ function flowCounts(analysis: PackageAnalysis, declared: DeclaredGuards, flow: F
   const counts: TargetCounts[] = [];
   const byTarget = new Map<string, TargetCounts>();
   for (const a of flow.accesses) {
-    if (declared.guards.has(a.target) || declared.ignored.has(a.target) || !isDataAccess(analysis, a)) continue;
+    if (declared.guards.has(a.target) || declared.ignored.has(a.target) || !isDataAccess(analysis, a) || isFreshAccess(flow.decl, a)) continue;
     let c = byTarget.get(a.target);
     if (!c) { c = { target: a.target, n: 0, write: false, names: [] }; byTarget.set(a.target, c); counts.push(c); }
     c.n++;

@@ -1,5 +1,6 @@
 import { enclosingStatement } from '../analysis/annotations';
 import { isPseudoLock } from '../analysis/blocking';
+import { isFreshAccess } from '../analysis/fresh';
 import type { AccessEvent } from '../analysis/flow-types';
 import { guardFacts, isDataAccess, isSetupFunc, type Guard } from '../analysis/guards';
 import type { PackageAnalysis } from '../analysis/package-analysis';
@@ -16,7 +17,7 @@ A field or package-level variable is guarded by a lock when a gVisor annotation 
 field or var; +checklocksread:mu lets reads go with RLock; +checklocksignore opts out), or when most accesses to
 it hold the same lock (inferred, Eraser-style: at least 3 accesses and 75% of them). An access without the guard
 is reported; hover on the field shows the guard and where it comes from. Constructors (New..., init) are not
-checked. Writes into a package-level map (m[k] = v, delete, clear) from a function started with go, or reached
+checked, nor accesses through a local that holds only what the function allocated itself (x := &T{...}). Writes into a package-level map (m[k] = v, delete, clear) from a function started with go, or reached
 from one, with no lock held crash the program: the runtime aborts with "fatal error: concurrent map writes".
 The quick fix wraps the write in a lock.`,
   example: 'go func() { values[k] = v }() // values is a package-level map',
@@ -27,7 +28,7 @@ The quick fix wraps the write in a lock.`,
     for (const [fn, flow] of analysis.flows) {
       if (analysis.contractOf(fn).ignore || isSetupFunc(fn)) continue;
       for (const a of flow.accesses) {
-        if (facts.ignored.has(a.target)) continue;
+        if (facts.ignored.has(a.target) || isFreshAccess(fn, a)) continue;
         const guard = facts.guards.get(a.target);
         if (guard) {
           // An inferred guard is a guess: only an access with no lock at all held is reported against it.
