@@ -213,34 +213,53 @@ export class PackageAnalysis {
    */
   private applyTwinRule(): FuncDecl[] {
     const changed: FuncDecl[] = [];
-    for (const exported of this.pkg.funcs.values()) {
-      if (!/^[A-Z]/.test(exported.name)) continue;
-      const twinKey = (exported.recvType ? `${exported.recvType}.` : '') + exported.name[0].toLowerCase() + exported.name.slice(1);
-      const twin = this.pkg.funcs.get(twinKey);
-      const flow = this.flows.get(exported);
-      if (!twin || !flow || twin === exported) continue;
-      const sites = flow.calls.filter((c) => c.callee === twin && !c.viaGo && c.unit !== 'goroutine' && c.unit !== 'detached');
-      if (sites.length === 0) continue;
-      const contract = this.contractOf(twin);
-      let added = false;
-      for (const held of sites[0].held.definite()) {
-        if (held.fromContract) continue;
-        if (!sites.every((s) => s.held.holds(held.ref, held.mode))) continue;
-        const ref = mapToCallee(held.ref, sites[0], exported, twin);
-        if (!ref || contract.requires.some((r) => r.ref.key === ref.key)) continue;
-        const lock: ContractLock = {
-          ref, mode: 'read', written: ref.display, resolved: true,
-          source: {
-            kind: 'twin', describe: `exported twin ${exported.name} holds ${held.ref.display} when it calls ${twin.name}`,
-            file: exported.file.path, offset: sites[0].nameNode.start,
-          },
-        };
-        contract.requires.push(lock);
-        added = true;
+    for (const holder of this.pkg.funcs.values()) {
+      const flow = this.flows.get(holder);
+      if (!flow) continue;
+      for (const { twin, kind } of this.twinsOf(holder)) {
+        const sites = flow.calls.filter((c) => c.callee === twin && !c.viaGo && c.unit !== 'goroutine' && c.unit !== 'detached');
+        if (sites.length === 0) continue;
+        const contract = this.contractOf(twin);
+        const locks: ContractLock[] = [];
+        for (const held of sites[0].held.definite()) {
+          if (held.fromContract) continue;
+          if (!sites.every((s) => s.held.holds(held.ref, held.mode))) continue;
+          const ref = mapToCallee(held.ref, sites[0], holder, twin);
+          if (!ref || contract.requires.some((r) => r.ref.key === ref.key && r.source.kind !== 'name')) continue;
+          locks.push({
+            ref, mode: 'read', written: ref.display, resolved: true,
+            source: {
+              kind: 'twin', describe: `${kind === 'exported' ? 'exported twin ' : ''}${holder.name} holds ${held.ref.display} when it calls ${twin.name}`,
+              file: holder.file.path, offset: sites[0].nameNode.start,
+            },
+          });
+        }
+        if (locks.length === 0) continue;
+        // What the code does beats what a …Locked name guessed: sendAlert holds c.out around sendAlertLocked,
+        // while the guess picked the receiver's only mutex field.
+        contract.requires = [...contract.requires.filter((r) => r.source.kind !== 'name'), ...locks];
+        this.contracts.set(twin, contract);
+        changed.push(twin);
       }
-      if (added) { this.contracts.set(twin, contract); changed.push(twin); }
     }
     return changed;
+  }
+
+  /**
+   * The functions whose contract a function's calls teach: its internal twin (FindVM → findVM) and its …Locked
+   * form (sendAlert → sendAlertLocked, ConnectionState → connectionStateLocked), with the same receiver type.
+   */
+  private twinsOf(fn: FuncDecl): { twin: FuncDecl; kind: 'exported' | 'locked' }[] {
+    const prefix = fn.recvType ? `${fn.recvType}.` : '';
+    const lower = fn.name[0].toLowerCase() + fn.name.slice(1);
+    const out: { twin: FuncDecl; kind: 'exported' | 'locked' }[] = [];
+    const add = (name: string, kind: 'exported' | 'locked') => {
+      const twin = this.pkg.funcs.get(prefix + name);
+      if (twin && twin !== fn && !out.some((t) => t.twin === twin)) out.push({ twin, kind });
+    };
+    if (/^[A-Z]/.test(fn.name)) add(lower, 'exported');
+    if (!fn.name.endsWith('Locked')) { add(`${fn.name}Locked`, 'locked'); add(`${lower}Locked`, 'locked'); }
+    return out;
   }
 
   /** Set by `compact`: the flows keep only their lock events, and the function declarations' syntax is gone. */
