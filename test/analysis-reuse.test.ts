@@ -116,6 +116,66 @@ function firstDifference(a: string, b: string): string {
   return '(same)';
 }
 
+const CALLERS = `package c
+
+import "sync"
+
+type half struct {
+	sync.Mutex
+	err error
+}
+
+func (h *half) setErrorLocked(err error) error {
+	h.err = err
+	return err
+}
+
+type Conn struct {
+	hs      sync.Mutex
+	in, out half
+	retries int
+}
+
+// readRecordOrCCS reads. c.in must be locked.
+func (c *Conn) readRecordOrCCS() error {
+	if c.retries > 0 {
+		return c.retryReadRecord()
+	}
+	return nil
+}
+
+func (c *Conn) retryReadRecord() error {
+	c.retries++
+	return c.in.setErrorLocked(nil)
+}
+
+func (c *Conn) writeRecordLocked() error {
+	return c.out.setErrorLocked(nil)
+}
+
+func (c *Conn) sendAlertLocked() error {
+	return c.writeRecordLocked()
+}
+
+func (c *Conn) sendAlert() error {
+	c.out.Lock()
+	defer c.out.Unlock()
+	return c.sendAlertLocked()
+}
+
+func (c *Conn) Read() error {
+	c.in.Lock()
+	defer c.in.Unlock()
+	return c.readRecordOrCCS()
+}
+
+func (c *Conn) Write() error {
+	c.out.Lock()
+	defer c.out.Unlock()
+	return c.writeRecordLocked()
+}
+`;
+
 const HELPERS = `package p
 
 import "sync"
@@ -255,6 +315,32 @@ describe('re-used flows after edits inside function bodies', () => {
     assert.ok(roots.length >= 5, `${roots.length} modules`);
     assert.deepEqual(problems.slice(0, 10), []);
     assert.ok(analysisStats.reusedFlows > before.reusedFlows, 'flows were re-used');
+  });
+
+  it('re-computes a contract that the callers rule or a …Locked twin inferred when a caller changes', async () => {
+    const path = '/reuse/c/c.go';
+    const versions = [
+      // Write stops holding c.out: writeRecordLocked's contract from its callers goes, and the name's guess comes back.
+      CALLERS.replace('\tc.out.Lock()\n\tdefer c.out.Unlock()\n\treturn c.writeRecordLocked()', '\treturn c.writeRecordLocked()'),
+      // A new caller of retryReadRecord without c.in: the finding inside it comes back.
+      CALLERS.replace('func (c *Conn) Read() error {', 'func (c *Conn) Peek() error { return c.retryReadRecord() }\n\nfunc (c *Conn) Read() error {'),
+      // sendAlert stops holding c.out around sendAlertLocked.
+      CALLERS.replace('\tc.out.Lock()\n\tdefer c.out.Unlock()\n\treturn c.sendAlertLocked()', '\treturn c.sendAlertLocked()'),
+    ];
+    const ws = await Workspace.create(undefined, () => undefined);
+    ws.interactive = true;
+    ws.setText(path, CALLERS);
+    const start = snapshot(ws, [path]);
+    assert.equal(start, await fresh(new Map([[path, CALLERS]])));
+    assert.ok(!start.includes('missing-lock-annotation'), start);
+    assert.equal(new Set(versions).size, versions.length);
+    assert.ok(!versions.includes(CALLERS));
+    for (const v of versions.flatMap((x) => [x, CALLERS])) {
+      ws.setText(path, v);
+      const got = snapshot(ws, [path]);
+      assert.equal(got, await fresh(new Map([[path, v]])));
+      if (v !== CALLERS) assert.ok(got.includes('missing-lock-annotation'), `an edit that drops a lock shows a finding:\n${v}`);
+    }
   });
 
   it('re-computes what a changed lock helper or exported twin implies for the other functions', async () => {

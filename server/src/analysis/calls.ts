@@ -111,3 +111,24 @@ export function mapToCaller(ref: Ref, site: CallSite, res: ExprResolver): Ref | 
   for (const p of ref.path) out = res.appendField(out, p);
   return out;
 }
+
+/** A lock in the caller's names at a call, in the callee's names (for the twin and callers rules), if it can be named there. */
+export function mapToCallee(ref: Ref, site: CallSite, callee: FuncDecl): Ref | undefined {
+  if (ref.rootKind === 'global') return ref;
+  const named = (root: string, path: string[], rootKind: Ref['rootKind']): Ref => {
+    const key = [root, ...path].join('.');
+    return { ...ref, key, display: key, root, path, rootKind };
+  };
+  // On the call's receiver: `c.out` held around `c.writeRecordLocked()` is the callee's `c.out`.
+  const recv = site.recv;
+  if (recv?.exact && callee.recvName && ref.root === recv.root && recv.path.every((p, i) => ref.path[i] === p)) {
+    return named(callee.recvName, ref.path.slice(recv.path.length), 'receiver');
+  }
+  if (ref.rootKind === 'param' || ref.rootKind === 'receiver') {
+    const i = site.args.findIndex((a) => a?.key === ref.root);
+    const p = i >= 0 ? callee.params[i] : undefined;
+    if (!p) return undefined;
+    return named(p.name, ref.path, 'param');
+  }
+  return undefined;
+}

@@ -1,7 +1,7 @@
 import type { Ref } from '../model/refs';
 import type { LockMode } from './held';
 
-export type ContractSourceKind = 'doc' | 'annotation' | 'name' | 'twin' | 'body';
+export type ContractSourceKind = 'doc' | 'annotation' | 'name' | 'twin' | 'callers' | 'body';
 
 /** Where a contract came from; hover and messages always say so. */
 export interface ContractSource {

@@ -10,6 +10,8 @@ import type { CallSite, FunctionFlow, LockEvent } from './flow-types';
 import { HeldSet } from './held';
 import { dropDescendants } from '../syntax/node';
 import { computeAcquisitions, computeMayBlock, type Acquisition, type BlockWitness } from './summaries';
+import { mapToCallee } from './calls';
+import { inferFromCallers } from './callers-rule';
 
 /** How many flows were taken over from a previous analysis and how many were computed, for tests and profiling. */
 export const analysisStats = { reusedFlows: 0, computedFlows: 0 };
@@ -63,9 +65,10 @@ export class PackageAnalysis {
       if (flow) { this.flows.set(fn, flow); analysisStats.reusedFlows++; } else this.analyze(fn);
     }
     const twins = this.applyTwinRule();
-    // Lock helpers change what their callers hold: their callers (and the twins) are walked again once.
+    const fromCallers = inferFromCallers(this);
+    // Lock helpers change what their callers hold: their callers (and the functions above) are walked again once.
     const helpers = this.inferLockHelpers();
-    const again = new Set(twins);
+    const again = new Set([...twins, ...fromCallers]);
     for (const [fn, flow] of this.flows) if (flow.calls.some((c) => c.callee && helpers.has(c.callee))) again.add(fn);
     // The second walk sees the final contracts: the same ones as before give the same second flows. (It
     // changes no contract, so the signature taken here is the final one.)
@@ -224,7 +227,7 @@ export class PackageAnalysis {
         for (const held of sites[0].held.definite()) {
           if (held.fromContract) continue;
           if (!sites.every((s) => s.held.holds(held.ref, held.mode))) continue;
-          const ref = mapToCallee(held.ref, sites[0], holder, twin);
+          const ref = mapToCallee(held.ref, sites[0], twin);
           if (!ref || contract.requires.some((r) => r.ref.key === ref.key && r.source.kind !== 'name')) continue;
           locks.push({
             ref, mode: 'read', written: ref.display, resolved: true,
@@ -318,22 +321,6 @@ function contractsSignature(contracts: ReadonlyMap<FuncDecl, Contract>): string 
     parts.push(fn.key, String(c.ignore), ...[c.requires, c.acquires, c.releases, c.excludes].map((ls) => ls.map(lock).join('\u0002')));
   }
   return parts.join('\u0003');
-}
-
-/** A lock in the caller's names at a call, in the callee's names (for the twin rule). */
-function mapToCallee(ref: Ref, site: CallSite, caller: FuncDecl, callee: FuncDecl): Ref | undefined {
-  if (ref.rootKind === 'global') return ref;
-  if (ref.rootKind === 'receiver' && site.recv?.key === caller.recvName && callee.recvName) {
-    const root = callee.recvName;
-    return { ...ref, key: [root, ...ref.path].join('.'), display: [root, ...ref.path].join('.'), root };
-  }
-  if (ref.rootKind === 'param' || ref.rootKind === 'receiver') {
-    const i = site.args.findIndex((a) => a?.key === ref.root);
-    const p = i >= 0 ? callee.params[i] : undefined;
-    if (!p) return undefined;
-    return { ...ref, key: [p.name, ...ref.path].join('.'), display: [p.name, ...ref.path].join('.'), root: p.name, rootKind: 'param' };
-  }
-  return undefined;
 }
 
 /** Locks rooted at a receiver, a parameter or a global can be named in a contract. */

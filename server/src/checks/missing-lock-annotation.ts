@@ -16,7 +16,8 @@ export const missingLockAnnotation: Check = {
 
 The callee's contract (a doc comment such as "findVM assumes vmLock is held", a +checklocks annotation,
 a name ending in Locked, an exported twin that takes the lock before calling it, or the function whose
-…Locked form it is, holding the lock whenever it calls it: sendAlert and sendAlertLocked) says that the caller
+…Locked form it is, holding the lock whenever it calls it: sendAlert and sendAlertLocked; or, for an unexported
+function that needs the lock itself, every call of it in the package holding it) says that the caller
 must hold a lock. The lock is not held at the call on any path, the calling function's own contract does
 not provide it, and no // LOCK: comment above the statement or at the end of its line asserts that it is
 held. Locks held on only some paths are not reported. A goroutine never inherits its creator's locks.`,
