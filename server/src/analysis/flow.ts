@@ -570,11 +570,21 @@ export class FlowAnalyzer {
       const [root, ...path] = l.path;
       const rootKind = root === callee.recvName ? 'receiver' : callee.params.some((p) => p.name === root) ? 'param' : undefined;
       if (!rootKind) continue;
+      // `withLock(rs.closemu.RLocker(), ...)`: the Locker that RLocker returns read-locks rs.closemu.
+      const readLocker = rootKind === 'param' && path.length === 0 ? this.rLockerOperand(call, callee.params.findIndex((p) => p.name === root)) : undefined;
       const own: Ref = { key: l.path.join('.'), display: l.path.join('.'), rootKind, root, path, exact: true, type: UNKNOWN, clsPath: [] };
-      const ref = mapToCaller(own, site, this.res);
-      if (ref && !out.get(ref.key)) out = out.with({ ref, mode: l.mode, maybe: false, site: call });
+      const ref = readLocker ? this.res.refOf(readLocker, f.scope) : mapToCaller(own, site, this.res);
+      if (ref && !out.get(ref.key)) out = out.with({ ref, mode: readLocker ? 'read' : l.mode, maybe: false, site: call });
     }
     return out;
+  }
+
+  /** `x.RLocker()` as the call's argument at `index`: x. */
+  private rLockerOperand(call: SyntaxNode, index: number): SyntaxNode | undefined {
+    const arg = (child(call, 'arguments')?.children ?? [])[index];
+    const fn = arg?.type === 'call_expression' ? child(arg, 'function') : undefined;
+    if (fn?.type !== 'selector_expression' || this.text(child(fn, 'field')) !== 'RLocker') return undefined;
+    return child(fn, 'operand');
   }
 
   private isMap(n: SyntaxNode | undefined, f: Frame): boolean {

@@ -35,6 +35,18 @@ function heldState(site: CallSite, lock: ContractLock, ref: Ref): CallRequiremen
     return match.length ? 'maybe' : 'missing';
   }
   if (site.held.holds(ref, lock.mode)) return 'held';
-  if (site.held.maybeHolds(ref)) return 'maybe';
+  if (site.held.maybeHolds(ref) || isBackPointerAlias(site, ref)) return 'maybe';
   return 'missing';
+}
+
+/**
+ * A lock reached through another object's field (`dc.db.mu`) while a lock of the same class is held (`db.mu`):
+ * most often the same lock, through a back-pointer (database/sql's `for _, dc := range db.freeConn {
+ * dc.closeDBLocked() }` under db.mu), which the paths cannot tell. Not a missing lock. Two roots of the same
+ * type (`a.lock` held, `b.lock` needed) are still told apart.
+ */
+function isBackPointerAlias(site: CallSite, ref: Ref): boolean {
+  if (ref.path.length < 2) return false;
+  const cls = lockClass(ref);
+  return site.held.definite().some((h) => lockClass(h.ref) === cls);
 }
