@@ -104,7 +104,11 @@ export function mapToCaller(ref: Ref, site: CallSite, res: ExprResolver): Ref | 
     // Another package's global keeps its class there, and is keyed by its package-qualified name here.
     if (res.pkg.owns(callee) || ref.clsHome || !ref.clsBase) return ref;
     return { ...ref, key: ref.clsBase, display: ref.clsBase, root: ref.clsBase, clsHome: { dir: callee.file.dir, pkg: callee.file.packageName, base: ref.clsBase } };
-  } else return ref;
+  } else {
+    // The callee's own local (or an expression of its body) has no name here: the same text would be
+    // another variable (go/constant's appendReverse locks its local y.r.mu; so does its caller, another one).
+    return undefined;
+  }
   // A nil argument is no lock: the callee has nothing of it to hold.
   if (!base || (base.rootKind === 'expr' && base.root === 'nil')) return undefined;
   let out = base;
