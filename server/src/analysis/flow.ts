@@ -285,6 +285,8 @@ export class FlowAnalyzer {
     else if (op && (op.method === 'Lock' || op.method === 'RLock')) st.defers.push({ kind: 'lock', op, node: s });
     else {
       if (fn?.type === 'selector_expression') st = this.evalExpr(child(fn, 'operand'), st, f);
+      // `defer s.lock()()`: the function value is computed now, so s.lock() takes its lock here.
+      else if (fn?.type === 'call_expression') st = this.evalExpr(fn, st, f);
       st.defers.push({ kind: 'call', call, node: s });
     }
     return st;
