@@ -48,14 +48,15 @@ const BLOCKING_METHODS: [string, string, Set<string>][] = [
  * condition's own is held (Wait releases and reacquires cond.L).
  */
 export function blockingCall(call: SyntaxNode, fnName: string, res: ExprResolver, scope: Scope): { what: string; ownLock?: string } | undefined {
-  const known = BLOCKING_FUNCS.get(fnName);
-  if (known) return { what: known };
+  const known = BLOCKING_FUNCS.get(canonical(fnName, res, scope));
+  if (known) return READERS.has(canonical(fnName, res, scope)) && readsMemory(call, res, scope) ? undefined : { what: known };
   const fn = call.children.find((c) => c.field === 'function');
   if (fn?.type !== 'selector_expression') return undefined;
   const operand = fn.children.find((c) => c.field === 'operand');
   const method = res.file.text(fn.children.find((c) => c.field === 'field'));
   // `exec.Command(...).Run()`
-  if (operand?.type === 'call_expression' && /^exec\.Command(Context)?$/.test(res.file.text(operand.children.find((c) => c.field === 'function'))) && ['Run', 'Output', 'CombinedOutput', 'Wait'].includes(method)) {
+  const made = operand?.type === 'call_expression' ? canonical(res.file.text(operand.children.find((c) => c.field === 'function')).replace(/\s+/g, ''), res, scope) : '';
+  if (/^exec\.Command(Context)?$/.test(made) && ['Run', 'Output', 'CombinedOutput', 'Wait'].includes(method)) {
     return { what: `os/exec ${method}` };
   }
   const t = deref(res.typeOf(operand, scope));
@@ -66,6 +67,45 @@ export function blockingCall(call: SyntaxNode, fnName: string, res: ExprResolver
     if (t.pkg === pkg && t.name === type && methods.has(method)) return { what: `${pkg}.${type}.${method}` };
   }
   return undefined;
+}
+
+/**
+ * `nethttp.Get` as the table names it, `http.Get`: a package renamed on import is known by its path's last
+ * element. A name that is a variable in scope stays as written.
+ */
+function canonical(fnName: string, res: ExprResolver, scope: Scope): string {
+  const dot = fnName.indexOf('.');
+  if (dot <= 0) return fnName;
+  const local = fnName.slice(0, dot);
+  const path = res.file.imports.get(local);
+  if (!path || scope.lookup(local)) return fnName;
+  return `${path.slice(path.lastIndexOf('/') + 1)}${fnName.slice(dot)}`;
+}
+
+/** The table's functions that only read their first argument (and io.Copy, which also writes its first). */
+const READERS = new Set(['io.Copy', 'io.ReadAll', 'io.ReadFull']);
+
+/**
+ * Whether every reader and writer the call is given lives in memory or is a source of random bytes: a
+ * bytes.Buffer, bytes.Reader or strings.Reader (or one made on the spot), or crypto/rand's Reader (crypto/tls's
+ * `io.ReadFull(config.rand(), nonce)`). Those do not wait on another process or peer.
+ */
+function readsMemory(call: SyntaxNode, res: ExprResolver, scope: Scope): boolean {
+  const args = call.children.find((c) => c.field === 'arguments')?.children.filter((c) => c.type !== 'comment') ?? [];
+  const streams = canonicalCall(call, res, scope) === 'io.Copy' ? args.slice(0, 2) : args.slice(0, 1);
+  return streams.length > 0 && streams.every((a) => isMemoryStream(a, res, scope));
+}
+
+function canonicalCall(call: SyntaxNode, res: ExprResolver, scope: Scope): string {
+  return canonical(res.file.text(call.children.find((c) => c.field === 'function')).replace(/\s+/g, ''), res, scope);
+}
+
+function isMemoryStream(e: SyntaxNode, res: ExprResolver, scope: Scope): boolean {
+  const text = res.file.text(e).replace(/\s+/g, '');
+  if (/(^|\.)rand\.Reader$|(^|\.)rand\(\)$/.test(text)) return true;
+  if (e.type === 'call_expression' && /^(bytes\.NewReader|bytes\.NewBuffer|bytes\.NewBufferString|strings\.NewReader)$/.test(canonicalCall(e, res, scope))) return true;
+  const t = deref(res.typeOf(e.type === 'unary_expression' ? e.children.find((c) => c.field === 'operand') : e, scope));
+  return t.kind === 'named' && ((t.pkg === 'bytes' && (t.name === 'Buffer' || t.name === 'Reader')) || (t.pkg === 'strings' && (t.name === 'Reader' || t.name === 'Builder')));
 }
 
 /** For `c.cond.Wait()`, the lock passed to `sync.NewCond(&c.mu)` somewhere in the package, by its last name (`mu`). */
