@@ -87,8 +87,8 @@ const READERS = new Set(['io.Copy', 'io.ReadAll', 'io.ReadFull']);
 
 /**
  * Whether every reader and writer the call is given lives in memory or is a source of random bytes: a
- * bytes.Buffer, bytes.Reader or strings.Reader (or one made on the spot), or crypto/rand's Reader (crypto/tls's
- * `io.ReadFull(config.rand(), nonce)`). Those do not wait on another process or peer.
+ * bytes.Buffer, bytes.Reader or strings.Reader (or one made on the spot), or a source of random bytes (crypto/rand's
+ * Reader, or a value named rand: crypto/tls's `io.ReadFull(rand, nonce)`). Those do not wait on another process or peer.
  */
 function readsMemory(call: SyntaxNode, res: ExprResolver, scope: Scope): boolean {
   const args = call.children.find((c) => c.field === 'arguments')?.children.filter((c) => c.type !== 'comment') ?? [];
@@ -102,7 +102,8 @@ function canonicalCall(call: SyntaxNode, res: ExprResolver, scope: Scope): strin
 
 function isMemoryStream(e: SyntaxNode, res: ExprResolver, scope: Scope): boolean {
   const text = res.file.text(e).replace(/\s+/g, '');
-  if (/(^|\.)rand\.Reader$|(^|\.)rand\(\)$/.test(text)) return true;
+  // crypto/rand.Reader, or a source of random bytes named so (crypto/tls's `rand io.Reader` parameter, config.rand()).
+  if (/(^|\.)rand(\.Reader|\(\))?$/i.test(text)) return true;
   if (e.type === 'call_expression' && /^(bytes\.NewReader|bytes\.NewBuffer|bytes\.NewBufferString|strings\.NewReader)$/.test(canonicalCall(e, res, scope))) return true;
   const t = deref(res.typeOf(e.type === 'unary_expression' ? e.children.find((c) => c.field === 'operand') : e, scope));
   return t.kind === 'named' && ((t.pkg === 'bytes' && (t.name === 'Buffer' || t.name === 'Reader')) || (t.pkg === 'strings' && (t.name === 'Reader' || t.name === 'Builder')));
