@@ -17,26 +17,43 @@ import { appendAll } from '../util/arrays';
  * of the next): returns the functions whose contract it changed, to be walked again.
  */
 export function inferFromCallers(analysis: PackageAnalysis): FuncDecl[] {
-  const sitesOf = new Map<FuncDecl, Site[]>();
-  const asValue = new Set<FuncDecl>();
-  for (const [caller, flow] of analysis.flows) {
-    for (const site of flow.calls) {
-      for (const v of site.argFuncs ?? []) if (v?.fn) asValue.add(v.fn);
-      if (!site.callee || !analysis.pkg.owns(site.callee)) continue;
-      const list = sitesOf.get(site.callee);
-      if (list) list.push({ caller, site }); else sitesOf.set(site.callee, [{ caller, site }]);
-    }
-  }
-  for (const fn of sitesOf.keys()) {
-    if (/^[A-Z]/.test(fn.name) || asValue.has(fn) || sitesOf.get(fn)!.some((s) => s.caller === fn)) sitesOf.delete(fn);
-  }
   const changed: FuncDecl[] = [];
   for (let round = 0; round < 8; round++) {
-    const more = oneRound(analysis, sitesOf);
+    const sitesOf = candidateSites(analysis);
+    const more = sitesOf.size > 0 ? oneRound(analysis, sitesOf) : [];
     if (more.length === 0) break;
     appendAll(changed, more);
   }
   return changed;
+}
+
+/**
+ * The calls of each function that could gain a contract. Most cannot: only an unexported function with no
+ * contract that calls something with one, or with a …Locked guess, is looked at, and only its calls gathered.
+ */
+function candidateSites(analysis: PackageAnalysis): Map<FuncDecl, Site[]> {
+  const candidates = new Set<FuncDecl>();
+  for (const [fn, flow] of analysis.flows) {
+    if (/^[A-Z]/.test(fn.name)) continue;
+    const contract = analysis.contractOf(fn);
+    if (contract.ignore || !contract.requires.every((r) => r.source.kind === 'name')) continue;
+    if (contract.requires.length > 0 || flow.calls.some((c) => c.callee && analysis.contractOf(c.callee).requires.length > 0)) candidates.add(fn);
+  }
+  const sitesOf = new Map<FuncDecl, Site[]>();
+  if (candidates.size === 0) return sitesOf;
+  for (const [caller, flow] of analysis.flows) {
+    for (const site of flow.calls) {
+      // A function passed as a value has calls that are not seen here.
+      for (const v of site.argFuncs ?? []) if (v?.fn) candidates.delete(v.fn);
+      if (!site.callee || !candidates.has(site.callee)) continue;
+      const list = sitesOf.get(site.callee);
+      if (list) list.push({ caller, site }); else sitesOf.set(site.callee, [{ caller, site }]);
+    }
+  }
+  for (const fn of [...sitesOf.keys()]) {
+    if (!candidates.has(fn) || sitesOf.get(fn)!.some((s) => s.caller === fn)) sitesOf.delete(fn);
+  }
+  return sitesOf;
 }
 
 type Site = { caller: FuncDecl; site: CallSite };

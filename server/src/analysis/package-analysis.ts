@@ -219,8 +219,10 @@ export class PackageAnalysis {
     for (const holder of this.pkg.funcs.values()) {
       const flow = this.flows.get(holder);
       if (!flow) continue;
-      for (const { twin, kind } of this.twinsOf(holder)) {
-        const sites = flow.calls.filter((c) => c.callee === twin && !c.viaGo && c.unit !== 'goroutine' && c.unit !== 'detached');
+      const twins = flow.calls.length > 0 ? this.twinsOf(holder) : NO_TWINS;
+      for (const { twin, kind } of twins) {
+        const sites: CallSite[] = [];
+        for (const c of flow.calls) if (c.callee === twin && !c.viaGo && c.unit !== 'goroutine' && c.unit !== 'detached') sites.push(c);
         if (sites.length === 0) continue;
         const contract = this.contractOf(twin);
         const locks: ContractLock[] = [];
@@ -252,16 +254,15 @@ export class PackageAnalysis {
    * The functions whose contract a function's calls teach: its internal twin (FindVM → findVM) and its …Locked
    * form (sendAlert → sendAlertLocked, ConnectionState → connectionStateLocked), with the same receiver type.
    */
-  private twinsOf(fn: FuncDecl): { twin: FuncDecl; kind: 'exported' | 'locked' }[] {
+  private twinsOf(fn: FuncDecl): readonly Twin[] {
     const prefix = fn.recvType ? `${fn.recvType}.` : '';
     const lower = fn.name[0].toLowerCase() + fn.name.slice(1);
-    const out: { twin: FuncDecl; kind: 'exported' | 'locked' }[] = [];
-    const add = (name: string, kind: 'exported' | 'locked') => {
-      const twin = this.pkg.funcs.get(prefix + name);
-      if (twin && twin !== fn && !out.some((t) => t.twin === twin)) out.push({ twin, kind });
-    };
-    if (/^[A-Z]/.test(fn.name)) add(lower, 'exported');
-    if (!fn.name.endsWith('Locked')) { add(`${fn.name}Locked`, 'locked'); add(`${lower}Locked`, 'locked'); }
+    const exported = /^[A-Z]/.test(fn.name) ? this.pkg.funcs.get(prefix + lower) : undefined;
+    const locked = fn.name.endsWith('Locked') ? undefined : this.pkg.funcs.get(`${prefix}${fn.name}Locked`) ?? this.pkg.funcs.get(`${prefix}${lower}Locked`);
+    if (!exported && !locked) return NO_TWINS;
+    const out: Twin[] = [];
+    if (exported && exported !== fn) out.push({ twin: exported, kind: 'exported' });
+    if (locked && locked !== fn) out.push({ twin: locked, kind: 'locked' });
     return out;
   }
 
@@ -322,6 +323,9 @@ function contractsSignature(contracts: ReadonlyMap<FuncDecl, Contract>): string 
   }
   return parts.join('\u0003');
 }
+
+interface Twin { twin: FuncDecl; kind: 'exported' | 'locked' }
+const NO_TWINS: readonly Twin[] = [];
 
 /** Locks rooted at a receiver, a parameter or a global can be named in a contract. */
 function isNameable(ref: Ref): boolean {
