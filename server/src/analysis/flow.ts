@@ -216,6 +216,7 @@ export class FlowAnalyzer {
     for (const r of right) st = this.evalExpr(r, st, f);
     if (!declare) {
       for (const l of left) st = this.evalWrite(l, st, f);
+      for (const l of left) if (l.type === 'identifier') st = withHeld(st, st.held.reassigned(this.text(l)));
       return st;
     }
     left.forEach((l, i) => {

@@ -57,6 +57,17 @@ export class HeldSet {
     return new HeldSet(m);
   }
 
+  /**
+   * After `name = ...`: the locks reached through the variable's earlier value are still held, but no longer by
+   * that name (`c = parent` then `c.mu.Lock()` locks another mutex). They keep their class, inexactly.
+   */
+  reassigned(name: string): HeldSet {
+    if (!this.locks.some((l) => l.ref.root === name && l.ref.exact && l.ref.rootKind !== 'global' && l.ref.rootKind !== 'expr')) return this;
+    return new HeldSet(this.locks.map((l) => (l.ref.root === name && l.ref.exact && l.ref.rootKind !== 'global' && l.ref.rootKind !== 'expr'
+      ? { ...l, ref: { ...l.ref, key: `(${l.ref.key} before ${name} was reassigned)`, exact: false } }
+      : l)));
+  }
+
   without(key: string): HeldSet {
     const i = this.indexOf(key);
     if (i < 0) return this;
