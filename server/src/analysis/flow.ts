@@ -571,10 +571,11 @@ export class FlowAnalyzer {
     let out = held;
     for (const l of locks) {
       const [root, ...path] = l.path;
-      const rootKind = root === callee.recvName ? 'receiver' : callee.params.some((p) => p.name === root) ? 'param' : undefined;
+      const at = callee.params.findIndex((p) => p.name === root);
+      const rootKind = root === callee.recvName ? 'receiver' : at >= 0 ? 'param' : undefined;
       if (!rootKind) continue;
       // `withLock(rs.closemu.RLocker(), ...)`: the Locker that RLocker returns read-locks rs.closemu.
-      const readLocker = rootKind === 'param' && path.length === 0 ? this.rLockerOperand(call, callee.params.findIndex((p) => p.name === root)) : undefined;
+      const readLocker = rootKind === 'param' && path.length === 0 ? this.rLockerOperand(call, at) : undefined;
       const own: Ref = { key: l.path.join('.'), display: l.path.join('.'), rootKind, root, path, exact: true, type: UNKNOWN, clsPath: [] };
       const ref = readLocker ? this.res.refOf(readLocker, f.scope) : mapToCaller(own, site, this.res);
       if (ref && !out.get(ref.key)) out = out.with({ ref, mode: readLocker ? 'read' : l.mode, maybe: false, site: call });

@@ -211,8 +211,8 @@ export class PackageAnalysis {
   }
 
   /**
-   * The twin rule: an unexported `f` whose exported twin `F` holds X whenever it calls `f`
-   * requires X (minimega's FindVM/findVM convention).
+   * The twin rule: an unexported `f` whose exported twin `F` holds X whenever it calls `f` requires X
+   * (minimega's FindVM/findVM convention), and so does `fLocked` when `f` holds X whenever it calls it.
    */
   private applyTwinRule(): FuncDecl[] {
     const changed: FuncDecl[] = [];
