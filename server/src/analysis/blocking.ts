@@ -48,8 +48,9 @@ const BLOCKING_METHODS: [string, string, Set<string>][] = [
  * condition's own is held (Wait releases and reacquires cond.L).
  */
 export function blockingCall(call: SyntaxNode, fnName: string, res: ExprResolver, scope: Scope): { what: string; ownLock?: string } | undefined {
-  const known = BLOCKING_FUNCS.get(canonical(fnName, res, scope));
-  if (known) return READERS.has(canonical(fnName, res, scope)) && readsMemory(call, res, scope) ? undefined : { what: known };
+  const name = canonical(fnName, res, scope);
+  const known = BLOCKING_FUNCS.get(name);
+  if (known) return READERS.has(name) && readsMemory(call, res, scope) ? undefined : { what: known };
   const fn = call.children.find((c) => c.field === 'function');
   if (fn?.type !== 'selector_expression') return undefined;
   const operand = fn.children.find((c) => c.field === 'operand');

@@ -62,10 +62,9 @@ export class HeldSet {
    * that name (`c = parent` then `c.mu.Lock()` locks another mutex). They keep their class, inexactly.
    */
   reassigned(name: string): HeldSet {
-    if (!this.locks.some((l) => l.ref.root === name && l.ref.exact && l.ref.rootKind !== 'global' && l.ref.rootKind !== 'expr')) return this;
-    return new HeldSet(this.locks.map((l) => (l.ref.root === name && l.ref.exact && l.ref.rootKind !== 'global' && l.ref.rootKind !== 'expr'
-      ? { ...l, ref: { ...l.ref, key: `(${l.ref.key} before ${name} was reassigned)`, exact: false } }
-      : l)));
+    const through = (l: HeldLock) => l.ref.root === name && l.ref.exact && l.ref.rootKind !== 'global' && l.ref.rootKind !== 'expr';
+    if (!this.locks.some(through)) return this;
+    return new HeldSet(this.locks.map((l) => (through(l) ? { ...l, ref: { ...l.ref, key: `(${l.ref.key} before ${name} was reassigned)`, exact: false } } : l)));
   }
 
   without(key: string): HeldSet {
