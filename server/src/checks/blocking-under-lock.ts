@@ -2,6 +2,7 @@ import { isPseudoLock } from '../analysis/blocking';
 import { releasedAt } from '../analysis/summaries';
 import type { HeldLock, HeldSet } from '../analysis/held';
 import type { FuncDecl } from '../model/file';
+import type { PackageAnalysis } from '../analysis/package-analysis';
 import type { Check } from './check';
 import { firstLineRange, heldLocation, lineNo, related } from './util';
 
@@ -14,7 +15,8 @@ While a goroutine blocks holding a lock, every other goroutine that needs the lo
 operation waits for one of them, nothing moves again. lockset reports a channel send or receive, a range over
 a channel, a select without default, time.Sleep, sync.WaitGroup.Wait, sync.Cond.Wait while a lock other than
 the condition's own is held, blocking I/O (net, net/http, os/exec Run and Wait, io.Copy), and a call of a
-function that may block (transitively, or documented with +blocking or "may block").
+function that may block (transitively, or documented with +blocking or "may block"). In an unexported function
+whose locks come from its contract, the report is made at its callers that take them, not at every level.
 A send on a channel while holding a lock passes the lock implicitly to the receiver: the receiver runs while
 the sender still holds it ("blocking operations on channels implicitly pass locks"). Holding a lock across a
 sleep starves the goroutines waiting for it, as in Go 1.8's starvation example, where one goroutine sleeps
@@ -23,11 +25,17 @@ sleep starves the goroutines waiting for it, as in Go 1.8's starvation example, 
   defaultSeverity: 'warning',
   run(ctx) {
     const { analysis } = ctx;
+    const called = calledInPackage(analysis);
     for (const [fn, flow] of analysis.flows) {
       if (analysis.contractOf(fn).ignore) continue;
+      // Under locks that only the contract provides, an unexported function with callers here is reported at
+      // those callers that take the locks ("call of f may block ... while holding mu (locked at line N)"), once
+      // each, with this line among the evidence, rather than again at every level of the chain.
+      const byCallers = !/^[A-Z]/.test(fn.name) && called.has(fn);
+      const own = (held: HeldLock[]) => !byCallers || held.some((h) => !h.fromContract);
       for (const e of flow.blocking) {
         const held = heldLocks(e.held).filter((h) => !e.ownLock || !(h.ref.path[h.ref.path.length - 1] === e.ownLock || h.ref.root === e.ownLock));
-        if (held.length === 0 || (e.ownLock === '?' && held.length < 2)) continue;
+        if (held.length === 0 || (e.ownLock === '?' && held.length < 2) || !own(held)) continue;
         ctx.report({
           file: fn.file.path,
           range: firstLineRange(fn.file, e.node),
@@ -43,7 +51,7 @@ sleep starves the goroutines waiting for it, as in Go 1.8's starvation example, 
         const handedBack = releasedAt(analysis, fn, site);
         // Waiting on a Cond releases the Cond's own lock: holding just that one while calling a waiter is the pattern.
         const held = heldLocks(site.held).filter((h) => !handedBack.has(h.ref.key) && !(w?.ownLock && h.ref.path[h.ref.path.length - 1] === w.ownLock));
-        if (!w || held.length === 0) continue;
+        if (!w || held.length === 0 || !own(held)) continue;
         const path = [site.calleeName, ...w.chain.map((s) => s.site.calleeName)].join(' → ');
         ctx.report({
           file: fn.file.path,
@@ -56,6 +64,13 @@ sleep starves the goroutines waiting for it, as in Go 1.8's starvation example, 
     }
   },
 };
+
+/** The package's functions that some function of the package calls (not only starts with go). */
+function calledInPackage(analysis: PackageAnalysis): Set<FuncDecl> {
+  const out = new Set<FuncDecl>();
+  for (const flow of analysis.flows.values()) for (const site of flow.calls) if (site.callee && !site.viaGo) out.add(site.callee);
+  return out;
+}
 
 /** The real locks held for sure (not the OS-thread pseudo-lock, not a callback's inherited ones). */
 function heldLocks(held: HeldSet): HeldLock[] {
