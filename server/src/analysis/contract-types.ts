@@ -22,6 +22,8 @@ export interface ContractLock {
   resolved: boolean;
   /** Annotations say read or write; prose and inference do not, and are satisfied by either. */
   exactMode?: boolean;
+  /** Why an unresolved lock is not understood, for the hover (default: it names no lock in scope). */
+  unresolvedWhy?: string;
   source: ContractSource;
 }
 

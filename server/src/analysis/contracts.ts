@@ -7,15 +7,7 @@ import { walk } from '../syntax/node';
 import { emptyContract, type Contract, type ContractLock, type ContractSource } from './contract-types';
 import { functionScope } from './scope-of';
 import type { LockMode } from './held';
-import { prosePhrasings, type Phrasing } from './prose';
-
-/** Doc-comment phrasings of "the caller holds X"; a name is `vms.mu`, `cmdLock`, `VM.lock`, several joined by "and" or commas. */
-const PROSE: Phrasing[] = prosePhrasings({
-  name: String.raw`[A-Za-z_][\w.]*(?:\(\))?`,
-  lockWord: '(?:lock|mutex|mu)s?',
-  held: 'held|locked|acquired|taken|owned|grabbed',
-  withoutLocking: true,
-});
+import { lockClaims } from './prose-grammar';
 
 /** Every phrasing above has one of these words (held, locked, ... or a verb such as hold or lock). */
 const PROSE_HINT = /held|locked|acquired|taken|owned|grabbed|hold|have|own|acquire|lock|take|without/i;
@@ -50,8 +42,7 @@ export class ContractReader {
       if (!m[2]) continue;
       const source: ContractSource = { kind: 'annotation', describe: `annotation +checklocks${kind}:${m[2]}`, file: fn.file.path, offset };
       const mode: LockMode = kind === 'read' || kind === 'acquireread' ? 'read' : 'write';
-      const lock = this.resolveName(m[2], fn, res, scope, mode, source);
-      if (!lock) continue;
+      const lock = this.resolveName(m[2], fn, res, scope, mode, source) ?? unresolvedLock(m[2], mode, source);
       lock.exactMode = true;
       if (kind === '' || kind === 'read') c.requires.push(lock);
       else if (kind === 'acquire' || kind === 'acquireread') c.acquires.push(lock);
@@ -61,20 +52,70 @@ export class ContractReader {
   }
 
   private prose(fn: FuncDecl, res: ExprResolver, scope: Scope, c: Contract, offset: number): void {
-    // Most doc comments say nothing about locks: a cheap test spares them the phrasings below.
+    // Most doc comments say nothing about locks: a cheap test spares them the grammar.
     if (!PROSE_HINT.test(fn.doc.text)) return;
-    const text = fn.doc.text.replace(/\s+/g, ' ');
     const seen = new Set<string>(c.requires.map((r) => r.ref.key));
-    for (const re of PROSE) {
-      for (const m of text.matchAll(re)) {
-        const source: ContractSource = { kind: 'doc', describe: `doc comment "${sentenceAround(text, m.index ?? 0)}"`, file: fn.file.path, offset };
-        for (const name of splitNames(m[1])) {
-          const lock = this.resolveName(name, fn, res, scope, 'read', source);
-          if (!lock || (re.namesMustResolve && !lock.resolved)) continue;
-          if (!seen.has(lock.ref.key)) { seen.add(lock.ref.key); c.requires.push(lock); }
-        }
+    for (const claim of lockClaims(fn.doc.text)) {
+      const short = claim.sentence.length > 100 ? claim.sentence.slice(0, 97) + '...' : claim.sentence;
+      const source: ContractSource = { kind: 'doc', describe: `doc comment "${short}"`, file: fn.file.path, offset };
+      const mode: LockMode = claim.mode === 'write' ? 'write' : 'read';
+      const add = (found: ContractLock | undefined): void => {
+        // A doc comment that says the lock is held, on a body that takes it itself, is stale (or means another lock).
+        const lock = found?.resolved && bodyLocks(fn, found.ref.display)
+          ? { ...unresolvedLock(found.written, mode, source), unresolvedWhy: `the body takes ${found.ref.display} itself` } : found;
+        if (!lock || seen.has(lock.ref.key)) return;
+        if (claim.mode === 'write') lock.exactMode = true;
+        seen.add(lock.ref.key);
+        c.requires.push(lock);
+      };
+      if (claim.several) add(unresolvedLock('several locks, without saying which', mode, source));
+      else if (claim.generic) add(this.ownLock(fn, res, scope, mode, source) ?? unresolvedLock(`the lock (${this.ownLocksDescription(fn, scope)})`, mode, source));
+      claim.subjects.forEach((name, i) => {
+        const lock = this.resolveName(name, fn, res, scope, mode, source) ?? this.describedLock(name, fn, res, scope, mode, source);
+        // An English word that names nothing ("The caller holds dc" names dc; "… holds everything" nothing).
+        if (lock && (lock.resolved || claim.codeLike[i])) add(lock);
+      });
+    }
+  }
+
+  /** "The lock", "Lock": the receiver's lock, when it has one that is not ambiguous. */
+  private ownLock(fn: FuncDecl, res: ExprResolver, scope: Scope, mode: LockMode, source: ContractSource): ContractLock | undefined {
+    const recv = fn.recvName ? scope.lookup(fn.recvName) : undefined;
+    if (!recv || !fn.recvName || fn.recvName === '_') return undefined;
+    const root: Ref = { key: fn.recvName, display: fn.recvName, rootKind: 'receiver', root: fn.recvName, path: [], exact: true, type: recv.type, clsPath: [] };
+    const lock = this.lockOf(root, res);
+    if (lock === root && !this.pkg.lockKind(root.type) && !this.pkg.promotedLock(root.type, 'Lock')) return undefined;
+    return { ref: lock, mode, written: 'the lock', resolved: true, source };
+  }
+
+  private ownLocksDescription(fn: FuncDecl, scope: Scope): string {
+    const recv = fn.recvName ? scope.lookup(fn.recvName) : undefined;
+    if (!recv) return 'the function has no receiver';
+    const locks = (this.pkg.structFields(recv.type) ?? []).filter((f) => !f.embedded && this.pkg.lockKind(f.type)).map((f) => f.name);
+    return locks.length ? `the receiver has several: ${locks.join(', ')}` : 'the receiver has no lock field';
+  }
+
+  /**
+   * "the signal mutex", "the TaskSet mutex": a description resolves only when it matches one lock unambiguously, a
+   * lock field of the receiver or of a parameter, or a package-level lock, whose name contains it.
+   */
+  private describedLock(words: string, fn: FuncDecl, res: ExprResolver, scope: Scope, mode: LockMode, source: ContractSource): ContractLock {
+    const key = words.replace(/\s+/g, '').toLowerCase();
+    const hits: Ref[] = [];
+    for (const name of [fn.recvName, ...fn.params.map((p) => p.name)]) {
+      const v = name && name !== '_' ? scope.lookup(name) : undefined;
+      if (!v || !name) continue;
+      const root: Ref = { key: name, display: name, rootKind: v.kind, root: name, path: [], exact: true, type: v.type, clsPath: [] };
+      for (const f of this.pkg.structFields(v.type) ?? []) {
+        if (!f.embedded && this.pkg.lockKind(f.type) && f.name.toLowerCase().includes(key)) hits.push(res.appendField(root, f.name));
       }
     }
+    for (const [name, v] of this.pkg.vars) {
+      if (v.type && this.pkg.lockKind(v.type) && name.toLowerCase().includes(key)) {
+        hits.push({ key: name, display: name, rootKind: 'global', root: name, path: [], exact: true, type: v.type, clsBase: `${this.pkg.name}.${name}`, clsPath: [] });
+      }
+    }
+    return hits.length === 1 ? { ref: hits[0], mode, written: words, resolved: true, source } : unresolvedLock(words, mode, source);
   }
 
   /** `putLocked`, `tickRaftMuLocked`: the receiver's lock (the one named in the stem, when there are several). */
@@ -130,7 +171,10 @@ export class ContractReader {
     // (ci a driver.Conn) means the lock of the connection that holds it.
     const ok = (ref: Ref | undefined): ContractLock | undefined => {
       const lock = ref && this.lockOf(ref, res);
-      return lock && !this.pkg.isNeverLock(lock.type) ? { ref: lock, mode, written, resolved: true, source } : undefined;
+      if (!lock || this.pkg.isNeverLock(lock.type)) return undefined;
+      // A struct with no lock of its own or several names no one lock: "contract not understood".
+      const known = this.pkg.structFields(lock.type) && !this.pkg.lockKind(lock.type) && !this.pkg.promotedLock(lock.type, 'Lock');
+      return known ? unresolvedLock(written, mode, source) : { ref: lock, mode, written, resolved: true, source };
     };
 
     // `s.mu`: a receiver or parameter path
@@ -151,30 +195,23 @@ export class ContractReader {
       if (locks.length === 1) return ok(res.appendField(rootRef(fn.recvName)!, locks[0].name));
       if (this.pkg.promotedLock(recv.type, 'Lock')) return ok(rootRef(fn.recvName));
     }
-    const unresolved: Ref = { key: `?${written}`, display: written, rootKind: 'expr', root: written, path: [], exact: false, type: { kind: 'unknown' }, clsBase: written, clsPath: [] };
-    return { ref: unresolved, mode, written, resolved: false, source };
+    return undefined;
   }
 
   /** A contract may name a struct that embeds its lock ("assumes vms is held"): that is the lock. */
   private lockOf(ref: Ref, res: ExprResolver): Ref {
     if (this.pkg.lockKind(ref.type) || this.pkg.promotedLock(ref.type, 'Lock')) return ref;
     const locks = (this.pkg.structFields(ref.type) ?? []).filter((f) => !f.embedded && this.pkg.lockKind(f.type));
-    return locks.length === 1 ? res.appendField(ref, locks[0].name) : ref;
+    // Of several, the one conventionally called the lock: `mu`, `lock`, `mutex`.
+    const pick = locks.length === 1 ? locks : locks.filter((f) => /^(mu|lock|mutex|mtx|l)$/i.test(f.name));
+    return pick.length === 1 ? res.appendField(ref, pick[0].name) : ref;
   }
 }
 
-function splitNames(list: string): string[] {
-  return list.split(/\s*,\s*and\s+|\s*,\s*|\s+and\s+/).filter(Boolean);
-}
-
-function sentenceAround(text: string, index: number): string {
-  let start = text.lastIndexOf('. ', index);
-  start = start < 0 ? 0 : start + 2;
-  let end = text.indexOf('. ', index);
-  if (end < 0) end = text.length;
-  let s = text.slice(start, end).trim().replace(/\.$/, '');
-  if (s.length > 100) s = s.slice(0, 97) + '...';
-  return s;
+/** A lock the contract names but that is no lock in scope: shown in hovers as not understood, never reported. */
+function unresolvedLock(written: string, mode: LockMode, source: ContractSource): ContractLock {
+  const ref: Ref = { key: `?${written}`, display: written, rootKind: 'expr', root: written, path: [], exact: false, type: { kind: 'unknown' }, clsBase: written, clsPath: [] };
+  return { ref, mode, written, resolved: false, source };
 }
 
 /** Whether the body itself calls `<display>.Lock()` or `.RLock()`: then it takes the lock rather than needing it. */

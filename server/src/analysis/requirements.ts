@@ -10,7 +10,8 @@ export interface CallRequirement {
   lock: ContractLock;
   /** The lock in the caller's names, when it maps. */
   ref: Ref;
-  held: 'held' | 'maybe' | 'missing';
+  /** `unresolved`: the contract names no lock in scope (it is shown in hovers as not understood, never reported). */
+  held: 'held' | 'maybe' | 'missing' | 'unresolved';
 }
 
 /** The callee's required locks at one call, mapped into the caller's names, and whether each is held there. */
@@ -27,13 +28,7 @@ export function requirementsAt(analysis: PackageAnalysis, caller: FuncDecl, site
 }
 
 function heldState(site: CallSite, lock: ContractLock, ref: Ref): CallRequirement['held'] {
-  if (!lock.resolved) {
-    // Matched by name: any held lock whose path or class ends with the written name.
-    const w = lock.written.toLowerCase();
-    const match = site.held.all().filter((h) => h.ref.display.toLowerCase().endsWith(w) || lockClass(h.ref).toLowerCase().endsWith(w));
-    if (match.some((h) => !h.maybe)) return 'held';
-    return match.length ? 'maybe' : 'missing';
-  }
+  if (!lock.resolved) return 'unresolved';
   if (site.held.holds(ref, lock.mode)) return 'held';
   if (site.held.maybeHolds(ref) || isBackPointerAlias(site, ref)) return 'maybe';
   return 'missing';

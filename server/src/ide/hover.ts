@@ -36,7 +36,7 @@ export function hoverAt(analysis: PackageAnalysis, file: GoFile, offset: number,
     else parts.push(`**${site.calleeName}**: no contract known`);
     const reqs = requirementsAt(analysis, at.fn, site);
     if (reqs.length) {
-      parts.push('**At this call**\n\n' + reqs.map((r) => `- needs \`${r.ref.display}\`: ${r.held === 'held' ? 'held ✓' : r.held === 'maybe' ? 'held on some paths only' : '**not held**'}`).join('\n'));
+      parts.push('**At this call**\n\n' + reqs.map((r) => `- needs \`${r.ref.display}\`: ${r.held === 'held' ? 'held ✓' : r.held === 'maybe' ? 'held on some paths only' : r.held === 'unresolved' ? 'contract not understood (no such lock in scope), not checked' : '**not held**'}`).join('\n'));
     }
     parts.push(heldLine(site.held, site.viaGo));
     return { markdown: parts.join('\n\n---\n\n'), start: site.nameNode.start, end: site.nameNode.end };
@@ -159,7 +159,7 @@ function contractLines(c: Contract, analysis: PackageAnalysis): string[] {
     return f ? ` ([line ${f.lines.lineOf(l.source.offset) + 1}](${pathToFileURL(f.path).href}#L${f.lines.lineOf(l.source.offset) + 1}))` : '';
   };
   const row = (label: string, locks: ContractLock[]) => {
-    for (const l of locks) out.push(`- **${label}** \`${l.ref.display}\`${l.mode === 'read' && label === 'requires' ? '' : l.mode === 'read' ? ' (read)' : ''}: from ${l.source.describe}${link(l)}`);
+    for (const l of locks) out.push(!l.resolved ? `- **contract not understood**: '${l.written}' ${l.unresolvedWhy ?? 'names no lock in scope'}, so it is not checked: from ${l.source.describe}${link(l)}` : `- **${label}** \`${l.ref.display}\`${l.mode === 'read' && label === 'requires' ? '' : l.mode === 'read' ? ' (read)' : ''}: from ${l.source.describe}${link(l)}`);
   };
   row('requires', c.requires);
   row('acquires', c.acquires);
