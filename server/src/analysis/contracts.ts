@@ -71,11 +71,27 @@ export class ContractReader {
       if (claim.several) add(unresolvedLock('several locks, without saying which', mode, source));
       else if (claim.generic) add(this.ownLock(fn, res, scope, mode, source) ?? unresolvedLock(`the lock (${this.ownLocksDescription(fn, scope)})`, mode, source));
       claim.subjects.forEach((name, i) => {
-        const lock = this.resolveName(name, fn, res, scope, mode, source) ?? this.describedLock(name, fn, res, scope, mode, source);
+        const lock = this.subjectLock(name, fn, res, scope, mode, source);
         // An English word that names nothing ("The caller holds dc" names dc; "… holds everything" nothing).
         if (lock && (lock.resolved || claim.codeLike[i])) add(lock);
       });
     }
+  }
+
+  /**
+   * A lock or its owner named in prose: a path in scope ("mb.mu", "fs"), a receiver or parameter by its type or by
+   * its name in another case ("Server", "the VM's lock"), or a description of one lock ("the stream lock" when
+   * streamCtxLock is the only lock whose name says stream and the field `stream` is no lock).
+   */
+  private subjectLock(name: string, fn: FuncDecl, res: ExprResolver, scope: Scope, mode: LockMode, source: ContractSource): ContractLock | undefined {
+    let lock = this.resolveName(name, fn, res, scope, mode, source);
+    if (!lock || !lock.resolved) {
+      const v = [fn.recvName, ...fn.params.map((p) => p.name)].find((n) => n && n !== '_' && n.toLowerCase() === name.toLowerCase());
+      if (v) lock = this.resolveName(v, fn, res, scope, mode, source) ?? lock;
+    }
+    if (lock?.resolved && (this.pkg.lockKind(lock.ref.type) || this.pkg.promotedLock(lock.ref.type, 'Lock'))) return lock;
+    const described = this.describedLock(name, fn, res, scope, mode, source);
+    return described.resolved || !lock ? described : lock;
   }
 
   /** "The lock", "Lock": the receiver's lock, when it has one that is not ambiguous. */
@@ -201,7 +217,10 @@ export class ContractReader {
   /** A contract may name a struct that embeds its lock ("assumes vms is held"): that is the lock. */
   private lockOf(ref: Ref, res: ExprResolver): Ref {
     if (this.pkg.lockKind(ref.type) || this.pkg.promotedLock(ref.type, 'Lock')) return ref;
-    const locks = (this.pkg.structFields(ref.type) ?? []).filter((f) => !f.embedded && this.pkg.lockKind(f.type));
+    const fields = this.pkg.structFields(ref.type) ?? [];
+    let locks = fields.filter((f) => !f.embedded && this.pkg.lockKind(f.type));
+    // None of its own: one of an embedded struct's (minimega's ContainerVM embeds BaseVM, which has the lock).
+    if (!locks.length) locks = fields.filter((f) => f.embedded).flatMap((e) => (this.pkg.structFields(e.type) ?? []).filter((f) => !f.embedded && this.pkg.lockKind(f.type)));
     // Of several, the one conventionally called the lock: `mu`, `lock`, `mutex`.
     const pick = locks.length === 1 ? locks : locks.filter((f) => /^(mu|lock|mutex|mtx|l)$/i.test(f.name));
     return pick.length === 1 ? res.appendField(ref, pick[0].name) : ref;
@@ -222,6 +241,8 @@ function bodyLocks(fn: FuncDecl, display: string): boolean {
   // walk visits in source order: the first of Lock and Unlock on this lock decides.
   walk(fn.body, (n) => {
     if (found || stop) return false;
+    // A goroutine or a callback takes the lock on its own, later: not the body itself.
+    if (n.type === 'func_literal') return false;
     if (n.type === 'call_expression') {
       const t = text.slice(n.start, n.end).replace(/\s+/g, '');
       if (t === `${display}.Unlock()` || t === `${display}.RUnlock()`) { stop = true; return false; }

@@ -70,6 +70,7 @@ export class PackageAnalysis {
     const helpers = this.inferLockHelpers();
     const again = new Set([...twins, ...fromCallers]);
     for (const [fn, flow] of this.flows) if (flow.calls.some((c) => c.callee && helpers.has(c.callee))) again.add(fn);
+    for (const fn of helpers) if (this.contractOf(fn).releases.length) again.add(fn);
     // The second walk sees the final contracts: the same ones as before give the same second flows. (It
     // changes no contract, so the signature taken here is the final one.)
     const finalSignature = oneShot && !prior ? undefined : this.contractsAndCalls();
@@ -197,7 +198,12 @@ export class PackageAnalysis {
     try {
       let initial = HeldSet.EMPTY;
       // A function that releases a lock (+checklocksrelease) is entered holding it, like one that requires it.
-      for (const r of [...this.contractOf(fn).requires, ...this.contractOf(fn).releases.filter((x) => x.source.kind === 'annotation')]) {
+      // So is one whose body unlocks a lock it never takes (minimega's `Launch() { defer vm.lock.Unlock(); return
+      // vm.launch() }`): on its second walk, the calls before the Unlock see the lock held.
+      // Only when the body takes no lock at all: an Unlock of another mutex than the one taken is a bug of its own.
+      const pureReleaser = this.flows.get(fn)?.lockEvents.every(isUnlock) ?? false;
+      const releases = this.contractOf(fn).releases.filter((x) => x.source.kind === 'annotation' || pureReleaser);
+      for (const r of [...this.contractOf(fn).requires, ...releases]) {
         if (!r.resolved) continue;
         initial = initial.with({ ref: r.ref, mode: r.exactMode ? r.mode : 'write', maybe: false, site: fn.nameNode, fromContract: true, modeUnknown: !r.exactMode });
       }
