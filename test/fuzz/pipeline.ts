@@ -82,8 +82,15 @@ export interface CaseReport {
 
 /** The hang detector's bound for an input of `chars` characters. */
 export function timeLimitMs(chars: number): number {
-  return 2000 + 10 * (chars / 1024);
+  return wallClock.bounded ? 2000 + 10 * (chars / 1024) : Infinity;
 }
+
+/**
+ * Whether a case that runs longer than timeLimitMs is a problem. `npm run fuzz` (a measurement, on a quiet
+ * machine) says yes; the test suite says no, because a test must not fail on a loaded machine: there a hang
+ * still fails the test through its timeout, and the work is bounded by the regression tests' counted steps.
+ */
+export const wallClock = { bounded: true };
 
 interface Pool { ws: Workspace; logs: string[] }
 
