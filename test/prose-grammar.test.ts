@@ -59,6 +59,8 @@ const PHRASINGS: [string, string[]][] = [
   ["closeDB closes dc; the dc.db's Mutex is held.", ['dc.db']],
   // A name never crosses a sentence.
   ['size reports how many items are cached. Lock should be held.', ['the lock']],
+  ['This is where we try to create a consumer for the source\nLock should be held.', ['the lock']],
+  ['The caller must hold the\nServer lock.', ['Server']],
   ['getNameTagLocked will return the name tag or the account name if not set', []],
   // Negated, disjunctive, conditional and non-mutex sentences claim nothing.
   ['Lock should NOT be held.', []],

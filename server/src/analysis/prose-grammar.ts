@@ -93,7 +93,7 @@ export function sentencesOf(doc: string): string[] {
   for (const raw of doc.split('\n')) {
     const line = raw.trim();
     const bullet = /^(?:[-*•+]|\d+[.)])\s+/.exec(line);
-    if (!line || bullet) flush();
+    if (!line || bullet || startsSentence(cur[cur.length - 1], line)) flush();
     if (line) cur.push(bullet ? line.slice(bullet[0].length) : line);
   }
   flush();
@@ -107,6 +107,18 @@ export function sentencesOf(doc: string): string[] {
   }
   return out;
 }
+
+/**
+ * A comment line often ends a sentence without a period: "… for the source" then "Lock should be held." A
+ * capitalised line after one that ends in a word other than a determiner or preposition starts a new sentence.
+ */
+function startsSentence(previous: string | undefined, line: string): boolean {
+  if (!previous || /[.!?;:,]$/.test(previous) || !/^[A-Z]/.test(line)) return false;
+  const last = /(\w+)$/.exec(previous)?.[1].toLowerCase();
+  return !!last && !CONTINUES.has(last);
+}
+
+const CONTINUES = new Set(['the', 'a', 'an', 'its', 'their', 'of', 'for', 'with', 'to', 'and', 'or', 'on', 'in', 'by', 'that', 'which', 'is', 'are', 'be', 'must', 'should', 'hold', 'holds', 'holding', 'while', 'when', 'if']);
 
 /** What the doc comment claims the caller holds, sentence by sentence. */
 export function lockClaims(doc: string): LockClaim[] {
