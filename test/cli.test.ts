@@ -317,6 +317,22 @@ before(() => {
   write('tree/pkg/.cache/c.go', BAD_GO('cache'));
   write('tree/pkg/testdata/golden/g.go', BAD_GO('golden'));
   write('empty/README.md', 'no Go here\n');
+  // A module with its own code, a fork of someone else's module, a module of the same repository, and
+  // a module that a go.work uses: only the fork is not the user's code.
+  write('mods/go.mod', 'module example.com/app/v2\n\nreplace example.org/fork => ./third/fork\n');
+  write('mods/app/app.go', BAD_GO('app'));
+  write('mods/third/fork/go.mod', 'module example.org/fork\n');
+  write('mods/third/fork/fork.go', BAD_GO('fork'));
+  write('mods/tools/go.mod', 'module example.com/app/tools\n');
+  write('mods/tools/tool.go', BAD_GO('tools'));
+  write('mods/used/go.mod', 'module other.example/used\n');
+  write('mods/used/used.go', BAD_GO('used'));
+  write('mods/go.work', 'go 1.22\n\nuse (\n\t.\n\t./used\n)\n');
+  // Generated and third-party files that --exclude leaves out.
+  write('ex/a/a.go', BAD_GO('a'));
+  write('ex/pb/x.pb.go', BAD_GO('pb'));
+  write('ex/gen/deep/g.go', BAD_GO('deep'));
+  write('ex/third_party/t/t.go', BAD_GO('t'));
 });
 
 after(() => { if (TMP) rmSync(TMP, { recursive: true, force: true }); });
@@ -655,6 +671,90 @@ describe('walking directories', () => {
     const r = lockset(['check', '--format', 'json', join(TMP, 'bad')], ROOT);
     assertStatus(r, 1);
     assert.deepEqual(files(r), [relative(ROOT, join(TMP, 'bad', 'bad.go'))]);
+  });
+});
+
+describe('nested modules', () => {
+  const files = (r: Run) => [...new Set(parseJson(r.stdout).map((d) => d.file))].sort();
+
+  it('skips a directory with a go.mod of its own, unless a go.work uses it or its module path lies under the root module\'s', () => {
+    const r = lockset(['check', '--format', 'json', 'mods'], TMP);
+    assertStatus(r, 1);
+    assert.deepEqual(files(r), ['mods/app/app.go', 'mods/tools/tool.go', 'mods/used/used.go']);
+  });
+
+  it('checks a nested module when it is named, or when it lies below a named directory of no module', () => {
+    assert.deepEqual(files(lockset(['check', '--format', 'json', 'mods/third/fork'], TMP)), ['mods/third/fork/fork.go']);
+    assert.deepEqual(files(lockset(['check', '--format', 'json', 'mods/third'], TMP)), ['mods/third/fork/fork.go']);
+    assert.deepEqual(files(lockset(['check', '--format', 'json', 'mods', 'mods/third/fork'], TMP)),
+      ['mods/app/app.go', 'mods/third/fork/fork.go', 'mods/tools/tool.go', 'mods/used/used.go']);
+  });
+
+  it('checks every nested module with --nested-modules include or "nestedModules": "include"', () => {
+    const all = ['mods/app/app.go', 'mods/third/fork/fork.go', 'mods/tools/tool.go', 'mods/used/used.go'];
+    assert.deepEqual(files(lockset(['check', '--format', 'json', '--nested-modules', 'include', 'mods'], TMP)), all);
+    assert.deepEqual(files(lockset(['check', '--format=json', '--nested-modules=include', 'mods'], TMP)), all);
+    const file = join(TMP, 'config', 'nested.json');
+    write('config/nested.json', '{"nestedModules": "include"}');
+    assert.deepEqual(files(lockset(['check', '--format', 'json', '--config', file, 'mods'], TMP)), all);
+    // The flag overrides the config file.
+    assert.deepEqual(files(lockset(['check', '--format', 'json', '--config', file, '--nested-modules', 'skip', 'mods'], TMP)),
+      ['mods/app/app.go', 'mods/tools/tool.go', 'mods/used/used.go']);
+  });
+
+  it('rejects another value with exit 2, naming the flag or the setting', () => {
+    const r = lockset(['check', '--nested-modules', 'all', 'mods'], TMP);
+    assertStatus(r, 2);
+    assert.match(r.stderr, /--nested-modules must be skip or include, not "all"/);
+    const c = lockset(['check', '--config', write('config/nested-bad.json', '{"nestedModules": true}'), 'mods'], TMP);
+    assertStatus(c, 2);
+    assert.match(c.stderr, /nestedModules: expected "skip" or "include", got true/);
+  });
+});
+
+describe('--exclude', () => {
+  const files = (r: Run) => [...new Set(parseJson(r.stdout).map((d) => d.file))].sort();
+  const everything = ['ex/a/a.go', 'ex/gen/deep/g.go', 'ex/pb/x.pb.go', 'ex/third_party/t/t.go'];
+
+  it('leaves out files and whole directories matched by globs relative to the named directory', () => {
+    assert.deepEqual(files(lockset(['check', '--format', 'json', 'ex'], TMP)), everything);
+    const r = lockset(['check', '--format', 'json', '--exclude', '**/*.pb.go', '--exclude=third_party/**', '--exclude', 'gen', 'ex'], TMP);
+    assertStatus(r, 1);
+    assert.deepEqual(files(r), ['ex/a/a.go']);
+    // Relative to the named directory, not to the current one.
+    assert.deepEqual(files(lockset(['check', '--format', 'json', '--exclude', 'ex/gen', 'ex'], TMP)), everything);
+  });
+
+  it('reads "exclude" from the config file and adds the flags to it', () => {
+    const file = write('config/exclude.json', '{"exclude": ["pb/*.pb.go", "{gen,third_party}"]}');
+    assert.deepEqual(files(lockset(['check', '--format', 'json', '--config', file, 'ex'], TMP)), ['ex/a/a.go']);
+    assert.deepEqual(files(lockset(['check', '--format', 'json', '--config', file, '--exclude', 'a', 'ex'], TMP)), []);
+  });
+
+  it('checks a file named on the command line even when a pattern matches it', () => {
+    assert.deepEqual(files(lockset(['check', '--format', 'json', '--exclude', '**/*.pb.go', 'ex/pb/x.pb.go'], TMP)), ['ex/pb/x.pb.go']);
+  });
+
+  it('exits 0 and says so on stderr when everything is excluded', () => {
+    const r = lockset(['check', '--format', 'json', '--exclude', '**', 'ex'], TMP);
+    assertStatus(r, 0);
+    assert.deepEqual(parseJson(r.stdout), []);
+    assert.match(r.stderr, /no Go files under ex/);
+  });
+
+  it('rejects an empty, absolute, escaping or unbalanced pattern with exit 2, naming it', () => {
+    for (const [pattern, why] of [['', /is empty/], ['/abs/**', /is absolute/], ['../x', /leaves the folder/], ['{a,b', /unbalanced/]] as const) {
+      const r = lockset(['check', '--exclude', pattern, 'ex'], TMP);
+      assertStatus(r, 2);
+      assert.match(r.stderr, new RegExp(`--exclude ${JSON.stringify(pattern).replace(/[{}*/.]/g, '\\$&')}: the pattern`));
+      assert.match(r.stderr, why);
+    }
+    const c = lockset(['check', '--config', write('config/exclude-bad.json', '{"exclude": "gen/**"}'), 'ex'], TMP);
+    assertStatus(c, 2);
+    assert.match(c.stderr, /exclude: expected an array of glob patterns/);
+    const p = lockset(['check', '--config', write('config/exclude-bad2.json', '{"exclude": ["ok/**", "../up"]}'), 'ex'], TMP);
+    assertStatus(p, 2);
+    assert.match(p.stderr, /exclude: the pattern "\.\.\/up" leaves the folder/);
   });
 });
 

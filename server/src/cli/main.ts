@@ -3,32 +3,44 @@ import { dirname, join, relative, resolve } from 'node:path';
 import type { Finding } from '../checks/finding';
 import { lockGraphData, toDot } from '../ide/inventory';
 import { toSvg } from '../ide/svg';
-import { findGoFiles, readSource } from '../util/files';
+import { readSource } from '../util/files';
 import { parseConfig } from '../util/config-file';
+import { globProblem } from '../util/glob';
 import type { Config } from '../util/config';
 import { loadTsFrontend } from '../ts/load';
 import { findTsFiles, mentionsAsyncMutex } from '../ts/paths';
 import { Workspace } from '../workspace';
+import { Scope } from '../scope';
 import { ParsePool, POOL_MIN_CHARS } from '../syntax/parse-pool';
 import { formatJson, formatSarif, formatText, isFailing, sortFindings } from './format';
 
 declare const LOCKSET_VERSION: string | undefined;
 const VERSION = typeof LOCKSET_VERSION === 'string' ? LOCKSET_VERSION : '0.0.0-dev';
 
-const USAGE = `usage: lockset check [--format text|json|sarif] [--verbose] [--config FILE] [--jobs N] <path>...
-       lockset graph [--format dot|svg|json] [--config FILE] [--jobs N] <path>...
+const USAGE = `usage: lockset check [--format text|json|sarif] [--verbose] [--config FILE] [--jobs N]
+                     [--exclude GLOB]... [--nested-modules skip|include] <path>...
+       lockset graph [--format dot|svg|json] [--config FILE] [--jobs N] [--exclude GLOB]...
+                     [--nested-modules skip|include] <path>...
 
 check  reports the lock discipline problems of the Go code under each path (directories are
-       walked recursively; vendor/, testdata/ and dot-directories are skipped unless named),
-       and of the TypeScript and JavaScript code that uses async-mutex (node_modules/ and dist/
-       are skipped).
+       walked recursively; vendor/, testdata/, dot-directories and nested modules are skipped
+       unless named), and of the TypeScript and JavaScript code that uses async-mutex
+       (node_modules/ and dist/ are skipped).
        Exit status: 0 when no finding is a warning or worse, 1 when one is, 2 on a usage or
        internal error. --verbose (-v) prints each finding's evidence under it in the text
        format: where each lock was taken, and the call chains, across packages.
 graph  prints the lock-order graph (lock classes, "taken while held" edges, cycles in red).
 
 --jobs N  parses on N worker threads while the packages already parsed are analysed (0: none).
-          By default, with 3 MB of Go or more: one less than the cores, at most 4.`;
+          By default, with 3 MB of Go or more: one less than the cores, at most 4.
+--exclude GLOB
+          leaves out the files that match GLOB, relative to each directory named: "third_party/**",
+          "**/*.pb.go", "internal/gen" (a directory and all below it). Repeatable; adds to the
+          config file's "exclude". A file named on the command line is always checked.
+--nested-modules skip|include
+          a directory with a go.mod of its own below a named directory is skipped (it is most often
+          someone else's code), unless a go.work uses it or its module path lies under the named
+          module's; include analyses it anyway. Overrides the config file's "nestedModules".`;
 
 
 class UsageError extends Error {}
@@ -48,6 +60,8 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     let configFile: string | undefined;
     let verbose = false;
     let jobs: number | undefined;
+    const exclude: string[] = [];
+    let nestedModules: string | undefined;
     const paths: string[] = [];
     for (let i = 1; i < argv.length; i++) {
       const a = argv[i];
@@ -59,6 +73,10 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
       else if (a.startsWith('--config=')) configFile = a.slice(9);
       else if (a === '--jobs' || a === '-j') jobs = parseJobs(value('--jobs'));
       else if (a.startsWith('--jobs=')) jobs = parseJobs(a.slice(7));
+      else if (a === '--exclude') exclude.push(value('--exclude'));
+      else if (a.startsWith('--exclude=')) exclude.push(a.slice(10));
+      else if (a === '--nested-modules') nestedModules = value('--nested-modules');
+      else if (a.startsWith('--nested-modules=')) nestedModules = a.slice(17);
       else if (a.startsWith('-')) throw new UsageError(`unknown flag ${a}`);
       else paths.push(a);
     }
@@ -71,14 +89,20 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     }
     const { config, errors } = parseConfig(raw, configFile ? `${configFile}` : 'lockset');
     if (errors.length) throw new UsageError(errors.join('\n'));
+    // --exclude adds to the config file's patterns; --nested-modules overrides its setting.
+    for (const g of exclude) { const problem = globProblem(g); if (problem) throw new UsageError(`--exclude ${JSON.stringify(g)}: the pattern ${problem}`); }
+    if (nestedModules !== undefined && nestedModules !== 'skip' && nestedModules !== 'include') throw new UsageError(`--nested-modules must be skip or include, not "${nestedModules}"`);
+    config.exclude = [...config.exclude ?? [], ...exclude];
+    config.nestedModules = nestedModules ?? config.nestedModules;
     const ws = await Workspace.create(config);
     // A package of the module that is imported but not named is read for its contracts and locks.
     ws.readImportDir = readPackageDir;
     for (const p of paths) if (!existsSync(p)) throw new UsageError(`${p}: no such file or directory`);
-    const tsFiles = paths.flatMap((p) => findTsFiles(resolve(p)));
+    const scopes = paths.map((p) => new Scope(p, config));
+    const tsFiles = scopes.flatMap((s) => findTsFiles(s.root).filter((f) => f === s.root || !s.excludes(f)));
     let goChars = 0;
-    for (const p of paths) {
-      const files = findGoFiles(resolve(p));
+    for (const [i, p] of paths.entries()) {
+      const files = scopes[i].goFiles();
       if (files.length === 0 && !tsFiles.some((f) => f.startsWith(resolve(p)))) err(`lockset: no Go files under ${p}\n`);
       for (const f of files) {
         const text = readSource(f);

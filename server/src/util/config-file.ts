@@ -1,5 +1,6 @@
 import { CHECKS } from '../checks/registry';
 import { type Config, type SeveritySetting } from './config';
+import { globProblem } from './glob';
 
 const SEVERITIES = ['error', 'warning', 'information', 'hint', 'off'];
 
@@ -30,6 +31,20 @@ export function parseConfig(raw: unknown, prefix = 'lockset'): { config: Config;
   if (r.lockOrder !== undefined) {
     if (!Array.isArray(r.lockOrder) || r.lockOrder.some((x) => typeof x !== 'string')) errors.push(`${prefix}.lockOrder: expected an array of strings such as "cmdLock > vmLock > VM.lock"`);
     else config.lockOrder = r.lockOrder as string[];
+  }
+  if (r.exclude !== undefined) {
+    if (!Array.isArray(r.exclude) || r.exclude.some((x) => typeof x !== 'string')) errors.push(`${prefix}.exclude: expected an array of glob patterns such as "third_party/**" or "**/*.pb.go"`);
+    else {
+      for (const pattern of r.exclude as string[]) {
+        const problem = globProblem(pattern);
+        if (problem) errors.push(`${prefix}.exclude: the pattern ${JSON.stringify(pattern)} ${problem}`);
+      }
+      config.exclude = (r.exclude as string[]).filter((p) => !globProblem(p));
+    }
+  }
+  if (r.nestedModules !== undefined) {
+    if (r.nestedModules !== 'skip' && r.nestedModules !== 'include') errors.push(`${prefix}.nestedModules: expected "skip" or "include", got ${JSON.stringify(r.nestedModules)}`);
+    else config.nestedModules = r.nestedModules;
   }
   return { config, errors };
 }

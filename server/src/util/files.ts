@@ -3,11 +3,11 @@ import { join } from 'node:path';
 
 /** Files larger than this are skipped: generated blobs, not code anyone edits by hand. */
 export const MAX_FILE_BYTES = 20 * 1024 * 1024;
-const SKIPPED_DIRS = new Set(['vendor', 'testdata', 'node_modules']);
+export const SKIPPED_GO_DIRS: ReadonlySet<string> = new Set(['vendor', 'testdata', 'node_modules']);
 
 /** Every .go file under `root`, skipping vendor/, testdata/ and dot-directories below it. */
 export function findGoFiles(root: string): string[] {
-  return findFiles(root, (name) => name.endsWith('.go'), SKIPPED_DIRS);
+  return findFiles(root, (name) => name.endsWith('.go'), SKIPPED_GO_DIRS);
 }
 
 /**
