@@ -15,6 +15,8 @@ import { GoroutineDumpRequest, LockGraphRequest, LocksRequest, StatusNotificatio
 import { analyzeDump } from '../ide/dumps';
 import { parseConfig } from '../util/config-file';
 import { findGoFiles, readSource } from '../util/files';
+import type { Config } from '../util/config';
+import { Scope, scopeOf } from '../scope';
 import { ParsePool, POOL_MIN_CHARS } from '../syntax/parse-pool';
 import { Workspace, type PackageResult } from '../workspace';
 import { isVirtual, pathToUri, toCodeAction, toDiagnostic, uriToPath } from './convert';
@@ -38,9 +40,14 @@ export class LocksetServer {
   private ws!: Workspace;
   private ready!: Promise<void>;
   private roots: string[] = [];
+  /** What is analysed under each workspace folder (`lockset.exclude`, `lockset.nestedModules`); see Scope. */
+  private scopes: Scope[] = [];
+  private scopeSettings: Pick<Config, 'exclude' | 'nestedModules'> = {};
   private settings: Settings = { debounceMs: 150, enable: true, inlayHints: false, compactClosed: 'auto' };
   /** How much Go text the workspace had at start-up (for `lockset.compactClosedPackages: auto`). */
   private goChars = 0;
+  /** Whether the start-up walk has read the workspace folders' files. */
+  private walked = false;
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly published = new Map<string, Finding[]>();
   private caps = { related: false, documentChanges: false, configuration: false, progress: false, watchers: false, inlayHintRefresh: false };
@@ -96,9 +103,11 @@ export class LocksetServer {
     connection.onDidChangeWatchedFiles((p) => {
       for (const change of p.changes) {
         const path = uriToPath(change.uri);
-        if (/(^|[\\/])go\.(mod|work)$/.test(path)) { this.ws?.modulesChanged(); this.reanalyzeAll(); continue; }
+        if (/(^|[\\/])go\.(mod|work)$/.test(path)) { this.rescope(this.scopeSettings); this.ws?.modulesChanged(); this.reanalyzeAll(); continue; }
         if (isTsPath(path)) { if (!this.documents.get(change.uri)) this.ts.fileChanged(path, change.type === FileChangeType.Deleted); continue; }
         if (!path.endsWith('.go') || this.documents.get(change.uri)) continue;
+        // A file the walk would skip is read only where a document was opened (see loadSiblings).
+        if (this.excluded(path) || !(this.ws?.dirs().includes(dirname(path)) || this.inScope(path))) continue;
         if (change.type === FileChangeType.Deleted) this.ws?.remove(path);
         else { const text = readSource(path); if (text !== undefined) this.ws?.setText(path, text); }
         this.schedule(dirname(path));
@@ -125,6 +134,7 @@ export class LocksetServer {
     if (folders.length === 0 && params.rootUri) folders.push(uriToPath(params.rootUri));
     else if (folders.length === 0 && params.rootPath) folders.push(params.rootPath);
     this.roots = folders;
+    this.scopes = folders.map((f) => new Scope(f, this.scopeSettings));
     this.ready = Workspace.create().then((ws) => {
       this.ws = ws;
       ws.interactive = true;
@@ -154,7 +164,7 @@ export class LocksetServer {
     }
     const progress = this.caps.progress ? await this.connection.window.createWorkDoneProgress() : undefined;
     progress?.begin('lockset', 0, 'Reading Go files', false);
-    const files = this.roots.flatMap((r) => findGoFiles(r));
+    const files = this.scopes.flatMap((s) => s.goFiles());
     let chars = 0;
     for (const f of files) {
       if (this.documents.get(pathToUri(f))) continue;
@@ -162,6 +172,7 @@ export class LocksetServer {
       if (text !== undefined) { this.ws.setText(f, text); chars += text.length; }
     }
     this.goChars = chars;
+    this.walked = true;
     this.applyCompaction();
     // The open documents' packages first, published against the graph known so far, so that they get
     // diagnostics at once; every package is analysed with a turn of the event loop between two, so that
@@ -232,8 +243,50 @@ export class LocksetServer {
       this.warn(`lockset: invalid setting lockset.compactClosedPackages: expected one of ${COMPACT_MODES.join(', ')}, got ${JSON.stringify(compact)}`);
     } else this.settings.compactClosed = (compact as CompactMode | undefined) ?? 'auto';
     this.applyCompaction();
+    this.rescope({ exclude: config.exclude ?? [], nestedModules: config.nestedModules ?? 'skip' });
     this.ws?.setConfig({ ...config, log: (m) => this.connection.console.error(m) });
     this.ts.setConfig({ ...config, log: (m) => this.connection.console.error(m) });
+  }
+
+  /**
+   * Builds the scopes of the workspace folders again (the settings or a go.mod changed). Once the workspace
+   * is read, files that left the scope leave the workspace with their diagnostics, and files that entered
+   * it are read; the caller re-analyses.
+   */
+  private rescope(settings: Pick<Config, 'exclude' | 'nestedModules'>): void {
+    const changed = JSON.stringify(settings) !== JSON.stringify(this.scopeSettings);
+    this.scopeSettings = settings;
+    this.scopes = this.roots.map((f) => new Scope(f, settings));
+    if (!changed || !this.ws) return;
+    const openDirs = new Set(this.documents.all().map((d) => dirname(uriToPath(d.uri))));
+    for (const path of this.ws.paths()) {
+      if (isVirtual(path) || (!this.excluded(path) && (this.inScope(path) || openDirs.has(dirname(path))))) continue;
+      this.ws.remove(path);
+      if (this.published.delete(path)) void this.connection.sendDiagnostics({ uri: this.uriFor(path), diagnostics: [] });
+    }
+    // Before the start-up walk (see initialized), only the open documents are read, and they stay.
+    if (!this.walked) return;
+    for (const f of this.scopes.flatMap((s) => s.goFiles())) {
+      if (this.ws.has(f)) continue;
+      const doc = this.documents.get(this.uriFor(f));
+      const text = doc ? doc.getText() : readSource(f);
+      if (text !== undefined) this.ws.setText(f, text);
+    }
+    for (const d of this.documents.all()) {
+      const path = uriToPath(d.uri);
+      if (path.endsWith('.go') && !this.ws.has(path) && !this.excluded(path)) this.ws.setText(path, d.getText());
+    }
+  }
+
+  /** Whether `lockset.exclude` leaves a file out: it gets no diagnostics, even when open. */
+  private excluded(path: string): boolean {
+    return !isVirtual(path) && (scopeOf(this.scopes, path)?.excludes(path) ?? false);
+  }
+
+  /** Whether the start-up walk reads a file (see Scope); with no workspace folder, every file. */
+  private inScope(path: string): boolean {
+    const scope = scopeOf(this.scopes, path);
+    return this.scopes.length === 0 ? true : scope?.covers(path) ?? false;
   }
 
   /** Tells the workspace whether to compact packages without an open document (see `lockset.compactClosedPackages`). */
@@ -265,6 +318,7 @@ export class LocksetServer {
     const path = uriToPath(doc.uri);
     if (isTsPath(path)) { this.ts.changed(path, doc); return; }
     const dir = dirname(path);
+    if (this.excluded(path)) { this.leave(path, doc.uri); return; }
     if (!isVirtual(path) && !this.ws.dirs().includes(dir) && this.insideRoots(dir)) this.loadSiblings(dir);
     if (this.ws.setText(path, doc.getText())) this.schedule(dir);
     else if (!this.published.has(path)) this.schedule(dir);
@@ -274,6 +328,7 @@ export class LocksetServer {
     await this.ready;
     const path = uriToPath(doc.uri);
     if (isTsPath(path)) { this.ts.closed(path); return; }
+    if (this.excluded(path)) { this.leave(path, doc.uri); return; }
     const text = isVirtual(path) ? undefined : readSource(path);
     if (text === undefined) {
       // The document never reached the disk (or was deleted): it leaves the workspace with its diagnostics.
@@ -284,6 +339,13 @@ export class LocksetServer {
     this.schedule(dirname(path));
   }
 
+  /** An excluded file leaves the workspace (if it was in it) and keeps no diagnostics. */
+  private leave(path: string, uri: string): void {
+    if (this.ws.has(path)) { this.ws.remove(path); this.schedule(dirname(path)); }
+    this.published.delete(path);
+    void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+  }
+
   /** The server reads files only under the workspace folders (or anywhere when no folder is open). */
   private insideRoots(dir: string): boolean {
     return this.roots.length === 0 || this.roots.some((r) => dir === r || dir.startsWith(r.endsWith(sep) ? r : r + sep));
@@ -292,7 +354,7 @@ export class LocksetServer {
   /** A new directory inside the workspace folders brings its package's other files with it. */
   private loadSiblings(dir: string): void {
     for (const f of findGoFiles(dir)) {
-      if (dirname(f) !== dir || this.ws.has(f)) continue;
+      if (dirname(f) !== dir || this.ws.has(f) || this.excluded(f)) continue;
       const text = readSource(f);
       if (text !== undefined) this.ws.setText(f, text);
     }
@@ -409,7 +471,7 @@ export class LocksetServer {
     throwIfCancelled(token);
     const doc = this.documents.get(uri);
     const path = uriToPath(uri);
-    if (isTsPath(path)) return empty;
+    if (isTsPath(path) || this.excluded(path)) return empty;
     if (doc) this.ws.setText(path, doc.getText());
     const pkg = this.ws.analysisOf(path);
     const file = this.ws.file(path);
@@ -429,6 +491,7 @@ export class LocksetServer {
     const doc = this.documents.get(p.textDocument.uri);
     const path = uriToPath(p.textDocument.uri);
     if (isTsPath(path)) return this.ts.hover(path, doc, p);
+    if (this.excluded(path)) return null;
     if (doc) this.ws.setText(path, doc.getText());
     const pkg = this.ws.analysisOf(path);
     const file = this.ws.file(path);
@@ -447,6 +510,7 @@ export class LocksetServer {
     const doc = this.documents.get(p.textDocument.uri);
     const path = uriToPath(p.textDocument.uri);
     if (isTsPath(path)) return this.ts.codeActions(path, doc, p, overlaps);
+    if (this.excluded(path)) return [];
     if (doc) this.ws.setText(path, doc.getText());
     const findings = this.indexing ? this.published.get(path) ?? [] : this.ws.findingsFor(path);
     const out: CodeAction[] = [];
