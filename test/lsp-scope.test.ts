@@ -4,7 +4,7 @@
  * events, never for time.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -73,6 +73,22 @@ describe('language server: what is analysed (lockset.exclude, lockset.nestedModu
     await client.waitForDiagnostics(fork, (d) => d.length === 0, 'the nested module, skipped again');
     await client.waitForDiagnostics(gen, (d) => d.length === 0, 'the open document, excluded again');
     assert.ok(warned(client.diagnostics.get(app)?.diagnostics ?? []));
+  });
+
+  it('reads a nested module\'s files when its go.mod goes, and drops them when one comes back', async () => {
+    await client?.stop();
+    if (dir) removeDir(dir);
+    dir = workspace();
+    const fork = uriOf(join(dir, 'fork/fork.go')), mod = join(dir, 'fork/go.mod');
+    client = await LspClient.start({ root: dir, settings: { debounceMs: 0 } });
+    await client.scanned();
+    assert.deepEqual(client.diagnostics.get(fork)?.diagnostics ?? [], []);
+    rmSync(mod);
+    await client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(mod), type: 3 }] });
+    await client.waitForDiagnostics(fork, warned, 'the former nested module, now part of the folder\'s module');
+    writeFileSync(mod, 'module example.org/fork\n');
+    await client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(mod), type: 1 }] });
+    await client.waitForDiagnostics(fork, (d) => d.length === 0, 'the nested module, skipped again');
   });
 
   it('warns about an unusable pattern and keeps the others', async () => {

@@ -103,7 +103,7 @@ export class LocksetServer {
     connection.onDidChangeWatchedFiles((p) => {
       for (const change of p.changes) {
         const path = uriToPath(change.uri);
-        if (/(^|[\\/])go\.(mod|work)$/.test(path)) { this.rescope(this.scopeSettings); this.ws?.modulesChanged(); this.reanalyzeAll(); continue; }
+        if (/(^|[\\/])go\.(mod|work)$/.test(path)) { this.rescope(this.scopeSettings, true); this.ws?.modulesChanged(); this.reanalyzeAll(); continue; }
         if (isTsPath(path)) { if (!this.documents.get(change.uri)) this.ts.fileChanged(path, change.type === FileChangeType.Deleted); continue; }
         if (!path.endsWith('.go') || this.documents.get(change.uri)) continue;
         // A file the walk would skip is read only where a document was opened (see loadSiblings).
@@ -251,10 +251,11 @@ export class LocksetServer {
   /**
    * Builds the scopes of the workspace folders again (the settings or a go.mod changed). Once the workspace
    * is read, files that left the scope leave the workspace with their diagnostics, and files that entered
-   * it are read; the caller re-analyses.
+   * it are read; the caller re-analyses. `modulesChanged`: a go.mod or go.work changed, so the nested
+   * modules may have too.
    */
-  private rescope(settings: Pick<Config, 'exclude' | 'nestedModules'>): void {
-    const changed = JSON.stringify(settings) !== JSON.stringify(this.scopeSettings);
+  private rescope(settings: Pick<Config, 'exclude' | 'nestedModules'>, modulesChanged = false): void {
+    const changed = modulesChanged || JSON.stringify(settings) !== JSON.stringify(this.scopeSettings);
     this.scopeSettings = settings;
     this.scopes = this.roots.map((f) => new Scope(f, settings));
     if (!changed || !this.ws) return;
