@@ -228,7 +228,7 @@ export class ContractReader {
 }
 
 /** A lock the contract names but that is no lock in scope: shown in hovers as not understood, never reported. */
-function unresolvedLock(written: string, mode: LockMode, source: ContractSource): ContractLock {
+export function unresolvedLock(written: string, mode: LockMode, source: ContractSource): ContractLock {
   const ref: Ref = { key: `?${written}`, display: written, rootKind: 'expr', root: written, path: [], exact: false, type: { kind: 'unknown' }, clsBase: written, clsPath: [] };
   return { ref, mode, written, resolved: false, source };
 }

@@ -12,6 +12,7 @@ import { dropDescendants } from '../syntax/node';
 import { computeAcquisitions, computeMayBlock, type Acquisition, type BlockWitness } from './summaries';
 import { mapToCallee } from './calls';
 import { inferFromCallers } from './callers-rule';
+import { dropContradictedGenericLocks } from './generic-lock';
 
 /** How many flows were taken over from a previous analysis and how many were computed, for tests and profiling. */
 export const analysisStats = { reusedFlows: 0, computedFlows: 0 };
@@ -64,11 +65,12 @@ export class PackageAnalysis {
       const flow = prior && !changed!.has(fn) ? reusable(prior.firstFlowOf(fn)) : undefined;
       if (flow) { this.flows.set(fn, flow); analysisStats.reusedFlows++; } else this.analyze(fn);
     }
+    const contradicted = dropContradictedGenericLocks(this);
     const twins = this.applyTwinRule();
     const fromCallers = inferFromCallers(this);
     // Lock helpers change what their callers hold: their callers (and the functions above) are walked again once.
     const helpers = this.inferLockHelpers();
-    const again = new Set([...twins, ...fromCallers]);
+    const again = new Set([...contradicted, ...twins, ...fromCallers]);
     for (const [fn, flow] of this.flows) if (flow.calls.some((c) => c.callee && helpers.has(c.callee))) again.add(fn);
     for (const fn of helpers) if (this.contractOf(fn).releases.length) again.add(fn);
     // The second walk sees the final contracts: the same ones as before give the same second flows. (It
