@@ -1,4 +1,6 @@
 import type { FuncDecl } from '../model/file';
+import type { Ref } from '../model/refs';
+import type { GoType } from '../model/types';
 import { child, childrenOf, type SyntaxNode } from '../syntax/node';
 import type { AccessEvent } from './flow-types';
 
@@ -9,11 +11,20 @@ import type { AccessEvent } from './flow-types';
  * in the body, a func literal's included, is not one.
  */
 export function freshLocals(fn: FuncDecl): ReadonlySet<string> {
-  const body = fn.body;
-  if (!body) return NONE;
-  let known = byBody.get(body);
-  if (!known) byBody.set(body, (known = scan(body, fn.file.parsed.text)));
-  return known;
+  return factsOf(fn).locals;
+}
+
+/**
+ * A lock of a fresh local's own (`c.mu`, or the local mutex itself) at `offset`, before the function
+ * publishes the local (see publishedAt): no other goroutine can hold it or wait for it, so it orders nothing
+ * and needs no holding. A lock reached through a pointer field (`c.srv.mu`) is someone else's.
+ */
+export function isUnshared(fn: FuncDecl, ref: Ref, offset: number): boolean {
+  if (ref.rootKind !== 'local' || ref.path.length > 1 || (ref.path.length === 1 && !isOwnValue(ref.type))) return false;
+  const facts = factsOf(fn);
+  if (!facts.locals.has(ref.root)) return false;
+  facts.published ??= publishedAt(fn.body!, fn.file.parsed.text, facts);
+  return offset < (facts.published.get(ref.root) ?? Infinity);
 }
 
 /** An access through a fresh local (see freshLocals) in the function's own body, not in a goroutine or a callback. */
@@ -21,15 +32,38 @@ export function isFreshAccess(fn: FuncDecl, a: AccessEvent): boolean {
   return a.base?.rootKind === 'local' && (a.unit === 'function' || a.unit === 'inline') && freshLocals(fn).has(a.base.root);
 }
 
-const NONE: ReadonlySet<string> = new Set();
-const byBody = new WeakMap<SyntaxNode, ReadonlySet<string>>();
+/** A field that the object holds by value (a sync.Mutex), not a pointer or interface to another's lock. */
+function isOwnValue(t: GoType): boolean {
+  return t.kind === 'struct' || (t.kind === 'named' && !(t.pkg === 'sync' && t.name === 'Locker'));
+}
 
-function scan(body: SyntaxNode, text: string): ReadonlySet<string> {
+interface FreshFacts {
+  locals: ReadonlySet<string>;
+  /** Where each fresh local is assigned: a loop that contains none of them sees one value on every round. */
+  assigned: Map<string, number[]>;
+  published?: Map<string, number>;
+}
+
+const NONE: FreshFacts = { locals: new Set(), assigned: new Map() };
+const byBody = new WeakMap<SyntaxNode, FreshFacts>();
+
+function factsOf(fn: FuncDecl): FreshFacts {
+  const body = fn.body;
+  if (!body) return NONE;
+  let known = byBody.get(body);
+  if (!known) byBody.set(body, (known = scan(body, fn.file.parsed.text)));
+  return known;
+}
+
+function scan(body: SyntaxNode, text: string): FreshFacts {
   const fresh = new Set<string>(), other = new Set<string>();
+  const assigned = new Map<string, number[]>();
   const note = (name: SyntaxNode | undefined, value: SyntaxNode | undefined, declaredOnly: boolean) => {
     if (name?.type !== 'identifier') return;
     const id = text.slice(name.start, name.end);
     if (value ? isAllocation(value, text) : declaredOnly) fresh.add(id); else other.add(id);
+    const at = assigned.get(id);
+    if (at) at.push(name.start); else assigned.set(id, [name.start]);
   };
   const stack = [body];
   while (stack.length) {
@@ -50,7 +84,80 @@ function scan(body: SyntaxNode, text: string): ReadonlySet<string> {
     for (const c of n.children) stack.push(c);
   }
   for (const id of other) fresh.delete(id);
-  return fresh.size ? fresh : NONE;
+  return fresh.size ? { locals: fresh, assigned } : NONE;
+}
+
+/**
+ * For each fresh local, the offset from which other goroutines may reach it: its first use as a value (an
+ * argument, an assigned or returned value, an element, a send), a `go` method call on it, or a func literal
+ * that captures it and does not run in place. A use inside a loop that does not assign the local publishes it
+ * from the loop's start, since the next round sees the same value. Field accesses and method calls on the
+ * local do not publish it (a method that stores its receiver somewhere is not followed).
+ */
+function publishedAt(body: SyntaxNode, text: string, facts: FreshFacts): Map<string, number> {
+  const out = new Map<string, number>();
+  const publish = (id: string, use: SyntaxNode, at: number) => {
+    const from = Math.min(at, loopStart(use, facts.assigned.get(id) ?? [], body));
+    if (from < (out.get(id) ?? Infinity)) out.set(id, from);
+  };
+  const stack = [body];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === 'func_literal' && !runsInPlace(n)) {
+      for (const id of capturedFrom(n, text, facts.locals)) publish(id, n, n.start);
+      continue;
+    }
+    if (n.type === 'identifier') {
+      const id = text.slice(n.start, n.end);
+      if (facts.locals.has(id) && isPublishingUse(n)) publish(id, n, n.start);
+    }
+    for (const c of n.children) stack.push(c);
+  }
+  return out;
+}
+
+function isPublishingUse(id: SyntaxNode): boolean {
+  const p = id.parent;
+  if (!p) return false;
+  if (p.type === 'selector_expression' && id.field === 'operand') {
+    let top = p;
+    while (top.parent?.type === 'selector_expression' && top.field === 'operand') top = top.parent;
+    // `go c.loop()`: the goroutine has c.
+    return top.field === 'function' && top.parent?.type === 'call_expression' && top.parent.parent?.type === 'go_statement';
+  }
+  if (p.type === 'expression_list' && p.field === 'left') return false;
+  if (p.type === 'var_spec' && id.field === 'name') return false;
+  if (p.type === 'binary_expression' && (p.op === '==' || p.op === '!=')) return false;
+  return true;
+}
+
+/** A func literal called on the spot (`func() {...}()`, `defer func() {...}()`) runs as part of the function. */
+function runsInPlace(lit: SyntaxNode): boolean {
+  const call = lit.parent;
+  return call?.type === 'call_expression' && lit.field === 'function' && call.parent?.type !== 'go_statement';
+}
+
+function capturedFrom(lit: SyntaxNode, text: string, locals: ReadonlySet<string>): Set<string> {
+  const out = new Set<string>();
+  const stack = [lit];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === 'identifier') {
+      const id = text.slice(n.start, n.end);
+      if (locals.has(id)) out.add(id);
+    }
+    for (const c of n.children) stack.push(c);
+  }
+  return out;
+}
+
+/** The start of the outermost loop around `use` that assigns the local nowhere inside (Infinity if none). */
+function loopStart(use: SyntaxNode, assigned: number[], body: SyntaxNode): number {
+  let from = Infinity;
+  for (let n = use.parent; n && n !== body; n = n.parent) {
+    if (n.type === 'for_statement' && !assigned.some((at) => at >= n!.start && at < n!.end)) from = n.start;
+  }
+  return from;
 }
 
 function isNamed(n: SyntaxNode): boolean {

@@ -3,6 +3,7 @@ import { classNodeOf, classPackageOf, lockClass } from '../model/refs';
 import type { HeldLock } from './held';
 import type { PackageAnalysis } from './package-analysis';
 import { callbackEdges } from './callbacks';
+import { isUnshared } from './fresh';
 import { acquisitionsAt, type Acquisition } from './summaries';
 
 /** Why the edge "B taken while A held" exists: one place where it happens. */
@@ -65,7 +66,11 @@ export class EdgeCollector {
 export function packageEdges(analysis: PackageAnalysis): LockEdge[] {
   const edges = new EdgeCollector();
   const { dir, name } = analysis.pkg;
-  const add = (fn: FuncDecl, held: HeldLock, acq: Acquisition, offset: number, end: number, heldIn?: FuncDecl) => edges.add(dir, name, { fn, held, acq, offset, end, heldIn });
+  const add = (fn: FuncDecl, held: HeldLock, acq: Acquisition, offset: number, end: number, heldIn?: FuncDecl) => {
+    // The lock of an object that fn allocated and has not shared yet: nobody else can hold it or wait for it.
+    if (acq.unshared || isUnshared(fn, acq.ref, offset) || (!heldIn && isUnshared(fn, held.ref, offset))) return;
+    edges.add(dir, name, { fn, held, acq, offset, end, heldIn });
+  };
   // Every body counts, goroutines included: their own nesting orders locks too. Locks a callback only
   // may have inherited from its caller do not.
   for (const [fn, flow] of analysis.flows) {

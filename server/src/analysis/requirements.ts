@@ -2,6 +2,7 @@ import type { FuncDecl } from '../model/file';
 import type { Ref } from '../model/refs';
 import type { ContractLock } from './contract-types';
 import { mapToCaller } from './calls';
+import { isUnshared } from './fresh';
 import type { CallSite } from './flow-types';
 import { lockClass } from '../model/refs';
 import type { PackageAnalysis } from './package-analysis';
@@ -10,8 +11,11 @@ export interface CallRequirement {
   lock: ContractLock;
   /** The lock in the caller's names, when it maps. */
   ref: Ref;
-  /** `unresolved`: the contract names no lock in scope (it is shown in hovers as not understood, never reported). */
-  held: 'held' | 'maybe' | 'missing' | 'unresolved';
+  /**
+   * `unresolved`: the contract names no lock in scope (shown in hovers as not understood, never reported);
+   * `unshared`: the lock is an object's that the caller allocated and has not shared yet (see isUnshared).
+   */
+  held: 'held' | 'maybe' | 'missing' | 'unresolved' | 'unshared';
 }
 
 /** The callee's required locks at one call, mapped into the caller's names, and whether each is held there. */
@@ -22,7 +26,7 @@ export function requirementsAt(analysis: PackageAnalysis, caller: FuncDecl, site
   for (const lock of analysis.contractOf(site.callee).requires) {
     const ref = lock.resolved ? mapToCaller(lock.ref, site, res) : lock.ref;
     if (!ref) continue;
-    out.push({ lock, ref, held: heldState(site, lock, ref) });
+    out.push({ lock, ref, held: lock.resolved && isUnshared(caller, ref, site.nameNode.start) ? 'unshared' : heldState(site, lock, ref) });
   }
   return out;
 }

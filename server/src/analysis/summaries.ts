@@ -1,6 +1,7 @@
 import type { FuncDecl } from '../model/file';
 import { classNodeOf, classPackageOf, lockClass, typedClass, type Ref } from '../model/refs';
 import { mapToCaller } from './calls';
+import { isUnshared } from './fresh';
 import type { CallSite, FunctionFlow, UnitKind } from './flow-types';
 import type { LockMode } from './held';
 import type { PackageAnalysis } from './package-analysis';
@@ -28,6 +29,8 @@ export interface Acquisition {
   chain: ChainStep[];
   /** The function had released this lock (its caller's) before taking it again: no double lock for the caller. */
   reacquire?: boolean;
+  /** The lock is an object's that a function on the chain allocated and had not shared yet (see isUnshared). */
+  unshared?: boolean;
 }
 
 /** Bodies that run while their function runs, so their acquisitions count as the function's. */
@@ -48,7 +51,8 @@ export function computeAcquisitions(analysis: PackageAnalysis): Map<FuncDecl, Ac
     for (const e of flow.lockEvents) {
       if (e.deferred || !RUNS_IN_PLACE.has(e.unit) || !(e.op.method === 'Lock' || e.op.method === 'RLock' || e.op.method.startsWith('Try'))) continue;
       const reacquire = (released.get(e.op.ref.key) ?? Infinity) < e.node.start;
-      add(list, { ref: e.op.ref, cls: lockClass(e.op.ref), node: classNodeOf(e.op.ref, analysis.pkg.dir), pkg: classPackageOf(e.op.ref, analysis.pkg.name), mode: e.op.method.includes('R') ? 'read' : 'write', lockFn: fn, lockNode: e.node, chain: [], reacquire });
+      const unshared = isUnshared(fn, e.op.ref, e.node.start);
+      add(list, { ref: e.op.ref, cls: lockClass(e.op.ref), node: classNodeOf(e.op.ref, analysis.pkg.dir), pkg: classPackageOf(e.op.ref, analysis.pkg.name), mode: e.op.method.includes('R') ? 'read' : 'write', lockFn: fn, lockNode: e.node, chain: [], reacquire, unshared });
     }
     out.set(fn, list);
   }
@@ -117,7 +121,8 @@ function mapAcquisition(analysis: PackageAnalysis, a: Acquisition, fn: FuncDecl,
   if (typed && !node) { cls = typed; node = classNodeOf(mapped, analysis.pkg.dir); pkg = classPackageOf(mapped, analysis.pkg.name); }
   else if (foreign) cls = typed ?? (cls.startsWith(`${foreign.pkg.name}.`) ? cls : `${foreign.pkg.name}.${cls}`);
   const ref: Ref = mapped ?? { ...a.ref, key: `(${cls})`, exact: false, rootKind: 'expr' };
-  return { ...a, ref, cls, node, pkg, chain: [{ fn, site }, ...a.chain] };
+  const unshared = a.unshared || isUnshared(fn, ref, site.nameNode.start);
+  return { ...a, ref, cls, node, pkg, chain: [{ fn, site }, ...a.chain], unshared };
 }
 
 function add(list: Acquisition[], a: Acquisition): boolean {

@@ -14,7 +14,8 @@ an edge A → B means that somewhere B is taken while A is held, directly or thr
 graph (AB-BA, or longer) means two goroutines can each hold one lock and wait for the other. Each cycle is
 reported once, at one acquisition, with every edge's two locations (where A was taken, where B is taken, and
 the call chain between) as related information. Two instances of the same class locked in a nested way are
-not a cycle by themselves.`,
+not a cycle by themselves. The lock of an object that the function allocated itself and has not shared yet
+(passed, stored, returned or captured) orders nothing: no other goroutine can hold it or wait for it.`,
   example: 'f: a.Lock(); b.Lock()  g: b.Lock(); a.Lock()',
   defaultSeverity: 'warning',
   readsGraph: true,

@@ -1,7 +1,7 @@
 import type { Contract, ContractLock } from '../analysis/contract-types';
 import { describeHeld, type HeldSet } from '../analysis/held';
 import type { PackageAnalysis } from '../analysis/package-analysis';
-import { requirementsAt } from '../analysis/requirements';
+import { requirementsAt, type CallRequirement } from '../analysis/requirements';
 import { describeChain } from '../analysis/summaries';
 import type { FuncDecl, GoFile } from '../model/file';
 import { typeToString } from '../model/types';
@@ -36,7 +36,7 @@ export function hoverAt(analysis: PackageAnalysis, file: GoFile, offset: number,
     else parts.push(`**${site.calleeName}**: no contract known`);
     const reqs = requirementsAt(analysis, at.fn, site);
     if (reqs.length) {
-      parts.push('**At this call**\n\n' + reqs.map((r) => `- needs \`${r.ref.display}\`: ${r.held === 'held' ? 'held ✓' : r.held === 'maybe' ? 'held on some paths only' : r.held === 'unresolved' ? 'contract not understood (no such lock in scope), not checked' : '**not held**'}`).join('\n'));
+      parts.push('**At this call**\n\n' + reqs.map((r) => `- needs \`${r.ref.display}\`: ${HELD_TEXT[r.held]}`).join('\n'));
     }
     parts.push(heldLine(site.held, site.viaGo));
     return { markdown: parts.join('\n\n---\n\n'), start: site.nameNode.start, end: site.nameNode.end };
@@ -86,6 +86,10 @@ function declarationHover(analysis: PackageAnalysis, file: GoFile, offset: numbe
   }
   return { markdown: parts.join('\n\n'), start: target.start, end: target.end };
 }
+
+const HELD_TEXT: Record<CallRequirement['held'], string> = {
+  held: 'held ✓', maybe: 'held on some paths only', missing: '**not held**', unresolved: 'contract not understood (no such lock in scope), not checked', unshared: 'not needed: the object is new and not shared yet ✓',
+};
 
 const KIND_NAMES: Record<string, string> = { mutex: 'sync.Mutex', rwmutex: 'sync.RWMutex', locker: 'sync.Locker', custom: 'a lock type of this package', unknown: 'a lock' };
 
