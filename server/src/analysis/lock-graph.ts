@@ -4,7 +4,7 @@ import type { HeldLock } from './held';
 import type { PackageAnalysis } from './package-analysis';
 import { callbackEdges } from './callbacks';
 import { isUnshared } from './fresh';
-import { acquisitionsAt, type Acquisition } from './summaries';
+import { acquisitionsAt, takenWhileDropped, type Acquisition } from './summaries';
 
 /** Why the edge "B taken while A held" exists: one place where it happens. */
 export interface EdgeWitness {
@@ -82,7 +82,7 @@ export function packageEdges(analysis: PackageAnalysis): LockEdge[] {
     for (const site of flow.calls) {
       if (!site.callee || site.viaGo || site.held.size === 0) continue;
       for (const a of acquisitionsAt(analysis, fn, site)) {
-        for (const h of site.held.all()) if (!h.inherited) add(fn, h, a, site.nameNode.start, site.nameNode.end);
+        for (const h of site.held.all()) if (!h.inherited && !takenWhileDropped(a, h.ref.key)) add(fn, h, a, site.nameNode.start, site.nameNode.end);
       }
     }
     for (const c of callbackEdges(analysis, fn, flow)) add(fn, c.held, c.acq, c.arg.start, c.arg.end, c.heldIn);

@@ -31,6 +31,11 @@ export interface Acquisition {
   reacquire?: boolean;
   /** The lock is an object's that a function on the chain allocated and had not shared yet (see isUnshared). */
   unshared?: boolean;
+  /**
+   * Locks of the function's callers (in the function's names) that a function on the chain had dropped and
+   * not yet taken back where this lock is taken (see droppedCallerLocks): it is not taken under them.
+   */
+  released?: Ref[];
 }
 
 /** Bodies that run while their function runs, so their acquisitions count as the function's. */
@@ -52,7 +57,8 @@ export function computeAcquisitions(analysis: PackageAnalysis): Map<FuncDecl, Ac
       if (e.deferred || !RUNS_IN_PLACE.has(e.unit) || !(e.op.method === 'Lock' || e.op.method === 'RLock' || e.op.method.startsWith('Try'))) continue;
       const reacquire = (released.get(e.op.ref.key) ?? Infinity) < e.node.start;
       const unshared = isUnshared(fn, e.op.ref, e.node.start);
-      add(list, { ref: e.op.ref, cls: lockClass(e.op.ref), node: classNodeOf(e.op.ref, analysis.pkg.dir), pkg: classPackageOf(e.op.ref, analysis.pkg.name), mode: e.op.method.includes('R') ? 'read' : 'write', lockFn: fn, lockNode: e.node, chain: [], reacquire, unshared });
+      const dropped = droppedCallerLocks(flow, e.node);
+      add(list, { ref: e.op.ref, cls: lockClass(e.op.ref), node: classNodeOf(e.op.ref, analysis.pkg.dir), pkg: classPackageOf(e.op.ref, analysis.pkg.name), mode: e.op.method.includes('R') ? 'read' : 'write', lockFn: fn, lockNode: e.node, chain: [], reacquire, unshared, released: dropped });
     }
     out.set(fn, list);
   }
@@ -62,9 +68,10 @@ export function computeAcquisitions(analysis: PackageAnalysis): Map<FuncDecl, Ac
       const list = out.get(fn)!;
       for (const site of flow.calls) {
         if (!site.callee || site.viaGo || !RUNS_IN_PLACE.has(site.unit)) continue;
+        const dropped = droppedCallerLocks(flow, site.node);
         for (const a of out.get(site.callee) ?? analysis.foreign(site.callee)?.acquisitions.get(site.callee) ?? []) {
           if (a.chain.length >= MAX_CHAIN - 1 || list.length >= MAX_ACQUISITIONS) continue;
-          if (add(list, mapAcquisition(analysis, a, fn, site))) changed = true;
+          if (add(list, mapAcquisition(analysis, a, fn, site, dropped))) changed = true;
         }
       }
     }
@@ -87,6 +94,31 @@ export function releasedCallerLocks(flow: FunctionFlow): Map<string, number> {
     if (prev === undefined || e.node.start < prev) out.set(e.op.ref.key, e.node.start);
   }
   return out;
+}
+
+/**
+ * The caller's locks (see releasedCallerLocks) that the function has dropped and not yet taken back at `at`:
+ * an Unlock before it, in a statement list that contains it (not one on an early return's branch), with no
+ * Lock of the same lock in between (a deferred Lock takes it back only at the exit).
+ */
+function droppedCallerLocks(flow: FunctionFlow, at: SyntaxNode): Ref[] | undefined {
+  let out: Ref[] | undefined;
+  for (const u of flow.lockEvents) {
+    if (!u.op.method.endsWith('nlock') || u.deferred || !RUNS_IN_PLACE.has(u.unit) || u.node.start >= at.start || !inListOf(u.node, at)) continue;
+    const h = u.held.get(u.op.ref.key);
+    if (h && !h.fromContract) continue;
+    const retaken = flow.lockEvents.some((l) => !l.deferred && !l.op.method.endsWith('nlock') && l.op.ref.key === u.op.ref.key
+      && l.node.start > u.node.start && l.node.start < at.start && inListOf(l.node, at));
+    if (!retaken && !out?.some((r) => r.key === u.op.ref.key)) (out ??= []).push(u.op.ref);
+  }
+  return out;
+}
+
+/** Whether the statement list in which `n` stands also contains `at`. */
+function inListOf(n: SyntaxNode, at: SyntaxNode): boolean {
+  let p = n.parent;
+  while (p && p.type !== 'statement_list') p = p.parent;
+  return !!p && p.start <= at.start && at.start < p.end;
 }
 
 /** The caller's locks (in the caller's names) that a call releases for a while: see releasedCallerLocks. */
@@ -113,8 +145,9 @@ export function acquisitionsAt(analysis: PackageAnalysis, fn: FuncDecl, site: Ca
  * A callee's acquisition seen from a call: the lock in the caller's names (inexact when it cannot be
  * named there), its class qualified by package when the callee is another package's.
  */
-function mapAcquisition(analysis: PackageAnalysis, a: Acquisition, fn: FuncDecl, site: CallSite): Acquisition {
-  const mapped = mapToCaller(a.ref, site, analysis.resolver(fn));
+function mapAcquisition(analysis: PackageAnalysis, a: Acquisition, fn: FuncDecl, site: CallSite, dropped?: Ref[]): Acquisition {
+  const res = analysis.resolver(fn);
+  const mapped = mapToCaller(a.ref, site, res);
   const foreign = site.callee ? analysis.foreign(site.callee) : undefined;
   const typed = mapped && typedClass(mapped);
   let cls = a.cls, node = a.node, pkg = a.pkg;
@@ -122,13 +155,28 @@ function mapAcquisition(analysis: PackageAnalysis, a: Acquisition, fn: FuncDecl,
   else if (foreign) cls = typed ?? (cls.startsWith(`${foreign.pkg.name}.`) ? cls : `${foreign.pkg.name}.${cls}`);
   const ref: Ref = mapped ?? { ...a.ref, key: `(${cls})`, exact: false, rootKind: 'expr' };
   const unshared = a.unshared || isUnshared(fn, ref, site.nameNode.start);
-  return { ...a, ref, cls, node, pkg, chain: [{ fn, site }, ...a.chain], unshared };
+  let released = dropped;
+  for (const r of a.released ?? []) {
+    const m = mapToCaller(r, site, res);
+    if (m && !released?.some((x) => x.key === m.key)) released = [...released ?? [], m];
+  }
+  return { ...a, ref, cls, node, pkg, chain: [{ fn, site }, ...a.chain], unshared, released };
 }
 
 function add(list: Acquisition[], a: Acquisition): boolean {
-  if (list.some((x) => x.ref.key === a.ref.key && x.cls === a.cls && x.mode === a.mode && x.chain[0]?.site === a.chain[0]?.site)) return false;
+  const dropped = releasedKeys(a);
+  if (list.some((x) => x.ref.key === a.ref.key && x.cls === a.cls && x.mode === a.mode && x.chain[0]?.site === a.chain[0]?.site && releasedKeys(x) === dropped)) return false;
   list.push(a);
   return true;
+}
+
+function releasedKeys(a: Acquisition): string {
+  return a.released?.map((r) => r.key).sort().join('\u0000') ?? '';
+}
+
+/** Whether the chain to this acquisition had dropped `key` (a caller's lock) when it took the lock. */
+export function takenWhileDropped(a: Acquisition, key: string): boolean {
+  return !!a.released?.some((r) => r.key === key);
 }
 
 /** "FindVM → findVM → vmLock.Lock()": the chain as people read it. */

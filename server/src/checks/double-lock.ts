@@ -1,6 +1,6 @@
 import { enclosingStatement } from '../analysis/annotations';
 import type { HeldLock, LockMode } from '../analysis/held';
-import { acquisitionsAt, describeChain } from '../analysis/summaries';
+import { acquisitionsAt, describeChain, takenWhileDropped } from '../analysis/summaries';
 import type { PackageAnalysis } from '../analysis/package-analysis';
 import type { CallSite } from '../analysis/flow-types';
 import type { FuncDecl } from '../model/file';
@@ -41,7 +41,7 @@ and then locked again is reported too. Instances that may differ (vms[a].lock an
         if (!site.callee || site.viaGo || site.held.size === 0) continue;
         const seen = new Set<string>();
         for (const a of acquisitionsAt(analysis, fn, site)) {
-          if (a.reacquire || !a.ref.exact || seen.has(a.ref.key)) continue;
+          if (a.reacquire || takenWhileDropped(a, a.ref.key) || !a.ref.exact || seen.has(a.ref.key)) continue;
           const h = site.held.get(a.ref.key);
           if (!h || h.maybe || h.inherited) continue;
           seen.add(a.ref.key);
