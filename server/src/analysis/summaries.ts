@@ -2,7 +2,7 @@ import type { FuncDecl } from '../model/file';
 import { classNodeOf, classPackageOf, lockClass, typedClass, type Ref } from '../model/refs';
 import { mapToCaller } from './calls';
 import { isUnshared } from './fresh';
-import type { CallSite, FunctionFlow, UnitKind } from './flow-types';
+import type { CallSite, FunctionFlow, LockEvent, UnitKind } from './flow-types';
 import type { LockMode } from './held';
 import type { PackageAnalysis } from './package-analysis';
 import type { SyntaxNode } from '../syntax/node';
@@ -87,9 +87,7 @@ export function computeAcquisitions(analysis: PackageAnalysis): Map<FuncDecl, Ac
 export function releasedCallerLocks(flow: FunctionFlow): Map<string, number> {
   const out = new Map<string, number>();
   for (const e of flow.lockEvents) {
-    if (!e.op.method.endsWith('nlock') || !RUNS_IN_PLACE.has(e.unit) || e.deferred) continue;
-    const h = e.held.get(e.op.ref.key);
-    if (h && !h.fromContract) continue;
+    if (!releasesCallerLock(e)) continue;
     const prev = out.get(e.op.ref.key);
     if (prev === undefined || e.node.start < prev) out.set(e.op.ref.key, e.node.start);
   }
@@ -104,14 +102,22 @@ export function releasedCallerLocks(flow: FunctionFlow): Map<string, number> {
 function droppedCallerLocks(flow: FunctionFlow, at: SyntaxNode): Ref[] | undefined {
   let out: Ref[] | undefined;
   for (const u of flow.lockEvents) {
-    if (!u.op.method.endsWith('nlock') || u.deferred || !RUNS_IN_PLACE.has(u.unit) || u.node.start >= at.start || !inListOf(u.node, at)) continue;
-    const h = u.held.get(u.op.ref.key);
-    if (h && !h.fromContract) continue;
+    if (u.node.start >= at.start || !releasesCallerLock(u) || !inListOf(u.node, at)) continue;
     const retaken = flow.lockEvents.some((l) => !l.deferred && !l.op.method.endsWith('nlock') && l.op.ref.key === u.op.ref.key
       && l.node.start > u.node.start && l.node.start < at.start && inListOf(l.node, at));
     if (!retaken && !out?.some((r) => r.key === u.op.ref.key)) (out ??= []).push(u.op.ref);
   }
   return out;
+}
+
+/**
+ * An Unlock of a lock that the function holds only through its caller: not held, held per the contract, or
+ * held by a Lock further down that a loop brings round again (`for { s.mu.Unlock(); ...; s.mu.Lock() }`).
+ */
+function releasesCallerLock(e: LockEvent): boolean {
+  if (!e.op.method.endsWith('nlock') || e.deferred || !RUNS_IN_PLACE.has(e.unit)) return false;
+  const h = e.held.get(e.op.ref.key);
+  return !h || !!h.fromContract || h.site.start > e.node.start;
 }
 
 /** Whether the statement list in which `n` stands also contains `at`. */
