@@ -87,7 +87,7 @@ export function computeAcquisitions(analysis: PackageAnalysis): Map<FuncDecl, Ac
 export function releasedCallerLocks(flow: FunctionFlow): Map<string, number> {
   const out = new Map<string, number>();
   for (const e of flow.lockEvents) {
-    if (!releasesCallerLock(e)) continue;
+    if (!releasesCallerLock(flow, e)) continue;
     const prev = out.get(e.op.ref.key);
     if (prev === undefined || e.node.start < prev) out.set(e.op.ref.key, e.node.start);
   }
@@ -102,7 +102,7 @@ export function releasedCallerLocks(flow: FunctionFlow): Map<string, number> {
 function droppedCallerLocks(flow: FunctionFlow, at: SyntaxNode): Ref[] | undefined {
   let out: Ref[] | undefined;
   for (const u of flow.lockEvents) {
-    if (u.node.start >= at.start || !releasesCallerLock(u) || !inListOf(u.node, at)) continue;
+    if (u.node.start >= at.start || !releasesCallerLock(flow, u) || !inListOf(u.node, at)) continue;
     const retaken = flow.lockEvents.some((l) => !l.deferred && !l.op.method.endsWith('nlock') && l.op.ref.key === u.op.ref.key
       && l.node.start > u.node.start && l.node.start < at.start && inListOf(l.node, at));
     if (!retaken && !out?.some((r) => r.key === u.op.ref.key)) (out ??= []).push(u.op.ref);
@@ -111,13 +111,33 @@ function droppedCallerLocks(flow: FunctionFlow, at: SyntaxNode): Ref[] | undefin
 }
 
 /**
- * An Unlock of a lock that the function holds only through its caller: not held, held per the contract, or
- * held by a Lock further down that a loop brings round again (`for { s.mu.Unlock(); ...; s.mu.Lock() }`).
+ * An Unlock of a lock that the function holds only through its caller: not held, held per the contract, held by
+ * a Lock further down that a loop brings round again (`for { s.mu.Unlock(); ...; s.mu.Lock() }`), or held by an
+ * earlier retake of it (`s.mu.Unlock(); a(); s.mu.Lock(); ...; s.mu.Unlock(); b(); s.mu.Lock()`).
  */
-function releasesCallerLock(e: LockEvent): boolean {
-  if (!e.op.method.endsWith('nlock') || e.deferred || !RUNS_IN_PLACE.has(e.unit)) return false;
-  const h = e.held.get(e.op.ref.key);
-  return !h || !!h.fromContract || h.site.start > e.node.start;
+function releasesCallerLock(flow: FunctionFlow, e: LockEvent): boolean {
+  return callerReleases(flow).has(e);
+}
+
+const callerReleaseCache = new WeakMap<FunctionFlow, ReadonlySet<LockEvent>>();
+
+function callerReleases(flow: FunctionFlow): ReadonlySet<LockEvent> {
+  let out = callerReleaseCache.get(flow);
+  if (out) return out;
+  const releases = new Set<LockEvent>();
+  const released = new Set<string>(), retakes = new Set<number>();
+  const events = flow.lockEvents.filter((e) => !e.deferred && RUNS_IN_PLACE.has(e.unit)).sort((a, b) => a.node.start - b.node.start);
+  for (const e of events) {
+    const key = e.op.ref.key;
+    if (e.op.method.endsWith('nlock')) {
+      const h = e.held.get(key);
+      if (h && !h.fromContract && h.site.start < e.node.start && !retakes.has(h.site.start)) continue;
+      releases.add(e);
+      released.add(key);
+    } else if (released.has(key)) retakes.add(e.node.start);
+  }
+  callerReleaseCache.set(flow, (out = releases));
+  return out;
 }
 
 /** Whether the statement list in which `n` stands also contains `at`. */
