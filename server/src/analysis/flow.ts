@@ -467,7 +467,7 @@ export class FlowAnalyzer {
         // A callee that locks around the call (withLock(dc, func() {...})) adds its locks, in the caller's names.
         const call = e.parent?.type === 'argument_list' ? e.parent.parent : null;
         const inPlace = call ? this.lockedAroundArg(call, e, f, st.held) : undefined;
-        if (inPlace) this.detached(e, f, 'callback', inPlace, inPlace);
+        if (inPlace) this.detached(e, f, withinUnit(f.unit, 'callback'), inPlace, inPlace);
         else if (call) this.detached(e, f, 'later', inheritLoosely(st.held), st.held);
         else this.detached(e, f, 'detached', HeldSet.EMPTY, st.held);
         return st;
@@ -722,7 +722,7 @@ export class FlowAnalyzer {
 
   /** A literal that runs right here, in the caller's held set; returns the state after it. */
   private inlineLiteral(lit: SyntaxNode, st: State, outer: Frame, unit: UnitKind): State {
-    const f = this.newFrame(unit, this.literalScope(lit, outer.scope));
+    const f = this.newFrame(withinUnit(outer.unit, unit), this.literalScope(lit, outer.scope));
     const body = child(lit, 'body');
     const end = body ? this.walkBlock(body, { held: st.held, defers: [], dead: false }, f) : st;
     if (!end.dead) this.exit(end, f, lit, 'end');
@@ -740,6 +740,14 @@ export class FlowAnalyzer {
     const end = this.walkBlock(body, { held, defers: [], dead: false }, f);
     if (!end.dead) this.exit(end, f, lit, 'end');
   }
+}
+
+/**
+ * The unit of a literal that runs in place (inline, deferred, callback) inside `outer`: inside a body that runs
+ * elsewhere (a goroutine's), it runs there too, not as part of the function.
+ */
+function withinUnit(outer: UnitKind, unit: UnitKind): UnitKind {
+  return outer === 'goroutine' || outer === 'detached' || outer === 'later' ? outer : unit;
 }
 
 /** Standard-library functions that call their func argument before they return. */
