@@ -466,6 +466,8 @@ export class FlowAnalyzer {
         // returned, it starts with nothing held.
         // A callee that locks around the call (withLock(dc, func() {...})) adds its locks, in the caller's names.
         const call = e.parent?.type === 'argument_list' ? e.parent.parent : null;
+        // `go serve(l, func() {...})`: the callee, and whatever it calls, runs in the new goroutine.
+        if (call?.parent?.type === 'go_statement') { this.detached(e, f, 'goroutine', HeldSet.EMPTY, st.held); return st; }
         const inPlace = call ? this.lockedAroundArg(call, e, f, st.held) : undefined;
         if (inPlace) this.detached(e, f, withinUnit(f.unit, 'callback'), inPlace, inPlace);
         else if (call) this.detached(e, f, 'later', inheritLoosely(st.held), st.held);
