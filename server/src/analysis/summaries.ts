@@ -101,8 +101,8 @@ export function releasedCallerLocks(flow: FunctionFlow): Map<string, number> {
  */
 function droppedCallerLocks(flow: FunctionFlow, at: SyntaxNode): Ref[] | undefined {
   let out: Ref[] | undefined;
-  for (const u of flow.lockEvents) {
-    if (u.node.start >= at.start || !releasesCallerLock(flow, u) || !inListOf(u.node, at)) continue;
+  for (const u of callerReleases(flow)) {
+    if (u.node.start >= at.start || !inListOf(u.node, at)) continue;
     const retaken = flow.lockEvents.some((l) => !l.deferred && !l.op.method.endsWith('nlock') && l.op.ref.key === u.op.ref.key
       && l.node.start > u.node.start && l.node.start < at.start && inListOf(l.node, at));
     if (!retaken && !out?.some((r) => r.key === u.op.ref.key)) (out ??= []).push(u.op.ref);
