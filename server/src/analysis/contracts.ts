@@ -182,7 +182,8 @@ export class ContractReader {
       if (this.pkg.vars.has(name)) return { key: name, display: name, rootKind: 'global', root: name, path: [], exact: true, type: res.globalType(name), clsBase: `${this.pkg.name}.${name}`, clsPath: [] };
       return undefined;
     };
-    const follow = (ref: Ref, rest: string[]): Ref => rest.reduce((r, p) => res.appendField(r, p), ref);
+    // `c.Mutex` for the mutex that c embeds is `c`, the lock that c.Lock() takes.
+    const follow = (ref: Ref, rest: string[]): Ref => rest.reduce((r, p) => (this.pkg.promotesLockVia(r.type, p) ? r : res.appendField(r, p)), ref);
     // A name whose type is known to be no lock names none that can be tracked: database/sql's "ci must be locked"
     // (ci a driver.Conn) means the lock of the connection that holds it.
     const ok = (ref: Ref | undefined): ContractLock | undefined => {

@@ -1,7 +1,7 @@
 import type { FuncDecl, GoFile } from '../model/file';
 import type { GoPackage } from '../model/package';
 import type { SyntaxNode } from '../syntax/node';
-import { syncLockKind, deref } from '../model/types';
+import { syncLockKind, deref, type GoType } from '../model/types';
 import { isPseudoLock } from './blocking';
 import type { AccessEvent, FunctionFlow } from './flow-types';
 import type { HeldLock } from './held';
@@ -13,6 +13,8 @@ import { isFreshAccess } from './fresh';
 export interface Guard {
   /** The lock, relative to the struct (`mu`) for a field, or a global's name. */
   lock: string;
+  /** The lock as lock operations name it: '' for the struct's embedded mutex (`Mutex`, see lockPath). */
+  heldAs?: string;
   /** Whether the guard is a field of the same struct (else a global). */
   relative: boolean;
   source: 'annotation' | 'inferred';
@@ -84,7 +86,7 @@ function annotatedGuards(pkg: GoPackage): DeclaredGuards {
       const key = `${t.name}.${f.name}`;
       if (/\+checklocksignore/.test(text)) { ignored.add(key); continue; }
       const m = ANNOTATION.exec(text);
-      if (m) guards.set(key, { lock: m[2], relative: true, source: 'annotation', readOnlyOk: !!m[1] });
+      if (m) guards.set(key, { lock: m[2], heldAs: lockPath(pkg, t.type, m[2]), relative: true, source: 'annotation', readOnlyOk: !!m[1] });
     }
   }
   for (const v of pkg.vars.values()) {
@@ -96,6 +98,21 @@ function annotatedGuards(pkg: GoPackage): DeclaredGuards {
   const declared = { guards, ignored };
   if (keep) declaredByPackage.set(pkg, declared);
   return declared;
+}
+
+/**
+ * A guard's path as lock operations name it: `Mutex` for the mutex the struct embeds is the struct itself (''), and
+ * `mu.Mutex` is `mu` when mu's type embeds it (c.Lock() and s.mu.Lock() take them).
+ */
+function lockPath(pkg: GoPackage, owner: GoType, written: string): string {
+  const out: string[] = [];
+  let t: GoType | undefined = owner;
+  for (const p of written.split('.')) {
+    if (t && pkg.promotesLockVia(t, p)) continue;
+    out.push(p);
+    t = t && pkg.findField(t, p)?.at(-1)?.type;
+  }
+  return out.join('.');
 }
 
 /** The locks held at an access, as guard names: relative to the accessed struct, or global. */

@@ -66,7 +66,9 @@ The quick fix wraps the write in a lock.`,
 
 /** The guard's display name when it is not held (in the mode the access needs), else undefined. */
 function missingGuard(a: AccessEvent, guard: Guard): string | undefined {
-  const key = guard.relative ? (a.base ? `${a.base.key}.${guard.lock}` : undefined) : guard.lock;
+  // A relative guard '' is the struct's embedded mutex: the lock that a.base.Lock() takes.
+  const path = guard.heldAs ?? guard.lock;
+  const key = guard.relative ? (a.base ? (path ? `${a.base.key}.${path}` : a.base.key) : undefined) : guard.lock;
   if (!key) return undefined;
   const h = a.held.get(key);
   if (h && (h.maybe || h.inherited)) return undefined;

@@ -241,6 +241,18 @@ export class GoPackage {
     return undefined;
   }
 
+  /**
+   * Whether `field` of a value of type t is the embedded mutex whose Lock Go promotes to t (t not a lock itself,
+   * Lock and RLock promoted from the same field): `c.Mutex` and `c` then name one lock, the one `c.Lock()` takes.
+   */
+  promotesLockVia(t: GoType, field: string): boolean {
+    if (this.lockKind(t)) return false;
+    const lock = this.promotedLock(t, 'Lock');
+    if (lock?.length !== 1 || lock[0].name !== field) return false;
+    const rlock = this.promotedLock(t, 'RLock');
+    return !rlock || (rlock.length === 1 && rlock[0].name === field);
+  }
+
   /** The method set lookup, through embedded fields, for `T.name`. */
   findMethod(t: GoType, name: string): FuncDecl | undefined {
     return this.findMethodIn(t, name)?.fn;
