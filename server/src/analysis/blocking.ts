@@ -101,13 +101,114 @@ function canonicalCall(call: SyntaxNode, res: ExprResolver, scope: Scope): strin
   return canonical(res.file.text(call.children.find((c) => c.field === 'function')).replace(/\s+/g, ''), res, scope);
 }
 
-function isMemoryStream(e: SyntaxNode, res: ExprResolver, scope: Scope): boolean {
+/** Packages whose Reader is a source of random bytes, known by import path whatever their local name (crand, mrand). */
+const RANDOM_PACKAGES = new Set(['crypto/rand', 'math/rand', 'math/rand/v2']);
+
+/** Functions (by import path) that return a reader computing its bytes in memory: key derivation, a seeded generator. */
+const MEMORY_READER_FUNCS = new Map<string, Set<string>>([
+  ['bytes', new Set(['NewReader', 'NewBuffer', 'NewBufferString'])], ['strings', new Set(['NewReader'])],
+  ['math/rand', new Set(['New'])], ['math/rand/v2', new Set(['New'])],
+  ['golang.org/x/crypto/hkdf', new Set(['New', 'Expand'])],
+]);
+
+function isMemoryStream(e: SyntaxNode, res: ExprResolver, scope: Scope, depth = 0): boolean {
   const text = res.file.text(e).replace(/\s+/g, '');
   // crypto/rand.Reader, or a source of random bytes named so (crypto/tls's `rand io.Reader` parameter, config.rand()).
   if (/(^|\.)rand(\.Reader|\(\))?$/i.test(text)) return true;
-  if (e.type === 'call_expression' && /^(bytes\.NewReader|bytes\.NewBuffer|bytes\.NewBufferString|strings\.NewReader)$/.test(canonicalCall(e, res, scope))) return true;
+  const member = packageMember(e.type === 'call_expression' ? e.children.find((c) => c.field === 'function') : e, res, scope);
+  if (member && e.type === 'selector_expression' && member.name === 'Reader' && RANDOM_PACKAGES.has(member.path)) return true;
+  if (member && e.type === 'call_expression' && MEMORY_READER_FUNCS.get(member.path)?.has(member.name)) return true;
+  // A local whose every value is such a reader: `kdf := hkdf.New(...)`, then io.ReadFull(kdf, key).
+  if (e.type === 'identifier' && depth === 0 && scope.lookup(text)?.kind === 'local') {
+    const values = assignedValues(e, text, res);
+    if (values?.length && values.every((v) => isMemoryStream(v, res, scope, depth + 1))) return true;
+  }
   const t = deref(res.typeOf(e.type === 'unary_expression' ? e.children.find((c) => c.field === 'operand') : e, scope));
   return t.kind === 'named' && ((t.pkg === 'bytes' && (t.name === 'Buffer' || t.name === 'Reader')) || (t.pkg === 'strings' && (t.name === 'Reader' || t.name === 'Builder')));
+}
+
+/** For `pkg.Name` where pkg is an import here (not a variable in scope): its import path and the name. */
+function packageMember(e: SyntaxNode | undefined, res: ExprResolver, scope: Scope): { path: string; name: string } | undefined {
+  if (e?.type !== 'selector_expression') return undefined;
+  const operand = e.children.find((c) => c.field === 'operand');
+  if (operand?.type !== 'identifier') return undefined;
+  const local = res.file.text(operand);
+  const path = res.file.imports.get(local);
+  if (!path || scope.lookup(local)) return undefined;
+  return { path, name: res.file.text(e.children.find((c) => c.field === 'field')) };
+}
+
+/** The function declaration (or method) around a node, or the node's root. */
+function outerFunction(n: SyntaxNode): SyntaxNode {
+  let p = n;
+  while (p.parent && p.type !== 'function_declaration' && p.type !== 'method_declaration') p = p.parent;
+  return p;
+}
+
+/** The innermost function (declaration or literal) around a node. */
+function innerFunction(n: SyntaxNode): SyntaxNode | undefined {
+  for (let p = n.parent; p; p = p.parent) if (p.type === 'func_literal' || p.type === 'function_declaration' || p.type === 'method_declaration') return p;
+  return undefined;
+}
+
+/**
+ * Every value given to `name` in the function around `at` (`name := v`, `name = v`, `var name = v`), or undefined
+ * when one cannot be paired with its value (`a, name := f()`, `var name T`).
+ */
+function assignedValues(at: SyntaxNode, name: string, res: ExprResolver): SyntaxNode[] | undefined {
+  const out: SyntaxNode[] = [];
+  let unpaired = false;
+  const visit = (n: SyntaxNode): void => {
+    if (n.type === 'short_var_declaration' || n.type === 'assignment_statement' || n.type === 'var_spec') {
+      const left = n.type === 'var_spec' ? n.children.filter((c) => c.field === 'name') : n.children.find((c) => c.field === 'left')?.children ?? [];
+      const right = n.children.find((c) => c.field === (n.type === 'var_spec' ? 'value' : 'right'))?.children.filter((c) => c.type !== 'comment') ?? [];
+      left.forEach((l, i) => {
+        if (l.type !== 'identifier' || res.file.text(l) !== name) return;
+        if (right.length === left.length) out.push(right[i]); else unpaired = true;
+      });
+    }
+    for (const c of n.children) visit(c);
+  };
+  visit(outerFunction(at));
+  return unpaired ? undefined : out;
+}
+
+/**
+ * Whether a send cannot block: its channel is a local made in the same function with a buffer of n ≥ 1 (a
+ * literal), it is at most the n-th send to it (counting those before it, and every one in a goroutine or func
+ * literal), not in a loop that the make is outside of, and the channel is not handed on (passed, stored,
+ * assigned) before it.
+ */
+export function sendHasRoom(send: SyntaxNode, res: ExprResolver, scope: Scope): boolean {
+  const ch = send.children.find((c) => c.field === 'channel');
+  if (ch?.type !== 'identifier') return false;
+  const name = res.file.text(ch);
+  if (scope.lookup(name)?.kind !== 'local') return false;
+  const values = assignedValues(send, name, res);
+  const made = values?.length === 1 ? values[0] : undefined;
+  if (made?.type !== 'call_expression' || res.file.text(made.children.find((c) => c.field === 'function')) !== 'make') return false;
+  const args = made.children.find((c) => c.field === 'arguments')?.children.filter((c) => c.type !== 'comment') ?? [];
+  const room = args[1]?.type === 'int_literal' ? Number(res.file.text(args[1]).replace(/_/g, '')) : 0;
+  if (!(room >= 1) || innerFunction(made) !== innerFunction(send)) return false;
+  for (let p = send.parent; p && p !== innerFunction(send); p = p.parent) {
+    if (p.type === 'for_statement' && !(made.start >= p.start && made.end <= p.end)) return false;
+  }
+  let sends = 0, handedOn = false;
+  const visit = (n: SyntaxNode): void => {
+    if (n.type === 'identifier' && res.file.text(n) === name && n.start > made.end && n.start < send.start) {
+      const parent = n.parent!;
+      const fine = (parent.type === 'send_statement' && n.field === 'channel') || (parent.type === 'unary_expression' && parent.op === '<-');
+      if (!fine) handedOn = true;
+    }
+    if (n.type === 'send_statement') {
+      const c = n.children.find((x) => x.field === 'channel');
+      // This send and those before it; a func literal's sends may run at any time.
+      if (c?.type === 'identifier' && res.file.text(c) === name && (n.start <= send.start || innerFunction(n) !== innerFunction(send))) sends++;
+    }
+    for (const c of n.children) visit(c);
+  };
+  visit(outerFunction(send));
+  return !handedOn && sends <= room;
 }
 
 /** For `c.cond.Wait()`, the lock passed to `sync.NewCond(&c.mu)` somewhere in the package, by its last name (`mu`). */
