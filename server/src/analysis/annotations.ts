@@ -38,3 +38,55 @@ export function lockAnnotations(file: GoFile, node: SyntaxNode): SyntaxNode[] {
   if (!stmt) return [];
   return annotatingComments(file, stmt).filter((c) => LOCK_ANNOTATION.test(file.text(c)));
 }
+
+/** The file's `// LOCK:` comments on lines of their own, in text order; per parse. */
+const ownLineByParse = new WeakMap<object, SyntaxNode[]>();
+
+function ownLineLockComments(file: GoFile): SyntaxNode[] {
+  let out = ownLineByParse.get(file.parsed);
+  if (!out) ownLineByParse.set(file.parsed, (out = file.parsed.comments.filter((c) => LOCK_ANNOTATION.test(file.text(c)) && file.isOwnLine(c))));
+  return out;
+}
+
+/** Nodes whose statements a comment between them stands among: its region ends where they end. */
+const STATEMENT_CONTAINERS = new Set(['block', 'statement_list', 'expression_case', 'type_case', 'communication_case', 'default_case']);
+
+/** The innermost statement container in `body` around an offset. */
+function containerAt(body: SyntaxNode, offset: number): SyntaxNode {
+  let container = body;
+  for (let cur: SyntaxNode | undefined = body; cur;) {
+    if (STATEMENT_CONTAINERS.has(cur.type)) container = cur;
+    cur = cur.children.find((c) => c.start <= offset && offset < c.end);
+  }
+  return container;
+}
+
+/** Whether a `// LOCK:` text says the lock is held and names it: "we already hold the cmdLock" names cmdLock. */
+export function namesHeldLock(text: string, display: string): boolean {
+  if (!/\b(hold|holds|held|holding|locked|owns?)\b/i.test(text)) return false;
+  const last = display.slice(display.lastIndexOf('.') + 1);
+  const words = [display];
+  // A distinctive last name (vmLock, clientLock) names the lock too; `mu` or `lock` alone names nothing.
+  if (last !== display && last.length >= 4 && !/^(lock|mutex|rwlock|mtx|rwmu|rwmutex)$/i.test(last)) words.push(last);
+  return words.some((w) => new RegExp(String.raw`(^|[^\w.])${w.replace(/\./g, '\\.')}($|[^\w])`).test(text));
+}
+
+/**
+ * The `// LOCK:` comments whose region holds `node`, nearest first: a comment on its own line in `body` asserts
+ * what it says from its line to the end of the block it stands in (minimega's "this is a CLI handler so we
+ * already hold the cmdLock" above a loop). Which locks it names is for the caller to read (namesHeldLock).
+ */
+export function regionAnnotations(file: GoFile, body: SyntaxNode, node: SyntaxNode): SyntaxNode[] {
+  const out: SyntaxNode[] = [];
+  for (const c of ownLineLockComments(file)) {
+    if (c.start < body.start || c.end > node.start) continue;
+    if (containerAt(body, c.start).end >= node.end) out.push(c);
+  }
+  return out.reverse();
+}
+
+/** The nearest `// LOCK:` whose region holds `node` and that names the lock `display` as held. */
+export function regionNaming(file: GoFile, body: SyntaxNode | undefined, node: SyntaxNode, display: string): SyntaxNode | undefined {
+  if (!body) return undefined;
+  return regionAnnotations(file, body, node).find((c) => namesHeldLock(file.text(c), display));
+}

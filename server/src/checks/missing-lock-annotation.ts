@@ -1,10 +1,10 @@
-import { lockAnnotations, enclosingStatement } from '../analysis/annotations';
+import { lockAnnotations, enclosingStatement, regionNaming } from '../analysis/annotations';
 import { requirementsAt } from '../analysis/requirements';
 import type { PackageAnalysis } from '../analysis/package-analysis';
 import type { CallSite } from '../analysis/flow-types';
 import type { FuncDecl } from '../model/file';
 import { typedClass, type Ref } from '../model/refs';
-import { acquisitionsAt } from '../analysis/summaries';
+import { acquisitionsAt, RUNS_IN_PLACE } from '../analysis/summaries';
 import type { Check } from './check';
 import { keptPerFlow, orNone } from './kept-per-flow';
 import type { Fix } from './finding';
@@ -20,7 +20,8 @@ a name ending in Locked, an exported twin that takes the lock before calling it,
 function that needs the lock itself, every call of it in the package holding it) says that the caller
 must hold a lock. The lock is not held at the call on any path, the calling function's own contract does
 not provide it, and no // LOCK: comment above the statement or at the end of its line asserts that it is
-held. Locks held on only some paths are not reported. A goroutine never inherits its creator's locks.`,
+held, nor one earlier in the block (or a block around it) on a line of its own that names the lock as held
+("we already hold the cmdLock"). Locks held on only some paths are not reported. A goroutine never inherits its creator's locks.`,
   example: 'vm := findVM(id) // findVM assumes vmLock is held',
   defaultSeverity: 'warning',
   run(ctx) {
@@ -29,10 +30,13 @@ held. Locks held on only some paths are not reported. A goroutine never inherits
       if (analysis.contractOf(caller).ignore) continue;
       // The calls that miss a lock and carry no annotation: most calls miss none, and an edit elsewhere leaves
       // the answer the same (the requirements are read again below, for the places they point at now).
+      // A // LOCK: above the statement covers its locks; one that names a lock as held covers it to the end of its block.
+      const uncovered = (site: CallSite) => requirementsAt(analysis, caller, site).filter((r) => r.held === 'missing' &&
+        !(RUNS_IN_PLACE.has(site.unit) && !site.viaGo && regionNaming(caller.file, caller.body, site.node, r.ref.display)));
       const unannotated = keptPerFlow(ctx, 'missing-lock-annotation', caller, flow, () => orNone(flow.calls.filter((site) =>
-        requirementsAt(analysis, caller, site).some((r) => r.held === 'missing') && lockAnnotations(caller.file, site.node).length === 0)));
+        uncovered(site).length > 0 && lockAnnotations(caller.file, site.node).length === 0)));
       for (const site of unannotated) {
-        const missing = requirementsAt(analysis, caller, site).filter((r) => r.held === 'missing');
+        const missing = uncovered(site);
         for (const req of missing) {
           const goroutine = site.viaGo || site.unit === 'goroutine' ? '; a goroutine does not inherit the locks of the code that starts it' : '';
           const src = req.lock.source;

@@ -1,4 +1,6 @@
-import { lockAnnotations } from '../analysis/annotations';
+import { lockAnnotations, regionNaming } from '../analysis/annotations';
+import { requirementsAt } from '../analysis/requirements';
+import { RUNS_IN_PLACE } from '../analysis/summaries';
 import type { CallSite } from '../analysis/flow-types';
 import type { PackageAnalysis } from '../analysis/package-analysis';
 import type { GoFile } from '../model/file';
@@ -12,9 +14,10 @@ export const staleLockAnnotation: Check = {
   title: 'A // LOCK: annotation with nothing under it that needs a lock',
   doc: `A // LOCK: annotation with nothing under it that needs a lock.
 
-A // LOCK: comment asserts that the locks needed by the statement below it (or on its line) are held.
-When that statement calls nothing whose contract requires a lock, the comment is stale: the code it
-described has moved or changed. Calls into other packages of the workspace and calls that cannot be
+A // LOCK: comment asserts that the locks needed by the statement below it (or on its line) are held; one on
+a line of its own that names a lock as held ("we already hold the cmdLock") asserts it to the end of the block
+it stands in. When nothing it covers calls a function whose contract requires a lock (a lock it names, for
+such a region), the comment is stale: the code it described has moved or changed. Calls into other packages of the workspace and calls that cannot be
 resolved count as possibly needing a lock, so they keep their annotation. Comments in a function's doc
 comment are contracts, not annotations, and are never stale.`,
   example: 'n := len(list) // LOCK: vmLock is held',
@@ -43,7 +46,15 @@ comment are contracts, not annotations, and are never stale.`,
       const usedHere = keptPerFlow(ctx, 'stale-lock-annotation', fn, flow, () => {
         const offsets: number[] = [];
         for (const site of flow.calls) {
-          if (mayNeedLock(analysis, fn.file, site)) for (const c of lockAnnotations(fn.file, site.node)) offsets.push(c.start - fn.node.start);
+          if (!mayNeedLock(analysis, fn.file, site)) continue;
+          const own = lockAnnotations(fn.file, site.node);
+          for (const c of own) offsets.push(c.start - fn.node.start);
+          if (own.length || site.viaGo || !RUNS_IN_PLACE.has(site.unit)) continue;
+          // Else the nearest // LOCK: whose region holds the call and names a lock it needs.
+          for (const r of requirementsAt(analysis, fn, site)) {
+            const c = regionNaming(fn.file, fn.body, site.node, r.ref.display);
+            if (c) offsets.push(c.start - fn.node.start);
+          }
         }
         return orNone(offsets);
       });
