@@ -17,6 +17,11 @@ a channel, a select without default, time.Sleep, sync.WaitGroup.Wait, sync.Cond.
 the condition's own is held, blocking I/O (net, net/http, os/exec Run and Wait, io.Copy), and a call of a
 function that may block (transitively, or documented with +blocking or "may block"). In an unexported function
 whose locks come from its contract, the report is made at its callers that take them, not at every level.
+Confidence: an operation in the function that holds the lock, or a call of a function that blocks itself or
+through one more call, is a warning; a longer chain of calls is a guess about paths that may not run under the
+lock, reported as information (a severity set for the check in lockset.checks applies to every finding).
+Reads from memory, from random or key-derivation sources (crypto/rand, math/rand, hkdf), and a send on a
+channel made in the function with room left in its buffer do not block.
 A send on a channel while holding a lock passes the lock implicitly to the receiver: the receiver runs while
 the sender still holds it ("blocking operations on channels implicitly pass locks"). Holding a lock across a
 sleep starves the goroutines waiting for it, as in Go 1.8's starvation example, where one goroutine sleeps
@@ -52,8 +57,11 @@ sleep starves the goroutines waiting for it, as in Go 1.8's starvation example, 
         // Waiting on a Cond releases the Cond's own lock: holding just that one while calling a waiter is the pattern.
         const held = heldLocks(site.held).filter((h) => !handedBack.has(h.ref.key) && !(w?.ownLock && h.ref.path[h.ref.path.length - 1] === w.ownLock));
         if (!w || held.length === 0 || !own(held)) continue;
-        const path = [site.calleeName, ...w.chain.map((s) => s.site.calleeName)].join(' → ');
+        const calls = [site.calleeName, ...w.chain.map((s) => s.site.calleeName)];
+        const path = calls.join(' → ');
         ctx.report({
+          // A chain of more than two calls is a guess about paths that may not run under this lock (confidence).
+          severity: calls.length > MAX_SURE_CHAIN ? 'information' : undefined,
           file: fn.file.path,
           range: fn.file.lines.range(site.nameNode.start, site.nameNode.end),
           message: `call of ${site.calleeName} may block (${path}: ${w.what}) while holding ${names(fn, held)}`,
@@ -64,6 +72,9 @@ sleep starves the goroutines waiting for it, as in Go 1.8's starvation example, 
     }
   },
 };
+
+/** The longest chain of calls to a blocking operation reported as a warning; longer ones are information. */
+const MAX_SURE_CHAIN = 2;
 
 /** The package's functions that some function of the package calls (not only starts with go). */
 function calledInPackage(analysis: PackageAnalysis): Set<FuncDecl> {

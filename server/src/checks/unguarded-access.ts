@@ -16,7 +16,8 @@ export const unguardedAccess: Check = {
 A field or package-level variable is guarded by a lock when a gVisor annotation says so (+checklocks:mu on the
 field or var; +checklocksread:mu lets reads go with RLock; +checklocksignore opts out), or when most accesses to
 it hold the same lock (inferred, Eraser-style: at least 3 accesses and 75% of them). An access without the guard
-is reported; hover on the field shows the guard and where it comes from. Constructors (New..., init) are not
+is reported: as a warning against a +checklocks guard, as information against an inferred one, which is a
+guess (a severity set for the check in lockset.checks applies to every finding); hover on the field shows the guard and where it comes from. Constructors (New..., init) are not
 checked, nor accesses through a local that holds only what the function allocated itself (x := &T{...}). Writes into a package-level map (m[k] = v, delete, clear) from a function started with go, or reached
 from one, with no lock held crash the program: the runtime aborts with "fatal error: concurrent map writes".
 The quick fix wraps the write in a lock.`,
@@ -38,6 +39,8 @@ The quick fix wraps the write in a lock.`,
           const what = `${a.write ? 'write to' : 'read of'} ${a.base ? `${a.base.display}.${a.field}` : a.field}`;
           const why = guard.source === 'annotation' ? `+checklocks${guard.readOnlyOk ? 'read' : ''}:${guard.lock}` : `inferred from ${guard.held} of ${guard.total} accesses`;
           ctx.report({
+            // An inferred guard is a guess (confidence): declared by +checklocks, a warning; inferred, information.
+            severity: guard.source === 'inferred' ? 'information' : undefined,
             file: fn.file.path,
             range: fn.file.lines.range(a.node.start, a.node.end),
             message: `${what} without ${missing}, which guards ${a.target} (${why})`,

@@ -1,0 +1,24 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { analyzeDir } from './harness';
+
+/**
+ * The confidence fixtures mark with `[information]` the lines whose finding rests on a guess (an inferred guard,
+ * a long may-block chain): those are information, every other finding there a warning.
+ */
+describe('confidence: a guess is information, declared evidence a warning', () => {
+  for (const group of ['blocking-under-lock', 'unguarded-access']) {
+    it(group, async () => {
+      const dir = join(__dirname, 'fixtures', group, 'confidence');
+      const { findings } = await analyzeDir(dir);
+      const own = findings.filter((f) => f.code === group);
+      assert.ok(own.length > 0);
+      for (const f of own) {
+        const line = readFileSync(f.file, 'utf8').split('\n')[f.range.start.line];
+        assert.equal(f.severity, line.includes('[information]') ? 'information' : 'warning', `${f.file}:${f.range.start.line + 1}: ${f.message}`);
+      }
+    });
+  }
+});
