@@ -111,6 +111,12 @@ const MEMORY_READER_FUNCS = new Map<string, Set<string>>([
   ['golang.org/x/crypto/hkdf', new Set(['New', 'Expand'])],
 ]);
 
+/** Readers over the reader given first (import path and function): they read what it holds. */
+const WRAPPER_FUNCS = /^(io\.(NopCloser|LimitReader)|bufio\.NewReader(Size)?|compress\/(gzip|zlib|flate|bzip2|lzw)\.NewReader|github\.com\/klauspost\/compress\/(s2|snappy|zstd|gzip|flate|zlib)\.NewReader|github\.com\/golang\/snappy\.NewReader)$/;
+
+/** How many wrappers and locals deep a stream is followed to the memory it reads. */
+const MAX_STREAM_DEPTH = 4;
+
 function isMemoryStream(e: SyntaxNode, res: ExprResolver, scope: Scope, depth = 0): boolean {
   const text = res.file.text(e).replace(/\s+/g, '');
   // crypto/rand.Reader, or a source of random bytes named so (crypto/tls's `rand io.Reader` parameter, config.rand()).
@@ -118,8 +124,13 @@ function isMemoryStream(e: SyntaxNode, res: ExprResolver, scope: Scope, depth = 
   const member = packageMember(e.type === 'call_expression' ? e.children.find((c) => c.field === 'function') : e, res, scope);
   if (member && e.type === 'selector_expression' && member.name === 'Reader' && RANDOM_PACKAGES.has(member.path)) return true;
   if (member && e.type === 'call_expression' && MEMORY_READER_FUNCS.get(member.path)?.has(member.name)) return true;
+  // A wrapper (a decompressor, a buffer, a limit) over a stream in memory reads memory: `s2.NewReader(bytes.NewReader(buf))`.
+  if (member && e.type === 'call_expression' && depth < MAX_STREAM_DEPTH && WRAPPER_FUNCS.test(`${member.path}.${member.name}`)) {
+    const inner = e.children.find((c) => c.field === 'arguments')?.children.find((c) => c.type !== 'comment');
+    if (inner && isMemoryStream(inner, res, scope, depth + 1)) return true;
+  }
   // A local whose every value is such a reader: `kdf := hkdf.New(...)`, then io.ReadFull(kdf, key).
-  if (e.type === 'identifier' && depth === 0 && scope.lookup(text)?.kind === 'local') {
+  if (e.type === 'identifier' && depth < MAX_STREAM_DEPTH && scope.lookup(text)?.kind === 'local') {
     const values = assignedValues(e, text, res);
     if (values?.length && values.every((v) => isMemoryStream(v, res, scope, depth + 1))) return true;
   }
@@ -152,8 +163,8 @@ function innerFunction(n: SyntaxNode): SyntaxNode | undefined {
 }
 
 /**
- * Every value given to `name` in the function around `at` (`name := v`, `name = v`, `var name = v`), or undefined
- * when one cannot be paired with its value (`a, name := f()`, `var name T`).
+ * Every value given to `name` in the function around `at` (`name := v`, `name = v`, `var name = v`, the call of
+ * `name, err := f()`), or undefined when one cannot be paired with its value (`a, name := f()`).
  */
 function assignedValues(at: SyntaxNode, name: string, res: ExprResolver): SyntaxNode[] | undefined {
   const out: SyntaxNode[] = [];
@@ -164,7 +175,10 @@ function assignedValues(at: SyntaxNode, name: string, res: ExprResolver): Syntax
       const right = n.children.find((c) => c.field === (n.type === 'var_spec' ? 'value' : 'right'))?.children.filter((c) => c.type !== 'comment') ?? [];
       left.forEach((l, i) => {
         if (l.type !== 'identifier' || res.file.text(l) !== name) return;
-        if (right.length === left.length) out.push(right[i]); else unpaired = true;
+        // `zr, err := gzip.NewReader(in)`: the call's first result.
+        if (right.length === left.length) out.push(right[i]);
+        else if (i === 0 && right.length === 1 && right[0].type === 'call_expression') out.push(right[0]);
+        else unpaired = true;
       });
     }
     for (const c of n.children) visit(c);
