@@ -1,5 +1,6 @@
 import type { GoFile } from '../model/file';
 import type { SyntaxNode } from '../syntax/node';
+import type { LockEvent } from './flow-types';
 import { appendAll } from '../util/arrays';
 
 /** `// LOCK: ...`: the writer asserts that the locks needed here are held. */
@@ -85,8 +86,13 @@ export function regionAnnotations(file: GoFile, body: SyntaxNode, node: SyntaxNo
   return out.reverse();
 }
 
-/** The nearest `// LOCK:` whose region holds `node` and that names the lock `display` as held. */
-export function regionNaming(file: GoFile, body: SyntaxNode | undefined, node: SyntaxNode, display: string): SyntaxNode | undefined {
+/**
+ * The nearest `// LOCK:` whose region holds `node` and that names the lock as held, unless the function unlocks
+ * that lock between the comment and the node (`// LOCK: t.mu is held above` ... t.mu.Unlock() ... t.get()).
+ */
+export function regionNaming(file: GoFile, body: SyntaxNode | undefined, node: SyntaxNode, lock: { key: string; display: string }, events: readonly LockEvent[]): SyntaxNode | undefined {
   if (!body) return undefined;
-  return regionAnnotations(file, body, node).find((c) => namesHeldLock(file.text(c), display));
+  const c = regionAnnotations(file, body, node).find((x) => namesHeldLock(file.text(x), lock.display));
+  const released = c && events.some((e) => e.op.ref.key === lock.key && /nlock$/.test(e.op.method) && !e.deferred && e.node.start > c.end && e.node.start < node.start);
+  return released ? undefined : c;
 }

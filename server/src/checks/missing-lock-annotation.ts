@@ -32,7 +32,7 @@ held, nor one earlier in the block (or a block around it) on a line of its own t
       // the answer the same (the requirements are read again below, for the places they point at now).
       // A // LOCK: above the statement covers its locks; one that names a lock as held covers it to the end of its block.
       const uncovered = (site: CallSite) => requirementsAt(analysis, caller, site).filter((r) => r.held === 'missing' &&
-        !(RUNS_IN_PLACE.has(site.unit) && !site.viaGo && regionNaming(caller.file, caller.body, site.node, r.ref.display)));
+        !(RUNS_IN_PLACE.has(site.unit) && !site.viaGo && regionNaming(caller.file, caller.body, site.node, r.ref, flow.lockEvents)));
       const unannotated = keptPerFlow(ctx, 'missing-lock-annotation', caller, flow, () => orNone(flow.calls.filter((site) =>
         uncovered(site).length > 0 && lockAnnotations(caller.file, site.node).length === 0)));
       for (const site of unannotated) {

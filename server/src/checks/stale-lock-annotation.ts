@@ -50,9 +50,9 @@ comment are contracts, not annotations, and are never stale.`,
           const own = lockAnnotations(fn.file, site.node);
           for (const c of own) offsets.push(c.start - fn.node.start);
           if (own.length || site.viaGo || !RUNS_IN_PLACE.has(site.unit)) continue;
-          // Else the nearest // LOCK: whose region holds the call and names a lock it needs.
+          // Else the nearest // LOCK: whose region holds the call and names a lock it needs and does not hold otherwise.
           for (const r of requirementsAt(analysis, fn, site)) {
-            const c = regionNaming(fn.file, fn.body, site.node, r.ref.display);
+            const c = r.held === 'missing' ? regionNaming(fn.file, fn.body, site.node, r.ref, flow.lockEvents) : undefined;
             if (c) offsets.push(c.start - fn.node.start);
           }
         }
