@@ -9,7 +9,7 @@ import { analyzeDir } from './harness';
  * a long may-block chain): those are information, every other finding there a warning.
  */
 describe('confidence: a guess is information, declared evidence a warning', () => {
-  for (const group of ['blocking-under-lock', 'unguarded-access']) {
+  for (const group of ['blocking-under-lock', 'unguarded-access', 'missing-lock-annotation']) {
     it(group, async () => {
       const dir = join(__dirname, 'fixtures', group, 'confidence');
       const { findings } = await analyzeDir(dir);

@@ -9,6 +9,9 @@ import type { Check } from './check';
 import { keptPerFlow, orNone } from './kept-per-flow';
 import type { Fix } from './finding';
 
+/** Contract sources that are a guess, not something the code declares: their findings are information. */
+const GUESSES = new Set(['name', 'callers']);
+
 export const missingLockAnnotation: Check = {
   id: 'missing-lock-annotation',
   title: 'A call needs a lock that is not held and carries no // LOCK: annotation',
@@ -21,7 +24,13 @@ function that needs the lock itself, every call of it in the package holding it)
 must hold a lock. The lock is not held at the call on any path, the calling function's own contract does
 not provide it, and no // LOCK: comment above the statement or at the end of its line asserts that it is
 held, nor one earlier in the block (or a block around it) on a line of its own that names the lock as held
-("we already hold the cmdLock"). Locks held on only some paths are not reported. A goroutine never inherits its creator's locks.`,
+("we already hold the cmdLock"). Locks held on only some paths are not reported. A goroutine never inherits its creator's locks.
+
+Confidence: a contract declared in the code (an annotation, a doc comment whose lock resolves, an exported twin
+that takes the lock) gives a warning; one that is only a guess (a …Locked name, or the callers rule) gives
+information (a severity set for the check in lockset.checks applies to every finding). A contract whose lock
+names nothing in scope ("Both locks should be held", "the heap lock") is never reported: the hover says it was
+not understood.`,
   example: 'vm := findVM(id) // findVM assumes vmLock is held',
   defaultSeverity: 'warning',
   run(ctx) {
@@ -45,6 +54,7 @@ held, nor one earlier in the block (or a block around it) on a line of its own t
             file: caller.file.path,
             range: caller.file.lines.range(site.nameNode.start, site.nameNode.end),
             message: `call of ${site.calleeName} requires ${req.ref.display}, which is not held here (contract: ${src.describe})${goroutine}`,
+            severity: GUESSES.has(src.kind) ? 'information' : undefined,
             related: srcFile ? [{ file: src.file, range: srcFile.lines.range(src.offset, src.offset), message: `contract of ${site.callee!.name}: ${src.describe}` }] : [],
             fixes: fixesFor(analysis, caller, site, req.ref),
           });
