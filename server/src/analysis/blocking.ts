@@ -28,7 +28,7 @@ const BLOCKING_FUNCS = new Map<string, string>([
   ['time.Sleep', 'time.Sleep'],
   ['http.Get', 'HTTP request (http.Get)'], ['http.Post', 'HTTP request (http.Post)'], ['http.Head', 'HTTP request (http.Head)'],
   ['http.PostForm', 'HTTP request (http.PostForm)'], ['http.ListenAndServe', 'http.ListenAndServe'],
-  ['net.Dial', 'network I/O (net.Dial)'], ['net.DialTimeout', 'network I/O (net.DialTimeout)'], ['net.Listen', 'net.Listen'],
+  ['net.Dial', 'network I/O (net.Dial)'], ['net.DialTimeout', 'network I/O (net.DialTimeout)'],
   ['io.Copy', 'I/O (io.Copy)'], ['io.ReadAll', 'I/O (io.ReadAll)'], ['io.ReadFull', 'I/O (io.ReadFull)'],
 ]);
 
