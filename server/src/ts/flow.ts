@@ -156,7 +156,7 @@ class Walker {
           // A returned promise is awaited by the caller; inside a try/finally the finally runs first.
           const inFinally = this.frames.some((f) => f.kind === 'try' && f.finallyBlock);
           r = this.expr(n.expression, s, { awaited: !inFinally, returned: true });
-          this.escapes(n.expression);
+          r = this.escapes(n.expression, r);
         }
         this.exit('return', n, r);
         return null;
@@ -387,8 +387,7 @@ class Walker {
             // A releaser stored in a field, or a lock acquired into one: someone else releases it.
             const acquired = this.acquiredBy(n.right);
             if (acquired) this.fact.handedOff.add(acquired.key);
-            this.escapes(n.right);
-            return this.expr(n.left, r, {});
+            return this.expr(n.left, this.escapes(n.right, r), {});
           }
           return r;
         }
@@ -396,8 +395,7 @@ class Walker {
       }
       case ts.SyntaxKind.Identifier: {
         // A releaser used as a value (passed on, returned, stored) is handed off.
-        this.escapes(e);
-        return s;
+        return this.escapes(e, s);
       }
       case ts.SyntaxKind.NewExpression: {
         const n = e as ts.NewExpression;
@@ -422,10 +420,19 @@ class Walker {
     this.callback(fn, LockState.EMPTY, 'detached');
   }
 
-  private callback(fn: ts.FunctionLikeDeclaration, entry: LockState, unit: UnitKind): void {
-    if (this.env.isDiscovered(fn)) return;
+  /** Walks a callback where it runs; its unit id, or undefined for a function walked on its own. */
+  private callback(fn: ts.FunctionLikeDeclaration, entry: LockState, unit: UnitKind): number | undefined {
+    if (this.env.isDiscovered(fn)) return undefined;
     const w = new Walker(this.ctx, unit, entry, isAsync(fn));
     w.body(fn);
+    return w.id;
+  }
+
+  /** The held set when a callback that runs inline returns (null if it always throws). */
+  private callbackEnd(fn: ts.FunctionLikeDeclaration, entry: LockState): LockState | null {
+    const id = this.callback(fn, entry, 'inline');
+    if (id === undefined) return entry;
+    return join(...this.fact.exits.filter((x) => x.unitId === id && x.kind !== 'throw').map((x) => x.held));
   }
 
   private call(e: ts.CallExpression, s: LockState, f: Flags): LockState {
@@ -458,12 +465,16 @@ class Walker {
     const deferred = DEFERRING_FUNCTIONS.has(name) || (ts.isPropertyAccessExpression(callee) && EVENT_METHODS.has(name));
     const inline = ts.isPropertyAccessExpression(callee) && INLINE_METHODS.has(name);
     const combinator = ts.isPropertyAccessExpression(callee) && PROMISE_COMBINATORS.has(name) && ts.isIdentifier(callee.expression) && callee.expression.text === 'Promise';
+    const units: (number | undefined)[] = [];
     for (const a of e.arguments) {
       if (isFunctionLike(a)) {
-        if (deferred) this.callback(a, LockState.EMPTY, 'detached');
-        else if (inline) this.callback(a, isAsync(a) ? s.inherit() : s, isAsync(a) ? 'callback' : 'inline');
-        else this.callback(a, s.inherit(), 'callback');
-      } else if (combinator && ts.isArrayLiteralExpression(unwrap(a))) {
+        if (deferred) units.push(this.callback(a, LockState.EMPTY, 'detached'));
+        else if (inline) units.push(this.callback(a, isAsync(a) ? s.inherit() : s, isAsync(a) ? 'callback' : 'inline'));
+        else units.push(this.callback(a, s.inherit(), 'callback'));
+        continue;
+      }
+      units.push(undefined);
+      if (combinator && ts.isArrayLiteralExpression(unwrap(a))) {
         for (const el of (unwrap(a) as ts.ArrayLiteralExpression).elements) s = this.expr(el, s, { awaited: f.awaited });
       } else {
         // A reference to a function passed as a callback (`setTimeout(this.flush)`) is not a call here.
@@ -471,9 +482,12 @@ class Walker {
       }
     }
     const call = this.recordCall(e, callee, s, f);
+    if (units.some((u) => u !== undefined)) call.callbackUnits = units;
+    if (!deferred && !inline) this.passedFunctions(e, call);
     // A call of the workspace's code, or of something unknown, may throw; the standard library's
     // container methods and async-mutex's do not (as far as a critical section is concerned).
-    if ((call.calleeId || call.unresolved) && !NO_THROW.test(call.calleeName)) this.throwFrom(e, s, false);
+    // An async function does not throw at its call: it rejects, which only an await (or the caller) sees.
+    if ((call.calleeId || call.unresolved) && !NO_THROW.test(call.calleeName) && !(call.calleeId && !f.awaited && this.calleeIsAsync(callee))) this.throwFrom(e, s, false);
     return s;
   }
 
@@ -491,9 +505,41 @@ class Walker {
     const call: CallFact = {
       calleeId, unresolved, calleeName: shortText(callee), nameStart: nameNode.getStart(), nameEnd: nameNode.end, start: e.getStart(), end: e.end,
       receiver, args, held: s, awaited: !!f.awaited, unit: this.unit, stmtStart: stmt?.getStart(), annotations: stmt ? this.env.annotations(stmt) : [],
+      unitId: this.id,
     };
+    if (ts.isIdentifier(callee)) {
+      const p = this.env.resolver.pathOf(callee, scope);
+      if (p?.root === 'param' && p.path.length === 0 && p.paramIndex !== undefined && p.paramIndex >= 0) call.calleeParam = p.paramIndex;
+    }
     this.fact.calls.push(call);
     return call;
+  }
+
+  private calleeIsAsync(callee: ts.Expression): boolean {
+    const sym = this.env.resolver.symbolAt(ts.isPropertyAccessExpression(callee) ? callee.name : callee);
+    const decl = sym?.valueDeclaration;
+    const fn = decl && (isFunctionLike(decl) ? decl : (ts.isVariableDeclaration(decl) || ts.isPropertyDeclaration(decl)) && decl.initializer && isFunctionLike(decl.initializer) ? decl.initializer : undefined);
+    return !!fn && isAsync(fn);
+  }
+
+  /** `wrap(this.flush)`, `wrap(this.flush.bind(this))`, `wrap(flush)`: functions of the workspace passed to a call. */
+  private passedFunctions(e: ts.CallExpression, call: CallFact): void {
+    e.arguments.forEach((a, index) => {
+      let target = unwrap(a);
+      if (ts.isCallExpression(target) && ts.isPropertyAccessExpression(target.expression) && target.expression.name.text === 'bind') target = unwrap(target.expression.expression);
+      if (!ts.isIdentifier(target) && !ts.isPropertyAccessExpression(target)) return;
+      const nameNode = ts.isPropertyAccessExpression(target) ? target.name : target;
+      const sym = this.env.resolver.symbolAt(nameNode);
+      const decl = sym?.valueDeclaration ?? sym?.declarations?.[0];
+      const calleeId = decl ? this.env.functionOf(decl) : undefined;
+      if (!calleeId) return;
+      this.fact.passed.push({
+        calleeId, unresolved: false, calleeName: shortText(target), nameStart: nameNode.getStart(), nameEnd: nameNode.end, start: target.getStart(), end: target.end,
+        receiver: ts.isPropertyAccessExpression(target) ? this.env.resolver.pathOf(target.expression, this.ctx.scope) : undefined,
+        args: [], held: call.held.inherit(), awaited: false, unit: 'callback', stmtStart: call.stmtStart, annotations: call.annotations, unitId: this.id,
+        passedTo: { call, index },
+      });
+    });
   }
 
   private lockOp(e: ts.CallExpression, m: string, ref: LockRef, s: LockState, f: Flags): LockState {
@@ -553,7 +599,7 @@ class Walker {
   }
 
   private release(e: ts.CallExpression, ref: LockRef, s: LockState, via: 'releaser' | 'method', releaserKey?: string): LockState {
-    this.fact.ops.push({ op: 'release', ref, start: e.getStart(), end: e.end, calleeEnd: e.expression.end, held: s, awaited: false, via, releaserKey, unit: this.unit, text: shortText(e) });
+    this.fact.ops.push({ op: 'release', ref, start: e.getStart(), end: e.end, calleeEnd: e.expression.end, held: s, awaited: false, via, releaserKey, unit: this.unit, text: shortText(e), inFinally: finallyAround(e) });
     // A release in a callback that runs later releases a lock this function handed over.
     if (this.unit === 'detached' || this.unit === 'callback') this.fact.handedOff.add(ref.key);
     return s.without(ref.key, via === 'releaser' ? `releaser:${releaserKey}` : 'method', e.getStart());
@@ -576,7 +622,16 @@ class Walker {
       }
       return s;
     }
-    s = this.expr(callee.expression, s, { awaited: f.awaited });
+    const settle = f.awaited ? settleCallbacks(callee.name.text, e.arguments) : undefined;
+    // With settle callbacks, a rejection of the base goes through them: only a synchronous throw escapes.
+    s = this.expr(callee.expression, s, { awaited: f.awaited && !settle });
+    if (settle) {
+      // `.finally(cb)` and `.then(ok, err)` run on every path before the awaiting caller resumes:
+      // a release in them (or a releaser passed as one) releases the lock when the promise settles.
+      let after: LockState | null = null;
+      for (const a of settle) after = join(after, isFunctionLike(a) ? this.callbackEnd(a, s) : this.expr(a, s, {}));
+      return after ?? s;
+    }
     for (const a of e.arguments) {
       if (isFunctionLike(a)) this.callback(a, f.awaited ? s : LockState.EMPTY, f.awaited ? 'inline' : 'detached');
       else s = this.expr(a, s, {});
@@ -604,7 +659,7 @@ class Walker {
     const ref = this.acquiredBy(init);
     if (!ref) {
       // `const r2 = release` hands the releaser on.
-      if (ts.isIdentifier(unwrap(init))) this.escapes(unwrap(init));
+      if (ts.isIdentifier(unwrap(init))) this.escapes(unwrap(init), LockState.EMPTY);
       return;
     }
     let id: ts.Identifier | undefined;
@@ -622,7 +677,8 @@ class Walker {
 
   /** The key of the variable an identifier refers to (its declaration), for releaser tracking. */
   private releaserKey(id: ts.Identifier): string | undefined {
-    const sym = this.env.checker.getSymbolAtLocation(id);
+    const shorthand = ts.isShorthandPropertyAssignment(id.parent) && id.parent.name === id;
+    const sym = shorthand ? this.env.checker.getShorthandAssignmentValueSymbol(id.parent) : this.env.checker.getSymbolAtLocation(id);
     const decl = sym?.valueDeclaration ?? sym?.declarations?.[0];
     return decl ? `${decl.pos}` : undefined;
   }
@@ -633,13 +689,45 @@ class Walker {
     return key ? this.ctx.releasers.get(key) : undefined;
   }
 
-  /** A releaser variable used as a value: whoever gets it releases the lock. */
-  private escapes(e: ts.Expression): void {
+  /**
+   * A releaser variable used as a value (returned, alone or in an object or array; passed to a
+   * timer or another function; stored): whoever gets it releases the lock, so it is no longer held here.
+   */
+  private escapes(e: ts.Expression, s: LockState): LockState {
     const x = unwrap(e);
-    if (!ts.isIdentifier(x)) return;
+    if (ts.isObjectLiteralExpression(x)) {
+      for (const p of x.properties) {
+        if (ts.isShorthandPropertyAssignment(p)) s = this.escapes(p.name, s);
+        else if (ts.isPropertyAssignment(p)) s = this.escapes(p.initializer, s);
+      }
+      return s;
+    }
+    if (ts.isArrayLiteralExpression(x)) {
+      for (const el of x.elements) s = this.escapes(el, s);
+      return s;
+    }
+    if (!ts.isIdentifier(x)) return s;
     const r = this.releaserOf(x);
-    if (r) r.escaped = true;
+    if (!r) return s;
+    r.escaped = true;
+    return s.handOff(r.ref.key);
   }
+}
+
+/** The callbacks of a promise method that together run on every settlement: finally's, or both of then's. */
+function settleCallbacks(method: string, args: readonly ts.Expression[]): readonly ts.Expression[] | undefined {
+  if (method === 'finally' && args.length === 1) return args;
+  if (method === 'then' && args.length === 2) return args;
+  return undefined;
+}
+
+/** For a release inside a finally block: where its try statement and the block start. */
+function finallyAround(n: ts.Node): { tryStart: number; blockStart: number } | undefined {
+  for (let p: ts.Node = n; p.parent; p = p.parent) {
+    if (isFunctionLike(p)) return undefined;
+    if (ts.isTryStatement(p.parent) && p.parent.finallyBlock === p) return { tryStart: p.parent.getStart(), blockStart: p.getStart() };
+  }
+  return undefined;
 }
 
 function signature(s: LockState): string {

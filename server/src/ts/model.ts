@@ -87,6 +87,14 @@ export class LockState {
     return new LockState(held, released);
   }
 
+  /** The lock's releaser went to someone else (a timer, a caller): not held here any more, and not released either. */
+  handOff(key: string): LockState {
+    if (!this.held.has(key)) return this;
+    const held = new Map(this.held);
+    held.delete(key);
+    return new LockState(held, this.released);
+  }
+
   without(key: string, how: string, offset: number): LockState {
     const held = new Map(this.held);
     held.delete(key);
@@ -166,6 +174,8 @@ export interface LockOp {
   unit: UnitKind;
   /** The source text of the operation, shortened: `this.mu.acquire()`. */
   text: string;
+  /** For a release inside a finally block: where its try statement and the finally block start. */
+  inFinally?: { tryStart: number; blockStart: number };
 }
 
 /**
@@ -196,6 +206,17 @@ export interface CallFact {
   stmtStart?: number;
   /** The `// LOCK:` comments on that statement (offsets). */
   annotations: number[];
+  /** The walk (function body or callback) the call is in. */
+  unitId?: number;
+  /** For each argument that is a callback walked here: its walk's unit id. */
+  callbackUnits?: (number | undefined)[];
+  /** The callee is the function's parameter at this index (`cb()` in a lock wrapper). */
+  calleeParam?: number;
+  /**
+   * Not a call here: the function is passed (`wrap(this.flush)`, `wrap(this.flush.bind(this))`) as
+   * argument `index` of `call`, which may run it, holding whatever that callee holds around it.
+   */
+  passedTo?: { call: CallFact; index: number };
 }
 
 export interface ExitFact {
@@ -239,6 +260,8 @@ export interface TsFunction {
   declared: Requirement[];
   ops: LockOp[];
   calls: CallFact[];
+  /** Functions of the workspace passed as arguments (not called here): see CallFact.passedTo. */
+  passed: CallFact[];
   exits: ExitFact[];
   throwPoints: ThrowPoint[];
   continues: ContinueFact[];

@@ -61,10 +61,19 @@ function noFinally(ctx: Parameters<TsCheck['run']>[0], fn: TsFunction, released:
     }
   }
   for (const { h, cause } of bySite.values()) {
+    const d = h.ref.display;
+    const causeLine = lineOf(ctx, fn.file, cause.start);
+    // Say where the release is when a finally has it: the try starts too late, or the throw is in the finally itself.
+    const fin = fn.ops.find((o) => o.op === 'release' && o.ref.key === h.ref.key && o.inFinally && o.start > h.site)?.inFinally;
+    const message = !fin
+      ? `${d} is acquired without try/finally: if ${cause.text} (line ${causeLine}) throws, ${d} is never released`
+      : cause.start < fin.tryStart
+        ? `${d} is released in a finally block, but its try starts at line ${lineOf(ctx, fn.file, fin.tryStart)}, after ${cause.text} (line ${causeLine}): a throw from it leaves ${d} held`
+        : `${d} is released in a finally block, but ${cause.text} (line ${causeLine}) runs before the release there: a throw from it leaves ${d} held`;
     ctx.report({
       file: fn.file,
       range: rangeIn(ctx, fn.file, h.site, h.siteEnd),
-      message: `${h.ref.display} is acquired without try/finally: if ${cause.text} (line ${lineOf(ctx, fn.file, cause.start)}) throws, ${h.ref.display} is never released`,
+      message,
       related: [related(ctx, fn.file, cause.start, cause.end, `this can throw while ${h.ref.display} is held`)],
       fixes: [],
     });
