@@ -53,6 +53,54 @@ export class TsAnalysis {
   constructor(readonly files: ReadonlyMap<string, TsFileFacts>, private readonly config: Config) {
     for (const f of files.values()) for (const fn of f.functions) this.functions.set(fn.id, fn);
     this.inferTwins();
+    this.inferFromCallers();
+  }
+
+  /**
+   * A private method whose every caller holds a lock (itself, by its contract, or inside a lock
+   * wrapper's callback) runs holding it: its contract says so, and so does what it calls.
+   */
+  private inferFromCallers(): void {
+    const callers = new Map<string, { fn: TsFunction; call: CallFact }[]>();
+    const unknown = new Set<string>();
+    for (const fn of this.functions.values()) {
+      for (const call of fn.calls) if (call.calleeId) callers.set(call.calleeId, [...(callers.get(call.calleeId) ?? []), { fn, call }]);
+      for (const p of fn.passed) {
+        // Passed to a lock wrapper: a call where the wrapper runs it; passed to anything else: run who knows when.
+        const outer = this.fn(p.passedTo!.call.calleeId);
+        if (outer && this.wrapperLocks(outer).has(p.passedTo!.index)) callers.set(p.calleeId!, [...(callers.get(p.calleeId!) ?? []), { fn, call: p }]);
+        else unknown.add(p.calleeId!);
+      }
+    }
+    for (let round = 0; round < 6; round++) {
+      let changed = false;
+      for (const fn of this.functions.values()) {
+        const sites = callers.get(fn.id);
+        if (!fn.isPrivate || !sites || unknown.has(fn.id)) continue;
+        let common: Map<string, LockRef> | undefined;
+        for (const { fn: caller, call } of sites) {
+          const here = new Map<string, LockRef>();
+          const refs = call.unit === 'detached' ? [] : [
+            ...(call.passedTo ? [] : definiteHeld(call.held)), ...this.heldAround(caller, call),
+            ...(caller === fn ? [] : this.requires(caller).map((r) => r.ref)),
+          ];
+          for (const r of refs) {
+            const m = mapToCallee(r, call, fn);
+            if (m) here.set(m.key, m);
+          }
+          common = common ? new Map([...common].filter(([k]) => here.has(k))) : here;
+          if (common.size === 0) break;
+        }
+        for (const ref of common?.values() ?? []) {
+          if (this.requires(fn).some((r) => r.ref.key === ref.key)) continue;
+          const list = this.inferred.get(fn.id) ?? [];
+          list.push({ ref, source: { kind: 'callers', describe: `every caller of ${fn.shortName} holds ${ref.display}`, file: fn.file, offset: fn.nameStart } });
+          this.inferred.set(fn.id, list);
+          changed = true;
+        }
+      }
+      if (!changed) break;
+    }
   }
 
   /** The function that takes a lock and then calls `fn` (its twin), if there is one. */
@@ -88,6 +136,63 @@ export class TsAnalysis {
         }
       }
     }
+  }
+
+  private readonly wrapperMemo = new Map<string, Map<number, LockRef[]>>();
+
+  /**
+   * A lock wrapper's callback parameters: parameter index → the locks held (in the wrapper's names)
+   * whenever it calls that parameter, itself or through another wrapper (`withLock(this.mu, cb)`).
+   */
+  wrapperLocks(fn: TsFunction, depth = 0): Map<number, LockRef[]> {
+    const memo = this.wrapperMemo.get(fn.id);
+    if (memo) return memo;
+    const out = new Map<number, LockRef[]>();
+    this.wrapperMemo.set(fn.id, out); // a recursive wrapper adds nothing
+    if (depth > 12) return out;
+    const seen = new Map<number, LockRef[] | null>();
+    const meet = (i: number, refs: LockRef[]) => {
+      const prev = seen.get(i);
+      // Every call of the parameter must hold the lock: keep what all of them hold.
+      seen.set(i, prev === undefined ? refs : prev === null ? null : prev.filter((r) => refs.some((x) => x.key === r.key)));
+    };
+    for (const call of fn.calls) {
+      const around = () => [...definiteHeld(call.held), ...this.wrapperHeld(fn, call.unitId, depth)];
+      if (call.calleeParam !== undefined) meet(call.calleeParam, around());
+      const callee = this.fn(call.calleeId);
+      if (!callee) continue;
+      const inner = this.wrapperLocks(callee, depth + 1);
+      call.args.forEach((a, j) => {
+        if (a?.root !== 'param' || a.path.length > 0 || a.paramIndex === undefined) return;
+        const refs = inner.get(j);
+        if (refs) meet(a.paramIndex, [...refs.map((r) => mapToCaller(r, call)).filter((r) => r.exact), ...around()]);
+        else seen.set(a.paramIndex, null); // passed to something that may call it without the lock
+      });
+    }
+    for (const [i, refs] of seen) if (refs && refs.length > 0) out.set(i, refs);
+    return out;
+  }
+
+  /** The locks that a lock wrapper holds around the callback walked as unit `unitId` of `fn` (in fn's names). */
+  wrapperHeld(fn: TsFunction, unitId: number | undefined, depth = 0): LockRef[] {
+    if (unitId === undefined || depth > 12) return [];
+    const call = fn.calls.find((c) => c.callbackUnits?.includes(unitId));
+    if (!call) return [];
+    const callee = this.fn(call.calleeId);
+    const refs = callee ? this.wrapperLocks(callee, depth + 1).get(call.callbackUnits!.indexOf(unitId)) : undefined;
+    const own = (refs ?? []).map((r) => mapToCaller(r, call)).filter((r) => r.exact);
+    return [...own, ...this.wrapperHeld(fn, call.unitId, depth + 1)];
+  }
+
+  /** The locks held at a call beyond its own held set: those of the lock wrappers it runs inside. */
+  heldAround(fn: TsFunction, call: CallFact): LockRef[] {
+    if (call.passedTo) {
+      const outer = call.passedTo.call;
+      const callee = this.fn(outer.calleeId);
+      const refs = callee ? this.wrapperLocks(callee).get(call.passedTo.index) ?? [] : [];
+      return [...refs.map((r) => mapToCaller(r, outer)).filter((r) => r.exact), ...definiteHeld(outer.held), ...this.wrapperHeld(fn, outer.unitId)];
+    }
+    return this.wrapperHeld(fn, call.unitId);
   }
 
   /** The locks `fn` may take and wait for, directly or through the calls it awaits, in its names. */
@@ -198,6 +303,10 @@ export function mapToCallee(ref: LockRef, call: CallFact, callee: TsFunction): L
   }
   if (!p) return undefined;
   return { ...ref, ...p, key: pathKey(p), display: pathDisplay(p), exact: true };
+}
+
+function definiteHeld(s: { all(): Held[] }): LockRef[] {
+  return s.all().filter((h) => !h.maybe).map((h) => h.ref);
 }
 
 function inexact(ref: LockRef): LockRef {

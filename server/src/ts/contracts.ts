@@ -68,6 +68,11 @@ export function declaredContract(d: DiscoveredFunction, resolver: LockResolver):
     const ref = resolver.lockOf(guarded, { owner: fn, sourceFile: fn.getSourceFile() });
     add(ref, { kind: 'isLocked', describe: `guard "${stmt.getText().split('\n')[0].trim()}"`, file, offset: stmt.getStart() });
   }
+  // A call of such a guard function at the top (`this.#assertLocked()`) is the same guard.
+  for (const stmt of body.slice(0, 3)) {
+    const found = guardCallOf(stmt, resolver);
+    if (found) add(found, { kind: 'isLocked', describe: `guard call "${stmt.getText().split('\n')[0].trim()}"`, file, offset: stmt.getStart() });
+  }
   // `flushLocked` in a class with exactly one lock field (or a module with one module-level lock).
   const suffix = LOCKED_SUFFIX.exec(d.shortName);
   if (suffix && out.requires.length === 0) {
@@ -112,6 +117,29 @@ function isLockedGuard(stmt: ts.Statement): ts.Expression | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * `this.#assertLocked()` or `assertLocked()` as a statement, where the called function is an
+ * isLocked() guard: the lock it checks, when it means the same in the caller (a field of `this`, or a
+ * module-level lock).
+ */
+function guardCallOf(stmt: ts.Statement, resolver: LockResolver): LockRef | undefined {
+  if (!ts.isExpressionStatement(stmt)) return undefined;
+  const call = unwrap(stmt.expression);
+  if (!ts.isCallExpression(call) || call.arguments.length > 0) return undefined;
+  const callee = unwrap(call.expression);
+  const onThis = ts.isPropertyAccessExpression(callee) && callee.expression.kind === ts.SyntaxKind.ThisKeyword;
+  if (!onThis && !ts.isIdentifier(callee)) return undefined;
+  const decl = resolver.symbolAt(ts.isPropertyAccessExpression(callee) ? callee.name : callee)?.valueDeclaration;
+  const target = decl && (ts.isMethodDeclaration(decl) || ts.isFunctionDeclaration(decl)) ? decl : undefined;
+  if (!target?.body) return undefined;
+  // Only an assertion, whose body is the guard and nothing else: a function that does work after
+  // its guard is an ordinary call, and the caller must hold the lock for it.
+  const [only, ...rest] = target.body.statements;
+  const guarded = only && rest.length === 0 ? isLockedGuard(only) : undefined;
+  const ref = guarded && resolver.lockOf(guarded, { owner: target, sourceFile: target.getSourceFile() });
+  return ref && (ref.root === 'global' || (ref.root === 'this' && onThis)) ? ref : undefined;
 }
 
 /** The class's only lock field (or the module's only module-level lock). */

@@ -107,7 +107,7 @@ export function extractFile(sf: ts.SourceFile, discovered: DiscoveredFunction[],
       isAsync: !isModule && (ts.getCombinedModifierFlags(fn) & ts.ModifierFlags.Async) !== 0,
       params: isModule ? [] : fn.parameters.map((p) => p.name.getText()),
       declared: contract.requires, ops: [], calls: [], passed: [], exits: [], throwPoints: [], continues: [],
-      handedOff: new Set(), unusedReleasers: new Map(), statements: [], ignores: contract.ignores, local: d.local,
+      handedOff: new Set(), unusedReleasers: new Map(), statements: [], ignores: contract.ignores, local: d.local, isPrivate: d.isPrivate,
     };
     try {
       walkFunction(d, fact, env);

@@ -22,6 +22,12 @@ export interface DiscoveredFunction {
   local: boolean;
   /** The class that declares it, for `this` and the Locked suffix. */
   classNode?: ts.ClassLikeDeclaration;
+  /** A `#private` or `private` member: every caller is in the class, so in the workspace. */
+  isPrivate?: boolean;
+}
+
+function privateMember(n: ts.MethodDeclaration | ts.PropertyDeclaration | ts.GetAccessorDeclaration | ts.SetAccessorDeclaration): boolean {
+  return ts.isPrivateIdentifier(n.name) || (ts.getCombinedModifierFlags(n) & ts.ModifierFlags.Private) !== 0;
 }
 
 export function isFunctionLike(n: ts.Node): n is ts.ArrowFunction | ts.FunctionExpression | ts.FunctionDeclaration | ts.MethodDeclaration | ts.ConstructorDeclaration | ts.GetAccessorDeclaration | ts.SetAccessorDeclaration {
@@ -59,12 +65,12 @@ export function discoverFunctions(sf: ts.SourceFile): DiscoveredFunction[] {
     } else if ((ts.isMethodDeclaration(n) || ts.isGetAccessorDeclaration(n) || ts.isSetAccessorDeclaration(n)) && n.body) {
       const short = propName(n.name) ?? '<computed>';
       const owner = ts.isObjectLiteralExpression(n.parent) ? objName ?? '<object>' : className;
-      named = { name: owner ? `${owner}.${short}` : short, shortName: short, className: ts.isClassLike(n.parent) ? className : undefined, fn: n, decl: n, docNode: n, nameNode: n.name, local: inFunction, classNode: ts.isClassLike(n.parent) ? n.parent : undefined };
+      named = { name: owner ? `${owner}.${short}` : short, shortName: short, className: ts.isClassLike(n.parent) ? className : undefined, fn: n, decl: n, docNode: n, nameNode: n.name, local: inFunction, classNode: ts.isClassLike(n.parent) ? n.parent : undefined, isPrivate: ts.isClassLike(n.parent) && privateMember(n) };
     } else if (ts.isConstructorDeclaration(n) && n.body && cls) {
       named = { name: `${className}.constructor`, shortName: 'constructor', className, fn: n, decl: n, docNode: n, nameNode: n.getFirstToken() ?? n, local: inFunction, classNode: cls };
     } else if (ts.isPropertyDeclaration(n) && isFunctionValue(n.initializer) && cls) {
       const short = propName(n.name) ?? '<computed>';
-      named = { name: `${className}.${short}`, shortName: short, className, fn: n.initializer, decl: n, docNode: n, nameNode: n.name, local: inFunction, classNode: cls };
+      named = { name: `${className}.${short}`, shortName: short, className, fn: n.initializer, decl: n, docNode: n, nameNode: n.name, local: inFunction, classNode: cls, isPrivate: privateMember(n) };
     } else if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && isFunctionValue(n.initializer)) {
       const stmt = n.parent?.parent;
       named = { name: n.name.text, shortName: n.name.text, fn: n.initializer, decl: n, docNode: stmt && ts.isVariableStatement(stmt) ? stmt : n, nameNode: n.name, local: inFunction };

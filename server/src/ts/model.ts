@@ -149,7 +149,7 @@ export interface Requirement {
 }
 
 export interface ContractSource {
-  kind: 'jsdoc' | 'prose' | 'isLocked' | 'twin' | 'suffix';
+  kind: 'jsdoc' | 'prose' | 'isLocked' | 'twin' | 'suffix' | 'callers';
   /** "JSDoc @requires this.mu", "doc comment \"assumes this.mu is held\"", "called by save with this.mu held". */
   describe: string;
   file: string;
@@ -275,6 +275,8 @@ export interface TsFunction {
   ignores: string[];
   /** Declared inside another function: called from code whose held set is not known here. */
   local: boolean;
+  /** A `#private` or `private` class member: all its callers are in the workspace. */
+  isPrivate?: boolean;
 }
 
 /** What one file contributes: its functions, `// LOCK:` comments, declared orders, and suppressions. */

@@ -11,12 +11,17 @@ export const missingLockAnnotation: TsCheck = {
       for (const fn of file.functions) {
         if (fn.local) continue;
         const provided = new Set(analysis.requires(fn).map((r) => r.ref.key));
-        for (const call of fn.calls) {
+        // A function passed to a lock wrapper is checked as a call made where the wrapper runs it.
+        const passed = fn.passed.filter((p) => analysis.fn(p.passedTo!.call.calleeId) && analysis.wrapperLocks(analysis.fn(p.passedTo!.call.calleeId)!).has(p.passedTo!.index));
+        for (const call of [...fn.calls, ...passed]) {
           const callee = analysis.fn(call.calleeId);
           if (!callee || call.annotations.length > 0) continue;
+          let around: Set<string> | undefined;
           for (const req of analysis.requires(callee)) {
             const ref = mapToCaller(req.ref, call);
-            if (!ref.exact || call.held.get(ref.key)) continue;
+            if (!ref.exact || (call.held.get(ref.key) && !call.passedTo)) continue;
+            around ??= new Set(analysis.heldAround(fn, call).map((r) => r.key));
+            if (around.has(ref.key)) continue;
             if (provided.has(ref.key) && call.unit !== 'detached') continue;
             const src = req.source;
             ctx.report({
