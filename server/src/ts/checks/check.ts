@@ -3,7 +3,10 @@ import type { TsAnalysis } from '../analysis';
 import type { Held, TsFileFacts, TsFunction } from '../model';
 
 /** A finding as a TypeScript check reports it; the runner adds the code and the severity. */
-export type TsReport = Omit<Finding, 'severity' | 'code'>;
+export type TsReport = Omit<Finding, 'severity' | 'code'> & {
+  /** The evidence does not settle it: reported as information, not at the check's severity. */
+  weak?: boolean;
+};
 
 export interface TsCheckContext {
   analysis: TsAnalysis;

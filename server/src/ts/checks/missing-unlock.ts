@@ -74,6 +74,9 @@ function noFinally(ctx: Parameters<TsCheck['run']>[0], fn: TsFunction, released:
       file: fn.file,
       range: rangeIn(ctx, fn.file, h.site, h.siteEnd),
       message,
+      // A call inside the finally itself is cleanup the authors chose to run there (a log, an event):
+      // whether it can throw is not known, so this is information only.
+      weak: !!fin && cause.start >= fin.blockStart,
       related: [related(ctx, fn.file, cause.start, cause.end, `this can throw while ${h.ref.display} is held`)],
       fixes: [],
     });

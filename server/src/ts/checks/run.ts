@@ -34,7 +34,8 @@ export function runTsChecks(analysis: TsAnalysis, files: TsFileFacts[], config: 
           const key = `${f.file}|${f.range.start.line}:${f.range.start.character}|${check.id}|${f.message}`;
           if (seen.has(key)) return;
           seen.add(key);
-          out.push({ ...f, severity, code: check.id });
+          const { weak, ...finding } = f;
+          out.push({ ...finding, severity: weak && (severity === 'warning' || severity === 'error') ? 'information' : severity, code: check.id });
         },
       });
     } catch (error) {

@@ -20,4 +20,18 @@ export class Ledger {
       release();
     }
   }
+
+  private notify(name: string): void {
+    void name;
+  }
+
+  async debit(name: string, amount: number): Promise<void> {
+    const release = await this.mu.acquire(); // want "this.mu is released in a finally block, but this.notify\\(...\\) \\(line 33\\) runs before the release there"
+    try {
+      this.rows.set(name, (this.rows.get(name) ?? 0) - amount);
+    } finally {
+      this.notify(name);
+      release();
+    }
+  }
 }
