@@ -42,9 +42,14 @@ describe('realworld verdicts', () => {
     assert.match(text, /^all\s+4\s+1\s+2\s+1\s+75%\s+25%$/m);
   });
 
-  it('says so when there is nothing judged, as in the committed file with only its header', () => {
-    const committed = parseVerdicts(readFileSync(join(__dirname, 'realworld', 'verdicts.tsv'), 'utf8'));
-    assert.deepEqual(committed.problems, []);
-    assert.equal(formatPrecision(summarizeVerdicts(committed.rows)), 'no verdicts yet\n');
+  it('says so when there is nothing judged', () => {
+    assert.equal(formatPrecision(summarizeVerdicts(parseVerdicts('repository\tcommit\tfile:line\tcheck\tverdict\treason\n').rows)), 'no verdicts yet\n');
+  });
+
+  it('reads the committed verdict files without a problem', () => {
+    for (const name of ['verdicts.tsv', 'verdicts-ts.tsv']) {
+      const committed = parseVerdicts(readFileSync(join(__dirname, 'realworld', name), 'utf8'));
+      assert.deepEqual(committed.problems, [], name);
+    }
   });
 });
