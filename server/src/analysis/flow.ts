@@ -11,6 +11,7 @@ import { mapToCaller, resolveCall } from './calls';
 import { blockingCall, OS_THREAD_KEY, osThreadRef, sendHasRoom, threadStateChange } from './blocking';
 import { HeldSet, type LockMode } from './held';
 import { appendAll } from '../util/arrays';
+import { boolLiteral, guardJoined, joinFlags, sameFlags, trackableFlags, withFlag, type Flags } from './flags';
 
 type Defer =
   | { kind: 'unlock'; op: LockOp; node: SyntaxNode }
@@ -18,7 +19,8 @@ type Defer =
   | { kind: 'literal'; lit: SyntaxNode; node: SyntaxNode }
   | { kind: 'call'; call: SyntaxNode; node: SyntaxNode };
 
-interface State { held: HeldSet; defers: Defer[]; dead: boolean }
+/** `flags`: what the path knows of the function's boolean variables (see flags.ts). */
+interface State { held: HeldSet; defers: Defer[]; dead: boolean; flags: Flags }
 
 interface LoopCtx { label?: string; breaks: State[]; continues: State[]; isLoop: boolean; entry?: HeldSet }
 
@@ -58,6 +60,8 @@ export class FlowAnalyzer {
   private quietComm?: SyntaxNode;
   private readonly res: ExprResolver;
   private budget: number;
+  /** The boolean variables whose values the flow follows (see trackableFlags), found on first need. */
+  private tracked?: Set<string>;
 
   /**
    * `paramCalls`: a function's directlyCalledParams as its analysis keeps them (they outlive its compacted body),
@@ -77,7 +81,7 @@ export class FlowAnalyzer {
     const scope = functionScope(d);
     if (d.body) {
       const frame = this.newFrame('function', scope);
-      const end = this.walkBlock(d.body, { held: initial, defers: [], dead: false }, frame);
+      const end = this.walkBlock(d.body, { held: initial, defers: [], dead: false, flags: undefined }, frame);
       if (!end.dead) this.exit(end, frame, d.body, 'end');
     }
     return {
@@ -93,6 +97,16 @@ export class FlowAnalyzer {
   }
 
   private text(n: SyntaxNode | undefined): string { return this.decl.file.text(n); }
+
+  private isTracked(name: string): boolean {
+    return (this.tracked ??= trackableFlags(this.decl.node, this.decl.file.parsed.text)).has(name);
+  }
+
+  /** After `name = value` (value undefined when not a constant): what the path knows of name, and its guards dropped. */
+  private setFlag(st: State, name: string, value: boolean | undefined): State {
+    if (!this.isTracked(name)) return st;
+    return { held: st.held.unguarded(name), defers: st.defers, dead: st.dead, flags: withFlag(st.flags, name, value) };
+  }
 
   // ---- statements -------------------------------------------------------------------------
 
@@ -214,15 +228,17 @@ export class FlowAnalyzer {
     const left = child(s, 'left')?.children ?? [];
     const right = child(s, 'right')?.children ?? [];
     for (const r of right) st = this.evalExpr(r, st, f);
+    const value = (i: number) => (right.length === left.length && (declare || s.op === '=') ? boolLiteral(right[i], this.decl.file.parsed.text) : undefined);
     if (!declare) {
       for (const l of left) st = this.evalWrite(l, st, f);
-      for (const l of left) if (l.type === 'identifier') st = withHeld(st, st.held.reassigned(this.text(l)));
+      left.forEach((l, i) => { if (l.type === 'identifier') st = this.setFlag(withHeld(st, st.held.reassigned(this.text(l))), this.text(l), value(i)); });
       return st;
     }
     left.forEach((l, i) => {
       if (l.type !== 'identifier') return;
       const type = right.length === left.length ? this.res.typeOf(right[i], f.scope) : this.res.typeOf(right[0], f.scope, i);
       f.scope.declare(this.text(l), type, 'local');
+      st = this.setFlag(st, this.text(l), value(i));
     });
     return st;
   }
@@ -245,8 +261,12 @@ export class FlowAnalyzer {
       for (const v of values) st = this.evalExpr(v, st, f);
       const typeNode = child(spec, 'type');
       const declared = typeNode ? typeFromSyntax(typeNode, this.decl.file.parsed.text) : undefined;
-      childrenOf(spec, 'name').forEach((n, i) => {
+      const names = childrenOf(spec, 'name');
+      names.forEach((n, i) => {
         f.scope.declare(this.text(n), declared ?? this.res.typeOf(values.length === 1 && i > 0 ? values[0] : values[i], f.scope, values.length === 1 ? i : 0), 'local');
+        // `var done bool` starts false.
+        const zero = values.length === 0 && this.text(typeNode) === 'bool' ? false : undefined;
+        st = this.setFlag(st, this.text(n), values.length === names.length ? boolLiteral(values[i], this.decl.file.parsed.text) : zero);
       });
     }
     return st;
@@ -339,7 +359,7 @@ export class FlowAnalyzer {
       if (update && !end.dead) end = this.walkStmt(update, end, f);
       end = withHeld(end, dropLoopLocals(end.held, loopLocals ??= declaredIn(s, this.decl.file.parsed.text)));
       const next = joinStates([st, end]);
-      if (next.held.equals(head.held)) break;
+      if (next.held.equals(head.held) && sameFlags(next.flags, head.flags)) break;
       head = next;
     }
     f.loops.pop();
@@ -442,7 +462,7 @@ export class FlowAnalyzer {
         this.recordLockEvent(d.node, d.op, held, true, f.unit);
         held = held.with({ ref: d.op.ref, mode: d.op.method === 'RLock' ? 'read' : 'write', maybe: false, site: d.node });
       } else if (d.kind === 'literal') {
-        held = this.inlineLiteral(d.lit, { held, defers: [], dead: false }, f, 'deferred').held;
+        held = this.inlineLiteral(d.lit, { held, defers: [], dead: false, flags: st.flags }, f, 'deferred').held;
       } else {
         const name = this.text(child(d.call, 'function')).replace(/\s+/g, '');
         if (name === 'runtime.UnlockOSThread') held = held.without(OS_THREAD_KEY);
@@ -450,7 +470,7 @@ export class FlowAnalyzer {
       }
     }
     if (f.unit === 'function') this.exits.push({ node, held, kind });
-    else f.exits.push({ held, defers: [], dead: false });
+    else f.exits.push({ held, defers: [], dead: false, flags: st.flags });
   }
 
   // ---- expressions ------------------------------------------------------------------------
@@ -702,6 +722,14 @@ export class FlowAnalyzer {
       const [t2, f2] = this.evalCond(child(e, 'right'), f1, f);
       return [joinStates([t1, t2]), f2];
     }
+    if (e.type === 'identifier' && this.isTracked(this.text(e))) {
+      const name = this.text(e);
+      const known = st.flags?.get(name);
+      // A value this path knows decides the branch; otherwise each side learns it, and its guarded locks follow.
+      if (known !== undefined) return known ? [st, dead(fork(st))] : [dead(fork(st)), st];
+      const side = (v: boolean): State => ({ held: st.held.assuming(name, v), defers: [...st.defers], dead: st.dead, flags: withFlag(st.flags, name, v) });
+      return [side(true), side(false)];
+    }
     if (e.type === 'call_expression') {
       const op = this.res.lockOp(e, f.scope);
       if (op && (op.method === 'TryLock' || op.method === 'TryRLock')) {
@@ -726,10 +754,11 @@ export class FlowAnalyzer {
   private inlineLiteral(lit: SyntaxNode, st: State, outer: Frame, unit: UnitKind): State {
     const f = this.newFrame(withinUnit(outer.unit, unit), this.literalScope(lit, outer.scope));
     const body = child(lit, 'body');
-    const end = body ? this.walkBlock(body, { held: st.held, defers: [], dead: false }, f) : st;
+    const end = body ? this.walkBlock(body, { held: st.held, defers: [], dead: false, flags: st.flags }, f) : st;
     if (!end.dead) this.exit(end, f, lit, 'end');
     const after = joinStates(f.exits);
-    return { held: after.dead ? st.held : after.held, defers: st.defers, dead: st.dead };
+    // No literal assigns a tracked variable of its function (see trackableFlags): the caller's values still hold.
+    return { held: after.dead ? st.held : after.held, defers: st.defers, dead: st.dead, flags: st.flags };
   }
 
   /** A literal that runs elsewhere (goroutine, stored, callback): walked on its own. */
@@ -739,7 +768,7 @@ export class FlowAnalyzer {
     const f = this.newFrame(unit, this.literalScope(lit, outer.scope));
     const body = child(lit, 'body');
     if (!body) return;
-    const end = this.walkBlock(body, { held, defers: [], dead: false }, f);
+    const end = this.walkBlock(body, { held, defers: [], dead: false, flags: undefined }, f);
     if (!end.dead) this.exit(end, f, lit, 'end');
   }
 }
@@ -873,25 +902,26 @@ function valuesOf<K, V>(m: Map<K, V> | undefined): V[] {
 
 /** The state with another held set. (A literal, not a spread: states are made for every call, and a spread copy is slow and of another shape.) */
 function withHeld(st: State, held: HeldSet): State {
-  return { held, defers: st.defers, dead: st.dead };
+  return { held, defers: st.defers, dead: st.dead, flags: st.flags };
 }
 
 function fork(st: State): State {
-  return { held: st.held, defers: [...st.defers], dead: st.dead };
+  return { held: st.held, defers: [...st.defers], dead: st.dead, flags: st.flags };
 }
 
 function dead(st: State): State {
-  return { held: st.held, defers: st.defers, dead: true };
+  return { held: st.held, defers: st.defers, dead: true, flags: st.flags };
 }
 
 function joinStates(states: State[]): State {
   const live = states.filter((s) => !s.dead);
-  if (live.length === 0) return { held: states[0]?.held ?? HeldSet.EMPTY, defers: states[0]?.defers ?? [], dead: true };
+  if (live.length === 0) return { held: states[0]?.held ?? HeldSet.EMPTY, defers: states[0]?.defers ?? [], dead: true, flags: states[0]?.flags };
   let held = live[0].held;
   let defers = live[0].defers;
   for (const s of live.slice(1)) {
     held = held.join(s.held);
     if (s.defers.length > defers.length) defers = s.defers;
   }
-  return { held, defers: [...defers], dead: false };
+  if (live.length > 1 && live.some((s) => s.flags)) held = guardJoined(held, live);
+  return { held, defers: [...defers], dead: false, flags: joinFlags(live.map((s) => s.flags)) };
 }

@@ -22,7 +22,11 @@ export interface HeldLock {
   /** For the OS-thread pseudo-lock: the thread-state change made while it was held (netns.Set, ...). */
   stateChangeName?: string;
   stateChangeSite?: SyntaxNode;
+  /** Held exactly when the boolean variable `name` is `value` (`if locked { mu.Lock() }`); such a lock is maybe held. */
+  guard?: LockGuard;
 }
+
+export interface LockGuard { name: string; value: boolean }
 
 /**
  * The set of locks held at a program point: an immutable list of held locks, one per lock key, in the order
@@ -75,17 +79,37 @@ export class HeldSet {
     return new HeldSet(m);
   }
 
+  /** Pointwise; a guard survives only where both sides carry the same one (see joinStates for guards made at a join). */
   join(other: HeldSet): HeldSet {
     if (other === this) return this;
     const m: HeldLock[] = [];
     for (const a of this.locks) {
       const b = other.get(a.ref.key);
-      if (!b) m.push(a.maybe ? a : { ...a, maybe: true });
-      else if (a.maybe || b.maybe || a.mode !== b.mode) m.push({ ...a, mode: a.mode === 'write' || b.mode === 'write' ? 'write' : 'read', maybe: true });
-      else m.push(a);
+      if (!b) m.push(a.maybe && !a.guard ? a : { ...a, maybe: true, guard: undefined });
+      else if (a.maybe || b.maybe || a.mode !== b.mode) {
+        const guard = a.guard && b.guard && sameGuard(a.guard, b.guard) && a.mode === b.mode ? a.guard : undefined;
+        m.push({ ...a, mode: a.mode === 'write' || b.mode === 'write' ? 'write' : 'read', maybe: true, guard });
+      } else m.push(a);
     }
-    for (const b of other.locks) if (this.indexOf(b.ref.key) < 0) m.push(b.maybe ? b : { ...b, maybe: true });
+    for (const b of other.locks) if (this.indexOf(b.ref.key) < 0) m.push(b.maybe && !b.guard ? b : { ...b, maybe: true, guard: undefined });
     return new HeldSet(m);
+  }
+
+  /** The set as the branch where `name` is `value` sees it: locks guarded by name are held there, or not. */
+  assuming(name: string, value: boolean): HeldSet {
+    if (!this.locks.some((l) => l.guard?.name === name)) return this;
+    const m: HeldLock[] = [];
+    for (const l of this.locks) {
+      if (l.guard?.name !== name) m.push(l);
+      else if (l.guard.value === value) m.push({ ...l, maybe: false, guard: undefined });
+    }
+    return new HeldSet(m);
+  }
+
+  /** After `name` is assigned: its locks are still maybe held, but no longer as it says. */
+  unguarded(name: string): HeldSet {
+    if (!this.locks.some((l) => l.guard?.name === name)) return this;
+    return new HeldSet(this.locks.map((l) => (l.guard?.name === name ? { ...l, guard: undefined } : l)));
   }
 
   equals(other: HeldSet): boolean {
@@ -93,7 +117,7 @@ export class HeldSet {
     if (other.locks.length !== this.locks.length) return false;
     for (const a of this.locks) {
       const b = other.get(a.ref.key);
-      if (!b || b.mode !== a.mode || b.maybe !== a.maybe) return false;
+      if (!b || b.mode !== a.mode || b.maybe !== a.maybe || !sameGuard(a.guard, b.guard)) return false;
     }
     return true;
   }
@@ -124,6 +148,10 @@ export class HeldSet {
     if (this.locks.length === 0) return 'no locks held';
     return this.locks.map(describeHeld).join(', ');
   }
+}
+
+function sameGuard(a: LockGuard | undefined, b: LockGuard | undefined): boolean {
+  return a === b || (!!a && !!b && a.name === b.name && a.value === b.value);
 }
 
 export function describeHeld(l: HeldLock): string {

@@ -1,0 +1,106 @@
+import type { SyntaxNode } from '../syntax/node';
+import { appendAll } from '../util/arrays';
+import { HeldSet, type HeldLock } from './held';
+
+// Boolean variables that decide whether a lock is taken: `if locked { mu.Lock() } ... if locked { mu.Unlock() }`,
+// `released := false ... mu.Unlock(); released = true`. The flow keeps the values that a path knows of such a
+// variable, and a lock held on exactly the paths where it has one value is held "as the variable says" (a guard).
+
+/** The values of the tracked booleans that a path knows; undefined when it knows none. */
+export type Flags = ReadonlyMap<string, boolean> | undefined;
+
+const DECLARING = new Set(['short_var_declaration', 'range_clause', 'receive_statement']);
+
+/**
+ * The names that a path's knowledge of can be trusted: declared once in the function (its literals included,
+ * so a name means one variable), never assigned inside a func literal (which may run at any time), and whose
+ * address is never taken.
+ */
+export function trackableFlags(decl: SyntaxNode, text: string): Set<string> {
+  const declared = new Map<string, number>();
+  const spoiled = new Set<string>();
+  const name = (n: SyntaxNode) => text.slice(n.start, n.end);
+  const count = (n: SyntaxNode) => { if (n.type === 'identifier') declared.set(name(n), (declared.get(name(n)) ?? 0) + 1); };
+  const stack: { n: SyntaxNode; inLit: boolean }[] = [{ n: decl, inLit: false }];
+  while (stack.length) {
+    const { n, inLit } = stack.pop()!;
+    if (DECLARING.has(n.type)) {
+      for (const id of n.children.find((c) => c.field === 'left')?.children ?? []) count(id);
+    } else if (n.type === 'var_spec' || n.type === 'const_spec' || n.type === 'parameter_declaration' || n.type === 'variadic_parameter_declaration') {
+      for (const id of n.children) if (id.field === 'name') count(id);
+    } else if (n.type === 'type_switch_statement') {
+      for (const id of n.children.find((c) => c.field === 'alias')?.children ?? []) count(id);
+    } else if (inLit && (n.type === 'assignment_statement' || n.type === 'inc_statement' || n.type === 'dec_statement')) {
+      for (const id of n.children.find((c) => c.field === 'left')?.children ?? n.children.slice(0, 1)) if (id.type === 'identifier') spoiled.add(name(id));
+    } else if (n.type === 'unary_expression' && n.op === '&') {
+      const operand = n.children.find((c) => c.field === 'operand');
+      if (operand?.type === 'identifier') spoiled.add(name(operand));
+    }
+    const lit = inLit || n.type === 'func_literal';
+    for (const c of n.children) stack.push({ n: c, inLit: lit });
+  }
+  const out = new Set<string>();
+  for (const [n, k] of declared) if (k === 1 && !spoiled.has(n)) out.add(n);
+  return out;
+}
+
+/** `true` or `false` written as such; undefined for any other expression. */
+export function boolLiteral(n: SyntaxNode | undefined, text: string): boolean | undefined {
+  const t = n ? text.slice(n.start, n.end) : '';
+  return t === 'true' ? true : t === 'false' ? false : undefined;
+}
+
+export function withFlag(flags: Flags, name: string, value: boolean | undefined): Flags {
+  if (flags?.get(name) === value) return flags;
+  if (value === undefined && !flags?.has(name)) return flags;
+  const m = new Map(flags ?? []);
+  if (value === undefined) m.delete(name); else m.set(name, value);
+  return m.size ? m : undefined;
+}
+
+/** The values that every path agrees on. */
+export function joinFlags(all: Flags[]): Flags {
+  const [first, ...rest] = all;
+  if (!first || rest.every((f) => f === first)) return first;
+  let out: Map<string, boolean> | undefined;
+  for (const [k, v] of first) if (rest.every((f) => f?.get(k) === v)) (out ??= new Map()).set(k, v);
+  return out;
+}
+
+export function sameFlags(a: Flags, b: Flags): boolean {
+  if (a === b) return true;
+  if ((a?.size ?? 0) !== (b?.size ?? 0)) return false;
+  for (const [k, v] of a ?? []) if (b?.get(k) !== v) return false;
+  return true;
+}
+
+/**
+ * `joined` (the pointwise join of the paths' held sets) with a guard on each lock that every path holds
+ * exactly as one variable says: held where the path knows it is `value`, absent where it knows the other
+ * value, or already guarded by it.
+ */
+export function guardJoined(joined: HeldSet, paths: { held: HeldSet; flags: Flags }[]): HeldSet {
+  let out = joined;
+  for (const l of joined.all()) {
+    if (!l.maybe || l.guard) continue;
+    const guard = candidates(l, paths[0]).find((g) => paths.every((p) => agrees(p, l.ref.key, g.name, g.value)));
+    if (guard) out = out.with({ ...l, guard, mode: paths.map((p) => p.held.get(l.ref.key)?.mode).find(Boolean) ?? l.mode });
+  }
+  return out;
+}
+
+function candidates(l: HeldLock, p: { held: HeldSet; flags: Flags }): { name: string; value: boolean }[] {
+  const h = p.held.get(l.ref.key);
+  if (h?.guard) return [h.guard];
+  const out: { name: string; value: boolean }[] = [];
+  for (const [name, v] of p.flags ?? []) appendAll(out, [{ name, value: h && !h.maybe ? v : !v }]);
+  return out;
+}
+
+function agrees(p: { held: HeldSet; flags: Flags }, key: string, name: string, value: boolean): boolean {
+  const h = p.held.get(key);
+  if (h?.guard) return h.guard.name === name && h.guard.value === value;
+  const known = p.flags?.get(name);
+  if (known === undefined) return false;
+  return h ? !h.maybe && known === value : known !== value;
+}
