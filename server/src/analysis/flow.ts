@@ -48,6 +48,7 @@ export class FlowAnalyzer {
   // The kinds of event that most functions have none of get their map on the first one.
   private lockEvents?: Map<SyntaxNode, LockEvent>;
   private readonly exits: ExitPoint[] = [];
+  private readonly exitAt = new Map<SyntaxNode, ExitPoint>();
   private readonly stmtHeld = new Map<SyntaxNode, HeldSet>();
   private literals?: Map<SyntaxNode, LiteralInfo>;
   private continues?: Map<SyntaxNode, LoopContinue>;
@@ -439,7 +440,8 @@ export class FlowAnalyzer {
     const label = this.text(child(s, 'label'));
     const pending = f.gotos.get(label);
     if (pending) { st = joinStates([st, ...pending]); f.gotos.delete(label); }
-    const inner = s.children.find((c) => c.field !== 'label');
+    // A comment between the label and its statement is a child too: `L:\n// c\nx()`.
+    const inner = s.children.find((c) => c.field !== 'label' && c.type !== 'comment');
     if (!inner || st.dead) return st;
     this.recordStmt(inner, st.held);
     if (inner.type === 'for_statement') return this.forStmt(inner, st, f, label);
@@ -469,8 +471,13 @@ export class FlowAnalyzer {
         held = this.applyCall(d.call, held, f, false);
       }
     }
-    if (f.unit === 'function') this.exits.push({ node, held, kind });
-    else f.exits.push({ held, defers: [], dead: false, flags: st.flags });
+    if (f.unit !== 'function') f.exits.push({ held, defers: [], dead: false, flags: st.flags });
+    else {
+      // A return in a loop is reached once per round the loop takes: one exit, joined over the rounds.
+      const prev = this.exitAt.get(node);
+      if (prev) prev.held = prev.held.join(held);
+      else { const x: ExitPoint = { node, held, kind }; this.exits.push(x); this.exitAt.set(node, x); }
+    }
   }
 
   // ---- expressions ------------------------------------------------------------------------
