@@ -63,6 +63,8 @@ export class FlowAnalyzer {
   private budget: number;
   /** The boolean variables whose values the flow follows (see trackableFlags), found on first need. */
   private tracked?: Set<string>;
+  /** Local variables that hold a func literal or a lock's method value and are only ever called (see funcBinding). */
+  private funcVars?: Map<string, SyntaxNode>;
 
   /**
    * `paramCalls`: a function's directlyCalledParams as its analysis keeps them (they outlive its compacted body),
@@ -228,6 +230,7 @@ export class FlowAnalyzer {
   private assign(s: SyntaxNode, st: State, f: Frame, declare: boolean): State {
     const left = child(s, 'left')?.children ?? [];
     const right = child(s, 'right')?.children ?? [];
+    if (declare && this.funcBinding(left, right)) return st;
     for (const r of right) st = this.evalExpr(r, st, f);
     const value = (i: number) => (right.length === left.length && (declare || s.op === '=') ? boolLiteral(right[i], this.decl.file.parsed.text) : undefined);
     if (!declare) {
@@ -242,6 +245,29 @@ export class FlowAnalyzer {
       st = this.setFlag(st, this.text(l), value(i));
     });
     return st;
+  }
+
+  /**
+   * `unlock := func() { mu.Unlock() }` or `unlock := mu.Unlock`, where every later use of the variable calls it
+   * (`unlock()`, `defer unlock()`, `go unlock()`): each call runs the function value in place (see evalCall).
+   */
+  private funcBinding(left: SyntaxNode[], right: SyntaxNode[]): boolean {
+    const value = right[0];
+    if (left.length !== 1 || right.length !== 1 || left[0].type !== 'identifier') return false;
+    if (value.type !== 'func_literal' && !(value.type === 'selector_expression' && /^R?(Lock|Unlock)$/.test(this.text(child(value, 'field'))))) return false;
+    const name = this.text(left[0]);
+    if (!this.isTracked(name) || !onlyCalled(this.decl.node, name, left[0], this.decl.file.parsed.text)) return false;
+    (this.funcVars ??= new Map()).set(name, value);
+    return true;
+  }
+
+  /** The func literal or the lock operation that a call of a bound local variable runs. */
+  private boundFunc(fn: SyntaxNode | undefined, f: Frame): { lit?: SyntaxNode; op?: LockOp } | undefined {
+    const value = fn?.type === 'identifier' ? this.funcVars?.get(this.text(fn)) : undefined;
+    if (!value) return undefined;
+    if (value.type === 'func_literal') return { lit: value };
+    const op = this.res.lockMethodValue(value, f.scope);
+    return op ? { op } : undefined;
   }
 
   /** Evaluates an expression that is written to (an assignment's left side, x++). */
@@ -283,8 +309,9 @@ export class FlowAnalyzer {
     for (const a of child(call, 'arguments')?.children ?? []) st = this.evalExpr(a, st, f);
     const prevGo = this.goStmts?.get(s);
     (this.goStmts ??= new Map()).set(s, prevGo ? prevGo.join(st.held) : st.held);
-    if (fn?.type === 'func_literal') {
-      this.detached(fn, f, 'goroutine', HeldSet.EMPTY, st.held);
+    const lit = fn?.type === 'func_literal' ? fn : this.boundFunc(fn, f)?.lit;
+    if (lit) {
+      this.detached(lit, f, 'goroutine', HeldSet.EMPTY, st.held);
       return st;
     }
     if (fn?.type === 'selector_expression') st = this.evalExpr(child(fn, 'operand'), st, f);
@@ -298,11 +325,12 @@ export class FlowAnalyzer {
     if (call?.type !== 'call_expression') return st;
     const fn = child(call, 'function');
     for (const a of child(call, 'arguments')?.children ?? []) st = this.evalExpr(a, st, f);
-    if (fn?.type === 'func_literal') {
-      st.defers.push({ kind: 'literal', lit: fn, node: s });
+    const bound = this.boundFunc(fn, f);
+    if (fn?.type === 'func_literal' || bound?.lit) {
+      st.defers.push({ kind: 'literal', lit: bound?.lit ?? fn!, node: s });
       return st;
     }
-    const op = this.res.lockOp(call, f.scope);
+    const op = bound?.op ?? this.res.lockOp(call, f.scope);
     if (op && (op.method === 'Unlock' || op.method === 'RUnlock')) st.defers.push({ kind: 'unlock', op, node: s });
     else if (op && (op.method === 'Lock' || op.method === 'RLock')) st.defers.push({ kind: 'lock', op, node: s });
     else {
@@ -549,10 +577,12 @@ export class FlowAnalyzer {
   private evalCall(call: SyntaxNode, st: State, f: Frame): State {
     const fn = child(call, 'function');
     const args = child(call, 'arguments')?.children ?? [];
-    if (fn?.type === 'func_literal') {
+    const bound = this.boundFunc(fn, f);
+    if (fn?.type === 'func_literal' || bound?.lit) {
       for (const a of args) st = this.evalExpr(a, st, f);
-      return this.inlineLiteral(fn, st, f, 'inline');
+      return this.inlineLiteral(bound?.lit ?? fn!, st, f, 'inline');
     }
+    if (bound?.op) return withHeld(st, this.applyLockOp(call, bound.op, st.held, false, f.unit));
     if (fn?.type === 'selector_expression') {
       st = this.evalExpr(child(fn, 'operand'), st, f);
       // sync.Once.Do(f) runs f inline.
@@ -868,6 +898,20 @@ function directCallees(body: SyntaxNode, text: string): Set<string> {
     appendAll(stack, n.children);
   }
   return out;
+}
+
+/** Whether every use of `name` in `root` but its declaration `decl` is the callee of a call without arguments. */
+function onlyCalled(root: SyntaxNode, name: string, decl: SyntaxNode, text: string): boolean {
+  const stack = [root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === 'identifier' && n !== decl && text.slice(n.start, n.end) === name) {
+      const call = n.field === 'function' ? n.parent : null;
+      if (call?.type !== 'call_expression' || (child(call, 'arguments')?.children.length ?? 0) > 0) return false;
+    }
+    appendAll(stack, n.children);
+  }
+  return true;
 }
 
 /** Names declared inside a loop (range variables, := and var in its body): a new variable each round. */

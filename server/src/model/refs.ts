@@ -283,10 +283,15 @@ export class ExprResolver {
   /** Resolves the receiver of a Lock/Unlock/... call to the lock it names. */
   lockOp(call: SyntaxNode, scope: Scope): LockOp | undefined {
     const fn = child(call, 'function');
-    if (fn?.type !== 'selector_expression') return undefined;
+    if ((child(call, 'arguments')?.children.length ?? 0) > 0) return undefined;
+    return fn && this.lockMethodValue(fn, scope);
+  }
+
+  /** The lock operation that a method value names (`mu.Unlock`, as called or as stored in `unlock := mu.Unlock`). */
+  lockMethodValue(fn: SyntaxNode, scope: Scope): LockOp | undefined {
+    if (fn.type !== 'selector_expression') return undefined;
     const method = this.text(child(fn, 'field'));
     if (!LOCK_METHODS.has(method)) return undefined;
-    if ((child(call, 'arguments')?.children.length ?? 0) > 0) return undefined;
     const operand = child(fn, 'operand');
     const base = this.refOf(operand, scope);
     if (!base) return undefined;
