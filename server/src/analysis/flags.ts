@@ -104,3 +104,16 @@ function agrees(p: { held: HeldSet; flags: Flags }, key: string, name: string, v
   if (known === undefined) return false;
   return h ? !h.maybe && known === value : known !== value;
 }
+
+/** Whether no statement of `root` assigns `name` (`name = ...`, `name, err = ...`): a parameter keeps the caller's value. */
+export function neverAssigned(root: SyntaxNode, name: string, text: string): boolean {
+  const stack = [root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === 'assignment_statement') {
+      for (const id of n.children.find((c) => c.field === 'left')?.children ?? []) if (id.type === 'identifier' && text.slice(id.start, id.end) === name) return false;
+    }
+    appendAll(stack, n.children);
+  }
+  return true;
+}

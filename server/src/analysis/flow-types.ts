@@ -39,6 +39,8 @@ export interface LockEvent {
   unit: UnitKind;
   /** For a deferred Unlock: at some exit the lock was no longer held when it ran. */
   absentAtExit?: boolean;
+  /** The boolean variables' values that every path to the event knows (`lock` is true under `if lock { mu.Lock() }`). */
+  flags?: ReadonlyMap<string, boolean>;
 }
 
 /** A `continue` reached with the held set it carries into the next round, and the loop's entry set. */

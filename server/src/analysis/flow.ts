@@ -582,7 +582,7 @@ export class FlowAnalyzer {
       for (const a of args) st = this.evalExpr(a, st, f);
       return this.inlineLiteral(bound?.lit ?? fn!, st, f, 'inline');
     }
-    if (bound?.op) return withHeld(st, this.applyLockOp(call, bound.op, st.held, false, f.unit));
+    if (bound?.op) return withHeld(st, this.applyLockOp(call, bound.op, st.held, false, f.unit, st.flags));
     if (fn?.type === 'selector_expression') {
       st = this.evalExpr(child(fn, 'operand'), st, f);
       // sync.Once.Do(f) runs f inline.
@@ -598,7 +598,7 @@ export class FlowAnalyzer {
       for (const a of args.slice(1)) st = this.evalExpr(a, st, f);
     } else for (const a of args) st = this.evalExpr(a, st, f);
     const op = this.res.lockOp(call, f.scope);
-    if (op) return withHeld(st, this.applyLockOp(call, op, st.held, false, f.unit));
+    if (op) return withHeld(st, this.applyLockOp(call, op, st.held, false, f.unit, st.flags));
     if (fnName === 'runtime.LockOSThread') return withHeld(st, st.held.with({ ref: osThreadRef(), mode: 'write', maybe: false, site: call }));
     if (fnName === 'runtime.UnlockOSThread') return withHeld(st, st.held.without(OS_THREAD_KEY));
     const blocking = blockingCall(call, fnName, this.res, f.scope);
@@ -692,8 +692,8 @@ export class FlowAnalyzer {
     return t.kind === 'unknown' || (t.kind === 'named' && t.pkg === 'sync' && t.name === 'Once');
   }
 
-  private applyLockOp(node: SyntaxNode, op: LockOp, held: HeldSet, deferred: boolean, unit: UnitKind): HeldSet {
-    this.recordLockEvent(node, op, held, deferred, unit);
+  private applyLockOp(node: SyntaxNode, op: LockOp, held: HeldSet, deferred: boolean, unit: UnitKind, flags?: Flags): HeldSet {
+    this.recordLockEvent(node, op, held, deferred, unit, flags);
     switch (op.method) {
       case 'Lock': return held.with({ ref: op.ref, mode: 'write', maybe: false, site: node });
       case 'RLock': return held.with({ ref: op.ref, mode: 'read', maybe: false, site: node });
@@ -729,10 +729,10 @@ export class FlowAnalyzer {
     return site;
   }
 
-  private recordLockEvent(node: SyntaxNode, op: LockOp, held: HeldSet, deferred: boolean, unit: UnitKind): void {
+  private recordLockEvent(node: SyntaxNode, op: LockOp, held: HeldSet, deferred: boolean, unit: UnitKind, flags?: Flags): void {
     const prev = this.lockEvents?.get(node);
-    if (prev) prev.held = prev.held.join(held);
-    else (this.lockEvents ??= new Map()).set(node, { node, op, held, deferred, unit });
+    if (prev) { prev.held = prev.held.join(held); if (prev.flags) prev.flags = joinFlags([prev.flags, flags]); }
+    else (this.lockEvents ??= new Map()).set(node, { node, op, held, deferred, unit, ...(flags ? { flags } : {}) });
   }
 
   private isNoReturn(call: SyntaxNode): boolean {
@@ -770,7 +770,7 @@ export class FlowAnalyzer {
     if (e.type === 'call_expression') {
       const op = this.res.lockOp(e, f.scope);
       if (op && (op.method === 'TryLock' || op.method === 'TryRLock')) {
-        this.recordLockEvent(e, op, st.held, false, f.unit);
+        this.recordLockEvent(e, op, st.held, false, f.unit, st.flags);
         const mode: LockMode = op.method === 'TryRLock' ? 'read' : 'write';
         return [withHeld(fork(st), st.held.with({ ref: op.ref, mode, maybe: false, site: e })), fork(st)];
       }

@@ -2,6 +2,7 @@ import type { FuncDecl } from '../model/file';
 import { classNodeOf, classPackageOf, lockClass, typedClass, type Ref } from '../model/refs';
 import { mapToCaller } from './calls';
 import { isUnshared } from './fresh';
+import { neverAssigned } from './flags';
 import type { CallSite, FunctionFlow, LockEvent, UnitKind } from './flow-types';
 import type { LockMode } from './held';
 import type { PackageAnalysis } from './package-analysis';
@@ -36,6 +37,8 @@ export interface Acquisition {
    * not yet taken back where this lock is taken (see droppedCallerLocks): it is not taken under them.
    */
   released?: Ref[];
+  /** Taken only when these parameters (by index) have these values: `if lock { mu.Lock() }`. */
+  when?: { index: number; value: boolean }[];
 }
 
 /** Bodies that run while their function runs, so their acquisitions count as the function's. */
@@ -58,7 +61,7 @@ export function computeAcquisitions(analysis: PackageAnalysis): Map<FuncDecl, Ac
       const reacquire = (released.get(e.op.ref.key) ?? Infinity) < e.node.start;
       const unshared = isUnshared(fn, e.op.ref, e.node.start);
       const dropped = droppedCallerLocks(flow, e.node);
-      add(list, { ref: e.op.ref, cls: lockClass(e.op.ref), node: classNodeOf(e.op.ref, analysis.pkg.dir), pkg: classPackageOf(e.op.ref, analysis.pkg.name), mode: e.op.method.includes('R') ? 'read' : 'write', lockFn: fn, lockNode: e.node, chain: [], reacquire, unshared, released: dropped });
+      add(list, { ref: e.op.ref, cls: lockClass(e.op.ref), node: classNodeOf(e.op.ref, analysis.pkg.dir), pkg: classPackageOf(e.op.ref, analysis.pkg.name), mode: e.op.method.includes('R') ? 'read' : 'write', lockFn: fn, lockNode: e.node, chain: [], reacquire, unshared, released: dropped, when: paramConditions(fn, e.flags) });
     }
     out.set(fn, list);
   }
@@ -71,7 +74,8 @@ export function computeAcquisitions(analysis: PackageAnalysis): Map<FuncDecl, Ac
         const dropped = droppedCallerLocks(flow, site.node);
         for (const a of out.get(site.callee) ?? analysis.foreign(site.callee)?.acquisitions.get(site.callee) ?? []) {
           if (a.chain.length >= MAX_CHAIN - 1 || list.length >= MAX_ACQUISITIONS) continue;
-          if (add(list, mapAcquisition(analysis, a, fn, site, dropped))) changed = true;
+          const mapped = mapAcquisition(analysis, a, fn, site, dropped);
+          if (mapped && add(list, mapped)) changed = true;
         }
       }
     }
@@ -163,15 +167,42 @@ export function releasedAt(analysis: PackageAnalysis, fn: FuncDecl, site: CallSi
 /** What a call takes, in the caller's names: the callee's acquisitions mapped through this call. */
 export function acquisitionsAt(analysis: PackageAnalysis, fn: FuncDecl, site: CallSite): Acquisition[] {
   if (!site.callee || site.viaGo) return [];
-  return (analysis.acquisitionsOf(site.callee) ?? []).filter((a) => a.chain.length < MAX_CHAIN - 1)
-    .map((a) => mapAcquisition(analysis, a, fn, site));
+  const out: Acquisition[] = [];
+  for (const a of analysis.acquisitionsOf(site.callee) ?? []) {
+    const mapped = a.chain.length < MAX_CHAIN - 1 ? mapAcquisition(analysis, a, fn, site) : undefined;
+    if (mapped) out.push(mapped);
+  }
+  return out;
+}
+
+/** The parameters whose values decide a lock event, by index. */
+function paramConditions(fn: FuncDecl, flags: ReadonlyMap<string, boolean> | undefined): Acquisition['when'] {
+  let out: Acquisition['when'];
+  for (const [name, value] of flags ?? []) {
+    const index = fn.params.findIndex((p) => p.name === name);
+    // The value a path knows of a parameter that the function assigns need not be the caller's.
+    if (index >= 0 && neverAssigned(fn.node, name, fn.file.parsed.text)) (out ??= []).push({ index, value });
+  }
+  return out;
+}
+
+/** Whether a call passes a constant that rules the acquisition out (`get(k, false)` for `if lock { mu.Lock() }`). */
+function ruledOut(a: Acquisition, site: CallSite): boolean {
+  if (!a.when) return false;
+  const args = site.node.children.find((c) => c.field === 'arguments')?.children ?? [];
+  return a.when.some(({ index, value }) => {
+    const arg = args[index];
+    const written = arg && (arg.type === 'true' || arg.type === 'false') ? arg.type === 'true' : undefined;
+    return written !== undefined && written !== value;
+  });
 }
 
 /**
  * A callee's acquisition seen from a call: the lock in the caller's names (inexact when it cannot be
  * named there), its class qualified by package when the callee is another package's.
  */
-function mapAcquisition(analysis: PackageAnalysis, a: Acquisition, fn: FuncDecl, site: CallSite, dropped?: Ref[]): Acquisition {
+function mapAcquisition(analysis: PackageAnalysis, a: Acquisition, fn: FuncDecl, site: CallSite, dropped?: Ref[]): Acquisition | undefined {
+  if (ruledOut(a, site)) return undefined;
   const res = analysis.resolver(fn);
   const mapped = mapToCaller(a.ref, site, res);
   const foreign = site.callee ? analysis.foreign(site.callee) : undefined;
@@ -186,7 +217,8 @@ function mapAcquisition(analysis: PackageAnalysis, a: Acquisition, fn: FuncDecl,
     const m = mapToCaller(r, site, res);
     if (m && !released?.some((x) => x.key === m.key)) released = [...released ?? [], m];
   }
-  return { ...a, ref, cls, node, pkg, chain: [{ fn, site }, ...a.chain], unshared, released };
+  // What decides the acquisition in the callee is the caller's argument: the caller's acquisition is unconditional.
+  return { ...a, ref, cls, node, pkg, chain: [{ fn, site }, ...a.chain], unshared, released, when: undefined };
 }
 
 function add(list: Acquisition[], a: Acquisition): boolean {
