@@ -900,14 +900,14 @@ function directCallees(body: SyntaxNode, text: string): Set<string> {
   return out;
 }
 
-/** Whether every use of `name` in `root` but its declaration `decl` is the callee of a call without arguments. */
+/** Whether every use of `name` in `root` but its declaration `decl` is the callee of a call. */
 function onlyCalled(root: SyntaxNode, name: string, decl: SyntaxNode, text: string): boolean {
   const stack = [root];
   while (stack.length) {
     const n = stack.pop()!;
     if (n.type === 'identifier' && n !== decl && text.slice(n.start, n.end) === name) {
       const call = n.field === 'function' ? n.parent : null;
-      if (call?.type !== 'call_expression' || (child(call, 'arguments')?.children.length ?? 0) > 0) return false;
+      if (call?.type !== 'call_expression') return false;
     }
     appendAll(stack, n.children);
   }
