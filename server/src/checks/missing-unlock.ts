@@ -1,3 +1,4 @@
+import { callerHeldLocks } from '../analysis/caller-locks';
 import { mapToCaller } from '../analysis/calls';
 import type { FunctionFlow } from '../analysis/flow-types';
 import { releasedCallerLocks } from '../analysis/summaries';
@@ -34,7 +35,8 @@ brace), with the Lock as related information.`,
     }
     const handedOff = keysWith(flow, (m) => m.endsWith('nlock'), ['goroutine', 'detached', 'later']);
     const handedBack = releasedCallerLocks(flow);
-    const ok = (key: string) => !unlockedSomewhere.has(key) || handedOff.has(key) || handedBack.has(key) || c.acquires.some((a) => a.ref.key === key);
+    const callers = callerHeldLocks(flow);
+    const ok = (key: string) => !unlockedSomewhere.has(key) || handedOff.has(key) || handedBack.has(key) || callers.has(key) || c.acquires.some((a) => a.ref.key === key);
     for (const exit of flow.exits) {
       if (exit.kind === 'panic') continue;
       for (const h of exit.held.definite()) {

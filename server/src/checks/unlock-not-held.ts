@@ -1,3 +1,4 @@
+import { callerHeldLocks } from '../analysis/caller-locks';
 import type { FunctionFlow, LockEvent } from '../analysis/flow-types';
 import type { SyntaxNode } from '../syntax/node';
 import type { Check } from './check';
@@ -24,13 +25,14 @@ it by the code that started it is not reported.`,
     // After a reported double lock, the balanced second Unlock is a consequence, not a second bug.
     const doubled = new Set(locks.filter((e) => e.held.get(e.op.ref.key) && !e.held.get(e.op.ref.key)!.maybe).map((e) => e.op.ref.key));
     const lockedBefore = (key: string, offset: number) => locks.some((l) => l.op.ref.key === key && l.node.start < offset);
+    const callers = callerHeldLocks(flow);
     for (const e of flow.lockEvents) {
       if (!e.op.method.endsWith('nlock')) continue;
       const key = e.op.ref.key;
       const h = e.held.get(key);
       // Most Unlocks report nothing: their range and the search for an earlier Lock wait until one does.
       const range = () => { const name = methodNameNode(e.node) ?? e.node; return fn.file.lines.range(name.start, name.end); };
-      const suspicious = () => lockedBefore(key, e.node.start) && !doubled.has(key) && !c.releases.some((r) => r.ref.key === key) && !handedOff(flow, e);
+      const suspicious = () => lockedBefore(key, e.node.start) && !doubled.has(key) && !callers.has(key) && !c.releases.some((r) => r.ref.key === key) && !handedOff(flow, e);
       const sibling = !h && e.op.ref.promotedFrom ? e.held.definite().find((x) => x.ref.promotedFrom === e.op.ref.promotedFrom) : undefined;
       if (sibling) {
         ctx.report({
