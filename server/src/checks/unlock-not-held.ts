@@ -24,7 +24,12 @@ it by the code that started it is not reported.`,
     const locks = flow.lockEvents.filter((e) => !e.op.method.endsWith('nlock') && !e.deferred);
     // After a reported double lock, the balanced second Unlock is a consequence, not a second bug.
     const doubled = new Set(locks.filter((e) => e.held.get(e.op.ref.key) && !e.held.get(e.op.ref.key)!.maybe).map((e) => e.op.ref.key));
-    const lockedBefore = (key: string, offset: number) => locks.some((l) => l.op.ref.key === key && l.node.start < offset);
+    // A lock on a loop's own variable (`for _, p := range ps { p.mu.Unlock() }`) names another mutex each round:
+    // only a Lock earlier in the same loop can have taken the one unlocked.
+    const lockedBefore = (e: LockEvent) => {
+      const loop = e.op.ref.rootKind === 'local' ? loopDeclaring(e.node, e.op.ref.root, fn.file.parsed.text) : undefined;
+      return locks.some((l) => l.op.ref.key === e.op.ref.key && l.node.start < e.node.start && (!loop || l.node.start >= loop.start));
+    };
     const callers = callerHeldLocks(flow);
     for (const e of flow.lockEvents) {
       if (!e.op.method.endsWith('nlock')) continue;
@@ -32,7 +37,7 @@ it by the code that started it is not reported.`,
       const h = e.held.get(key);
       // Most Unlocks report nothing: their range and the search for an earlier Lock wait until one does.
       const range = () => { const name = methodNameNode(e.node) ?? e.node; return fn.file.lines.range(name.start, name.end); };
-      const suspicious = () => lockedBefore(key, e.node.start) && !doubled.has(key) && !callers.has(key) && !c.releases.some((r) => r.ref.key === key) && !handedOff(flow, e);
+      const suspicious = () => lockedBefore(e) && !doubled.has(key) && !callers.has(key) && !c.releases.some((r) => r.ref.key === key) && !handedOff(flow, e);
       const sibling = !h && e.op.ref.promotedFrom ? e.held.definite().find((x) => x.ref.promotedFrom === e.op.ref.promotedFrom) : undefined;
       if (sibling) {
         ctx.report({
@@ -74,4 +79,15 @@ function handedOff(flow: FunctionFlow, e: LockEvent): boolean {
     if (info && info.startHeld.get(e.op.ref.key)) return true;
   }
   return false;
+}
+
+/** The innermost loop around `node` whose clause declares `name` (`for _, name := range`, `for name := 0; ...`). */
+function loopDeclaring(node: SyntaxNode, name: string, text: string): SyntaxNode | undefined {
+  for (let p: SyntaxNode | null = node.parent; p && p.type !== 'function_declaration' && p.type !== 'method_declaration'; p = p.parent) {
+    if (p.type !== 'for_statement') continue;
+    const clause = p.children.find((c) => c.type === 'range_clause') ?? p.children.find((c) => c.type === 'for_clause')?.children.find((c) => c.field === 'initializer');
+    const left = clause?.children.find((c) => c.field === 'left')?.children ?? [];
+    if (left.some((id) => id.type === 'identifier' && text.slice(id.start, id.end) === name)) return p;
+  }
+  return undefined;
 }
