@@ -525,6 +525,7 @@ export class FlowAnalyzer {
         if (call?.parent?.type === 'go_statement') { this.detached(e, f, 'goroutine', HeldSet.EMPTY, st.held); return st; }
         const inPlace = call ? this.lockedAroundArg(call, e, f, st.held) : undefined;
         if (inPlace) this.detached(e, f, withinUnit(f.unit, 'callback'), inPlace, inPlace);
+        else if (call && this.startedByCallee(call, e, f)) this.detached(e, f, 'goroutine', HeldSet.EMPTY, st.held);
         else if (call) this.detached(e, f, 'later', inheritLoosely(st.held), st.held);
         else this.detached(e, f, 'detached', HeldSet.EMPTY, st.held);
         return st;
@@ -640,6 +641,13 @@ export class FlowAnalyzer {
       if (ref && !out.get(ref.key)) out = out.with({ ref, mode: readLocker ? 'read' : l.mode, maybe: false, site: call });
     }
     return out;
+  }
+
+  /** Whether the call passes `arg` to a parameter that the callee (of this workspace) only starts as a goroutine: `go f()`. */
+  private startedByCallee(call: SyntaxNode, arg: SyntaxNode, f: Frame): boolean {
+    const callee = resolveCall(call, this.res, f.scope, HeldSet.EMPTY, false, f.unit)?.callee;
+    const param = callee?.params[(child(call, 'arguments')?.children ?? []).indexOf(arg)]?.name;
+    return !!param && !!callee?.body && startsOnlyAsGoroutine(callee.body, param, callee.file.parsed.text);
   }
 
   /** `x.RLocker()` as the call's argument at `index`: x. */
@@ -898,6 +906,30 @@ function directCallees(body: SyntaxNode, text: string): Set<string> {
     appendAll(stack, n.children);
   }
   return out;
+}
+
+/** Whether `body` uses `param` once or more, and only as `go param(...)` or as a call inside `go func() { ... }()`. */
+function startsOnlyAsGoroutine(body: SyntaxNode, param: string, text: string): boolean {
+  let started = false;
+  const stack = [body];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === 'identifier' && text.slice(n.start, n.end) === param) {
+      const call = n.field === 'function' ? n.parent : null;
+      if (call?.type !== 'call_expression' || !inGoroutine(call)) return false;
+      started = true;
+    }
+    appendAll(stack, n.children);
+  }
+  return started;
+}
+
+function inGoroutine(call: SyntaxNode): boolean {
+  if (call.parent?.type === 'go_statement') return true;
+  let lit: SyntaxNode | null = call.parent;
+  while (lit && lit.type !== 'func_literal') lit = lit.parent;
+  const started = lit?.field === 'function' ? lit.parent : null;
+  return started?.type === 'call_expression' && started.parent?.type === 'go_statement';
 }
 
 /** Whether every use of `name` in `root` but its declaration `decl` is the callee of a call. */
