@@ -16,7 +16,7 @@ import { boolLiteral, guardJoined, joinFlags, sameFlags, trackableFlags, withFla
 type Defer =
   | { kind: 'unlock'; op: LockOp; node: SyntaxNode }
   | { kind: 'lock'; op: LockOp; node: SyntaxNode }
-  | { kind: 'literal'; lit: SyntaxNode; node: SyntaxNode }
+  | { kind: 'literal'; lit: SyntaxNode; node: SyntaxNode; args?: SyntaxNode[] }
   | { kind: 'call'; call: SyntaxNode; node: SyntaxNode };
 
 /** `flags`: what the path knows of the function's boolean variables (see flags.ts). */
@@ -327,7 +327,7 @@ export class FlowAnalyzer {
     for (const a of child(call, 'arguments')?.children ?? []) st = this.evalExpr(a, st, f);
     const bound = this.boundFunc(fn, f);
     if (fn?.type === 'func_literal' || bound?.lit) {
-      st.defers.push({ kind: 'literal', lit: bound?.lit ?? fn!, node: s });
+      st.defers.push({ kind: 'literal', lit: bound?.lit ?? fn!, node: s, args: child(call, 'arguments')?.children });
       return st;
     }
     const op = bound?.op ?? this.res.lockOp(call, f.scope);
@@ -492,7 +492,7 @@ export class FlowAnalyzer {
         this.recordLockEvent(d.node, d.op, held, true, f.unit);
         held = held.with({ ref: d.op.ref, mode: d.op.method === 'RLock' ? 'read' : 'write', maybe: false, site: d.node });
       } else if (d.kind === 'literal') {
-        held = this.inlineLiteral(d.lit, { held, defers: [], dead: false, flags: st.flags }, f, 'deferred').held;
+        held = this.inlineLiteral(d.lit, { held, defers: [], dead: false, flags: st.flags }, f, 'deferred', d.args).held;
       } else {
         const name = this.text(child(d.call, 'function')).replace(/\s+/g, '');
         if (name === 'runtime.UnlockOSThread') held = held.without(OS_THREAD_KEY);
@@ -581,7 +581,7 @@ export class FlowAnalyzer {
     const bound = this.boundFunc(fn, f);
     if (fn?.type === 'func_literal' || bound?.lit) {
       for (const a of args) st = this.evalExpr(a, st, f);
-      return this.inlineLiteral(bound?.lit ?? fn!, st, f, 'inline');
+      return this.inlineLiteral(bound?.lit ?? fn!, st, f, 'inline', args);
     }
     if (bound?.op) return withHeld(st, this.applyLockOp(call, bound.op, st.held, false, f.unit, st.flags));
     if (fn?.type === 'selector_expression') {
@@ -771,7 +771,10 @@ export class FlowAnalyzer {
       const name = this.text(e);
       const known = st.flags?.get(name);
       // A value this path knows decides the branch; otherwise each side learns it, and its guarded locks follow.
-      if (known !== undefined) return known ? [st, dead(fork(st))] : [dead(fork(st)), st];
+      if (known !== undefined) {
+        const live = withHeld(st, st.held.assuming(name, known));
+        return known ? [live, dead(fork(st))] : [dead(fork(st)), live];
+      }
       const side = (v: boolean): State => ({ held: st.held.assuming(name, v), defers: [...st.defers], dead: st.dead, flags: withFlag(st.flags, name, v) });
       return [side(true), side(false)];
     }
@@ -796,12 +799,20 @@ export class FlowAnalyzer {
   }
 
   /** A literal that runs right here, in the caller's held set; returns the state after it. */
-  private inlineLiteral(lit: SyntaxNode, st: State, outer: Frame, unit: UnitKind): State {
+  /** `args`: the call's arguments, whose constant booleans the literal's parameters start with (`sendCmd(cmd, false)`). */
+  private inlineLiteral(lit: SyntaxNode, st: State, outer: Frame, unit: UnitKind, args?: SyntaxNode[]): State {
     const f = this.newFrame(withinUnit(outer.unit, unit), this.literalScope(lit, outer.scope));
     const body = child(lit, 'body');
-    const end = body ? this.walkBlock(body, { held: st.held, defers: [], dead: false, flags: st.flags }, f) : st;
+    let flags = st.flags;
+    const params = paramsOf(child(lit, 'parameters'), this.decl.file.parsed.text);
+    params.forEach((p, i) => {
+      if (this.isTracked(p.name)) flags = withFlag(flags, p.name, boolLiteral(args?.[i], this.decl.file.parsed.text));
+    });
+    const end = body ? this.walkBlock(body, { held: st.held, defers: [], dead: false, flags }, f) : st;
     if (!end.dead) this.exit(end, f, lit, 'end');
-    const after = joinStates(f.exits);
+    let after = joinStates(f.exits);
+    // A lock guarded by the literal's own parameter is only maybe held once the literal returns.
+    for (const p of params) after = withHeld(after, after.held.unguarded(p.name));
     // No literal assigns a tracked variable of its function (see trackableFlags): the caller's values still hold.
     return { held: after.dead ? st.held : after.held, defers: st.defers, dead: st.dead, flags: st.flags };
   }
