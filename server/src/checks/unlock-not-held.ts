@@ -22,8 +22,9 @@ it by the code that started it is not reported.`,
     const c = analysis.contractOf(fn);
     if (c.ignore) return;
     const locks = flow.lockEvents.filter((e) => !e.op.method.endsWith('nlock') && !e.deferred);
-    // After a reported double lock, the balanced second Unlock is a consequence, not a second bug.
-    const doubled = new Set(locks.filter((e) => e.held.get(e.op.ref.key) && !e.held.get(e.op.ref.key)!.maybe).map((e) => e.op.ref.key));
+    // After a reported double lock (on every path or on some: double-lock reports both), the balanced second
+    // Unlock is a consequence, not a second bug.
+    const doubled = new Set(locks.filter((e) => e.held.get(e.op.ref.key) && !e.held.get(e.op.ref.key)!.inherited).map((e) => e.op.ref.key));
     // A lock on a loop's own variable (`for _, p := range ps { p.mu.Unlock() }`) names another mutex each round:
     // only a Lock earlier in the same loop can have taken the one unlocked.
     const lockedBefore = (e: LockEvent) => {
