@@ -34,6 +34,9 @@ export function exportSignature(analysis: PackageAnalysis): string {
     for (const pc of analysis.paramCalls.get(fn) ?? []) {
       parts.push(`P${pc.index}/${pc.name}/${nodeId(pc.site.node)}/${pc.held.map((h) => `${h.ref.key}:${h.mode}:${nodeId(h.site)}`).join(',')}`);
     }
+    // Importers' flows read which parameters it calls in place or starts as goroutines (see directlyCalledParams).
+    const direct = analysis.directParamCalls.get(fn);
+    if (direct) parts.push(`D${direct}`);
   }
   sig = parts.join('\n');
   cache.set(analysis, sig);

@@ -647,7 +647,10 @@ export class FlowAnalyzer {
   private startedByCallee(call: SyntaxNode, arg: SyntaxNode, f: Frame): boolean {
     const callee = resolveCall(call, this.res, f.scope, HeldSet.EMPTY, false, f.unit)?.callee;
     const param = callee?.params[(child(call, 'arguments')?.children ?? []).indexOf(arg)]?.name;
-    return !!param && !!callee?.body && startsOnlyAsGoroutine(callee.body, param, callee.file.parsed.text);
+    if (!callee || !param) return false;
+    const written = this.paramCalls(callee) ?? directlyCalledParams(callee);
+    const started = written.split('|go:')[1];
+    return !!started && started.split(',').includes(param);
   }
 
   /** `x.RLocker()` as the call's argument at `index`: x. */
@@ -845,23 +848,27 @@ const SYNC_CALLBACK_FUNCS = new Set(['sort.Slice', 'sort.SliceStable', 'sort.Sea
 /**
  * The parameters that a function calls itself, in its own body (not in a goroutine or a func literal), each with
  * the locks its body holds around that call (see locksAroundParamCalls): what a caller's flow reads of it, to
- * tell a callback run in place from one run later, and what the callback runs under. Written as text
- * (`fn[lk;s.mu/r],g`), the form in which it is kept and compared (see PackageAnalysis).
+ * tell a callback run in place from one run later, and what the callback runs under; then, after `|go:`, the
+ * parameters that it only ever starts as goroutines (see startsOnlyAsGoroutine). Written as text
+ * (`fn[lk;s.mu/r],g|go:h`), the form in which it is kept and compared (see PackageAnalysis): a caller reads
+ * it even where the callee's body is no longer kept.
  */
 export function directlyCalledParams(fn: FuncDecl): string {
   if (!fn.body || fn.params.length === 0) return '';
   const text = fn.file.parsed.text;
   const called = directCallees(fn.body, text);
   const names = fn.params.filter((p) => p.name !== '_' && called.has(p.name)).map((p) => p.name);
-  if (names.length === 0) return '';
+  const started = goroutineParams(fn.body, new Set(fn.params.map((p) => p.name).filter((n) => n !== '_')), text);
+  const goPart = started.length ? `|go:${started.join(',')}` : '';
+  if (names.length === 0) return goPart;
   const locks = locksAroundParamCalls(fn.body, text, new Set(names));
-  return names.map((n) => (locks.get(n)?.length ? `${n}[${locks.get(n)!.join(';')}]` : n)).join(',');
+  return names.map((n) => (locks.get(n)?.length ? `${n}[${locks.get(n)!.join(';')}]` : n)).join(',') + goPart;
 }
 
 /** A directlyCalledParams text read back: each parameter called in place, with the locks held around the call. */
 export function parseParamCalls(written: string): Map<string, { path: string[]; mode: LockMode }[]> {
   const out = new Map<string, { path: string[]; mode: LockMode }[]>();
-  for (const m of written.matchAll(/(\w+)(?:\[([^\]]*)\])?/g)) {
+  for (const m of written.split('|')[0].matchAll(/(\w+)(?:\[([^\]]*)\])?/g)) {
     const locks = (m[2] ?? '').split(';').filter(Boolean).map((l) => {
       const [name, mode] = l.split('/');
       return { path: name.split('.'), mode: mode === 'r' ? 'read' as const : 'write' as const };
@@ -919,20 +926,21 @@ function directCallees(body: SyntaxNode, text: string): Set<string> {
   return out;
 }
 
-/** Whether `body` uses `param` once or more, and only as `go param(...)` or as a call inside `go func() { ... }()`. */
-function startsOnlyAsGoroutine(body: SyntaxNode, param: string, text: string): boolean {
-  let started = false;
+/** The parameters that `body` uses, and only as `go param(...)` or as a call inside `go func() { ... }()`. */
+function goroutineParams(body: SyntaxNode, params: Set<string>, text: string): string[] {
+  const started = new Set<string>(), other = new Set<string>();
+  let anyGo = false;
   const stack = [body];
   while (stack.length) {
     const n = stack.pop()!;
-    if (n.type === 'identifier' && text.slice(n.start, n.end) === param) {
+    if (n.type === 'go_statement') anyGo = true;
+    else if (n.type === 'identifier' && params.has(text.slice(n.start, n.end))) {
       const call = n.field === 'function' ? n.parent : null;
-      if (call?.type !== 'call_expression' || !inGoroutine(call)) return false;
-      started = true;
+      (call?.type === 'call_expression' && inGoroutine(call) ? started : other).add(text.slice(n.start, n.end));
     }
     appendAll(stack, n.children);
   }
-  return started;
+  return anyGo ? [...started].filter((p) => !other.has(p)) : [];
 }
 
 function inGoroutine(call: SyntaxNode): boolean {

@@ -13,7 +13,8 @@ Unlocking a sync.Mutex that is not locked is a run-time error ("fatal error: syn
 mutex"). lockset reports an Unlock or RUnlock where the lock is held on no path (in a function that locks
 it elsewhere; functions that only release a lock their caller took are lock helpers, not bugs), an Unlock
 after RLock and an RUnlock after Lock, saying which one was held. A goroutine that unlocks a lock handed to
-it by the code that started it is not reported.`,
+it by the code that started it, a function that begins by unlocking its caller's lock, and a loop that
+unlocks each element that an earlier loop locked are not reported.`,
   example: 'mu.RLock(); ...; mu.Unlock()',
   defaultSeverity: 'error',
   runFunction(ctx, fn, flow) {
