@@ -242,8 +242,8 @@ function bodyLocks(fn: FuncDecl, display: string): boolean {
   // walk visits in source order: the first of Lock and Unlock on this lock decides.
   walk(fn.body, (n) => {
     if (found || stop) return false;
-    // A goroutine or a callback takes the lock on its own, later: not the body itself.
-    if (n.type === 'func_literal') return false;
+    // A goroutine takes the lock on its own, later: not the body itself (a local closure called here does).
+    if (n.type === 'go_statement') return false;
     if (n.type === 'call_expression') {
       const t = text.slice(n.start, n.end).replace(/\s+/g, '');
       if (t === `${display}.Unlock()` || t === `${display}.RUnlock()`) { stop = true; return false; }
