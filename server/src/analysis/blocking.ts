@@ -1,3 +1,4 @@
+import type { FuncDecl } from '../model/file';
 import type { SyntaxNode } from '../syntax/node';
 import type { ExprResolver, Ref } from '../model/refs';
 import type { Scope } from '../model/scope';
@@ -175,6 +176,8 @@ function assignedValues(at: SyntaxNode, name: string, res: ExprResolver): Syntax
       const right = n.children.find((c) => c.field === (n.type === 'var_spec' ? 'value' : 'right'))?.children.filter((c) => c.type !== 'comment') ?? [];
       left.forEach((l, i) => {
         if (l.type !== 'identifier' || res.file.text(l) !== name) return;
+        // `var reader io.ReadCloser`: its zero value reads nothing; the assignments that follow say what it reads.
+        if (n.type === 'var_spec' && right.length === 0) return;
         // `zr, err := gzip.NewReader(in)`: the call's first result.
         if (right.length === left.length) out.push(right[i]);
         else if (i === 0 && right.length === 1 && right[0].type === 'call_expression') out.push(right[0]);
@@ -223,6 +226,28 @@ export function sendHasRoom(send: SyntaxNode, res: ExprResolver, scope: Scope): 
   };
   visit(outerFunction(send));
   return !handedOn && sends <= room;
+}
+
+/** Names of methods that hand a token back to a semaphore: `func (d *sem) release() { d.ch <- struct{}{} }`. */
+const RELEASE_NAMES = /^(release|unlock|done|put|free|give|giveBack|returnToken)$/i;
+
+/**
+ * Whether a send hands a token back to a channel semaphore: a release-named method sends on its receiver's
+ * channel field, and a method of the same type receives from that field (its acquire). The acquire took the token
+ * this send returns, so there is room (nats' diskIOSemaphore). A queue's push (no release name) still blocks.
+ */
+export function returnsToken(send: SyntaxNode, decl: FuncDecl, res: ExprResolver): boolean {
+  const ch = send.children.find((c) => c.field === 'channel');
+  if (ch?.type !== 'selector_expression' || !decl.recvName || !decl.recvType || !RELEASE_NAMES.test(decl.name)) return false;
+  if (res.file.text(ch.children.find((c) => c.field === 'operand')) !== decl.recvName) return false;
+  const field = res.file.text(ch.children.find((c) => c.field === 'field'));
+  if (!/^\w+$/.test(field)) return false;
+  for (const other of res.pkg.funcs.values()) {
+    if (other === decl || other.recvType !== decl.recvType || !other.recvName || !other.body || !/^\w+$/.test(other.recvName)) continue;
+    const body = other.file.parsed.text.slice(other.body.start, other.body.end);
+    if (new RegExp(String.raw`<-\s*${other.recvName}\.${field}\b`).test(body)) return true;
+  }
+  return false;
 }
 
 /** For `c.cond.Wait()`, the lock passed to `sync.NewCond(&c.mu)` somewhere in the package, by its last name (`mu`). */

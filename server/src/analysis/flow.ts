@@ -8,7 +8,7 @@ import type { Contract } from './contract-types';
 import { functionScope } from './scope-of';
 import type { AccessEvent, BlockingEvent, CallSite, ExitPoint, FunctionFlow, LiteralInfo, LockEvent, LoopContinue, UnitKind } from './flow-types';
 import { mapToCaller, resolveCall } from './calls';
-import { blockingCall, OS_THREAD_KEY, osThreadRef, sendHasRoom, threadStateChange } from './blocking';
+import { blockingCall, OS_THREAD_KEY, osThreadRef, returnsToken, sendHasRoom, threadStateChange } from './blocking';
 import { HeldSet, type LockMode } from './held';
 import { appendAll } from '../util/arrays';
 import { boolLiteral, guardJoined, joinFlags, sameFlags, trackableFlags, withFlag, type Flags } from './flags';
@@ -182,7 +182,7 @@ export class FlowAnalyzer {
         return this.walkBlock(s, st, f);
       case 'send_statement':
         for (const c of s.children) st = this.evalExpr(c, st, f);
-        if (!sendHasRoom(s, this.res, f.scope)) this.recordBlocking(s, 'channel send', st.held, f.unit);
+        if (!sendHasRoom(s, this.res, f.scope) && !returnsToken(s, this.decl, this.res)) this.recordBlocking(s, 'channel send', st.held, f.unit);
         return st;
       case 'inc_statement':
       case 'dec_statement':
