@@ -269,12 +269,12 @@ const BAD_GO = (pkg: string) => `package ${pkg}
 
 import "sync"
 
-// Counter counts events.
 type Counter struct {
 	mu sync.Mutex
 	n  int
 }
 
+// incLocked bumps the count. The caller must hold c.mu.
 func (c *Counter) incLocked() { c.n++ }
 
 func (c *Counter) Inc() {

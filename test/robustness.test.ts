@@ -250,6 +250,7 @@ interface CliRun { status: number | null; stdout: string; stderr: string }
 let cliRun: Promise<CliRun> | undefined;
 let cliChild: ChildProcess | undefined;
 let cliWarnings = 0;
+let cliInformation = 0;
 
 function runCli(args: string[], cwd: string): Promise<CliRun> {
   return new Promise((resolve) => {
@@ -273,7 +274,9 @@ before(() => {
   writeFileSync(join(TMP, 'binary2.go'), BINARY[2]);
   writeFileSync(join(TMP, 'big.go'), BIG.text);
   writeFileSync(join(TMP, 'line.go'), LINE.text);
-  cliWarnings = BIG.violations.length + LINE.violations;
+  cliWarnings = BIG.violations.length;
+  // The one-line file's contract is only its …Locked name, a guess: its findings are information.
+  cliInformation = LINE.violations;
   if (existsSync(join(ROOT, 'dist', 'cli.js'))) cliRun = runCli(['check', '.'], TMP);
 });
 
@@ -473,7 +476,7 @@ describe('parsing never fails', () => {
     assert.doesNotMatch(r.stderr, /internal error/, show);
     assert.equal(r.status, 1, show);
     const lines = r.stdout.trimEnd().split('\n');
-    assert.equal(lines.at(-1), `${cliWarnings} warnings`, show);
+    assert.equal(lines.at(-1), `${cliWarnings} warnings, ${cliInformation} information`, show);
   });
 });
 

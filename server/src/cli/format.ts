@@ -22,7 +22,7 @@ export function formatText(findings: Finding[], cwd: string, verbose = false): s
     ...(verbose ? f.related.map((r) => `    ${at(r.file, r.range)}: ${r.message}`) : []),
   ]);
   const counts = (['error', 'warning', 'information', 'hint'] as const).map((s) => [s, findings.filter((f) => f.severity === s).length] as const).filter(([, n]) => n > 0);
-  lines.push(findings.length === 0 ? 'no problems found' : counts.map(([s, n]) => `${n} ${s}${n === 1 ? '' : 's'}`).join(', '));
+  lines.push(findings.length === 0 ? 'no problems found' : counts.map(([s, n]) => `${n} ${s}${n === 1 || s === 'information' ? '' : 's'}`).join(', '));
   return lines.join('\n') + '\n';
 }
 
