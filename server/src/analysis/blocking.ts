@@ -228,24 +228,22 @@ export function sendHasRoom(send: SyntaxNode, res: ExprResolver, scope: Scope): 
   return !handedOn && sends <= room;
 }
 
-/** Names of methods that hand a token back to a semaphore: `func (d *sem) release() { d.ch <- struct{}{} }`. */
+/** A channel semaphore's pair of methods: `acquire() { <-d.ch }` and `release() { d.ch <- struct{}{} }`. */
 const RELEASE_NAMES = /^(release|unlock|done|put|free|give|giveBack|returnToken)$/i;
+const ACQUIRE_NAMES = /^(acquire|lock|take|grab|get|wait|obtain)$/i;
 
 /**
  * Whether a send hands a token back to a channel semaphore: a release-named method sends on its receiver's
- * channel field, and a method of the same type receives from that field (its acquire). The acquire took the token
- * this send returns, so there is room (nats' diskIOSemaphore). A queue's push (no release name) still blocks.
+ * channel field, and its type also has an acquire-named method, which took the token this send returns, so
+ * there is room (nats' diskIOSemaphore). A queue's push (no release name) still blocks. Only the method names
+ * are read, not the acquire's body: a flow depends on its own body and the package's declarations.
  */
 export function returnsToken(send: SyntaxNode, decl: FuncDecl, res: ExprResolver): boolean {
   const ch = send.children.find((c) => c.field === 'channel');
   if (ch?.type !== 'selector_expression' || !decl.recvName || !decl.recvType || !RELEASE_NAMES.test(decl.name)) return false;
   if (res.file.text(ch.children.find((c) => c.field === 'operand')) !== decl.recvName) return false;
-  const field = res.file.text(ch.children.find((c) => c.field === 'field'));
-  if (!/^\w+$/.test(field)) return false;
   for (const other of res.pkg.funcs.values()) {
-    if (other === decl || other.recvType !== decl.recvType || !other.recvName || !other.body || !/^\w+$/.test(other.recvName)) continue;
-    const body = other.file.parsed.text.slice(other.body.start, other.body.end);
-    if (new RegExp(String.raw`<-\s*${other.recvName}\.${field}\b`).test(body)) return true;
+    if (other !== decl && other.recvType === decl.recvType && ACQUIRE_NAMES.test(other.name)) return true;
   }
   return false;
 }
