@@ -65,6 +65,17 @@ describe('protocol robustness over stdio', () => {
     assert.ok(h, 'hover still works');
   });
 
+  it('ignores document notifications with invalid parameters, refuses a second initialize, and keeps working', async () => {
+    await client.notify('textDocument/didOpen', { textDocument: { uri: uri('vmm/bad.go'), languageId: 'go', version: 1, text: 42 } });
+    await client.waitForNotification<{ message: string }>('window/logMessage', (p) => /ignored a DidOpenTextDocument notification with invalid parameters/.test(p.message), 'the log of the bad didOpen');
+    await client.notify('textDocument/didChange', { textDocument: { uri: uri('vmm/http.go'), version: 99 }, contentChanges: [{ text: { not: 'text' } }] });
+    await client.waitForNotification<{ message: string }>('window/logMessage', (p) => /ignored a DidChangeTextDocument notification/.test(p.message), 'the log of the bad didChange');
+    await assert.rejects(client.request('initialize', { processId: null, rootUri: null, capabilities: {} }), /already initialized/);
+    const text = readFileSync(join(dir, 'vmm/vms.go'), 'utf8');
+    await client.open(uri('vmm/vms.go'), text);
+    assert.ok(await client.hover(uri('vmm/vms.go'), positionOf(text, 'findVM(', 0, 1)), 'hover still works');
+  });
+
   it('survives didClose without didOpen and out-of-range edits', async () => {
     await client.notify('textDocument/didClose', { textDocument: { uri: uri('vmm/vm.go') } });
     const text = readFileSync(join(dir, 'vmm/command.go'), 'utf8');

@@ -1,9 +1,9 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { parseGoMod, parseGoWork, type GoMod, type TextReader } from './model/module';
 import { globMatcher } from './util/glob';
 import type { NestedModules } from './util/config';
-import { SKIPPED_GO_DIRS } from './util/files';
+import { readRegularFile, SKIPPED_GO_DIRS } from './util/files';
 
 export interface ScopeSettings {
   /** Glob patterns relative to the root whose files are not analysed (see util/glob). */
@@ -11,8 +11,9 @@ export interface ScopeSettings {
   nestedModules?: NestedModules;
 }
 
+/** go.mod, go.work: regular files of at most 1 MB (a symlink to /dev/zero or a FIFO is never read). */
 function readFromDisk(path: string): string | undefined {
-  try { return readFileSync(path, 'utf8'); } catch { return undefined; }
+  return readRegularFile(path, 1024 * 1024)?.toString('utf8');
 }
 
 /**

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Parser } from 'web-tree-sitter';
 import { PackageAnalysis, type PreviousAnalysis } from './analysis/package-analysis';
@@ -16,7 +15,7 @@ import { dropKeptTree, initParser, parseGoIncremental } from './syntax/parser';
 import { rehydrate } from './syntax/take-over';
 import type { SyntaxNode } from './syntax/node';
 import { defaultConfig, type Config } from './util/config';
-import { MAX_FILE_BYTES } from './util/files';
+import { MAX_FILE_BYTES, readRegularFile } from './util/files';
 import { appendAll } from './util/arrays';
 
 /** A file's text and its facts; `previous` is the last facts read, until the new text is read (see GoFile). */
@@ -44,8 +43,9 @@ interface DepRecord {
   places: Map<string, { analysis: PackageAnalysis; places: string; moves: number }>;
 }
 
+/** go.mod, go.work: regular files of at most 1 MB (a symlink to /dev/zero or a FIFO is never read). */
 function readFromDisk(path: string): string | undefined {
-  try { return readFileSync(path, 'utf8'); } catch { return undefined; }
+  return readRegularFile(path, 1024 * 1024)?.toString('utf8');
 }
 
 /** Go's convention for generated files: a `// Code generated ... DO NOT EDIT.` line before the package clause. */

@@ -4,6 +4,7 @@ import {
   type InitializeParams, type InitializeResult, type Position, type Range, DidChangeWatchedFilesNotification, FileChangeType,
   type CancellationToken, DocumentHighlightKind, ErrorCodes, LSPErrorCodes, ResponseError, type Location, MarkupKind, MessageType, ShowMessageNotification, TextDocumentSyncKind, TextDocuments,
 } from 'vscode-languageserver/node';
+import { validatingDocumentEvents } from './validate';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding } from '../checks/finding';
 import { hoverAt } from '../ide/hover';
@@ -37,6 +38,7 @@ const COMPACT_MIN_CHARS = 4_000_000;
  */
 export class LocksetServer {
   private readonly documents = new TextDocuments(TextDocument);
+  private initializeSeen = false;
   private ws!: Workspace;
   private ready!: Promise<void>;
   private roots: string[] = [];
@@ -115,13 +117,16 @@ export class LocksetServer {
     });
     this.documents.onDidChangeContent((e) => { void this.changed(e.document); });
     this.documents.onDidClose((e) => { void this.closed(e.document); });
-    this.documents.listen(connection);
+    this.documents.listen(validatingDocumentEvents(connection, (m) => connection.console.warn(m)));
   }
 
   listen(): void { this.connection.listen(); }
 
   private initialize(params: InitializeParams): InitializeResult {
-    const c = params.capabilities;
+    // The protocol allows one initialize per server: a second one would re-read folders under running analyses.
+    if (this.initializeSeen) throw new ResponseError(ErrorCodes.InvalidRequest, 'lockset: the server is already initialized');
+    this.initializeSeen = true;
+    const c = params?.capabilities ?? {};
     this.caps = {
       related: !!c.textDocument?.publishDiagnostics?.relatedInformation,
       documentChanges: !!c.workspace?.workspaceEdit?.documentChanges,

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Files larger than this are skipped: generated blobs, not code anyone edits by hand. */
@@ -35,12 +35,34 @@ export function findFiles(root: string, wanted: (name: string) => boolean, skipp
 }
 
 /** Reads a source file as text; invalid UTF-8 becomes U+FFFD. Undefined for unreadable or huge files. */
-export function readSource(path: string): string | undefined {
+export function readSource(path: string, maxBytes = MAX_FILE_BYTES): string | undefined {
+  const buf = readRegularFile(path, maxBytes);
+  return buf && new TextDecoder('utf-8', { fatal: false }).decode(buf);
+}
+
+/**
+ * The bytes of a regular file of at most `maxBytes`, or undefined. Anything else is never read: a FIFO (opened
+ * without blocking, then refused), a device such as /dev/zero (it never ends), a directory, or a file over the cap
+ * (its size is known before a byte is read). Symbolic links are followed to what they name, with the same rules.
+ */
+export function readRegularFile(path: string, maxBytes = MAX_FILE_BYTES): Buffer | undefined {
+  let fd: number | undefined;
   try {
-    const buf = readFileSync(path);
-    if (buf.length > MAX_FILE_BYTES) return undefined;
-    return new TextDecoder('utf-8', { fatal: false }).decode(buf);
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.size > maxBytes) return undefined;
+    // Read what the file holds now, up to the cap: it may grow while it is read.
+    const buf = Buffer.allocUnsafe(Math.min(st.size, maxBytes));
+    let n = 0;
+    while (n < buf.length) {
+      const got = readSync(fd, buf, n, buf.length - n, n);
+      if (got === 0) break;
+      n += got;
+    }
+    return buf.subarray(0, n);
   } catch {
     return undefined;
+  } finally {
+    if (fd !== undefined) try { closeSync(fd); } catch { /* already closed */ }
   }
 }
