@@ -113,6 +113,10 @@ export interface StartOptions {
   cwd?: string;
   /** Server-to-client requests to answer with MethodNotFound, as a client without them would. */
   unsupportedRequests?: string[];
+  /** Server-to-client requests never to answer, as a stuck client would. */
+  silentRequests?: string[];
+  /** The initialize request's initializationOptions (the server's injected budgets). */
+  initializationOptions?: unknown;
 }
 
 export class LspClient {
@@ -137,7 +141,7 @@ export class LspClient {
   private readonly gone: Promise<never>;
 
   private constructor(
-    readonly proc: ChildProcessWithoutNullStreams, readonly connection: MessageConnection, settings: unknown, unsupported: readonly string[],
+    readonly proc: ChildProcessWithoutNullStreams, readonly connection: MessageConnection, settings: unknown, unsupported: readonly string[], silent: readonly string[],
   ) {
     this.settings = settings;
     proc.stderr.on('data', (d: Buffer) => { this.stderr += d.toString(); });
@@ -154,6 +158,7 @@ export class LspClient {
     connection.onRequest((method, params) => {
       this.record(method, params, this.requests);
       if (unsupported.includes(method)) return new ResponseError(ErrorCodes.MethodNotFound, `the test client does not handle ${method}`);
+      if (silent.includes(method)) return new Promise<never>(() => undefined);
       switch (method) {
         case 'workspace/configuration': {
           const p = params as ConfigurationParams;
@@ -178,7 +183,7 @@ export class LspClient {
   static async start(opts: StartOptions): Promise<LspClient> {
     const proc = spawn(process.execPath, [SERVER, '--stdio'], { cwd: opts.cwd ?? opts.root, stdio: 'pipe' });
     const connection = createMessageConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
-    const client = new LspClient(proc, connection, opts.settings ?? {}, opts.unsupportedRequests ?? []);
+    const client = new LspClient(proc, connection, opts.settings ?? {}, opts.unsupportedRequests ?? [], opts.silentRequests ?? []);
     const capabilities: ClientCapabilities = {
       textDocument: {
         synchronization: { dynamicRegistration: false },
@@ -196,6 +201,7 @@ export class LspClient {
         rootUri,
         workspaceFolders: [{ uri: rootUri, name: 'examples' }],
         capabilities,
+        initializationOptions: opts.initializationOptions,
       });
       await connection.sendNotification('initialized', {});
     } catch (e) {

@@ -15,6 +15,7 @@ import type { GoFile } from '../model/file';
 import { GoroutineDumpRequest, LockGraphRequest, LocksRequest, StatusNotification } from '../protocol';
 import { analyzeDump } from '../ide/dumps';
 import { parseConfig } from '../util/config-file';
+import { preview } from '../util/preview';
 import { findGoFiles, readSource } from '../util/files';
 import type { Config } from '../util/config';
 import { Scope, scopeOf } from '../scope';
@@ -127,6 +128,9 @@ export class LocksetServer {
     if (this.initializeSeen) throw new ResponseError(ErrorCodes.InvalidRequest, 'lockset: the server is already initialized');
     this.initializeSeen = true;
     const c = params?.capabilities ?? {};
+    // A test (or a client on a slow link) can give the wait for the settings its own budget.
+    const wait = (params?.initializationOptions as { configurationWaitMs?: unknown } | undefined)?.configurationWaitMs;
+    if (typeof wait === 'number' && wait >= 0 && wait <= 600_000) this.configurationWaitMs = wait;
     this.caps = {
       related: !!c.textDocument?.publishDiagnostics?.relatedInformation,
       documentChanges: !!c.workspace?.workspaceEdit?.documentChanges,
@@ -229,23 +233,45 @@ export class LocksetServer {
     }
   }
 
+  /**
+   * Reads the settings. A client may never answer `workspace/configuration`: after `configurationWaitMs` the
+   * defaults stay in force, and the answer, when it comes, is applied then (and everything analysed again).
+   */
   private async reloadConfig(): Promise<void> {
     if (!this.caps.configuration) return;
-    let raw: unknown;
-    try { raw = await this.connection.workspace.getConfiguration('lockset'); } catch { return; }
+    const answer = this.connection.workspace.getConfiguration('lockset').then((raw: unknown) => ({ raw }), () => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => { timer = setTimeout(() => resolve('late'), this.configurationWaitMs); }); // a budget, not a sleep
+    const first = await Promise.race([answer, late]).finally(() => clearTimeout(timer));
+    if (first === 'late') {
+      this.connection.console.warn(`lockset: no answer to workspace/configuration after ${this.configurationWaitMs} ms: using the default settings until one comes`);
+      void answer.then((a) => {
+        if (!a) return;
+        this.applyConfig(a.raw);
+        if (this.walked) this.reanalyzeAll();
+      });
+      return;
+    }
+    if (first) this.applyConfig(first.raw);
+  }
+
+  /** How long the server waits for the client's settings before it goes on with the defaults. */
+  private configurationWaitMs = 3000;
+
+  private applyConfig(raw: unknown): void {
     const { config, errors } = parseConfig(raw);
     for (const e of errors) this.warn(`lockset: invalid setting ${e}`);
     const r = (raw ?? {}) as Record<string, unknown>;
     const debounce = r.debounceMs;
     if (debounce !== undefined && (typeof debounce !== 'number' || !(debounce >= 0 && debounce <= 5000))) {
-      this.warn(`lockset: invalid setting lockset.debounceMs: expected a number from 0 to 5000, got ${JSON.stringify(debounce)}`);
+      this.warn(`lockset: invalid setting lockset.debounceMs: expected a number from 0 to 5000, got ${preview(debounce)}`);
     } else if (typeof debounce === 'number') this.settings.debounceMs = debounce;
     this.settings.enable = r.enable !== false;
     const hints = r.inlayHints as { heldLocks?: unknown } | undefined;
     this.settings.inlayHints = hints?.heldLocks === true;
     const compact = r.compactClosedPackages;
     if (compact !== undefined && !COMPACT_MODES.includes(compact as CompactMode)) {
-      this.warn(`lockset: invalid setting lockset.compactClosedPackages: expected one of ${COMPACT_MODES.join(', ')}, got ${JSON.stringify(compact)}`);
+      this.warn(`lockset: invalid setting lockset.compactClosedPackages: expected one of ${COMPACT_MODES.join(', ')}, got ${preview(compact)}`);
     } else this.settings.compactClosed = (compact as CompactMode | undefined) ?? 'auto';
     this.applyCompaction();
     this.rescope({ exclude: config.exclude ?? [], nestedModules: config.nestedModules ?? 'skip' });

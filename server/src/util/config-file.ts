@@ -1,6 +1,7 @@
 import { CHECKS } from '../checks/registry';
 import { type Config, type SeveritySetting } from './config';
 import { globProblem } from './glob';
+import { preview } from './preview';
 
 const SEVERITIES = ['error', 'warning', 'information', 'hint', 'off'];
 
@@ -19,13 +20,13 @@ export function parseConfig(raw: unknown, prefix = 'lockset'): { config: Config;
     else {
       for (const [id, value] of Object.entries(r.checks)) {
         if (!CHECKS.some((c) => c.id === id)) { errors.push(`${prefix}.checks.${id}: unknown check; known checks are ${CHECKS.map((c) => c.id).join(', ')}`); continue; }
-        if (typeof value !== 'string' || !SEVERITIES.includes(value)) { errors.push(`${prefix}.checks.${id}: expected one of ${SEVERITIES.join(', ')}, got ${JSON.stringify(value)}`); continue; }
+        if (typeof value !== 'string' || !SEVERITIES.includes(value)) { errors.push(`${prefix}.checks.${id}: expected one of ${SEVERITIES.join(', ')}, got ${preview(value)}`); continue; }
         config.severity[id] = value as SeveritySetting;
       }
     }
   }
   if (r.analyzeGenerated !== undefined) {
-    if (typeof r.analyzeGenerated !== 'boolean') errors.push(`${prefix}.analyzeGenerated: expected true or false, got ${JSON.stringify(r.analyzeGenerated)}`);
+    if (typeof r.analyzeGenerated !== 'boolean') errors.push(`${prefix}.analyzeGenerated: expected true or false, got ${preview(r.analyzeGenerated)}`);
     else config.analyzeGenerated = r.analyzeGenerated;
   }
   if (r.lockOrder !== undefined) {
@@ -37,13 +38,13 @@ export function parseConfig(raw: unknown, prefix = 'lockset'): { config: Config;
     else {
       for (const pattern of r.exclude as string[]) {
         const problem = globProblem(pattern);
-        if (problem) errors.push(`${prefix}.exclude: the pattern ${JSON.stringify(pattern)} ${problem}`);
+        if (problem) errors.push(`${prefix}.exclude: the pattern ${preview(pattern)} ${problem}`);
       }
       config.exclude = (r.exclude as string[]).filter((p) => !globProblem(p));
     }
   }
   if (r.nestedModules !== undefined) {
-    if (r.nestedModules !== 'skip' && r.nestedModules !== 'include') errors.push(`${prefix}.nestedModules: expected "skip" or "include", got ${JSON.stringify(r.nestedModules)}`);
+    if (r.nestedModules !== 'skip' && r.nestedModules !== 'include') errors.push(`${prefix}.nestedModules: expected "skip" or "include", got ${preview(r.nestedModules)}`);
     else config.nestedModules = r.nestedModules;
   }
   return { config, errors };
