@@ -1,4 +1,5 @@
-import { createConnection, LSPErrorCodes, ProposedFeatures, type Message, type RequestMessage, type ResponseMessage } from 'vscode-languageserver/node';
+import { createConnection, LSPErrorCodes, ProposedFeatures, StreamMessageReader, StreamMessageWriter, type Connection, type Message, type RequestMessage, type ResponseMessage } from 'vscode-languageserver/node';
+import { FramingGuard } from './framing';
 import { LocksetServer } from './server';
 
 /**
@@ -9,5 +10,19 @@ function cancelUndispatched(message: Message): ResponseMessage {
   return { jsonrpc: '2.0', id: (message as RequestMessage).id, error: { code: LSPErrorCodes.RequestCancelled, message: 'request cancelled before it ran' } };
 }
 
-// The transport (--stdio, --node-ipc, --socket) is picked from the command line by createConnection.
-new LocksetServer(createConnection(ProposedFeatures.all, { cancelUndispatched })).listen();
+/**
+ * Over stdio, the incoming bytes pass a framing check first: a malformed frame ends the server with a message on
+ * stderr and exit status 1 (see FramingGuard), and the client restarts it. Other transports (--node-ipc,
+ * --socket) are picked from the command line by createConnection.
+ */
+function connect(): Connection {
+  if (!process.argv.includes('--stdio')) return createConnection(ProposedFeatures.all, { cancelUndispatched });
+  const guard = new FramingGuard((problem) => {
+    process.stderr.write(`lockset: malformed message from the client (${problem}); exiting so that the client can restart the server\n`);
+    process.exit(1);
+  });
+  process.stdin.pipe(guard);
+  return createConnection(ProposedFeatures.all, new StreamMessageReader(guard), new StreamMessageWriter(process.stdout), { cancelUndispatched });
+}
+
+new LocksetServer(connect()).listen();
