@@ -1,4 +1,5 @@
 import type { SyntaxNode } from '../syntax/node';
+import type { FuncDecl } from '../model/file';
 import { appendAll } from '../util/arrays';
 import { HeldSet, type HeldLock } from './held';
 
@@ -116,4 +117,59 @@ export function neverAssigned(root: SyntaxNode, name: string, text: string): boo
     appendAll(stack, n.children);
   }
   return true;
+}
+
+const definitions = new WeakMap<SyntaxNode, Map<string, SyntaxNode | null>>();
+
+/**
+ * What a boolean's value says of the function's flag parameters, when it is declared once as
+ * `direct := ok && lock` (or `skip := held || ...`) and neither it nor those parameters are assigned again:
+ * where direct is true, every conjunct was true when it was computed, and a parameter that is never
+ * assigned still is. Pairs of parameter name and the value it must have.
+ */
+export function impliedFlags(fn: FuncDecl, name: string, value: boolean): [string, boolean][] {
+  const text = fn.file.parsed.text;
+  const def = definitionOf(fn.node, name, text);
+  if (!def || !neverAssigned(fn.node, name, text)) return [];
+  const out: [string, boolean][] = [];
+  const visit = (e: SyntaxNode | undefined, v: boolean): void => {
+    if (!e) return;
+    if (e.type === 'parenthesized_expression') visit(e.children[0], v);
+    else if (e.type === 'unary_expression' && e.op === '!') visit(e.children.find((c) => c.field === 'operand'), !v);
+    else if (e.type === 'binary_expression' && (e.op === '&&' ? v : e.op === '||' && !v)) {
+      visit(e.children.find((c) => c.field === 'left'), v);
+      visit(e.children.find((c) => c.field === 'right'), v);
+    } else if (e.type === 'identifier') {
+      const p = text.slice(e.start, e.end);
+      if (p !== name && fn.params.some((x) => x.name === p) && neverAssigned(fn.node, p, text)) out.push([p, v]);
+    }
+  };
+  visit(def, value);
+  return out;
+}
+
+/** The value of the one `name := expr` (or `var name = expr`) in the function; undefined when there is not exactly one. */
+function definitionOf(root: SyntaxNode, name: string, text: string): SyntaxNode | undefined {
+  let cache = definitions.get(root);
+  if (!cache) definitions.set(root, (cache = new Map()));
+  if (cache.has(name)) return cache.get(name) ?? undefined;
+  let found: SyntaxNode | null | undefined;
+  const stack = [root];
+  while (stack.length && found !== null) {
+    const n = stack.pop()!;
+    let value: SyntaxNode | undefined, names: SyntaxNode[] = [];
+    if (n.type === 'short_var_declaration') {
+      names = n.children.find((c) => c.field === 'left')?.children ?? [];
+      value = n.children.find((c) => c.field === 'right')?.children[0];
+      if ((n.children.find((c) => c.field === 'right')?.children.length ?? 0) !== 1) value = undefined;
+    } else if (n.type === 'var_spec') {
+      names = n.children.filter((c) => c.field === 'name');
+      value = n.children.find((c) => c.field === 'value')?.children[0];
+      if ((n.children.find((c) => c.field === 'value')?.children.length ?? 0) !== 1) value = undefined;
+    }
+    if (names.some((id) => text.slice(id.start, id.end) === name)) found = found === undefined && names.length === 1 && value ? value : null;
+    appendAll(stack, n.children);
+  }
+  cache.set(name, found ?? null);
+  return found ?? undefined;
 }

@@ -26,6 +26,8 @@ export interface CallSite {
   /** The call is the `go f()` itself: it runs with nothing held. */
   viaGo: boolean;
   unit: UnitKind;
+  /** The boolean variables' values that every path to the call knows (`stop` is false under `if !stop { begin() }`). */
+  flags?: ReadonlyMap<string, boolean>;
 }
 
 /** A function passed as a value; `recv` is the receiver of a method value, in the caller's names. */

@@ -11,7 +11,7 @@ import { mapToCaller, resolveCall } from './calls';
 import { blockingCall, OS_THREAD_KEY, osThreadRef, returnsToken, sendHasRoom, threadStateChange } from './blocking';
 import { HeldSet, type LockMode } from './held';
 import { appendAll } from '../util/arrays';
-import { boolLiteral, guardJoined, joinFlags, sameFlags, trackableFlags, withFlag, type Flags } from './flags';
+import { boolLiteral, guardJoined, impliedFlags, joinFlags, sameFlags, trackableFlags, withFlag, type Flags } from './flags';
 
 type Defer =
   | { kind: 'unlock'; op: LockOp; node: SyntaxNode }
@@ -608,7 +608,7 @@ export class FlowAnalyzer {
       const t = st.held.get(OS_THREAD_KEY)!;
       st = withHeld(st, st.held.with({ ...t, stateChangeName: fnName, stateChangeSite: call }));
     }
-    return withHeld(st, this.applyCall(call, st.held, f, false));
+    return withHeld(st, this.applyCall(call, st.held, f, false, st.flags));
   }
 
   /**
@@ -717,8 +717,8 @@ export class FlowAnalyzer {
   }
 
   /** Records a call and applies the callee's acquire/release contract. */
-  private applyCall(call: SyntaxNode, held: HeldSet, f: Frame, viaGo: boolean): HeldSet {
-    const site = this.recordCall(call, held, f, viaGo);
+  private applyCall(call: SyntaxNode, held: HeldSet, f: Frame, viaGo: boolean, flags?: Flags): HeldSet {
+    const site = this.recordCall(call, held, f, viaGo, flags);
     if (!site?.callee) return held;
     const c = this.contracts(site.callee);
     for (const r of c.releases) {
@@ -732,11 +732,11 @@ export class FlowAnalyzer {
     return held;
   }
 
-  private recordCall(call: SyntaxNode, held: HeldSet, f: Frame, viaGo: boolean): CallSite | undefined {
+  private recordCall(call: SyntaxNode, held: HeldSet, f: Frame, viaGo: boolean, flags?: Flags): CallSite | undefined {
     const prev = this.calls.get(call);
-    if (prev) { prev.held = prev.held.join(held); return prev; }
+    if (prev) { prev.held = prev.held.join(held); if (prev.flags) prev.flags = joinFlags([prev.flags, flags]); return prev; }
     const site = resolveCall(call, this.res, f.scope, held, viaGo, f.unit);
-    if (site) this.calls.set(call, site);
+    if (site) this.calls.set(call, flags ? Object.assign(site, { flags }) : site);
     return site;
   }
 
@@ -778,7 +778,16 @@ export class FlowAnalyzer {
         const live = withHeld(st, st.held.assuming(name, known));
         return known ? [live, dead(fork(st))] : [dead(fork(st)), live];
       }
-      const side = (v: boolean): State => ({ held: st.held.assuming(name, v), defers: [...st.defers], dead: st.dead, flags: withFlag(st.flags, name, v) });
+      const side = (v: boolean): State => {
+        let out: State = { held: st.held.assuming(name, v), defers: [...st.defers], dead: st.dead, flags: withFlag(st.flags, name, v) };
+        // `direct := ok && lock`: where direct is true, so is lock (see impliedFlags).
+        for (const [p, pv] of impliedFlags(this.decl, name, v)) {
+          if (!this.isTracked(p)) continue;
+          if (out.flags?.get(p) === !pv) return dead(out);
+          out = { ...out, held: out.held.assuming(p, pv), flags: withFlag(out.flags, p, pv) };
+        }
+        return out;
+      };
       return [side(true), side(false)];
     }
     if (e.type === 'call_expression') {

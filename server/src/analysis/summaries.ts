@@ -2,7 +2,7 @@ import type { FuncDecl } from '../model/file';
 import { classNodeOf, classPackageOf, lockClass, typedClass, type Ref } from '../model/refs';
 import { mapToCaller } from './calls';
 import { isUnshared } from './fresh';
-import { neverAssigned } from './flags';
+import { neverAssigned, trackableFlags } from './flags';
 import type { CallSite, FunctionFlow, LockEvent, UnitKind } from './flow-types';
 import type { LockMode } from './held';
 import type { PackageAnalysis } from './package-analysis';
@@ -186,15 +186,50 @@ function paramConditions(fn: FuncDecl, flags: ReadonlyMap<string, boolean> | und
   return out;
 }
 
-/** Whether a call passes a constant that rules the acquisition out (`get(k, false)` for `if lock { mu.Lock() }`). */
-function ruledOut(a: Acquisition, site: CallSite): boolean {
-  if (!a.when) return false;
+/**
+ * The callee's conditions on an acquisition seen from a call: undefined when an argument rules it out (`get(k, false)`
+ * for `if lock { mu.Lock() }`, or a flag the call site knows to be false), else the conditions on the caller's own
+ * parameters: those the caller passes on (`put(k, lock)`, `put(k, !held)`) and those the call stands under
+ * (`if !stop { begin() }`). A condition on any other argument is dropped: the acquisition may happen.
+ */
+function conditionsAt(a: Acquisition, fn: FuncDecl, site: CallSite): { when: Acquisition['when'] } | undefined {
+  const text = fn.file.parsed.text;
   const args = site.node.children.find((c) => c.field === 'arguments')?.children ?? [];
-  return a.when.some(({ index, value }) => {
-    const arg = args[index];
-    const written = arg && (arg.type === 'true' || arg.type === 'false') ? arg.type === 'true' : undefined;
-    return written !== undefined && written !== value;
-  });
+  let when = paramConditions(fn, site.flags);
+  for (const { index, value } of a.when ?? []) {
+    const arg = flagArgument(args[index], text);
+    if (!arg) continue;
+    const need = arg.negated ? !value : value;
+    const known = arg.literal ?? site.flags?.get(arg.name!);
+    if (known !== undefined) {
+      if (known !== need) return undefined;
+      continue;
+    }
+    // A name declared more than once in the caller may not be its parameter here.
+    const own = trackedIn(fn).has(arg.name!) ? paramConditions(fn, new Map([[arg.name!, need]]))?.[0] : undefined;
+    if (!own) continue;
+    if (when?.some((w) => w.index === own.index && w.value !== own.value)) return undefined;
+    if (!when?.some((w) => w.index === own.index)) when = [...when ?? [], own];
+  }
+  return { when };
+}
+
+const trackedCache = new WeakMap<FuncDecl, Set<string>>();
+
+function trackedIn(fn: FuncDecl): Set<string> {
+  let out = trackedCache.get(fn);
+  if (!out) trackedCache.set(fn, (out = trackableFlags(fn.node, fn.file.parsed.text)));
+  return out;
+}
+
+/** An argument that is a boolean constant, or a variable, possibly negated (`!held`). */
+function flagArgument(arg: SyntaxNode | undefined, text: string): { literal?: boolean; name?: string; negated: boolean } | undefined {
+  let negated = false;
+  while (arg && (arg.type === 'parenthesized_expression' || arg.type === 'unary_expression' && arg.op === '!')) {
+    if (arg.type === 'unary_expression') { negated = !negated; arg = arg.children.find((c) => c.field === 'operand'); } else arg = arg.children[0];
+  }
+  if (arg?.type === 'true' || arg?.type === 'false') return { literal: (arg.type === 'true') !== negated, negated: false };
+  return arg?.type === 'identifier' ? { name: text.slice(arg.start, arg.end), negated } : undefined;
 }
 
 /**
@@ -202,7 +237,8 @@ function ruledOut(a: Acquisition, site: CallSite): boolean {
  * named there), its class qualified by package when the callee is another package's.
  */
 function mapAcquisition(analysis: PackageAnalysis, a: Acquisition, fn: FuncDecl, site: CallSite, dropped?: Ref[]): Acquisition | undefined {
-  if (ruledOut(a, site)) return undefined;
+  const conditions = conditionsAt(a, fn, site);
+  if (!conditions) return undefined;
   const res = analysis.resolver(fn);
   const mapped = mapToCaller(a.ref, site, res);
   const foreign = site.callee ? analysis.foreign(site.callee) : undefined;
@@ -217,8 +253,7 @@ function mapAcquisition(analysis: PackageAnalysis, a: Acquisition, fn: FuncDecl,
     const m = mapToCaller(r, site, res);
     if (m && !released?.some((x) => x.key === m.key)) released = [...released ?? [], m];
   }
-  // What decides the acquisition in the callee is the caller's argument: the caller's acquisition is unconditional.
-  return { ...a, ref, cls, node, pkg, chain: [{ fn, site }, ...a.chain], unshared, released, when: undefined };
+  return { ...a, ref, cls, node, pkg, chain: [{ fn, site }, ...a.chain], unshared, released, when: conditions.when };
 }
 
 function add(list: Acquisition[], a: Acquisition): boolean {
