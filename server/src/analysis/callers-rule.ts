@@ -1,5 +1,7 @@
 import type { FuncDecl } from '../model/file';
-import { mapToCallee } from './calls';
+import type { Ref } from '../model/refs';
+import { mapToCallee, mapToCaller } from './calls';
+import { isUnshared } from './fresh';
 import type { ContractLock } from './contract-types';
 import type { CallSite } from './flow-types';
 import type { PackageAnalysis } from './package-analysis';
@@ -11,16 +13,18 @@ import { appendAll } from '../util/arrays';
  * needs that lock itself, requires it. "Needs" is what the function's own code shows: a call in its body asks
  * for the lock and does not hold it (crypto/tls's retryReadRecord, called only from readRecordOrCCS, which holds
  * c.in), or its …Locked name guessed another lock of its receiver (writeRecordLocked, whose callers all hold
- * c.out, while the guess was the only mutex field). A lock its callers merely happen to hold is not taken for a
- * contract. Exported functions have callers elsewhere, and a function passed as a value has calls not seen here.
+ * c.out, while the guess was the only mutex field), or a call of another function without a contract that needs it
+ * so (a wrapper's callers hold the lock that the helper it calls needs: both require it, over as many rounds as
+ * the chain is long). A lock its callers merely happen to hold is not taken for a contract. Exported functions have callers elsewhere, and a function passed as a value has calls not seen here.
  * Read from the first flows, in rounds until nothing changes (a contract inferred in one round holds at the calls
  * of the next): returns the functions whose contract it changed, to be walked again.
  */
 export function inferFromCallers(analysis: PackageAnalysis): FuncDecl[] {
   const changed: FuncDecl[] = [];
   for (let round = 0; round < 8; round++) {
-    const sitesOf = candidateSites(analysis);
-    const more = sitesOf.size > 0 ? oneRound(analysis, sitesOf) : [];
+    const needs = neededLocks(analysis);
+    const sitesOf = candidateSites(analysis, needs);
+    const more = sitesOf.size > 0 ? oneRound(analysis, sitesOf, needs) : [];
     if (more.length === 0) break;
     appendAll(changed, more);
   }
@@ -28,16 +32,13 @@ export function inferFromCallers(analysis: PackageAnalysis): FuncDecl[] {
 }
 
 /**
- * The calls of each function that could gain a contract. Most cannot: only an unexported function with no
- * contract that calls something with one, or with a …Locked guess, is looked at, and only its calls gathered.
+ * The calls of each function that could gain a contract. Most cannot: only an unexported function that needs a
+ * lock (see neededLocks), or with a …Locked guess, is looked at, and only its calls gathered.
  */
-function candidateSites(analysis: PackageAnalysis): Map<FuncDecl, Site[]> {
-  const candidates = new Set<FuncDecl>();
-  for (const [fn, flow] of analysis.flows) {
-    if (/^[A-Z]/.test(fn.name)) continue;
-    const contract = analysis.contractOf(fn);
-    if (contract.ignore || !contract.requires.every((r) => r.source.kind === 'name')) continue;
-    if (contract.requires.length > 0 || flow.calls.some((c) => c.callee && analysis.contractOf(c.callee).requires.length > 0)) candidates.add(fn);
+function candidateSites(analysis: PackageAnalysis, needs: Needs): Map<FuncDecl, Site[]> {
+  const candidates = new Set<FuncDecl>(needs.keys());
+  for (const fn of analysis.flows.keys()) {
+    if (isOpen(analysis, fn) && analysis.contractOf(fn).requires.length > 0) candidates.add(fn);
   }
   const sitesOf = new Map<FuncDecl, Site[]>();
   if (candidates.size === 0) return sitesOf;
@@ -58,7 +59,63 @@ function candidateSites(analysis: PackageAnalysis): Map<FuncDecl, Site[]> {
 
 type Site = { caller: FuncDecl; site: CallSite };
 
-function oneRound(analysis: PackageAnalysis, sitesOf: Map<FuncDecl, Site[]>): FuncDecl[] {
+/** An unexported function with no contract but a …Locked guess: the callers rule may give it one. */
+function isOpen(analysis: PackageAnalysis, fn: FuncDecl): boolean {
+  if (/^[A-Z]/.test(fn.name)) return false;
+  const contract = analysis.contractOf(fn);
+  return !contract.ignore && contract.requires.every((r) => r.source.kind === 'name');
+}
+
+/** Per function, the locks (by key, in its names) that its body needs and does not hold; `write` when a call needs the write lock. */
+type Needs = Map<FuncDecl, Map<string, { ref: Ref; write: boolean }>>;
+
+/**
+ * The locks each open function without a contract needs: a call in its body (not in a goroutine) asks for the
+ * lock and does not hold it, either by a contract or because the callee, open too, needs it so. Read to a
+ * fixed point up the calls, so a wrapper of a helper needs what the helper needs.
+ */
+function neededLocks(analysis: PackageAnalysis): Needs {
+  const needs: Needs = new Map();
+  const open = new Set<FuncDecl>();
+  for (const fn of analysis.flows.keys()) if (isOpen(analysis, fn) && analysis.contractOf(fn).requires.length === 0) open.add(fn);
+  const callersOf = new Map<FuncDecl, { caller: FuncDecl; site: CallSite }[]>();
+  const work: FuncDecl[] = [];
+  const add = (fn: FuncDecl, ref: Ref, write: boolean) => {
+    let mine = needs.get(fn);
+    const had = mine?.get(ref.key);
+    if (had && (had.write || !write)) return;
+    if (!mine) needs.set(fn, mine = new Map());
+    mine.set(ref.key, { ref, write });
+    work.push(fn);
+  };
+  for (const fn of open) {
+    for (const site of analysis.flows.get(fn)!.calls) {
+      if ((site.unit !== 'function' && site.unit !== 'inline') || !site.callee) continue;
+      if (open.has(site.callee)) {
+        const list = callersOf.get(site.callee);
+        if (list) list.push({ caller: fn, site }); else callersOf.set(site.callee, [{ caller: fn, site }]);
+      }
+      for (const r of requirementsAt(analysis, fn, site)) {
+        if (r.held === 'missing' && r.lock.resolved) add(fn, r.ref, !!r.lock.exactMode && r.lock.mode === 'write');
+      }
+    }
+  }
+  while (work.length > 0) {
+    const callee = work.pop()!;
+    for (const { caller, site } of callersOf.get(callee) ?? []) {
+      const res = analysis.resolver(caller);
+      for (const need of needs.get(callee)!.values()) {
+        const ref = mapToCaller(need.ref, site, res);
+        if (!ref || site.held.holds(ref, need.write ? 'write' : 'read') || site.held.maybeHolds(ref)) continue;
+        if (isUnshared(caller, ref, site.nameNode.start)) continue;
+        add(caller, ref, need.write);
+      }
+    }
+  }
+  return needs;
+}
+
+function oneRound(analysis: PackageAnalysis, sitesOf: Map<FuncDecl, Site[]>, needs: Needs): FuncDecl[] {
   const changed: FuncDecl[] = [];
   for (const [fn, sites] of sitesOf) {
     const contract = analysis.contractOf(fn);
@@ -66,7 +123,7 @@ function oneRound(analysis: PackageAnalysis, sitesOf: Map<FuncDecl, Site[]>): Fu
     if (contract.ignore || (contract.requires.length > 0 && !guessed)) continue;
     const common = heldAtEverySite(analysis, fn, sites);
     if (common.length === 0) continue;
-    const wanted = guessed ? receiverLocks(fn, common, contract.requires) : neededInBody(analysis, fn, common);
+    const wanted = guessed ? receiverLocks(fn, common, contract.requires) : neededInBody(fn, common, needs);
     if (wanted.length === 0) continue;
     contract.requires = wanted.map(({ lock, from }) => ({
       ref: lock, mode: 'read', written: lock.display, resolved: true,
@@ -81,7 +138,8 @@ function oneRound(analysis: PackageAnalysis, sitesOf: Map<FuncDecl, Site[]>): Fu
   return changed;
 }
 
-interface Common { lock: ContractLock['ref']; from: Site }
+/** A lock held at every call; `write` when every call holds it for writing. */
+interface Common { lock: ContractLock['ref']; from: Site; write: boolean }
 
 /**
  * The locks definitely held at every call, in the callee's names. A lock of the caller's contract counts, the
@@ -93,18 +151,23 @@ function heldAtEverySite(analysis: PackageAnalysis, fn: FuncDecl, sites: Site[])
   for (const s of sites) {
     if (s.site.viaGo || s.site.unit === 'goroutine' || s.site.unit === 'detached') return [];
     const here: Common[] = [];
-    const add = (ref: ContractLock['ref']) => {
+    const add = (ref: ContractLock['ref'], write: boolean) => {
       const lock = mapToCallee(ref, s.site, fn);
-      if (lock && lock.exact && !here.some((x) => x.lock.key === lock.key)) here.push({ lock, from: s });
+      const had = lock && here.find((x) => x.lock.key === lock.key);
+      if (had) had.write ||= write;
+      else if (lock && lock.exact) here.push({ lock, from: s, write });
     };
-    for (const h of s.site.held.definite()) add(h.ref);
+    for (const h of s.site.held.definite()) add(h.ref, h.mode === 'write');
     if (s.site.unit === 'function' || s.site.unit === 'inline') {
       const events = analysis.flows.get(s.caller)?.lockEvents ?? [];
       for (const r of analysis.contractOf(s.caller).requires) {
-        if (r.resolved && !events.some((e) => e.op.ref.key === r.ref.key && e.op.method.endsWith('nlock'))) add(r.ref);
+        // A contract that does not say the mode is held for writing at entry (see PackageAnalysis.analyze).
+        if (r.resolved && !events.some((e) => e.op.ref.key === r.ref.key && e.op.method.endsWith('nlock'))) add(r.ref, !r.exactMode || r.mode === 'write');
       }
     }
-    common = common ? common.filter((c) => here.some((x) => x.lock.key === c.lock.key)) : here;
+    common = common
+      ? common.flatMap((c) => { const x = here.find((h) => h.lock.key === c.lock.key); return x ? [{ ...c, write: c.write && x.write }] : []; })
+      : here;
     if (common.length === 0) return [];
   }
   return common ?? [];
@@ -116,14 +179,11 @@ function receiverLocks(fn: FuncDecl, common: Common[], guess: ContractLock[]): C
   return common.filter((c) => c.lock.rootKind === 'receiver' && c.lock.root === fn.recvName);
 }
 
-/** The common locks that a call in the function's own body asks for and does not hold. */
-function neededInBody(analysis: PackageAnalysis, fn: FuncDecl, common: Common[]): Common[] {
-  const flow = analysis.flows.get(fn);
-  if (!flow) return [];
-  const missing = new Set<string>();
-  for (const site of flow.calls) {
-    if (site.unit !== 'function' && site.unit !== 'inline') continue;
-    for (const r of requirementsAt(analysis, fn, site)) if (r.held === 'missing' && r.lock.resolved) missing.add(r.ref.key);
-  }
-  return common.filter((c) => missing.has(c.lock.key));
+/** The common locks that the function needs (see neededLocks), held for writing at every call where it needs the write lock. */
+function neededInBody(fn: FuncDecl, common: Common[], needs: Needs): Common[] {
+  const mine = needs.get(fn);
+  return common.filter((c) => {
+    const need = mine?.get(c.lock.key);
+    return need && (!need.write || c.write);
+  });
 }

@@ -128,7 +128,9 @@ export function mapToCallee(ref: Ref, site: CallSite, callee: FuncDecl): Ref | u
   if (recv?.exact && callee.recvName && ref.root === recv.root && recv.path.every((p, i) => ref.path[i] === p)) {
     return named(callee.recvName, ref.path.slice(recv.path.length), 'receiver');
   }
-  if (ref.rootKind === 'param' || ref.rootKind === 'receiver') {
+  // A variable of the caller passed as an argument (a local too: `cfg := c.leaf.remote; cfg.Lock();
+  // c.update(cfg)` holds the callee's `cfg`).
+  if (ref.rootKind === 'param' || ref.rootKind === 'receiver' || ref.rootKind === 'local') {
     const i = site.args.findIndex((a) => a?.key === ref.root);
     const p = i >= 0 ? callee.params[i] : undefined;
     if (!p) return undefined;

@@ -5,7 +5,7 @@ import { Scope } from '../model/scope';
 import { deref, typeFromSyntax, UNKNOWN, type GoType } from '../model/types';
 import { child, childrenOf, type SyntaxNode } from '../syntax/node';
 import type { Contract } from './contract-types';
-import { functionScope } from './scope-of';
+import { bodyScope } from './scope-of';
 import type { AccessEvent, BlockingEvent, CallSite, ExitPoint, FunctionFlow, LiteralInfo, LockEvent, LoopContinue, UnitKind } from './flow-types';
 import { mapToCaller, resolveCall } from './calls';
 import { blockingCall, OS_THREAD_KEY, osThreadRef, returnsToken, sendHasRoom, threadStateChange } from './blocking';
@@ -81,7 +81,7 @@ export class FlowAnalyzer {
 
   run(initial: HeldSet): FunctionFlow {
     const d = this.decl;
-    const scope = functionScope(d);
+    const scope = bodyScope(d);
     if (d.body) {
       const frame = this.newFrame('function', scope);
       const end = this.walkBlock(d.body, { held: initial, defers: [], dead: false, flags: undefined }, frame);

@@ -90,7 +90,8 @@ function scan(body: SyntaxNode, text: string): FreshFacts {
 /**
  * For each fresh local, the offset from which other goroutines may reach it: its first use as a value (an
  * argument, an assigned or returned value, an element, a send), a `go` method call on it, or a func literal
- * that captures it and does not run in place. A use inside a loop that does not assign the local publishes it
+ * that captures it and does not run in place. A deferred literal runs at the return, after the whole body: what
+ * it does there publishes nothing earlier. A use inside a loop that does not assign the local publishes it
  * from the loop's start, since the next round sees the same value. Field accesses and method calls on the
  * local do not publish it (a method that stores its receiver somewhere is not followed).
  */
@@ -107,6 +108,8 @@ function publishedAt(body: SyntaxNode, text: string, facts: FreshFacts): Map<str
       for (const id of capturedFrom(n, text, facts.locals)) publish(id, n, n.start);
       continue;
     }
+    // A deferred literal runs as the function returns, after every point of the body.
+    if (n.type === 'func_literal' && n.parent?.parent?.type === 'defer_statement') continue;
     if (n.type === 'identifier') {
       const id = text.slice(n.start, n.end);
       if (facts.locals.has(id) && isPublishingUse(n)) publish(id, n, n.start);
