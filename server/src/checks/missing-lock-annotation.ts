@@ -8,6 +8,7 @@ import { acquisitionsAt, RUNS_IN_PLACE } from '../analysis/summaries';
 import type { Check } from './check';
 import { keptPerFlow, orNone } from './kept-per-flow';
 import type { Fix } from './finding';
+import { touchesNothingShared } from '../analysis/stale-contract';
 
 /** Contract sources that are a guess, not something the code declares: their findings are information. */
 const GUESSES = new Set(['name', 'callers']);
@@ -54,11 +55,14 @@ its calls need).`,
           const goroutine = site.viaGo || site.unit === 'goroutine' ? '; a goroutine does not inherit the locks of the code that starts it' : '';
           const src = req.lock.source;
           const srcFile = analysis.pkg.files.find((f) => f.path === src.file);
+          // Read at report time, not kept with the flow: it depends on other functions' bodies.
+          const stale = src.kind === 'doc' && touchesNothingShared(analysis, site.callee!);
+          const staleNote = stale ? ` (${site.calleeName} touches only atomics, fields not written after construction, or data under its own locks, so the contract may be stale)` : '';
           ctx.report({
             file: caller.file.path,
             range: caller.file.lines.range(site.nameNode.start, site.nameNode.end),
-            message: `call of ${site.calleeName} requires ${req.ref.display}, which is not held here (contract: ${src.describe})${goroutine}`,
-            severity: GUESSES.has(src.kind) ? 'information' : undefined,
+            message: `call of ${site.calleeName} requires ${req.ref.display}, which is not held here (contract: ${src.describe})${goroutine}${staleNote}`,
+            severity: GUESSES.has(src.kind) || stale ? 'information' : undefined,
             related: srcFile ? [{ file: src.file, range: srcFile.lines.range(src.offset, src.offset), message: `contract of ${site.callee!.name}: ${src.describe}` }] : [],
             fixes: fixesFor(analysis, caller, site, req.ref),
           });
