@@ -33,7 +33,7 @@ export function isFreshAccess(fn: FuncDecl, a: AccessEvent): boolean {
 }
 
 /** A field that the object holds by value (a sync.Mutex), not a pointer or interface to another's lock. */
-function isOwnValue(t: GoType): boolean {
+export function isOwnValue(t: GoType): boolean {
   return t.kind === 'struct' || (t.kind === 'named' && !(t.pkg === 'sync' && t.name === 'Locker'));
 }
 
@@ -104,7 +104,7 @@ function publishedAt(body: SyntaxNode, text: string, facts: FreshFacts): Map<str
   const stack = [body];
   while (stack.length) {
     const n = stack.pop()!;
-    if (n.type === 'func_literal' && !runsInPlace(n)) {
+    if (n.type === 'func_literal' && !runsInPlace(n, text)) {
       for (const id of capturedFrom(n, text, facts.locals)) publish(id, n, n.start);
       continue;
     }
@@ -119,7 +119,7 @@ function publishedAt(body: SyntaxNode, text: string, facts: FreshFacts): Map<str
   return out;
 }
 
-function isPublishingUse(id: SyntaxNode): boolean {
+export function isPublishingUse(id: SyntaxNode): boolean {
   const p = id.parent;
   if (!p) return false;
   if (p.type === 'selector_expression' && id.field === 'operand') {
@@ -134,11 +134,20 @@ function isPublishingUse(id: SyntaxNode): boolean {
   return true;
 }
 
-/** A func literal called on the spot (`func() {...}()`, `defer func() {...}()`) runs as part of the function. */
-function runsInPlace(lit: SyntaxNode): boolean {
+/**
+ * A func literal called on the spot (`func() {...}()`, `defer func() {...}()`) runs as part of the function,
+ * and so does one handed to a standard function that calls it before returning (`rand.Shuffle(n, func...)`).
+ */
+export function runsInPlace(lit: SyntaxNode, text: string): boolean {
   const call = lit.parent;
-  return call?.type === 'call_expression' && lit.field === 'function' && call.parent?.type !== 'go_statement';
+  if (call?.type === 'call_expression' && lit.field === 'function' && call.parent?.type !== 'go_statement') return true;
+  const outer = call?.type === 'argument_list' ? call.parent : undefined;
+  const fn = outer?.type === 'call_expression' && outer.parent?.type !== 'go_statement' ? child(outer, 'function') : undefined;
+  return !!fn && SYNCHRONOUS_CALLERS.test(text.slice(fn.start, fn.end));
 }
+
+/** Standard functions that call their func arguments before they return and keep none. */
+const SYNCHRONOUS_CALLERS = /^(sort\.(Slice|SliceStable|Search)|slices\.\w+Func|rand\.Shuffle|strings\.(Map|\w+Func)|bytes\.(Map|\w+Func))$/;
 
 function capturedFrom(lit: SyntaxNode, text: string, locals: ReadonlySet<string>): Set<string> {
   const out = new Set<string>();
@@ -172,7 +181,7 @@ function isPointerSpec(spec: SyntaxNode): boolean {
   return child(spec, 'type')?.type === 'pointer_type';
 }
 
-function isAllocation(e: SyntaxNode, text: string): boolean {
+export function isAllocation(e: SyntaxNode, text: string): boolean {
   if (e.type === 'composite_literal') return true;
   if (e.type === 'unary_expression' && e.op === '&') return child(e, 'operand')?.type === 'composite_literal';
   if (e.type === 'call_expression') {

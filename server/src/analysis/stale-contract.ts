@@ -34,7 +34,7 @@ const BASIC = /^(string|bool|byte|rune|u?int(8|16|32|64)?|uintptr|float(32|64)|c
 function touches(analysis: PackageAnalysis, fn: FuncDecl, depth: number, seen: Set<FuncDecl>): boolean {
   seen.add(fn);
   const flow = analysis.flows.get(fn);
-  if (!flow) return true;
+  if (!flow || readsThroughReference(analysis, fn)) return true;
   const written = writtenTargets(analysis);
   for (const a of flow.accesses) {
     if (!isDataAccess(analysis, a) || inAtomicLoad(a.node, fn.file.parsed.text) || isFreshAccess(fn, a)) continue;
@@ -70,6 +70,31 @@ function handsOverShared(analysis: PackageAnalysis, flow: FunctionFlow, site: Ca
 function isSyncValue(t: GoType): boolean {
   const b = deref(t);
   return b.kind === 'named' && (b.pkg === 'atomic' || b.pkg === 'sync');
+}
+
+/**
+ * A receiver or parameter the body uses whose data the accesses do not follow: a map, a slice, a pointer
+ * to another package's type (`func (v VMs) find(id int) *VM { return v[id] }`, the registry the lock guards).
+ */
+function readsThroughReference(analysis: PackageAnalysis, fn: FuncDecl): boolean {
+  const holders = [...fn.params];
+  if (fn.recvName && fn.recvType) holders.push({ name: fn.recvName, type: { kind: 'named', name: fn.recvType } });
+  const untracked = holders.filter((h) => h.name && h.name !== '_' && !isPlainValue(analysis, h.type) && !isPackageStruct(analysis, h.type));
+  if (untracked.length === 0 || !fn.body) return false;
+  const names = new Set(untracked.map((h) => h.name));
+  const text = fn.file.parsed.text;
+  const stack = [fn.body];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === 'identifier' && names.has(text.slice(n.start, n.end))) return true;
+    for (const c of n.children) stack.push(c);
+  }
+  return false;
+}
+
+function isPackageStruct(analysis: PackageAnalysis, t: GoType): boolean {
+  const b = deref(t);
+  return b.kind === 'named' && !b.pkg && analysis.pkg.underlying(b).kind === 'struct';
 }
 
 function isExportedField(a: AccessEvent): boolean {

@@ -9,6 +9,7 @@ import type { Check } from './check';
 import { keptPerFlow, orNone } from './kept-per-flow';
 import type { Fix } from './finding';
 import { touchesNothingShared } from '../analysis/stale-contract';
+import { isFreshValueAt } from '../analysis/fresh-value';
 
 /** Contract sources that are a guess, not something the code declares: their findings are information. */
 const GUESSES = new Set(['name', 'callers']);
@@ -26,10 +27,14 @@ must hold a lock. The lock is not held at the call on any path, the calling func
 not provide it, and no // LOCK: comment above the statement or at the end of its line asserts that it is
 held, nor one earlier in the block (or a block around it) on a line of its own that names the lock as held
 ("we already hold the cmdLock"). Locks held on only some paths are not reported. A goroutine never inherits its creator's locks.
+Nor is a lock of an object that nothing else can reach yet: one the caller allocated, or got from a package
+function that returns only objects it allocated (\`mb := fs.newBlock(i)\`), and has not handed on since.
 
 Confidence: a contract declared in the code (an annotation, a doc comment whose lock resolves, an exported twin
 that takes the lock) gives a warning; one that is only a guess (a …Locked name, or the callers rule) gives
-information (a severity set for the check in lockset.checks applies to every finding). A contract whose lock
+information, and so does a doc comment whose function (with what it calls, a few calls deep) touches only
+atomics, fields that nothing writes after construction, or data under its own locks, since the comment may
+be stale (a severity set for the check in lockset.checks applies to every finding). A contract whose lock
 names nothing in scope ("Both locks should be held", "the heap lock") is never reported: the hover says it was
 not understood, and a function whose own contract was not understood gets no finding (it may hold what
 its calls need).`,
@@ -50,7 +55,9 @@ its calls need).`,
       const unannotated = keptPerFlow(ctx, 'missing-lock-annotation', caller, flow, () => orNone(flow.calls.filter((site) =>
         uncovered(site).length > 0 && lockAnnotations(caller.file, site.node).length === 0)));
       for (const site of unannotated) {
-        const missing = uncovered(site);
+        // An object the caller just allocated, or got from a constructor, is not shared yet: read at report
+        // time, since the constructor's body is another function's.
+        const missing = uncovered(site).filter((r) => !isFreshValueAt(analysis, caller, flow, r.ref, site));
         for (const req of missing) {
           const goroutine = site.viaGo || site.unit === 'goroutine' ? '; a goroutine does not inherit the locks of the code that starts it' : '';
           const src = req.lock.source;
