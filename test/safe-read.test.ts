@@ -18,7 +18,7 @@ describe('reading files that never end', () => {
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'lockset-safe-read-'));
     mkdirSync(join(dir, 'pkg'));
-    writeFileSync(join(dir, 'pkg', 'ok.go'), 'package pkg\n\nimport "sync"\n\nvar mu sync.Mutex\n\n// f assumes mu is held.\nfunc f() {}\n\nfunc g() { f() }\n');
+    writeFileSync(join(dir, 'pkg', 'ok.go'), 'package pkg\n\nimport "sync"\n\nvar mu sync.Mutex\nvar n int\n\n// f assumes mu is held.\nfunc f() { n++ }\n\nfunc g() { f() }\n');
     writeFileSync(join(dir, 'big.txt'), 'x'.repeat(4096));
     symlinkSync('/dev/zero', join(dir, 'go.mod'));
     symlinkSync('/dev/zero', join(dir, 'pkg', 'zero.go'));

@@ -72,8 +72,9 @@ export class ContractReader {
       else if (claim.generic) add(this.ownLock(fn, res, scope, mode, source) ?? unresolvedLock(`the lock (${this.ownLocksDescription(fn, scope)})`, mode, source));
       claim.subjects.forEach((name, i) => {
         const lock = this.subjectLock(name, fn, res, scope, mode, source);
-        // An English word that names nothing ("The caller holds dc" names dc; "… holds everything" nothing).
-        if (lock && (lock.resolved || claim.codeLike[i])) add(lock);
+        // An English word that names nothing ("The caller holds dc" names dc; "… holds everything" nothing); a
+        // variable in scope is code even when it names no lock (then the hover says the contract was not understood).
+        if (lock && (lock.resolved || claim.codeLike[i] || scope.lookup(name))) add(lock);
       });
     }
   }
