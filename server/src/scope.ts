@@ -1,9 +1,8 @@
-import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { parseGoMod, parseGoWork, type GoMod, type TextReader } from './model/module';
 import { globMatcher } from './util/glob';
 import type { NestedModules } from './util/config';
-import { readRegularFile, SKIPPED_GO_DIRS } from './util/files';
+import { readRegularFile, SKIPPED_GO_DIRS, walkFiles } from './util/files';
 
 export interface ScopeSettings {
   /** Glob patterns relative to the root whose files are not analysed (see util/glob). */
@@ -48,22 +47,7 @@ export class Scope {
 
   /** The .go files to analyse under the root, sorted (the root itself when it is a .go file: named, it is analysed). */
   goFiles(): string[] {
-    let st;
-    try { st = statSync(this.root); } catch { return []; }
-    if (st.isFile()) return this.root.endsWith('.go') ? [this.root] : [];
-    const out: string[] = [];
-    const stack = [this.root];
-    while (stack.length) {
-      const dir = stack.pop()!;
-      let entries;
-      try { entries = readdirSync(dir, { withFileTypes: true }); } catch { continue; }
-      for (const e of entries) {
-        const p = join(dir, e.name);
-        if (e.isDirectory()) { if (this.modulesAt(p)) stack.push(p); }
-        else if (e.isFile() && e.name.endsWith('.go') && !this.excludes(p)) out.push(p);
-      }
-    }
-    return out.sort();
+    return walkFiles(this.root, (p) => this.modulesAt(p) !== null, (p, name) => name.endsWith('.go') && (p === this.root || !this.excludes(p)));
   }
 
   /** Whether an `exclude` pattern matches a path under the root (the root itself never). */

@@ -15,10 +15,18 @@ export function findGoFiles(root: string): string[] {
  * sorted, skipping `skipped` directories and dot-directories below it. Unreadable parts are left out.
  */
 export function findFiles(root: string, wanted: (name: string) => boolean, skipped: ReadonlySet<string>): string[] {
+  return walkFiles(root, (_path, name) => !name.startsWith('.') && !skipped.has(name), (_path, name) => wanted(name));
+}
+
+/**
+ * The files under `root` that `wanted` accepts, sorted, walking into the directories `enter` accepts (by path and
+ * name); `root` itself when it is a file that `wanted` accepts. Unreadable parts are left out.
+ */
+export function walkFiles(root: string, enter: (path: string, name: string) => boolean, wanted: (path: string, name: string) => boolean): string[] {
   const out: string[] = [];
   let st;
   try { st = statSync(root); } catch { return out; }
-  if (st.isFile()) return wanted(root) ? [root] : [];
+  if (st.isFile()) return wanted(root, root) ? [root] : [];
   const stack = [root];
   while (stack.length) {
     const dir = stack.pop()!;
@@ -27,8 +35,8 @@ export function findFiles(root: string, wanted: (name: string) => boolean, skipp
     for (const e of entries) {
       const p = join(dir, e.name);
       if (e.isDirectory()) {
-        if (!e.name.startsWith('.') && !skipped.has(e.name)) stack.push(p);
-      } else if (e.isFile() && wanted(e.name)) out.push(p);
+        if (enter(p, e.name)) stack.push(p);
+      } else if (e.isFile() && wanted(p, e.name)) out.push(p);
     }
   }
   return out.sort();
