@@ -2,7 +2,7 @@ import type { FuncDecl } from '../model/file';
 import type { GoPackage } from '../model/package';
 import { ExprResolver, type Ref } from '../model/refs';
 import { Scope } from '../model/scope';
-import { deref } from '../model/types';
+import { deref, type GoType } from '../model/types';
 import { walk } from '../syntax/node';
 import { emptyContract, type Contract, type ContractLock, type ContractSource } from './contract-types';
 import { functionScope } from './scope-of';
@@ -99,7 +99,7 @@ export class ContractReader {
   private ownLock(fn: FuncDecl, res: ExprResolver, scope: Scope, mode: LockMode, source: ContractSource): ContractLock | undefined {
     const recv = fn.recvName ? scope.lookup(fn.recvName) : undefined;
     if (!recv || !fn.recvName || fn.recvName === '_') return undefined;
-    const root: Ref = { key: fn.recvName, display: fn.recvName, rootKind: 'receiver', root: fn.recvName, path: [], exact: true, type: recv.type, clsPath: [] };
+    const root = varRef(fn.recvName, 'receiver', recv.type);
     const lock = this.lockOf(root, res);
     if (lock === root && !this.pkg.lockKind(root.type) && !this.pkg.promotedLock(root.type, 'Lock')) return undefined;
     return { ref: lock, mode, written: 'the lock', resolved: true, source };
@@ -122,14 +122,14 @@ export class ContractReader {
     for (const name of [fn.recvName, ...fn.params.map((p) => p.name)]) {
       const v = name && name !== '_' ? scope.lookup(name) : undefined;
       if (!v || !name) continue;
-      const root: Ref = { key: name, display: name, rootKind: v.kind, root: name, path: [], exact: true, type: v.type, clsPath: [] };
+      const root = varRef(name, v.kind, v.type);
       for (const f of this.pkg.structFields(v.type) ?? []) {
         if (!f.embedded && this.pkg.lockKind(f.type) && f.name.toLowerCase().includes(key)) hits.push(res.appendField(root, f.name));
       }
     }
     for (const [name, v] of this.pkg.vars) {
       if (v.type && this.pkg.lockKind(v.type) && name.toLowerCase().includes(key)) {
-        hits.push({ key: name, display: name, rootKind: 'global', root: name, path: [], exact: true, type: v.type, clsBase: `${this.pkg.name}.${name}`, clsPath: [] });
+        hits.push(globalRef(this.pkg, name, v.type));
       }
     }
     return hits.length === 1 ? { ref: hits[0], mode, written: words, resolved: true, source } : unresolvedLock(words, mode, source);
@@ -144,7 +144,7 @@ export class ContractReader {
     if (fn.recvName && fn.recvName !== '_') {
       const recvVar = scope.lookup(fn.recvName);
       if (recvVar) {
-        const root: Ref = { key: fn.recvName, display: fn.recvName, rootKind: 'receiver', root: fn.recvName, path: [], exact: true, type: recvVar.type, clsPath: [] };
+        const root = varRef(fn.recvName, 'receiver', recvVar.type);
         if (this.pkg.promotedLock(recvVar.type, 'Lock')) candidates.push(root);
         for (const f of this.pkg.structFields(recvVar.type) ?? []) {
           if (!f.embedded && this.pkg.lockKind(f.type)) candidates.push(res.appendField(root, f.name));
@@ -153,7 +153,7 @@ export class ContractReader {
     } else {
       for (const [name, v] of this.pkg.vars) {
         if (v.type && this.pkg.lockKind(v.type) && stem.includes(name.toLowerCase())) {
-          candidates.push({ key: name, display: name, rootKind: 'global', root: name, path: [], exact: true, type: v.type, clsBase: `${this.pkg.name}.${name}`, clsPath: [] });
+          candidates.push(globalRef(this.pkg, name, v.type));
         }
       }
     }
@@ -179,8 +179,8 @@ export class ContractReader {
     const recv = fn.recvName ? scope.lookup(fn.recvName) : undefined;
     const rootRef = (name: string): Ref | undefined => {
       const v = scope.lookup(name);
-      if (v) return { key: name, display: name, rootKind: v.kind, root: name, path: [], exact: true, type: v.type, clsPath: [] };
-      if (this.pkg.vars.has(name)) return { key: name, display: name, rootKind: 'global', root: name, path: [], exact: true, type: res.globalType(name), clsBase: `${this.pkg.name}.${name}`, clsPath: [] };
+      if (v) return varRef(name, v.kind, v.type);
+      if (this.pkg.vars.has(name)) return globalRef(this.pkg, name, res.globalType(name));
       return undefined;
     };
     // `c.Mutex` for the mutex that c embeds is `c`, the lock that c.Lock() takes.
@@ -227,6 +227,16 @@ export class ContractReader {
     const pick = locks.length === 1 ? locks : locks.filter((f) => /^(mu|lock|mutex|mtx|l)$/i.test(f.name));
     return pick.length === 1 ? res.appendField(ref, pick[0].name) : ref;
   }
+}
+
+/** A variable of the function (receiver, parameter, local) as the root of a lock path. */
+function varRef(name: string, kind: Ref['rootKind'], type: GoType): Ref {
+  return { key: name, display: name, rootKind: kind, root: name, path: [], exact: true, type, clsPath: [] };
+}
+
+/** A package-level variable as the root of a lock path; its class is qualified by the package's name. */
+function globalRef(pkg: GoPackage, name: string, type: GoType): Ref {
+  return { key: name, display: name, rootKind: 'global', root: name, path: [], exact: true, type, clsBase: `${pkg.name}.${name}`, clsPath: [] };
 }
 
 /** A lock the contract names but that is no lock in scope: shown in hovers as not understood, never reported. */
