@@ -2,17 +2,12 @@ import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'nod
 import { parseGoMod, parseGoWork, type GoMod, type TextReader } from './model/module';
 import { globMatcher } from './util/glob';
 import type { NestedModules } from './util/config';
-import { readRegularFile, SKIPPED_GO_DIRS, walkFiles } from './util/files';
+import { readModuleFile, SKIPPED_GO_DIRS, walkFiles } from './util/files';
 
 export interface ScopeSettings {
   /** Glob patterns relative to the root whose files are not analysed (see util/glob). */
   exclude?: readonly string[];
   nestedModules?: NestedModules;
-}
-
-/** go.mod, go.work: regular files of at most 1 MB (a symlink to /dev/zero or a FIFO is never read). */
-function readFromDisk(path: string): string | undefined {
-  return readRegularFile(path, 1024 * 1024)?.toString('utf8');
 }
 
 /**
@@ -33,7 +28,7 @@ export class Scope {
   /** Per directory under the root: the modules enclosing it (innermost last), or null when it is skipped. */
   private readonly dirs = new Map<string, GoMod[] | null>();
 
-  constructor(root: string, settings: ScopeSettings = {}, private readonly read: TextReader = readFromDisk) {
+  constructor(root: string, settings: ScopeSettings = {}, private readonly read: TextReader = readModuleFile) {
     this.root = resolve(root);
     this.excluded = globMatcher(settings.exclude ?? []);
     this.nested = settings.nestedModules ?? 'skip';

@@ -15,7 +15,7 @@ import { dropKeptTree, initParser, parseGoIncremental } from './syntax/parser';
 import { rehydrate } from './syntax/take-over';
 import type { SyntaxNode } from './syntax/node';
 import { defaultConfig, type Config } from './util/config';
-import { MAX_FILE_BYTES, readRegularFile } from './util/files';
+import { MAX_FILE_BYTES, readModuleFile as readModuleFromDisk } from './util/files';
 import { appendAll } from './util/arrays';
 
 /** A file's text and its facts; `previous` is the last facts read, until the new text is read (see GoFile). */
@@ -41,11 +41,6 @@ interface DepRecord {
    * in which of its analyses, and after how many moves of what that one imports; not in a compacted run.
    */
   places: Map<string, { analysis: PackageAnalysis; places: string; moves: number }>;
-}
-
-/** go.mod, go.work: regular files of at most 1 MB (a symlink to /dev/zero or a FIFO is never read). */
-function readFromDisk(path: string): string | undefined {
-  return readRegularFile(path, 1024 * 1024)?.toString('utf8');
 }
 
 /** Go's convention for generated files: a `// Code generated ... DO NOT EDIT.` line before the package clause. */
@@ -123,7 +118,7 @@ export class Workspace {
     this.modules = new ModuleMap(readModuleFile);
   }
 
-  static async create(config: Config = defaultConfig(), readModuleFile: TextReader = readFromDisk): Promise<Workspace> {
+  static async create(config: Config = defaultConfig(), readModuleFile: TextReader = readModuleFromDisk): Promise<Workspace> {
     return new Workspace(await initParser(), config, readModuleFile);
   }
 

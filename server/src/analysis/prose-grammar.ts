@@ -195,7 +195,7 @@ function* matches(s: string): Generator<PredicateMatch> {
   }
   const bare = BARE_HELD.exec(s);
   if (bare) {
-    const start = Math.max(s.lastIndexOf(';', bare.index), s.lastIndexOf(',', bare.index)) + 1;
+    const start = clauseStart(bare.index);
     const subject = s.slice(start, bare.index);
     // Only a whole clause that names a lock: "the dc.db's Mutex is held", never "Reports whether the lock is held".
     if (/^\s*(?:the\s+)?[A-Za-z_][\w.]*(?:'s)?\s+(?:lock|mutex|mu)?\s*$/i.test(subject) && /[.']|[a-z][A-Z]/.test(subject)) {

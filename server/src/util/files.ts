@@ -48,6 +48,11 @@ export function readSource(path: string, maxBytes = MAX_FILE_BYTES): string | un
   return buf && new TextDecoder('utf-8', { fatal: false }).decode(buf);
 }
 
+/** go.mod, go.work: regular files of at most 1 MB (a symlink to /dev/zero or a FIFO is never read). */
+export function readModuleFile(path: string): string | undefined {
+  return readRegularFile(path, 1024 * 1024)?.toString('utf8');
+}
+
 /**
  * The bytes of a regular file of at most `maxBytes`, or undefined. Anything else is never read: a FIFO (opened
  * without blocking, then refused), a device such as /dev/zero (it never ends), a directory, or a file over the cap
