@@ -1,7 +1,6 @@
 import type { FuncDecl } from '../model/file';
 import type { ContractLock } from './contract-types';
 import { unresolvedLock } from './contracts';
-import type { CallSite } from './flow-types';
 import type { PackageAnalysis } from './package-analysis';
 import { requirementsAt } from './requirements';
 
@@ -19,14 +18,7 @@ export function dropContradictedGenericLocks(analysis: PackageAnalysis): FuncDec
     if (g.length) guesses.set(fn, g);
   }
   if (guesses.size === 0) return [];
-  const sitesOf = new Map<FuncDecl, { caller: FuncDecl; site: CallSite }[]>();
-  for (const [caller, flow] of analysis.flows) {
-    for (const site of flow.calls) {
-      if (!site.callee || !guesses.has(site.callee)) continue;
-      const list = sitesOf.get(site.callee);
-      if (list) list.push({ caller, site }); else sitesOf.set(site.callee, [{ caller, site }]);
-    }
-  }
+  const sitesOf = analysis.callSitesOf(new Set(guesses.keys()));
   const changed: FuncDecl[] = [];
   for (const [fn, locks] of guesses) {
     const sites = sitesOf.get(fn) ?? [];

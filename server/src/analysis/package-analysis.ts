@@ -298,8 +298,19 @@ export class PackageAnalysis {
 
   /** Calls in the package whose callee is `fn`. */
   callersOf(fn: FuncDecl): { caller: FuncDecl; site: CallSite }[] {
-    const out: { caller: FuncDecl; site: CallSite }[] = [];
-    for (const [caller, flow] of this.flows) for (const site of flow.calls) if (site.callee === fn) out.push({ caller, site });
+    return this.callSitesOf(new Set([fn])).get(fn) ?? [];
+  }
+
+  /** The calls in the package of each of `callees`, in one pass over the flows. */
+  callSitesOf(callees: ReadonlySet<FuncDecl>): Map<FuncDecl, { caller: FuncDecl; site: CallSite }[]> {
+    const out = new Map<FuncDecl, { caller: FuncDecl; site: CallSite }[]>();
+    for (const [caller, flow] of this.flows) {
+      for (const site of flow.calls) {
+        if (!site.callee || !callees.has(site.callee)) continue;
+        const list = out.get(site.callee);
+        if (list) list.push({ caller, site }); else out.set(site.callee, [{ caller, site }]);
+      }
+    }
     return out;
   }
 }
