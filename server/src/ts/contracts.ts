@@ -16,7 +16,6 @@ const PROSE: RegExp[] = prosePhrasings({
   name: String.raw`[A-Za-z_$#][\w$.#]*(?:\(\))?`,
   lockWord: '(?:lock|mutex|semaphore)s?',
   held: 'held|locked|acquired|taken|owned',
-  withoutLocking: false,
 });
 const REQUIRES_TAG = /@requires\s+([^\n*@]+)/g;
 const IGNORE = /lockset:ignore\s+([\w-]+)/g;
