@@ -1,7 +1,7 @@
 import type { FuncDecl } from '../model/file';
 import type { Ref } from '../model/refs';
 import { child, type SyntaxNode } from '../syntax/node';
-import { freshLocals, isAllocation, isOwnValue, isPublishingUse, runsInPlace } from './fresh';
+import { freshLocals, isAllocation, isNamed, isOwnValue, isPublishingUse, runsInPlace } from './fresh';
 import type { CallSite, FunctionFlow } from './flow-types';
 import type { PackageAnalysis } from './package-analysis';
 
@@ -145,10 +145,6 @@ function nodeAt(root: SyntaxNode, offset: number): SyntaxNode {
     if (!c) return n;
     n = c;
   }
-}
-
-function isNamed(n: SyntaxNode): boolean {
-  return n.type !== ',' && n.type !== 'comment';
 }
 
 const returnsFreshByAnalysis = new WeakMap<PackageAnalysis, Map<FuncDecl, boolean>>();

@@ -172,7 +172,8 @@ function loopStart(use: SyntaxNode, assigned: number[], body: SyntaxNode): numbe
   return from;
 }
 
-function isNamed(n: SyntaxNode): boolean {
+/** An element of an expression list that is an expression: not its comma, not a comment. */
+export function isNamed(n: SyntaxNode): boolean {
   return n.type !== ',' && n.type !== 'comment';
 }
 
