@@ -235,7 +235,12 @@ export class FlowAnalyzer {
     const value = (i: number) => (right.length === left.length && (declare || s.op === '=') ? boolLiteral(right[i], this.decl.file.parsed.text) : undefined);
     if (!declare) {
       for (const l of left) st = this.evalWrite(l, st, f);
-      left.forEach((l, i) => { if (l.type === 'identifier') st = this.setFlag(withHeld(st, st.held.reassigned(this.text(l))), this.text(l), value(i)); });
+      left.forEach((l, i) => {
+        if (l.type !== 'identifier') return;
+        // A closure's own `acc` is another variable than the enclosing function's acc, whose lock stays held.
+        const held = f.scope.literalOwns(this.text(l)) ? st : withHeld(st, st.held.reassigned(this.text(l)));
+        st = this.setFlag(held, this.text(l), value(i));
+      });
       return st;
     }
     left.forEach((l, i) => {
@@ -386,7 +391,7 @@ export class FlowAnalyzer {
       let end = body ? this.walkBlock(body, t, f) : t;
       end = joinStates([end, ...ctx.continues]);
       if (update && !end.dead) end = this.walkStmt(update, end, f);
-      end = withHeld(end, dropLoopLocals(end.held, loopLocals ??= declaredIn(s, this.decl.file.parsed.text)));
+      end = withHeld(end, dropLoopLocals(end.held, loopLocals ??= declaredIn(s, this.decl.file.parsed.text), st.held));
       const next = joinStates([st, end]);
       if (next.held.equals(head.held) && sameFlags(next.flags, head.flags)) break;
       head = next;
@@ -991,9 +996,11 @@ function declaredIn(loop: SyntaxNode, text: string): Set<string> {
 }
 
 /** A lock on a variable of this round (`it.mu` for `range items`) is not the next round's lock. */
-function dropLoopLocals(held: HeldSet, locals: Set<string>): HeldSet {
+function dropLoopLocals(held: HeldSet, locals: Set<string>, entry: HeldSet): HeldSet {
   let out = held;
-  for (const h of held.all()) if (h.ref.rootKind === 'local' && locals.has(h.ref.root)) out = out.without(h.ref.key);
+  // A lock held before the loop began is of a variable from outside it that a loop variable of the same name
+  // hides (`var acc` in a closure's loop, called while the caller's acc.mu is held).
+  for (const h of held.all()) if (h.ref.rootKind === 'local' && locals.has(h.ref.root) && !entry.get(h.ref.key)) out = out.without(h.ref.key);
   return out;
 }
 

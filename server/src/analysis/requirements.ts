@@ -5,6 +5,8 @@ import { mapToCaller } from './calls';
 import { isUnshared } from './fresh';
 import type { CallSite } from './flow-types';
 import { lockClass } from '../model/refs';
+import { deref } from '../model/types';
+import { heldThroughEquality } from './equality-alias';
 import type { PackageAnalysis } from './package-analysis';
 
 export interface CallRequirement {
@@ -26,26 +28,39 @@ export function requirementsAt(analysis: PackageAnalysis, caller: FuncDecl, site
   for (const lock of analysis.contractOf(site.callee).requires) {
     const ref = lock.resolved ? mapToCaller(lock.ref, site, res) : lock.ref;
     if (!ref) continue;
-    out.push({ lock, ref, held: lock.resolved && isUnshared(caller, ref, site.nameNode.start) ? 'unshared' : heldState(site, lock, ref) });
+    out.push({ lock, ref, held: lock.resolved && isUnshared(caller, ref, site.nameNode.start) ? 'unshared' : heldState(caller, site, lock, ref) });
   }
   return out;
 }
 
-function heldState(site: CallSite, lock: ContractLock, ref: Ref): CallRequirement['held'] {
+function heldState(caller: FuncDecl, site: CallSite, lock: ContractLock, ref: Ref): CallRequirement['held'] {
   if (!lock.resolved) return 'unresolved';
-  if (site.held.holds(ref, lock.mode)) return 'held';
+  if (site.held.holds(ref, lock.mode) || heldThroughEquality(caller.file, site.node, ref, site.held)) return 'held';
   if (site.held.maybeHolds(ref) || isBackPointerAlias(site, ref)) return 'maybe';
   return 'missing';
 }
 
 /**
- * A lock reached through another object's field (`dc.db.mu`) while a lock of the same class is held (`db.mu`):
- * most often the same lock, through a back-pointer (database/sql's `for _, dc := range db.freeConn {
- * dc.closeDBLocked() }` under db.mu), which the paths cannot tell. Not a missing lock. Two roots of the same
- * type (`a.lock` held, `b.lock` needed) are still told apart.
+ * A lock reached through another object's field (`dc.db.mu`, or `c.n` for a struct that embeds its mutex) while
+ * a lock of the same kind is held (`db.mu`, `n`): most often the same lock, through a back-pointer
+ * (database/sql's `for _, dc := range db.freeConn { dc.closeDBLocked() }` under db.mu; a checkpoint whose `c.n`
+ * is the node that made it), which the paths cannot tell. Not a missing lock. Two roots of the same type
+ * (`a.lock` held, `b.lock` needed) are still told apart.
  */
-function isBackPointerAlias(site: CallSite, ref: Ref): boolean {
-  if (ref.path.length < 2) return false;
-  const cls = lockClass(ref);
-  return site.held.definite().some((h) => lockClass(h.ref) === cls);
+export function isBackPointerAlias(site: CallSite, ref: Ref): boolean {
+  const id = lockIdentity(ref);
+  if (!id || ref.path.length < (isSyncLock(ref) ? 2 : 1)) return false;
+  return site.held.definite().some((h) => h.ref.key !== ref.key && lockIdentity(h.ref) === id);
+}
+
+/** What a lock is apart from which object holds it: the struct type for a struct that embeds its mutex, else its class. */
+function lockIdentity(ref: Ref): string | undefined {
+  const t = deref(ref.type);
+  if (t.kind === 'named' && !isSyncLock(ref)) return `${t.home?.dir ?? t.pkg ?? ''}.${t.name}`;
+  return lockClass(ref);
+}
+
+function isSyncLock(ref: Ref): boolean {
+  const t = deref(ref.type);
+  return t.kind !== 'named' || t.pkg === 'sync';
 }

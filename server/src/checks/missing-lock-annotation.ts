@@ -10,6 +10,7 @@ import { keptPerFlow, orNone } from './kept-per-flow';
 import type { Fix } from './finding';
 import { touchesNothingShared } from '../analysis/stale-contract';
 import { isFreshValueAt } from '../analysis/fresh-value';
+import { UnheldPaths, containerLockHeld } from '../analysis/unheld-path';
 
 /** Contract sources that are a guess, not something the code declares: their findings are information. */
 const GUESSES = new Set(['name', 'callers']);
@@ -37,11 +38,21 @@ atomics, fields that nothing writes after construction, or data under its own lo
 be stale (a severity set for the check in lockset.checks applies to every finding). A contract whose lock
 names nothing in scope ("Both locks should be held", "the heap lock") is never reported: the hover says it was
 not understood, and a function whose own contract was not understood gets no finding (it may hold what
-its calls need).`,
+its calls need).
+
+A declared contract gives a warning only when lockset can show the call reached without the lock, since on
+real code the lock is most often held further up by a caller that knows the contract without repeating it:
+the call runs in a goroutine; the calling function takes and releases that lock itself; it is exported (other
+packages cannot hold an unexported lock), main or init, or nothing in the package calls it yet; or one of its
+callers, a few calls up, reaches it without the lock and is one of those. Without such a path, or when the
+lock of an object the needed lock is reached through is held (\`mb.mu\` held, \`mb.fs.mu\` needed: a per-part lock
+often guards what the whole's lock is documented to), the finding is information and says why. A lock held
+under another name that an enclosing \`if a == b\` makes the same (\`if si.acc == acc\` with acc.mu held) is held.`,
   example: 'vm := findVM(id) // findVM assumes vmLock is held',
   defaultSeverity: 'warning',
   run(ctx) {
     const { analysis } = ctx;
+    const unheld = new UnheldPaths(analysis);
     for (const [caller, flow] of analysis.flows) {
       // A caller that says some lock is held on entry without naming one in scope ("Both locks should be held",
       // "jetStream read lock should be held") may hold what its calls need: nothing is known to be missing.
@@ -65,11 +76,17 @@ its calls need).`,
           // Read at report time, not kept with the flow: it depends on other functions' bodies.
           const stale = src.kind === 'doc' && touchesNothingShared(analysis, site.callee!);
           const staleNote = stale ? ` (${site.calleeName} touches only atomics, fields not written after construction, or data under its own locks, so the contract may be stale)` : '';
+          // Read at report time too: it follows the calls of other functions.
+          const container = stale || GUESSES.has(src.kind) ? undefined : containerLockHeld(site, req.ref);
+          const path = stale || GUESSES.has(src.kind) || container ? undefined : unheld.evidenceFor(caller, req.ref, site);
+          const pathNote = stale || GUESSES.has(src.kind) ? ''
+            : container ? ` (${container} is held, the lock of the object that ${req.ref.display} is reached through: it may be what guards the data)`
+              : path ? ` (${path})` : ` (no path found that reaches ${caller.name} without ${req.ref.display}: its callers may hold it)`;
           ctx.report({
             file: caller.file.path,
             range: caller.file.lines.range(site.nameNode.start, site.nameNode.end),
-            message: `call of ${site.calleeName} requires ${req.ref.display}, which is not held here (contract: ${src.describe})${goroutine}${staleNote}`,
-            severity: GUESSES.has(src.kind) || stale ? 'information' : undefined,
+            message: `call of ${site.calleeName} requires ${req.ref.display}, which is not held here (contract: ${src.describe})${goroutine}${staleNote}${pathNote}`,
+            severity: GUESSES.has(src.kind) || stale || !path ? 'information' : undefined,
             related: srcFile ? [{ file: src.file, range: srcFile.lines.range(src.offset, src.offset), message: `contract of ${site.callee!.name}: ${src.describe}` }] : [],
             fixes: fixesFor(analysis, caller, site, req.ref),
           });

@@ -17,6 +17,14 @@ export class Scope {
     if (name && name !== '_') this.vars.set(name, { type, kind });
   }
 
+  /**
+   * A func literal's own variable (`var acc` in a closure): another variable than any of the same name in the
+   * code that calls the closure, wherever that is.
+   */
+  literalOwns(name: string): boolean {
+    return this.parent !== undefined && this.vars.has(name);
+  }
+
   lookup(name: string): ScopeVar | undefined {
     return this.vars.get(name) ?? this.parent?.lookup(name);
   }

@@ -1,0 +1,139 @@
+import type { FuncDecl } from '../model/file';
+import type { SyntaxNode } from '../syntax/node';
+import type { Ref } from '../model/refs';
+import { lockAnnotations } from './annotations';
+import { mapToCaller } from './calls';
+import type { CallSite } from './flow-types';
+import { isUnshared } from './fresh';
+import { isBackPointerAlias } from './requirements';
+import type { PackageAnalysis } from './package-analysis';
+
+/** How many calls up the evidence is looked for: far enough for a helper of a helper of an entry point. */
+const MAX_DEPTH = 4;
+
+/**
+ * Why lockset believes that a call which needs `ref` is reached, on some real path, without it; undefined when
+ * it cannot show one. "Not held in this function" is not enough on real code: the lock is most often held
+ * further up, by a caller that knows the helper's contract without repeating it. The evidence is one of:
+ * - the call runs in a goroutine, which inherits no locks;
+ * - the calling function takes or releases that lock itself, so it knows the lock and is not called with it;
+ * - the calling function is an entry point: exported (callers in other packages cannot hold an unexported
+ *   lock), main or init, or (the calling function itself, not one further up) a function the package never
+ *   calls nor uses as a value;
+ * - one of its own calls in the package is reached without the lock (mapped into that caller's names), a few
+ *   calls up. A function used as a value has calls that are not seen here, so that is no evidence.
+ */
+export class UnheldPaths {
+  private valueUse = new Map<FuncDecl, boolean>();
+  private calls?: Map<FuncDecl, { caller: FuncDecl; site: CallSite }[]>;
+  /** One per check run: the package's calls are indexed once, when the first finding asks. */
+  constructor(private readonly analysis: PackageAnalysis) {}
+
+  evidenceFor(caller: FuncDecl, ref: Ref, site: CallSite): string | undefined {
+    return this.evidence(caller, ref, site, 0, new Set());
+  }
+
+  private callersOf(fn: FuncDecl): { caller: FuncDecl; site: CallSite }[] {
+    this.calls ??= this.analysis.callSitesOf(new Set(this.analysis.flows.keys()));
+    return this.calls.get(fn) ?? [];
+  }
+
+  private evidence(fn: FuncDecl, ref: Ref, site: CallSite, depth: number, seen: Set<string>): string | undefined {
+    if (site.viaGo || site.unit === 'goroutine') return `${fn.name} runs it in a goroutine`;
+    const flow = this.analysis.flows.get(fn);
+    // In the same function literal as the call: a closure's parameter `n` is not the enclosing function's `n`.
+    const scope = literalOf(site.node);
+    if (flow?.lockEvents.some((e) => e.op.ref.key === ref.key && literalOf(e.node) === scope)) return `${fn.name} takes and releases ${ref.display} itself`;
+    const entry = this.entryPoint(fn, ref, depth);
+    if (entry) return entry;
+    if (depth >= MAX_DEPTH || /^[A-Z]/.test(fn.name)) return undefined;
+    const visit = `${fn.key}\u0000${ref.key}`;
+    if (seen.has(visit)) return undefined;
+    seen.add(visit);
+    for (const up of this.callersOf(fn)) {
+      if (up.site.unit !== 'function' && up.site.unit !== 'inline' && up.site.unit !== 'goroutine') continue;
+      const own = this.analysis.contractOf(up.caller);
+      if (own.ignore || own.requires.some((r) => !r.resolved)) continue;
+      const mapped = mapToCaller(ref, up.site, this.analysis.resolver(up.caller));
+      if (!mapped || !mapped.exact) continue;
+      if (up.site.held.holds(mapped, 'read') || up.site.held.maybeHolds(mapped) || isBackPointerAlias(up.site, mapped)) continue;
+      if (containerLockHeld(up.site, mapped)) continue;
+      if (isUnshared(up.caller, mapped, up.site.nameNode.start)) continue;
+      if (lockAnnotations(up.caller.file, up.site.node).length > 0) continue;
+      const why = this.evidence(up.caller, mapped, up.site, depth + 1, seen);
+      if (why) return `${up.caller.name} calls ${fn.name} without ${mapped.display}: ${why}`;
+    }
+    return undefined;
+  }
+
+  /** Why `fn` is called from outside what lockset sees, without `ref` (see unheldPath). */
+  private entryPoint(fn: FuncDecl, ref: Ref, depth: number): string | undefined {
+    const pkgName = fn.file.packageName;
+    if (!fn.recvType && (fn.name === 'main' || fn.name === 'init')) return `${fn.name} is where the program starts`;
+    if (/^[A-Z]/.test(fn.name) && pkgName !== 'main' && !reachableOutside(ref)) return `${fn.name} is exported, and other packages cannot hold ${ref.display}`;
+    // Code not called yet is most often code being written: its own calls count. Further up, a function that
+    // nothing calls is dead code, or called in ways lockset does not see, and shows no path.
+    if (depth === 0 && /^[a-z_]/.test(fn.name) && this.callersOf(fn).length === 0 && !this.usedAsValue(fn)) {
+      return `nothing in the package calls ${fn.name}`;
+    }
+    return undefined;
+  }
+
+  /** The function's name appears in the package other than as a call or its declaration: a method value, a callback. */
+  private usedAsValue(fn: FuncDecl): boolean {
+    let used = this.valueUse.get(fn);
+    if (used !== undefined) return used;
+    used = false;
+    const word = new RegExp(`\\b${fn.name}\\b(?!\\s*[(\\[])`, 'g');
+    for (const file of this.analysis.pkg.files) {
+      const text = file.text_;
+      if (!text.includes(fn.name)) continue;
+      for (const m of text.matchAll(word)) {
+        const at = m.index!;
+        if (file === fn.file && at === fn.nameNode.start) continue;
+        const lineStart = text.lastIndexOf('\n', at) + 1;
+        if (text.slice(lineStart, at).includes('//')) continue;
+        used = true;
+        break;
+      }
+      if (used) break;
+    }
+    this.valueUse.set(fn, used);
+    return used;
+  }
+}
+
+/** A lock that code in another package could hold: an exported global, or one reached through an exported field or embedding. */
+function reachableOutside(ref: Ref): boolean {
+  if (ref.rootKind === 'global') return /^[A-Z]/.test(ref.root);
+  return ref.path.length === 0 || ref.path.some((p) => /^[A-Z]/.test(p));
+}
+
+/** Where the innermost function literal around a node starts, or -1 in the function's own body. */
+function literalOf(node: SyntaxNode): number {
+  for (let n = node.parent; n; n = n.parent) {
+    if (n.type === 'func_literal') return n.start;
+    if (n.type === 'function_declaration' || n.type === 'method_declaration') return -1;
+  }
+  return -1;
+}
+
+/**
+ * A lock held at the call that belongs to an object the needed lock is reached through: `mb.mu` held where
+ * `mb.fs.mu` is needed. Code that keeps a lock per part (a store's blocks) often has the part's lock guard what
+ * the whole's lock is documented to (the store's writers take every block's lock), so the call is not known
+ * to be unguarded. Returns the held lock's name.
+ */
+export function containerLockHeld(site: CallSite, ref: Ref): string | undefined {
+  if (!ref.exact) return undefined;
+  const parts = ref.key.split('.');
+  // The object that holds the needed lock: `mb.fs` for `mb.fs.mu` (a struct that embeds its mutex is its own).
+  const object = parts.slice(0, ref.path.length > 0 && ref.clsPath.length > 0 ? -1 : undefined);
+  for (const h of site.held.definite()) {
+    if (h.ref.key === ref.key || !h.ref.exact) continue;
+    const hp = h.ref.key.split('.');
+    const owner = hp.slice(0, h.ref.path.length > 0 && h.ref.clsPath.length > 0 ? -1 : undefined);
+    if (owner.length < object.length && owner.every((p, i) => p === object[i])) return h.ref.display;
+  }
+  return undefined;
+}
