@@ -24,7 +24,7 @@ export function isUnshared(fn: FuncDecl, ref: Ref, offset: number): boolean {
   const facts = factsOf(fn);
   if (!facts.locals.has(ref.root)) return false;
   facts.published ??= publishedAt(fn.body!, fn.file.parsed.text, facts);
-  return offset < (facts.published.get(ref.root) ?? Infinity);
+  return offset < (facts.published.get(declKey(facts, ref.root, offset)) ?? Infinity);
 }
 
 /** An access through a fresh local (see freshLocals) in the function's own body, not in a goroutine or a callback. */
@@ -41,10 +41,33 @@ interface FreshFacts {
   locals: ReadonlySet<string>;
   /** Where each fresh local is assigned: a loop that contains none of them sees one value on every round. */
   assigned: Map<string, number[]>;
+  /** Where each fresh local is declared, with the block (or statement) its declaration is visible in. */
+  decls: Map<string, { at: number; scope: SyntaxNode }[]>;
+  /** Per declaration of a fresh local (see declKey), where it is published. */
   published?: Map<string, number>;
 }
 
-const NONE: FreshFacts = { locals: new Set(), assigned: new Map() };
+const NONE: FreshFacts = { locals: new Set(), assigned: new Map(), decls: new Map() };
+
+/**
+ * The declaration of `id` visible at `pos`, as a key: two variables of one name in sibling blocks (`o :=` in an
+ * early-return branch, and `o :=` after it) are published apart.
+ */
+function declKey(facts: FreshFacts, id: string, pos: number): string {
+  let best = -1;
+  for (const d of facts.decls.get(id) ?? []) if (d.at <= pos && pos < d.scope.end && d.scope.start <= pos && d.at > best) best = d.at;
+  return `${id}@${best}`;
+}
+
+/** The block or statement that a declaration at `n` is visible in. */
+function declScope(n: SyntaxNode): SyntaxNode {
+  let s = n.parent;
+  while (s && !SCOPES.has(s.type)) s = s.parent;
+  return s ?? n;
+}
+
+const SCOPES = new Set(['block', 'if_statement', 'for_statement', 'expression_switch_statement', 'type_switch_statement',
+  'expression_case', 'type_case', 'default_case', 'communication_case', 'func_literal']);
 const byBody = new WeakMap<SyntaxNode, FreshFacts>();
 
 function factsOf(fn: FuncDecl): FreshFacts {
@@ -58,9 +81,15 @@ function factsOf(fn: FuncDecl): FreshFacts {
 function scan(body: SyntaxNode, text: string): FreshFacts {
   const fresh = new Set<string>(), other = new Set<string>();
   const assigned = new Map<string, number[]>();
-  const note = (name: SyntaxNode | undefined, value: SyntaxNode | undefined, declaredOnly: boolean) => {
+  const decls = new Map<string, { at: number; scope: SyntaxNode }[]>();
+  const note = (name: SyntaxNode | undefined, value: SyntaxNode | undefined, declaredOnly: boolean, declares = false) => {
     if (name?.type !== 'identifier') return;
     const id = text.slice(name.start, name.end);
+    if (declares) {
+      const d = { at: name.start, scope: declScope(name) };
+      const list = decls.get(id);
+      if (list) list.push(d); else decls.set(id, [d]);
+    }
     if (value ? isAllocation(value, text) : declaredOnly) fresh.add(id); else other.add(id);
     const at = assigned.get(id);
     if (at) at.push(name.start); else assigned.set(id, [name.start]);
@@ -72,19 +101,19 @@ function scan(body: SyntaxNode, text: string): FreshFacts {
       const left = child(n, 'left')?.children.filter(isNamed) ?? [];
       const right = child(n, 'right')?.children.filter(isNamed) ?? [];
       // `a, b := f()`: a call's several results are not allocations of this function.
-      left.forEach((l, i) => note(l, left.length === right.length ? right[i] : undefined, false));
+      left.forEach((l, i) => note(l, left.length === right.length ? right[i] : undefined, false, n.type === 'short_var_declaration'));
     } else if (n.type === 'var_spec') {
       const names = childrenOf(n, 'name');
       const values = child(n, 'value')?.children.filter(isNamed) ?? [];
       // `var x T` is a zero value of this function's own; `var x = f()` is not an allocation.
-      names.forEach((name, i) => note(name, values.length === names.length ? values[i] : undefined, values.length === 0 && !isPointerSpec(n)));
+      names.forEach((name, i) => note(name, values.length === names.length ? values[i] : undefined, values.length === 0 && !isPointerSpec(n), true));
     } else if (n.type === 'range_clause' || n.type === 'receive_statement') {
       for (const l of child(n, 'left')?.children ?? []) note(l, undefined, false);
     }
     for (const c of n.children) stack.push(c);
   }
   for (const id of other) fresh.delete(id);
-  return fresh.size ? { locals: fresh, assigned } : NONE;
+  return fresh.size ? { locals: fresh, assigned, decls } : NONE;
 }
 
 /**
@@ -99,7 +128,8 @@ function publishedAt(body: SyntaxNode, text: string, facts: FreshFacts): Map<str
   const out = new Map<string, number>();
   const publish = (id: string, use: SyntaxNode, at: number) => {
     const from = Math.min(at, loopStart(use, facts.assigned.get(id) ?? [], body));
-    if (from < (out.get(id) ?? Infinity)) out.set(id, from);
+    const key = declKey(facts, id, use.start);
+    if (from < (out.get(key) ?? Infinity)) out.set(key, from);
   };
   const stack = [body];
   while (stack.length) {

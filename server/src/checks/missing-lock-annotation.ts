@@ -10,6 +10,7 @@ import { keptPerFlow, orNone } from './kept-per-flow';
 import type { Fix } from './finding';
 import { touchesNothingShared } from '../analysis/stale-contract';
 import { isFreshValueAt } from '../analysis/fresh-value';
+import { onlyLogs } from '../analysis/log-only';
 import { UnheldPaths, containerLockHeld } from '../analysis/unheld-path';
 
 /** Contract sources that are a guess, not something the code declares: their findings are information. */
@@ -35,7 +36,8 @@ Confidence: a contract declared in the code (an annotation, a doc comment whose 
 that takes the lock) gives a warning; one that is only a guess (a …Locked name, or the callers rule) gives
 information, and so does a doc comment whose function (with what it calls, a few calls deep) touches only
 atomics, fields that nothing writes after construction, or data under its own locks, since the comment may
-be stale (a severity set for the check in lockset.checks applies to every finding). A contract whose lock
+be stale, and one whose function only reads fields to write a log message (nats-server's \`fs.warn\`): a
+severity set for the check in lockset.checks applies to every finding. A contract whose lock
 names nothing in scope ("Both locks should be held", "the heap lock") is never reported: the hover says it was
 not understood, and a function whose own contract was not understood gets no finding (it may hold what
 its calls need).
@@ -74,8 +76,10 @@ under another name that an enclosing \`if a == b\` makes the same (\`if si.acc =
           const src = req.lock.source;
           const srcFile = analysis.pkg.files.find((f) => f.path === src.file);
           // Read at report time, not kept with the flow: it depends on other functions' bodies.
-          const stale = src.kind === 'doc' && touchesNothingShared(analysis, site.callee!);
-          const staleNote = stale ? ` (${site.calleeName} touches only atomics, fields not written after construction, or data under its own locks, so the contract may be stale)` : '';
+          const logs = src.kind === 'doc' && onlyLogs(analysis, site.callee!);
+          const stale = logs || (src.kind === 'doc' && touchesNothingShared(analysis, site.callee!));
+          const staleNote = logs ? ` (${site.calleeName} only reads fields to write a log message)`
+            : stale ? ` (${site.calleeName} touches only atomics, fields not written after construction, or data under its own locks, so the contract may be stale)` : '';
           // Read at report time too: it follows the calls of other functions.
           const container = stale || GUESSES.has(src.kind) ? undefined : containerLockHeld(site, req.ref);
           const path = stale || GUESSES.has(src.kind) || container ? undefined : unheld.evidenceFor(caller, req.ref, site);
