@@ -248,16 +248,60 @@ export function returnsToken(send: SyntaxNode, decl: FuncDecl, res: ExprResolver
   return false;
 }
 
-/** For `c.cond.Wait()`, the lock passed to `sync.NewCond(&c.mu)` somewhere in the package, by its last name (`mu`). */
+/**
+ * For `c.cond.Wait()`, its own lock in the names of the Wait: the lock passed to `sync.NewCond(&p.mu)` or set
+ * as its L (`d.mu.compact.cond.L = &d.mu.Mutex`) somewhere in the package, carried over from the object that
+ * holds the Cond there (`p`) to the one here (`s.pool` for `s.pool.cond.Wait()`, so `s.pool.mu`). A lock that
+ * does not hang off that object (a parameter `mu`) keeps its written name, matched by its last name.
+ */
 function condLockName(res: ExprResolver, operand: SyntaxNode | undefined, scope: Scope): string | undefined {
   const ref = operand && res.refOf(operand, scope);
   const field = ref?.path[ref.path.length - 1] ?? ref?.root;
-  if (!field) return undefined;
+  if (!field || !operand) return undefined;
   if (!/^\w{1,100}$/.test(field)) return undefined;
+  const here = res.file.text(operand).replace(/\s+/g, '').split('.');
+  // The Cond may be made for several types under one field name: the one whose path is most like here's wins.
+  let best: { lock: string; score: number } | undefined;
   for (const f of res.pkg.files) {
-    const m = new RegExp(String.raw`\b${field}\s*(?::?=)\s*sync\.NewCond\(\s*&?([\w.]+)\s*\)`).exec(f.parsed.text)
-      ?? new RegExp(String.raw`\b${field}\s*:\s*sync\.NewCond\(\s*&?([\w.]+)\s*\)`).exec(f.parsed.text);
-    if (m) return m[1].split('.').pop();
+    const text = f.parsed.text;
+    if (!text.includes(field)) continue;
+    const made = new RegExp(String.raw`([\w.]*\b${field})\s*(?::?=)\s*sync\.NewCond\(\s*&?([\w.]+)\s*\)`, 'g');
+    // `d.mu.compact.cond.L = &d.mu.Mutex`, `c.cond.L = c`: the Cond's lock set after it was made (pebble).
+    const setL = new RegExp(String.raw`([\w.]*\b${field})\.L\s*=\s*&?([\w.]+)\s*(?:$|[;)}])`, 'gm');
+    for (const m of [...text.matchAll(made), ...text.matchAll(setL)]) {
+      // `&d.mu.Mutex` is the lock of d.mu, which embeds it.
+      const cond = m[1].split('.'), lock = m[2].replace(/\.(RW)?Mutex$/, '').split('.');
+      const score = commonSuffix(cond, here);
+      if (!best || score > best.score) best = { lock: carriedOver(cond, lock, here), score };
+    }
+    const lit = best ? undefined : new RegExp(String.raw`\b${field}\s*:\s*(?:sync\.NewCond\(|sync\.Cond\{\s*L:)\s*&?([\w.]+)\s*[)},]`).exec(text);
+    if (lit) best = { lock: lit[1].replace(/\.(RW)?Mutex$/, '').split('.').pop()!, score: 0 };
   }
-  return undefined;
+  return best?.lock;
+}
+
+/** How many trailing names two paths share, up to all but the first of either. */
+function commonSuffix(a: string[], b: string[]): number {
+  let k = 0;
+  while (k < a.length - 1 && k < b.length - 1 && a[a.length - 1 - k] === b[b.length - 1 - k]) k++;
+  return k;
+}
+
+/** `p.mu` for the Cond `p.cond`, seen from `s.pool.cond`: `s.pool.mu`; the lock's last name when it is not p's. */
+function carriedOver(cond: string[], lock: string[], here: string[]): string {
+  const k = commonSuffix(cond, here);
+  const owner = cond.slice(0, cond.length - k), hereOwner = here.slice(0, here.length - k);
+  if (lock.length <= owner.length || owner.some((s, i) => lock[i] !== s)) return lock[lock.length - 1];
+  return [...hereOwner, ...lock.slice(owner.length)].join('.');
+}
+
+/**
+ * Whether a held lock is the Cond's own (see condLockName), which its Wait releases: the same field path from
+ * a root of any name (`d.mu` set as L in open.go, `d.mu` held here; not `d.commit.mu`), or for a lock written
+ * as one name (a parameter `mu`, the struct `c` itself), a lock of that last name.
+ */
+export function isCondLock(ref: Ref, ownLock: string): boolean {
+  const segs = ownLock.split('.');
+  if (segs.length === 1) return ref.path[ref.path.length - 1] === ownLock || ref.root === ownLock;
+  return ref.display === ownLock || ref.path.join('.') === segs.slice(1).join('.');
 }

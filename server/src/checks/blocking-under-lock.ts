@@ -1,4 +1,4 @@
-import { isPseudoLock } from '../analysis/blocking';
+import { isCondLock, isPseudoLock } from '../analysis/blocking';
 import { isUnshared } from '../analysis/fresh';
 import { releasedAt } from '../analysis/summaries';
 import type { HeldLock, HeldSet } from '../analysis/held';
@@ -40,7 +40,7 @@ sleep starves the goroutines waiting for it, as in Go 1.8's starvation example, 
       const byCallers = !/^[A-Z]/.test(fn.name) && called.has(fn);
       const own = (held: HeldLock[]) => !byCallers || held.some((h) => !h.fromContract);
       for (const e of flow.blocking) {
-        const held = heldLocks(fn, e.held, e.node.start).filter((h) => !e.ownLock || !(h.ref.path[h.ref.path.length - 1] === e.ownLock || h.ref.root === e.ownLock));
+        const held = heldLocks(fn, e.held, e.node.start).filter((h) => !e.ownLock || !isCondLock(h.ref, e.ownLock));
         if (held.length === 0 || (e.ownLock === '?' && held.length < 2) || !own(held)) continue;
         ctx.report({
           file: fn.file.path,
@@ -56,7 +56,7 @@ sleep starves the goroutines waiting for it, as in Go 1.8's starvation example, 
         // A callee that unlocks the caller's lock before it blocks (a hand-written Cond.Wait) does not block under it.
         const handedBack = releasedAt(analysis, fn, site);
         // Waiting on a Cond releases the Cond's own lock: holding just that one while calling a waiter is the pattern.
-        const held = heldLocks(fn, site.held, site.nameNode.start).filter((h) => !handedBack.has(h.ref.key) && !(w?.ownLock && h.ref.path[h.ref.path.length - 1] === w.ownLock));
+        const held = heldLocks(fn, site.held, site.nameNode.start).filter((h) => !handedBack.has(h.ref.key) && !(w?.ownLock && isCondLock(h.ref, w.ownLock)));
         if (!w || held.length === 0 || !own(held)) continue;
         const calls = [site.calleeName, ...w.chain.map((s) => s.site.calleeName)];
         const path = calls.join(' → ');
