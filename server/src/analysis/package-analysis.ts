@@ -1,3 +1,4 @@
+import { callerHeldLocks } from './caller-locks';
 import type { FuncDecl } from '../model/file';
 import type { GoPackage } from '../model/package';
 import { typeToString, UNKNOWN, type GoType } from '../model/types';
@@ -153,6 +154,16 @@ export class PackageAnalysis {
         if (!isOwn(e) || !isUnlock(e) || own.locked.has(e.op.ref.key) || !isNameable(e.op.ref)) continue;
         if (e.held.get(e.op.ref.key) || c.releases.some((r) => r.ref.key === e.op.ref.key)) continue;
         c.releases.push({ ref: e.op.ref, mode: e.op.method === 'RUnlock' ? 'read' : 'write', written: e.op.ref.display, resolved: true, source: source(`the body unlocks ${e.op.ref.display} without locking it`) });
+        changed = true;
+      }
+      // A caller's lock that the body unlocks first and has released at every return (`defer s.mu.Unlock()` in
+      // pebble's tryGrantLockedAndUnlock, which relocks in between): the call releases it.
+      for (const key of callerHeldLocks(flow)) {
+        const e = flow.lockEvents.find((x) => x.op.ref.key === key && isUnlock(x));
+        if (!e || !isNameable(e.op.ref) || c.releases.some((r) => r.ref.key === key)) continue;
+        const returns = flow.exits.filter((x) => x.kind !== 'panic');
+        if (returns.length === 0 || returns.some((x) => x.held.get(key))) continue;
+        c.releases.push({ ref: e.op.ref, mode: e.op.method === 'RUnlock' ? 'read' : 'write', written: e.op.ref.display, resolved: true, source: source(`the body returns with ${e.op.ref.display}, which its caller holds, unlocked`) });
         changed = true;
       }
       if (changed) { this.contracts.set(fn, c); helpers.add(fn); }
