@@ -24,7 +24,7 @@ export function isUnshared(fn: FuncDecl, ref: Ref, offset: number): boolean {
   const facts = factsOf(fn);
   if (!facts.locals.has(ref.root)) return false;
   facts.published ??= publishedAt(fn.body!, fn.file.parsed.text, facts);
-  return offset < (facts.published.get(declKey(facts, ref.root, offset)) ?? Infinity);
+  return offset < (facts.published.get(declKey(facts, ref.root, offset))?.start ?? Infinity);
 }
 
 /** An access through a fresh local (see freshLocals) in the function's own body, not in a goroutine or a callback. */
@@ -39,12 +39,15 @@ export function isOwnValue(t: GoType): boolean {
 
 interface FreshFacts {
   locals: ReadonlySet<string>;
-  /** Where each fresh local is assigned: a loop that contains none of them sees one value on every round. */
-  assigned: Map<string, number[]>;
+  /**
+   * Where each fresh local is assigned: a loop that contains none of them sees one value on every round. Kept
+   * as nodes, never offsets: an edit above the function moves its nodes, and these facts are kept with them.
+   */
+  assigned: Map<string, SyntaxNode[]>;
   /** Where each fresh local is declared, with the block (or statement) its declaration is visible in. */
-  decls: Map<string, { at: number; scope: SyntaxNode }[]>;
-  /** Per declaration of a fresh local (see declKey), where it is published. */
-  published?: Map<string, number>;
+  decls: Map<string, { name: SyntaxNode; scope: SyntaxNode }[]>;
+  /** Per declaration of a fresh local (see declKey), the node from whose start it is published. */
+  published?: Map<string, SyntaxNode>;
 }
 
 const NONE: FreshFacts = { locals: new Set(), assigned: new Map(), decls: new Map() };
@@ -54,8 +57,10 @@ const NONE: FreshFacts = { locals: new Set(), assigned: new Map(), decls: new Ma
  * early-return branch, and `o :=` after it) are published apart.
  */
 function declKey(facts: FreshFacts, id: string, pos: number): string {
-  let best = -1;
-  for (const d of facts.decls.get(id) ?? []) if (d.at <= pos && pos < d.scope.end && d.scope.start <= pos && d.at > best) best = d.at;
+  let best = -1, at = -1;
+  (facts.decls.get(id) ?? []).forEach((d, i) => {
+    if (d.name.start <= pos && d.scope.start <= pos && pos < d.scope.end && d.name.start > at) { best = i; at = d.name.start; }
+  });
   return `${id}@${best}`;
 }
 
@@ -80,19 +85,19 @@ function factsOf(fn: FuncDecl): FreshFacts {
 
 function scan(body: SyntaxNode, text: string): FreshFacts {
   const fresh = new Set<string>(), other = new Set<string>();
-  const assigned = new Map<string, number[]>();
-  const decls = new Map<string, { at: number; scope: SyntaxNode }[]>();
+  const assigned = new Map<string, SyntaxNode[]>();
+  const decls = new Map<string, { name: SyntaxNode; scope: SyntaxNode }[]>();
   const note = (name: SyntaxNode | undefined, value: SyntaxNode | undefined, declaredOnly: boolean, declares = false) => {
     if (name?.type !== 'identifier') return;
     const id = text.slice(name.start, name.end);
     if (declares) {
-      const d = { at: name.start, scope: declScope(name) };
+      const d = { name, scope: declScope(name) };
       const list = decls.get(id);
       if (list) list.push(d); else decls.set(id, [d]);
     }
     if (value ? isAllocation(value, text) : declaredOnly) fresh.add(id); else other.add(id);
     const at = assigned.get(id);
-    if (at) at.push(name.start); else assigned.set(id, [name.start]);
+    if (at) at.push(name); else assigned.set(id, [name]);
   };
   const stack = [body];
   while (stack.length) {
@@ -124,25 +129,27 @@ function scan(body: SyntaxNode, text: string): FreshFacts {
  * from the loop's start, since the next round sees the same value. Field accesses and method calls on the
  * local do not publish it (a method that stores its receiver somewhere is not followed).
  */
-function publishedAt(body: SyntaxNode, text: string, facts: FreshFacts): Map<string, number> {
-  const out = new Map<string, number>();
-  const publish = (id: string, use: SyntaxNode, at: number) => {
-    const from = Math.min(at, loopStart(use, facts.assigned.get(id) ?? [], body));
+function publishedAt(body: SyntaxNode, text: string, facts: FreshFacts): Map<string, SyntaxNode> {
+  const out = new Map<string, SyntaxNode>();
+  const publish = (id: string, use: SyntaxNode) => {
+    const loop = loopAround(use, facts.assigned.get(id) ?? [], body);
+    const from = loop && loop.start < use.start ? loop : use;
     const key = declKey(facts, id, use.start);
-    if (from < (out.get(key) ?? Infinity)) out.set(key, from);
+    const had = out.get(key);
+    if (!had || from.start < had.start) out.set(key, from);
   };
   const stack = [body];
   while (stack.length) {
     const n = stack.pop()!;
     if (n.type === 'func_literal' && !runsInPlace(n, text)) {
-      for (const id of capturedFrom(n, text, facts.locals)) publish(id, n, n.start);
+      for (const id of capturedFrom(n, text, facts.locals)) publish(id, n);
       continue;
     }
     // A deferred literal runs as the function returns, after every point of the body.
     if (n.type === 'func_literal' && n.parent?.parent?.type === 'defer_statement') continue;
     if (n.type === 'identifier') {
       const id = text.slice(n.start, n.end);
-      if (facts.locals.has(id) && isPublishingUse(n)) publish(id, n, n.start);
+      if (facts.locals.has(id) && isPublishingUse(n)) publish(id, n);
     }
     for (const c of n.children) stack.push(c);
   }
@@ -193,11 +200,11 @@ function capturedFrom(lit: SyntaxNode, text: string, locals: ReadonlySet<string>
   return out;
 }
 
-/** The start of the outermost loop around `use` that assigns the local nowhere inside (Infinity if none). */
-function loopStart(use: SyntaxNode, assigned: number[], body: SyntaxNode): number {
-  let from = Infinity;
+/** The outermost loop around `use` that assigns the local nowhere inside. */
+function loopAround(use: SyntaxNode, assigned: SyntaxNode[], body: SyntaxNode): SyntaxNode | undefined {
+  let from: SyntaxNode | undefined;
   for (let n = use.parent; n && n !== body; n = n.parent) {
-    if (n.type === 'for_statement' && !assigned.some((at) => at >= n!.start && at < n!.end)) from = n.start;
+    if (n.type === 'for_statement' && !assigned.some((a) => a.start >= n!.start && a.start < n!.end)) from = n;
   }
   return from;
 }
