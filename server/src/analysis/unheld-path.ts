@@ -1,5 +1,6 @@
 import type { FuncDecl } from '../model/file';
-import type { SyntaxNode } from '../syntax/node';
+import { child, childrenOf, walk, type SyntaxNode } from '../syntax/node';
+import { isNamed } from './fresh';
 import type { Ref } from '../model/refs';
 import { lockAnnotations } from './annotations';
 import { mapToCaller } from './calls';
@@ -7,6 +8,9 @@ import type { CallSite } from './flow-types';
 import { isUnshared } from './fresh';
 import { isBackPointerAlias } from './requirements';
 import type { PackageAnalysis } from './package-analysis';
+
+/** Functions of other packages that take a func value to look at it, not to call it (`abi.FuncPCABIInternal(f)`). */
+const TAKES_NOT_CALLS = /^(FuncPC\w*|funcPC|ValueOf|TypeOf|Pointer|Sizeof|Name|FuncForPC)$/;
 
 /** How many calls up the evidence is looked for: far enough for a helper of a helper of an entry point. */
 const MAX_DEPTH = 4;
@@ -17,15 +21,18 @@ const MAX_DEPTH = 4;
  * further up, by a caller that knows the helper's contract without repeating it. The evidence is one of:
  * - the call runs in a goroutine, which inherits no locks;
  * - the calling function takes or releases that lock itself, so it knows the lock and is not called with it;
+ * - the lock is of an object the calling function looked up by a key itself (`vm := vms.FindVM(id)`);
  * - the calling function is an entry point: exported (callers in other packages cannot hold an unexported
- *   lock), main or init, or (the calling function itself, not one further up) a function the package never
- *   calls nor uses as a value;
+ *   lock, and a method of an unexported type is not), main or init, handed with no lock held to another
+ *   package's function (`mux.HandleFunc("/vms/", handleVM)`), or (the calling function itself, not one further
+ *   up) a function the package never mentions;
  * - one of its own calls in the package is reached without the lock (mapped into that caller's names), a few
  *   calls up. A function used as a value has calls that are not seen here, so that is no evidence.
  */
 export class UnheldPaths {
-  private valueUse = new Map<FuncDecl, boolean>();
+  private mentions = new Map<FuncDecl, boolean>();
   private calls?: Map<FuncDecl, { caller: FuncDecl; site: CallSite }[]>;
+  private passed?: Map<string, { caller: FuncDecl; site: CallSite }[]>;
   /** One per check run: the package's calls are indexed once, when the first finding asks. */
   constructor(private readonly analysis: PackageAnalysis) {}
 
@@ -44,6 +51,9 @@ export class UnheldPaths {
     // In the same function literal as the call: a closure's parameter `n` is not the enclosing function's `n`.
     const scope = literalOf(site.node);
     if (flow?.lockEvents.some((e) => e.op.ref.key === ref.key && literalOf(e.node) === scope)) return `${fn.name} takes and releases ${ref.display} itself`;
+    if (ref.rootKind === 'local' && ref.path.length > 0 && assignedFromCall(fn, ref.root)) {
+      return `${fn.name} looked ${ref.root} up itself, so its callers cannot have locked it`;
+    }
     const entry = this.entryPoint(fn, ref, depth);
     if (entry) return entry;
     if (depth >= MAX_DEPTH || /^[A-Z]/.test(fn.name)) return undefined;
@@ -70,21 +80,53 @@ export class UnheldPaths {
   private entryPoint(fn: FuncDecl, ref: Ref, depth: number): string | undefined {
     const pkgName = fn.file.packageName;
     if (!fn.recvType && (fn.name === 'main' || fn.name === 'init')) return `${fn.name} is where the program starts`;
-    if (/^[A-Z]/.test(fn.name) && pkgName !== 'main' && !reachableOutside(ref)) return `${fn.name} is exported, and other packages cannot hold ${ref.display}`;
+    // An exported method of an unexported type is most often called through an unexported interface, by
+    // code of the package that lockset does not follow there (pebble's compaction.Execute under d.mu).
+    const exported = /^[A-Z]/.test(fn.name) && (!fn.recvType || /^[A-Z]/.test(fn.recvType));
+    if (exported && pkgName !== 'main' && !reachableOutside(ref)) return `${fn.name} is exported, and other packages cannot hold ${ref.display}`;
+    const handed = this.passedOutside(fn)[0];
+    if (handed) return `${handed.caller.name} passes ${fn.name} to ${handed.site.calleeName}, which calls it without ${ref.display}`;
     // Code not called yet is most often code being written: its own calls count. Further up, a function that
     // nothing calls is dead code, or called in ways lockset does not see, and shows no path.
-    if (depth === 0 && /^[a-z_]/.test(fn.name) && this.callersOf(fn).length === 0 && !this.usedAsValue(fn)) {
+    if (depth === 0 && /^[a-z_]/.test(fn.name) && this.callersOf(fn).length === 0 && !this.mentioned(fn)) {
       return `nothing in the package calls ${fn.name}`;
     }
     return undefined;
   }
 
-  /** The function's name appears in the package other than as a call or its declaration: a method value, a callback. */
-  private usedAsValue(fn: FuncDecl): boolean {
-    let used = this.valueUse.get(fn);
+  /**
+   * The calls of another package's functions, made with no lock held, that take `fn` as an argument
+   * (`mux.HandleFunc("/vms/", handleVM)`, `time.AfterFunc(d, s.expire)`): that code calls it with none of
+   * this package's locks. A function of this package that takes it is followed as a call instead (or not at all).
+   */
+  private passedOutside(fn: FuncDecl): { caller: FuncDecl; site: CallSite }[] {
+    if (!this.passed) {
+      this.passed = new Map();
+      for (const [caller, flow] of this.analysis.flows) {
+        for (const site of flow.calls) {
+          if (site.callee || site.held.all().length > 0 || TAKES_NOT_CALLS.test(site.calleeName)) continue;
+          for (const arg of child(site.node, 'arguments')?.children ?? []) {
+            const name = arg.type === 'identifier' ? caller.file.text(arg)
+              : arg.type === 'selector_expression' ? caller.file.text(child(arg, 'field')) : undefined;
+            if (!name) continue;
+            const list = this.passed.get(name);
+            if (list) list.push({ caller, site }); else this.passed.set(name, [{ caller, site }]);
+          }
+        }
+      }
+    }
+    return this.passed.get(fn.name) ?? [];
+  }
+
+  /**
+   * The function's name appears in the package other than at its declaration and in comments: a method value,
+   * a callback, or a call that no function body makes (in a package-level table of func literals).
+   */
+  private mentioned(fn: FuncDecl): boolean {
+    let used = this.mentions.get(fn);
     if (used !== undefined) return used;
     used = false;
-    const word = new RegExp(`\\b${fn.name}\\b(?!\\s*[(\\[])`, 'g');
+    const word = new RegExp(`\\b${fn.name}\\b`, 'g');
     for (const file of this.analysis.pkg.files) {
       const text = file.text_;
       if (!text.includes(fn.name)) continue;
@@ -98,7 +140,7 @@ export class UnheldPaths {
       }
       if (used) break;
     }
-    this.valueUse.set(fn, used);
+    this.mentions.set(fn, used);
     return used;
   }
 }
@@ -136,4 +178,33 @@ export function containerLockHeld(site: CallSite, ref: Ref): string | undefined 
     if (owner.length < object.length && owner.every((p, i) => p === object[i])) return h.ref.display;
   }
   return undefined;
+}
+
+/**
+ * Whether every assignment of the local in the body is a lookup by key (`vm := vms.FindVM(id)`): an object the
+ * function looked up itself, not one its caller handed it or an alias of a field its caller may have locked.
+ * A getter without a key (`js := s.getJetStream()`) may return the singleton its callers hold, and a
+ * constructor (`mb := fs.initMsgBlock(i)`) an object nobody else has yet: neither is evidence.
+ */
+function isLookup(fn: FuncDecl, value: SyntaxNode): boolean {
+  if (value.type !== 'call_expression' || (child(value, 'arguments')?.children.filter(isNamed).length ?? 0) === 0) return false;
+  const callee = child(value, 'function');
+  const name = callee?.type === 'selector_expression' ? fn.file.text(child(callee, 'field')) : fn.file.text(callee);
+  return /^(find|get|lookup|load)/i.test(name);
+}
+
+function assignedFromCall(fn: FuncDecl, name: string): boolean {
+  if (!fn.body) return false;
+  let calls = 0, other = 0;
+  walk(fn.body, (n) => {
+    if (n.type !== 'short_var_declaration' && n.type !== 'assignment_statement' && n.type !== 'var_spec') return;
+    const left = (n.type === 'var_spec' ? childrenOf(n, 'name') : child(n, 'left')?.children ?? []).filter((c) => c.type === 'identifier');
+    const right = (n.type === 'var_spec' ? child(n, 'value')?.children : child(n, 'right')?.children ?? [])?.filter(isNamed) ?? [];
+    left.forEach((l, i) => {
+      if (fn.file.text(l) !== name) return;
+      const value = right.length === left.length ? right[i] : right.length === 1 ? right[0] : undefined;
+      if (value && isLookup(fn, value)) calls++; else other++;
+    });
+  });
+  return calls > 0 && other === 0;
 }

@@ -151,8 +151,9 @@ export class GoPackage {
 
   /**
    * Whether values of this type are certainly no lock and hold none to name: a predeclared type, a map, a slice,
-   * a func, an interface without Lock (that embeds nothing), or a workspace type declared as one of these. A
-   * type whose declaration is not in the workspace, a struct and a channel (a semaphore, to some) are not certain.
+   * a func, an interface without Lock (that embeds nothing), a sync/atomic value, a workspace type declared as
+   * one of these, or another package's type (declared outside the workspace) whose name does not say lock. A
+   * struct and a channel (a semaphore, to some) are not certain.
    */
   isNeverLock(t: GoType, depth = 0): boolean {
     const b = deref(t);
@@ -162,9 +163,14 @@ export class GoPackage {
       case 'named': {
         if (!b.pkg && !b.home && PREDECLARED_TYPES.has(b.name) && !this.types.has(b.name)) return true;
         if (depth > 4 || this.lockKind(b)) return false;
-        // The same named type back: its declaration is not in the workspace.
+        // sync/atomic's values are no locks, though a runtime's spin lock may be one ("l.lock must be held" of an
+        // atomic.Uint32 that tryLock sets): lockset cannot follow such a lock.
+        if ((b.home?.name ?? b.pkg) === 'atomic') return true;
+        // The same named type back: its declaration is not in the workspace. Another package's type is taken for
+        // a lock only when its name says so (`deadlock.Mutex`, `lockfile.Locker`), not a `driver.Conn`.
         const u = this.underlying(b);
-        return u !== b && u.kind !== 'struct' && this.isNeverLock(u, depth + 1);
+        if (u === b) return (b.pkg !== undefined || b.home !== undefined) && !/lock|mutex|mtx|sem/i.test(b.name);
+        return u.kind !== 'struct' && this.isNeverLock(u, depth + 1);
       }
       default: return false;
     }
