@@ -30,8 +30,11 @@ const EVENT_METHODS = new Set(['on', 'once', 'addListener', 'addEventListener', 
 const INLINE_METHODS = new Set(['forEach', 'map', 'filter', 'some', 'every', 'find', 'findIndex', 'findLast', 'findLastIndex', 'reduce', 'reduceRight', 'flatMap', 'sort', 'toSorted']);
 const PROMISE_COMBINATORS = new Set(['all', 'allSettled', 'race', 'any']);
 const LOCK_METHODS = new Set(['acquire', 'runExclusive', 'waitForUnlock', 'release', 'isLocked', 'cancel', 'getValue', 'setValue']);
-/** Calls assumed not to throw (so that a log line inside a critical section does not ask for a finally). */
-const NO_THROW = /^console\.|^Math\.|^Date\.now$|^Number\.|^String\(|^Boolean\(/;
+/**
+ * Calls assumed not to throw (so that a log line inside a critical section does not ask for a finally): the
+ * console, a logger's levels (`logger.error(...)`, `this.log.info(...)`, `this.logger.warn(...)`), Math, Date.now.
+ */
+const NO_THROW = /^console\.|^Math\.|^Date\.now$|^Number\.|^String\(|^Boolean\(|(^|\.)(_?log|_?logger|\w+Logger)\.(trace|debug|info|warn|warning|error|fatal|log|verbose|silly)$/i;
 
 export interface Env {
   resolver: LockResolver;
@@ -155,6 +158,7 @@ class Walker {
         if (n.expression) {
           // A returned promise is awaited by the caller; inside a try/finally the finally runs first.
           const inFinally = this.frames.some((f) => f.kind === 'try' && f.finallyBlock);
+          if (inFinally) this.earlyReturn(n.expression, s);
           r = this.expr(n.expression, s, { awaited: !inFinally, returned: true });
           r = this.escapes(n.expression, r);
         }
@@ -344,6 +348,20 @@ class Walker {
     else if (cur.all().some((h) => this.mine(h) && !h.maybe)) {
       this.fact.throwPoints.push({ start: n.getStart(), end: n.end, text: shortText(n), held: cur, unitId: this.id });
     }
+  }
+
+  /**
+   * `return cb()` inside a try with a finally, where cb() gives a promise and nothing awaits it: the finally runs
+   * as the promise is returned, so a release there frees the lock before the callback's work is done.
+   */
+  private earlyReturn(e: ts.Expression, s: LockState): void {
+    const call = skipParens(e);
+    if (!ts.isCallExpression(call) || !s.all().some((h) => this.mine(h) && !h.maybe)) return;
+    const t = this.env.checker.getTypeAtLocation(call);
+    if (!isPromiseLike(t)) return;
+    const fin = tryWithFinallyAround(call);
+    if (!fin) return;
+    this.fact.earlyReturns.push({ start: call.getStart(), end: call.end, text: shortText(call), held: s, unitId: this.id, ...fin });
   }
 
   /** A lock that this unit took with acquire() and must release itself. */
@@ -722,6 +740,27 @@ function settleCallbacks(method: string, args: readonly ts.Expression[]): readon
 }
 
 /** For a release inside a finally block: where its try statement and the block start. */
+function skipParens(e: ts.Expression): ts.Expression {
+  while (ts.isParenthesizedExpression(e)) e = e.expression;
+  return e;
+}
+
+/** A Promise, or any thenable: what `await` would wait for. */
+function isPromiseLike(t: ts.Type): boolean {
+  if (t.isUnion()) return t.types.some(isPromiseLike);
+  return t.getSymbol()?.getName() === 'Promise' || t.getProperty('then') !== undefined;
+}
+
+/** The innermost try around `n` (in its try block or a catch) that has a finally, up to the function. */
+function tryWithFinallyAround(n: ts.Node): { tryStart: number; finallyStart: number } | undefined {
+  for (let p: ts.Node = n; p.parent; p = p.parent) {
+    if (isFunctionLike(p)) return undefined;
+    const t = p.parent;
+    if (ts.isTryStatement(t) && t.finallyBlock && p !== t.finallyBlock) return { tryStart: t.getStart(), finallyStart: t.finallyBlock.getStart() };
+  }
+  return undefined;
+}
+
 function finallyAround(n: ts.Node): { tryStart: number; blockStart: number } | undefined {
   for (let p: ts.Node = n; p.parent; p = p.parent) {
     if (isFunctionLike(p)) return undefined;
