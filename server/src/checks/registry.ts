@@ -3,6 +3,7 @@ import { blockingUnderLock } from './blocking-under-lock';
 import type { Check } from './check';
 import { deferLock } from './defer-lock';
 import { doubleLock } from './double-lock';
+import { earlyRelease } from './early-release';
 import { emptyCriticalSection } from './empty-critical-section';
 import { goroutineInLockedThread } from './goroutine-in-locked-thread';
 import { lockHierarchy } from './lock-hierarchy';
@@ -16,7 +17,7 @@ import { unlockNotHeld } from './unlock-not-held';
 /** Every check, in the order the docs list them. The settings schema and README table are generated from this. */
 export const CHECKS: readonly Check[] = [
   missingLockAnnotation, staleLockAnnotation, lockOrderCycle, lockHierarchy, doubleLock, missingUnlock, unlockNotHeld, deferLock, emptyCriticalSection,
-  blockingUnderLock, goroutineInLockedThread, unguardedAccess, ambiguousEmbeddedLock,
+  blockingUnderLock, goroutineInLockedThread, unguardedAccess, ambiguousEmbeddedLock, earlyRelease,
 ];
 
 /** The checks that read only their package, and the ones that read the workspace's lock graph. */

@@ -106,7 +106,7 @@ export function extractFile(sf: ts.SourceFile, discovered: DiscoveredFunction[],
       declLineStart: lines.lineStart(lines.lineOf(declStart)),
       isAsync: !isModule && (ts.getCombinedModifierFlags(fn) & ts.ModifierFlags.Async) !== 0,
       params: isModule ? [] : fn.parameters.map((p) => p.name.getText()),
-      declared: contract.requires, ops: [], calls: [], passed: [], exits: [], throwPoints: [], continues: [],
+      declared: contract.requires, ops: [], calls: [], passed: [], exits: [], throwPoints: [], continues: [], earlyReturns: [],
       handedOff: new Set(), unusedReleasers: new Map(), statements: [], ignores: contract.ignores, local: d.local, isPrivate: d.isPrivate,
     };
     try {
@@ -114,7 +114,7 @@ export function extractFile(sf: ts.SourceFile, discovered: DiscoveredFunction[],
     } catch (e) {
       // A construct the walk does not know loses this function's flow, not the file's.
       opts.log?.(`lockset: the flow of ${d.name} in ${sf.fileName} failed: ${(e as Error)?.stack ?? e}`);
-      fact.ops = []; fact.calls = []; fact.passed = []; fact.exits = []; fact.throwPoints = []; fact.continues = [];
+      fact.ops = []; fact.calls = []; fact.passed = []; fact.exits = []; fact.throwPoints = []; fact.continues = []; fact.earlyReturns = [];
     }
     functions.push(fact);
   }

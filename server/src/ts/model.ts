@@ -237,6 +237,12 @@ export interface ThrowPoint {
   unitId: number;
 }
 
+/**
+ * `return cb()` of a promise, not awaited, inside a try whose finally runs when the promise is returned, not when
+ * it settles (see the early-release check). `tryStart`..`finallyStart` is that try's block.
+ */
+export interface EarlyReturn { start: number; end: number; text: string; held: LockState; unitId: number; tryStart: number; finallyStart: number }
+
 export interface ContinueFact { start: number; end: number; held: LockState; entry: LockState; unitId: number }
 
 /** One function (declaration, method, named arrow, or an anonymous callback's owner) and its flow. */
@@ -265,6 +271,7 @@ export interface TsFunction {
   exits: ExitFact[];
   throwPoints: ThrowPoint[];
   continues: ContinueFact[];
+  earlyReturns: EarlyReturn[];
   /** Lock keys whose release is handed to someone else: a returned or stored releaser, a release in a detached callback. */
   handedOff: Set<string>;
   /** Releaser variables never called nor handed off: key of the lock → variable name. */

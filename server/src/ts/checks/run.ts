@@ -5,6 +5,7 @@ import type { TsAnalysis } from '../analysis';
 import type { TsFileFacts } from '../model';
 import type { TsCheck } from './check';
 import { doubleLock } from './double-lock';
+import { earlyRelease } from './early-release';
 import { lockHierarchy } from './lock-hierarchy';
 import { lockOrderCycle } from './lock-order-cycle';
 import { missingLockAnnotation } from './missing-lock-annotation';
@@ -13,7 +14,7 @@ import { staleLockAnnotation } from './stale-lock-annotation';
 import { unlockNotHeld } from './unlock-not-held';
 
 /** The shared checks that apply to async-mutex code (goroutine-in-locked-thread and ambiguous-embedded-lock do not). */
-export const TS_CHECKS: readonly TsCheck[] = [missingLockAnnotation, staleLockAnnotation, lockOrderCycle, lockHierarchy, doubleLock, missingUnlock, unlockNotHeld];
+export const TS_CHECKS: readonly TsCheck[] = [missingLockAnnotation, staleLockAnnotation, lockOrderCycle, lockHierarchy, doubleLock, missingUnlock, unlockNotHeld, earlyRelease];
 
 /**
  * Runs every enabled check over `files`, with the registry's default severities and the user's
