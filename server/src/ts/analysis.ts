@@ -14,6 +14,8 @@ import {
 /** A lock a function may take, in its names, with the calls that lead there. */
 export interface Acquisition {
   ref: LockRef;
+  /** Taken only in a branch that a parameter decides, here or on the way (see CallFact.guarded): a caller may skip it. */
+  conditional?: boolean;
   chain: { fn: TsFunction; call: CallFact }[];
   lockFn: TsFunction;
   lockStart: number;
@@ -211,13 +213,13 @@ export class TsAnalysis {
     };
     for (const op of fn.ops) {
       if ((op.op === 'acquire' || op.op === 'runExclusive') && op.awaited && SYNCHRONOUS.has(op.unit) && !op.ref.tryOnly) {
-        add({ ref: op.ref, chain: [], lockFn: fn, lockStart: op.start, lockEnd: op.end });
+        add({ ref: op.ref, chain: [], lockFn: fn, lockStart: op.start, lockEnd: op.end, conditional: op.guarded });
       }
     }
     for (const call of fn.calls) {
       const callee = this.fn(call.calleeId);
       if (!callee || !call.awaited || !SYNCHRONOUS.has(call.unit)) continue;
-      for (const a of this.acquisitions(callee, depth + 1)) add({ ...a, ref: mapToCaller(a.ref, call), chain: [{ fn, call }, ...a.chain] });
+      for (const a of this.acquisitions(callee, depth + 1)) add({ ...a, ref: mapToCaller(a.ref, call), chain: [{ fn, call }, ...a.chain], conditional: a.conditional || call.guarded });
     }
     this.acqMemo.set(fn.id, out);
     return out;

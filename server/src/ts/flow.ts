@@ -523,7 +523,7 @@ class Walker {
     const call: CallFact = {
       calleeId, unresolved, calleeName: shortText(callee), nameStart: nameNode.getStart(), nameEnd: nameNode.end, start: e.getStart(), end: e.end,
       receiver, args, held: s, awaited: !!f.awaited, unit: this.unit, stmtStart: stmt?.getStart(), annotations: stmt ? this.env.annotations(stmt) : [],
-      unitId: this.id,
+      unitId: this.id, guarded: guardedByParam(e, this.fact.params),
     };
     if (ts.isIdentifier(callee)) {
       const p = this.env.resolver.pathOf(callee, scope);
@@ -562,7 +562,7 @@ class Walker {
 
   private lockOp(e: ts.CallExpression, m: string, ref: LockRef, s: LockState, f: Flags): LockState {
     const text = shortText(e);
-    const op = (kind: LockOp['op'], awaited: boolean, extra: Partial<LockOp> = {}) => this.fact.ops.push({ op: kind, ref, start: e.getStart(), end: e.end, calleeEnd: e.expression.end, held: s, awaited, unit: this.unit, text, ...extra });
+    const op = (kind: LockOp['op'], awaited: boolean, extra: Partial<LockOp> = {}) => this.fact.ops.push({ op: kind, ref, start: e.getStart(), end: e.end, calleeEnd: e.expression.end, held: s, awaited, unit: this.unit, unitId: this.id, guarded: guardedByParam(e, this.fact.params), text, ...extra });
     switch (m) {
       case 'acquire': {
         for (const a of e.arguments) s = this.expr(a, s, {});
@@ -617,7 +617,7 @@ class Walker {
   }
 
   private release(e: ts.CallExpression, ref: LockRef, s: LockState, via: 'releaser' | 'method', releaserKey?: string): LockState {
-    this.fact.ops.push({ op: 'release', ref, start: e.getStart(), end: e.end, calleeEnd: e.expression.end, held: s, awaited: false, via, releaserKey, unit: this.unit, text: shortText(e), inFinally: finallyAround(e) });
+    this.fact.ops.push({ op: 'release', ref, start: e.getStart(), end: e.end, calleeEnd: e.expression.end, held: s, awaited: false, via, releaserKey, unit: this.unit, unitId: this.id, text: shortText(e), inFinally: finallyAround(e) });
     // A release in a callback that runs later releases a lock this function handed over.
     if (this.unit === 'detached' || this.unit === 'callback') this.fact.handedOff.add(ref.key);
     return s.without(ref.key, via === 'releaser' ? `releaser:${releaserKey}` : 'method', e.getStart());
@@ -629,7 +629,7 @@ class Walker {
     // `m.acquire().then((release) => { ... })`: the callback holds m and gets the releaser.
     if (callee.name.text === 'then' && this.isAcquire(base)) {
       const ref = this.env.resolver.lockOf((unwrap((base as ts.CallExpression).expression) as ts.PropertyAccessExpression).expression, this.ctx.scope)!;
-      this.fact.ops.push({ op: 'acquire', ref, start: base.getStart(), end: base.end, calleeEnd: (base as ts.CallExpression).expression.end, held: s, awaited: !!f.awaited, unit: this.unit, text: shortText(base) });
+      this.fact.ops.push({ op: 'acquire', ref, start: base.getStart(), end: base.end, calleeEnd: (base as ts.CallExpression).expression.end, held: s, awaited: !!f.awaited, unit: this.unit, unitId: this.id, guarded: guardedByParam(base, this.fact.params), text: shortText(base) });
       const cb = e.arguments[0];
       if (cb && isFunctionLike(cb)) {
         const p = cb.parameters[0];
@@ -740,6 +740,36 @@ function settleCallbacks(method: string, args: readonly ts.Expression[]): readon
 }
 
 /** For a release inside a finally block: where its try statement and the block start. */
+/**
+ * Whether `n` runs in a branch that one of the function's parameters decides: the then or else of an `if`, a side
+ * of `c ? a : b`, or the right of `&&`, `||`, `??`, whose condition reads the parameter
+ * (`return options?.skipLock ? await verify() : await this.#withLock(verify)`). The caller may choose the branch
+ * that takes no lock: MetaMask's `verifyVaultPassword(p, { skipLock: true })` under the same lock.
+ */
+function guardedByParam(n: ts.Node, params: string[]): boolean {
+  if (params.length === 0) return false;
+  const reads = (cond: ts.Node): boolean => {
+    let hit = false;
+    const visit = (x: ts.Node): void => {
+      if (hit) return;
+      if (ts.isIdentifier(x) && params.includes(x.text)) { hit = true; return; }
+      ts.forEachChild(x, visit);
+    };
+    visit(cond);
+    return hit;
+  };
+  for (let c: ts.Node = n; c.parent; c = c.parent) {
+    const p = c.parent;
+    if (ts.isMethodDeclaration(p) || ts.isFunctionDeclaration(p) || ts.isConstructorDeclaration(p) || ts.isClassLike(p)) return false;
+    if (ts.isIfStatement(p) && c !== p.expression && reads(p.expression)) return true;
+    if (ts.isConditionalExpression(p) && c !== p.condition && reads(p.condition)) return true;
+    if (ts.isBinaryExpression(p) && c === p.right && LOGICAL.has(p.operatorToken.kind) && reads(p.left)) return true;
+  }
+  return false;
+}
+
+const LOGICAL = new Set([ts.SyntaxKind.AmpersandAmpersandToken, ts.SyntaxKind.BarBarToken, ts.SyntaxKind.QuestionQuestionToken]);
+
 function skipParens(e: ts.Expression): ts.Expression {
   while (ts.isParenthesizedExpression(e)) e = e.expression;
   return e;

@@ -172,6 +172,10 @@ export interface LockOp {
   via?: 'releaser' | 'method';
   releaserKey?: string;
   unit: UnitKind;
+  /** The walk (the function's body, or one of its callbacks) the operation is in. */
+  /** Inside a branch that a parameter of the function decides (see CallFact.guarded). */
+  guarded?: boolean;
+  unitId?: number;
   /** The source text of the operation, shortened: `this.mu.acquire()`. */
   text: string;
   /** For a release inside a finally block: where its try statement and the finally block start. */
@@ -191,6 +195,8 @@ export interface CallFact {
   /** Whether the callee could not be resolved at all (an untyped value): it may need a lock. */
   unresolved: boolean;
   calleeName: string;
+  /** Inside a branch that a parameter of the function decides (`options?.skipLock ? a() : lock(a)`). */
+  guarded?: boolean;
   /** The call's name (`_save` in `this._save()`), for the diagnostic. */
   nameStart: number;
   nameEnd: number;
