@@ -78,6 +78,9 @@ export interface LockOp {
 }
 
 /** Types and lock paths of expressions, in one function's scope. */
+/** Counted steps, for the tests that bound the work on long expressions (see test/long-chains.test.ts). */
+export const typeStats = { typeOf: 0 };
+
 export class ExprResolver {
   private readonly globalTypes = new Map<string, GoType>();
   private inferring = new Set<string>();
@@ -107,6 +110,7 @@ export class ExprResolver {
   }
 
   typeOf(node: SyntaxNode | undefined, scope: Scope | undefined, index = 0): GoType {
+    typeStats.typeOf++;
     if (!node) return UNKNOWN;
     switch (node.type) {
       case 'identifier': {
@@ -198,8 +202,15 @@ export class ExprResolver {
         const name = this.text(child(fn, 'field'));
         if (foreign.types.has(name)) return foreign.universal({ kind: 'named', name });
       } else if (foreign === undefined) {
-        const m = this.pkg.findMethodIn(this.typeOf(operand, scope), this.text(child(fn, 'field')));
+        // The operand's type once: asking typeOf(fn) below would compute it again, and a chain of N calls
+        // (`sq.Select(...).Where(...).Where(...)`) would cost 2^N.
+        const ot = this.typeOf(operand, scope);
+        const name = this.text(child(fn, 'field'));
+        const m = this.pkg.findMethodIn(ot, name);
         if (m) return this.pkg.resultsOf(m.fn, m.owner)[index] ?? UNKNOWN;
+        const steps = this.pkg.findField(ot, name);
+        const ft = steps ? steps[steps.length - 1].type : UNKNOWN;
+        return ft.kind === 'func' ? ft.results[index] ?? UNKNOWN : UNKNOWN;
       }
     }
     const ft = this.typeOf(fn, scope);
