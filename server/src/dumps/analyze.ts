@@ -257,8 +257,13 @@ export interface DeadlockCycle {
   locks: string[];
 }
 
+/** Counted steps, for the test that bounds the work on huge dumps (test/dumps.test.ts): edges built, edges walked. */
+export const deadlockStats = { edges: 0, steps: 0 };
+
 const MAX_CYCLES = 100;
 const MAX_STEPS = 200_000;
+/** Deadlocks of more goroutines than this are not searched for (they are rare, and the search grows with it). */
+const MAX_CYCLE_LENGTH = 8;
 
 /**
  * Deadlock cycles among the goroutines blocked on locks: G1..Gn where Gi holds (in any of its frames,
@@ -304,61 +309,93 @@ export function findDeadlocks(dump: Dump, heldAt: HeldAt, waitsFor: WaitsFor): D
     nodes.push({ id: g.id, kind: w.kind, want, holds });
   }
 
-  // Edges i -> j: goroutine i blocks goroutine j.
-  const holders = new Map<string, number[]>();
-  const writers = new Map<string, number[]>();
-  nodes.forEach((n, i) => {
-    for (const l of n.holds) push(holders, l, i);
-    if (n.kind === 'lock') push(writers, n.want, i);
-  });
+  // "Goroutine i blocks goroutine j", through one hub per lock and mode rather than an edge per pair: a dump of
+  // 10,000 goroutines holding one class and 10,000 waiting for it would otherwise have 10^8 edges. Nodes
+  // 0..n-1 are the goroutines; a hub `l#w` leads to those waiting to Lock l, `l#r` to those waiting to RLock it.
+  // A holder of l blocks both; a pending writer of l blocks the readers (a writer waiting keeps new readers out).
+  const hubs = new Map<string, number>();
   const out: number[][] = nodes.map(() => []);
-  nodes.forEach((n, j) => {
-    const from = new Set<number>();
-    for (const i of holders.get(n.want) ?? []) if (i !== j || n.kind === 'lock') from.add(i);
-    if (n.kind === 'rlock') for (const i of writers.get(n.want) ?? []) if (i !== j) from.add(i);
-    for (const i of from) out[i].push(j);
+  const hub = (key: string): number => {
+    let h = hubs.get(key);
+    if (h === undefined) { h = out.length; hubs.set(key, h); out.push([]); }
+    return h;
+  };
+  nodes.forEach((n, j) => out[hub(`${n.want}#${n.kind === 'lock' ? 'w' : 'r'}`)].push(j));
+  nodes.forEach((n, i) => {
+    for (const l of n.holds) {
+      if (hubs.has(`${l}#w`)) out[i].push(hubs.get(`${l}#w`)!);
+      if (hubs.has(`${l}#r`)) out[i].push(hubs.get(`${l}#r`)!);
+    }
+    if (n.kind === 'lock' && hubs.has(`${n.want}#r`)) out[i].push(hubs.get(`${n.want}#r`)!);
   });
+  for (const e of out) deadlockStats.edges += e.length;
+  const isGoroutine = (x: number) => x < nodes.length;
+  const targetSets = new Map<number, Set<number>>();
+  const targets = (h: number): Set<number> => {
+    let t = targetSets.get(h);
+    if (!t) targetSets.set(h, (t = new Set(out[h])));
+    return t;
+  };
 
   // Only nodes with both a way in and a way out can be on a cycle: peel the rest off.
   const alive = trimAcyclic(out);
 
   const cycles: DeadlockCycle[] = [];
   const seen = new Set<string>();
+  const record = (path: number[]) => {
+    const members = path.filter(isGoroutine);
+    // A goroutine waiting for RLock does not deadlock on itself: a second read lock alone is harmless.
+    if (members.length === 1 && nodes[members[0]].kind === 'rlock') return;
+    const c = rotate(members.map((i) => nodes[i]));
+    const key = c.goroutines.join(',') + '|' + c.locks.join(',');
+    if (!seen.has(key)) { seen.add(key); cycles.push(c); }
+  };
   let steps = 0;
+  // Shortest first (a deadlock of two goroutines before one of five), by deepening the search: the budget of
+  // steps is shared, so a dump with thousands of ways round one pair of locks still reports the pairs.
+  for (let limit = 1; limit <= MAX_CYCLE_LENGTH && cycles.length < MAX_CYCLES && steps < MAX_STEPS; limit++) {
   for (let s = 0; s < nodes.length && cycles.length < MAX_CYCLES && steps < MAX_STEPS; s++) {
     if (!alive[s]) continue;
-    // Elementary cycles whose smallest node index is s: depth-first through larger indices only.
+    // Elementary cycles whose smallest goroutine index is s: depth-first through larger goroutines only.
+    let depth = 1;
     const path = [s];
     const onPath = new Set<number>([s]);
     const stack: { node: number; next: number }[] = [{ node: s, next: 0 }];
     while (stack.length > 0 && cycles.length < MAX_CYCLES && steps < MAX_STEPS) {
       const top = stack[stack.length - 1];
-      const edges = out[top.node];
-      if (top.next >= edges.length) {
+      // At full length, a hub can only close the cycle: ask whether it leads back to s, not each waiter in turn.
+      if (!isGoroutine(top.node) && depth === limit) {
+        steps++;
+        if (targets(top.node).has(s)) record(path);
         stack.pop();
         onPath.delete(top.node);
         path.pop();
         continue;
       }
+      const edges = out[top.node];
+      if (top.next >= edges.length) {
+        stack.pop();
+        onPath.delete(top.node);
+        path.pop();
+        if (isGoroutine(top.node)) depth--;
+        continue;
+      }
       const t = edges[top.next++];
       steps++;
       if (t === s) {
-        const c = rotate(path.map((i) => nodes[i]));
-        const key = c.goroutines.join(',') + '|' + c.locks.join(',');
-        if (!seen.has(key)) { seen.add(key); cycles.push(c); }
-      } else if (t > s && alive[t] && !onPath.has(t)) {
+        // Only a hub leads to a goroutine, and a hub at full length is handled above.
+        continue;
+      } else if ((!isGoroutine(t) || (t > s && depth < limit)) && alive[t] && !onPath.has(t)) {
         stack.push({ node: t, next: 0 });
         onPath.add(t);
         path.push(t);
+        if (isGoroutine(t)) depth++;
       }
     }
   }
+  }
+  deadlockStats.steps += steps;
   return cycles.sort((a, b) => a.goroutines.length - b.goroutines.length || a.goroutines[0] - b.goroutines[0]);
-}
-
-function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
-  const list = m.get(k);
-  if (list) list.push(v); else m.set(k, [v]);
 }
 
 /** Removes, repeatedly, nodes with no incoming or no outgoing edge among the remaining ones. */

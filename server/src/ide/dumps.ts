@@ -16,8 +16,16 @@ const RUNTIME_PACKAGES = /^(runtime|sync|internal\/.*|time|syscall)$/;
 export function analyzeDump(ws: Workspace, text: string, roots: string[], toUri: ToUri): DumpView {
   const dump = parseDump(text);
   const map = createPathMapper(ws.paths(), roots);
-  const heldAt = (file: string, line: number): string[] => locksAt(ws, file, line, 'held');
-  const waitsFor = (file: string, line: number): string | undefined => locksAt(ws, file, line, 'taken')[0];
+  // A dump of 100,000 goroutines repeats the same few thousand frames: each line is read once.
+  const memo = new Map<string, string[]>();
+  const cached = (file: string, line: number, what: 'held' | 'taken'): string[] => {
+    const k = `${what}\0${file}\0${line}`;
+    let v = memo.get(k);
+    if (!v) memo.set(k, (v = locksAt(ws, file, line, what)));
+    return v;
+  };
+  const heldAt = (file: string, line: number): string[] => cached(file, line, 'held');
+  const waitsFor = (file: string, line: number): string | undefined => cached(file, line, 'taken')[0];
   const mappedHeld = (file: string, line: number) => { const p = map(file); return p ? heldAt(p, line) : []; };
   const mappedWaits = (file: string, line: number) => { const p = map(file); return p ? waitsFor(p, line) : undefined; };
   let mapped = 0, total = 0;
