@@ -500,7 +500,7 @@ export class LocksetServer {
   private async withFile<T>(uri: string, token: CancellationToken, empty: T, f: (pkg: PackageAnalysis, file: GoFile) => T): Promise<T> {
     if (typeof uri !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, 'textDocument.uri must be a string');
     await this.ready;
-    throwIfCancelled(token);
+    await this.current(uri, token);
     const doc = this.documents.get(uri);
     const path = uriToPath(uri);
     if (isTsPath(path) || this.excluded(path)) return empty;
@@ -516,10 +516,25 @@ export class LocksetServer {
     }
   }
 
+  /**
+   * Lets the messages already received be handled first (the edits of a storm of typing), then answers a request
+   * made for a version of its document that an edit has replaced with ContentModified, at once, rather than
+   * analysing a version nobody looks at any more: requests never pile up behind analyses of old text.
+   */
+  private async current(uri: string, token: CancellationToken): Promise<void> {
+    const asked = this.documents.get(uri)?.version;
+    await nextTurn();
+    throwIfCancelled(token);
+    if (asked !== undefined && this.documents.get(uri)?.version !== asked) {
+      requestStats.superseded++;
+      throw new ResponseError(LSPErrorCodes.ContentModified, 'the document changed: ask again');
+    }
+  }
+
   private async hover(p: HoverParams, token: CancellationToken): Promise<Hover | null> {
     checkParams('textDocument/hover', p, true);
     await this.ready;
-    throwIfCancelled(token);
+    await this.current(p.textDocument.uri, token);
     const doc = this.documents.get(p.textDocument.uri);
     const path = uriToPath(p.textDocument.uri);
     if (isTsPath(path)) return this.ts.hover(path, doc, p);
@@ -537,7 +552,7 @@ export class LocksetServer {
   private async codeActions(p: CodeActionParams, token: CancellationToken): Promise<CodeAction[]> {
     checkParams('textDocument/codeAction', p, false);
     await this.ready;
-    throwIfCancelled(token);
+    await this.current(p.textDocument.uri, token);
     if (!isRange(p.range)) return [];
     const doc = this.documents.get(p.textDocument.uri);
     const path = uriToPath(p.textDocument.uri);
@@ -562,6 +577,9 @@ export class LocksetServer {
 function throwIfCancelled(token: CancellationToken | undefined): void {
   if (token?.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'request cancelled');
 }
+
+/** Requests answered ContentModified because an edit replaced the version they asked about (see current). */
+export const requestStats = { superseded: 0 };
 
 /** Lets pending messages (requests, edits) be handled before the next package is analysed. */
 function nextTurn(): Promise<void> {

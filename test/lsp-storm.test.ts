@@ -1,0 +1,57 @@
+/**
+ * Edit storms: hovers, code actions and lenses sent between rapid edits must not pile up behind analyses of text
+ * that an edit has already replaced. A request for a version that a later edit replaced is answered at once with
+ * ContentModified (the client asks again); the request after the storm gets the newest state. Nothing sleeps: the
+ * storm is written back to back, and every response is awaited, bounded by the client's safety timeout.
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { LSPErrorCodes, type Hover } from 'vscode-languageserver/node';
+import { readSource } from '../server/src/util/files';
+import { copyExamples, LspClient, positionAt, removeDir, uriOf } from './lsp-client';
+
+const STORM = 200;
+
+describe('an edit storm over stdio', () => {
+  let dir: string;
+  let client: LspClient;
+
+  before(async () => {
+    dir = copyExamples();
+    client = await LspClient.start({ root: dir, settings: { debounceMs: 0 } });
+    await client.scanned();
+  });
+
+  after(async () => {
+    try { await client?.stop(); } finally { if (dir) removeDir(dir); }
+  });
+
+  it(`${STORM} edits, each after a hover and a code action: stale requests are answered ContentModified, the last one is right`, async () => {
+    const path = join(dir, 'vmm', 'vm.go');
+    const uri = uriOf(path);
+    let text = readSource(path)!;
+    await client.open(uri, text);
+    const outcomes: Promise<string>[] = [];
+    const settle = (p: Promise<unknown>) => p.then(() => 'answered', (e: { code?: number }) => (e?.code === LSPErrorCodes.ContentModified ? 'modified' : `error ${String(e?.code)} ${String(e)}`));
+    const at = (t: string) => positionAt(t, t.indexOf('vm.lock.Lock()') + 8);
+    for (let i = 0; i < STORM; i++) {
+      // Written back to back: each request reaches the server before the edit that replaces its version.
+      outcomes.push(settle(client.hover(uri, at(text))));
+      outcomes.push(settle(client.codeActions(uri, { start: at(text), end: at(text) })));
+      const line = `// storm ${i}\n`;
+      text = line + text;
+      void client.change(uri, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: line }]);
+    }
+    const results = await Promise.all(outcomes);
+    const odd = results.filter((r) => r !== 'answered' && r !== 'modified');
+    assert.deepEqual(odd, [], 'every request is answered, or refused as ContentModified');
+    const modified = results.filter((r) => r === 'modified').length;
+    assert.ok(modified > 0, `requests answered for replaced versions: ${results.length - modified} of ${results.length}`);
+    // After the storm the newest text is what a request sees.
+    const h: Hover | null = await client.hover(uri, at(text));
+    const md = h && typeof h.contents === 'object' && 'value' in h.contents ? h.contents.value : '';
+    assert.match(md, /class `VM\.lock`/);
+    assert.deepEqual(client.errorLogs(), []);
+  });
+});
