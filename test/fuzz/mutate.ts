@@ -89,6 +89,17 @@ function tokenRun(rng: Rng, toks: Span[], maxLen: number): Span | undefined {
 const insertAt = (text: string, at: number, s: string) => text.slice(0, at) + s + text.slice(at);
 
 export const MUTATORS: Record<string, Mutator> = {
+  /** A long chain of calls somewhere (a query builder, getters declared nowhere, a half-typed flag block). */
+  callChain(rng, text) {
+    const n = rng.int(20, rng.chance(0.2) ? 300 : 60);
+    const chain = rng.pick([
+      () => `s${'.get()'.repeat(n)}.mu.Lock()`,
+      () => `q := sq.Select("*").From("t")${Array.from({ length: n }, (_, i) => `.Where("a = ?", ${i})`).join('')}`,
+      () => `fs.Var(\n${Array.from({ length: n }, (_, i) => `\tfs.StringVar(&cfg.f${i}, "f${i}", "", "")`).join('\n')}`,
+    ])();
+    const toks = tokenize(text);
+    return insertAt(text, toks.length ? place(rng, text, toks) : text.length, `\n${chain}\n`);
+  },
   deleteTokens(rng, text) {
     const r = tokenRun(rng, tokenize(text), rng.chance(0.1) ? 400 : 30);
     return r ? text.slice(0, r.start) + text.slice(r.end) : text;
@@ -257,7 +268,7 @@ export interface MutateOptions extends MutateContext {
 
 const WEIGHTS: [number, string][] = [
   [6, 'deleteTokens'], [4, 'duplicateTokens'], [3, 'swapTokens'], [3, 'truncate'], [4, 'unbalancedBraces'], [7, 'insertSnippet'],
-  [3, 'spliceDonor'], [3, 'renameIdent'], [3, 'lines'], [1, 'nul'], [2, 'invalidUtf8'], [2, 'oddChars'],
+  [3, 'spliceDonor'], [3, 'renameIdent'], [3, 'lines'], [1, 'nul'], [2, 'invalidUtf8'], [2, 'oddChars'], [2, 'callChain'],
 ];
 
 /** One to `maxOps` ordinary mutations, then maybe deep nesting or a long line (last, since they make the text big). */

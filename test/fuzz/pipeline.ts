@@ -249,7 +249,7 @@ export function dumpCase(seed: number, index: number): DumpCase {
   const n = rng.int(1, 4);
   const mutators = ['deleteTokens', 'duplicateTokens', 'swapTokens', 'truncate', 'lines', 'nul', 'invalidUtf8', 'oddChars', 'unbalancedBraces'];
   for (let i = 0; i < n; i++) {
-    const kind = rng.below(mutators.length + 3);
+    const kind = rng.below(mutators.length + 4);
     if (kind < mutators.length) {
       text = MUTATORS[mutators[kind]](rng, text, { donors: [rng.pick(dumps).text] });
       ops.push(mutators[kind]);
@@ -266,6 +266,14 @@ export function dumpCase(seed: number, index: number): DumpCase {
       for (let j = 0; j < k; j++) lines.splice(rng.int(0, lines.length), 0, nastyLine(rng));
       text = lines.join('\n');
       ops.push(`nastyLines(${k})`);
+    } else if (kind === mutators.length + 2) {
+      // A server's worth of goroutines: the blocks copied with fresh ids, hundreds to thousands of times.
+      const blocks = text.split(/\n\n+/).filter((b) => /^goroutine \d+/.test(b));
+      const copies = rng.int(100, rng.chance(0.1) ? 5_000 : 500);
+      const more: string[] = [];
+      for (let c = 0; c < copies && blocks.length > 0; c++) more.push(rng.pick(blocks).replace(/^goroutine \d+/, `goroutine ${100_000 + c}`));
+      text = `${text}\n\n${more.join('\n\n')}\n`;
+      ops.push(`manyGoroutines(${copies})`);
     } else {
       // A prefix on every line (docker compose, kubectl timestamps), sometimes only on some.
       const prefix = rng.pick(['app_1  | ', '2024-01-02T03:04:05.678Z ', '    ', '> ', 'pod-7f9c-2 ', '\t']);
