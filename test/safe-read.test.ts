@@ -38,6 +38,17 @@ describe('reading files that never end', () => {
     if (fifo) assert.equal(readRegularFile(fifo), undefined);
   });
 
+  it('the CLI checks TypeScript in a folder whose tsconfig.json is a FIFO', (t) => {
+    const ts = join(dir, 'tsfifo');
+    mkdirSync(ts);
+    if (spawnSync('mkfifo', [join(ts, 'tsconfig.json')]).status !== 0) { t.skip('no mkfifo'); return; }
+    writeFileSync(join(ts, 'store.ts'), "import { Mutex } from 'async-mutex';\n\nexport class Store {\n  private mu = new Mutex();\n\n  async twice(): Promise<void> {\n    await this.mu.runExclusive(async () => {\n      await this.mu.runExclusive(() => undefined);\n    });\n  }\n}\n");
+    // A generous outer bound that only a hang reaches (ts-morph would wait for a writer on the FIFO).
+    const r = spawnSync(process.execPath, [CLI, 'check', ts], { encoding: 'utf8', timeout: 120_000 });
+    assert.equal(r.error, undefined, String(r.error));
+    assert.match(r.stdout, /already held/, r.stderr + r.stdout);
+  });
+
   it('the CLI checks a directory whose go.mod is /dev/zero and that holds a FIFO and a device named .go', () => {
     // A generous outer bound that only a hang reaches: the CLI itself takes well under a second here.
     const r = spawnSync(process.execPath, [CLI, 'check', dir], { encoding: 'utf8', timeout: 120_000 });

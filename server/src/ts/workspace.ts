@@ -13,6 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { Project, ts } from 'ts-morph';
 import type { Finding } from '../checks/finding';
 import type { Config } from '../util/config';
+import { readRegularFile } from '../util/files';
 import { TsAnalysis } from './analysis';
 import { runTsChecks } from './checks/run';
 import { extractFile } from './extract';
@@ -155,7 +156,8 @@ export class TsWorkspace {
       allowJs: true, checkJs: false, noEmit: true, noLib: true, noResolve: true, types: [], skipLibCheck: true,
       allowNonTsExtensions: true, resolveJsonModule: false,
     };
-    const tsconfig = this.roots.map((r) => join(r, 'tsconfig.json')).find((p) => existsSync(p));
+    // Only a regular file under 1 MB: a tsconfig.json that is a FIFO or a device would block every read.
+    const tsconfig = this.roots.map((r) => join(r, 'tsconfig.json')).find((p) => existsSync(p) && readRegularFile(p, 1 << 20) !== undefined);
     let project: Project;
     try {
       project = tsconfig
