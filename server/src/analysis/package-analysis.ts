@@ -71,6 +71,18 @@ export class PackageAnalysis {
     const fromCallers = inferFromCallers(this);
     // Lock helpers change what their callers hold: their callers (and the functions above) are walked again once.
     const helpers = this.inferLockHelpers();
+    // Helpers of helpers (etcd's `LockOutsideApply() { validate(); t.lock() }` over `lock() { t.Mutex.Lock() }`):
+    // their callers are walked with the helpers known, and helpers inferred again, a few rounds. The first
+    // flows stay the ones kept for the next analysis (see firstFlows).
+    for (let round = 0, fresh = helpers; round < 3 && fresh.size > 0; round++) {
+      const callers = [...this.flows].filter(([fn, flow]) => !fresh.has(fn) && flow.calls.some((c) => c.callee && fresh.has(c.callee))).map(([fn]) => fn);
+      for (const fn of callers) {
+        if (!this.firstFlows.has(fn)) this.firstFlows.set(fn, this.flows.get(fn)!);
+        this.analyze(fn);
+      }
+      fresh = this.inferLockHelpers();
+      for (const h of fresh) helpers.add(h);
+    }
     const again = new Set([...contradicted, ...twins, ...fromCallers]);
     for (const [fn, flow] of this.flows) if (flow.calls.some((c) => c.callee && helpers.has(c.callee))) again.add(fn);
     for (const fn of helpers) if (this.contractOf(fn).releases.length) again.add(fn);
@@ -80,7 +92,7 @@ export class PackageAnalysis {
     const finalPrior = prior && finalSignature === prior.finalSignature ? prior : undefined;
     for (const fn of again) {
       const first = this.flows.get(fn);
-      if (first) this.firstFlows.set(fn, first);
+      if (first && !this.firstFlows.has(fn)) this.firstFlows.set(fn, first);
       const flow = finalPrior && !changed!.has(fn) && finalPrior.firstFlows.has(fn) ? reusable(finalPrior.flows.get(fn)) : undefined;
       if (flow) { this.flows.set(fn, flow); analysisStats.reusedFlows++; } else this.analyze(fn);
     }
