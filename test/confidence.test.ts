@@ -9,9 +9,9 @@ import { analyzeDir } from './harness';
  * a long may-block chain): those are information, every other finding there a warning.
  */
 describe('confidence: a guess is information, declared evidence a warning', () => {
-  for (const group of ['blocking-under-lock', 'unguarded-access', 'missing-lock-annotation']) {
-    it(group, async () => {
-      const dir = join(__dirname, 'fixtures', group, 'confidence');
+  for (const [group, name] of [['blocking-under-lock', 'confidence'], ['unguarded-access', 'confidence'], ['missing-lock-annotation', 'confidence'], ['lock-order-cycle', 'gate']]) {
+    it(`${group}/${name}`, async () => {
+      const dir = join(__dirname, 'fixtures', group, name);
       const { findings } = await analyzeDir(dir);
       const own = findings.filter((f) => f.code === group);
       assert.ok(own.length > 0);

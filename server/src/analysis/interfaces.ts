@@ -48,7 +48,7 @@ export function interfaceEdges(analyses: PackageAnalysis[]): LockEdge[] {
       const inexact = { ...acq, ref: { ...acq.ref, key: `(${acq.cls})`, exact: false }, cls: acq.pkg && acq.pkg !== name && !acq.cls.startsWith(`${acq.pkg}.`) ? `${acq.pkg}.${acq.cls}` : acq.cls, chain: [step, ...acq.chain] };
       for (const h of c.site.held.all()) {
         if (h.inherited || isPseudoLock(h.ref.key)) continue;
-        edges.add(dir, name, { fn: c.fn, held: h, acq: inexact, offset: c.site.nameNode.start, end: c.site.nameNode.end });
+        edges.add(dir, name, { fn: c.fn, held: h, acq: inexact, offset: c.site.nameNode.start, end: c.site.nameNode.end, gates: [] });
       }
     }
   }

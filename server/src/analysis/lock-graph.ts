@@ -1,6 +1,7 @@
 import type { FuncDecl } from '../model/file';
 import { classNodeOf, classPackageOf, lockClass } from '../model/refs';
-import type { HeldLock } from './held';
+import { CallerGates, gateNodes } from './gate-locks';
+import type { HeldLock, HeldSet } from './held';
 import type { PackageAnalysis } from './package-analysis';
 import { callbackEdges } from './callbacks';
 import { isUnshared } from './fresh';
@@ -18,6 +19,11 @@ export interface EdgeWitness {
   end: number;
   /** Where `held` is held when not in fn: the callee that runs a callback under its own lock. */
   heldIn?: FuncDecl;
+  /**
+   * The class nodes of the other locks definitely held there (a gate lock that serialises the two orders of a
+   * cycle makes it harmless: see lock-order-cycle). Empty where not known (a callback's).
+   */
+  gates: string[];
 }
 
 export interface LockEdge {
@@ -34,7 +40,7 @@ export interface LockEdge {
   witnesses: EdgeWitness[];
 }
 
-const MAX_WITNESSES = 20;
+export const MAX_WITNESSES = 20;
 
 /** The package's edges: for every acquisition, each lock class already held there (first witness kept). */
 /** A node's class with its package's name in front (globals already have it): `vm.VM.lock`, `ron.ServersLock`. */
@@ -66,10 +72,13 @@ export class EdgeCollector {
 export function packageEdges(analysis: PackageAnalysis): LockEdge[] {
   const edges = new EdgeCollector();
   const { dir, name } = analysis.pkg;
-  const add = (fn: FuncDecl, held: HeldLock, acq: Acquisition, offset: number, end: number, heldIn?: FuncDecl) => {
+  // Read here, while the flows still have their calls (a compacted analysis keeps only lock events).
+  const callers = new CallerGates(analysis);
+  const add = (fn: FuncDecl, held: HeldLock, acq: Acquisition, offset: number, end: number, heldIn?: FuncDecl, all?: HeldSet) => {
     // The lock of an object that fn allocated and has not shared yet: nobody else can hold it or wait for it.
     if (acq.unshared || isUnshared(fn, acq.ref, offset) || (!heldIn && isUnshared(fn, held.ref, offset))) return;
-    edges.add(dir, name, { fn, held, acq, offset, end, heldIn });
+    const gates = all ? [...new Set([...gateNodes(all, held, dir), ...callers.of(fn, 0)])] : [];
+    edges.add(dir, name, { fn, held, acq, offset, end, heldIn, gates });
   };
   // Every body counts, goroutines included: their own nesting orders locks too. Locks a callback only
   // may have inherited from its caller do not.
@@ -77,12 +86,12 @@ export function packageEdges(analysis: PackageAnalysis): LockEdge[] {
     for (const e of flow.lockEvents) {
       if (e.deferred || e.op.method.endsWith('nlock')) continue;
       const acq: Acquisition = { ref: e.op.ref, cls: lockClass(e.op.ref), node: classNodeOf(e.op.ref, dir), pkg: classPackageOf(e.op.ref, name), mode: e.op.method.includes('R') ? 'read' : 'write', lockFn: fn, lockNode: e.node, chain: [] };
-      for (const h of e.held.all()) if (!h.inherited) add(fn, h, acq, e.node.start, e.node.end);
+      for (const h of e.held.all()) if (!h.inherited) add(fn, h, acq, e.node.start, e.node.end, undefined, e.held);
     }
     for (const site of flow.calls) {
       if (!site.callee || site.viaGo || site.held.size === 0) continue;
       for (const a of acquisitionsAt(analysis, fn, site)) {
-        for (const h of site.held.all()) if (!h.inherited && !takenWhileDropped(a, h.ref.key)) add(fn, h, a, site.nameNode.start, site.nameNode.end);
+        for (const h of site.held.all()) if (!h.inherited && !takenWhileDropped(a, h.ref.key)) add(fn, h, a, site.nameNode.start, site.nameNode.end, undefined, site.held);
       }
     }
     for (const c of callbackEdges(analysis, fn, flow)) add(fn, c.held, c.acq, c.arg.start, c.arg.end, c.heldIn);

@@ -74,7 +74,7 @@ export function buildGraph(analyses: PackageAnalysis[], settingOrder: string[]):
  * takes is reported).
  */
 export function graphSignature(g: WorkspaceGraph): string {
-  const witness = (w: EdgeWitness) => `${w.fn.file.path}:${w.offset}-${w.end}/${w.held.site.start}/${w.acq.lockFn.file.path}:${w.acq.lockNode.start}/${w.acq.chain.map((c) => c.site.node.start).join('>')}`;
+  const witness = (w: EdgeWitness) => `${w.fn.file.path}:${w.offset}-${w.end}/${w.held.site.start}/${w.acq.lockFn.file.path}:${w.acq.lockNode.start}/${w.acq.chain.map((c) => c.site.node.start).join('>')}/${w.gates.join('+')}`;
   const edges = g.edges.map((e) => `${e.from}>${e.to}[${e.witnesses.map(witness).join(';')}]`).sort().join(',');
   const orders = g.orders.map((o) => `${o.names.join('>')}|${o.invalid.join(',')}|${o.file?.path ?? ''}:${o.start ?? ''}-${o.end ?? ''}`).join(',');
   return `${edges}\n${orders}\n${[...g.classes].sort().join(',')}\n${[...g.packages].sort().join(',')}`;

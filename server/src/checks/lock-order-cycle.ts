@@ -1,5 +1,6 @@
+import { gateOf } from '../analysis/gate-locks';
 import { describeChain } from '../analysis/summaries';
-import { qualifiedName, type LockEdge } from '../analysis/lock-graph';
+import { MAX_WITNESSES, qualifiedName, type LockEdge } from '../analysis/lock-graph';
 import type { Check } from './check';
 import type { RelatedLocation } from './finding';
 import { acquisitionLocation, heldLocation, related } from './util';
@@ -15,7 +16,9 @@ graph (AB-BA, or longer) means two goroutines can each hold one lock and wait fo
 reported once, at one acquisition, with every edge's two locations (where A was taken, where B is taken, and
 the call chain between) as related information. Two instances of the same class locked in a nested way are
 not a cycle by themselves. The lock of an object that the function allocated itself and has not shared yet
-(passed, stored, returned or captured) orders nothing: no other goroutine can hold it or wait for it.`,
+(passed, stored, returned or captured) orders nothing: no other goroutine can hold it or wait for it. A cycle
+whose every place also holds one more lock (a gate lock: there, or by every caller in the package, a few calls
+up) cannot close while that stays so, and is information.`,
   example: 'f: a.Lock(); b.Lock()  g: b.Lock(); a.Lock()',
   defaultSeverity: 'warning',
   readsGraph: true,
@@ -30,10 +33,14 @@ not a cycle by themselves. The lock of an object that the function allocated its
       const to = (e: LockEdge) => (cross ? qualifiedName(e.to, e.toPkg) : e.toCls);
       const names = [...cycle.map(from), from(cycle[0])].join(' → ');
       const story = cycle.map((e) => `${e.witness.fn.name} takes ${to(e)} while holding ${from(e)}`).join(', and ');
+      // A lock held wherever every edge arises serialises the orders: the cycle cannot close.
+      const gate = gateOf(cycle, MAX_WITNESSES);
+      const gated = gate ? `; every place of it holds ${gate.slice(gate.indexOf('|') + 1)} too, which lets only one of them run at a time, so it cannot deadlock as long as that stays so` : '';
       ctx.report({
         file: first.fn.file.path,
         range: first.fn.file.lines.range(first.offset, first.end),
-        message: `lock order cycle ${names}: ${story}`,
+        message: `lock order cycle ${names}: ${story}${gated}`,
+        severity: gate ? 'information' : undefined,
         related: cycle.flatMap((e) => edgeLocations(e, from(e), to(e))),
         fixes: [],
       });
