@@ -240,10 +240,50 @@ const ACQUIRE_NAMES = /^(acquire|lock|take|grab|get|wait|obtain)$/i;
  */
 export function returnsToken(send: SyntaxNode, decl: FuncDecl, res: ExprResolver): boolean {
   const ch = send.children.find((c) => c.field === 'channel');
+  if (ch && receivedBefore(send, res.file.text(ch).replace(/\s+/g, ''), res)) return true;
   if (ch?.type !== 'selector_expression' || !decl.recvName || !decl.recvType || !RELEASE_NAMES.test(decl.name)) return false;
   if (res.file.text(ch.children.find((c) => c.field === 'operand')) !== decl.recvName) return false;
   for (const other of res.pkg.funcs.values()) {
     if (other !== decl && other.recvType === decl.recvType && ACQUIRE_NAMES.test(other.name)) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether the function took a value from the same channel earlier in its body (`mem := <-ws.memMu` ...
+ * `ws.memMu <- mem`): the send gives back what it took, into the room the receive made (a channel used as a
+ * lock, Go's fuzz worker's memMu). Not in a loop that the receive is outside of.
+ */
+function receivedBefore(send: SyntaxNode, ch: string, res: ExprResolver): boolean {
+  let fn = innerFunction(send);
+  // `defer func() { c.ch <- tok }()` gives back at the return what the function took.
+  if (fn?.type === 'func_literal' && fn.parent?.type === 'call_expression' && fn.parent.parent?.type === 'defer_statement') fn = innerFunction(fn);
+  if (!fn || !/^[\w.]+$/.test(ch)) return false;
+  const loop = innermostLoop(send, fn);
+  let found = false;
+  const visit = (n: SyntaxNode): void => {
+    if (found) return;
+    if (n.type === 'unary_expression' && n.op === '<-') {
+      const operand = n.children[n.children.length - 1];
+      const same = operand && res.file.text(operand).replace(/\s+/g, '') === ch;
+      // Before the send, or anywhere in the loop that holds both: each round takes before the next gives back.
+      if (same && innerFunction(n) === fn && ((n.start < send.start && !loopBetween(n, send, fn!)) || (loop && n.start >= loop.start && n.end <= loop.end))) found = true;
+    }
+    for (const c of n.children) visit(c);
+  };
+  visit(fn);
+  return found;
+}
+
+function innermostLoop(n: SyntaxNode, fn: SyntaxNode): SyntaxNode | undefined {
+  for (let p = n.parent; p && p !== fn; p = p.parent) if (p.type === 'for_statement') return p;
+  return undefined;
+}
+
+/** A loop around `later` that does not hold `earlier`: its next round sends again without a new receive. */
+function loopBetween(earlier: SyntaxNode, later: SyntaxNode, fn: SyntaxNode): boolean {
+  for (let p = later.parent; p && p !== fn; p = p.parent) {
+    if (p.type === 'for_statement' && !(earlier.start >= p.start && earlier.end <= p.end)) return true;
   }
   return false;
 }

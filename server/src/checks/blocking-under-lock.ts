@@ -1,5 +1,6 @@
 import { isCondLock, isPseudoLock } from '../analysis/blocking';
 import { isUnshared } from '../analysis/fresh';
+import { oneShotFieldSend } from '../analysis/reply-channels';
 import { releasedAt } from '../analysis/summaries';
 import type { HeldLock, HeldSet } from '../analysis/held';
 import type { FuncDecl } from '../model/file';
@@ -40,6 +41,7 @@ sleep starves the goroutines waiting for it, as in Go 1.8's starvation example, 
       const byCallers = !/^[A-Z]/.test(fn.name) && called.has(fn);
       const own = (held: HeldLock[]) => !byCallers || held.some((h) => !h.fromContract);
       for (const e of flow.blocking) {
+        if (e.what === 'channel send' && oneShotFieldSend(analysis.pkg, fn.file, e.node)) continue;
         const held = heldLocks(fn, e.held, e.node.start).filter((h) => !e.ownLock || !isCondLock(h.ref, e.ownLock));
         if (held.length === 0 || (e.ownLock === '?' && held.length < 2) || !own(held)) continue;
         ctx.report({
