@@ -20,23 +20,28 @@
  * Options: --runs N (100000), --seed S (1), --from I (0), --dumps R (share of dump inputs, 0.1),
  * --deep P (share with 10,000-level nesting, 0.005), --long P (share with a 1 MB line, 0.001),
  * --out DIR (.fuzz/failures), --strict, --known-hangs (also generate the nesting form that hits the known slow
- * parse, KNOWN.slowParse: each such input then runs into the watchdog as a hang).
+ * parse, KNOWN.slowParse: each such input then runs into the watchdog as a hang), --fs N (20: trees of hostile
+ * file-system entries checked through dist/cli.js after the inputs, see test/fuzz/hostile-fs.ts).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { rel } from '../test/fuzz/corpus';
+import { buildHostileTree, checkHostileTree } from '../test/fuzz/hostile-fs';
 import { dumpCase, goCase, GoRunner, reproFiles, runDump, timeLimitMs, type CaseReport, type DumpCase, type GoCase } from '../test/fuzz/pipeline';
 
 const DEFAULT_OUT = join(__dirname, '..', '.fuzz', 'failures');
 
 interface Options {
   runs: number; seed: number; from: number; dumps: number; deep: number; long: number; out: string; strict: boolean; avoidKnownHangs: boolean;
+  /** Trees of hostile file-system entries run through the CLI after the inputs (see test/fuzz/hostile-fs.ts). */
+  fs: number;
 }
 
 function parseArgs(argv: string[]): Options {
   const o: Options = {
-    runs: 100_000, seed: 1, from: 0, dumps: 0.1, deep: 0.005, long: 0.001, out: DEFAULT_OUT, strict: false, avoidKnownHangs: true,
+    runs: 100_000, seed: 1, from: 0, dumps: 0.1, deep: 0.005, long: 0.001, out: DEFAULT_OUT, strict: false, avoidKnownHangs: true, fs: 20,
   };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=', 2);
@@ -51,13 +56,14 @@ function parseArgs(argv: string[]): Options {
       case '--seed': o.seed = num('--seed') >>> 0; break;
       case '--from': o.from = num('--from'); break;
       case '--dumps': o.dumps = num('--dumps'); break;
+      case '--fs': o.fs = num('--fs'); break;
       case '--deep': o.deep = num('--deep'); break;
       case '--long': o.long = num('--long'); break;
       case '--out': o.out = value(); break;
       case '--strict': o.strict = true; break;
       case '--known-hangs': o.avoidKnownHangs = false; break;
       case '--help': case '-h':
-        console.log('usage: npm run fuzz -- [--runs N] [--seed S] [--from I] [--dumps R] [--deep P] [--long P] [--out DIR] [--strict] [--known-hangs]');
+        console.log('usage: npm run fuzz -- [--runs N] [--seed S] [--from I] [--dumps R] [--deep P] [--long P] [--out DIR] [--strict] [--known-hangs] [--fs N]');
         process.exit(0);
         break;
       default: throw new Error(`unknown option ${argv[i]}`);
@@ -202,6 +208,25 @@ async function main(): Promise<void> {
       });
     });
   }
+
+  // Hostile file-system trees, through the built CLI: FIFOs, devices, loops, sparse giants, named like sources.
+  let fsFailures = 0;
+  for (let i = 0; i < o.fs; i++) {
+    const tree = mkdtempSync(join(tmpdir(), 'lockset-fuzz-fs-'));
+    try {
+      const made = buildHostileTree(o.seed, i, tree);
+      const problems = checkHostileTree(join(__dirname, '..', 'dist', 'cli.js'), tree);
+      if (problems.length) {
+        fsFailures++;
+        writeFileSync(join(o.out, `fs-${o.seed}-${i}.json`), JSON.stringify({ kind: 'fs', seed: o.seed, index: i, made, problems }, null, 1));
+        console.log(`FAIL file-system tree ${i}: ${problems[0]}`);
+      }
+    } finally {
+      rmSync(tree, { recursive: true, force: true });
+    }
+  }
+  if (o.fs) console.log(`file-system trees: ${o.fs}, failures: ${fsFailures}`);
+  stats.failures += fsFailures;
 
   const secs = (performance.now() - started) / 1000;
   console.log(`inputs: ${stats.inputs} (${stats.go} Go, ${stats.dumps} dumps)`);

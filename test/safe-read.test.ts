@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { readRegularFile, readSource } from '../server/src/util/files';
 import { CLI } from './lsp-client';
+import { buildHostileTree, checkHostileTree } from './fuzz/hostile-fs';
 
 describe('reading files that never end', () => {
   let dir: string;
@@ -55,5 +56,17 @@ describe('reading files that never end', () => {
     assert.equal(r.error, undefined, String(r.error));
     assert.equal(r.status, 1, r.stderr + r.stdout);
     assert.match(r.stdout, /call of f requires mu/);
+  });
+
+  it('the CLI checks seeded trees of hostile entries (the fuzzer\'s --fs generator, seed 7, trees 0 to 3)', () => {
+    for (let i = 0; i < 4; i++) {
+      const tree = mkdtempSync(join(tmpdir(), 'lockset-hostile-'));
+      try {
+        const made = buildHostileTree(7, i, tree);
+        assert.deepEqual(checkHostileTree(CLI, tree), [], `tree ${i}: ${made.join(', ')}`);
+      } finally {
+        rmSync(tree, { recursive: true, force: true });
+      }
+    }
   });
 });
