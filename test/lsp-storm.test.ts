@@ -54,4 +54,25 @@ describe('an edit storm over stdio', () => {
     assert.match(md, /class `VM\.lock`/);
     assert.deepEqual(client.errorLogs(), []);
   });
+
+  it('a goroutine dump of 12,000 goroutines is read in slices: a hover sent after it is answered first', async () => {
+    const base = readSource(join(__dirname, 'e2e', 'vscode', 'minivm-deadlock.txt'))!;
+    const blocks = base.split(/\n\n+/).filter((b) => b.startsWith('goroutine '));
+    const copies: string[] = [];
+    for (let id = 1; copies.length < 12_000; id++) copies.push(blocks[id % blocks.length].replace(/^goroutine \d+/, `goroutine ${id}`));
+    const text = `${copies.join('\n\n')}\n`;
+    // The storm above left vm.go with 200 more lines: the dump's lines are the file on disk's.
+    const vm = join(dir, 'vmm', 'vm.go');
+    await client.change(uriOf(vm), [{ text: readSource(vm)! }]);
+    const path = join(dir, 'vmm', 'stats.go');
+    const stats = readSource(path)!;
+    await client.open(uriOf(path), stats);
+    const order: string[] = [];
+    const dump = client.request<{ groups: unknown[]; deadlocks: unknown[] }>('lockset/goroutineDump', { text }).then((v) => { order.push('dump'); return v; });
+    const hover = client.hover(uriOf(path), positionAt(stats, stats.indexOf('vm.lock.Lock()') + 8)).then((h) => { order.push('hover'); return h; });
+    const [view, h] = await Promise.all([dump, hover]);
+    assert.ok(h, 'the hover is answered');
+    assert.ok(view.deadlocks.length > 0, 'the dump\'s deadlocks are found');
+    assert.deepEqual(order, ['hover', 'dump'], 'the hover did not wait for the whole dump');
+  });
 });

@@ -14,6 +14,21 @@ const RUNTIME_PACKAGES = /^(runtime|sync|internal\/.*|time|syscall)$/;
  * for form the deadlocks.
  */
 export function analyzeDump(ws: Workspace, text: string, roots: string[], toUri: ToUri): DumpView {
+  const steps = analyzeDumpInSlices(ws, text, roots, toUri);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** How many goroutines are mapped between two pauses of analyzeDumpInSlices. */
+export const DUMP_SLICE = 2_000;
+
+/**
+ * The same as analyzeDump, in slices: it yields the number of goroutines mapped so far (of the total) after each
+ * DUMP_SLICE of them, so that a server can answer other requests and report progress in between.
+ */
+export function* analyzeDumpInSlices(ws: Workspace, text: string, roots: string[], toUri: ToUri): Generator<{ done: number; total: number }, DumpView> {
   const dump = parseDump(text);
   const map = createPathMapper(ws.paths(), roots);
   // A dump of 100,000 goroutines repeats the same few thousand frames: each line is read once.
@@ -42,14 +57,22 @@ export function analyzeDump(ws: Workspace, text: string, roots: string[], toUri:
       held: path ? heldAt(path, f.line) : [],
     };
   };
-  const groups = groupByWait(dump).map((g) => ({
-    key: g.key,
-    goroutines: g.waiting.map((w) => ({
-      id: w.goroutine.id, state: w.goroutine.state,
-      waitsFor: w.site ? mappedWaits(w.site.file, w.site.line) : undefined,
-      frames: w.goroutine.frames.map(frameView),
-    })),
-  }));
+  const grouped = groupByWait(dump);
+  const count = grouped.reduce((n, g) => n + g.waiting.length, 0);
+  let done = 0;
+  const groups: DumpView['groups'] = [];
+  for (const g of grouped) {
+    const goroutines: DumpView['groups'][number]['goroutines'] = [];
+    for (const w of g.waiting) {
+      goroutines.push({
+        id: w.goroutine.id, state: w.goroutine.state,
+        waitsFor: w.site ? mappedWaits(w.site.file, w.site.line) : undefined,
+        frames: w.goroutine.frames.map(frameView),
+      });
+      if (++done % DUMP_SLICE === 0) yield { done, total: count };
+    }
+    groups.push({ key: g.key, goroutines });
+  }
   const deadlocks = findDeadlocks(dump, mappedHeld, mappedWaits).map((c) => ({
     goroutines: c.goroutines, locks: c.locks,
     text: c.goroutines.map((g, i) => `goroutine ${g} waits for ${c.locks[i]}`).join(', '),

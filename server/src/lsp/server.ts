@@ -2,7 +2,7 @@ import { dirname, sep } from 'node:path';
 import {
   type CodeAction, type CodeActionParams, type CodeLens, type Connection, type InlayHint, type Diagnostic, type Hover, type HoverParams,
   type InitializeParams, type InitializeResult, type Position, type Range, DidChangeWatchedFilesNotification, FileChangeType,
-  type CancellationToken, DocumentHighlightKind, ErrorCodes, LSPErrorCodes, ResponseError, type Location, MarkupKind, MessageType, ShowMessageNotification, TextDocumentSyncKind, TextDocuments,
+  type CancellationToken, DocumentHighlightKind, ErrorCodes, LSPErrorCodes, ResponseError, type Location, MarkupKind, MessageType, ShowMessageNotification, TextDocumentSyncKind, TextDocuments, type WorkDoneProgressServerReporter,
 } from 'vscode-languageserver/node';
 import { validatingDocumentEvents } from './validate';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -13,7 +13,7 @@ import { heldHints, lensesFor, lockClassAt, lockHighlights, lockReferences, prov
 import type { PackageAnalysis } from '../analysis/package-analysis';
 import type { GoFile } from '../model/file';
 import { GoroutineDumpRequest, LockGraphRequest, LocksRequest, StatusNotification } from '../protocol';
-import { analyzeDump } from '../ide/dumps';
+import { analyzeDumpInSlices } from '../ide/dumps';
 import { parseConfig } from '../util/config-file';
 import { preview } from '../util/preview';
 import { findGoFiles, readSource } from '../util/files';
@@ -87,9 +87,27 @@ export class LocksetServer {
       const go = lockInventory(all, this.ws.graph(), this.ws.dirs().flatMap((d) => this.ws.analyzeDir(d).flatMap((r) => r.findings)), pathToUri);
       return [...go, ...this.ts.inventory()];
     });
-    connection.onRequest(GoroutineDumpRequest.type, async (p) => {
+    connection.onRequest(GoroutineDumpRequest.type, async (p, token) => {
       await this.ready;
-      return analyzeDump(this.ws, typeof p?.text === 'string' ? p.text : '', this.roots, pathToUri);
+      // In slices, with a turn of the event loop between two, so that hovers and edits are answered meanwhile;
+      // a dump of many goroutines shows progress.
+      const steps = analyzeDumpInSlices(this.ws, typeof p?.text === 'string' ? p.text : '', this.roots, pathToUri);
+      let progress: WorkDoneProgressServerReporter | undefined;
+      try {
+        for (;;) {
+          const r = steps.next();
+          if (r.done) return r.value;
+          if (!progress && this.caps.progress) {
+            progress = await this.connection.window.createWorkDoneProgress();
+            progress.begin('lockset', 0, 'Reading the goroutine dump', false);
+          }
+          progress?.report(Math.floor((100 * r.value.done) / Math.max(1, r.value.total)), `${r.value.done} of ${r.value.total} goroutines`);
+          await nextTurn();
+          throwIfCancelled(token);
+        }
+      } finally {
+        progress?.done();
+      }
     });
     connection.onRequest(LockGraphRequest.type, async (_, token) => {
       await this.catchUp(token, false);
