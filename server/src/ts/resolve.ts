@@ -4,10 +4,11 @@
  * module-level variable). Aliases, imports, `const m = this.mu`, `withTimeout(m, ms)` and
  * `tryAcquire(m)` all resolve to the lock they wrap.
  */
-import { basename } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { ts } from 'ts-morph';
 import { type LockRef, type PathRef, pathDisplay, pathKey } from './model';
 import { STUB_FILE_NAME } from './stub';
+import { readRegularFile } from '../util/files';
 
 const LOCK_TYPES = new Set(['Mutex', 'MutexInterface', 'Semaphore', 'SemaphoreInterface']);
 
@@ -28,7 +29,29 @@ export function unwrap(e: ts.Expression): ts.Expression {
 function fromAsyncMutex(decl: ts.Node | undefined): boolean {
   if (!decl) return false;
   const f = decl.getSourceFile().fileName.replace(/\\/g, '/');
-  return f.includes('/async-mutex/') || f.endsWith(STUB_FILE_NAME);
+  return f.includes('/async-mutex/') || f.endsWith(STUB_FILE_NAME) || insideAsyncMutexPackage(f);
+}
+
+/** Per directory: whether the nearest package.json above it is async-mutex's own (its sources and tests, checked out). */
+const packageOfDir = new Map<string, boolean>();
+
+/** A file of async-mutex itself: its tests import `../src/Mutex`, whose classes are the lock types. */
+export function insideAsyncMutexPackage(file: string): boolean {
+  const seen: string[] = [];
+  let answer = false;
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    const known = packageOfDir.get(dir);
+    if (known !== undefined) { answer = known; break; }
+    seen.push(dir);
+    const text = readRegularFile(join(dir, 'package.json'), 1 << 20)?.toString('utf8');
+    if (text !== undefined) {
+      try { answer = (JSON.parse(text) as { name?: unknown }).name === 'async-mutex'; } catch { answer = false; }
+      break;
+    }
+    if (dirname(dir) === dir) break;
+  }
+  for (const d of seen) packageOfDir.set(d, answer);
+  return answer;
 }
 
 export class LockResolver {

@@ -24,7 +24,7 @@ import type { LockInfo, Loc } from '../protocol';
 import type { TsFileFacts } from './model';
 import { MINI_LIB, MINI_LIB_FILE_NAME } from './minilib';
 import { mentionsAsyncMutex } from './paths';
-import { LockResolver } from './resolve';
+import { insideAsyncMutexPackage, LockResolver } from './resolve';
 import { ASYNC_MUTEX_STUB, STUB_FILE_NAME } from './stub';
 
 export interface TsWorkspaceOptions {
@@ -276,7 +276,8 @@ export class TsWorkspace {
     if (fileSet !== this.fileSet) for (const state of this.files.values()) state.imports = undefined;
     this.fileSet = fileSet;
     for (const [path, state] of this.files) {
-      if (mentionsAsyncMutex(state.text)) out.add(path);
+      // async-mutex's own checkout: its sources declare the lock types, its tests import them by path.
+      if (mentionsAsyncMutex(state.text) || insideAsyncMutexPackage(path)) out.add(path);
       if (!state.imports) {
         let imported: ts.FileReference[] = [];
         try { imported = ts.preProcessFile(state.text, true, true).importedFiles; } catch { /* unparsable: no imports */ }
