@@ -1,4 +1,6 @@
 import { lockAnnotations, enclosingStatement, regionNaming } from '../analysis/annotations';
+import { isPseudoLock } from '../analysis/blocking';
+import type { SyntaxNode } from '../syntax/node';
 import { requirementsAt } from '../analysis/requirements';
 import type { PackageAnalysis } from '../analysis/package-analysis';
 import type { CallSite } from '../analysis/flow-types';
@@ -51,7 +53,12 @@ of an unexported type is not counted), main or init, handed with no lock held to
 calls up, reaches it without the lock and is one of those. Without such a path, or when the
 lock of an object the needed lock is reached through is held (\`mb.mu\` held, \`mb.fs.mu\` needed: a per-part lock
 often guards what the whole's lock is documented to), the finding is information and says why. A lock held
-under another name that an enclosing \`if a == b\` makes the same (\`if si.acc == acc\` with acc.mu held) is held.`,
+under another name that an enclosing \`if a == b\` makes the same (\`if si.acc == acc\` with acc.mu held) is held.
+
+Fixes: call the exported twin that takes the lock; take the lock around the statements of the block that need it
+(a deferred Unlock before a return of the function's body), when no other lock is held there and nothing there
+takes the lock itself; add the \`// LOCK:\` comment; document the contract on the calling function. Where a path
+reaches the call without the lock, the preferred fix is one that takes it; otherwise the comment.`,
   example: 'vm := findVM(id) // findVM assumes vmLock is held',
   defaultSeverity: 'warning',
   run(ctx) {
@@ -94,7 +101,7 @@ under another name that an enclosing \`if a == b\` makes the same (\`if si.acc =
             message: `call of ${site.calleeName} requires ${req.ref.display}, which is not held here (contract: ${src.describe})${goroutine}${staleNote}${pathNote}`,
             severity: GUESSES.has(src.kind) || stale || !path ? 'information' : undefined,
             related: srcFile ? [{ file: src.file, range: srcFile.lines.range(src.offset, src.offset), message: `contract of ${site.callee!.name}: ${src.describe}` }] : [],
-            fixes: fixesFor(analysis, caller, site, req.ref),
+            fixes: fixesFor(analysis, caller, site, req.ref, { reached: !!path }),
           });
         }
       }
@@ -102,9 +109,26 @@ under another name that an enclosing \`if a == b\` makes the same (\`if si.acc =
   },
 };
 
-function fixesFor(analysis: PackageAnalysis, caller: FuncDecl, site: CallSite, ref: Ref): Fix[] {
+/**
+ * The fixes of a missing lock. Where a path reaches the call without the lock (`reached`), the preferred fix makes
+ * the code right: call the twin that takes the lock, or take the lock around the statement; a `// LOCK:` comment
+ * would say something false there. Where no such path is known (the callers may hold the lock), the comment that
+ * says so comes first.
+ */
+function fixesFor(analysis: PackageAnalysis, caller: FuncDecl, site: CallSite, ref: Ref, how: { reached: boolean }): Fix[] {
   const file = caller.file;
   const fixes: Fix[] = [];
+  const twin = exportedTwin(analysis, site, caller);
+  const take = twin ? undefined : takeLockHere(analysis, caller, site, ref);
+  if (twin) {
+    fixes.push({
+      id: 'call-exported-twin',
+      title: `Call ${twin.name}, which takes ${ref.display} itself`,
+      edits: [{ file: file.path, range: file.lines.range(site.nameNode.start, site.nameNode.end), newText: twin.name }],
+      preferred: how.reached,
+    });
+  }
+  if (take) fixes.push({ ...take, preferred: how.reached });
   const stmt = enclosingStatement(site.node);
   if (stmt) {
     const line = file.lines.lineOf(stmt.start);
@@ -114,15 +138,7 @@ function fixesFor(analysis: PackageAnalysis, caller: FuncDecl, site: CallSite, r
       id: 'add-lock-annotation',
       title: `Add "// LOCK: ${ref.display} is held by the caller."`,
       edits: [{ file: file.path, range: { start: at, end: at }, newText: `${indent}// LOCK: ${ref.display} is held by the caller.\n` }],
-      preferred: true,
-    });
-  }
-  const twin = exportedTwin(analysis, site, caller);
-  if (twin) {
-    fixes.push({
-      id: 'call-exported-twin',
-      title: `Call ${twin.name}, which takes ${ref.display} itself`,
-      edits: [{ file: file.path, range: file.lines.range(site.nameNode.start, site.nameNode.end), newText: twin.name }],
+      preferred: !how.reached || (!twin && !take),
     });
   }
   const inFunctionBody = site.unit === 'function' || site.unit === 'inline';
@@ -138,6 +154,78 @@ function fixesFor(analysis: PackageAnalysis, caller: FuncDecl, site: CallSite, r
     });
   }
   return fixes;
+}
+
+/** Statements a Lock and an Unlock can go around (or, for a return, a Lock and a deferred Unlock before). */
+const WRAPPABLE = new Set(['expression_statement', 'short_var_declaration', 'assignment_statement', 'var_declaration', 'return_statement', 'inc_statement', 'dec_statement', 'if_statement', 'for_statement', 'expression_switch_statement']);
+
+/**
+ * "Take s.mu here": `s.mu.Lock()` before the statements of the function's block that need it (every call there
+ * that misses this lock, so that the fix leaves none of them behind) and `s.mu.Unlock()` after them; when the
+ * last one returns from the function's own body, a deferred Unlock instead. Only in the function's own body,
+ * for a lock it can name, with no other lock held (taking one more could order locks anew), around statements
+ * that take no lock themselves and whose other calls take none of the same class (that would lock it twice).
+ */
+function takeLockHere(analysis: PackageAnalysis, caller: FuncDecl, site: CallSite, ref: Ref): Fix | undefined {
+  if (site.unit !== 'function' || site.viaGo || !ref.exact || !['receiver', 'param', 'global', 'local'].includes(ref.rootKind)) return undefined;
+  // Another package's unexported field cannot be named here.
+  if (ref.clsHome && ref.path.some((p) => /^[a-z_]/.test(p))) return undefined;
+  if (site.held.all().some((h) => !isPseudoLock(h.ref.key))) return undefined;
+  const flow = analysis.flows.get(caller);
+  if (!flow) return undefined;
+  // Every statement of the function that makes a call missing this lock: they must share one block.
+  const stmts: SyntaxNode[] = [];
+  let read = true;
+  for (const other of flow.calls) {
+    const needs = other.unit === 'function' ? requirementsAt(analysis, caller, other).filter((r) => r.held === 'missing' && r.ref.key === ref.key) : [];
+    if (needs.length === 0) continue;
+    // A read lock only when every call there asks no more.
+    if (needs.some((r) => !(r.lock.exactMode && r.lock.mode === 'read'))) read = false;
+    const st = enclosingStatement(other.node);
+    if (!st) return undefined;
+    if (!stmts.some((x) => x.start === st.start)) stmts.push(st);
+  }
+  const block = stmts[0]?.parent;
+  if (!block || block.type !== 'statement_list' || stmts.some((x) => x.parent !== block || !WRAPPABLE.has(x.type))) return undefined;
+  const first = block.children.find((c) => stmts.some((x) => x.start === c.start))!;
+  const last = [...block.children].reverse().find((c) => stmts.some((x) => x.start === c.start))!;
+  const file = caller.file;
+  // One statement a line: a Lock goes on a line of its own above the first, an Unlock below the last.
+  if (block.children.some((c) => c !== first && c.type !== 'comment' && file.lines.lineOf(c.end) === file.lines.lineOf(first.start))) return undefined;
+  const inside = (n: { start: number; end: number }) => n.start >= first.start && n.end <= last.end;
+  const cls = typedClass(ref);
+  if (flow.lockEvents.some((e) => inside(e.node))) return undefined;
+  for (const other of flow.calls) {
+    if (!inside(other.node) || !other.callee) continue;
+    if (acquisitionsAt(analysis, caller, other).some((a) => a.ref.key === ref.key || (cls !== undefined && a.cls === cls))) return undefined;
+  }
+  const returns = last.type === 'return_statement';
+  // The deferred Unlock runs at the function's return: only a return of its own body ends there.
+  if (returns && (block.parent?.start !== caller.body?.start || block.parent?.end !== caller.body?.end)) return undefined;
+  const rw = read && analysis.pkg.lockKind(ref.type) === 'rwmutex';
+  const [lock, unlock] = rw ? ['RLock', 'RUnlock'] : ['Lock', 'Unlock'];
+  const line = file.lines.lineOf(first.start);
+  const indent = /^[ \t]*/.exec(file.lines.lineText(line))![0];
+  const before = file.lines.position(file.lines.lineStart(line));
+  const name = ref.display;
+  if (returns) {
+    return {
+      id: 'take-lock-here',
+      title: `Take ${name} here (${name}.${lock}() and a deferred ${unlock})`,
+      edits: [{ file: file.path, range: { start: before, end: before }, newText: `${indent}${name}.${lock}()\n${indent}defer ${name}.${unlock}()\n` }],
+    };
+  }
+  // The end of the last statement's line (after a trailing comment), or of the file.
+  const eol = file.text_.indexOf('\n', last.end);
+  const after = file.lines.position(eol < 0 ? file.text_.length : eol);
+  return {
+    id: 'take-lock-here',
+    title: `Take ${name} around ${first === last ? 'this statement' : 'the statements that need it'} (${name}.${lock}() … ${name}.${unlock}())`,
+    edits: [
+      { file: file.path, range: { start: before, end: before }, newText: `${indent}${name}.${lock}()\n` },
+      { file: file.path, range: { start: after, end: after }, newText: `\n${indent}${name}.${unlock}()` },
+    ],
+  };
 }
 
 /** `FindVM` for a call of `findVM`, when FindVM takes the lock that findVM needs. */
