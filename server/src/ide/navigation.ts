@@ -35,12 +35,13 @@ export function lensesFor(analysis: PackageAnalysis, file: GoFile): Lens[] {
 
 export interface Hint { offset: number; label: string; tooltip: string }
 
-/** After Lock() lines and at calls of lock-requiring functions: the held set, `⟨vms.mu⟩`. */
+/** After Lock() lines and at calls of lock-requiring functions: the held set, `⟨vms.mu⟩`, or `⟨no locks⟩`. */
 export function heldHints(analysis: PackageAnalysis, file: GoFile, start: number, end: number): Hint[] {
   const out: Hint[] = [];
   const label = (held: HeldSet) => {
     const locks = held.all().filter((h) => !isPseudoLock(h.ref.key) && !h.inherited);
-    return locks.length ? `⟨${locks.map((h) => h.ref.display + (h.maybe ? '?' : '')).join(', ')}⟩` : '⟨⟩';
+    // Nothing held says so in words: an empty ⟨⟩ reads like a rendering glitch.
+    return locks.length ? `⟨${locks.map((h) => h.ref.display + (h.maybe ? '?' : '')).join(', ')}⟩` : '⟨no locks⟩';
   };
   for (const fn of file.funcs) {
     if (fn.node.end < start || fn.node.start > end) continue;

@@ -74,7 +74,7 @@ export interface TsHint { offset: number; label: string; tooltip: string }
 
 function heldLabel(state: LockState): string {
   const locks = state.all().filter((h) => !h.inherited);
-  return `⟨${locks.map((h) => h.ref.display + (h.maybe ? '?' : '')).join(', ')}⟩`;
+  return locks.length ? `⟨${locks.map((h) => h.ref.display + (h.maybe ? '?' : '')).join(', ')}⟩` : '⟨no locks⟩';
 }
 
 /**
