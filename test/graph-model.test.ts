@@ -81,6 +81,7 @@ describe('Lock Explorer tree and status bar', () => {
 
   it('status text while indexing and after', () => {
     assert.equal(statusText({ state: 'indexing', done: 3, total: 9, problems: 0 }), '$(sync~spin) lockset: indexing 3/9');
+    assert.equal(statusText({ state: 'indexing', done: 0, total: 0, problems: 0 }), '$(sync~spin) lockset: reading files', 'before the package count is known');
     assert.equal(statusText({ state: 'idle', done: 9, total: 9, problems: 4 }), '$(lock) 4 lock issues');
     assert.equal(statusText({ state: 'idle', done: 9, total: 9, problems: 0 }), '$(lock) lockset');
   });

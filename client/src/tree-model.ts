@@ -62,7 +62,8 @@ function lockNodes(locks: LockInfo[]): TreeNode[] {
 
 /** The status bar text: indexing progress, or the number of lock problems. */
 export function statusText(s: { state: 'indexing' | 'idle'; done: number; total: number; problems: number }): string {
-  if (s.state === 'indexing') return `$(sync~spin) lockset: indexing ${s.done}/${s.total}`;
+  // Before the package count is known (the files are being read), a count of 0/0 would look stuck.
+  if (s.state === 'indexing') return s.total > 0 ? `$(sync~spin) lockset: indexing ${s.done}/${s.total}` : '$(sync~spin) lockset: reading files';
   return s.problems ? `$(lock) ${s.problems} lock issue${s.problems === 1 ? '' : 's'}` : '$(lock) lockset';
 }
 
