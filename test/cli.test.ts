@@ -502,12 +502,16 @@ describe('exit status', () => {
     assert.equal(r.stderr, '');
   });
 
-  it('is 0 when the only findings are hints, which are still printed', () => {
+  it('is 0 when the only findings are information or hints, which are still printed', () => {
     const r = lockset(['check', 'hint'], TMP);
     assertStatus(r, 0);
     const { diagnostics, summary } = parseText(r.stdout);
-    assert.deepEqual(diagnostics.map((d) => `${d.line}:${d.severity}:${d.code}`), ['6:hint:stale-lock-annotation']);
-    assert.equal(summary, '1 hint');
+    assert.deepEqual(diagnostics.map((d) => `${d.line}:${d.severity}:${d.code}`), ['6:information:stale-lock-annotation']);
+    assert.equal(summary, '1 information');
+    const asHint = write('config/stale-hint.json', JSON.stringify({ checks: { 'stale-lock-annotation': 'hint' } }));
+    const h = lockset(['check', '--config', asHint, 'hint'], TMP);
+    assertStatus(h, 0);
+    assert.equal(parseText(h.stdout).summary, '1 hint');
   });
 
   it('is 1 when any one of several paths has a warning', () => {

@@ -91,7 +91,7 @@ describe('language server over stdio (examples workspace)', () => {
     const [stale] = withCode(STALE)(cmdDiags);
     assert.equal(stale.range.start.line + 1, 196);
     assert.equal(stale.range.start.line, positionOf(command, '// LOCK: cmdLock is held by runCommand').line);
-    assert.equal(stale.severity, 4);
+    assert.equal(stale.severity, 3);
     assert.deepEqual(stale.tags, [1]);
 
     await client.scanned();

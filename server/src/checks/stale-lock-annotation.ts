@@ -21,7 +21,8 @@ such a region), the comment is stale: the code it described has moved or changed
 resolved count as possibly needing a lock, so they keep their annotation. Comments in a function's doc
 comment are contracts, not annotations, and are never stale.`,
   example: 'n := len(list) // LOCK: vmLock is held',
-  defaultSeverity: 'hint',
+  // Information, not a hint: a hint never reaches the Problems panel, and a stale comment misleads the reader.
+  defaultSeverity: 'information',
   run(ctx) {
     const { analysis } = ctx;
     // Most packages have no // LOCK: comment: those read no call site's annotations.
