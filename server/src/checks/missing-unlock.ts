@@ -4,6 +4,10 @@ import type { FunctionFlow } from '../analysis/flow-types';
 import { releasedCallerLocks } from '../analysis/summaries';
 import type { Check } from './check';
 import { heldLocation, lineNo } from './util';
+import type { Fix } from './finding';
+import type { HeldLock } from '../analysis/held';
+import type { GoFile } from '../model/file';
+import { walk, type SyntaxNode } from '../syntax/node';
 
 export const missingUnlock: Check = {
   id: 'missing-unlock',
@@ -15,7 +19,8 @@ unlocks on its other paths, and no deferred Unlock releases it. The next Lock of
 Functions that return holding a lock on every path (lock helpers), locks that the contract hands back
 (+checklocksacquire), locks handed to a goroutine that unlocks them, and conditional locking released
 under the same condition are not reported. The diagnostic sits on the return (or the function's closing
-brace), with the Lock as related information.`,
+brace), with the Lock as related information. The quick fix adds the Unlock (RUnlock after an RLock) on a line
+above a return or continue that computes nothing that could need the lock (\`return err\`, \`return nil, false\`).`,
   example: 'mu.Lock(); if err != nil { return err }; mu.Unlock()',
   defaultSeverity: 'warning',
   runFunction(ctx, fn, flow) {
@@ -50,7 +55,7 @@ brace), with the Lock as related information.`,
             ? `${fn.name} ends with ${h.ref.display} still locked (locked at line ${lineNo(fn.file, h.site.start)}); no Unlock or deferred Unlock releases it on this path`
             : `return leaves ${h.ref.display} locked (locked at line ${lineNo(fn.file, h.site.start)}); unlock it before returning, or defer the Unlock`,
           related: [heldLocation(fn, h)],
-          fixes: [],
+          fixes: exit.kind === 'end' ? [] : unlockBefore(fn.file, exit.node, h),
         });
       }
     }
@@ -62,12 +67,36 @@ brace), with the Lock as related information.`,
           range: fn.file.lines.range(cont.node.start, cont.node.end),
           message: `continue skips the Unlock of ${h.ref.display} (locked at line ${lineNo(fn.file, h.site.start)}): the next round locks it again and deadlocks`,
           related: [heldLocation(fn, h)],
-          fixes: [],
+          fixes: unlockBefore(fn.file, cont.node, h),
         });
       }
     }
   },
 };
+
+/**
+ * "Unlock before this return" (or continue): `mu.Unlock()` on a line of its own above it. Only where the statement
+ * stands on its own line in a block and computes nothing that could need the lock (no call in a returned value:
+ * `return err`, `return nil, false`), so that the fix cannot move work out from under the lock.
+ */
+function unlockBefore(file: GoFile, stmt: SyntaxNode, h: HeldLock): Fix[] {
+  if (stmt.parent?.type !== 'statement_list' || !h.ref.exact) return [];
+  let calls = false;
+  walk(stmt, (n) => { if (n.type === 'call_expression' || n.type === 'func_literal') calls = true; return !calls; });
+  if (calls) return [];
+  const line = file.lines.lineOf(stmt.start);
+  const lineStart = file.lines.lineStart(line);
+  const indent = /^[ \t]*/.exec(file.lines.lineText(line))![0];
+  if (lineStart + indent.length !== stmt.start) return [];
+  const unlock = h.mode === 'read' ? 'RUnlock' : 'Unlock';
+  const at = file.lines.position(lineStart);
+  return [{
+    id: 'unlock-before-exit',
+    title: `Add ${h.ref.display}.${unlock}() before this ${stmt.type === 'continue_statement' ? 'continue' : 'return'}`,
+    edits: [{ file: file.path, range: { start: at, end: at }, newText: `${indent}${h.ref.display}.${unlock}()\n` }],
+    preferred: true,
+  }];
+}
 
 function keysWith(flow: FunctionFlow, method: (m: string) => boolean, units: string[]): Set<string> {
   return new Set(flow.lockEvents.filter((e) => method(e.op.method) && units.includes(e.unit)).map((e) => e.op.ref.key));

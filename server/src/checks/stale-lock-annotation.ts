@@ -68,21 +68,36 @@ comment are contracts, not annotations, and are never stale.`,
     for (const list of bodies.values()) list.sort((a, b) => a.start - b.start);
     for (const file of analysis.pkg.files) {
       const inFile = bodies.get(file.path) ?? [], usedInFile = used.get(file.path);
-      for (const c of annotated.get(file.path) ?? []) {
-        if (usedInFile?.has(c.start) || docComments.has(c)) continue;
-        if (!inBody(inFile, c)) continue;
+      const stale = (annotated.get(file.path) ?? []).filter((c) => !usedInFile?.has(c.start) && !docComments.has(c) && inBody(inFile, c));
+      for (const c of stale) {
+        // Stale annotations on the lines right above or below go with it: removing one would leave the next in
+        // its place, saying the same.
+        const group = staleRun(file, stale, c);
         ctx.report({
           file: file.path,
           range: file.lines.range(c.start, c.end),
           message: '// LOCK: annotation has nothing under it that needs a lock',
           related: [],
-          fixes: [{ id: 'remove-stale-annotation', title: 'Remove the stale // LOCK: annotation', edits: [removeComment(file, c)], preferred: true }],
+          fixes: [{
+            id: 'remove-stale-annotation', title: group.length > 1 ? `Remove the ${group.length} stale // LOCK: annotations here` : 'Remove the stale // LOCK: annotation',
+            edits: group.map((x) => removeComment(file, x)), preferred: true,
+          }],
           unnecessary: true,
         });
       }
     }
   },
 };
+
+/** The stale comments on consecutive lines around `c` (each on a line of its own), `c` among them, in order. */
+function staleRun(file: GoFile, stale: SyntaxNode[], c: SyntaxNode): SyntaxNode[] {
+  const i = stale.indexOf(c);
+  let lo = i, hi = i;
+  const adjacent = (a: SyntaxNode, b: SyntaxNode) => file.lines.lineOf(b.start) === file.lines.lineOf(a.end) + 1 && file.isOwnLine(a) && file.isOwnLine(b);
+  while (lo > 0 && adjacent(stale[lo - 1], stale[lo])) lo--;
+  while (hi < stale.length - 1 && adjacent(stale[hi], stale[hi + 1])) hi++;
+  return stale.slice(lo, hi + 1);
+}
 
 /** Whether a comment lies in one of the bodies (function bodies of one file: in text order, apart). */
 function inBody(bodies: SyntaxNode[], c: SyntaxNode): boolean {
