@@ -158,7 +158,7 @@ function outerFunction(n: SyntaxNode): SyntaxNode {
 }
 
 /** The innermost function (declaration or literal) around a node. */
-function innerFunction(n: SyntaxNode): SyntaxNode | undefined {
+export function innerFunction(n: SyntaxNode): SyntaxNode | undefined {
   for (let p = n.parent; p; p = p.parent) if (p.type === 'func_literal' || p.type === 'function_declaration' || p.type === 'method_declaration') return p;
   return undefined;
 }
@@ -206,10 +206,8 @@ export function sendHasRoom(send: SyntaxNode, res: ExprResolver, scope: Scope): 
   if (made?.type !== 'call_expression' || res.file.text(made.children.find((c) => c.field === 'function')) !== 'make') return false;
   const args = made.children.find((c) => c.field === 'arguments')?.children.filter((c) => c.type !== 'comment') ?? [];
   const room = args[1]?.type === 'int_literal' ? Number(res.file.text(args[1]).replace(/_/g, '')) : 0;
-  if (!(room >= 1) || innerFunction(made) !== innerFunction(send)) return false;
-  for (let p = send.parent; p && p !== innerFunction(send); p = p.parent) {
-    if (p.type === 'for_statement' && !(made.start >= p.start && made.end <= p.end)) return false;
-  }
+  const fn = innerFunction(send);
+  if (!(room >= 1) || !fn || innerFunction(made) !== fn || loopBetween(made, send, fn)) return false;
   let sends = 0, handedOn = false;
   const visit = (n: SyntaxNode): void => {
     if (n.type === 'identifier' && res.file.text(n) === name && n.start > made.end && n.start < send.start) {

@@ -1,4 +1,4 @@
-import type { FuncDecl } from '../model/file';
+import { isExportedApi, type FuncDecl } from '../model/file';
 import { callerHeldLocks } from './caller-locks';
 import type { CallSite } from './flow-types';
 import type { HeldLock, HeldSet } from './held';
@@ -57,7 +57,6 @@ export function gateKey(ref: Ref, dir: string): string | undefined {
 /** The locks every caller of a function holds (see gateOf), read while the flows still have their calls. */
 export class CallerGates {
   private readonly memo = new Map<FuncDecl, Set<string>>();
-  private sites?: Map<FuncDecl, { caller: FuncDecl; site: CallSite }[]>;
   constructor(private readonly analysis: PackageAnalysis) {}
 
   /** The lock classes held at every call of fn in the package (or by its callers' callers), a few calls up. */
@@ -66,9 +65,8 @@ export class CallerGates {
     if (known) return known;
     const none = new Set<string>();
     this.memo.set(fn, none); // a recursive call adds nothing
-    if (!this.analysis.pkg.owns(fn) || depth > MAX_DEPTH || isEntry(fn)) return none;
-    this.sites ??= this.analysis.callSitesOf(new Set(this.analysis.flows.keys()));
-    const calls = this.sites.get(fn) ?? [];
+    if (!this.analysis.pkg.owns(fn) || depth > MAX_DEPTH || isExportedApi(fn)) return none;
+    const calls = this.analysis.callIndex().get(fn) ?? [];
     if (calls.length === 0) return none;
     let common: Set<string> | undefined;
     for (const { caller, site } of calls) {
@@ -103,9 +101,4 @@ export class CallerGates {
     }
     return out;
   }
-}
-
-/** Called from other packages too: an exported function, or an exported method of an exported type. */
-function isEntry(fn: FuncDecl): boolean {
-  return /^[A-Z]/.test(fn.name) && (!fn.recvType || /^[A-Z]/.test(fn.recvType));
 }

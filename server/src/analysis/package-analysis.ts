@@ -310,6 +310,7 @@ export class PackageAnalysis {
    */
   compact(): void {
     for (const [fn, flow] of this.flows) this.flows.set(fn, lockEventsOnly(flow));
+    this.ownCalls = undefined;
     this.firstFlows.clear();
     this.resolvers.clear();
     for (const file of this.pkg.files) {
@@ -318,6 +319,16 @@ export class PackageAnalysis {
     }
     this.compacted = true;
   }
+
+  /**
+   * Every call in the package made of one of its own functions, by callee: built once, on the first ask after the
+   * analysis is done (the checks' path searches, the lock graph's gate locks), and dropped by compact.
+   */
+  callIndex(): Map<FuncDecl, { caller: FuncDecl; site: CallSite }[]> {
+    return (this.ownCalls ??= this.callSitesOf(new Set(this.flows.keys())));
+  }
+
+  private ownCalls?: Map<FuncDecl, { caller: FuncDecl; site: CallSite }[]>;
 
   /** Calls in the package whose callee is `fn`. */
   callersOf(fn: FuncDecl): { caller: FuncDecl; site: CallSite }[] {

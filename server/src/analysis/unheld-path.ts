@@ -1,11 +1,11 @@
-import type { FuncDecl } from '../model/file';
+import { isExportedApi, type FuncDecl } from '../model/file';
 import { child, childrenOf, walk, type SyntaxNode } from '../syntax/node';
-import { isNamed } from './fresh';
 import type { Ref } from '../model/refs';
 import { lockAnnotations } from './annotations';
+import { innerFunction } from './blocking';
 import { mapToCaller } from './calls';
 import type { CallSite } from './flow-types';
-import { isUnshared } from './fresh';
+import { isNamed, isUnshared } from './fresh';
 import { isBackPointerAlias } from './requirements';
 import type { PackageAnalysis } from './package-analysis';
 
@@ -31,9 +31,8 @@ const MAX_DEPTH = 4;
  */
 export class UnheldPaths {
   private mentions = new Map<FuncDecl, boolean>();
-  private calls?: Map<FuncDecl, { caller: FuncDecl; site: CallSite }[]>;
   private passed?: Map<string, { caller: FuncDecl; site: CallSite }[]>;
-  /** One per check run: the package's calls are indexed once, when the first finding asks. */
+  /** One per check run. */
   constructor(private readonly analysis: PackageAnalysis) {}
 
   evidenceFor(caller: FuncDecl, ref: Ref, site: CallSite): string | undefined {
@@ -41,16 +40,15 @@ export class UnheldPaths {
   }
 
   private callersOf(fn: FuncDecl): { caller: FuncDecl; site: CallSite }[] {
-    this.calls ??= this.analysis.callSitesOf(new Set(this.analysis.flows.keys()));
-    return this.calls.get(fn) ?? [];
+    return this.analysis.callIndex().get(fn) ?? [];
   }
 
   private evidence(fn: FuncDecl, ref: Ref, site: CallSite, depth: number, seen: Set<string>): string | undefined {
     if (site.viaGo || site.unit === 'goroutine') return `${fn.name} runs it in a goroutine`;
     const flow = this.analysis.flows.get(fn);
     // In the same function literal as the call: a closure's parameter `n` is not the enclosing function's `n`.
-    const scope = literalOf(site.node);
-    if (flow?.lockEvents.some((e) => e.op.ref.key === ref.key && literalOf(e.node) === scope)) return `${fn.name} takes and releases ${ref.display} itself`;
+    const scope = innerFunction(site.node);
+    if (flow?.lockEvents.some((e) => e.op.ref.key === ref.key && innerFunction(e.node) === scope)) return `${fn.name} takes and releases ${ref.display} itself`;
     if (ref.rootKind === 'local' && ref.path.length > 0 && assignedFromCall(fn, ref.root)) {
       return `${fn.name} looked ${ref.root} up itself, so its callers cannot have locked it`;
     }
@@ -82,8 +80,7 @@ export class UnheldPaths {
     if (!fn.recvType && (fn.name === 'main' || fn.name === 'init')) return `${fn.name} is where the program starts`;
     // An exported method of an unexported type is most often called through an unexported interface, by
     // code of the package that lockset does not follow there (pebble's compaction.Execute under d.mu).
-    const exported = /^[A-Z]/.test(fn.name) && (!fn.recvType || /^[A-Z]/.test(fn.recvType));
-    if (exported && pkgName !== 'main' && !reachableOutside(ref)) return `${fn.name} is exported, and other packages cannot hold ${ref.display}`;
+    if (isExportedApi(fn) && pkgName !== 'main' && !reachableOutside(ref)) return `${fn.name} is exported, and other packages cannot hold ${ref.display}`;
     const handed = this.passedOutside(fn)[0];
     if (handed) return `${handed.caller.name} passes ${fn.name} to ${handed.site.calleeName}, which calls it without ${ref.display}`;
     // Code not called yet is most often code being written: its own calls count. Further up, a function that
@@ -151,14 +148,6 @@ function reachableOutside(ref: Ref): boolean {
   return ref.path.length === 0 || ref.path.some((p) => /^[A-Z]/.test(p));
 }
 
-/** Where the innermost function literal around a node starts, or -1 in the function's own body. */
-function literalOf(node: SyntaxNode): number {
-  for (let n = node.parent; n; n = n.parent) {
-    if (n.type === 'func_literal') return n.start;
-    if (n.type === 'function_declaration' || n.type === 'method_declaration') return -1;
-  }
-  return -1;
-}
 
 /**
  * A lock held at the call that belongs to an object the needed lock is reached through: `mb.mu` held where

@@ -78,7 +78,7 @@ function internalTwinFix(analysis: PackageAnalysis, caller: FuncDecl, site: Call
   if (!twin || twin === caller || !stmt || twin.params.length !== callee.params.length) return [];
   const file = caller.file;
   const line = file.lines.lineOf(stmt.start);
-  const indent = /^[ \t]*/.exec(file.lines.lineText(line))![0];
+  const indent = file.lines.indentOf(line);
   const at = file.lines.position(file.lines.lineStart(line));
   return [{
     id: 'call-internal-twin',

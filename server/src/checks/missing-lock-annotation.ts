@@ -89,17 +89,19 @@ reaches the call without the lock, the preferred fix is one that takes it; other
           const stale = logs || (src.kind === 'doc' && touchesNothingShared(analysis, site.callee!));
           const staleNote = logs ? ` (${site.calleeName} only reads fields to write a log message)`
             : stale ? ` (${site.calleeName} touches only atomics, fields not written after construction, or data under its own locks, so the contract may be stale)` : '';
-          // Read at report time too: it follows the calls of other functions.
-          const container = stale || GUESSES.has(src.kind) ? undefined : containerLockHeld(site, req.ref);
-          const path = stale || GUESSES.has(src.kind) || container ? undefined : unheld.evidenceFor(caller, req.ref, site);
-          const pathNote = stale || GUESSES.has(src.kind) ? ''
+          // A declared, live contract needs a path without the lock (read at report time too: it follows the
+          // calls of other functions); a guess or a stale contract is information already.
+          const weak = stale || GUESSES.has(src.kind);
+          const container = weak ? undefined : containerLockHeld(site, req.ref);
+          const path = weak || container ? undefined : unheld.evidenceFor(caller, req.ref, site);
+          const pathNote = weak ? ''
             : container ? ` (${container} is held, the lock of the object that ${req.ref.display} is reached through: it may be what guards the data)`
               : path ? ` (${path})` : ` (no path found that reaches ${caller.name} without ${req.ref.display}: its callers may hold it)`;
           ctx.report({
             file: caller.file.path,
             range: caller.file.lines.range(site.nameNode.start, site.nameNode.end),
             message: `call of ${site.calleeName} requires ${req.ref.display}, which is not held here (contract: ${src.describe})${goroutine}${staleNote}${pathNote}`,
-            severity: GUESSES.has(src.kind) || stale || !path ? 'information' : undefined,
+            severity: weak || !path ? 'information' : undefined,
             related: srcFile ? [{ file: src.file, range: srcFile.lines.range(src.offset, src.offset), message: `contract of ${site.callee!.name}: ${src.describe}` }] : [],
             fixes: fixesFor(analysis, caller, site, req.ref, { reached: !!path }),
           });
@@ -132,7 +134,7 @@ function fixesFor(analysis: PackageAnalysis, caller: FuncDecl, site: CallSite, r
   const stmt = enclosingStatement(site.node);
   if (stmt) {
     const line = file.lines.lineOf(stmt.start);
-    const indent = /^[ \t]*/.exec(file.lines.lineText(line))![0];
+    const indent = file.lines.indentOf(line);
     const at = file.lines.position(file.lines.lineStart(line));
     fixes.push({
       id: 'add-lock-annotation',
@@ -145,7 +147,7 @@ function fixesFor(analysis: PackageAnalysis, caller: FuncDecl, site: CallSite, r
   const takesItItself = analysis.flows.get(caller)?.lockEvents.some((e) => e.op.ref.key === ref.key && !e.op.method.endsWith('nlock'));
   if (inFunctionBody && !takesItItself && !site.viaGo && ref.exact && (ref.rootKind === 'receiver' || ref.rootKind === 'param' || ref.rootKind === 'global')) {
     const declLine = file.lines.lineOf(caller.node.start);
-    const indent = /^[ \t]*/.exec(file.lines.lineText(declLine))![0];
+    const indent = file.lines.indentOf(declLine);
     const at = file.lines.position(file.lines.lineStart(declLine));
     fixes.push({
       id: 'document-contract',
@@ -205,7 +207,7 @@ function takeLockHere(analysis: PackageAnalysis, caller: FuncDecl, site: CallSit
   const rw = read && analysis.pkg.lockKind(ref.type) === 'rwmutex';
   const [lock, unlock] = rw ? ['RLock', 'RUnlock'] : ['Lock', 'Unlock'];
   const line = file.lines.lineOf(first.start);
-  const indent = /^[ \t]*/.exec(file.lines.lineText(line))![0];
+  const indent = file.lines.indentOf(line);
   const before = file.lines.position(file.lines.lineStart(line));
   const name = ref.display;
   if (returns) {
@@ -215,9 +217,8 @@ function takeLockHere(analysis: PackageAnalysis, caller: FuncDecl, site: CallSit
       edits: [{ file: file.path, range: { start: before, end: before }, newText: `${indent}${name}.${lock}()\n${indent}defer ${name}.${unlock}()\n` }],
     };
   }
-  // The end of the last statement's line (after a trailing comment), or of the file.
-  const eol = file.text_.indexOf('\n', last.end);
-  const after = file.lines.position(eol < 0 ? file.text_.length : eol);
+  // The end of the last statement's line, after a trailing comment and before its line break (\r\n too).
+  const after = file.lines.position(file.lines.lineEnd(file.lines.lineOf(last.end)));
   return {
     id: 'take-lock-here',
     title: `Take ${name} around ${first === last ? 'this statement' : 'the statements that need it'} (${name}.${lock}() … ${name}.${unlock}())`,

@@ -86,7 +86,7 @@ function unlockBefore(file: GoFile, stmt: SyntaxNode, h: HeldLock): Fix[] {
   if (calls) return [];
   const line = file.lines.lineOf(stmt.start);
   const lineStart = file.lines.lineStart(line);
-  const indent = /^[ \t]*/.exec(file.lines.lineText(line))![0];
+  const indent = file.lines.indentOf(line);
   if (lineStart + indent.length !== stmt.start) return [];
   const unlock = h.mode === 'read' ? 'RUnlock' : 'Unlock';
   const at = file.lines.position(lineStart);

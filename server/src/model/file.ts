@@ -22,6 +22,14 @@ export interface FuncDecl {
   file: GoFile;
 }
 
+/**
+ * Called from other packages too: an exported function, or an exported method of an exported type. (An exported
+ * method of an unexported type is most often reached through an interface of its own package.)
+ */
+export function isExportedApi(fn: FuncDecl): boolean {
+  return /^[A-Z]/.test(fn.name) && (!fn.recvType || /^[A-Z]/.test(fn.recvType));
+}
+
 export interface TypeDecl { name: string; type: GoType; node: SyntaxNode; nameNode: SyntaxNode; doc: DocComment; file: GoFile }
 export interface VarDecl { name: string; type?: GoType; value?: SyntaxNode; node: SyntaxNode; nameNode: SyntaxNode; doc: DocComment; file: GoFile }
 

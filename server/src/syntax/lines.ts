@@ -59,6 +59,11 @@ export class LineIndex {
   lineStart(line: number): number { return this.starts[Math.max(0, Math.min(line, this.starts.length - 1))]; }
   /** Where the line's content ends, before its line break. */
   lineEnd(line: number): number { return this.ends[Math.max(0, Math.min(line, this.ends.length - 1))]; }
+  /** The spaces and tabs that start a line: what a line inserted above it is indented with. */
+  indentOf(line: number): string {
+    return /^[ \t]*/.exec(this.lineText(line))![0];
+  }
+
   lineText(line: number): string {
     const l = Math.max(0, Math.min(line, this.starts.length - 1));
     return this.text.slice(this.starts[l], this.ends[l]);

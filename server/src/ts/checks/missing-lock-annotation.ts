@@ -42,7 +42,7 @@ function fixesFor(ctx: TsCheckContext, file: TsFileFacts, fn: TsFunction, call: 
   const fixes: Fix[] = [];
   if (call.stmtStart !== undefined) {
     const line = file.lines.lineOf(call.stmtStart);
-    const indent = /^[ \t]*/.exec(file.lines.lineText(line))![0];
+    const indent = file.lines.indentOf(line);
     const at = file.lines.position(file.lines.lineStart(line));
     fixes.push({
       id: 'add-lock-annotation',
