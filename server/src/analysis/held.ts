@@ -15,6 +15,11 @@ export interface HeldLock {
   site: SyntaxNode;
   /** The function's own contract provides it. */
   fromContract?: boolean;
+  /**
+   * That contract is a guess, not declared (a `…Locked` name, the callers rule, a twin, the body): how it was
+   * guessed. A finding that rests on it is information (README, Confidence).
+   */
+  guessedFrom?: string;
   /** The contract does not say whether it is read- or write-held (prose), so mode checks do not apply. */
   modeUnknown?: boolean;
   /** Held by the code that passed a callback which may run later: neither missing nor taken as held there. */

@@ -230,7 +230,11 @@ export class PackageAnalysis {
       const releases = this.contractOf(fn).releases.filter((x) => x.source.kind === 'annotation' || pureReleaser);
       for (const r of [...this.contractOf(fn).requires, ...releases]) {
         if (!r.resolved) continue;
-        initial = initial.with({ ref: r.ref, mode: r.exactMode ? r.mode : 'write', maybe: false, site: fn.nameNode, fromContract: true, modeUnknown: !r.exactMode });
+        const declared = r.source.kind === 'annotation' || r.source.kind === 'doc';
+        initial = initial.with({
+          ref: r.ref, mode: r.exactMode ? r.mode : 'write', maybe: false, site: fn.nameNode, fromContract: true, modeUnknown: !r.exactMode,
+          guessedFrom: declared ? undefined : r.source.describe,
+        });
       }
       const paramCalls = (callee: FuncDecl) => this.directParamCalls.get(callee) ?? this.foreign(callee)?.directParamCalls.get(callee);
       const flow = new FlowAnalyzer(fn, (callee) => this.contractOf(callee), this.resolver(fn), paramCalls).run(initial);

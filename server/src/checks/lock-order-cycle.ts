@@ -18,7 +18,8 @@ the call chain between) as related information. Two instances of the same class 
 not a cycle by themselves. The lock of an object that the function allocated itself and has not shared yet
 (passed, stored, returned or captured) orders nothing: no other goroutine can hold it or wait for it. A cycle
 whose every place also holds one more lock (a gate lock: there, or by every caller in the package, a few calls
-up) cannot close while that stays so, and is information.`,
+up) cannot close while that stays so, and is information. So is a cycle with an edge that is seen only where its first
+lock is held by a guessed contract (a \`…Locked\` name, the callers rule, a twin): the guess, not the code, closes it.`,
   example: 'f: a.Lock(); b.Lock()  g: b.Lock(); a.Lock()',
   defaultSeverity: 'warning',
   readsGraph: true,
@@ -36,17 +37,27 @@ up) cannot close while that stays so, and is information.`,
       // A lock held wherever every edge arises serialises the orders: the cycle cannot close.
       const gate = gateOf(cycle, MAX_WITNESSES);
       const gated = gate ? `; every place of it holds ${gate.slice(gate.indexOf('|') + 1)} too, which lets only one of them run at a time, so it cannot deadlock as long as that stays so` : '';
+      // An edge seen only where its first lock comes from a guessed contract rests on that guess.
+      const guess = cycle.map(guessedEdge).find((g) => g !== undefined);
+      const guessed = guess && !gate ? `; it rests on a guess: ${guess}` : '';
       ctx.report({
         file: first.fn.file.path,
         range: first.fn.file.lines.range(first.offset, first.end),
-        message: `lock order cycle ${names}: ${story}${gated}`,
-        severity: gate ? 'information' : undefined,
+        message: `lock order cycle ${names}: ${story}${gated}${guessed}`,
+        severity: gate || guess ? 'information' : undefined,
         related: cycle.flatMap((e) => edgeLocations(e, from(e), to(e))),
         fixes: [],
       });
     }
   },
 };
+
+/** How the first lock of an edge is known to be held, when every witness has it from a guessed contract only. */
+function guessedEdge(e: LockEdge): string | undefined {
+  const all = [e.witness, ...e.witnesses];
+  if (!all.every((w) => w.held.guessedFrom)) return undefined;
+  return `${e.witness.fn.name} is taken to hold ${e.witness.held.ref.display} because ${e.witness.held.guessedFrom}`;
+}
 
 function edgeLocations(e: LockEdge, fromName: string, toName: string): RelatedLocation[] {
   const w = e.witness;
