@@ -46,6 +46,37 @@ describe('the TypeScript workspace', () => {
     assert.equal(ws.counts.projects, 1);
   });
 
+  it('re-checks the callers in other files when a body edit makes a function stop handing back a releaser', () => {
+    const src = join(dir, 'helper-edit');
+    mkdirSync(src, { recursive: true });
+    const helper = [
+      "import { Mutex } from 'async-mutex';",
+      'const mu = new Mutex();',
+      'export async function lock(): Promise<() => void> {',
+      '  return mu.acquire();',
+      '}',
+      '',
+    ].join('\n');
+    writeFileSync(join(src, 'locks.ts'), helper);
+    writeFileSync(join(src, 'use.ts'), [
+      "import { lock } from './locks';",
+      'export async function save(write: () => Promise<void>): Promise<void> {',
+      '  const release = await lock();',
+      '  await write();',
+      '  release();',
+      '}',
+      '',
+    ].join('\n'));
+    const ws = analyzeTsDir(src);
+    const messages = () => ws.analyzeAll().map((f) => f.message);
+    assert.deepEqual(messages(), ['mu is acquired without try/finally: if await write() (line 4) throws, mu is never released']);
+    // The helper now takes and gives back the lock itself: its callers acquire nothing.
+    ws.setText(join(src, 'locks.ts'), helper.replace('  return mu.acquire();', '  (await mu.acquire())();\n  return () => undefined;'));
+    assert.deepEqual(messages(), []);
+    ws.setText(join(src, 'locks.ts'), helper);
+    assert.equal(messages().length, 1);
+  });
+
   it('honours a tsconfig.json (paths) and uses an installed async-mutex', () => {
     const root = join(dir, 'proj');
     mkdirSync(join(root, 'src/lib'), { recursive: true });

@@ -8,7 +8,7 @@ import { findCycles } from '../analysis/lock-graph';
 import type { Config } from '../util/config';
 import {
   type CallFact, type Held, type LockRef, type PathRef, type Requirement, type TsFileFacts, type TsFunction, type UnitKind,
-  pathDisplay, pathKey,
+  pathDisplay, pathKey, rekeyStep,
 } from './model';
 
 /** A lock a function may take, in its names, with the calls that lead there. */
@@ -167,7 +167,7 @@ export class TsAnalysis {
       call.args.forEach((a, j) => {
         if (a?.root !== 'param' || a.path.length > 0 || a.paramIndex === undefined) return;
         const refs = inner.get(j);
-        if (refs) meet(a.paramIndex, [...refs.map((r) => mapToCaller(r, call)).filter((r) => r.exact), ...around()]);
+        if (refs) meet(a.paramIndex, [...refs.map((r) => mapToCaller(r, call, callee.params)).filter((r) => r.exact), ...around()]);
         else seen.set(a.paramIndex, null); // passed to something that may call it without the lock
       });
     }
@@ -182,7 +182,7 @@ export class TsAnalysis {
     if (!call) return [];
     const callee = this.fn(call.calleeId);
     const refs = callee ? this.wrapperLocks(callee, depth + 1).get(call.callbackUnits!.indexOf(unitId)) : undefined;
-    const own = (refs ?? []).map((r) => mapToCaller(r, call)).filter((r) => r.exact);
+    const own = (refs ?? []).map((r) => mapToCaller(r, call, callee?.params)).filter((r) => r.exact);
     return [...own, ...this.wrapperHeld(fn, call.unitId, depth + 1)];
   }
 
@@ -192,7 +192,7 @@ export class TsAnalysis {
       const outer = call.passedTo.call;
       const callee = this.fn(outer.calleeId);
       const refs = callee ? this.wrapperLocks(callee).get(call.passedTo.index) ?? [] : [];
-      return [...refs.map((r) => mapToCaller(r, outer)).filter((r) => r.exact), ...definiteHeld(outer.held), ...this.wrapperHeld(fn, outer.unitId)];
+      return [...refs.map((r) => mapToCaller(r, outer, callee?.params)).filter((r) => r.exact), ...definiteHeld(outer.held), ...this.wrapperHeld(fn, outer.unitId)];
     }
     return this.wrapperHeld(fn, call.unitId);
   }
@@ -219,7 +219,7 @@ export class TsAnalysis {
     for (const call of fn.calls) {
       const callee = this.fn(call.calleeId);
       if (!callee || !call.awaited || !SYNCHRONOUS.has(call.unit)) continue;
-      for (const a of this.acquisitions(callee, depth + 1)) add({ ...a, ref: mapToCaller(a.ref, call), chain: [{ fn, call }, ...a.chain], conditional: a.conditional || call.guarded });
+      for (const a of this.acquisitions(callee, depth + 1)) add({ ...a, ref: mapToCaller(a.ref, call, callee.params), chain: [{ fn, call }, ...a.chain], conditional: a.conditional || call.guarded });
     }
     this.acqMemo.set(fn.id, out);
     return out;
@@ -247,7 +247,7 @@ export class TsAnalysis {
         const callee = this.fn(call.calleeId);
         if (!callee || !call.awaited || call.held.size === 0) continue;
         for (const a of this.acquisitions(callee)) {
-          const acq = { ...a, ref: mapToCaller(a.ref, call), chain: [{ fn, call }, ...a.chain] };
+          const acq = { ...a, ref: mapToCaller(a.ref, call, callee.params), chain: [{ fn, call }, ...a.chain] };
           for (const h of call.held.all()) add(fn, h, acq, call.nameStart, call.nameEnd);
         }
       }
@@ -283,13 +283,20 @@ export class TsAnalysis {
 }
 
 /** A callee's lock (in its names) in the caller's names at a call: `this` is the receiver, a parameter its argument. */
-export function mapToCaller(ref: LockRef, call: CallFact): LockRef {
+export function mapToCaller(ref: LockRef, call: CallFact, params?: readonly string[]): LockRef {
   let base: PathRef | undefined;
-  if (ref.root === 'global') return ref;
+  // A keyed lock's key names the callee's parameters (`lockFor(key)`): the caller passed its own.
+  const rekey = (step: string) => (params && call.argTexts ? rekeyStep(step, params, call.argTexts) : step);
+  if (ref.root === 'global') {
+    const rootName = rekey(ref.rootName);
+    if (rootName === ref.rootName) return ref;
+    const g: PathRef = { ...ref, rootKey: ref.rootKey.slice(0, ref.rootKey.length - ref.rootName.length) + rootName, rootName };
+    return { ...ref, ...g, key: pathKey(g), display: pathDisplay(g) };
+  }
   if (ref.root === 'this') base = call.receiver;
   else if (ref.root === 'param' && ref.paramIndex !== undefined) base = call.args[ref.paramIndex];
   if (!base) return inexact(ref);
-  const p: PathRef = { ...base, path: [...base.path, ...ref.path] };
+  const p: PathRef = { ...base, path: [...base.path, ...ref.path.map(rekey)] };
   return { ...ref, ...p, key: pathKey(p), display: pathDisplay(p), exact: true };
 }
 

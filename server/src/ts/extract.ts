@@ -10,6 +10,7 @@ import { declaredContract } from './contracts';
 import { type Env, walkFunction } from './flow';
 import type { DiscoveredFunction } from './functions';
 import type { TsFileFacts, TsFunction } from './model';
+import type { LockHelpers } from './lock-helpers';
 import type { LockResolver } from './resolve';
 
 export const LOCK_ANNOTATION = /\bLOCK:/;
@@ -78,6 +79,7 @@ function lowerBound(comments: Comment[], offset: number): number {
 
 export interface ExtractOptions {
   resolver: LockResolver;
+  helpers: LockHelpers;
   checker: ts.TypeChecker;
   functionOf(decl: ts.Node): string | undefined;
   isDiscovered(fn: ts.Node): boolean;
@@ -88,7 +90,7 @@ export function extractFile(sf: ts.SourceFile, discovered: DiscoveredFunction[],
   const lines = new LineIndex(sf.text);
   const comments = collectComments(sf);
   const env: Env = {
-    resolver: opts.resolver, checker: opts.checker, functionOf: opts.functionOf, isDiscovered: opts.isDiscovered,
+    resolver: opts.resolver, helpers: opts.helpers, checker: opts.checker, functionOf: opts.functionOf, isDiscovered: opts.isDiscovered,
     annotations: (stmt) => annotationsOf(stmt.getStart(), stmt.end, comments, lines),
   };
   const functions: TsFunction[] = [];

@@ -21,7 +21,8 @@ import { isFunctionLike } from './functions';
 import {
   type CallFact, type Held, type LockOp, type LockRef, LockState, type PathRef, type TsFunction, type UnitKind, join,
 } from './model';
-import { type LockResolver, type Scope, unwrap } from './resolve';
+import type { LockHelpers } from './lock-helpers';
+import { type LockResolver, oneLine, type Scope, unwrap } from './resolve';
 
 /** Callback-taking functions whose callbacks run later, with nothing held. */
 const DEFERRING_FUNCTIONS = new Set(['setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask', 'nextTick', 'requestAnimationFrame', 'requestIdleCallback']);
@@ -38,6 +39,8 @@ const NO_THROW = /^console\.|^Math\.|^Date\.now$|^Number\.|^String\(|^Boolean\(|
 
 export interface Env {
   resolver: LockResolver;
+  /** Functions that return the releaser of a lock they take: their callers acquire it. */
+  helpers: LockHelpers;
   checker: ts.TypeChecker;
   /** The function id that a callee's declaration node belongs to. */
   functionOf(decl: ts.Node): string | undefined;
@@ -380,7 +383,8 @@ class Walker {
       case ts.SyntaxKind.AwaitExpression: {
         const operand = (e as ts.AwaitExpression).expression;
         const r = this.expr(operand, s, { awaited: true });
-        if (!this.isAcquire(unwrap(operand))) this.throwFrom(e, r, false);
+        const inner = unwrap(operand);
+        if (!this.isAcquire(inner) && !(ts.isCallExpression(inner) && this.env.helpers.acquiredByCall(inner, this.ctx.scope))) this.throwFrom(e, r, false);
         return r;
       }
       case ts.SyntaxKind.ArrowFunction: case ts.SyntaxKind.FunctionExpression:
@@ -470,6 +474,8 @@ class Walker {
         return this.release(e, r.ref, s, 'releaser', this.releaserKey(callee));
       }
     }
+    const helped = (f.awaited || f.returned) && !isFunctionLike(callee) ? this.env.helpers.acquiredByCall(e, this.ctx.scope) : undefined;
+    if (helped) return this.helperAcquire(e, helped, s, f);
     // An immediately called function runs here.
     if (isFunctionLike(callee)) {
       for (const a of e.arguments) s = this.expr(a, s, {});
@@ -519,10 +525,11 @@ class Walker {
     const scope = this.ctx.scope;
     const receiver = ts.isPropertyAccessExpression(callee) ? this.env.resolver.pathOf(callee.expression, scope) : undefined;
     const args: (PathRef | undefined)[] = e.arguments.map((a) => (isFunctionLike(a) ? undefined : this.env.resolver.pathOf(a, scope)));
+    const argTexts = e.arguments.map(oneLine);
     const stmt = enclosingStatement(e);
     const call: CallFact = {
       calleeId, unresolved, calleeName: shortText(callee), nameStart: nameNode.getStart(), nameEnd: nameNode.end, start: e.getStart(), end: e.end,
-      receiver, args, held: s, awaited: !!f.awaited, unit: this.unit, stmtStart: stmt?.getStart(), annotations: stmt ? this.env.annotations(stmt) : [],
+      receiver, args, argTexts, held: s, awaited: !!f.awaited, unit: this.unit, stmtStart: stmt?.getStart(), annotations: stmt ? this.env.annotations(stmt) : [],
       unitId: this.id, guarded: guardedByParam(e, this.fact.params),
     };
     if (ts.isIdentifier(callee)) {
@@ -587,7 +594,16 @@ class Walker {
         else if (cb) {
           // `m.runExclusive(this.flush)`: the function runs holding m.
           const target = unwrap(cb);
-          if (ts.isIdentifier(target) || ts.isPropertyAccessExpression(target)) {
+          const param = ts.isIdentifier(target) ? this.env.resolver.pathOf(target, this.ctx.scope) : undefined;
+          if (param?.root === 'param' && param.path.length === 0 && param.paramIndex !== undefined && param.paramIndex >= 0) {
+            // `mutex.runExclusive(code)` with a parameter: a lock wrapper that runs its callback holding mutex.
+            const stmt = enclosingStatement(e);
+            this.fact.calls.push({
+              calleeId: undefined, unresolved: false, calleeName: target.getText(), nameStart: target.getStart(), nameEnd: target.end, start: target.getStart(), end: target.end,
+              args: [], held: entry, awaited, unit: awaited ? 'exclusive' : 'detached', stmtStart: stmt?.getStart(), annotations: stmt ? this.env.annotations(stmt) : [],
+              unitId: this.id, calleeParam: param.paramIndex,
+            });
+          } else if (ts.isIdentifier(target) || ts.isPropertyAccessExpression(target)) {
             const fake = target as unknown as ts.Expression;
             const sym = this.env.resolver.symbolAt(ts.isPropertyAccessExpression(target) ? target.name : target);
             const decl = sym?.valueDeclaration ?? sym?.declarations?.[0];
@@ -614,6 +630,20 @@ class Walker {
       default:
         return s;
     }
+  }
+
+  /** `await this.takeMutex(addr)`: a lock helper's call acquires its lock; `return helper()` hands it on. */
+  private helperAcquire(e: ts.CallExpression, ref: LockRef, s: LockState, f: Flags): LockState {
+    for (const a of e.arguments) s = this.expr(a, s, {});
+    this.fact.ops.push({
+      op: 'acquire', ref, start: e.getStart(), end: e.end, calleeEnd: e.expression.end, held: s, awaited: !!f.awaited, unit: this.unit, unitId: this.id,
+      guarded: guardedByParam(e, this.fact.params), text: shortText(e),
+    });
+    if (!f.awaited) {
+      if (f.returned) this.fact.handedOff.add(ref.key);
+      return s;
+    }
+    return s.with({ ref, site: e.getStart(), siteEnd: e.end, unitId: this.id });
   }
 
   private release(e: ts.CallExpression, ref: LockRef, s: LockState, via: 'releaser' | 'method', releaserKey?: string): LockState {
@@ -663,13 +693,14 @@ class Walker {
     return ts.isPropertyAccessExpression(c) && c.name.text === 'acquire' && !!this.env.resolver.lockOf(c.expression, this.ctx.scope);
   }
 
-  /** The lock acquired (and awaited) by an initializer such as `await this.mu.acquire()`. */
+  /** The lock acquired (and awaited) by an initializer such as `await this.mu.acquire()` or `await this.lock()`. */
   private acquiredBy(init: ts.Expression): LockRef | undefined {
     const x = unwrap(init);
     if (!ts.isAwaitExpression(x)) return undefined;
     const c = unwrap(x.expression);
-    if (!this.isAcquire(c)) return undefined;
-    return this.env.resolver.lockOf((unwrap((c as ts.CallExpression).expression) as ts.PropertyAccessExpression).expression, this.ctx.scope);
+    if (!ts.isCallExpression(c)) return undefined;
+    if (this.isAcquire(c)) return this.env.resolver.lockOf((unwrap(c.expression) as ts.PropertyAccessExpression).expression, this.ctx.scope);
+    return this.env.helpers.acquiredByCall(c, this.ctx.scope);
   }
 
   /** `const release = await m.acquire()`, `const [, release] = await sem.acquire()`, `release = await ...`. */

@@ -32,7 +32,7 @@ export function hoverAt(analysis: TsAnalysis, file: TsFileFacts, offset: number)
     const callee = call ? analysis.fn(call.calleeId) : undefined;
     if (call && callee) {
       const parts = [contractMarkdown(analysis, callee, analysis.files.get(callee.file))];
-      const reqs = analysis.requires(callee).map((r) => mapToCaller(r.ref, call)).filter((r) => r.exact);
+      const reqs = analysis.requires(callee).map((r) => mapToCaller(r.ref, call, callee.params)).filter((r) => r.exact);
       if (reqs.length) parts.push(reqs.map((r) => `${call.held.get(r.key) ? '✅' : '⚠️'} \`${r.display}\` ${call.held.get(r.key) ? 'is held here' : 'is not held here'}`).join('\n\n'));
       parts.push(heldLine(call.held, 'Held at this call'));
       return { markdown: parts.join('\n\n'), start: call.nameStart, end: call.nameEnd };

@@ -47,6 +47,18 @@ export function pathDisplay(p: Pick<PathRef, 'rootName' | 'path'>): string {
   return [p.rootName, ...p.path].join('.');
 }
 
+/**
+ * A keyed step in a callee's names (`lockMap[address]`, `lockFor(address)`) in the caller's: each parameter
+ * named in it becomes the text of the argument passed for it.
+ */
+export function rekeyStep(step: string, params: readonly string[], argTexts: readonly (string | undefined)[]): string {
+  if (!/[[(]/.test(step)) return step;
+  return step.replace(/\b[A-Za-z_$][\w$]*\b/g, (w) => {
+    const i = params.indexOf(w);
+    return i >= 0 && argTexts[i] !== undefined ? argTexts[i]! : w;
+  });
+}
+
 /** A lock in the held set. */
 export interface Held {
   ref: LockRef;
@@ -205,6 +217,8 @@ export interface CallFact {
   /** The receiver and the arguments as paths in the caller's names, for mapping the callee's contract. */
   receiver?: PathRef;
   args: (PathRef | undefined)[];
+  /** The arguments' text on one line, for the keys of keyed locks (`lockFor(id)`). */
+  argTexts?: string[];
   held: LockState;
   awaited: boolean;
   unit: UnitKind;

@@ -110,12 +110,72 @@ export class LockResolver {
       return { ...base, path: [...base.path, name] };
     }
     if (ts.isCallExpression(e) && this.asyncMutexFunction(e) && e.arguments.length > 0) return this.pathOf(e.arguments[0], scope, depth + 1);
+    if (ts.isCallExpression(e) || ts.isElementAccessExpression(e)) return this.keyedPath(e, scope, depth);
     return undefined;
+  }
+
+  /**
+   * A lock looked up by key or made by a call: `this.locks.get(key)`, `this.lockMap[id]`, `this.lockFor(id)`,
+   * `mutexFor(id)`. The call or the lookup, with its arguments' text, is a step of the path: the same text
+   * in one function is the same mutex, another key another one. Only where the result is a lock, so that
+   * other call results stay unknown.
+   */
+  private keyedPath(e: ts.CallExpression | ts.ElementAccessExpression, scope: Scope, depth: number): PathRef | undefined {
+    if (!this.lockTypeName(this.checker.getTypeAtLocation(e))) return undefined;
+    if (ts.isElementAccessExpression(e)) {
+      const base = this.pathOf(e.expression, scope, depth + 1);
+      return base && { ...base, path: [...base.path, `[${oneLine(e.argumentExpression)}]`] };
+    }
+    const callee = unwrap(e.expression);
+    const step = `(${e.arguments.map(oneLine).join(', ')})`;
+    if (ts.isPropertyAccessExpression(callee)) {
+      const base = this.pathOf(callee.expression, scope, depth + 1);
+      return base && { ...base, path: [...base.path, `${callee.name.text}${step}`] };
+    }
+    if (!ts.isIdentifier(callee)) return undefined;
+    const decl = this.symbolAt(callee)?.valueDeclaration;
+    const file = decl?.getSourceFile().fileName ?? callee.getSourceFile().fileName;
+    return { root: 'global', rootKey: `global:${file}#${callee.text}${step}`, rootName: `${callee.text}${step}`, path: [] };
+  }
+
+  /**
+   * The class of a keyed lock: one per place that holds or makes them (`Store.locks[]` for a map or record
+   * field, `Store.lockFor()` for a method, `mutexFor()` for a function).
+   */
+  private keyedClass(t: ts.Expression): { cls?: string; node?: string; pkg?: string } {
+    const x = unwrap(t);
+    const named = (decl: ts.Node | undefined, name: string) => {
+      if (!decl) return {};
+      const owner = ownerName(decl);
+      const cls = owner ? `${owner}.${name}` : name;
+      const file = decl.getSourceFile().fileName;
+      return { cls, node: `${file}|${cls}`, pkg: stem(file) };
+    };
+    let holder: ts.Expression | undefined;
+    if (ts.isElementAccessExpression(x)) holder = unwrap(x.expression);
+    else if (ts.isCallExpression(x)) {
+      const callee = unwrap(x.expression);
+      const nameNode = ts.isPropertyAccessExpression(callee) ? callee.name : ts.isIdentifier(callee) ? callee : undefined;
+      if (!nameNode) return {};
+      const decl = this.symbolAt(nameNode)?.valueDeclaration;
+      // A container's own lookup (Map.get) names the container; a function of the workspace names itself.
+      if (decl?.getSourceFile().isDeclarationFile && ts.isPropertyAccessExpression(callee)) holder = unwrap(callee.expression);
+      else return named(decl, `${nameNode.text}()`);
+    }
+    if (!holder) return {};
+    const nameNode = ts.isPropertyAccessExpression(holder) ? holder.name : ts.isIdentifier(holder) ? holder : undefined;
+    if (!nameNode) return {};
+    const decl = this.symbolAt(nameNode)?.valueDeclaration;
+    return named(decl, `${nameNode.text}[]`);
   }
 
   /** `withTimeout(X, ms)` or `tryAcquire(X)` → X; a plain path expression → itself; else undefined. */
   private wrapped(init: ts.Expression): ts.Expression | undefined {
-    const e = unwrap(init);
+    let e = unwrap(init);
+    // Get or make: `this.locks.get(key) ?? new Mutex()` is the key's lock.
+    if (ts.isBinaryExpression(e) && (e.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || e.operatorToken.kind === ts.SyntaxKind.BarBarToken)
+      && ts.isNewExpression(unwrap(e.right))) e = unwrap(e.left);
+    if (this.isKeyed(e)) return e;
     if (ts.isCallExpression(e) && this.asyncMutexFunction(e) && e.arguments.length > 0) {
       const a = unwrap(e.arguments[0]);
       return ts.isNewExpression(a) ? undefined : a;
@@ -141,7 +201,8 @@ export class LockResolver {
     if (ts.isVariableDeclaration(decl)) {
       const isConst = !!(ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const);
       const init = decl.initializer;
-      if (isConst && init) {
+      // `let m = this.locks.get(key); if (!m) { m = new Mutex(); this.locks.set(key, m) }`: the key's lock too.
+      if (init && (isConst || this.isKeyed(unwrap(init)))) {
         // `const m = this.mu`, `const tm = withTimeout(mu, 100)`: the same lock under another name.
         const inner = this.wrapped(init);
         if (inner) {
@@ -154,6 +215,8 @@ export class LockResolver {
         const name = ts.isIdentifier(decl.name) ? decl.name.text : id.text;
         return { root: 'global', rootKey: `global:${decl.getSourceFile().fileName}#${name}`, rootName: name, path: [] };
       }
+      // A factory's variable used by a method of the object it returns is that object's state: `this`'s.
+      if (capturedBy(decl, scope)) return { root: 'this', rootKey: 'this', rootName: 'this', path: [id.text] };
       return { root: 'local', rootKey: `local:${id.text}@${decl.pos}`, rootName: id.text, path: [] };
     }
     if (ts.isBindingElement(decl) || ts.isPropertyDeclaration(decl)) {
@@ -176,7 +239,7 @@ export class LockResolver {
   private computeLock(e: ts.Expression, scope: Scope): LockRef | undefined {
     let tryOnly = false;
     let target = e;
-    if (ts.isCallExpression(e)) {
+    if (ts.isCallExpression(e) && !this.isKeyed(e)) {
       const fn = this.asyncMutexFunction(e);
       if (!fn || e.arguments.length === 0) return undefined;
       tryOnly = fn === 'tryAcquire';
@@ -189,9 +252,28 @@ export class LockResolver {
     if (!path) return undefined;
     const declaring = this.declaringNode(target);
     if (typeName.startsWith('Semaphore') && !this.weightOne(declaring)) return undefined;
-    const { cls, node, pkg } = this.classOf(path, declaring);
+    const keyedExpr = this.keyedOrigin(target);
+    const factory = declaring && ts.isVariableDeclaration(declaring) ? capturedBy(declaring, scope) : undefined;
+    const { cls, node, pkg } = keyedExpr ? this.keyedClass(keyedExpr) : factory ? factoryClass(factory, path) : this.classOf(path, declaring);
     const kind = typeName === 'Semaphore' || typeName === 'SemaphoreInterface' ? 'Semaphore(1)' : typeName;
     return { ...path, key: pathKey(path), display: pathDisplay(path), cls, node, pkg, kind: tryOnly ? `${kind} (tryAcquire)` : kind, tryOnly, exact: true };
+  }
+
+  /** A call or keyed lookup whose result is a lock. */
+  private isKeyed(e: ts.Expression): boolean {
+    return (ts.isCallExpression(e) && !this.asyncMutexFunction(e)) || (ts.isElementAccessExpression(e) && !ts.isStringLiteralLike(e.argumentExpression))
+      ? !!this.lockTypeName(this.checker.getTypeAtLocation(e)) : false;
+  }
+
+  /** The keyed lookup a lock expression stands for: itself, or a local variable's initializer. */
+  private keyedOrigin(target: ts.Expression): ts.Expression | undefined {
+    const t = unwrap(target);
+    if (this.isKeyed(t)) return t;
+    if (!ts.isIdentifier(t)) return undefined;
+    const decl = this.symbolAt(t)?.valueDeclaration;
+    if (!decl || !ts.isVariableDeclaration(decl) || !decl.initializer) return undefined;
+    const inner = this.wrapped(decl.initializer);
+    return inner && this.isKeyed(unwrap(inner)) ? unwrap(inner) : undefined;
   }
 
   /** The declaration that initializes the lock: a variable, a field, or a `this.x = ...` assignment. */
@@ -323,6 +405,38 @@ export class LockResolver {
   }
 }
 
+/**
+ * The factory whose local `decl` is, when the scope's function is a member of an object literal made in that
+ * factory (`makeMutex() { const mutex = new Mutex(); return { run(cb) { return mutex.runExclusive(cb) } } }`).
+ */
+function capturedBy(decl: ts.VariableDeclaration, scope: Scope): ts.FunctionLikeDeclaration | undefined {
+  const owner = scope.owner;
+  if (!owner) return undefined;
+  let factory: ts.Node | undefined = decl.parent;
+  while (factory && !isFunctionLikeNode(factory)) factory = factory.parent;
+  if (!factory || factory === owner) return undefined;
+  const member = ts.isMethodDeclaration(owner) ? owner : owner.parent;
+  if (!member || !(ts.isMethodDeclaration(member) || ts.isPropertyAssignment(member)) || !ts.isObjectLiteralExpression(member.parent)) return undefined;
+  for (let p: ts.Node | undefined = member.parent; p; p = p.parent) {
+    if (p === factory) return factory as ts.FunctionLikeDeclaration;
+    if (isFunctionLikeNode(p)) return undefined;
+  }
+  return undefined;
+}
+
+function isFunctionLikeNode(n: ts.Node): boolean {
+  return ts.isFunctionDeclaration(n) || ts.isFunctionExpression(n) || ts.isArrowFunction(n) || ts.isMethodDeclaration(n) || ts.isConstructorDeclaration(n);
+}
+
+/** The class of a factory-made lock: `makeMutex().mutex`. */
+function factoryClass(factory: ts.FunctionLikeDeclaration, path: PathRef): { cls?: string; node?: string; pkg?: string } {
+  const named = factory.name ?? (ts.isVariableDeclaration(factory.parent) ? factory.parent.name : undefined);
+  const name = named && ts.isIdentifier(named) ? named.text : '<factory>';
+  const file = factory.getSourceFile().fileName;
+  const cls = `${name}().${path.path[path.path.length - 1]}`;
+  return { cls, node: `${file}|${cls}`, pkg: stem(file) };
+}
+
 /** `this.a.b` → ['a', 'b']; anything else → undefined. */
 function thisRelative(e: ts.Expression): string[] | undefined {
   const x = unwrap(e);
@@ -355,6 +469,12 @@ function ownerName(decl: ts.Node): string | undefined {
 function classExpressionName(p: ts.Node): string | undefined {
   const v = p.parent;
   return v && ts.isVariableDeclaration(v) && ts.isIdentifier(v.name) ? v.name.text : undefined;
+}
+
+/** An expression's text on one line, shortened: a step of a keyed lock's path, an argument's key. */
+export function oneLine(e: ts.Node): string {
+  const t = e.getText().replace(/\s+/g, ' ');
+  return t.length > 40 ? `${t.slice(0, 37)}...` : t;
 }
 
 export function stem(file: string): string {

@@ -24,6 +24,7 @@ import type { LockInfo, Loc } from '../protocol';
 import type { TsFileFacts } from './model';
 import { MINI_LIB, MINI_LIB_FILE_NAME } from './minilib';
 import { mentionsAsyncMutex } from './paths';
+import { LockHelpers } from './lock-helpers';
 import { insideAsyncMutexPackage, LockResolver } from './resolve';
 import { ASYNC_MUTEX_STUB, STUB_FILE_NAME } from './stub';
 
@@ -219,6 +220,8 @@ export class TsWorkspace {
     }
     const checker = project.getTypeChecker().compilerObject;
     const program = project.getProgram().compilerObject;
+    const resolver = new LockResolver(checker);
+    const helpers = new LockHelpers(resolver);
     // Discovery (cheap) for every relevant file whose nodes changed; it maps declarations to functions.
     let shapeChanged = false;
     for (const path of relevant) {
@@ -227,7 +230,7 @@ export class TsWorkspace {
       const sf = program.getSourceFile(path);
       if (!sf) continue;
       state.discovered = discoverFunctions(sf);
-      const shape = shapeOf(sf, state.discovered);
+      const shape = shapeOf(sf, state.discovered, helpers);
       if (state.shape !== undefined && state.shape !== shape) shapeChanged = true;
       if (!this.relevant.has(path)) shapeChanged = true;
       state.shape = shape;
@@ -241,8 +244,7 @@ export class TsWorkspace {
         discoveredFns.add(d.fn);
       }
     }
-    const resolver = new LockResolver(checker);
-    const opts = { resolver, checker, functionOf: (n: ts.Node) => byDecl.get(n), isDiscovered: (n: ts.Node) => discoveredFns.has(n), log: this.config.log };
+    const opts = { resolver, helpers, checker, functionOf: (n: ts.Node) => byDecl.get(n), isDiscovered: (n: ts.Node) => discoveredFns.has(n), log: this.config.log };
     for (const path of relevant) {
       const state = this.files.get(path)!;
       if (state.facts && !shapeChanged) continue;
@@ -325,9 +327,10 @@ function declarationFiles(dir: string): string[] {
 
 /**
  * The text with every function body blanked out: declarations, signatures and doc comments only.
- * Constructors are kept: in JavaScript, `this.mu = new Mutex()` there declares the field.
+ * Constructors are kept: in JavaScript, `this.mu = new Mutex()` there declares the field. A body's edit that
+ * makes its function start or stop handing back a lock's releaser changes it too: other files call it.
  */
-function shapeOf(sf: ts.SourceFile, discovered: DiscoveredFunction[]): string {
+function shapeOf(sf: ts.SourceFile, discovered: DiscoveredFunction[], helpers: LockHelpers): string {
   const bodies = discovered.filter((d) => !ts.isSourceFile(d.fn) && !ts.isConstructorDeclaration(d.fn)).map((d) => (d.fn as ts.FunctionLikeDeclaration).body).filter((b): b is ts.ConciseBody => !!b)
     .map((b) => [b.getStart(), b.end] as const).sort((a, b) => a[0] - b[0]);
   let out = '';
@@ -337,5 +340,7 @@ function shapeOf(sf: ts.SourceFile, discovered: DiscoveredFunction[]): string {
     out += sf.text.slice(at, s) + '{}';
     at = e;
   }
-  return out + sf.text.slice(at);
+  // Which functions hand back a lock's releaser, and which lock: their callers acquire it (lock-helpers.ts).
+  const handsBack = discovered.filter((d) => !ts.isSourceFile(d.fn)).map((d) => [d.name, helpers.lockOfHelper(d.fn as ts.FunctionLikeDeclaration)?.key]).filter(([, key]) => key);
+  return `${out}${sf.text.slice(at)}\n${handsBack.map(([name, key]) => `${name} → ${key}`).join('\n')}`;
 }

@@ -35,7 +35,7 @@ export const doubleLock: TsCheck = {
           for (const a of analysis.acquisitions(callee)) {
             // Taken only where a parameter says so: the call may pass the value that skips it (`{ skipLock: true }`).
             if (a.conditional) continue;
-            const ref = mapToCaller(a.ref, call);
+            const ref = mapToCaller(a.ref, call, callee.params);
             if (!ref.exact || ref.tryOnly || seen.has(ref.key)) continue;
             const h = call.held.get(ref.key);
             if (!h && !seen.has(ref.key) && analysis.heldAround(fn, call).some((r) => r.key === ref.key)) {

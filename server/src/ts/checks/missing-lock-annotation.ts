@@ -18,7 +18,7 @@ export const missingLockAnnotation: TsCheck = {
           if (!callee || call.annotations.length > 0) continue;
           let around: Set<string> | undefined;
           for (const req of analysis.requires(callee)) {
-            const ref = mapToCaller(req.ref, call);
+            const ref = mapToCaller(req.ref, call, callee.params);
             if (!ref.exact || (call.held.get(ref.key) && !call.passedTo)) continue;
             around ??= new Set(analysis.heldAround(fn, call).map((r) => r.key));
             if (around.has(ref.key)) continue;
