@@ -301,21 +301,40 @@ function condLockName(res: ExprResolver, operand: SyntaxNode | undefined, scope:
   // The Cond may be made for several types under one field name: the one whose path is most like here's wins.
   let best: { lock: string; score: number } | undefined;
   for (const f of res.pkg.files) {
-    const text = f.parsed.text;
-    if (!text.includes(field)) continue;
-    const made = new RegExp(String.raw`([\w.]*\b${field})\s*(?::?=)\s*sync\.NewCond\(\s*&?([\w.]+)\s*\)`, 'g');
-    // `d.mu.compact.cond.L = &d.mu.Mutex`, `c.cond.L = c`: the Cond's lock set after it was made (pebble).
-    const setL = new RegExp(String.raw`([\w.]*\b${field})\.L\s*=\s*&?([\w.]+)\s*(?:$|[;)}])`, 'gm');
-    for (const m of [...text.matchAll(made), ...text.matchAll(setL)]) {
-      // `&d.mu.Mutex` is the lock of d.mu, which embeds it.
-      const cond = m[1].split('.'), lock = m[2].replace(/\.(RW)?Mutex$/, '').split('.');
+    const found = condsMadeIn(f.parsed, field);
+    for (const { cond, lock } of found.assigned) {
       const score = commonSuffix(cond, here);
       if (!best || score > best.score) best = { lock: carriedOver(cond, lock, here), score };
     }
-    const lit = best ? undefined : new RegExp(String.raw`\b${field}\s*:\s*(?:sync\.NewCond\(|sync\.Cond\{\s*L:)\s*&?([\w.]+)\s*[)},]`).exec(text);
-    if (lit) best = { lock: lit[1].replace(/\.(RW)?Mutex$/, '').split('.').pop()!, score: 0 };
+    if (!best && found.literal) best = { lock: found.literal, score: 0 };
   }
   return best?.lock;
+}
+
+interface CondsMade { assigned: { cond: string[]; lock: string[] }[]; literal?: string }
+
+/** Per parsed file and field name: a scan of the whole text, which every Wait on such a field would repeat. */
+const condsMadeCache = new WeakMap<object, Map<string, CondsMade>>();
+
+/** Where a file makes a Cond kept in `field`, or sets its L, and with which lock. */
+function condsMadeIn(parsed: { text: string }, field: string): CondsMade {
+  let byField = condsMadeCache.get(parsed);
+  if (!byField) condsMadeCache.set(parsed, (byField = new Map()));
+  const known = byField.get(field);
+  if (known) return known;
+  const out: CondsMade = { assigned: [] };
+  byField.set(field, out);
+  const text = parsed.text;
+  if (!text.includes(field) || !(text.includes('NewCond') || text.includes('.L') || text.includes('Cond{'))) return out;
+  const made = new RegExp(String.raw`([\w.]*\b${field})\s*(?::?=)\s*sync\.NewCond\(\s*&?([\w.]+)\s*\)`, 'g');
+  // `d.mu.compact.cond.L = &d.mu.Mutex`, `c.cond.L = c`: the Cond's lock set after it was made (pebble).
+  const setL = new RegExp(String.raw`([\w.]*\b${field})\.L\s*=\s*&?([\w.]+)\s*(?:$|[;)}])`, 'gm');
+  const matches = [...(text.includes('NewCond') ? text.matchAll(made) : []), ...(text.includes('.L') ? text.matchAll(setL) : [])];
+  // `&d.mu.Mutex` is the lock of d.mu, which embeds it.
+  for (const m of matches) out.assigned.push({ cond: m[1].split('.'), lock: m[2].replace(/\.(RW)?Mutex$/, '').split('.') });
+  const lit = new RegExp(String.raw`\b${field}\s*:\s*(?:sync\.NewCond\(|sync\.Cond\{\s*L:)\s*&?([\w.]+)\s*[)},]`).exec(text);
+  if (lit) out.literal = lit[1].replace(/\.(RW)?Mutex$/, '').split('.').pop()!;
+  return out;
 }
 
 /** How many trailing names two paths share, up to all but the first of either. */

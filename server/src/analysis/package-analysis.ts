@@ -10,13 +10,12 @@ import { directlyCalledParams, FlowAnalyzer, NO_ENTRIES } from './flow';
 import type { CallSite, FunctionFlow, LockEvent } from './flow-types';
 import { HeldSet } from './held';
 import { dropDescendants } from '../syntax/node';
-import { computeAcquisitions, computeMayBlock, type Acquisition, type BlockWitness } from './summaries';
+import { analysisStats, computeAcquisitions, computeMayBlock, type Acquisition, type BlockWitness } from './summaries';
 import { mapToCallee } from './calls';
 import { inferFromCallers } from './callers-rule';
 import { dropContradictedGenericLocks } from './generic-lock';
 
-/** How many flows were taken over from a previous analysis and how many were computed, for tests and profiling. */
-export const analysisStats = { reusedFlows: 0, computedFlows: 0 };
+export { analysisStats } from './summaries';
 
 /**
  * The lock analysis of one package: every function's contract and held-set flow.
@@ -99,7 +98,10 @@ export class PackageAnalysis {
     this.finalSignature = oneShot ? undefined : finalSignature;
     const before = previous?.analysis;
     this.contractsIdentity = before && this.finalSignature !== undefined && before.finalSignature === this.finalSignature ? before.contractsIdentity : {};
-    this.acquisitions = computeAcquisitions(this);
+    // The acquisitions of the functions that the edit left alone, and whose callees it left alone, are taken over
+    // when the imported analyses are the very same (an import analysed again may take other locks now).
+    const sameImports = !!before && !before.compacted && before.deps.size === this.deps.size && [...this.deps].every(([dir, d]) => before.deps.get(dir) === d);
+    this.acquisitions = computeAcquisitions(this, sameImports ? before : undefined);
     this.mayBlock = computeMayBlock(this);
     this.paramCalls = computeParamCalls(this);
   }

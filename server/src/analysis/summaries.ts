@@ -48,39 +48,127 @@ const MAX_CHAIN = 8;
 const MAX_ACQUISITIONS = 256;
 
 /**
- * The locks each function acquires, transitively, with the call chain to each acquisition.
- * Computed to a fixpoint over the package's call graph; recursion terminates because each
- * (function, lock) pair is recorded once, with the shortest chain found first.
+ * Work counts, for tests and profiling (no test measures time): flows taken over from a previous analysis and
+ * computed, and functions whose acquisitions were summarised (the others' were taken over).
  */
-export function computeAcquisitions(analysis: PackageAnalysis): Map<FuncDecl, Acquisition[]> {
+export const analysisStats = { reusedFlows: 0, computedFlows: 0, summarized: 0 };
+
+/** What a package's previous analysis computed, for the functions an edit left alone. */
+export interface PreviousSummaries {
+  flows: ReadonlyMap<FuncDecl, FunctionFlow>;
+  acquisitions: ReadonlyMap<FuncDecl, Acquisition[]>;
+}
+
+/**
+ * The locks each function acquires, transitively, with the call chain to each acquisition. The package's
+ * functions are taken a strongly connected component of the call graph at a time, callees first, so that
+ * every callee outside the component is complete when its callers map it; inside a component (recursion)
+ * the acquisitions are carried round to a fixpoint, bounded by MAX_CHAIN rounds. Each (function, lock,
+ * first call) is recorded once, with the first chain found.
+ *
+ * With `previous` (the same package before an edit of some bodies, with the same imported analyses), a
+ * function whose flow is the same object and whose callees, transitively, all are, keeps its list: computed
+ * again it would be the same, since the order above does not depend on the other functions. So an edit
+ * costs the edited functions and their callers, not the package.
+ */
+export function computeAcquisitions(analysis: PackageAnalysis, previous?: PreviousSummaries): Map<FuncDecl, Acquisition[]> {
   const out = new Map<FuncDecl, Acquisition[]>();
-  for (const [fn, flow] of analysis.flows) {
-    const list: Acquisition[] = [];
-    const released = releasedCallerLocks(flow);
-    for (const e of flow.lockEvents) {
-      if (e.deferred || !RUNS_IN_PLACE.has(e.unit) || !(e.op.method === 'Lock' || e.op.method === 'RLock' || e.op.method.startsWith('Try'))) continue;
-      const reacquire = (released.get(e.op.ref.key) ?? Infinity) < e.node.start;
-      const unshared = isUnshared(fn, e.op.ref, e.node.start);
-      const dropped = droppedCallerLocks(flow, e.node);
-      add(list, { ref: e.op.ref, cls: lockClass(e.op.ref), node: classNodeOf(e.op.ref, analysis.pkg.dir), pkg: classPackageOf(e.op.ref, analysis.pkg.name), mode: e.op.method.includes('R') ? 'read' : 'write', lockFn: fn, lockNode: e.node, chain: [], reacquire, unshared, released: dropped, when: paramConditions(fn, e.flags) });
-    }
-    out.set(fn, list);
-  }
-  for (let round = 0; round < MAX_CHAIN; round++) {
-    let changed = false;
+  const calleesOf = (flow: FunctionFlow) => flow.calls.filter((c) => c.callee && !c.viaGo && RUNS_IN_PLACE.has(c.unit) && analysis.flows.has(c.callee)).map((c) => c.callee!);
+  const dirty = new Set<FuncDecl>();
+  if (!previous) for (const fn of analysis.flows.keys()) dirty.add(fn);
+  else {
+    const callers = new Map<FuncDecl, FuncDecl[]>();
     for (const [fn, flow] of analysis.flows) {
-      const list = out.get(fn)!;
+      for (const callee of calleesOf(flow)) {
+        const list = callers.get(callee);
+        if (list) list.push(fn); else callers.set(callee, [fn]);
+      }
+      if (previous.flows.get(fn) !== flow || !previous.acquisitions.has(fn)) dirty.add(fn);
+    }
+    for (const fn of dirty) for (const c of callers.get(fn) ?? []) dirty.add(c);
+    for (const fn of analysis.flows.keys()) if (!dirty.has(fn)) out.set(fn, previous.acquisitions.get(fn)!);
+  }
+  analysisStats.summarized += dirty.size;
+  for (const component of componentsCalleesFirst(dirty, (fn) => calleesOf(analysis.flows.get(fn)!))) {
+    const sites: { fn: FuncDecl; list: Acquisition[]; site: CallSite; dropped: Ref[] | undefined; seen: number }[] = [];
+    for (const fn of component) {
+      const flow = analysis.flows.get(fn)!;
+      const list = ownAcquisitions(analysis, fn, flow);
+      out.set(fn, list);
       for (const site of flow.calls) {
         if (!site.callee || site.viaGo || !RUNS_IN_PLACE.has(site.unit)) continue;
-        const dropped = droppedCallerLocks(flow, site.node);
-        for (const a of out.get(site.callee) ?? analysis.foreign(site.callee)?.acquisitions.get(site.callee) ?? []) {
-          if (a.chain.length >= MAX_CHAIN - 1 || list.length >= MAX_ACQUISITIONS) continue;
-          const mapped = mapAcquisition(analysis, a, fn, site, dropped);
-          if (mapped && add(list, mapped)) changed = true;
-        }
+        sites.push({ fn, list, site, dropped: droppedCallerLocks(flow, site.node), seen: 0 });
       }
     }
-    if (!changed) break;
+    // Lists only grow, and mapping an acquisition through a call gives the same answer every round: each call
+    // site maps only the callee's acquisitions that it has not seen yet (a cursor into the callee's list).
+    for (let round = 0; round < MAX_CHAIN; round++) {
+      let changed = false;
+      for (const s of sites) {
+        const callee = s.site.callee!;
+        const from = out.get(callee) ?? analysis.foreign(callee)?.acquisitions.get(callee) ?? [];
+        for (; s.seen < from.length; s.seen++) {
+          const a = from[s.seen];
+          if (a.chain.length >= MAX_CHAIN - 1 || s.list.length >= MAX_ACQUISITIONS) continue;
+          const mapped = mapAcquisition(analysis, a, s.fn, s.site, s.dropped);
+          if (mapped && add(s.list, mapped)) changed = true;
+        }
+      }
+      if (!changed) break;
+    }
+  }
+  // In the package's order, whatever was taken over: what reads the map whole sees the same as from scratch.
+  return new Map([...analysis.flows.keys()].map((fn) => [fn, out.get(fn)!]));
+}
+
+/** The Lock calls in a function's own body (and the bodies that run in place). */
+function ownAcquisitions(analysis: PackageAnalysis, fn: FuncDecl, flow: FunctionFlow): Acquisition[] {
+  const list: Acquisition[] = [];
+  const released = releasedCallerLocks(flow);
+  for (const e of flow.lockEvents) {
+    if (e.deferred || !RUNS_IN_PLACE.has(e.unit) || !(e.op.method === 'Lock' || e.op.method === 'RLock' || e.op.method.startsWith('Try'))) continue;
+    const reacquire = (released.get(e.op.ref.key) ?? Infinity) < e.node.start;
+    const unshared = isUnshared(fn, e.op.ref, e.node.start);
+    const dropped = droppedCallerLocks(flow, e.node);
+    add(list, { ref: e.op.ref, cls: lockClass(e.op.ref), node: classNodeOf(e.op.ref, analysis.pkg.dir), pkg: classPackageOf(e.op.ref, analysis.pkg.name), mode: e.op.method.includes('R') ? 'read' : 'write', lockFn: fn, lockNode: e.node, chain: [], reacquire, unshared, released: dropped, when: paramConditions(fn, e.flags) });
+  }
+  return list;
+}
+
+/**
+ * The strongly connected components of the graph of `nodes` (edges to other nodes only), callees before their
+ * callers, in a stable order. Iterative (Tarjan's algorithm with an explicit stack): call chains can be long.
+ */
+export function componentsCalleesFirst<T>(nodes: ReadonlySet<T>, edges: (n: T) => readonly T[]): T[][] {
+  const index = new Map<T, number>(), low = new Map<T, number>(), onStack = new Set<T>();
+  const stack: T[] = [], out: T[][] = [];
+  let next = 0;
+  for (const root of nodes) {
+    if (index.has(root)) continue;
+    const work: { n: T; out: readonly T[]; i: number }[] = [];
+    const enter = (n: T) => {
+      index.set(n, next); low.set(n, next); next++;
+      stack.push(n); onStack.add(n);
+      work.push({ n, out: edges(n).filter((m) => nodes.has(m)), i: 0 });
+    };
+    enter(root);
+    while (work.length) {
+      const top = work[work.length - 1];
+      if (top.i < top.out.length) {
+        const m = top.out[top.i++];
+        if (!index.has(m)) enter(m);
+        else if (onStack.has(m)) low.set(top.n, Math.min(low.get(top.n)!, index.get(m)!));
+        continue;
+      }
+      work.pop();
+      if (work.length) { const parent = work[work.length - 1].n; low.set(parent, Math.min(low.get(parent)!, low.get(top.n)!)); }
+      if (low.get(top.n) === index.get(top.n)) {
+        const component: T[] = [];
+        let m: T;
+        do { m = stack.pop()!; onStack.delete(m); component.push(m); } while (m !== top.n);
+        out.push(component.reverse());
+      }
+    }
   }
   return out;
 }
@@ -165,14 +253,25 @@ export function releasedAt(analysis: PackageAnalysis, fn: FuncDecl, site: CallSi
   return out;
 }
 
+/**
+ * Per call site, what acquisitionsAt made of the callee's list. A site belongs to one flow, which an edit of the
+ * package's declarations replaces, and the mapping reads only the site, its function, the package's model and
+ * the callee's list: the same list object (taken over by the next analysis, see computeAcquisitions) maps the same.
+ */
+const mappedAtSite = new WeakMap<CallSite, { from: readonly Acquisition[]; out: Acquisition[] }>();
+
 /** What a call takes, in the caller's names: the callee's acquisitions mapped through this call. */
 export function acquisitionsAt(analysis: PackageAnalysis, fn: FuncDecl, site: CallSite): Acquisition[] {
   if (!site.callee || site.viaGo) return [];
+  const from = analysis.acquisitionsOf(site.callee) ?? [];
+  const known = mappedAtSite.get(site);
+  if (known && known.from === from) return known.out;
   const out: Acquisition[] = [];
-  for (const a of analysis.acquisitionsOf(site.callee) ?? []) {
+  for (const a of from) {
     const mapped = a.chain.length < MAX_CHAIN - 1 ? mapAcquisition(analysis, a, fn, site) : undefined;
     if (mapped) out.push(mapped);
   }
+  mappedAtSite.set(site, { from, out });
   return out;
 }
 

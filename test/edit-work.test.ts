@@ -1,0 +1,66 @@
+/**
+ * What an edit inside one function body costs in a big package, counted in functions, not in time: the
+ * functions walked again (flows) and summarised again (acquisitions), which must be the edited one and the
+ * functions that call it, transitively, and not the rest of the package. The findings must still be what a
+ * fresh analysis gives.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { analysisStats } from '../server/src/analysis/summaries';
+import { Workspace } from '../server/src/workspace';
+
+const FILES = 40;
+const PER_FILE = 25;
+const N = FILES * PER_FILE;
+
+/**
+ * One package: function k takes its file's lock and calls functions 2k+1 and 2k+2 (a binary tree of calls), so
+ * that a leaf has about log2(N) callers above it; every fifth one calls its children under the lock.
+ */
+function corpus(): Map<string, string> {
+  const files = new Map<string, string>();
+  for (let f = 0; f < FILES; f++) {
+    const lines = ['package big', '', 'import "sync"', '', `var mu${f} sync.Mutex`, `var n${f} int`, ''];
+    for (let j = 0; j < PER_FILE; j++) {
+      const k = f * PER_FILE + j;
+      const calls = [2 * k + 1, 2 * k + 2].filter((c) => c < N).map((c) => `\tf${c}()`);
+      lines.push(`func f${k}() {`, `\tmu${f}.Lock()`, `\tn${f}++`);
+      if (k % 5 === 0) lines.push(...calls, `\tmu${f}.Unlock()`);
+      else lines.push(`\tmu${f}.Unlock()`, ...calls);
+      lines.push('}', '');
+    }
+    files.set(`/big/f${f}.go`, lines.join('\n'));
+  }
+  return files;
+}
+
+function findings(ws: Workspace): string {
+  return ws.analyzeDir('/big').flatMap((r) => r.findings).map((f) => `${f.file}:${f.range.start.line} ${f.code} ${f.message}`).sort().join('\n');
+}
+
+describe('an edit inside a body of a big package', () => {
+  it('walks and summarises the edited function and its callers only', async () => {
+    const files = corpus();
+    const ws = await Workspace.create(undefined, () => undefined);
+    ws.interactive = true;
+    for (const [path, text] of files) ws.setText(path, text);
+    findings(ws);
+    // A leaf near the end: f{N-1} has no callees; its callers are its ancestors in the tree.
+    const leaf = N - 1;
+    const path = `/big/f${FILES - 1}.go`;
+    const text = files.get(path)!;
+    const ancestors = Math.floor(Math.log2(leaf + 1));
+    for (const [i, version] of [text.replace(`func f${leaf}() {\n\tmu${FILES - 1}.Lock()\n\tn${FILES - 1}++`, `func f${leaf}() {\n\tmu${FILES - 1}.Lock()\n\tn${FILES - 1} += 2`), text].entries()) {
+      const before = { ...analysisStats };
+      ws.setText(path, version);
+      const got = findings(ws);
+      const walked = analysisStats.computedFlows - before.computedFlows;
+      const summarized = analysisStats.summarized - before.summarized;
+      assert.ok(walked >= 1 && walked <= 2, `edit ${i}: ${walked} functions walked again`);
+      assert.ok(summarized >= 1 && summarized <= ancestors + 1, `edit ${i}: ${summarized} functions summarised again (the leaf has ${ancestors} callers above it, of ${N})`);
+      const fresh = await Workspace.create(undefined, () => undefined);
+      for (const [p, t] of files) fresh.setText(p, p === path ? version : t);
+      assert.equal(got, findings(fresh), `edit ${i}: the findings of a fresh analysis`);
+    }
+  });
+});
