@@ -43,9 +43,9 @@ export class PackageAnalysis {
     for (const fn of pkg.funcs.values()) {
       // Its contract's sources are offsets in its doc comment and header: they move with the function.
       const kept = previous && !previous.changed.has(fn) ? previous.analysis.declared.get(fn) : undefined;
-      const c = kept ? movedContract(kept.contract, fn.node.start - kept.at) : safe(() => reader.explicit(fn), emptyContract());
+      const c = kept === NOTHING_DECLARED ? emptyContract() : kept ? movedContract(kept.contract, fn.node.start - kept.at) : safe(() => reader.explicit(fn), emptyContract());
       // The inference below adds to the contract objects: the declared ones are kept apart.
-      if (!oneShot && !isEmptyContract(c)) this.declared.set(fn, { contract: movedContract(c, 0), at: fn.node.start });
+      if (!oneShot) this.declared.set(fn, isEmptyContract(c) ? NOTHING_DECLARED : { contract: movedContract(c, 0), at: fn.node.start });
       this.contracts.set(fn, c);
     }
     // A one-shot analysis (see Workspace.compact) is never re-used: it has no signatures to compare.
@@ -361,6 +361,9 @@ export class PackageAnalysis {
  * Its flows of the other functions are taken over where their inputs are shown to be the same.
  */
 export interface PreviousAnalysis { analysis: PackageAnalysis; changed: ReadonlySet<FuncDecl> }
+
+/** A function whose doc comment and header declare no contract: nothing to read again after an edit elsewhere. */
+const NOTHING_DECLARED = { contract: emptyContract(), at: 0 };
 
 /**
  * A previous flow, unless it read other functions' bodies: a sync.Cond.Wait finds its Cond's lock in the

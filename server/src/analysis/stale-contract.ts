@@ -135,26 +135,40 @@ function writtenTargets(analysis: PackageAnalysis): Set<string> {
   let out = writtenByAnalysis.get(analysis);
   if (out) return out;
   out = new Set();
-  for (const [fn, flow] of analysis.flows) {
-    const setup = isSetupFunc(fn);
-    const byNode = new Map<SyntaxNode, AccessEvent>();
-    for (const a of flow.accesses) byNode.set(a.node, a);
-    const mark = (a: AccessEvent) => {
-      if ((setup && (a.unit === 'function' || a.unit === 'inline')) || isFreshAccess(fn, a)) return;
-      out!.add(a.target);
-    };
-    /** Marks a written place and the fields it is part of by value: `c.opts` for `c.opts.Nkey`, not `c.mqtt` for `c.mqtt.cid`. */
-    const markChain = (n: SyntaxNode | undefined) => {
-      while (n) {
-        if (n.type === 'parenthesized_expression') { n = n.children.find((c) => c.type !== '(' && c.type !== ')'); continue; }
-        const a = byNode.get(n);
-        if (!a) return;
-        mark(a);
-        n = n.type === 'selector_expression' ? heldByValue(analysis, byNode, child(n, 'operand')) : undefined;
-      }
-    };
-    for (const a of flow.accesses) if (a.write) markChain(a.node);
-    if (!fn.body) continue;
+  for (const [fn, flow] of analysis.flows) for (const t of writtenIn(analysis, fn, flow)) out.add(t);
+  writtenByAnalysis.set(analysis, out);
+  return out;
+}
+
+/**
+ * Per flow, what its function writes (kept with the flow: a flow is replaced when its body or the package's
+ * declarations change, and an edit elsewhere leaves it, and this, as they were).
+ */
+const writtenByFlow = new WeakMap<FunctionFlow, readonly string[]>();
+
+function writtenIn(analysis: PackageAnalysis, fn: FuncDecl, flow: FunctionFlow): readonly string[] {
+  const known = writtenByFlow.get(flow);
+  if (known) return known;
+  const out = new Set<string>();
+  const setup = isSetupFunc(fn);
+  const byNode = new Map<SyntaxNode, AccessEvent>();
+  for (const a of flow.accesses) byNode.set(a.node, a);
+  const mark = (a: AccessEvent) => {
+    if ((setup && (a.unit === 'function' || a.unit === 'inline')) || isFreshAccess(fn, a)) return;
+    out.add(a.target);
+  };
+  /** Marks a written place and the fields it is part of by value: `c.opts` for `c.opts.Nkey`, not `c.mqtt` for `c.mqtt.cid`. */
+  const markChain = (n: SyntaxNode | undefined) => {
+    while (n) {
+      if (n.type === 'parenthesized_expression') { n = n.children.find((c) => c.type !== '(' && c.type !== ')'); continue; }
+      const a = byNode.get(n);
+      if (!a) return;
+      mark(a);
+      n = n.type === 'selector_expression' ? heldByValue(analysis, byNode, child(n, 'operand')) : undefined;
+    }
+  };
+  for (const a of flow.accesses) if (a.write) markChain(a.node);
+  if (fn.body) {
     const stack: SyntaxNode[] = [fn.body];
     while (stack.length) {
       const n = stack.pop()!;
@@ -169,8 +183,10 @@ function writtenTargets(analysis: PackageAnalysis): Set<string> {
       for (const c of n.children) stack.push(c);
     }
   }
-  writtenByAnalysis.set(analysis, out);
-  return out;
+  const list = [...out];
+  // A compacted analysis's functions have no syntax left: what was read before compaction stays right.
+  if (!analysis.compacted) writtenByFlow.set(flow, list);
+  return list;
 }
 
 /** The operand when it is a field access whose value holds the accessed part itself (not a pointer or a reference). */
