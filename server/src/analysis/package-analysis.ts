@@ -331,6 +331,8 @@ export class PackageAnalysis {
    * analysis is done (the checks' path searches, the lock graph's gate locks), and dropped by compact.
    */
   callIndex(): Map<FuncDecl, { caller: FuncDecl; site: CallSite }[]> {
+    // While the constructor still walks functions again, the flows change: nothing is kept then.
+    if (!this.paramCalls) return this.callSitesOf(new Set(this.flows.keys()));
     return (this.ownCalls ??= this.callSitesOf(new Set(this.flows.keys())));
   }
 
@@ -338,7 +340,7 @@ export class PackageAnalysis {
 
   /** Calls in the package whose callee is `fn`. */
   callersOf(fn: FuncDecl): { caller: FuncDecl; site: CallSite }[] {
-    return this.callSitesOf(new Set([fn])).get(fn) ?? [];
+    return this.callIndex().get(fn) ?? [];
   }
 
   /** The calls in the package of each of `callees`, in one pass over the flows. */

@@ -4,7 +4,7 @@ import type { Ref } from '../model/refs';
 import { lockAnnotations } from './annotations';
 import { innerFunction } from './blocking';
 import { mapToCaller } from './calls';
-import type { CallSite } from './flow-types';
+import type { CallSite, FunctionFlow } from './flow-types';
 import { isNamed, isUnshared } from './fresh';
 import { isBackPointerAlias } from './requirements';
 import type { PackageAnalysis } from './package-analysis';
@@ -29,6 +29,26 @@ const MAX_DEPTH = 4;
  * - one of its own calls in the package is reached without the lock (mapped into that caller's names), a few
  *   calls up. A function used as a value has calls that are not seen here, so that is no evidence.
  */
+/** Per flow, the names it passes to other packages' functions with no lock held (see passedOutside). */
+const passedByFlow = new WeakMap<FunctionFlow, readonly [string, CallSite][]>();
+
+function namesPassedOutside(caller: FuncDecl, flow: FunctionFlow): readonly [string, CallSite][] {
+  const known = passedByFlow.get(flow);
+  if (known) return known;
+  const out: [string, CallSite][] = [];
+  for (const site of flow.calls) {
+    if (site.callee || site.held.all().length > 0 || TAKES_NOT_CALLS.test(site.calleeName)) continue;
+    for (const arg of child(site.node, 'arguments')?.children ?? []) {
+      const name = arg.type === 'identifier' ? caller.file.text(arg)
+        : arg.type === 'selector_expression' ? caller.file.text(child(arg, 'field')) : undefined;
+      if (name) out.push([name, site]);
+    }
+  }
+  // A compacted function's syntax is gone: what was read before stays right, nothing new is kept.
+  if (!caller.file.compacted) passedByFlow.set(flow, out);
+  return out;
+}
+
 export class UnheldPaths {
   private mentions = new Map<FuncDecl, boolean>();
   private passed?: Map<string, { caller: FuncDecl; site: CallSite }[]>;
@@ -100,15 +120,9 @@ export class UnheldPaths {
     if (!this.passed) {
       this.passed = new Map();
       for (const [caller, flow] of this.analysis.flows) {
-        for (const site of flow.calls) {
-          if (site.callee || site.held.all().length > 0 || TAKES_NOT_CALLS.test(site.calleeName)) continue;
-          for (const arg of child(site.node, 'arguments')?.children ?? []) {
-            const name = arg.type === 'identifier' ? caller.file.text(arg)
-              : arg.type === 'selector_expression' ? caller.file.text(child(arg, 'field')) : undefined;
-            if (!name) continue;
-            const list = this.passed.get(name);
-            if (list) list.push({ caller, site }); else this.passed.set(name, [{ caller, site }]);
-          }
+        for (const [name, site] of namesPassedOutside(caller, flow)) {
+          const list = this.passed.get(name);
+          if (list) list.push({ caller, site }); else this.passed.set(name, [{ caller, site }]);
         }
       }
     }
