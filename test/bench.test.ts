@@ -1,5 +1,5 @@
 /**
- * The benchmark harness itself runs (on the 1 MB corpus, with a few edits). No time is asserted here:
+ * The benchmark harness itself runs (on the 1 MB corpus and a 0.3 MB package, with a few edits). No time is asserted here:
  * figures come from `npm run bench`, never from tests.
  */
 import assert from 'node:assert/strict';
@@ -13,7 +13,7 @@ describe('benchmark harness', () => {
   it('measures parse-only, cold analysis, RSS, edit latency and an edit in an imported package on the 1 MB corpus', async () => {
     const work = mkdtempSync(join(tmpdir(), 'lockset-bench-'));
     try {
-      const r = await runBench({ sizes: [1], edits: 3, workDir: work });
+      const r = await runBench({ sizes: [1], edits: 3, workDir: work, onePackageMb: 0.3 });
       const [c] = r.corpora;
       assert.equal(c.name, 'synthetic 1 MB');
       assert.ok(c.files > 20 && c.megabytes >= 1, JSON.stringify(c));
@@ -30,6 +30,11 @@ describe('benchmark harness', () => {
       const h = r.editorHeap!;
       assert.ok(h.findings > 0 && h.compactedMb > 0 && h.compactedMb < h.wholeMb, JSON.stringify(h));
       assert.match(formatTable(r), /editor heap after indexing \(synthetic 1 MB/);
+      // (j) one package through the server: its cold row, its first diagnostics and its edits.
+      const o = r.onePackage!;
+      assert.ok(o.files > 10 && [o.firstMs, o.medianMs, o.p95Ms].every((v) => Number.isFinite(v) && v > 0), JSON.stringify(o));
+      assert.ok(r.corpora.some((c) => c.name === 'one package, 0.3 MB' && c.findings > 0));
+      assert.match(formatTable(r), /one package, 0\.3 MB \(\d+ files, through the stdio server\): first diagnostics/);
     } finally {
       rmSync(work, { recursive: true, force: true });
     }

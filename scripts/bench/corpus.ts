@@ -203,6 +203,24 @@ export function generateCorpus(dir: string, bytes: number, seed = 1, opts: { imp
   return files;
 }
 
+/**
+ * One package of about `bytes` bytes (a server that keeps most of its code in one package): files of the same
+ * kind as the corpus's, all in `dir` (replaced), package `big`. Returns the file count.
+ */
+export function generateOnePackage(dir: string, bytes: number, seed = 3): number {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const rand = prng(seed);
+  let written = 0, files = 0;
+  for (let f = 0; written < bytes; f++) {
+    const text = fileText('big', f, 12, rand);
+    writeFileSync(join(dir, `f${f}.go`), text);
+    written += Buffer.byteLength(text);
+    files++;
+  }
+  return files;
+}
+
 /** A single file of about `lines` lines (for edit latency), in its own package directory. */
 export function generateBigFile(dir: string, lines: number, seed = 7): string {
   rmSync(dir, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 /**
- * lockset's benchmark (`npm run bench [-- <dir>] [--sizes 1,4,16] [--edits 200] [--flat] [--jobs N]`). It never
+ * lockset's benchmark (`npm run bench [-- <dir>] [--sizes 1,4,16] [--edits 200] [--flat] [--jobs N] [--one-package 12]`). It never
  * asserts a time; it prints a table and writes .bench/results.json. Everything is measured in one process
  * run, so the ratios compare like with like. The synthetic corpora are modules whose packages import each
  * other; `--flat` also measures, after each of them, the same corpus without go.mod and imports (the
@@ -21,8 +21,9 @@ import { defaultPoolSize } from '../../server/src/syntax/parse-pool';
 import { initParser, parseGoFlat } from '../../server/src/syntax/parser';
 import { Query } from 'web-tree-sitter';
 import { findGoFiles, readSource } from '../../server/src/util/files';
+import { StatusNotification } from '../../server/src/protocol';
 import { Workspace } from '../../server/src/workspace';
-import { generateBigFile, generateCorpus } from './corpus';
+import { generateBigFile, generateCorpus, generateOnePackage } from './corpus';
 
 const ROOT = resolve(__dirname, '../..');
 const OUT = join(ROOT, '.bench');
@@ -54,6 +55,13 @@ export interface TreeCost { parseMs: number; copyMs: number; queryMs: number; qu
 export interface EditResult { edits: number; medianMs: number; p95Ms: number; contractEditMs: number; fileLines: number }
 
 /**
+ * (j) one big package through the stdio server, as a user opens it: the time from `initialize` to the first
+ * diagnostics of a file opened at once, then one-character edits inside a body of that file until its fresh
+ * diagnostics.
+ */
+export interface OnePackageResult { name: string; files: number; megabytes: number; firstMs: number; edits: number; medianMs: number; p95Ms: number }
+
+/**
  * (h) an edit inside a lock-taking function of the package that the others import, as the server analyses it:
  * a line inserted above the Lock, and (`sameLine…`) a character typed on the line below it.
  */
@@ -71,6 +79,7 @@ export interface BenchResult {
   edit?: EditResult;
   importedEdit?: ImportedEditResult;
   editorHeap?: EditorHeapResult;
+  onePackage?: OnePackageResult;
 }
 
 function load(dir: string): { path: string; text: string }[] {
@@ -197,6 +206,60 @@ export async function measureEdits(dir: string, edits: number, lines = 5000): Pr
   }
 }
 
+/** (j) see OnePackageResult. */
+export async function measureOnePackage(name: string, dir: string, edits: number): Promise<OnePackageResult> {
+  const paths = findGoFiles(dir).sort();
+  const path = paths.find((p) => readFileSync(p, 'utf8').includes('return n + t.get("misses")'))!;
+  const text = readFileSync(path, 'utf8');
+  const megabytes = paths.reduce((n, p) => n + readFileSync(p).length, 0) / 1e6;
+  const uri = URI.file(path).toString();
+  const proc = spawn(process.execPath, [join(ROOT, 'dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const conn = createMessageConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
+  let waiting: ((p: PublishDiagnosticsParams) => void) | undefined;
+  conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => { if (p.uri === uri) waiting?.(p); });
+  let indexed: () => void = () => undefined;
+  const idle = new Promise<void>((res) => { indexed = res; });
+  conn.onNotification(StatusNotification.method, (p: { state: string }) => { if (p.state === 'idle') indexed(); });
+  conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => ({ debounceMs: 0 })));
+  conn.onRequest('window/workDoneProgress/create', () => null);
+  conn.listen();
+  const published = () => new Promise<PublishDiagnosticsParams>((res) => { waiting = res; });
+  try {
+    const t0 = performance.now();
+    const first = published();
+    await conn.sendRequest('initialize', { processId: process.pid, rootUri: URI.file(dir).toString(), capabilities: { workspace: { configuration: true } } });
+    await conn.sendNotification('initialized', {});
+    let version = 1;
+    await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'go', version, text } });
+    await first;
+    const firstMs = performance.now() - t0;
+    // The start-up index ends (with the whole graph's findings) before the edits are timed.
+    await idle;
+    const anchor = text.indexOf('return n + t.get("misses")');
+    const at = text.slice(0, anchor).split('\n');
+    const position = { line: at.length - 1, character: at[at.length - 1].length + 'return n + t.get("'.length };
+    const times: number[] = [];
+    for (let i = 0; i < edits; i++) {
+      const done = published();
+      const t = performance.now();
+      const insert = i % 2 === 0;
+      await conn.sendNotification('textDocument/didChange', {
+        textDocument: { uri, version: ++version },
+        contentChanges: [{ range: { start: position, end: insert ? position : { ...position, character: position.character + 1 } }, text: insert ? 'x' : '' }],
+      });
+      await done;
+      times.push(performance.now() - t);
+    }
+    times.sort((a, b) => a - b);
+    return { name, files: paths.length, megabytes, firstMs, edits, medianMs: times[Math.floor(times.length / 2)], p95Ms: times[Math.min(times.length - 1, Math.floor(times.length * 0.95))] };
+  } finally {
+    await conn.sendRequest('shutdown').catch(() => undefined);
+    await conn.sendNotification('exit').catch(() => undefined);
+    conn.dispose();
+    proc.kill();
+  }
+}
+
 /**
  * (h) Edits inside a lock-taking function of `pkg0`, which the corpus's other packages import, measured in this
  * process as the server handles an edit: the package, then every package that imports it, then the lock graph.
@@ -271,7 +334,7 @@ export async function measureEditorHeap(name: string, dir: string): Promise<Edit
   return { corpus: name, wholeMb, compactedMb, findings };
 }
 
-export async function runBench(opts: { sizes: number[]; dir?: string; edits: number; workDir?: string; flat?: boolean; jobs?: number }): Promise<BenchResult> {
+export async function runBench(opts: { sizes: number[]; dir?: string; edits: number; workDir?: string; flat?: boolean; jobs?: number; onePackageMb?: number }): Promise<BenchResult> {
   const work = opts.workDir ?? OUT;
   mkdirSync(work, { recursive: true });
   // The edits first, while this process is small: its own garbage collection would otherwise delay the
@@ -301,6 +364,15 @@ export async function runBench(opts: { sizes: number[]; dir?: string; edits: num
   // (i) on the largest corpus measured.
   const heapMb = Math.max(...opts.sizes);
   const editorHeap = Number.isFinite(heapMb) ? await measureEditorHeap(`synthetic ${heapMb} MB`, join(work, `corpus-${heapMb}mb`)) : undefined;
+  // (j) last: its server is a process of its own, and its cold analysis is measured like the others'.
+  let onePackage: OnePackageResult | undefined;
+  if (opts.onePackageMb) {
+    const name = `one package, ${opts.onePackageMb} MB`;
+    const dir = join(work, `onepkg-${opts.onePackageMb}mb`);
+    generateOnePackage(dir, opts.onePackageMb * 1e6);
+    await measure(name, dir);
+    onePackage = await measureOnePackage(name, dir, Math.max(1, Math.min(opts.edits, 40)));
+  }
   return {
     machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`,
     node: process.version,
@@ -310,6 +382,7 @@ export async function runBench(opts: { sizes: number[]; dir?: string; edits: num
     edit,
     importedEdit,
     editorHeap,
+    onePackage,
   };
 }
 
@@ -345,6 +418,11 @@ export function formatTable(r: BenchResult): string {
       + ` line inserted above the Lock: median ${e.medianMs.toFixed(0)} ms, max ${e.maxMs.toFixed(0)} ms;`
       + ` character typed on the line below: median ${e.sameLineMedianMs.toFixed(0)} ms, max ${e.sameLineMaxMs.toFixed(0)} ms`);
   }
+  if (r.onePackage) {
+    const o = r.onePackage;
+    rows.push(`${o.name} (${o.files} files, through the stdio server): first diagnostics of a file opened at start ${o.firstMs.toFixed(0)} ms;`
+      + ` edit → diagnostics (${o.edits} edits) median ${o.medianMs.toFixed(0)} ms, p95 ${o.p95Ms.toFixed(0)} ms`);
+  }
   if (r.editorHeap) {
     const h = r.editorHeap;
     rows.push(`editor heap after indexing (${h.corpus}, no document open, ${h.findings} findings either way): ${h.wholeMb.toFixed(0)} MB keeping every package whole, ${h.compactedMb.toFixed(0)} MB compacting closed ones`);
@@ -357,12 +435,13 @@ if (require.main === module) {
   const flag = (name: string) => { const i = args.indexOf(name); return i >= 0 ? args.splice(i, 2)[1] : undefined; };
   const sizes = (flag('--sizes') ?? '1,4,16').split(',').filter(Boolean).map(Number);
   const edits = Number(flag('--edits') ?? '200');
+  const onePackageMb = Number(flag('--one-package') ?? '12');
   const jobsFlag = flag('--jobs');
   const jobs = jobsFlag === undefined ? undefined : Number(jobsFlag);
   const flatAt = args.indexOf('--flat');
   if (flatAt >= 0) args.splice(flatAt, 1);
   const dir = args[0] ? resolve(args[0]) : undefined;
-  void runBench({ sizes, dir, edits, flat: flatAt >= 0, jobs }).then((r) => {
+  void runBench({ sizes, dir, edits, flat: flatAt >= 0, jobs, onePackageMb }).then((r) => {
     process.stdout.write(formatTable(r));
     writeFileSync(join(OUT, 'results.json'), JSON.stringify(r, null, 2) + '\n');
     process.stdout.write(`results written to ${join(OUT, 'results.json')}\n`);

@@ -378,14 +378,25 @@ function reusable(flow: FunctionFlow | undefined): FunctionFlow | undefined {
 /** Every contract of a package as text, without positions (which move with edits elsewhere). */
 function contractsSignature(contracts: ReadonlyMap<FuncDecl, Contract>): string {
   const lock = (l: ContractLock) => [
-    l.ref.key, l.ref.display, l.ref.rootKind, l.ref.exact, l.ref.clsBase, l.ref.clsPath.join('.'), l.ref.clsHome?.dir, l.ref.promotedFrom, typeToString(l.ref.type),
-    l.mode, l.written, l.resolved, l.exactMode, l.source.kind, l.source.describe, l.source.file,
+    refSignature(l.ref), l.mode, l.written, l.resolved, l.exactMode, l.source.kind, l.source.describe, l.source.file,
   ].join('\u0001');
   const parts: string[] = [];
   for (const [fn, c] of contracts) {
     parts.push(fn.key, String(c.ignore), ...[c.requires, c.acquires, c.releases, c.excludes].map((ls) => ls.map(lock).join('\u0002')));
   }
   return parts.join('\u0003');
+}
+
+/** A contract's lock as text (kept per Ref: contracts taken over after an edit share their refs, see movedContract). */
+const refSignatures = new WeakMap<Ref, string>();
+
+function refSignature(r: Ref): string {
+  let known = refSignatures.get(r);
+  if (known === undefined) {
+    known = [r.key, r.display, r.rootKind, r.exact, r.clsBase, r.clsPath.join('.'), r.clsHome?.dir, r.promotedFrom, typeToString(r.type)].join('\u0001');
+    refSignatures.set(r, known);
+  }
+  return known;
 }
 
 interface Twin { twin: FuncDecl; kind: 'exported' | 'locked' }
