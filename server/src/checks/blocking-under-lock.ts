@@ -6,6 +6,7 @@ import type { HeldLock, HeldSet } from '../analysis/held';
 import type { FuncDecl } from '../model/file';
 import type { PackageAnalysis } from '../analysis/package-analysis';
 import type { Check } from './check';
+import { moveSendAfterUnlock } from './move-send';
 import { firstLineRange, heldLocation, lineNo, related } from './util';
 
 export const blockingUnderLock: Check = {
@@ -27,7 +28,9 @@ channel made in the function with room left in its buffer do not block.
 A send on a channel while holding a lock passes the lock implicitly to the receiver: the receiver runs while
 the sender still holds it ("blocking operations on channels implicitly pass locks"). Holding a lock across a
 sleep starves the goroutines waiting for it, as in Go 1.8's starvation example, where one goroutine sleeps
-100µs in a loop while holding the lock. Silence one site with //lockset:ignore blocking-under-lock <reason>.`,
+100µs in a loop while holding the lock. Silence one site with //lockset:ignore blocking-under-lock <reason>.
+The quick fix moves a channel send below the Unlock that follows it in the same block, when the statements
+between neither change what the send reads nor call anything, and the send reads nothing a lock guards.`,
   example: 'mu.Lock(); ch <- v; mu.Unlock()',
   defaultSeverity: 'warning',
   run(ctx) {
@@ -49,7 +52,7 @@ sleep starves the goroutines waiting for it, as in Go 1.8's starvation example, 
           range: firstLineRange(fn.file, e.node),
           message: `${e.what} while holding ${names(fn, held)}${consequence(e.what)}`,
           related: held.map((h) => heldLocation(fn, h)),
-          fixes: [],
+          fixes: moveSendAfterUnlock(analysis, fn, flow, e, held),
         });
       }
       for (const site of flow.calls) {

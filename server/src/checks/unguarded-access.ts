@@ -7,6 +7,7 @@ import type { PackageAnalysis } from '../analysis/package-analysis';
 import type { FuncDecl } from '../model/file';
 import type { Check } from './check';
 import type { Fix, TextEdit } from './finding';
+import { child, walk } from '../syntax/node';
 
 export const unguardedAccess: Check = {
   id: 'unguarded-access',
@@ -20,7 +21,8 @@ is reported: as a warning against a +checklocks guard, as information against an
 guess (a severity set for the check in lockset.checks applies to every finding); hover on the field shows the guard and where it comes from. Constructors (New..., init) are not
 checked, nor accesses through a local that holds only what the function allocated itself (x := &T{...}). Writes into a package-level map (m[k] = v, delete, clear) from a function started with go, or reached
 from one, with no lock held crash the program: the runtime aborts with "fatal error: concurrent map writes".
-The quick fix wraps the write in a lock.`,
+The quick fix wraps the write in a lock; for a guarded field or global, it takes the guard around a simple statement
+that makes the access (RLock for a read of an RWMutex's field), when no other lock is held there.`,
   example: 'go func() { values[k] = v }() // values is a package-level map',
   defaultSeverity: 'warning',
   run(ctx) {
@@ -45,7 +47,7 @@ The quick fix wraps the write in a lock.`,
             range: fn.file.lines.range(a.node.start, a.node.end),
             message: `${what} without ${missing}, which guards ${a.target} (${why})`,
             related: [],
-            fixes: [],
+            fixes: takeGuardAround(analysis, fn, a, guard),
           });
           continue;
         }
@@ -78,6 +80,59 @@ function missingGuard(a: AccessEvent, guard: Guard): string | undefined {
   if (h && (h.mode === 'write' || !a.write)) return undefined;
   const display = guard.relative ? `${a.base!.display}.${guard.lock}` : guard.lock;
   return h ? `${display} held for writing (it is only read-locked)` : display;
+}
+
+/** Statements a Lock above and an Unlock below can go around: no return or branch can leave between them. */
+const SIMPLE_STATEMENTS = new Set(['expression_statement', 'short_var_declaration', 'assignment_statement', 'var_declaration', 'inc_statement', 'dec_statement']);
+/** Calls that neither block nor take a lock. */
+const PURE_CALLS = new Set(['len', 'cap', 'append', 'delete', 'copy', 'make', 'new', 'min', 'max', 'clear']);
+
+/**
+ * "Lock c.mu around this access": the guard's Lock on a line of its own above the statement and its Unlock
+ * below (RLock and RUnlock for a read of an RWMutex's field). Only for a simple statement on lines of its own in
+ * the function's body (not in a closure, which may run elsewhere), with no other lock held (taking one more could
+ * order locks anew), and calling nothing but builtins (a call could take the lock again or block under it).
+ */
+function takeGuardAround(analysis: PackageAnalysis, fn: FuncDecl, a: AccessEvent, guard: Guard): Fix[] {
+  if (a.unit !== 'function' || a.held.all().some((h) => !isPseudoLock(h.ref.key))) return [];
+  const stmt = enclosingStatement(a.node);
+  if (!stmt || stmt.hasError || !SIMPLE_STATEMENTS.has(stmt.type) || stmt.parent?.type !== 'statement_list') return [];
+  const file = fn.file;
+  let calls = false;
+  walk(stmt, (n) => {
+    if (n.type === 'func_literal' || (n.type === 'unary_expression' && n.op === '<-')) calls = true;
+    else if (n.type === 'call_expression' && !PURE_CALLS.has(file.text(child(n, 'function')))) calls = true;
+    return !calls;
+  });
+  if (calls) return [];
+  const path = guard.heldAs ?? guard.lock;
+  let name: string, type;
+  if (guard.relative) {
+    if (!a.base || !a.base.exact || !['receiver', 'param', 'local', 'global'].includes(a.base.rootKind)) return [];
+    name = path ? `${a.base.display}.${path}` : a.base.display;
+    type = path ? analysis.pkg.findField(a.base.type, path.split('.').pop()!)?.at(-1)?.type : a.base.type;
+  } else {
+    name = guard.lock;
+    type = analysis.globalType(guard.lock);
+  }
+  const line = file.lines.lineOf(stmt.start);
+  const lineStart = file.lines.lineStart(line);
+  const indent = file.lines.indentOf(line);
+  if (lineStart + indent.length !== stmt.start) return [];
+  const read = !a.write && type !== undefined && analysis.pkg.lockKind(type) === 'rwmutex';
+  const [lock, unlock] = read ? ['RLock', 'RUnlock'] : ['Lock', 'Unlock'];
+  const before = file.lines.position(lineStart);
+  // The end of the statement's last line, after a trailing comment.
+  const after = file.lines.position(file.lines.lineEnd(file.lines.lineOf(stmt.end)));
+  return [{
+    id: 'lock-around-access',
+    title: `Lock ${name} around this ${a.write ? 'write' : 'read'} (${name}.${lock}() … ${name}.${unlock}())`,
+    preferred: true,
+    edits: [
+      { file: file.path, range: { start: before, end: before }, newText: `${indent}${name}.${lock}()\n` },
+      { file: file.path, range: { start: after, end: after }, newText: `\n${indent}${name}.${unlock}()` },
+    ],
+  }];
 }
 
 /** Wraps the write's statement in Lock/Unlock of an existing mutex for the map, or of a new one. */
