@@ -4,9 +4,9 @@ import type { FunctionFlow } from '../analysis/flow-types';
 import { releasedCallerLocks } from '../analysis/summaries';
 import type { Check } from './check';
 import { heldLocation, lineNo } from './util';
-import type { Fix } from './finding';
+import type { Fix, TextEdit } from './finding';
 import type { HeldLock } from '../analysis/held';
-import type { GoFile } from '../model/file';
+import type { FuncDecl, GoFile } from '../model/file';
 import { walk, type SyntaxNode } from '../syntax/node';
 
 export const missingUnlock: Check = {
@@ -20,7 +20,9 @@ Functions that return holding a lock on every path (lock helpers), locks that th
 (+checklocksacquire), locks handed to a goroutine that unlocks them, and conditional locking released
 under the same condition are not reported. The diagnostic sits on the return (or the function's closing
 brace), with the Lock as related information. The quick fix adds the Unlock (RUnlock after an RLock) on a line
-above a return or continue that computes nothing that could need the lock (\`return err\`, \`return nil, false\`).`,
+above a return or continue that computes nothing that could need the lock (\`return err\`, \`return nil, false\`);
+another defers the Unlock after the function's only Lock of the mutex and drops the explicit Unlocks, when each
+of them is followed by such a return or ends the body.`,
   example: 'mu.Lock(); if err != nil { return err }; mu.Unlock()',
   defaultSeverity: 'warning',
   runFunction(ctx, fn, flow) {
@@ -55,7 +57,7 @@ above a return or continue that computes nothing that could need the lock (\`ret
             ? `${fn.name} ends with ${h.ref.display} still locked (locked at line ${lineNo(fn.file, h.site.start)}); no Unlock or deferred Unlock releases it on this path`
             : `return leaves ${h.ref.display} locked (locked at line ${lineNo(fn.file, h.site.start)}); unlock it before returning, or defer the Unlock`,
           related: [heldLocation(fn, h)],
-          fixes: exit.kind === 'end' ? [] : unlockBefore(fn.file, exit.node, h),
+          fixes: [...exit.kind === 'end' ? [] : unlockBefore(fn.file, exit.node, h), ...deferTheUnlock(fn, flow, h, exit.kind !== 'end')],
         });
       }
     }
@@ -96,6 +98,46 @@ function unlockBefore(file: GoFile, stmt: SyntaxNode, h: HeldLock): Fix[] {
     edits: [{ file: file.path, range: { start: at, end: at }, newText: `${indent}${h.ref.display}.${unlock}()\n` }],
     preferred: true,
   }];
+}
+
+/**
+ * "Defer the Unlock": `defer mu.Unlock()` below the function's only Lock of the mutex, and its explicit Unlocks
+ * removed. Only where each of those Unlocks is followed by a return that computes nothing (no call) or ends the
+ * body, so that the lock is released at the same point as before on the paths that did release it.
+ */
+function deferTheUnlock(fn: FuncDecl, flow: FunctionFlow, h: HeldLock, other: boolean): Fix[] {
+  const key = h.ref.key;
+  const unlockName = h.mode === 'read' ? 'RUnlock' : 'Unlock';
+  const events = flow.lockEvents.filter((e) => e.op.ref.key === key);
+  const locks = events.filter((e) => !e.op.method.endsWith('nlock'));
+  const unlocks = events.filter((e) => e.op.method.endsWith('nlock'));
+  if (!h.ref.exact || locks.length !== 1 || locks[0].deferred || locks[0].unit !== 'function' || unlocks.some((u) => u.deferred || u.unit !== 'function' || u.op.method !== unlockName)) return [];
+  const file = fn.file;
+  const ownLine = (stmt: SyntaxNode | null | undefined): stmt is SyntaxNode => !!stmt && stmt.type === 'expression_statement' && stmt.parent?.type === 'statement_list'
+    && file.lines.lineStart(file.lines.lineOf(stmt.start)) + file.lines.indentOf(file.lines.lineOf(stmt.start)).length === stmt.start
+    && file.lines.lineOf(stmt.end) === file.lines.lineOf(stmt.start);
+  const lockStmt = locks[0].node.parent;
+  if (!ownLine(lockStmt)) return [];
+  const edits: TextEdit[] = [];
+  for (const u of unlocks) {
+    const stmt = u.node.parent;
+    if (!ownLine(stmt)) return [];
+    const next = stmt.parent!.children.find((c) => c.start > stmt.start && c.type !== 'comment');
+    const endsBody = !next && stmt.parent!.parent?.start === fn.body?.start;
+    if (!endsBody && !(next?.type === 'return_statement' && !hasCall(next))) return [];
+    const line = file.lines.lineOf(stmt.start);
+    edits.push({ file: file.path, range: { start: file.lines.position(file.lines.lineStart(line)), end: file.lines.position(file.lines.lineStart(line + 1)) }, newText: '' });
+  }
+  const line = file.lines.lineOf(lockStmt.start);
+  const after = file.lines.position(file.lines.lineStart(line + 1));
+  edits.push({ file: file.path, range: { start: after, end: after }, newText: `${file.lines.indentOf(line)}defer ${h.ref.display}.${unlockName}()\n` });
+  return [{ id: 'defer-the-unlock', title: `Defer ${h.ref.display}.${unlockName}() after the ${unlockName === 'RUnlock' ? 'RLock' : 'Lock'} (and drop the explicit ${unlockName}s)`, edits, preferred: !other }];
+}
+
+function hasCall(n: SyntaxNode): boolean {
+  let calls = false;
+  walk(n, (x) => { if (x.type === 'call_expression' || x.type === 'func_literal') calls = true; return !calls; });
+  return calls;
 }
 
 function keysWith(flow: FunctionFlow, method: (m: string) => boolean, units: string[]): Set<string> {
