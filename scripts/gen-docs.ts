@@ -1,9 +1,11 @@
 /**
- * Generates, from the check registry, the per-check settings in package.json and the checks table
- * in README.md. `npm run gen` writes them; test/docs.test.ts fails when they drift.
+ * Generates, from the check registry, the per-check settings in package.json, the checks table in README.md
+ * and a page per check in docs/checks/ (the page each diagnostic and SARIF rule links to). `npm run gen` writes
+ * them; test/docs.test.ts fails when they drift.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Check } from '../server/src/checks/check';
 import { CHECKS } from '../server/src/checks/registry';
 
 const ROOT = join(__dirname, '..');
@@ -26,7 +28,7 @@ export function checkSettings(): Record<string, unknown> {
 }
 
 export function checksTable(): string {
-  const rows = CHECKS.map((c) => `| \`${c.id}\` | ${c.defaultSeverity} | ${c.title} | \`${c.example.replace(/\|/g, '\\|')}\` |`);
+  const rows = CHECKS.map((c) => `| [\`${c.id}\`](docs/checks/${c.id}.md) | ${c.defaultSeverity} | ${c.title} | \`${c.example.replace(/\|/g, '\\|')}\` |`);
   return [START, '| id | default severity | what it finds | example |', '|---|---|---|---|', ...rows, END].join('\n');
 }
 
@@ -45,9 +47,41 @@ export function renderReadme(current: string): string {
   return current.slice(0, s) + checksTable() + current.slice(e + END.length);
 }
 
+export const CHECK_PAGES = join(ROOT, 'docs', 'checks');
+
+/** A check's page: its title, default severity, what it finds (its doc), an example, and how to turn it down. */
+export function checkPage(c: Check): string {
+  const [, ...body] = c.doc.split('\n\n');
+  return [
+    `# \`${c.id}\`: ${c.title}`,
+    '',
+    `Default severity: **${c.defaultSeverity}**. ${c.readsGraph ? 'Reads the lock graph of the whole workspace.' : 'Reads one package at a time (and what it imports).'}`,
+    '',
+    ...body.flatMap((p) => [p, '']),
+    '## Example',
+    '',
+    c.example.includes('TypeScript') ? '```ts' : '```go',
+    c.example,
+    '```',
+    '',
+    '## Severity, and silencing one finding',
+    '',
+    `Set \`"lockset.checks.${c.id}"\` to \`error\`, \`warning\`, \`information\`, \`hint\` or \`off\` in the editor's settings,`,
+    `or \`"checks": {"${c.id}": "off"}\` in a \`--config\` file for the CLI. A finding that rests on a guess rather than on`,
+    'declared evidence is information whatever the default ([Confidence](../../README.md#checks)).',
+    `\`//lockset:ignore ${c.id} <reason>\` on the line, the line above, or in the function's doc comment silences it there.`,
+    '',
+    `*Generated from the check's own description in \`server/src/checks/\` by \`npm run gen\`.*`,
+    '',
+  ].join('\n');
+}
+
 if (require.main === module) {
   const pkgPath = join(ROOT, 'package.json'), readmePath = join(ROOT, 'README.md');
   writeFileSync(pkgPath, renderPackageJson(readFileSync(pkgPath, 'utf8')));
   writeFileSync(readmePath, renderReadme(readFileSync(readmePath, 'utf8')));
-  console.log(`generated settings and README table for ${CHECKS.length} checks`);
+  rmSync(CHECK_PAGES, { recursive: true, force: true });
+  mkdirSync(CHECK_PAGES, { recursive: true });
+  for (const c of CHECKS) writeFileSync(join(CHECK_PAGES, `${c.id}.md`), checkPage(c));
+  console.log(`generated settings, the README table and ${CHECKS.length} check pages`);
 }

@@ -16,6 +16,11 @@ export interface CheckContext {
   reuse?: boolean;
 }
 
+/** Where a check's page is published (docs/checks/<id>.md, generated from the registry by `npm run gen`). */
+export function checkUrl(id: string): string {
+  return `https://github.com/lockset/lockset/blob/main/docs/checks/${id}.md`;
+}
+
 /** A check describes itself: a stable id, a one-line title, a longer doc, and its default severity. */
 export interface Check {
   id: string;

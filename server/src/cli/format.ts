@@ -1,3 +1,4 @@
+import { checkUrl } from '../checks/check';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { relative, sep } from 'node:path';
@@ -53,7 +54,7 @@ export function formatSarif(findings: Finding[], cwd: string, version: string): 
           name: 'lockset', version, informationUri: 'https://marketplace.visualstudio.com/items?itemName=lockset.lockset',
           rules: CHECKS.map((c) => ({
             id: c.id, name: ruleName(c.id), shortDescription: { text: c.title }, fullDescription: { text: c.doc },
-            helpUri: `${README}#checks`, help: { text: c.doc },
+            helpUri: checkUrl(c.id), help: { text: c.doc },
             defaultConfiguration: { level: SARIF_LEVEL[c.defaultSeverity] },
           })),
         },
@@ -69,8 +70,6 @@ export function formatSarif(findings: Finding[], cwd: string, version: string): 
     }],
   }, null, 2) + '\n';
 }
-
-const README = 'https://github.com/lockset/lockset';
 
 /** `missing-lock-annotation` → `MissingLockAnnotation`, as SARIF rule names are written. */
 function ruleName(id: string): string {

@@ -1,3 +1,4 @@
+import { checkUrl } from '../checks/check';
 import { URI } from 'vscode-uri';
 import {
   CodeAction, CodeActionKind, Diagnostic, DiagnosticSeverity, DiagnosticTag, type TextEdit, type WorkspaceEdit,
@@ -33,11 +34,10 @@ export function pathToUri(path: string): string {
   return URI.file(path).toString();
 }
 
-export const README_URL = 'https://github.com/lockset/lockset#checks';
-
 export function toDiagnostic(f: Finding, relatedSupport: boolean): Diagnostic {
   const d = Diagnostic.create(f.range, f.message, SEVERITY[f.severity], f.code, 'lockset');
-  d.codeDescription = { href: `${README_URL}` };
+  // Each check's own page: what it finds, its example, how to silence it.
+  d.codeDescription = { href: checkUrl(f.code) };
   if (f.unnecessary) d.tags = [DiagnosticTag.Unnecessary];
   if (relatedSupport && f.related.length) {
     d.relatedInformation = f.related.map((r) => ({ location: { uri: pathToUri(r.file), range: r.range }, message: r.message }));
