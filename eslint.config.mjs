@@ -17,4 +17,31 @@ export default tseslint.config(
       'no-constant-condition': ['error', { checkLoops: false }],
     },
   },
+  ...layers(),
 );
+
+/**
+ * The server's layers, from the inside out (see docs/dev/development.md): each may import only the layers inside
+ * it. An import against this order fails the lint (test/layers.test.ts proves it).
+ */
+function layers() {
+  const order = ['base', 'util', 'dumps', 'syntax', 'model', 'analysis', 'checks', 'ide'];
+  const outer = ['ts', 'lsp', 'cli', 'workspace', 'protocol', 'scope'];
+  // Known exceptions, to be closed (issue 24): ide and the TypeScript front end build protocol types.
+  const allowed = { ide: ['protocol'] };
+  return order.map((layer, i) => {
+    const banned = [...order.slice(i + 1), ...outer].filter((b) => !(allowed[layer] ?? []).includes(b));
+    return {
+      files: [`server/src/${layer}/**/*.ts`],
+      rules: {
+        'no-restricted-imports': ['error', {
+          patterns: [{
+            // A directory anywhere up the path; a module at the source root (workspace.ts) by its relative path.
+            group: banned.flatMap((b) => (outer.includes(b) && !['ts', 'lsp', 'cli'].includes(b) ? ['../', '../../', '../../../'].map((up) => `${up}${b}`) : [`**/${b}/*`, `**/${b}/**`])),
+            message: `server/src/${layer} is inside ${banned.join(', ')}: it may import only ${order.slice(0, i).join(', ') || 'nothing of the server'} (see docs/dev/development.md).`,
+          }],
+        }],
+      },
+    };
+  });
+}

@@ -10,7 +10,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Scope } from '../server/src/scope';
 import type { Config } from '../server/src/util/config';
-import { parseConfig } from '../server/src/util/config-file';
+import { parseConfig } from '../server/src/checks/config-file';
 import { readSource } from '../server/src/util/files';
 import { isGenerated } from '../server/src/workspace';
 import { formatPrecision, parseVerdicts, summarizeVerdicts, table } from './realworld-verdicts';

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { Finding } from '../server/src/checks/finding';
+import type { Finding } from '../server/src/base/finding';
 import { initParser, parseGo } from '../server/src/syntax/parser';
 import { applyEdits } from '../server/src/util/edits';
 import { readSource } from '../server/src/util/files';

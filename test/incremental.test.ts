@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { LSPErrorCodes, type Diagnostic, type PublishDiagnosticsParams, type TextDocumentContentChangeEvent } from 'vscode-languageserver/node';
-import type { Finding } from '../server/src/checks/finding';
+import type { Finding } from '../server/src/base/finding';
 import { findGoFiles, readSource } from '../server/src/util/files';
 import { Workspace } from '../server/src/workspace';
 import { Editor } from './fuzz/edits';

@@ -28,7 +28,7 @@ describe('a client that never answers workspace/configuration', () => {
 
 describe('settings nested 5,000 levels deep', () => {
   it('are reported as invalid in a short message, without overflowing the stack', async () => {
-    const { parseConfig } = await import('../server/src/util/config-file');
+    const { parseConfig } = await import('../server/src/checks/config-file');
     let deep: unknown = 'warning';
     for (let i = 0; i < 5000; i++) deep = { a: deep };
     const { config, errors } = parseConfig({ checks: { 'double-lock': deep }, lockOrder: [deep] });

@@ -4,9 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Finding } from '../server/src/checks/finding';
+import type { Finding } from '../server/src/base/finding';
 import { pointedFiles, remapFindings } from '../server/src/checks/remap';
-import { LineIndex } from '../server/src/syntax/lines';
+import { LineIndex } from '../server/src/base/lines';
 
 const OLD = 'package a\n\nfunc f() {\n\tmu.Lock()\n\tx++\n}\n';
 const at = (line: number, character: number) => ({ line, character });

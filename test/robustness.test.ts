@@ -9,8 +9,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Finding } from '../server/src/checks/finding';
-import type { Range } from '../server/src/syntax/lines';
+import type { Finding } from '../server/src/base/finding';
+import type { Range } from '../server/src/base/lines';
 import { readSource } from '../server/src/util/files';
 import { Workspace } from '../server/src/workspace';
 import { xorshift } from './fuzz/prng';

@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import { CodeAction, LSPErrorCodes, type Command, type Diagnostic, type TextDocumentEdit } from 'vscode-languageserver/node';
-import type { Finding } from '../server/src/checks/finding';
+import type { Finding } from '../server/src/base/finding';
 import { initParser, parseGo } from '../server/src/syntax/parser';
 import { applyEdits } from '../server/src/util/edits';
 import { Workspace } from '../server/src/workspace';

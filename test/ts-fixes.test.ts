@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ts } from 'ts-morph';
-import type { Finding } from '../server/src/checks/finding';
+import type { Finding } from '../server/src/base/finding';
 import { applyEdits } from '../server/src/util/edits';
 import { findTsFiles } from '../server/src/ts/paths';
 import { TsWorkspace } from '../server/src/ts/workspace';

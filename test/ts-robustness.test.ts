@@ -7,8 +7,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import type { Finding } from '../server/src/checks/finding';
-import { LineIndex } from '../server/src/syntax/lines';
+import type { Finding } from '../server/src/base/finding';
+import { LineIndex } from '../server/src/base/lines';
 import { applyEdits } from '../server/src/util/edits';
 import { findTsFiles } from '../server/src/ts/paths';
 import { analyzeTsDir, tsFixtureCases } from './ts-harness';

@@ -2,7 +2,7 @@ import { dirname } from 'node:path';
 import type { Parser } from 'web-tree-sitter';
 import { PackageAnalysis, type PreviousAnalysis } from './analysis/package-analysis';
 import { buildGraph, graphSignature, takeGraphFacts, type WorkspaceGraph } from './analysis/workspace-graph';
-import type { Finding } from './checks/finding';
+import type { Finding } from './base/finding';
 import { GRAPH_CHECKS, inCheckOrder, LOCAL_CHECKS } from './checks/registry';
 import { runChecks } from './checks/run';
 import { GoFile, type FuncDecl } from './model/file';

@@ -18,7 +18,7 @@
  * run, and each has a regression case marked todo in test/fuzz.test.ts.
  */
 import { dirname, join } from 'node:path';
-import type { Finding } from '../../server/src/checks/finding';
+import type { Finding } from '../../server/src/base/finding';
 import { parseDump } from '../../server/src/dumps/parse';
 import { hoverAt } from '../../server/src/ide/hover';
 import { applyEdits } from '../../server/src/util/edits';

@@ -1,5 +1,5 @@
 /** Checks that positions and ranges lie inside a document, for the fuzz properties. */
-import type { Position, Range } from '../../server/src/syntax/lines';
+import type { Position, Range } from '../../server/src/base/lines';
 
 /**
  * A document's lines as an LSP client sees them: split at \r\n, \r and \n (the protocol counts all

@@ -2,9 +2,9 @@
  * Quick-fix round trips: apply one fix of one finding and analyse again. The fix must not add syntax errors,
  * must make its diagnostic go away, and must not bring a new missing-lock-annotation or lock-order-cycle.
  */
-import type { Finding, Fix } from '../../server/src/checks/finding';
+import type { Finding, Fix } from '../../server/src/base/finding';
 import type { SyntaxNode } from '../../server/src/syntax/node';
-import { LineIndex } from '../../server/src/syntax/lines';
+import { LineIndex } from '../../server/src/base/lines';
 import type { Parser } from 'web-tree-sitter';
 import type { PackageAnalysis } from '../../server/src/analysis/package-analysis';
 import { initParser, parseGo, type ParsedFile } from '../../server/src/syntax/parser';

@@ -2,7 +2,7 @@ import type { FunctionFlow } from '../analysis/flow-types';
 import type { PackageAnalysis } from '../analysis/package-analysis';
 import type { FuncDecl } from '../model/file';
 import type { WorkspaceGraph } from '../analysis/workspace-graph';
-import type { Finding, Severity } from './finding';
+import type { Finding, Severity } from '../base/finding';
 
 /** A finding as a check reports it; `severity` overrides the check's default (a user's setting wins over both). */
 export type Report = Omit<Finding, 'severity' | 'code'> & { severity?: Finding['severity'] };

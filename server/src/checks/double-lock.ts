@@ -5,7 +5,7 @@ import type { PackageAnalysis } from '../analysis/package-analysis';
 import type { CallSite } from '../analysis/flow-types';
 import type { FuncDecl } from '../model/file';
 import type { Check } from './check';
-import type { Fix } from './finding';
+import type { Fix } from '../base/finding';
 import { acquisitionLocation, heldLocation, whereHeld } from './util';
 
 export const doubleLock: Check = {

@@ -2,7 +2,7 @@ import { gateOf } from '../analysis/gate-locks';
 import { describeChain } from '../analysis/summaries';
 import { MAX_WITNESSES, qualifiedName, type LockEdge } from '../analysis/lock-graph';
 import type { Check } from './check';
-import type { RelatedLocation } from './finding';
+import type { RelatedLocation } from '../base/finding';
 import { acquisitionLocation, heldLocation, related } from './util';
 
 export const lockOrderCycle: Check = {

@@ -9,7 +9,7 @@ import { typedClass, type Ref } from '../model/refs';
 import { acquisitionsAt, RUNS_IN_PLACE } from '../analysis/summaries';
 import type { Check } from './check';
 import { keptPerFlow, orNone } from './kept-per-flow';
-import type { Fix } from './finding';
+import type { Fix } from '../base/finding';
 import { touchesNothingShared } from '../analysis/stale-contract';
 import { isFreshValueAt } from '../analysis/fresh-value';
 import { onlyLogs } from '../analysis/log-only';

@@ -4,7 +4,7 @@ import type { FunctionFlow } from '../analysis/flow-types';
 import { releasedCallerLocks } from '../analysis/summaries';
 import type { Check } from './check';
 import { heldLocation, lineNo } from './util';
-import type { Fix, TextEdit } from './finding';
+import type { Fix, TextEdit } from '../base/finding';
 import type { HeldLock } from '../analysis/held';
 import type { FuncDecl, GoFile } from '../model/file';
 import { walk, type SyntaxNode } from '../syntax/node';

@@ -4,7 +4,7 @@ import type { HeldLock } from '../analysis/held';
 import type { PackageAnalysis } from '../analysis/package-analysis';
 import type { FuncDecl, GoFile } from '../model/file';
 import { child, walk, type SyntaxNode } from '../syntax/node';
-import type { Fix } from './finding';
+import type { Fix } from '../base/finding';
 
 /** Statements the send may move past: no branch leaves between them, and they can neither block nor lock. */
 const SIMPLE = new Set(['expression_statement', 'short_var_declaration', 'assignment_statement', 'var_declaration', 'inc_statement', 'dec_statement']);

@@ -1,6 +1,6 @@
 import { diffTexts } from '../syntax/edit';
-import type { LineIndex, Position, Range } from '../syntax/lines';
-import type { Finding } from './finding';
+import type { LineIndex, Position, Range } from '../base/lines';
+import type { Finding } from '../base/finding';
 
 /** The texts (with their lines) of other files that a package's findings point into, as they were when the findings were made. */
 export type PointedTexts = Map<string, LineIndex>;

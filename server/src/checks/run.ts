@@ -4,7 +4,7 @@ import type { GoFile } from '../model/file';
 import type { Config } from '../util/config';
 import type { FunctionFlow } from '../analysis/flow-types';
 import type { Check, CheckContext, Report } from './check';
-import type { Finding } from './finding';
+import type { Finding } from '../base/finding';
 import { CHECKS } from './registry';
 
 const IGNORE = /lockset:ignore\s+([\w-]+)/g;

@@ -5,7 +5,7 @@ import type { CallSite } from '../analysis/flow-types';
 import type { PackageAnalysis } from '../analysis/package-analysis';
 import type { GoFile } from '../model/file';
 import type { SyntaxNode } from '../syntax/node';
-import type { TextEdit } from './finding';
+import type { TextEdit } from '../base/finding';
 import type { Check } from './check';
 import { keptPerFlow, orNone } from './kept-per-flow';
 

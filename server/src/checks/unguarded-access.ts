@@ -6,7 +6,7 @@ import { guardFacts, isDataAccess, isSetupFunc, type Guard } from '../analysis/g
 import type { PackageAnalysis } from '../analysis/package-analysis';
 import type { FuncDecl } from '../model/file';
 import type { Check } from './check';
-import type { Fix, TextEdit } from './finding';
+import type { Fix, TextEdit } from '../base/finding';
 import { child, walk } from '../syntax/node';
 
 export const unguardedAccess: Check = {

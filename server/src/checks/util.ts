@@ -2,8 +2,8 @@ import type { HeldLock } from '../analysis/held';
 import type { Acquisition } from '../analysis/summaries';
 import type { FuncDecl, GoFile } from '../model/file';
 import type { SyntaxNode } from '../syntax/node';
-import type { Range } from '../syntax/lines';
-import type { RelatedLocation } from './finding';
+import type { Range } from '../base/lines';
+import type { RelatedLocation } from '../base/finding';
 
 export function lineNo(file: GoFile, offset: number): number {
   return file.lines.lineOf(offset) + 1;

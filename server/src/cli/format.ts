@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Finding } from '../checks/finding';
+import type { Finding } from '../base/finding';
 import { CHECKS } from '../checks/registry';
 
 const RANK = { error: 0, warning: 1, information: 2, hint: 3 } as const;

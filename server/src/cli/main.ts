@@ -1,10 +1,10 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import type { Finding } from '../checks/finding';
+import type { Finding } from '../base/finding';
 import { lockGraphData, toDot } from '../ide/inventory';
 import { toSvg } from '../ide/svg';
 import { readSource } from '../util/files';
-import { parseConfig } from '../util/config-file';
+import { parseConfig } from '../checks/config-file';
 import { globProblem } from '../util/glob';
 import type { Config } from '../util/config';
 import { loadTsFrontend } from '../ts/load';

@@ -1,10 +1,19 @@
 import { isPseudoLock } from '../analysis/blocking';
 import { createPathMapper, findDeadlocks, groupByWait, isStandardLibrary, packageOf } from '../dumps/analyze';
 import { parseDump, type Frame } from '../dumps/parse';
+import type { PackageAnalysis } from '../analysis/package-analysis';
+import type { GoFile } from '../model/file';
 import { lockClass } from '../model/refs';
 import type { DumpView } from '../protocol';
-import type { Workspace } from '../workspace';
 import type { ToUri } from './inventory';
+
+/** What reading a dump needs of the workspace: its files, and a file's package analysed whole. */
+export interface DumpSources {
+  paths(): string[];
+  has(path: string): boolean;
+  file(path: string): GoFile | undefined;
+  packageOf(path: string, full?: boolean): { analysis: PackageAnalysis } | undefined;
+}
 
 const RUNTIME_PACKAGES = /^(runtime|sync|internal\/.*|time|syscall)$/;
 
@@ -13,7 +22,7 @@ const RUNTIME_PACKAGES = /^(runtime|sync|internal\/.*|time|syscall)$/;
  * the locks held at its line come from the flow analysis, and goroutines that hold what another waits
  * for form the deadlocks.
  */
-export function analyzeDump(ws: Workspace, text: string, roots: string[], toUri: ToUri): DumpView {
+export function analyzeDump(ws: DumpSources, text: string, roots: string[], toUri: ToUri): DumpView {
   const steps = analyzeDumpInSlices(ws, text, roots, toUri);
   for (;;) {
     const r = steps.next();
@@ -28,7 +37,7 @@ export const DUMP_SLICE = 2_000;
  * The same as analyzeDump, in slices: it yields the number of goroutines mapped so far (of the total) after each
  * DUMP_SLICE of them, so that a server can answer other requests and report progress in between.
  */
-export function* analyzeDumpInSlices(ws: Workspace, text: string, roots: string[], toUri: ToUri): Generator<{ done: number; total: number }, DumpView> {
+export function* analyzeDumpInSlices(ws: DumpSources, text: string, roots: string[], toUri: ToUri): Generator<{ done: number; total: number }, DumpView> {
   const dump = parseDump(text);
   const map = createPathMapper(ws.paths(), roots);
   // A dump of 100,000 goroutines repeats the same few thousand frames: each line is read once.
@@ -81,7 +90,7 @@ export function* analyzeDumpInSlices(ws: Workspace, text: string, roots: string[
 }
 
 /** The lock classes held while a line runs ('held'), or taken by a Lock call on it ('taken'). */
-function locksAt(ws: Workspace, path: string, line: number, what: 'held' | 'taken'): string[] {
+function locksAt(ws: DumpSources, path: string, line: number, what: 'held' | 'taken'): string[] {
   // The held sets of its statements: a compacted package (see Workspace.compactClosed) is read again, so
   // the file is taken after.
   const pkg = ws.has(path) ? ws.packageOf(path, true) : undefined;

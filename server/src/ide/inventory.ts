@@ -3,7 +3,7 @@ import { guardFacts } from '../analysis/guards';
 import type { PackageAnalysis } from '../analysis/package-analysis';
 import { qualifiedName, type EdgeWitness, type LockEdge } from '../analysis/lock-graph';
 import type { WorkspaceGraph } from '../analysis/workspace-graph';
-import type { Finding } from '../checks/finding';
+import type { Finding } from '../base/finding';
 import type { GoFile } from '../model/file';
 import { classNodeOf, classPackageOf, lockClass } from '../model/refs';
 import type { LockGraph, LockInfo, Loc } from '../protocol';

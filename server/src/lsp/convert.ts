@@ -3,7 +3,7 @@ import { URI } from 'vscode-uri';
 import {
   CodeAction, CodeActionKind, Diagnostic, DiagnosticSeverity, DiagnosticTag, type TextEdit, type WorkspaceEdit,
 } from 'vscode-languageserver/node';
-import type { Finding, Fix } from '../checks/finding';
+import type { Finding, Fix } from '../base/finding';
 
 const SEVERITY = {
   error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, information: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint,

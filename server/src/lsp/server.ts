@@ -6,7 +6,7 @@ import {
 } from 'vscode-languageserver/node';
 import { validatingDocumentEvents } from './validate';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Finding } from '../checks/finding';
+import type { Finding } from '../base/finding';
 import { hoverAt } from '../ide/hover';
 import { lockGraphData, lockInventory } from '../ide/inventory';
 import { heldHints, lensesFor, lockClassAt, lockHighlights, lockReferences, providingCalls, type Place } from '../ide/navigation';
@@ -14,7 +14,7 @@ import type { PackageAnalysis } from '../analysis/package-analysis';
 import type { GoFile } from '../model/file';
 import { GoroutineDumpRequest, LockGraphRequest, LocksRequest, StatusNotification } from '../protocol';
 import { analyzeDumpInSlices } from '../ide/dumps';
-import { parseConfig } from '../util/config-file';
+import { parseConfig } from '../checks/config-file';
 import { preview } from '../util/preview';
 import { findGoFiles, readSource } from '../util/files';
 import type { Config } from '../util/config';

@@ -9,7 +9,7 @@
 import type { CodeAction, CodeActionParams, CodeLens, Connection, Diagnostic, Hover, HoverParams, InlayHint, Location, Position, Range } from 'vscode-languageserver/node';
 import { MarkupKind } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Finding } from '../checks/finding';
+import type { Finding } from '../base/finding';
 import type { LockInfo } from '../protocol';
 import type { Config } from '../util/config';
 import { readSource } from '../util/files';

@@ -1,5 +1,5 @@
 import { dirname } from 'node:path';
-import { LineIndex } from '../syntax/lines';
+import { LineIndex } from '../base/lines';
 import { child, childrenOf, type SyntaxNode } from '../syntax/node';
 import type { ParsedFile } from '../syntax/parser';
 import { resultTypes, typeFromSyntax, UNKNOWN, type GoType } from './types';

@@ -5,7 +5,7 @@
  */
 import { ts } from 'ts-morph';
 import { parseOrder } from '../analysis/hierarchy';
-import { LineIndex } from '../syntax/lines';
+import { LineIndex } from '../base/lines';
 import { declaredContract } from './contracts';
 import { type Env, walkFunction } from './flow';
 import type { DiscoveredFunction } from './functions';

@@ -1,4 +1,4 @@
-import type { LineIndex } from '../syntax/lines';
+import type { LineIndex } from '../base/lines';
 
 /**
  * The TypeScript front end's facts, in plain data: lock references, the held set, and what each

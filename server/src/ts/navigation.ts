@@ -3,7 +3,7 @@
  * the checks. Plain data out (offsets and paths); the language server turns them into LSP.
  */
 import { rankIn } from '../analysis/hierarchy';
-import type { Finding } from '../checks/finding';
+import type { Finding } from '../base/finding';
 import type { LockInfo, Loc } from '../protocol';
 import type { TsAnalysis } from './analysis';
 import type { LockState, TsFileFacts, TsFunction } from './model';

@@ -11,7 +11,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Project, ts } from 'ts-morph';
-import type { Finding } from '../checks/finding';
+import type { Finding } from '../base/finding';
 import type { Config } from '../util/config';
 import { readRegularFile } from '../util/files';
 import { TsAnalysis } from './analysis';

@@ -1,4 +1,4 @@
-import type { Severity } from '../checks/finding';
+import type { Severity } from '../base/finding';
 
 export type SeveritySetting = Severity | 'off';
 

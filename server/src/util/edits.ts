@@ -1,5 +1,5 @@
-import type { TextEdit } from '../checks/finding';
-import { LineIndex } from '../syntax/lines';
+import type { TextEdit } from '../base/finding';
+import { LineIndex } from '../base/lines';
 
 /** Applies non-overlapping edits to one file's text (positions refer to the original text). */
 export function applyEdits(text: string, edits: Pick<TextEdit, 'range' | 'newText'>[]): string {

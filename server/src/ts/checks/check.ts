@@ -1,4 +1,4 @@
-import type { Finding, RelatedLocation } from '../../checks/finding';
+import type { Finding, RelatedLocation } from '../../base/finding';
 import type { TsAnalysis } from '../analysis';
 import type { Held, TsFileFacts, TsFunction } from '../model';
 

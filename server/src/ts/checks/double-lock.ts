@@ -1,5 +1,5 @@
 import { type Acquisition, mapToCaller } from '../analysis';
-import type { RelatedLocation } from '../../checks/finding';
+import type { RelatedLocation } from '../../base/finding';
 import type { TsFunction } from '../model';
 import { type TsCheck, type TsCheckContext, heldLocation, lineOf, rangeIn, related, whereHeld } from './check';
 

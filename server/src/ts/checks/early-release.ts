@@ -1,4 +1,4 @@
-import type { Fix } from '../../checks/finding';
+import type { Fix } from '../../base/finding';
 import type { EarlyReturn, TsFunction } from '../model';
 import { lineOf, rangeIn, related, type TsCheck, type TsCheckContext } from './check';
 

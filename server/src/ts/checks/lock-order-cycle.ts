@@ -1,4 +1,4 @@
-import type { RelatedLocation } from '../../checks/finding';
+import type { RelatedLocation } from '../../base/finding';
 import type { TsEdge } from '../analysis';
 import { chainText } from './double-lock';
 import { type TsCheck, type TsCheckContext, heldLocation, rangeIn, related } from './check';

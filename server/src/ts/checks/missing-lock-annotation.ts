@@ -1,4 +1,4 @@
-import type { Fix } from '../../checks/finding';
+import type { Fix } from '../../base/finding';
 import { mapToCaller } from '../analysis';
 import type { CallFact, LockRef, TsFileFacts, TsFunction } from '../model';
 import { type TsCheck, type TsCheckContext, rangeIn, related, unitNote } from './check';

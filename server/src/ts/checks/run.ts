@@ -1,4 +1,4 @@
-import type { Finding } from '../../checks/finding';
+import type { Finding } from '../../base/finding';
 import { checkById } from '../../checks/registry';
 import type { Config } from '../../util/config';
 import type { TsAnalysis } from '../analysis';

@@ -1,4 +1,4 @@
-import type { TextEdit } from '../../checks/finding';
+import type { TextEdit } from '../../base/finding';
 import type { TsFileFacts } from '../model';
 import type { TsCheck } from './check';
 

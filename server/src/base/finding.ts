@@ -1,4 +1,4 @@
-import type { Range } from '../syntax/lines';
+import type { Range } from './lines';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 

@@ -1,7 +1,7 @@
-import { CHECKS } from '../checks/registry';
-import { type Config, type SeveritySetting } from './config';
-import { globProblem } from './glob';
-import { preview } from './preview';
+import { CHECKS } from './registry';
+import { type Config, type SeveritySetting } from '../util/config';
+import { globProblem } from '../util/glob';
+import { preview } from '../util/preview';
 
 const SEVERITIES = ['error', 'warning', 'information', 'hint', 'off'];
 
