@@ -35,7 +35,7 @@ const LOCK_METHODS = new Set(['acquire', 'runExclusive', 'waitForUnlock', 'relea
  * Calls assumed not to throw (so that a log line inside a critical section does not ask for a finally): the
  * console, a logger's levels (`logger.error(...)`, `this.log.info(...)`, `this.logger.warn(...)`), Math, Date.now.
  */
-const NO_THROW = /^console\.|^Math\.|^Date\.now$|^Number\.|^String\(|^Boolean\(|(^|\.)(_?log|_?logger|\w+Logger)\.(trace|debug|info|warn|warning|error|fatal|log|verbose|silly)$/i;
+export const NO_THROW = /^console\.|^Math\.|^Date\.now$|^Number\.|^String\(|^Boolean\(|(^|\.)(_?log|_?logger|\w+Logger)\.(trace|debug|info|warn|warning|error|fatal|log|verbose|silly)$/i;
 
 export interface Env {
   resolver: LockResolver;
@@ -534,8 +534,16 @@ class Walker {
     };
     if (ts.isIdentifier(callee)) {
       const p = this.env.resolver.pathOf(callee, scope);
-      if (p?.root === 'param' && p.path.length === 0 && p.paramIndex !== undefined && p.paramIndex >= 0) call.calleeParam = p.paramIndex;
+      if (p?.root === 'param' && p.path.length === 0 && p.paramIndex !== undefined && p.paramIndex >= 0) {
+        call.calleeParam = p.paramIndex;
+        if (finallyAround(e) || inCatchClause(e)) call.onThrowToo = true;
+      }
     }
+    e.arguments.forEach((a, index) => {
+      const x = unwrap(a);
+      const r = ts.isIdentifier(x) ? this.releaserOf(x) : undefined;
+      if (r) (call.releasers ??= []).push({ index, ref: r.ref, name: x.getText() });
+    });
     this.fact.calls.push(call);
     return call;
   }
@@ -820,6 +828,15 @@ function tryWithFinallyAround(n: ts.Node): { tryStart: number; finallyStart: num
     if (ts.isTryStatement(t) && t.finallyBlock && p !== t.finallyBlock) return { tryStart: t.getStart(), finallyStart: t.finallyBlock.getStart() };
   }
   return undefined;
+}
+
+/** Whether `n` runs in a catch clause of its function. */
+function inCatchClause(n: ts.Node): boolean {
+  for (let p: ts.Node = n; p.parent; p = p.parent) {
+    if (isFunctionLike(p)) return false;
+    if (ts.isCatchClause(p)) return true;
+  }
+  return false;
 }
 
 function finallyAround(n: ts.Node): { tryStart: number; blockStart: number } | undefined {

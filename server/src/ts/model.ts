@@ -232,6 +232,10 @@ export interface CallFact {
   callbackUnits?: (number | undefined)[];
   /** The callee is the function's parameter at this index (`cb()` in a lock wrapper). */
   calleeParam?: number;
+  /** For such a call: it runs in a finally block or a catch clause, so on a throw too. */
+  onThrowToo?: boolean;
+  /** Releasers passed as arguments (`this.process(item, release)`): the callee must call them on every path. */
+  releasers?: { index: number; ref: LockRef; name: string }[];
   /**
    * Not a call here: the function is passed (`wrap(this.flush)`, `wrap(this.flush.bind(this))`) as
    * argument `index` of `call`, which may run it, holding whatever that callee holds around it.

@@ -1,3 +1,4 @@
+import { NO_THROW } from '../flow';
 import type { Held, TsFunction } from '../model';
 import { type TsCheck, heldLocation, lineOf, rangeIn, related } from './check';
 
@@ -34,6 +35,7 @@ export const missingUnlock: TsCheck = {
           }
         }
         noFinally(ctx, fn, released, own, new Set(fn.exits.flatMap((x) => x.held.all().filter((h) => own(h, x.unitId) && responsible(h)).map((h) => h.site))));
+        handedToSuccessOnly(ctx, fn);
         for (const c of fn.continues) {
           for (const h of c.held.all()) {
             if (!own(h, c.unitId) || c.entry.get(h.ref.key) || !responsible(h)) continue;
@@ -80,5 +82,35 @@ function noFinally(ctx: Parameters<TsCheck['run']>[0], fn: TsFunction, released:
       related: [related(ctx, fn.file, cause.start, cause.end, `this can throw while ${h.ref.display} is held`)],
       fixes: [],
     });
+  }
+}
+
+/**
+ * A releaser handed to a function of the workspace (`await this.process(item, release)`) that calls it only after
+ * work that can throw, and not in a finally block or a catch clause: a throw there leaves the lock held. Reported at
+ * the call that hands it over. A callee that passes the releaser on, or never calls it, is not judged here.
+ */
+function handedToSuccessOnly(ctx: Parameters<TsCheck['run']>[0], fn: TsFunction): void {
+  for (const call of fn.calls) {
+    const callee = call.releasers && ctx.analysis.fn(call.calleeId);
+    if (!callee) continue;
+    for (const { index, ref, name } of call.releasers!) {
+      const param = callee.params[index];
+      const uses = callee.calls.filter((c) => c.calleeParam === index);
+      const passedOn = callee.calls.some((c) => c.args.some((a) => a?.root === 'param' && a.paramIndex === index && a.path.length === 0));
+      if (!param || uses.length === 0 || passedOn || uses.some((u) => u.onThrowToo || u.unit !== 'function')) continue;
+      const first = uses.reduce((a, b) => (b.start < a.start ? b : a));
+      const risky = callee.calls.find((c) => c.unit === 'function' && c.start < first.start && c.calleeParam === undefined
+        && (c.calleeId || c.unresolved) && !NO_THROW.test(c.calleeName));
+      if (!risky) continue;
+      const line = lineOf(ctx, callee.file, risky.start);
+      ctx.report({
+        file: fn.file,
+        range: rangeIn(ctx, fn.file, call.start, call.end),
+        message: `${name} is handed to ${callee.name}, which calls it only after ${risky.calleeName} (line ${line}) succeeds: a throw from it leaves ${ref.display} held; call ${param}() in a finally block there`,
+        related: [related(ctx, callee.file, risky.start, risky.end, `this can throw before ${param}() is called`), related(ctx, callee.file, first.start, first.end, `${param}() releases ${ref.display} only here`)],
+        fixes: [],
+      });
+    }
   }
 }
