@@ -241,10 +241,27 @@ export function returnsToken(send: SyntaxNode, decl: FuncDecl, res: ExprResolver
   if (ch && receivedBefore(send, res.file.text(ch).replace(/\s+/g, ''), res)) return true;
   if (ch?.type !== 'selector_expression' || !decl.recvName || !decl.recvType || !RELEASE_NAMES.test(decl.name)) return false;
   if (res.file.text(ch.children.find((c) => c.field === 'operand')) !== decl.recvName) return false;
-  for (const other of res.pkg.funcs.values()) {
-    if (other !== decl && other.recvType === decl.recvType && ACQUIRE_NAMES.test(other.name)) return true;
+  return acquiringTypes(res.pkg).get(decl.recvType)?.some((other) => other !== decl) ?? false;
+}
+
+/**
+ * Per package, the methods with an acquire's name (see ACQUIRE_NAMES) by receiver type, found in one pass: asked
+ * for at every send in a release-named method, a scan of the package's functions each time grew with its square.
+ * Kept with the package model, whose declarations (and so names) an edit inside bodies leaves as they were.
+ */
+const acquiringByPackage = new WeakMap<object, Map<string, FuncDecl[]>>();
+
+function acquiringTypes(pkg: ExprResolver['pkg']): Map<string, FuncDecl[]> {
+  let out = acquiringByPackage.get(pkg);
+  if (out) return out;
+  out = new Map();
+  for (const fn of pkg.funcs.values()) {
+    if (!fn.recvType || !ACQUIRE_NAMES.test(fn.name)) continue;
+    const list = out.get(fn.recvType);
+    if (list) list.push(fn); else out.set(fn.recvType, [fn]);
   }
-  return false;
+  acquiringByPackage.set(pkg, out);
+  return out;
 }
 
 /**
