@@ -38,6 +38,18 @@ describe('across packages over stdio', () => {
     assert.match(md, /\*\*requires\*\* `Registry`/);
   });
 
+  it('counts, in the code lens of a contract, the callers in other packages that the diagnostics flag', async () => {
+    // cli/cli.go is open, with its two findings (the test above).
+    const ron = disk('ron/ron.go');
+    const lenses = await client.request<{ range: { start: { line: number } }; command: { title: string; arguments: unknown[] } }[]>('textDocument/codeLens', { textDocument: { uri: uri('ron/ron.go') } });
+    const title = (fn: string) => lenses.find((l) => l.range.start.line === positionOf(ron, `${fn}(`).line)?.command.title;
+    assert.equal(title('Register'), '🔒 requires Registry · 1 caller without the lock');
+    assert.equal(title('SendLocked'), '🔒 requires s.Mu · 1 caller without the lock');
+    // The lens leads to that caller, in the other package.
+    const targets = lenses.find((l) => l.range.start.line === positionOf(ron, 'Register(').line)!.command.arguments[2] as Location[];
+    assert.deepEqual(targets.map((t) => [t.uri, t.range.start.line + 1]), [[uri('cli/cli.go'), 23]]);
+  });
+
   it('finds the references of a lock across packages: its field in ron, its Lock and Unlock calls in cli', async () => {
     const ron = disk('ron/ron.go');
     const refs = await client.request<Location[]>('textDocument/references', { textDocument: { uri: uri('ron/ron.go') }, position: positionOf(ron, 'Mu    sync.Mutex'), context: { includeDeclaration: true } });

@@ -340,6 +340,8 @@ export class PackageAnalysis {
 
   /** Calls in the package whose callee is `fn`. */
   callersOf(fn: FuncDecl): { caller: FuncDecl; site: CallSite }[] {
+    // The index holds the calls of this package's own functions; an imported one's are gathered when asked.
+    if (!this.pkg.owns(fn)) return this.callSitesOf(new Set([fn])).get(fn) ?? [];
     return this.callIndex().get(fn) ?? [];
   }
 

@@ -1,3 +1,4 @@
+import { callersWithoutLock } from './navigation';
 import type { Contract, ContractLock } from '../analysis/contract-types';
 import { describeHeld, type HeldSet } from '../analysis/held';
 import type { PackageAnalysis } from '../analysis/package-analysis';
@@ -17,7 +18,7 @@ import type { GoType } from '../model/types';
 export interface HoverResult { markdown: string; start: number; end: number }
 
 /** Hover text at an offset: a function's contract (at its name or a call), else the locks held there. */
-export function hoverAt(analysis: PackageAnalysis, file: GoFile, offset: number, graph?: WorkspaceGraph): HoverResult | undefined {
+export function hoverAt(analysis: PackageAnalysis, file: GoFile, offset: number, graph?: WorkspaceGraph, importers: readonly PackageAnalysis[] = []): HoverResult | undefined {
   const decl = declarationHover(analysis, file, offset, graph);
   if (decl) return decl;
   const at = locate(analysis, file, offset);
@@ -32,7 +33,7 @@ export function hoverAt(analysis: PackageAnalysis, file: GoFile, offset: number,
   if (at.call && at.fn) {
     const site = at.call;
     const parts: string[] = [];
-    if (site.callee) parts.push(contractMarkdown(analysis, site.callee));
+    if (site.callee) parts.push(contractMarkdown(analysis, site.callee, importers));
     else parts.push(`**${site.calleeName}**: no contract known`);
     const reqs = requirementsAt(analysis, at.fn, site);
     if (reqs.length) {
@@ -121,7 +122,7 @@ function heldLine(held: HeldSet, viaGo: boolean): string {
   return `🔒 Held here: ${locks.map((l) => `\`${describeHeld(l)}\``).join(', ')}`;
 }
 
-export function contractMarkdown(analysis: PackageAnalysis, fn: FuncDecl): string {
+export function contractMarkdown(analysis: PackageAnalysis, fn: FuncDecl, importers: readonly PackageAnalysis[] = []): string {
   const sig = `${fn.recvType ? `(${fn.recvPointer ? '*' : ''}${fn.recvType}) ` : ''}${fn.name}(${fn.params.map((p) => `${p.name} ${typeToString(p.type)}`).join(', ')})`;
   const c = analysis.contractOf(fn);
   const owner = analysis.foreign(fn);
@@ -131,7 +132,7 @@ export function contractMarkdown(analysis: PackageAnalysis, fn: FuncDecl): strin
   const effects = effectLines(owner ?? analysis, fn, owner?.pkg.name);
   if (effects.length) lines.push(effects.join('\n'));
   if (c.requires.length) {
-    const callers = analysis.callersOf(fn).filter(({ caller, site }) => requirementsAt(analysis, caller, site).some((r) => r.held === 'missing'));
+    const callers = callersWithoutLock(analysis, fn, owner ? [] : importers);
     if (callers.length) lines.push(`⚠️ ${callers.length} caller${callers.length === 1 ? '' : 's'} without the lock.`);
   }
   return lines.join('\n\n');

@@ -1,4 +1,6 @@
+import { lockAnnotations } from '../analysis/annotations';
 import { isPseudoLock } from '../analysis/blocking';
+import type { CallSite } from '../analysis/flow-types';
 import type { HeldSet } from '../analysis/held';
 import { describeHeld } from '../analysis/held';
 import type { PackageAnalysis } from '../analysis/package-analysis';
@@ -13,8 +15,12 @@ export interface Place { file: GoFile; start: number; end: number }
 
 export interface Lens { fn: FuncDecl; title: string; targets: Place[] }
 
-/** Above each function that takes or requires locks: `🔒 requires vms.mu · takes VM.lock · 2 callers without the lock`. */
-export function lensesFor(analysis: PackageAnalysis, file: GoFile): Lens[] {
+/**
+ * Above each function that takes or requires locks: `🔒 requires vms.mu · takes VM.lock · 2 callers without the lock`.
+ * The callers are counted in its package and in `importers` (the analyses of the packages that import it), from
+ * the same facts as the missing-lock diagnostics there.
+ */
+export function lensesFor(analysis: PackageAnalysis, file: GoFile, importers: readonly PackageAnalysis[] = []): Lens[] {
   const out: Lens[] = [];
   for (const fn of file.funcs) {
     const c = analysis.contractOf(fn);
@@ -23,7 +29,7 @@ export function lensesFor(analysis: PackageAnalysis, file: GoFile): Lens[] {
     const takes = [...new Set((analysis.acquisitions.get(fn) ?? []).filter((a) => a.chain.length === 0).map((a) => a.cls))];
     if (takes.length) parts.push(`takes ${takes.join(', ')}`);
     if (parts.length === 0) continue;
-    const violating = c.requires.length ? analysis.callersOf(fn).filter(({ caller, site }) => requirementsAt(analysis, caller, site).some((r) => r.held === 'missing')) : [];
+    const violating = c.requires.length ? callersWithoutLock(analysis, fn, importers) : [];
     if (c.requires.length) parts.push(`${violating.length} caller${violating.length === 1 ? '' : 's'} without the lock`);
     const targets: Place[] = violating.length
       ? violating.map(({ caller, site }) => ({ file: caller.file, start: site.nameNode.start, end: site.nameNode.end }))
@@ -31,6 +37,16 @@ export function lensesFor(analysis: PackageAnalysis, file: GoFile): Lens[] {
     out.push({ fn, title: `🔒 ${parts.join(' · ')}`, targets });
   }
   return out;
+}
+
+/**
+ * The calls of `fn`, in its package and in `importers`, that miss a lock it requires: what the missing-lock
+ * diagnostics are made from (a call under a `// LOCK:` comment says its caller holds the lock), for the lens and
+ * the hover to count alike.
+ */
+export function callersWithoutLock(analysis: PackageAnalysis, fn: FuncDecl, importers: readonly PackageAnalysis[] = []): { caller: FuncDecl; site: CallSite }[] {
+  return [analysis, ...importers].flatMap((a) => a.callersOf(fn).filter(({ caller, site }) =>
+    lockAnnotations(caller.file, site.node).length === 0 && requirementsAt(a, caller, site).some((r) => r.held === 'missing')));
 }
 
 export interface Hint { offset: number; label: string; tooltip: string }

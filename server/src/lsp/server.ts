@@ -65,7 +65,7 @@ export class LocksetServer {
     connection.onInitialize((p) => this.initialize(p));
     connection.onInitialized(() => { void this.initialized(); });
     connection.onHover((p, token) => this.hover(p, token));
-    connection.onCodeLens((p, token) => this.tsLenses(p.textDocument.uri) ?? this.withFile(p.textDocument.uri, token, [], (pkg, file) => lensesFor(pkg, file).map((l) => ({
+    connection.onCodeLens((p, token) => this.tsLenses(p.textDocument.uri) ?? this.withFile(p.textDocument.uri, token, [], (pkg, file) => lensesFor(pkg, file, this.importersOf(file)).map((l) => ({
       range: file.lines.range(l.fn.nameNode.start, l.fn.nameNode.end),
       command: { title: l.title, command: 'lockset.showLocations', arguments: [p.textDocument.uri, file.lines.position(l.fn.nameNode.start), l.targets.map((t) => this.location(t))] },
     }))));
@@ -438,6 +438,11 @@ export class LocksetServer {
     if (before !== undefined) this.sendStatus('idle', 1, 1);
   }
 
+  /** The analyses of the packages that import a file's package (its lenses count their callers too). */
+  private importersOf(file: GoFile): PackageAnalysis[] {
+    return this.ws.dependents(dirname(file.path)).flatMap((d) => this.safely(d, () => this.ws.analyzeDir(d)) ?? []).map((r) => r.analysis);
+  }
+
   private graphSignature?: string;
 
   private publishOne(dir: string): void {
@@ -562,7 +567,7 @@ export class LocksetServer {
     const file = this.ws.file(path);
     if (!pkg || !file) return null;
     // While the index is built, the hover leaves out what needs the whole workspace (orders, cycles).
-    const h = hoverAt(pkg, file, file.lines.offset(p.position), this.indexing ? undefined : this.ws.graph());
+    const h = hoverAt(pkg, file, file.lines.offset(p.position), this.indexing ? undefined : this.ws.graph(), this.indexing ? [] : this.importersOf(file));
     if (!h) return null;
     return { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: file.lines.range(h.start, h.end) };
   }
