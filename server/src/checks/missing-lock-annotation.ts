@@ -208,6 +208,8 @@ function takeLockHere(analysis: PackageAnalysis, caller: FuncDecl, site: CallSit
   const [lock, unlock] = rw ? ['RLock', 'RUnlock'] : ['Lock', 'Unlock'];
   const line = file.lines.lineOf(first.start);
   const indent = file.lines.indentOf(line);
+  // The first statement starts its line (not a one-line function's `func f() { g() }`): the Lock goes above it.
+  if (file.lines.lineStart(line) + indent.length !== first.start) return undefined;
   const before = file.lines.position(file.lines.lineStart(line));
   const name = ref.display;
   if (returns) {
@@ -218,6 +220,8 @@ function takeLockHere(analysis: PackageAnalysis, caller: FuncDecl, site: CallSit
     };
   }
   // The end of the last statement's line, after a trailing comment and before its line break (\r\n too).
+  // Nor may the last one share its line with more than a comment (`g() }`): the Unlock goes below it.
+  if (!/^\s*(\/\/.*)?$/.test(file.parsed.text.slice(last.end, file.lines.lineEnd(file.lines.lineOf(last.end))))) return undefined;
   const after = file.lines.position(file.lines.lineEnd(file.lines.lineOf(last.end)));
   return {
     id: 'take-lock-here',
