@@ -50,6 +50,14 @@ describe('across packages over stdio', () => {
     assert.deepEqual(targets.map((t) => [t.uri, t.range.start.line + 1]), [[uri('cli/cli.go'), 23]]);
   });
 
+  it('counts in the Locks view the findings that involve each lock, as data, across packages', async () => {
+    const locks = await client.request<{ cls: string; problems: number }[]>('lockset/locks', null);
+    const problems = Object.fromEntries(locks.map((l) => [l.cls, l.problems]));
+    // One finding each in cli (the calls of Register and SendLocked without their locks): the same total as the
+    // diagnostics, and no lock counted for a finding about another one.
+    assert.deepEqual(problems, { 'Server.Mu': 1, 'ron.Registry': 1 });
+  });
+
   it('finds the references of a lock across packages: its field in ron, its Lock and Unlock calls in cli', async () => {
     const ron = disk('ron/ron.go');
     const refs = await client.request<Location[]>('textDocument/references', { textDocument: { uri: uri('ron/ron.go') }, position: positionOf(ron, 'Mu    sync.Mutex'), context: { includeDeclaration: true } });

@@ -24,4 +24,9 @@ export interface Finding {
   related: RelatedLocation[];
   fixes: Fix[];
   unnecessary?: boolean;
+  /**
+   * The lock classes the finding is about, as lock-graph nodes (`dir|VM.lock`): the Locks view counts a lock's
+   * problems by them, not by reading names in messages.
+   */
+  locks?: string[];
 }

@@ -7,7 +7,7 @@ import type { FuncDecl } from '../model/file';
 import type { PackageAnalysis } from '../analysis/package-analysis';
 import type { Check } from './check';
 import { moveSendAfterUnlock } from './move-send';
-import { firstLineRange, heldLocation, lineNo, related } from './util';
+import { firstLineRange, heldLocation, lineNo, lockNodes, related } from './util';
 
 export const blockingUnderLock: Check = {
   id: 'blocking-under-lock',
@@ -53,6 +53,7 @@ between neither change what the send reads nor call anything, and the send reads
           message: `${e.what} while holding ${names(fn, held)}${consequence(e.what)}`,
           related: held.map((h) => heldLocation(fn, h)),
           fixes: moveSendAfterUnlock(analysis, fn, flow, e, held),
+          locks: lockNodes(analysis.pkg.dir, held.map((h) => h.ref)),
         });
       }
       for (const site of flow.calls) {
@@ -73,6 +74,7 @@ between neither change what the send reads nor call anything, and the send reads
           message: `call of ${site.calleeName} may block (${path}: ${w.what}) while holding ${names(fn, held)}`,
           related: [...held.map((h) => heldLocation(fn, h)), related(w.fn.file, w.at.start, w.at.start, `${w.what} in ${w.fn.name}`)],
           fixes: [],
+          locks: lockNodes(analysis.pkg.dir, held.map((h) => h.ref)),
         });
       }
     }

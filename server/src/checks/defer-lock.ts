@@ -1,5 +1,5 @@
 import type { Check } from './check';
-import { methodNameNode } from './util';
+import { lockNodes, methodNameNode } from './util';
 
 export const deferLock: Check = {
   id: 'defer-lock',
@@ -28,6 +28,7 @@ Unlock (or RUnlock).`,
         message: `defer ${e.op.ref.display}.${e.op.method}() locks ${e.op.ref.display} when ${fn.name} returns; did you mean defer ${e.op.ref.display}.${right}()?`,
         related: [],
         fixes: [{ id: 'defer-unlock', title: `Change to defer ${e.op.ref.display}.${right}()`, preferred: true, edits: [{ file: fn.file.path, range, newText: right }] }],
+        locks: lockNodes(ctx.analysis.pkg.dir, [e.op.ref]),
       });
     }
   },

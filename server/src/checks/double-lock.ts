@@ -6,7 +6,7 @@ import type { CallSite } from '../analysis/flow-types';
 import type { FuncDecl } from '../model/file';
 import type { Check } from './check';
 import type { Fix } from '../base/finding';
-import { acquisitionLocation, heldLocation, whereHeld } from './util';
+import { acquisitionLocation, heldLocation, lockNodes, whereHeld } from './util';
 
 export const doubleLock: Check = {
   id: 'double-lock',
@@ -35,6 +35,7 @@ and then locked again is reported too. Instances that may differ (vms[a].lock an
           message: explain(h, e.op.method === 'RLock' ? 'read' : 'write', `${e.op.ref.display}.${e.op.method}()`, whereHeld(fn, h)),
           related: [heldLocation(fn, h)],
           fixes: [],
+          locks: lockNodes(analysis.pkg.dir, [e.op.ref]),
         });
       }
       for (const site of flow.calls) {
@@ -51,6 +52,7 @@ and then locked again is reported too. Instances that may differ (vms[a].lock an
             message: explain(h, a.mode, `call of ${site.calleeName}`, whereHeld(fn, h)) + ` (${describeChain(a)})`,
             related: [heldLocation(fn, h), acquisitionLocation(a, `${a.ref.display} locked again here, in ${a.lockFn.name}`)],
             fixes: internalTwinFix(analysis, fn, site, h),
+            locks: a.node ? [a.node] : lockNodes(analysis.pkg.dir, [a.ref]),
           });
         }
       }

@@ -38,6 +38,7 @@ and the path. A name in a declaration that matches no lock is reported on the di
             message: `taking ${to} while holding ${from} violates the declared order ${order.text}${path}`,
             related: [heldLocation(w.heldIn ?? w.fn, w.held), ...(w.acq.chain.length ? [acquisitionLocation(w.acq, `${to} locked here`)] : [])],
             fixes: [],
+            locks: [e.from, e.to],
           });
         }
       }

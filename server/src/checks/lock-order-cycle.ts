@@ -47,6 +47,7 @@ lock is held by a guessed contract (a \`…Locked\` name, the callers rule, a tw
         severity: gate || guess ? 'information' : undefined,
         related: cycle.flatMap((e) => edgeLocations(e, from(e), to(e))),
         fixes: [],
+        locks: cycle.map((e) => e.from),
       });
     }
   },

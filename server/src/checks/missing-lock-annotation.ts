@@ -9,6 +9,7 @@ import { typedClass, type Ref } from '../model/refs';
 import { acquisitionsAt, RUNS_IN_PLACE } from '../analysis/summaries';
 import type { Check } from './check';
 import { keptPerFlow, orNone } from './kept-per-flow';
+import { lockNodes } from './util';
 import type { Fix } from '../base/finding';
 import { touchesNothingShared } from '../analysis/stale-contract';
 import { isFreshValueAt } from '../analysis/fresh-value';
@@ -104,6 +105,7 @@ reaches the call without the lock, the preferred fix is one that takes it; other
             severity: weak || !path ? 'information' : undefined,
             related: srcFile ? [{ file: src.file, range: srcFile.lines.range(src.offset, src.offset), message: `contract of ${site.callee!.name}: ${src.describe}` }] : [],
             fixes: fixesFor(analysis, caller, site, req.ref, { reached: !!path }),
+            locks: lockNodes(analysis.pkg.dir, [req.ref]),
           });
         }
       }

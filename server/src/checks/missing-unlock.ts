@@ -3,7 +3,7 @@ import { mapToCaller } from '../analysis/calls';
 import type { FunctionFlow } from '../analysis/flow-types';
 import { releasedCallerLocks } from '../analysis/summaries';
 import type { Check } from './check';
-import { heldLocation, lineNo } from './util';
+import { heldLocation, lineNo, lockNodes } from './util';
 import type { Fix, TextEdit } from '../base/finding';
 import type { HeldLock } from '../analysis/held';
 import type { FuncDecl, GoFile } from '../model/file';
@@ -58,6 +58,7 @@ of them is followed by such a return or ends the body.`,
             : `return leaves ${h.ref.display} locked (locked at line ${lineNo(fn.file, h.site.start)}); unlock it before returning, or defer the Unlock`,
           related: [heldLocation(fn, h)],
           fixes: [...exit.kind === 'end' ? [] : unlockBefore(fn.file, exit.node, h), ...deferTheUnlock(fn, flow, h, exit.kind !== 'end')],
+          locks: lockNodes(analysis.pkg.dir, [h.ref]),
         });
       }
     }
@@ -70,6 +71,7 @@ of them is followed by such a return or ends the body.`,
           message: `continue skips the Unlock of ${h.ref.display} (locked at line ${lineNo(fn.file, h.site.start)}): the next round locks it again and deadlocks`,
           related: [heldLocation(fn, h)],
           fixes: unlockBefore(fn.file, cont.node, h),
+          locks: lockNodes(analysis.pkg.dir, [h.ref]),
         });
       }
     }

@@ -2,7 +2,7 @@ import { callerHeldLocks } from '../analysis/caller-locks';
 import type { FunctionFlow, LockEvent } from '../analysis/flow-types';
 import type { SyntaxNode } from '../syntax/node';
 import type { Check } from './check';
-import { heldLocation, methodNameNode, whereHeld } from './util';
+import { heldLocation, lockNodes, methodNameNode, whereHeld } from './util';
 
 export const unlockNotHeld: Check = {
   id: 'unlock-not-held',
@@ -45,17 +45,17 @@ unlocks each element that an earlier loop locked are not reported.`,
         ctx.report({
           file: fn.file.path, range: range(),
           message: `${e.op.method} reaches ${e.op.ref.display}, but ${sibling.ref.display} is the mutex that is held (${whereHeld(fn, sibling)}): the struct's promoted Lock and RLock come from different embedded mutexes`,
-          related: [heldLocation(fn, sibling)], fixes: [],
+          related: [heldLocation(fn, sibling)], fixes: [], locks: lockNodes(ctx.analysis.pkg.dir, [e.op.ref, sibling.ref]),
         });
         continue;
       }
       if (!h) {
         if (!suspicious()) continue;
-        ctx.report({ file: fn.file.path, range: range(), message: `${e.op.method} of ${e.op.ref.display}, which is not held here; unlocking an unlocked mutex is a fatal error`, related: [], fixes: [] });
+        ctx.report({ file: fn.file.path, range: range(), message: `${e.op.method} of ${e.op.ref.display}, which is not held here; unlocking an unlocked mutex is a fatal error`, related: [], fixes: [], locks: lockNodes(ctx.analysis.pkg.dir, [e.op.ref]) });
         continue;
       }
       if (e.deferred && e.absentAtExit && suspicious()) {
-        ctx.report({ file: fn.file.path, range: range(), message: `deferred ${e.op.method} of ${e.op.ref.display} runs after ${e.op.ref.display} was already unlocked on some path; unlocking an unlocked mutex is a fatal error`, related: [], fixes: [] });
+        ctx.report({ file: fn.file.path, range: range(), message: `deferred ${e.op.method} of ${e.op.ref.display} runs after ${e.op.ref.display} was already unlocked on some path; unlocking an unlocked mutex is a fatal error`, related: [], fixes: [], locks: lockNodes(ctx.analysis.pkg.dir, [e.op.ref]) });
         continue;
       }
       if (h.maybe || h.modeUnknown || h.inherited) continue;
@@ -68,6 +68,7 @@ unlocks each element that an earlier loop locked are not reported.`,
         message: `${e.op.method} of ${e.op.ref.display}, which is ${h.mode === 'read' ? 'read-locked (RLock)' : 'write-locked (Lock)'} here (${whereHeld(fn, h)}); use ${right}`,
         related: [heldLocation(fn, h)],
         fixes: [{ id: 'fix-unlock-mode', title: `Change to ${right}()`, preferred: true, edits: [{ file: fn.file.path, range: at, newText: right }] }],
+        locks: lockNodes(ctx.analysis.pkg.dir, [e.op.ref]),
       });
     }
   },

@@ -1,3 +1,4 @@
+import { classNodeOf, lockClass, type Ref } from '../model/refs';
 import type { HeldLock } from '../analysis/held';
 import type { Acquisition } from '../analysis/summaries';
 import type { FuncDecl, GoFile } from '../model/file';
@@ -41,4 +42,9 @@ export function methodNameNode(node: SyntaxNode): SyntaxNode | undefined {
   const call = node.type === 'call_expression' ? node : node.children.find((c) => c.type === 'call_expression');
   const fn = call?.children.find((c) => c.field === 'function');
   return fn?.children.find((c) => c.field === 'field');
+}
+
+/** The lock-graph nodes of some locks, as a finding's `locks` (see Finding): the Locks view's keys. */
+export function lockNodes(dir: string, refs: readonly Ref[]): string[] {
+  return [...new Set(refs.map((r) => classNodeOf(r, dir) ?? `${dir}|${lockClass(r)}`))];
 }

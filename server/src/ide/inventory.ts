@@ -73,7 +73,9 @@ export function lockInventory(analyses: PackageAnalysis[], graph: WorkspaceGraph
       if (r >= 0) i.order = `${r + 1} of ${o.names.length} in ${o.text}`;
     }
     const short = i.local.slice(i.local.indexOf('.') + 1);
-    i.problems = findings.filter((f) => f.message.includes(i.cls) || f.message.includes(i.local) || (short !== i.local && new RegExp(`\\b${short.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(f.message))).length;
+    // A finding names its locks as data (Finding.locks); one of a check that does not, by its message.
+    const named = (f: Finding) => f.message.includes(i.cls) || f.message.includes(i.local) || (short !== i.local && new RegExp(`\\b${short.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(f.message));
+    i.problems = findings.filter((f) => (f.locks ? f.locks.includes(node) : named(f))).length;
   }
   return [...byNode.values()].map(({ local: _local, ...i }) => i).sort((x, y) => x.cls.localeCompare(y.cls));
 }
