@@ -131,6 +131,8 @@ describe('language server over stdio (examples workspace)', () => {
     assert.match(md, /requires/);
     assert.match(md, /vmLock/);
     assert.match(md, /doc comment/);
+    // The signature with its result, as Go writes it.
+    assert.match(md, /func \(VMs\) findVM\(idOrName string\) \*VM\n/);
     assert.deepEqual(call?.range, rangeOf(text, 'findVM'));
 
     assert.match(markdown(await client.hover(uri('vmm/http.go'), positionOf(text, 'return vmView{'))), /Held here: `vm\.lock`/);

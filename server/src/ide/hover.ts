@@ -123,12 +123,14 @@ function heldLine(held: HeldSet, viaGo: boolean): string {
 }
 
 export function contractMarkdown(analysis: PackageAnalysis, fn: FuncDecl, importers: readonly PackageAnalysis[] = []): string {
-  const sig = `${fn.recvType ? `(${fn.recvPointer ? '*' : ''}${fn.recvType}) ` : ''}${fn.name}(${fn.params.map((p) => `${p.name} ${typeToString(p.type)}`).join(', ')})`;
+  const results = fn.results.map(typeToString);
+  const ret = results.length === 0 ? '' : results.length === 1 ? ` ${results[0]}` : ` (${results.join(', ')})`;
+  const sig = `${fn.recvType ? `(${fn.recvPointer ? '*' : ''}${fn.recvType}) ` : ''}${fn.name}(${fn.params.map((p) => `${p.name} ${typeToString(p.type)}`).join(', ')})${ret}`;
   const c = analysis.contractOf(fn);
   const owner = analysis.foreign(fn);
   const lines = [`\`\`\`go\nfunc ${sig}\n\`\`\`${owner ? `\n\nIn package \`${owner.pkg.name}\`.` : ''}`];
   const body = contractLines(c, owner ?? analysis);
-  lines.push(body.length ? body.join('\n') : 'No lock contract: callers need hold no lock.');
+  lines.push(body.length ? body.join('\n') : 'No lock contract: its callers need not hold any lock.');
   const effects = effectLines(owner ?? analysis, fn, owner?.pkg.name);
   if (effects.length) lines.push(effects.join('\n'));
   if (c.requires.length) {
