@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { dumpTree, looksLikeDump } from '../client/src/tree-model';
+import { dumpTree, looksLikeDump, restoreDumpNodes, saveDumpNodes } from '../client/src/tree-model';
 import { analyzeDump } from '../server/src/ide/dumps';
 import { Workspace } from '../server/src/workspace';
 
@@ -66,5 +66,16 @@ describe('the e2e dump against examples/', () => {
     assert.match(kill.description!, /^vm\.go:128 · holds (vmm\.)?VM\.lock$/);
     assert.equal(kill.loc!.uri, `file://${join(root, 'vmm/vm.go')}`);
     assert.equal(kill.loc!.line, 127);
+
+    // The view is kept across a window reload: saved as it is shown, given back whole.
+    assert.deepEqual(restoreDumpNodes(saveDumpNodes(tree)), JSON.parse(JSON.stringify(tree)));
+  });
+
+  it('keeps a dump view across reloads only when it is small enough, and ignores a damaged one', () => {
+    const node = { label: 'goroutine 1', icon: 'debug-stackframe' as const, children: [{ label: 'main.main', icon: 'location' as const }] };
+    assert.deepEqual(restoreDumpNodes(saveDumpNodes([node])), [node]);
+    const huge = Array.from({ length: 40_000 }, (_, i) => ({ ...node, label: `goroutine ${i} `.padEnd(60, '.') }));
+    assert.equal(saveDumpNodes(huge), undefined);
+    for (const bad of [undefined, 42, '{', '[{"label":1,"icon":"lock"}]', '{"label":"x"}']) assert.deepEqual(restoreDumpNodes(bad), []);
   });
 });

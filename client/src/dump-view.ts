@@ -1,18 +1,26 @@
 // The Goroutines view: a pasted or opened goroutine dump, read against the workspace by the server.
-import { commands, env, EventEmitter, Range, ThemeIcon, TreeItem, TreeItemCollapsibleState, Uri, window, workspace, type TreeDataProvider } from 'vscode';
+import { commands, env, EventEmitter, Range, ThemeIcon, TreeItem, TreeItemCollapsibleState, Uri, window, workspace, type Memento, type TreeDataProvider } from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { GoroutineDumpRequest } from '../../server/src/protocol';
 import { Views } from './commands';
-import { dumpTree, looksLikeDump, type TreeNode } from './tree-model';
+import { dumpTree, looksLikeDump, restoreDumpNodes, saveDumpNodes, type TreeNode } from './tree-model';
+
+const SAVED_DUMP = 'lockset.goroutineDump';
 
 export class GoroutineDumpView implements TreeDataProvider<TreeNode> {
-  private nodes: TreeNode[] = [];
+  private nodes: TreeNode[];
   private readonly changed = new EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
+
+  /** The last dump read in this workspace is shown again after a window reload (kept in its workspace state). */
+  constructor(private readonly state: Memento) {
+    this.nodes = restoreDumpNodes(state.get(SAVED_DUMP));
+  }
 
   show(nodes: TreeNode[]): void {
     this.nodes = nodes;
     this.changed.fire(undefined);
+    void this.state.update(SAVED_DUMP, saveDumpNodes(nodes));
   }
 
   getChildren(node?: TreeNode): TreeNode[] {

@@ -54,7 +54,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
   client = languageClient;
 
   const explorer = new LockExplorer(languageClient);
-  const dumps = new GoroutineDumpView();
+  const dumps = new GoroutineDumpView(context.workspaceState);
   const status = window.createStatusBarItem(StatusBarAlignment.Left, 10);
   status.command = `${Views.lockExplorer}.focus`;
   status.text = statusText({ state: 'indexing', done: 0, total: 0, problems: 0 });

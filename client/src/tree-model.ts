@@ -113,3 +113,25 @@ export function dumpTree(view: DumpView): TreeNode[] {
   if (view.total) out.push({ label: `${view.mapped} of ${view.total} frames found in the workspace`, icon: 'info' });
   return out;
 }
+
+/** The most a saved dump view may weigh in the workspace state (a dump of thousands of goroutines is not kept). */
+export const MAX_SAVED_DUMP_CHARS = 2_000_000;
+
+/** The dump view as kept across window reloads: its nodes as JSON, or undefined when too big to keep. */
+export function saveDumpNodes(nodes: TreeNode[]): string | undefined {
+  const json = JSON.stringify(nodes);
+  return json.length <= MAX_SAVED_DUMP_CHARS ? json : undefined;
+}
+
+/** The nodes saved by saveDumpNodes, or none when what was saved is not such a list (another version's, damaged). */
+export function restoreDumpNodes(saved: unknown): TreeNode[] {
+  if (typeof saved !== 'string') return [];
+  try {
+    const nodes = JSON.parse(saved) as unknown;
+    const ok = (n: unknown): boolean => !!n && typeof n === 'object' && typeof (n as TreeNode).label === 'string' && typeof (n as TreeNode).icon === 'string'
+      && ((n as TreeNode).children === undefined || (Array.isArray((n as TreeNode).children) && (n as TreeNode).children!.every(ok)));
+    return Array.isArray(nodes) && nodes.every(ok) ? nodes as TreeNode[] : [];
+  } catch {
+    return [];
+  }
+}
