@@ -31,19 +31,22 @@ export function runChecks(analysis: PackageAnalysis, graph: WorkspaceGraph, conf
 }
 
 /** A function-local check's reports for one flow, and what they were computed against. */
-interface FunctionReports { contracts: object; line: number; column: number; reports: Map<string, Report[]> }
+interface FunctionReports { contracts: object; file: GoFile; line: number; column: number; reports: Map<string, Report[]> }
 const reportsByFlow = new WeakMap<FunctionFlow, FunctionReports>();
 
 function runPerFunction(check: Check, run: NonNullable<Check['runFunction']>, ctx: CheckContext): void {
   const { analysis, reuse } = ctx;
   for (const [fn, flow] of analysis.flows) {
     if (!reuse) { run.call(check, ctx, fn, flow); continue; }
-    // Unchanged text at the same line and column: every position inside the function is the same too.
-    const at = fn.file.lines.position(fn.node.start);
+    // Unchanged text at the same line and column: every position inside the function is the same too. In a file
+    // that no edit replaced (the same GoFile), nothing moved: the position need not be computed again.
     let kept = reportsByFlow.get(flow);
-    if (!kept || kept.contracts !== analysis.contractsIdentity || kept.line !== at.line || kept.column !== at.character) {
-      kept = { contracts: analysis.contractsIdentity, line: at.line, column: at.character, reports: new Map() };
-      reportsByFlow.set(flow, kept);
+    if (!kept || kept.contracts !== analysis.contractsIdentity || kept.file !== fn.file) {
+      const at = fn.file.lines.position(fn.node.start);
+      if (!kept || kept.contracts !== analysis.contractsIdentity || kept.line !== at.line || kept.column !== at.character) {
+        kept = { contracts: analysis.contractsIdentity, file: fn.file, line: at.line, column: at.character, reports: new Map() };
+        reportsByFlow.set(flow, kept);
+      } else kept.file = fn.file;
     }
     let reports = kept.reports.get(check.id);
     if (!reports) {
