@@ -28,6 +28,18 @@ export class PackageAnalysis {
    * started then: what the next analysis of the same model takes over for the functions an edit left alone.
    */
   private readonly declared = new Map<FuncDecl, { contract: Contract; at: number }>();
+  /** Per function key, its declared contract as text, read when asked (see declaredSigOf). */
+  private readonly declaredSigs = new Map<string, string>();
+
+  /** A function's declared contract as text (see contractsSignature), kept by its key for the next analysis. */
+  private declaredSigOf(fn: FuncDecl): string {
+    let sig = this.declaredSigs.get(fn.key);
+    if (sig === undefined) {
+      sig = contractsSignature(new Map([[fn, this.declared.get(fn)?.contract ?? emptyContract()]]));
+      this.declaredSigs.set(fn.key, sig);
+    }
+    return sig;
+  }
   readonly flows = new Map<FuncDecl, FunctionFlow>();
   private readonly resolvers = new Map<string, ExprResolver>();
   /** Functions whose analysis threw: they give no results rather than breaking the package. */
@@ -49,7 +61,17 @@ export class PackageAnalysis {
       this.contracts.set(fn, c);
     }
     // A one-shot analysis (see Workspace.compact) is never re-used: it has no signatures to compare.
-    this.explicitSignature = oneShot ? undefined : contractsSignature(this.contracts);
+    // Only the edited functions can declare something new: when theirs read as before, so does the package's.
+    // Compared by the function's key: an edited function's declaration may be a new object. The other functions'
+    // texts carry over (their contracts were taken over above).
+    const earlier = previous?.analysis;
+    if (earlier && !oneShot) {
+      const changedKeys = new Set([...previous.changed].map((fn) => fn.key));
+      for (const [k, v] of earlier.declaredSigs) if (!changedKeys.has(k)) this.declaredSigs.set(k, v);
+    }
+    const declaredAsBefore = !!earlier && earlier.explicitSignature !== undefined
+      && [...previous.changed].every((fn) => earlier.declaredSigs.get(fn.key) === this.declaredSigOf(fn));
+    this.explicitSignature = oneShot ? undefined : declaredAsBefore ? earlier.explicitSignature : contractsSignature(this.contracts);
     // A flow depends on its body, the package model and the contracts it sees: with the same model (see
     // PreviousAnalysis) and the same explicit contracts, an unchanged function's first flow is the same.
     const changed = previous?.changed;
@@ -388,6 +410,7 @@ function contractsSignature(contracts: ReadonlyMap<FuncDecl, Contract>): string 
   }
   return parts.join('\u0003');
 }
+
 
 /** A contract's lock as text (kept per Ref: contracts taken over after an edit share their refs, see movedContract). */
 const refSignatures = new WeakMap<Ref, string>();
