@@ -57,7 +57,8 @@ export class PackageAnalysis {
       const kept = previous && !previous.changed.has(fn) ? previous.analysis.declared.get(fn) : undefined;
       const c = kept === NOTHING_DECLARED ? emptyContract() : kept ? movedContract(kept.contract, fn.node.start - kept.at) : safe(() => reader.explicit(fn), emptyContract());
       // The inference below adds to the contract objects: the declared ones are kept apart.
-      if (!oneShot) this.declared.set(fn, isEmptyContract(c) ? NOTHING_DECLARED : { contract: movedContract(c, 0), at: fn.node.start });
+      // A kept declaration is never written (the inference writes `c`, its copy): it is kept as it is, with its own start.
+      if (!oneShot) this.declared.set(fn, kept ?? (isEmptyContract(c) ? NOTHING_DECLARED : { contract: movedContract(c, 0), at: fn.node.start }));
       this.contracts.set(fn, c);
     }
     // A one-shot analysis (see Workspace.compact) is never re-used: it has no signatures to compare.
