@@ -29,7 +29,19 @@ function layers() {
   const outer = ['ts', 'lsp', 'cli', 'workspace', 'protocol', 'scope'];
   // Known exceptions, to be closed (issue 24): ide and the TypeScript front end build protocol types.
   const allowed = { ide: ['protocol'] };
-  return order.map((layer, i) => {
+  // The TypeScript front end stands beside analysis and checks: it may use them, never the editor or Go's driver.
+  const frontEnd = {
+    files: ['server/src/ts/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{
+          group: ['**/ide/*', '**/lsp/*', '**/cli/*', '../workspace', '../../workspace'],
+          message: 'server/src/ts is a front end: it may not import ide, lsp, cli or the Go workspace (see docs/dev/development.md).',
+        }],
+      }],
+    },
+  };
+  return [frontEnd, ...order.map((layer, i) => {
     const banned = [...order.slice(i + 1), ...outer].filter((b) => !(allowed[layer] ?? []).includes(b));
     return {
       files: [`server/src/${layer}/**/*.ts`],
@@ -43,5 +55,5 @@ function layers() {
         }],
       },
     };
-  });
+  })];
 }
