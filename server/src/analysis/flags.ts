@@ -1,7 +1,7 @@
 import type { SyntaxNode } from '../syntax/node';
 import type { FuncDecl } from '../model/file';
 import { appendAll } from '../util/arrays';
-import { HeldSet, type HeldLock } from './held';
+import { HeldSet, type HeldLock, type LockGuard } from './held';
 
 // Boolean variables that decide whether a lock is taken: `if locked { mu.Lock() } ... if locked { mu.Unlock() }`,
 // `released := false ... mu.Unlock(); released = true`. The flow keeps the values that a path knows of such a
@@ -13,15 +13,20 @@ export type Flags = ReadonlyMap<string, boolean> | undefined;
 const DECLARING = new Set(['short_var_declaration', 'range_clause', 'receive_statement']);
 
 /**
- * The names that a path's knowledge of can be trusted: declared once in the function (its literals included,
- * so a name means one variable), never assigned inside a func literal (which may run at any time), and whose
- * address is never taken.
+ * The names that a path's knowledge of can be trusted, each with the offset from which it no longer can: never
+ * assigned inside a func literal (which may run at any time), address never taken, and declared once in the
+ * function (its literals included), or else trusted only before its second declaration (`tl, exists := ...` in
+ * an inner block shadows the outer `exists`: a use after that point may mean either variable).
  */
-export function trackableFlags(decl: SyntaxNode, text: string): Set<string> {
-  const declared = new Map<string, number>();
+export function trackableFlags(decl: SyntaxNode, text: string): Map<string, number> {
+  const declared = new Map<string, number[]>();
   const spoiled = new Set<string>();
   const name = (n: SyntaxNode) => text.slice(n.start, n.end);
-  const count = (n: SyntaxNode) => { if (n.type === 'identifier') declared.set(name(n), (declared.get(name(n)) ?? 0) + 1); };
+  const count = (n: SyntaxNode) => {
+    if (n.type !== 'identifier') return;
+    const at = declared.get(name(n));
+    if (at) at.push(n.start); else declared.set(name(n), [n.start]);
+  };
   const stack: { n: SyntaxNode; inLit: boolean }[] = [{ n: decl, inLit: false }];
   while (stack.length) {
     const { n, inLit } = stack.pop()!;
@@ -40,8 +45,12 @@ export function trackableFlags(decl: SyntaxNode, text: string): Set<string> {
     const lit = inLit || n.type === 'func_literal';
     for (const c of n.children) stack.push({ n: c, inLit: lit });
   }
-  const out = new Set<string>();
-  for (const [n, k] of declared) if (k === 1 && !spoiled.has(n)) out.add(n);
+  const out = new Map<string, number>();
+  for (const [n, at] of declared) {
+    if (spoiled.has(n)) continue;
+    at.sort((a, b) => a - b);
+    out.set(n, at.length === 1 ? Infinity : at[1]);
+  }
   return out;
 }
 
@@ -78,32 +87,55 @@ export function sameFlags(a: Flags, b: Flags): boolean {
 /**
  * `joined` (the pointwise join of the paths' held sets) with a guard on each lock that every path holds
  * exactly as one variable says: held where the path knows it is `value`, absent where it knows the other
- * value, or already guarded by it.
+ * value, or already guarded by it. Failing that, an "only if" guard: every path that holds the lock at all
+ * knows the variable is `value` there (`if exists && ok { mu.Lock() }`).
  */
 export function guardJoined(joined: HeldSet, paths: { held: HeldSet; flags: Flags }[]): HeldSet {
   let out = joined;
   for (const l of joined.all()) {
-    if (!l.maybe || l.guard) continue;
+    if (!l.maybe || (l.guard && !l.guard.onlyIf)) continue;
     const guard = candidates(l, paths[0]).find((g) => paths.every((p) => agrees(p, l.ref.key, g.name, g.value)));
     if (guard) out = out.with({ ...l, guard, mode: paths.map((p) => p.held.get(l.ref.key)?.mode).find(Boolean) ?? l.mode });
+    else if (!l.guard) {
+      const onlyIf = onlyIfGuard(l.ref.key, paths);
+      if (onlyIf) out = out.with({ ...l, guard: onlyIf });
+    }
   }
   return out;
 }
 
-function candidates(l: HeldLock, p: { held: HeldSet; flags: Flags }): { name: string; value: boolean }[] {
+function candidates(l: HeldLock, p: { held: HeldSet; flags: Flags }): LockGuard[] {
   const h = p.held.get(l.ref.key);
-  if (h?.guard) return [h.guard];
-  const out: { name: string; value: boolean }[] = [];
+  if (h?.guard) return h.guard.onlyIf ? [] : [h.guard];
+  const out: LockGuard[] = [];
   for (const [name, v] of p.flags ?? []) appendAll(out, [{ name, value: h && !h.maybe ? v : !v }]);
   return out;
 }
 
 function agrees(p: { held: HeldSet; flags: Flags }, key: string, name: string, value: boolean): boolean {
   const h = p.held.get(key);
-  if (h?.guard) return h.guard.name === name && h.guard.value === value;
+  if (h?.guard) return !h.guard.onlyIf && h.guard.name === name && h.guard.value === value;
   const known = p.flags?.get(name);
   if (known === undefined) return false;
   return h ? !h.maybe && known === value : known !== value;
+}
+
+/** The one value of one variable that every path holding the lock knows (or is guarded by); undefined when none. */
+function onlyIfGuard(key: string, paths: { held: HeldSet; flags: Flags }[]): LockGuard | undefined {
+  let common: Map<string, boolean> | undefined;
+  for (const p of paths) {
+    const h = p.held.get(key);
+    if (!h) continue;
+    let known: Map<string, boolean>;
+    if (h.guard) known = new Map([[h.guard.name, h.guard.value]]);
+    else if (h.maybe || !p.flags) return undefined;
+    else known = new Map(p.flags);
+    if (common) for (const [k, v] of common) { if (known.get(k) !== v) common.delete(k); }
+    else common = known;
+    if (!common.size) return undefined;
+  }
+  const first = common?.entries().next().value as [string, boolean] | undefined;
+  return first ? { name: first[0], value: first[1], onlyIf: true } : undefined;
 }
 
 /** Whether no statement of `root` assigns `name` (`name = ...`, `name, err = ...`): a parameter keeps the caller's value. */

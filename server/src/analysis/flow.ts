@@ -62,7 +62,7 @@ export class FlowAnalyzer {
   private readonly res: ExprResolver;
   private budget: number;
   /** The boolean variables whose values the flow follows (see trackableFlags), found on first need. */
-  private tracked?: Set<string>;
+  private tracked?: Map<string, number>;
   /** Local variables that hold a func literal or a lock's method value and are only ever called (see funcBinding). */
   private funcVars?: Map<string, SyntaxNode>;
 
@@ -101,13 +101,20 @@ export class FlowAnalyzer {
 
   private text(n: SyntaxNode | undefined): string { return this.decl.file.text(n); }
 
-  private isTracked(name: string): boolean {
-    return (this.tracked ??= trackableFlags(this.decl.node, this.decl.file.parsed.text)).has(name);
+  /** Whether the flow follows `name`: at the use `at`, or (without one) everywhere in the function. */
+  private isTracked(name: string, at?: SyntaxNode): boolean {
+    const until = (this.tracked ??= trackableFlags(this.decl.node, this.decl.file.parsed.text)).get(name);
+    return until !== undefined && (at ? at.start < until : until === Infinity);
   }
 
-  /** After `name = value` (value undefined when not a constant): what the path knows of name, and its guards dropped. */
-  private setFlag(st: State, name: string, value: boolean | undefined): State {
-    if (!this.isTracked(name)) return st;
+  /**
+   * After `name = value` (value undefined when not a constant): what the path knows of name, and its guards
+   * dropped. Past a shadowing declaration (see trackableFlags) the write may be either variable's: the path
+   * forgets the name.
+   */
+  private setFlag(st: State, name: string, value: boolean | undefined, at?: SyntaxNode): State {
+    if (!(this.tracked ??= trackableFlags(this.decl.node, this.decl.file.parsed.text)).has(name)) return st;
+    if (!this.isTracked(name, at)) value = undefined;
     return { held: st.held.unguarded(name), defers: st.defers, dead: st.dead, flags: withFlag(st.flags, name, value) };
   }
 
@@ -239,7 +246,7 @@ export class FlowAnalyzer {
         if (l.type !== 'identifier') return;
         // A closure's own `acc` is another variable than the enclosing function's acc, whose lock stays held.
         const held = f.scope.literalOwns(this.text(l)) ? st : withHeld(st, st.held.reassigned(this.text(l)));
-        st = this.setFlag(held, this.text(l), value(i));
+        st = this.setFlag(held, this.text(l), value(i), l);
       });
       return st;
     }
@@ -247,7 +254,7 @@ export class FlowAnalyzer {
       if (l.type !== 'identifier') return;
       const type = right.length === left.length ? this.res.typeOf(right[i], f.scope) : this.res.typeOf(right[0], f.scope, i);
       f.scope.declare(this.text(l), type, 'local');
-      st = this.setFlag(st, this.text(l), value(i));
+      st = this.setFlag(st, this.text(l), value(i), l);
     });
     return st;
   }
@@ -298,7 +305,7 @@ export class FlowAnalyzer {
         f.scope.declare(this.text(n), declared ?? this.res.typeOf(values.length === 1 && i > 0 ? values[0] : values[i], f.scope, values.length === 1 ? i : 0), 'local');
         // `var done bool` starts false.
         const zero = values.length === 0 && this.text(typeNode) === 'bool' ? false : undefined;
-        st = this.setFlag(st, this.text(n), values.length === names.length ? boolLiteral(values[i], this.decl.file.parsed.text) : zero);
+        st = this.setFlag(st, this.text(n), values.length === names.length ? boolLiteral(values[i], this.decl.file.parsed.text) : zero, n);
       });
     }
     return st;
@@ -775,7 +782,7 @@ export class FlowAnalyzer {
       const [t2, f2] = this.evalCond(child(e, 'right'), f1, f);
       return [joinStates([t1, t2]), f2];
     }
-    if (e.type === 'identifier' && this.isTracked(this.text(e))) {
+    if (e.type === 'identifier' && this.isTracked(this.text(e), e)) {
       const name = this.text(e);
       const known = st.flags?.get(name);
       // A value this path knows decides the branch; otherwise each side learns it, and its guarded locks follow.

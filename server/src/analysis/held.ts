@@ -31,7 +31,8 @@ export interface HeldLock {
   guard?: LockGuard;
 }
 
-export interface LockGuard { name: string; value: boolean }
+/** `onlyIf`: held only where `name` is `value`, perhaps not even there (`if ok && x { mu.Lock() }`). */
+export interface LockGuard { name: string; value: boolean; onlyIf?: boolean }
 
 /**
  * The set of locks held at a program point: an immutable list of held locks, one per lock key, in the order
@@ -84,29 +85,36 @@ export class HeldSet {
     return new HeldSet(m);
   }
 
-  /** Pointwise; a guard survives only where both sides carry the same one (see joinStates for guards made at a join). */
+  /**
+   * Pointwise; a guard survives where both sides carry it (weakened to "only if" when one side does), and where
+   * one side does not hold the lock at all, as "only if" (see joinStates for guards made at a join).
+   */
   join(other: HeldSet): HeldSet {
     if (other === this) return this;
     const m: HeldLock[] = [];
     for (const a of this.locks) {
       const b = other.get(a.ref.key);
-      if (!b) m.push(a.maybe && !a.guard ? a : { ...a, maybe: true, guard: undefined });
+      if (!b) m.push(oneSided(a));
       else if (a.maybe || b.maybe || a.mode !== b.mode) {
-        const guard = a.guard && b.guard && sameGuard(a.guard, b.guard) && a.mode === b.mode ? a.guard : undefined;
+        const same = a.guard && b.guard && sameGuard(a.guard, b.guard, true) && a.mode === b.mode;
+        const guard = same ? (a.guard!.onlyIf ? a.guard : b.guard) : undefined;
         m.push({ ...a, mode: a.mode === 'write' || b.mode === 'write' ? 'write' : 'read', maybe: true, guard });
       } else m.push(a);
     }
-    for (const b of other.locks) if (this.indexOf(b.ref.key) < 0) m.push(b.maybe && !b.guard ? b : { ...b, maybe: true, guard: undefined });
+    for (const b of other.locks) if (this.indexOf(b.ref.key) < 0) m.push(oneSided(b));
     return new HeldSet(m);
   }
 
-  /** The set as the branch where `name` is `value` sees it: locks guarded by name are held there, or not. */
+  /**
+   * The set as the branch where `name` is `value` sees it: locks guarded by name are held there (still maybe,
+   * for an "only if" guard), or not.
+   */
   assuming(name: string, value: boolean): HeldSet {
     if (!this.locks.some((l) => l.guard?.name === name)) return this;
     const m: HeldLock[] = [];
     for (const l of this.locks) {
       if (l.guard?.name !== name) m.push(l);
-      else if (l.guard.value === value) m.push({ ...l, maybe: false, guard: undefined });
+      else if (l.guard.value === value) m.push({ ...l, maybe: l.guard.onlyIf === true, guard: undefined });
     }
     return new HeldSet(m);
   }
@@ -155,8 +163,15 @@ export class HeldSet {
   }
 }
 
-function sameGuard(a: LockGuard | undefined, b: LockGuard | undefined): boolean {
-  return a === b || (!!a && !!b && a.name === b.name && a.value === b.value);
+/** `anyKind`: an "only if" guard and an exact one of the same name and value count as the same. */
+function sameGuard(a: LockGuard | undefined, b: LockGuard | undefined, anyKind = false): boolean {
+  return a === b || (!!a && !!b && a.name === b.name && a.value === b.value && (anyKind || !a.onlyIf === !b.onlyIf));
+}
+
+/** A lock held on one side of a join only: maybe held, and held only where its guard (if any) says. */
+function oneSided(l: HeldLock): HeldLock {
+  if (l.maybe && !l.guard) return l;
+  return { ...l, maybe: true, guard: l.guard ? { name: l.guard.name, value: l.guard.value, onlyIf: true } : undefined };
 }
 
 export function describeHeld(l: HeldLock): string {

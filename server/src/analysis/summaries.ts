@@ -318,7 +318,11 @@ const trackedCache = new WeakMap<FuncDecl, Set<string>>();
 
 function trackedIn(fn: FuncDecl): Set<string> {
   let out = trackedCache.get(fn);
-  if (!out) trackedCache.set(fn, (out = trackableFlags(fn.node, fn.file.parsed.text)));
+  if (!out) {
+    out = new Set();
+    for (const [name, until] of trackableFlags(fn.node, fn.file.parsed.text)) if (until === Infinity) out.add(name);
+    trackedCache.set(fn, out);
+  }
   return out;
 }
 
