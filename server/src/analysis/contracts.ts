@@ -5,7 +5,7 @@ import { Scope } from '../model/scope';
 import { deref, type GoType } from '../model/types';
 import { walk } from '../syntax/node';
 import { emptyContract, type Contract, type ContractLock, type ContractSource } from './contract-types';
-import { functionScope } from './scope-of';
+import { bodyScope, functionScope } from './scope-of';
 import type { LockMode } from './held';
 import { lockClaims } from './prose-grammar';
 
@@ -13,7 +13,7 @@ import { lockClaims } from './prose-grammar';
 const PROSE_HINT = /held|locked|acquired|taken|owned|grabbed|hold|have|own|acquire|lock|take|without/i;
 
 const STOP_WORDS = new Set(['it', 'this', 'that', 'a', 'an', 'any', 'all', 'its', 'they', 'them', 'one', 'both', 'these', 'those', 'which', 'caller', 'callers']);
-const ANNOTATION = /\+checklocks(read|acquire|acquireread|release|exclude|ignore)?(?::(\S+))?/g;
+const ANNOTATION = /\+checklocks(read|acquireread|acquire|releaseread|release|excludewrite|exclude|ignore)?(?::(\S+))?/g;
 // An initialism may come before the suffix: database/sql's putConnDBLocked. `RLocked` and `WLocked` name a state.
 const LOCKED_SUFFIX = /^(.*[A-Za-z0-9])Locked$/;
 const NOT_A_LOCKED_CONTRACT = /^(is|was|are|assert|must|check|ensure|try|should|has|have|r|w)$/i;
@@ -36,18 +36,22 @@ export class ContractReader {
   }
 
   private annotations(fn: FuncDecl, res: ExprResolver, scope: Scope, c: Contract, offset: number): void {
+    // An acquire (or release) may name a named result: `+checklocksacquire:tc.mu` on `func newConn() (tc *conn)`.
+    let withResults: Scope | undefined;
     for (const m of fn.doc.text.matchAll(ANNOTATION)) {
       const kind = m[1] ?? '';
       if (kind === 'ignore') { c.ignore = true; continue; }
       if (!m[2]) continue;
       const source: ContractSource = { kind: 'annotation', describe: `annotation +checklocks${kind}:${m[2]}`, file: fn.file.path, offset };
-      const mode: LockMode = kind === 'read' || kind === 'acquireread' ? 'read' : 'write';
-      const lock = this.resolveName(m[2], fn, res, scope, mode, source) ?? unresolvedLock(m[2], mode, source);
+      const mode: LockMode = kind === 'read' || kind.endsWith('read') ? 'read' : 'write';
+      const handsBack = kind.startsWith('acquire') || kind.startsWith('release');
+      const names = handsBack ? (withResults ??= bodyScope(fn)) : scope;
+      const lock = this.resolveName(m[2], fn, res, names, mode, source) ?? unresolvedLock(m[2], mode, source);
       lock.exactMode = true;
       if (kind === '' || kind === 'read') c.requires.push(lock);
-      else if (kind === 'acquire' || kind === 'acquireread') c.acquires.push(lock);
-      else if (kind === 'release') c.releases.push(lock);
-      else if (kind === 'exclude') c.excludes.push(lock);
+      else if (kind.startsWith('acquire')) c.acquires.push(lock);
+      else if (kind.startsWith('release')) c.releases.push(lock);
+      else if (kind.startsWith('exclude')) c.excludes.push(lock);
     }
   }
 

@@ -248,7 +248,7 @@ export class FlowAnalyzer {
         const held = f.scope.literalOwns(this.text(l)) ? st : withHeld(st, st.held.reassigned(this.text(l)));
         st = this.setFlag(held, this.text(l), value(i), l);
       });
-      return st;
+      return this.acquiredResults(left, right, st, f);
     }
     left.forEach((l, i) => {
       if (l.type !== 'identifier') return;
@@ -256,7 +256,28 @@ export class FlowAnalyzer {
       f.scope.declare(this.text(l), type, 'local');
       st = this.setFlag(st, this.text(l), value(i), l);
     });
-    return st;
+    return this.acquiredResults(left, right, st, f);
+  }
+
+  /** `tc, err := dial()` where dial is annotated `+checklocksacquire:tc.mu` (tc its named result): tc.mu is held here. */
+  private acquiredResults(left: SyntaxNode[], right: SyntaxNode[], st: State, f: Frame): State {
+    const call = right.length === 1 && right[0].type === 'call_expression' ? right[0] : undefined;
+    const callee = call ? this.calls.get(call)?.callee : undefined;
+    if (!call || !callee) return st;
+    const acquires = this.contracts(callee).acquires.filter((a) => a.ref.rootKind === 'local' && a.resolved);
+    if (!acquires.length) return st;
+    const results = paramsOf(child(callee.node, 'result'), callee.file.parsed.text).map((p) => p.name);
+    let held = st.held;
+    for (const a of acquires) {
+      const i = results.indexOf(a.ref.root);
+      const target = i >= 0 && left.length === results.length ? left[i] : undefined;
+      if (target?.type !== 'identifier' || this.text(target) === '_') continue;
+      let ref = this.res.refOf(target, f.scope);
+      if (!ref) continue;
+      for (const p of a.ref.path) ref = this.res.appendField(ref, p);
+      held = held.with({ ref, mode: a.mode, maybe: false, site: call });
+    }
+    return withHeld(st, held);
   }
 
   /**

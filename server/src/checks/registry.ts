@@ -1,6 +1,7 @@
 import { ambiguousEmbeddedLock } from './ambiguous-embedded-lock';
 import { blockingUnderLock } from './blocking-under-lock';
 import type { Check } from './check';
+import { contractNotKept } from './contract-not-kept';
 import { deferLock } from './defer-lock';
 import { doubleLock } from './double-lock';
 import { earlyRelease } from './early-release';
@@ -17,7 +18,7 @@ import { unlockNotHeld } from './unlock-not-held';
 /** Every check, in the order the docs list them. The settings schema and README table are generated from this. */
 export const CHECKS: readonly Check[] = [
   missingLockAnnotation, staleLockAnnotation, lockOrderCycle, lockHierarchy, doubleLock, missingUnlock, unlockNotHeld, deferLock, emptyCriticalSection,
-  blockingUnderLock, goroutineInLockedThread, unguardedAccess, ambiguousEmbeddedLock, earlyRelease,
+  blockingUnderLock, goroutineInLockedThread, unguardedAccess, ambiguousEmbeddedLock, earlyRelease, contractNotKept,
 ];
 
 /** The checks that read only their package, and the ones that read the workspace's lock graph. */

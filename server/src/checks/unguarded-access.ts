@@ -76,9 +76,11 @@ function missingGuard(a: AccessEvent, guard: Guard): string | undefined {
   const key = guard.relative ? (a.base ? (path ? `${a.base.key}.${path}` : a.base.key) : undefined) : guard.lock;
   if (!key) return undefined;
   const h = a.held.get(key);
-  if (h && (h.maybe || h.inherited)) return undefined;
-  if (h && (h.mode === 'write' || !a.write)) return undefined;
+  if (h?.inherited) return undefined;
   const display = guard.relative ? `${a.base!.display}.${guard.lock}` : guard.lock;
+  // As in checklocks, a lock held on some paths only is not held for a +checklocks guard; an inferred one is lenient.
+  if (h?.maybe) return guard.source === 'annotation' ? `${display} held on every path (it is held on some only)` : undefined;
+  if (h && (h.mode === 'write' || !a.write)) return undefined;
   return h ? `${display} held for writing (it is only read-locked)` : display;
 }
 
