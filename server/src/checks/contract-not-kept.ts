@@ -3,7 +3,8 @@ import type { ExitPoint } from '../analysis/flow-types';
 import type { HeldLock } from '../analysis/held';
 import type { FuncDecl } from '../model/file';
 import { paramsOf } from '../model/file';
-import { child } from '../syntax/node';
+import { annotatingComments } from '../analysis/annotations';
+import { child, walk } from '../syntax/node';
 import type { Check } from './check';
 import { heldLocation, lockNodes, related } from './util';
 
@@ -35,13 +36,14 @@ Functions marked \`+checklocksignore\` and annotations that name no lock in scop
     if (!acquires.length && !releases.length) return;
     const annotation = (l: ContractLock) => related(fn.file, l.source.offset, l.source.offset, `${fn.name}'s ${l.source.describe}`);
     for (const exit of flow.exits) {
-      if (exit.kind === 'panic') continue;
+      if (exit.kind === 'panic' || forced(fn, exit)) continue;
       const { start, end } = exitRange(exit);
       for (const a of acquires) {
         const key = keyAtExit(fn, exit, a);
         if (key === undefined) continue;
         const h = exit.held.get(key);
         if (h && !h.maybe && (h.mode === 'write' || a.mode === 'read')) continue;
+        if (h?.maybe && nilChecked(fn, a)) continue;
         const problem = !h ? 'without holding' : h.maybe ? 'holding, on some paths only,' : 'holding only a read lock of';
         ctx.report({
           file: fn.file.path,
@@ -54,7 +56,7 @@ Functions marked \`+checklocksignore\` and annotations that name no lock in scop
       }
       for (const r of releases) {
         const h: HeldLock | undefined = exit.held.get(r.ref.key);
-        if (!h) continue;
+        if (!h || (h.maybe && nilChecked(fn, r))) continue;
         ctx.report({
           file: fn.file.path,
           range: fn.file.lines.range(start, end),
@@ -67,6 +69,29 @@ Functions marked \`+checklocksignore\` and annotations that name no lock in scop
     }
   },
 };
+
+/** `return nil // +checklocksforce: to may not be acquired.`: the writer asserts the exit is right. */
+function forced(fn: FuncDecl, exit: ExitPoint): boolean {
+  return exit.kind === 'return' && annotatingComments(fn.file, exit.node).some((c) => fn.file.text(c).includes('+checklocksforce'));
+}
+
+/**
+ * `if to != nil { to.mu.Lock() }`: where the owner is nil there is no lock to hold, so a lock held on the paths
+ * where it is not nil keeps the annotation (as checklocks has it).
+ */
+function nilChecked(fn: FuncDecl, lock: ContractLock): boolean {
+  const root = lock.ref.root;
+  let found = false;
+  walk(fn.node, (n) => {
+    if (found) return false;
+    if (n.type === 'binary_expression' && (n.op === '!=' || n.op === '==')) {
+      const [l, r] = [child(n, 'left'), child(n, 'right')].map((x) => fn.file.text(x));
+      if ((l === root && r === 'nil') || (r === root && l === 'nil')) found = true;
+    }
+    return !found;
+  });
+  return found;
+}
 
 function exitRange(exit: ExitPoint): { start: number; end: number } {
   if (exit.kind === 'end') return { start: Math.max(exit.node.end - 1, exit.node.start), end: exit.node.end };
