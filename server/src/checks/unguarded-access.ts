@@ -8,6 +8,7 @@ import type { FuncDecl } from '../model/file';
 import type { Check } from './check';
 import type { Fix, TextEdit } from '../base/finding';
 import { child, walk } from '../syntax/node';
+import { importEdit } from './imports';
 
 export const unguardedAccess: Check = {
   id: 'unguarded-access',
@@ -76,9 +77,11 @@ function missingGuard(a: AccessEvent, guard: Guard): string | undefined {
   const key = guard.relative ? (a.base ? (path ? `${a.base.key}.${path}` : a.base.key) : undefined) : guard.lock;
   if (!key) return undefined;
   const h = a.held.get(key);
-  if (h && (h.maybe || h.inherited)) return undefined;
-  if (h && (h.mode === 'write' || !a.write)) return undefined;
+  if (h?.inherited) return undefined;
   const display = guard.relative ? `${a.base!.display}.${guard.lock}` : guard.lock;
+  // As in checklocks, a lock held on some paths only is not held for a +checklocks guard; an inferred one is lenient.
+  if (h?.maybe) return guard.source === 'annotation' ? `${display} held on every path (it is held on some only)` : undefined;
+  if (h && (h.mode === 'write' || !a.write)) return undefined;
   return h ? `${display} held for writing (it is only read-locked)` : display;
 }
 
@@ -163,26 +166,7 @@ function wrapInLock(analysis: PackageAnalysis, fn: FuncDecl, a: AccessEvent): Fi
   if (!existing) {
     const declLine = file.lines.position(file.lines.lineStart(file.lines.lineOf((fn.doc.comments[0] ?? fn.node).start)));
     edits.push({ file: file.path, range: { start: declLine, end: declLine }, newText: `// ${mu} guards ${a.target}, which goroutines write.\nvar ${mu} sync.Mutex\n\n` });
-    if (![...file.imports.values()].includes('sync')) edits.push(importSync(fn));
+    if (![...file.imports.values()].includes('sync')) edits.push(importEdit(file, 'sync'));
   }
   return [{ id: 'wrap-in-lock', title: `Lock ${mu} around the write`, preferred: true, edits }];
-}
-
-function importSync(fn: FuncDecl): TextEdit {
-  const file = fn.file;
-  const block = /^import\s*\([ \t]*\n((?:[^)]*\n)*?)\)/m.exec(file.parsed.text);
-  if (block) {
-    // Keep the block sorted, as gofmt (goimports) would: before the first path that sorts after "sync".
-    let offset = block.index + block[0].indexOf('\n') + 1;
-    for (const l of block[1].split('\n').slice(0, -1)) {
-      const path = /"([^"]+)"/.exec(l)?.[1];
-      if (path && path > 'sync') break;
-      offset += l.length + 1;
-    }
-    const at = file.lines.position(offset);
-    return { file: file.path, range: { start: at, end: at }, newText: '\t"sync"\n' };
-  }
-  const pkg = /^package\s+\w+.*$/m.exec(file.parsed.text);
-  const at = file.lines.position(pkg ? pkg.index + pkg[0].length : 0);
-  return { file: file.path, range: { start: at, end: at }, newText: '\n\nimport "sync"' };
 }
