@@ -1,6 +1,6 @@
 import type { FuncDecl, GoFile } from '../model/file';
 import type { GoPackage } from '../model/package';
-import type { SyntaxNode } from '../syntax/node';
+import { child, type SyntaxNode } from '../syntax/node';
 import { syncLockKind, deref, type GoType } from '../model/types';
 import { isPseudoLock } from './blocking';
 import type { AccessEvent, FunctionFlow } from './flow-types';
@@ -8,6 +8,7 @@ import type { HeldLock } from './held';
 import type { PackageAnalysis } from './package-analysis';
 import { RUNS_IN_PLACE } from './summaries';
 import { isFreshAccess } from './fresh';
+import { atomicField, type AtomicField } from './atomic';
 
 /** What guards a field (`Type.field`) or a package-level variable. */
 export interface Guard {
@@ -28,6 +29,8 @@ export interface GuardFacts {
   guards: Map<string, Guard>;
   /** `+checklocksignore` on a field or variable. */
   ignored: Set<string>;
+  /** `+checkatomic` fields (`Type.field`). */
+  atomic: ReadonlyMap<string, AtomicField>;
   /** Functions that run in a goroutine: started with go, or called from one. */
   goroutineFuncs: Map<FuncDecl, string>;
 }
@@ -54,11 +57,11 @@ function compute(analysis: PackageAnalysis): GuardFacts {
   const declared = annotatedGuards(analysis.pkg);
   const guards = new Map(declared.guards);
   inferGuards(analysis, declared, guards);
-  return { guards, ignored: declared.ignored, goroutineFuncs: goroutineFuncs(analysis) };
+  return { guards, ignored: declared.ignored, atomic: declared.atomic, goroutineFuncs: goroutineFuncs(analysis) };
 }
 
-/** The guards that +checklocks annotations declare in a package, and what +checklocksignore opts out. */
-interface DeclaredGuards { guards: ReadonlyMap<string, Guard>; ignored: Set<string> }
+/** The guards that +checklocks annotations declare in a package, what +checklocksignore opts out, and the +checkatomic fields. */
+interface DeclaredGuards { guards: ReadonlyMap<string, Guard>; ignored: Set<string>; atomic: ReadonlyMap<string, AtomicField> }
 
 const declaredByPackage = new WeakMap<GoPackage, DeclaredGuards>();
 
@@ -73,17 +76,23 @@ function annotatedGuards(pkg: GoPackage): DeclaredGuards {
   if (known) return known;
   const guards = new Map<string, Guard>();
   const ignored = new Set<string>();
+  const atomic = new Map<string, AtomicField>();
   let keep = true;
-  const annotationText = (file: GoFile, decl: SyntaxNode, at: SyntaxNode, doc: string) => {
+  const trailing = (file: GoFile, decl: SyntaxNode, at: SyntaxNode) => {
     const comments = file.commentsOnLine(file.lines.lineOf(at.start), at.start);
     for (const c of comments) if (c.parent !== file.parsed.root && (c.start < decl.start || c.end > decl.end)) keep = false;
-    return [doc, ...comments.map((c) => file.text(c))].join('\n');
+    return comments;
   };
+  const annotationText = (file: GoFile, decl: SyntaxNode, at: SyntaxNode, doc: string) => [doc, ...trailing(file, decl, at).map((c) => file.text(c))].join('\n');
   for (const t of pkg.types.values()) {
     if (t.type.kind !== 'struct') continue;
     for (const f of t.type.fields) {
-      const text = annotationText(t.file, t.node, f.node, t.file.docFor(f.node).text);
+      const doc = t.file.docFor(f.node);
+      const comments = [...doc.comments, ...trailing(t.file, t.node, f.node)];
+      const text = [doc.text, ...comments.slice(doc.comments.length).map((c) => t.file.text(c))].join('\n');
       const key = `${t.name}.${f.name}`;
+      const atomicFacts = atomicField(pkg, t.file, f.type, child(f.node, 'type'), comments);
+      if (atomicFacts) atomic.set(key, atomicFacts);
       if (/\+checklocksignore/.test(text)) { ignored.add(key); continue; }
       const m = ANNOTATION.exec(text);
       if (m) guards.set(key, { lock: m[2], heldAs: lockPath(pkg, t.type, m[2]), relative: true, source: 'annotation', readOnlyOk: !!m[1] });
@@ -95,7 +104,7 @@ function annotatedGuards(pkg: GoPackage): DeclaredGuards {
     const m = ANNOTATION.exec(text);
     if (m) guards.set(v.name, { lock: m[2], relative: false, source: 'annotation', readOnlyOk: !!m[1] });
   }
-  const declared = { guards, ignored };
+  const declared = { guards, ignored, atomic };
   if (keep) declaredByPackage.set(pkg, declared);
   return declared;
 }
@@ -179,7 +188,7 @@ function flowCounts(analysis: PackageAnalysis, declared: DeclaredGuards, flow: F
   const counts: TargetCounts[] = [];
   const byTarget = new Map<string, TargetCounts>();
   for (const a of flow.accesses) {
-    if (declared.guards.has(a.target) || declared.ignored.has(a.target) || !isDataAccess(analysis, a) || isFreshAccess(flow.decl, a)) continue;
+    if (declared.guards.has(a.target) || declared.ignored.has(a.target) || declared.atomic.has(a.target) || !isDataAccess(analysis, a) || isFreshAccess(flow.decl, a)) continue;
     let c = byTarget.get(a.target);
     if (!c) { c = { target: a.target, n: 0, write: false, names: [] }; byTarget.set(a.target, c); counts.push(c); }
     c.n++;

@@ -11,6 +11,7 @@ import { lockHierarchy } from './lock-hierarchy';
 import { lockOrderCycle } from './lock-order-cycle';
 import { missingLockAnnotation } from './missing-lock-annotation';
 import { missingUnlock } from './missing-unlock';
+import { nonAtomicAccess } from './non-atomic-access';
 import { staleLockAnnotation } from './stale-lock-annotation';
 import { unguardedAccess } from './unguarded-access';
 import { unlockNotHeld } from './unlock-not-held';
@@ -18,7 +19,7 @@ import { unlockNotHeld } from './unlock-not-held';
 /** Every check, in the order the docs list them. The settings schema and README table are generated from this. */
 export const CHECKS: readonly Check[] = [
   missingLockAnnotation, staleLockAnnotation, lockOrderCycle, lockHierarchy, doubleLock, missingUnlock, unlockNotHeld, deferLock, emptyCriticalSection,
-  blockingUnderLock, goroutineInLockedThread, unguardedAccess, ambiguousEmbeddedLock, earlyRelease, contractNotKept,
+  blockingUnderLock, goroutineInLockedThread, unguardedAccess, nonAtomicAccess, ambiguousEmbeddedLock, earlyRelease, contractNotKept,
 ];
 
 /** The checks that read only their package, and the ones that read the workspace's lock graph. */
