@@ -31,6 +31,10 @@ export interface Contract {
   requires: ContractLock[];
   acquires: ContractLock[];
   releases: ContractLock[];
+  /**
+   * `+checklocksexclude` / `+checklocksexcludewrite`: locks that must not be held at a call. Their mode is the least
+   * hold excluded: `read` for any hold (exclude), `write` for a write hold only (excludewrite).
+   */
   excludes: ContractLock[];
   /** `+checklocksignore` on the function: no lock checks inside it. */
   ignore: boolean;

@@ -291,6 +291,8 @@ export class PackageAnalysis {
           if (!sites.every((s) => s.held.holds(held.ref, held.mode))) continue;
           const ref = mapToCallee(held.ref, sites[0], twin);
           if (!ref || contract.requires.some((r) => r.ref.key === ref.key && r.source.kind !== 'name')) continue;
+          // A lock the twin excludes (+checklocksexclude) is not held on its entry.
+          if (contract.excludes.some((x) => x.ref.key === ref.key)) continue;
           locks.push({
             ref, mode: 'read', written: ref.display, resolved: true,
             source: {
