@@ -704,10 +704,35 @@ export class FlowAnalyzer {
     const steps = this.res.pkg.findField(base.type, field);
     const last = steps?.[steps.length - 1];
     const owner = last && deref(last.owner);
-    if (!last || owner?.kind !== 'named') return;
+    // A field of an anonymous struct is named by where the struct is declared: `Server.stats.n`, or `counters.n`
+    // for `var counters struct{ ... }`.
+    const ownerName = owner?.kind === 'named' ? owner.name : owner?.kind === 'struct' && steps!.length === 1 ? this.anonymousOwner(operand, f) : undefined;
+    if (!last || !ownerName) return;
     // For a promoted field (s.balance through an embedded Account), the base is s.Account, where its guard lives.
     const declaring = steps!.slice(0, -1).reduce((r, s) => this.res.appendField(r, s.name), base);
-    this.recordAccess(e, { base: declaring, target: `${owner.name}.${field}`, field, write, mapWrite }, held, f.unit);
+    this.recordAccess(e, { base: declaring, target: `${ownerName}.${field}`, field, write, mapWrite }, held, f.unit);
+  }
+
+  /**
+   * The name of the anonymous struct that `e` denotes, by its declaration: a package-level variable (`counters`),
+   * or a field of a named struct or of another such struct (`Server.stats`); undefined for any other value.
+   */
+  private anonymousOwner(e: SyntaxNode | undefined, f: Frame): string | undefined {
+    if (!e) return undefined;
+    if (e.type === 'parenthesized_expression') return this.anonymousOwner(e.children[0], f);
+    if (e.type === 'unary_expression' && e.op === '*') return this.anonymousOwner(child(e, 'operand'), f);
+    if (e.type === 'identifier') {
+      const name = this.text(e);
+      return !f.scope.lookup(name) && this.res.pkg.vars.has(name) ? name : undefined;
+    }
+    if (e.type !== 'selector_expression') return undefined;
+    const operand = child(e, 'operand');
+    const field = this.text(child(e, 'field'));
+    const t = deref(this.res.typeOf(operand, f.scope));
+    if (!operand || !field || this.res.pkg.findField(t, field)?.length !== 1) return undefined;
+    if (t.kind === 'named') return `${t.name}.${field}`;
+    const outer = t.kind === 'struct' ? this.anonymousOwner(operand, f) : undefined;
+    return outer && `${outer}.${field}`;
   }
 
   private isOnce(operand: SyntaxNode | undefined, f: Frame): boolean {

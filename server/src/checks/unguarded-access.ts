@@ -2,7 +2,7 @@ import { enclosingStatement } from '../analysis/annotations';
 import { isPseudoLock } from '../analysis/blocking';
 import { isFreshAccess } from '../analysis/fresh';
 import type { AccessEvent } from '../analysis/flow-types';
-import { guardFacts, isDataAccess, isSetupFunc, type Guard } from '../analysis/guards';
+import { allGuards, guardFacts, isDataAccess, isSetupFunc, type Guard } from '../analysis/guards';
 import type { PackageAnalysis } from '../analysis/package-analysis';
 import type { FuncDecl } from '../model/file';
 import type { Check } from './check';
@@ -15,7 +15,8 @@ export const unguardedAccess: Check = {
   doc: `A guarded field or global is accessed without its lock, or a shared map is written from goroutines unlocked.
 
 A field or package-level variable is guarded by a lock when a gVisor annotation says so (+checklocks:mu on the
-field or var; +checklocksread:mu lets reads go with RLock; +checklocksignore opts out), or when most accesses to
+field or var; +checklocksread:mu lets reads go with RLock; several such lines each name a lock that must be held;
++checklocksignore opts out), or when most accesses to
 it hold the same lock (inferred, Eraser-style: at least 3 accesses and 75% of them). An access without the guard
 is reported: as a warning against a +checklocks guard, as information against an inferred one, which is a
 guess (a severity set for the check in lockset.checks applies to every finding); hover on the field shows the guard and where it comes from. Constructors (New..., init) are not
@@ -36,18 +37,21 @@ that makes the access (RLock for a read of an RWMutex's field), when no other lo
         if (guard) {
           // An inferred guard is a guess: only an access with no lock at all held is reported against it.
           if (guard.source === 'inferred' && (!isDataAccess(analysis, a) || a.held.all().some((h) => !isPseudoLock(h.ref.key)))) continue;
-          const missing = missingGuard(a, guard);
-          if (!missing) continue;
+          // Several +checklocks lines on one field: each must be held; the finding names those that are not.
+          const missing = allGuards(guard).map((g) => ({ g, display: missingGuard(a, g) })).filter((m) => m.display !== undefined);
+          if (missing.length === 0) continue;
           const what = `${a.write ? 'write to' : 'read of'} ${a.base ? `${a.base.display}.${a.field}` : a.field}`;
-          const why = guard.source === 'annotation' ? `+checklocks${guard.readOnlyOk ? 'read' : ''}:${guard.lock}` : `inferred from ${guard.held} of ${guard.total} accesses`;
+          const why = guard.source === 'annotation'
+            ? missing.map(({ g }) => `+checklocks${g.readOnlyOk ? 'read' : ''}:${g.lock}`).join(', ') : `inferred from ${guard.held} of ${guard.total} accesses`;
           ctx.report({
             // An inferred guard is a guess (confidence): declared by +checklocks, a warning; inferred, information.
             severity: guard.source === 'inferred' ? 'information' : undefined,
             file: fn.file.path,
             range: fn.file.lines.range(a.node.start, a.node.end),
-            message: `${what} without ${missing}, which guards ${a.target} (${why})`,
+            message: `${what} without ${missing.map((m) => m.display).join(' and ')}, which guard${missing.length > 1 ? '' : 's'} ${a.target} (${why})`,
             related: [],
-            fixes: takeGuardAround(analysis, fn, a, guard),
+            // Taking one lock around the access is a fix only when it is the one missing (and no other is held).
+            fixes: missing.length === 1 ? takeGuardAround(analysis, fn, a, missing[0].g) : [],
           });
           continue;
         }
