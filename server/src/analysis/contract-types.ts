@@ -38,7 +38,11 @@ export interface Contract {
   excludes: ContractLock[];
   /** `+checklocksignore` on the function: no lock checks inside it. */
   ignore: boolean;
+  /** `+checklocksalias:a.b.c=x.y`: within the function, the two paths name one lock (both resolved). */
+  aliases?: ContractAlias[];
 }
+
+export interface ContractAlias { a: ContractLock; b: ContractLock }
 
 export function emptyContract(): Contract {
   return { requires: [], acquires: [], releases: [], excludes: [], ignore: false };

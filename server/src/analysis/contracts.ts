@@ -17,6 +17,7 @@ const STOP_WORDS = new Set(['it', 'this', 'that', 'a', 'an', 'any', 'all', 'its'
 const ANNOTATION = /\+checklocks(acquireread|acquire|releaseread|release|excludewrite|exclude|read|ignore)?(?::(\S+))?/g;
 // An initialism may come before the suffix: database/sql's putConnDBLocked. `RLocked` and `WLocked` name a state.
 const LOCKED_SUFFIX = /^(.*[A-Za-z0-9])Locked$/;
+const ALIAS = /\+checklocksalias:([^\s=]+)=(\S+)/g;
 const NOT_A_LOCKED_CONTRACT = /^(is|was|are|assert|must|check|ensure|try|should|has|have|r|w)$/i;
 
 export class ContractReader {
@@ -50,6 +51,13 @@ export class ContractReader {
       else if (kind === 'acquire' || kind === 'acquireread') c.acquires.push(lock);
       else if (kind === 'release' || kind === 'releaseread') c.releases.push(lock);
       else if (kind === 'exclude' || kind === 'excludewrite') c.excludes.push(lock);
+    }
+    for (const m of fn.doc.text.matchAll(ALIAS)) {
+      const source: ContractSource = { kind: 'annotation', describe: `annotation +checklocksalias:${m[1]}=${m[2]}`, file: fn.file.path, offset };
+      const a = this.resolveName(m[1], fn, res, scope, 'write', source);
+      const b = this.resolveName(m[2], fn, res, scope, 'write', source);
+      // Only two paths that both name a lock, and two different ones: a guess is worse than nothing.
+      if (a?.resolved && b?.resolved && a.ref.key !== b.ref.key) (c.aliases ??= []).push({ a, b });
     }
   }
 
