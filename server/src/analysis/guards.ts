@@ -136,6 +136,13 @@ function lockPath(pkg: GoPackage, owner: GoType, written: string): string {
   return out.join('.');
 }
 
+/** The key of the lock that a guard names at an access (`s.mu` for `s.count` guarded by mu), if it can be named. */
+export function guardKey(a: AccessEvent, guard: Guard): string | undefined {
+  // A relative guard '' is the struct's embedded mutex: the lock that a.base.Lock() takes.
+  const path = guard.heldAs ?? guard.lock;
+  return guard.relative ? (a.base ? (path ? `${a.base.key}.${path}` : a.base.key) : undefined) : guard.lock;
+}
+
 /** The locks held at an access, as guard names: relative to the accessed struct, or global. */
 export function guardNamesAt(a: AccessEvent): { name: string; relative: boolean; lock: HeldLock }[] {
   const out: { name: string; relative: boolean; lock: HeldLock }[] = [];

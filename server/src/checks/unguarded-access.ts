@@ -1,8 +1,9 @@
 import { enclosingStatement } from '../analysis/annotations';
 import { isPseudoLock } from '../analysis/blocking';
 import { isFreshAccess } from '../analysis/fresh';
+import { isForcedHeld } from '../analysis/force';
 import type { AccessEvent } from '../analysis/flow-types';
-import { allGuards, guardFacts, isDataAccess, isSetupFunc, type Guard } from '../analysis/guards';
+import { allGuards, guardFacts, guardKey, isDataAccess, isSetupFunc, type Guard } from '../analysis/guards';
 import type { PackageAnalysis } from '../analysis/package-analysis';
 import type { FuncDecl } from '../model/file';
 import type { Check } from './check';
@@ -16,7 +17,8 @@ export const unguardedAccess: Check = {
 
 A field or package-level variable is guarded by a lock when a gVisor annotation says so (+checklocks:mu on the
 field or var; +checklocksread:mu lets reads go with RLock; several such lines each name a lock that must be held;
-+checklocksignore opts out), or when most accesses to
++checklocksignore opts out; a +checklocksforce comment on a statement, or on its own line above it, takes the
+guards it needs as held from there to the end of its block), or when most accesses to
 it hold the same lock (inferred, Eraser-style: at least 3 accesses and 75% of them). An access without the guard
 is reported: as a warning against a +checklocks guard, as information against an inferred one, which is a
 guess (a severity set for the check in lockset.checks applies to every finding); hover on the field shows the guard and where it comes from. Constructors (New..., init) are not
@@ -38,7 +40,9 @@ that makes the access (RLock for a read of an RWMutex's field), when no other lo
           // An inferred guard is a guess: only an access with no lock at all held is reported against it.
           if (guard.source === 'inferred' && (!isDataAccess(analysis, a) || a.held.all().some((h) => !isPseudoLock(h.ref.key)))) continue;
           // Several +checklocks lines on one field: each must be held; the finding names those that are not.
-          const missing = allGuards(guard).map((g) => ({ g, display: missingGuard(a, g) })).filter((m) => m.display !== undefined);
+          // A +checklocksforce above (or on) the statement, or earlier in the block, asserts the guard held.
+          const missing = allGuards(guard).map((g) => ({ g, display: missingGuard(a, g) }))
+            .filter((m) => m.display !== undefined && !isForcedHeld(analysis, fn, flow, a.node, guardKey(a, m.g)!));
           if (missing.length === 0) continue;
           const what = `${a.write ? 'write to' : 'read of'} ${a.base ? `${a.base.display}.${a.field}` : a.field}`;
           const why = guard.source === 'annotation'
@@ -75,9 +79,7 @@ that makes the access (RLock for a read of an RWMutex's field), when no other lo
 
 /** The guard's display name when it is not held (in the mode the access needs), else undefined. */
 function missingGuard(a: AccessEvent, guard: Guard): string | undefined {
-  // A relative guard '' is the struct's embedded mutex: the lock that a.base.Lock() takes.
-  const path = guard.heldAs ?? guard.lock;
-  const key = guard.relative ? (a.base ? (path ? `${a.base.key}.${path}` : a.base.key) : undefined) : guard.lock;
+  const key = guardKey(a, guard);
   if (!key) return undefined;
   const h = a.held.get(key);
   if (h && (h.maybe || h.inherited)) return undefined;
