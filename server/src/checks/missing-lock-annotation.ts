@@ -97,8 +97,11 @@ reaches the call without the lock, the preferred fix is one that takes it; other
           // A declared, live contract needs a path without the lock (read at report time too: it follows the
           // calls of other functions); a guess or a stale contract is information already.
           const weak = stale || GUESSES.has(src.kind);
-          const container = weak ? undefined : containerLockHeld(site, req.ref);
-          const path = weak || container ? undefined : unheld.evidenceFor(caller, req.ref, site);
+          // The caller's own +checklocksexclude says it runs without the lock (excludewrite: without a write lock).
+          const excluded = own.excludes.find((x) => x.resolved && x.ref.key === req.ref.key && (x.mode === 'read' || req.lock.mode === 'write'));
+          const container = weak || excluded ? undefined : containerLockHeld(site, req.ref);
+          const path = weak || container ? undefined
+            : excluded ? `${caller.name} runs without it: ${excluded.source.describe}` : unheld.evidenceFor(caller, req.ref, site);
           const pathNote = weak ? ''
             : container ? ` (${container} is held, the lock of the object that ${req.ref.display} is reached through: it may be what guards the data)`
               : path ? ` (${path})` : ` (no path found that reaches ${caller.name} without ${req.ref.display}: its callers may hold it)`;
