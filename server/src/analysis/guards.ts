@@ -23,6 +23,13 @@ export interface Guard {
   held?: number;
   total?: number;
   readOnlyOk?: boolean;
+  /** Further +checklocks lines on the same field or variable: each of them must be held too. */
+  also?: Guard[];
+}
+
+/** A guard and the further ones written on the same field or variable. */
+export function allGuards(g: Guard): Guard[] {
+  return g.also ? [g, ...g.also] : [g];
 }
 
 export interface GuardFacts {
@@ -35,7 +42,7 @@ export interface GuardFacts {
   goroutineFuncs: Map<FuncDecl, string>;
 }
 
-const ANNOTATION = /\+checklocks(read)?:(\S+)/;
+const ANNOTATION = /\+checklocks(read)?:(\S+)/g;
 const MIN_ACCESSES = 3;
 const MIN_SHARE = 0.75;
 /** Constructors and init run before the value is shared; their accesses teach nothing about guards. */
@@ -84,29 +91,43 @@ function annotatedGuards(pkg: GoPackage): DeclaredGuards {
     return comments;
   };
   const annotationText = (file: GoFile, decl: SyntaxNode, at: SyntaxNode, doc: string) => [doc, ...trailing(file, decl, at).map((c) => file.text(c))].join('\n');
-  for (const t of pkg.types.values()) {
-    if (t.type.kind !== 'struct') continue;
-    for (const f of t.type.fields) {
-      const doc = t.file.docFor(f.node);
-      const comments = [...doc.comments, ...trailing(t.file, t.node, f.node)];
-      const text = [doc.text, ...comments.slice(doc.comments.length).map((c) => t.file.text(c))].join('\n');
-      const key = `${t.name}.${f.name}`;
-      const atomicFacts = atomicField(pkg, t.file, f.type, child(f.node, 'type'), comments);
+  // A struct's fields, and those of the anonymous structs among them (`Server.stats.n`), keyed under `owner`.
+  const structGuards = (owner: string, type: GoType, file: GoFile, decl: SyntaxNode, depth = 0): void => {
+    if (type.kind !== 'struct' || depth > 4) return;
+    for (const f of type.fields) {
+      const doc = file.docFor(f.node);
+      const comments = [...doc.comments, ...trailing(file, decl, f.node)];
+      const text = [doc.text, ...comments.slice(doc.comments.length).map((c) => file.text(c))].join('\n');
+      const key = `${owner}.${f.name}`;
+      const atomicFacts = atomicField(pkg, file, f.type, child(f.node, 'type'), comments);
       if (atomicFacts) atomic.set(key, atomicFacts);
+      const inner = deref(f.type);
+      if (!f.embedded && inner.kind === 'struct') structGuards(key, inner, file, decl, depth + 1);
       if (/\+checklocksignore/.test(text)) { ignored.add(key); continue; }
-      const m = ANNOTATION.exec(text);
-      if (m) guards.set(key, { lock: m[2], heldAs: lockPath(pkg, t.type, m[2]), relative: true, source: 'annotation', readOnlyOk: !!m[1] });
+      const g = declaredGuard(text, (lock, readOnlyOk) => ({ lock, heldAs: lockPath(pkg, type, lock), relative: true, source: 'annotation', readOnlyOk }));
+      if (g) guards.set(key, g);
     }
-  }
+  };
+  for (const t of pkg.types.values()) structGuards(t.name, t.type, t.file, t.node);
   for (const v of pkg.vars.values()) {
+    // `var counters struct { mu sync.Mutex; n int }`: its fields' guards, relative to the struct.
+    if (v.type) structGuards(v.name, deref(v.type), v.file, v.node);
     const text = annotationText(v.file, v.node, v.nameNode, v.doc.text);
     if (/\+checklocksignore/.test(text)) { ignored.add(v.name); continue; }
-    const m = ANNOTATION.exec(text);
-    if (m) guards.set(v.name, { lock: m[2], relative: false, source: 'annotation', readOnlyOk: !!m[1] });
+    const g = declaredGuard(text, (lock, readOnlyOk) => ({ lock, relative: false, source: 'annotation', readOnlyOk }));
+    if (g) guards.set(v.name, g);
   }
   const declared = { guards, ignored, atomic };
   if (keep) declaredByPackage.set(pkg, declared);
   return declared;
+}
+
+/** The guards that the +checklocks lines of one declaration's comments name: all must be held (in no order). */
+function declaredGuard(text: string, make: (lock: string, readOnlyOk: boolean) => Guard): Guard | undefined {
+  const out: Guard[] = [];
+  for (const m of text.matchAll(ANNOTATION)) if (!out.some((g) => g.lock === m[2])) out.push(make(m[2], !!m[1]));
+  if (out.length <= 1) return out[0];
+  return { ...out[0], also: out.slice(1) };
 }
 
 /**
@@ -122,6 +143,13 @@ function lockPath(pkg: GoPackage, owner: GoType, written: string): string {
     t = t && pkg.findField(t, p)?.at(-1)?.type;
   }
   return out.join('.');
+}
+
+/** The key of the lock that a guard names at an access (`s.mu` for `s.count` guarded by mu), if it can be named. */
+export function guardKey(a: AccessEvent, guard: Guard): string | undefined {
+  // A relative guard '' is the struct's embedded mutex: the lock that a.base.Lock() takes.
+  const path = guard.heldAs ?? guard.lock;
+  return guard.relative ? (a.base ? (path ? `${a.base.key}.${path}` : a.base.key) : undefined) : guard.lock;
 }
 
 /** The locks held at an access, as guard names: relative to the accessed struct, or global. */

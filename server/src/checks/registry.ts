@@ -6,6 +6,7 @@ import { deferLock } from './defer-lock';
 import { doubleLock } from './double-lock';
 import { earlyRelease } from './early-release';
 import { emptyCriticalSection } from './empty-critical-section';
+import { excludedLockHeld } from './excluded-lock-held';
 import { goroutineInLockedThread } from './goroutine-in-locked-thread';
 import { lockHierarchy } from './lock-hierarchy';
 import { lockOrderCycle } from './lock-order-cycle';
@@ -18,7 +19,7 @@ import { unlockNotHeld } from './unlock-not-held';
 
 /** Every check, in the order the docs list them. The settings schema and README table are generated from this. */
 export const CHECKS: readonly Check[] = [
-  missingLockAnnotation, staleLockAnnotation, lockOrderCycle, lockHierarchy, doubleLock, missingUnlock, unlockNotHeld, deferLock, emptyCriticalSection,
+  missingLockAnnotation, excludedLockHeld, staleLockAnnotation, lockOrderCycle, lockHierarchy, doubleLock, missingUnlock, unlockNotHeld, deferLock, emptyCriticalSection,
   blockingUnderLock, goroutineInLockedThread, unguardedAccess, nonAtomicAccess, ambiguousEmbeddedLock, earlyRelease, contractNotKept,
 ];
 

@@ -2,8 +2,9 @@ import { enclosingStatement } from '../analysis/annotations';
 import { atomicUse } from '../analysis/atomic';
 import { isPseudoLock } from '../analysis/blocking';
 import { isFreshAccess } from '../analysis/fresh';
+import { isForcedHeld } from '../analysis/force';
 import type { AccessEvent } from '../analysis/flow-types';
-import { guardFacts, isDataAccess, isSetupFunc, type Guard } from '../analysis/guards';
+import { allGuards, guardFacts, guardKey, isDataAccess, isSetupFunc, type Guard } from '../analysis/guards';
 import type { PackageAnalysis } from '../analysis/package-analysis';
 import type { FuncDecl } from '../model/file';
 import type { Check } from './check';
@@ -17,7 +18,9 @@ export const unguardedAccess: Check = {
   doc: `A guarded field or global is accessed without its lock, or a shared map is written from goroutines unlocked.
 
 A field or package-level variable is guarded by a lock when a gVisor annotation says so (+checklocks:mu on the
-field or var; +checklocksread:mu lets reads go with RLock; +checklocksignore opts out), or when most accesses to
+field or var; +checklocksread:mu lets reads go with RLock; several such lines each name a lock that must be held;
++checklocksignore opts out; a +checklocksforce comment on a statement, or on its own line above it, takes the
+guards it needs as held from there to the end of its block), or when most accesses to
 it hold the same lock (inferred, Eraser-style: at least 3 accesses and 75% of them). With +checkatomic on the
 field too, an atomic read needs no lock and an atomic write needs it for writing (see non-atomic-access). An access without the guard
 is reported: as a warning against a +checklocks guard, as information against an inferred one, which is a
@@ -44,20 +47,24 @@ that makes the access (RLock for a read of an RWMutex's field), when no other lo
           const use = atomic && atomicUse(fn.file, a.node, atomic);
           if (use?.kind === 'atomic' && !use.write) continue;
           const write = a.write || use?.kind === 'atomic';
-          const missing = missingGuard(a, guard, write);
-          if (!missing) continue;
+          // Several +checklocks lines on one field: each must be held; the finding names those that are not.
+          // A +checklocksforce above (or on) the statement, or earlier in the block, asserts the guard held.
+          const missing = allGuards(guard).map((g) => ({ g, display: missingGuard(a, g, write) }))
+            .filter((m) => m.display !== undefined && !isForcedHeld(analysis, fn, flow, a.node, guardKey(a, m.g)!));
+          if (missing.length === 0) continue;
           const what = `${write ? 'write to' : 'read of'} ${a.base ? `${a.base.display}.${a.field}` : a.field}`;
           const why = guard.source === 'annotation'
-            ? `+checklocks${guard.readOnlyOk ? 'read' : ''}:${guard.lock}${atomic ? ', +checkatomic: only an atomic read goes without it' : ''}`
+            ? missing.map(({ g }) => `+checklocks${g.readOnlyOk ? 'read' : ''}:${g.lock}`).join(', ') + (atomic ? ', +checkatomic: only an atomic read goes without it' : '')
             : `inferred from ${guard.held} of ${guard.total} accesses`;
           ctx.report({
             // An inferred guard is a guess (confidence): declared by +checklocks, a warning; inferred, information.
             severity: guard.source === 'inferred' ? 'information' : undefined,
             file: fn.file.path,
             range: fn.file.lines.range(a.node.start, a.node.end),
-            message: `${what} without ${missing}, which guards ${a.target} (${why})`,
+            message: `${what} without ${missing.map((m) => m.display).join(' and ')}, which guard${missing.length > 1 ? '' : 's'} ${a.target} (${why})`,
             related: [],
-            fixes: takeGuardAround(analysis, fn, a, guard, write),
+            // Taking one lock around the access is a fix only when it is the one missing (and no other is held).
+            fixes: missing.length === 1 ? takeGuardAround(analysis, fn, a, missing[0].g, write) : [],
           });
           continue;
         }
@@ -81,9 +88,7 @@ that makes the access (RLock for a read of an RWMutex's field), when no other lo
 
 /** The guard's display name when it is not held (in the mode the access needs), else undefined. */
 function missingGuard(a: AccessEvent, guard: Guard, write: boolean): string | undefined {
-  // A relative guard '' is the struct's embedded mutex: the lock that a.base.Lock() takes.
-  const path = guard.heldAs ?? guard.lock;
-  const key = guard.relative ? (a.base ? (path ? `${a.base.key}.${path}` : a.base.key) : undefined) : guard.lock;
+  const key = guardKey(a, guard);
   if (!key) return undefined;
   const h = a.held.get(key);
   if (h?.inherited) return undefined;
