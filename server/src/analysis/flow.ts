@@ -654,6 +654,8 @@ export class FlowAnalyzer {
     } else for (const a of args) st = this.evalExpr(a, st, f);
     const op = this.res.lockOp(call, f.scope);
     if (op) return withHeld(st, this.applyLockOp(call, op, st.held, false, f.unit, st.flags));
+    const downgraded = this.downgrade(call, st.held, f);
+    if (downgraded) return withHeld(st, downgraded);
     if (fnName === 'runtime.LockOSThread') return withHeld(st, st.held.with({ ref: osThreadRef(), mode: 'write', maybe: false, site: call }));
     if (fnName === 'runtime.UnlockOSThread') return withHeld(st, st.held.without(OS_THREAD_KEY));
     const blocking = blockingCall(call, fnName, this.res, f.scope);
@@ -882,7 +884,38 @@ export class FlowAnalyzer {
       }
     }
     const after = this.evalExpr(e, st, f);
-    return [after, fork(after)];
+    return [after, fork(this.unlessTried(e, st, after))];
+  }
+
+  /**
+   * `m.mu.DowngradeLock()` (gVisor's sync.RWMutex and its generated mutexes): the write lock held becomes a read
+   * lock, which the matching RUnlock releases. Undefined when the call is no such downgrade of a held lock.
+   */
+  private downgrade(call: SyntaxNode, held: HeldSet, f: Frame): HeldSet | undefined {
+    const fn = child(call, 'function');
+    if (fn?.type !== 'selector_expression' || this.text(child(fn, 'field')) !== 'DowngradeLock' || (child(call, 'arguments')?.children.length ?? 0) > 0) return undefined;
+    const ref = this.res.lockMethodValue(fn, f.scope, 'Unlock')?.ref;
+    const h = ref && held.get(ref.key);
+    return h && h.mode === 'write' ? this.mirror(held.with({ ...h, mode: 'read' }), h.ref) : undefined;
+  }
+
+  /**
+   * A call of a function that returns only a bool and acquires locks (`if !ep.TryLock() { return }`, with
+   * `TryLock() bool` annotated +checklocksacquire:e.mu): like TryLock, where it returns false it took nothing.
+   * Only for a name that says so (Try…): `lockAndCheck() bool` may hold the lock either way.
+   * The state where the condition is false: the acquired locks as they were before the call.
+   */
+  private unlessTried(e: SyntaxNode, before: State, after: State): State {
+    const site = e.type === 'call_expression' ? this.calls.get(e) : undefined;
+    const callee = site?.callee;
+    if (!site || !callee || !/^try/i.test(callee.name) || callee.results.length !== 1 || callee.results[0].kind !== 'named' || callee.results[0].name !== 'bool') return after;
+    let held = after.held;
+    for (const a of this.contracts(callee).acquires) {
+      const ref = mapToCaller(a.ref, site, this.res);
+      const was = ref && before.held.get(ref.key);
+      if (ref) held = was ? held.with(was) : held.without(ref.key);
+    }
+    return held === after.held ? after : withHeld(after, held);
   }
 
   // ---- func literals ----------------------------------------------------------------------

@@ -13,8 +13,12 @@ import { requirementsAt } from './requirements';
 
 const FORCE = /\+checklocksforce\b/;
 
-/** A `+checklocksforce` comment, the statement it annotates, and the end of the block around that statement. */
-interface ForcedRegion { comment: SyntaxNode; stmt: SyntaxNode; end: number }
+/**
+ * A `+checklocksforce` comment, the statement it annotates, and the end of the block around that statement;
+ * `line`: for a comment after the header of an if, for or switch (`if c.parent.ctrls[i] { // +checklocksforce`),
+ * the header's line, whose needs alone are forced.
+ */
+interface ForcedRegion { comment: SyntaxNode; stmt: SyntaxNode; end: number; line?: number }
 
 const forceByParse = new WeakMap<object, SyntaxNode[]>();
 
@@ -40,7 +44,9 @@ export function forcedRegions(fn: FuncDecl): ForcedRegion[] {
     const stmt = fn.file.isOwnLine(comment)
       ? stmts.find((s) => s.start >= comment.end)
       : stmts.filter((s) => s.start < comment.start && fn.file.lines.lineOf(s.end) === line).pop();
-    if (stmt) out.push({ comment, stmt, end: container.end });
+    if (stmt) { out.push({ comment, stmt, end: container.end }); continue; }
+    const opener = fn.file.isOwnLine(comment) ? undefined : headerOn(fn, container, line);
+    if (opener) out.push({ comment, stmt: opener, end: containerAt(body, opener.start).end, line });
   }
   return out;
 }
@@ -55,16 +61,27 @@ export function isForcedHeld(analysis: PackageAnalysis, fn: FuncDecl, flow: Func
   if (regions.length === 0) return false;
   for (const r of regions) {
     if (node.start < r.stmt.start || node.end > r.end) continue;
-    if (!neededBy(analysis, fn, flow, r.stmt).has(key)) continue;
+    if (!neededBy(analysis, fn, flow, r.stmt, r.line).has(key)) continue;
     const released = flow.lockEvents.some((e) => e.op.ref.key === key && e.op.method.endsWith('nlock') && !e.deferred && e.node.start >= r.stmt.end && e.node.start < node.start);
     if (!released) return true;
   }
   return false;
 }
 
-/** The keys of the locks that a statement needs: the guards of the fields it accesses, and its calls' contracts. */
-function neededBy(analysis: PackageAnalysis, fn: FuncDecl, flow: FunctionFlow, stmt: SyntaxNode): Set<string> {
-  const inside = (n: SyntaxNode) => n.start >= stmt.start && n.end <= stmt.end;
+/** The statement whose header, on `line`, opens the block a trailing comment stands in (`if x { // ...`). */
+function headerOn(fn: FuncDecl, container: SyntaxNode, line: number): SyntaxNode | undefined {
+  for (let p: SyntaxNode | null = container; p && p !== fn.body; p = p.parent) {
+    if (isStatement(p)) return fn.file.lines.lineOf(p.start) === line ? p : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * The keys of the locks that a statement needs (on `line` only, when given): the guards of the fields it
+ * accesses, and its calls' contracts.
+ */
+function neededBy(analysis: PackageAnalysis, fn: FuncDecl, flow: FunctionFlow, stmt: SyntaxNode, line?: number): Set<string> {
+  const inside = (n: SyntaxNode) => n.start >= stmt.start && n.end <= stmt.end && (line === undefined || fn.file.lines.lineOf(n.start) === line);
   const keys = new Set<string>();
   const { guards } = guardFacts(analysis);
   for (const a of flow.accesses) {

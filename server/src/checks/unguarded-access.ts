@@ -1,4 +1,4 @@
-import { enclosingStatement } from '../analysis/annotations';
+import { annotatingComments, enclosingStatement } from '../analysis/annotations';
 import { atomicUse } from '../analysis/atomic';
 import { isPseudoLock } from '../analysis/blocking';
 import { isFreshAccess } from '../analysis/fresh';
@@ -9,7 +9,7 @@ import type { PackageAnalysis } from '../analysis/package-analysis';
 import type { FuncDecl } from '../model/file';
 import type { Check } from './check';
 import type { Fix, TextEdit } from '../base/finding';
-import { child, walk } from '../syntax/node';
+import { child, walk, type SyntaxNode } from '../syntax/node';
 import { importEdit } from './imports';
 
 export const unguardedAccess: Check = {
@@ -37,7 +37,7 @@ that makes the access (RLock for a read of an RWMutex's field), when no other lo
     for (const [fn, flow] of analysis.flows) {
       if (analysis.contractOf(fn).ignore || isSetupFunc(fn)) continue;
       for (const a of flow.accesses) {
-        if (facts.ignored.has(a.target) || isFreshAccess(fn, a)) continue;
+        if (facts.ignored.has(a.target) || isFreshAccess(fn, a) || ignoredStatement(fn, a.node)) continue;
         const guard = facts.guards.get(a.target);
         if (guard) {
           // An inferred guard is a guess: only an access with no lock at all held is reported against it.
@@ -85,6 +85,14 @@ that makes the access (RLock for a read of an RWMutex's field), when no other lo
     }
   },
 };
+
+/** `x.m = make(map[K]V) // +checklocksignore`: checklocks' per-line opt-out, on the statement or on the line above. */
+function ignoredStatement(fn: FuncDecl, node: SyntaxNode): boolean {
+  const stmt = enclosingStatement(node);
+  const line = stmt && fn.file.lines.lineOf(stmt.start);
+  // Not a trailing comment of the line above: that one is its own statement's.
+  return !!stmt && annotatingComments(fn.file, stmt).some((c) => (fn.file.isOwnLine(c) || fn.file.lines.lineOf(c.start) === line) && fn.file.text(c).includes('+checklocksignore'));
+}
 
 /** The guard's display name when it is not held (in the mode the access needs), else undefined. */
 function missingGuard(a: AccessEvent, guard: Guard, write: boolean): string | undefined {

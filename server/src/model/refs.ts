@@ -326,6 +326,9 @@ export class ExprResolver {
       const ref = promoted.reduce((r, s) => this.appendField(r, s.name), base);
       return { ref: { ...ref, promotedFrom: base.key }, method, kind };
     }
+    // A method of the type's own (tcp.Endpoint's `TryLock() bool { return e.mu.TryLock() }`) is a call, with its
+    // contract (+checklocksacquire:e.mu) and body, not an operation on the value as a lock.
+    if (!as && this.pkg.findMethod(base.type, method)) return undefined;
     return { ref: base, method, kind: 'unknown' };
   }
 }
