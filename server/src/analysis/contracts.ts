@@ -13,7 +13,8 @@ import { lockClaims } from './prose-grammar';
 const PROSE_HINT = /held|locked|acquired|taken|owned|grabbed|hold|have|own|acquire|lock|take|without/i;
 
 const STOP_WORDS = new Set(['it', 'this', 'that', 'a', 'an', 'any', 'all', 'its', 'they', 'them', 'one', 'both', 'these', 'those', 'which', 'caller', 'callers']);
-const ANNOTATION = /\+checklocks(read|acquire|acquireread|release|exclude|ignore)?(?::(\S+))?/g;
+// The longer directives first: `+checklocksacquireread:mu` is not `+checklocksacquire` with no lock.
+const ANNOTATION = /\+checklocks(acquireread|releaseread|excludewrite|read|acquire|release|exclude|ignore)?(?::(\S+))?/g;
 // An initialism may come before the suffix: database/sql's putConnDBLocked. `RLocked` and `WLocked` name a state.
 const LOCKED_SUFFIX = /^(.*[A-Za-z0-9])Locked$/;
 const NOT_A_LOCKED_CONTRACT = /^(is|was|are|assert|must|check|ensure|try|should|has|have|r|w)$/i;
@@ -41,13 +42,14 @@ export class ContractReader {
       if (kind === 'ignore') { c.ignore = true; continue; }
       if (!m[2]) continue;
       const source: ContractSource = { kind: 'annotation', describe: `annotation +checklocks${kind}:${m[2]}`, file: fn.file.path, offset };
-      const mode: LockMode = kind === 'read' || kind === 'acquireread' ? 'read' : 'write';
+      // An exclude's mode is the hold it still allows: excludewrite lets the caller hold a read lock.
+      const mode: LockMode = kind.endsWith('read') || kind === 'excludewrite' ? 'read' : 'write';
       const lock = this.resolveName(m[2], fn, res, scope, mode, source) ?? unresolvedLock(m[2], mode, source);
       lock.exactMode = true;
       if (kind === '' || kind === 'read') c.requires.push(lock);
       else if (kind === 'acquire' || kind === 'acquireread') c.acquires.push(lock);
-      else if (kind === 'release') c.releases.push(lock);
-      else if (kind === 'exclude') c.excludes.push(lock);
+      else if (kind === 'release' || kind === 'releaseread') c.releases.push(lock);
+      else if (kind === 'exclude' || kind === 'excludewrite') c.excludes.push(lock);
     }
   }
 
