@@ -8,6 +8,8 @@ import type { HeldLock } from './held';
 import type { PackageAnalysis } from './package-analysis';
 import { RUNS_IN_PLACE } from './summaries';
 import { isFreshAccess } from './fresh';
+import { fieldGuardName } from './lock-names';
+import { ExprResolver } from '../model/refs';
 
 /** What guards a field (`Type.field`) or a package-level variable. */
 export interface Guard {
@@ -74,6 +76,10 @@ function annotatedGuards(pkg: GoPackage): DeclaredGuards {
   const guards = new Map<string, Guard>();
   const ignored = new Set<string>();
   let keep = true;
+  const globalType = (name: string) => {
+    const v = pkg.vars.get(name);
+    return v && (v.type ?? new ExprResolver(pkg, v.file).globalType(name));
+  };
   const annotationText = (file: GoFile, decl: SyntaxNode, at: SyntaxNode, doc: string) => {
     const comments = file.commentsOnLine(file.lines.lineOf(at.start), at.start);
     for (const c of comments) if (c.parent !== file.parsed.root && (c.start < decl.start || c.end > decl.end)) keep = false;
@@ -86,14 +92,22 @@ function annotatedGuards(pkg: GoPackage): DeclaredGuards {
       const key = `${t.name}.${f.name}`;
       if (/\+checklocksignore/.test(text)) { ignored.add(key); continue; }
       const m = ANNOTATION.exec(text);
-      if (m) guards.set(key, { lock: m[2], heldAs: lockPath(pkg, t.type, m[2]), relative: true, source: 'annotation', readOnlyOk: !!m[1] });
+      if (!m) continue;
+      // A guard that names no lock guards nothing lockset can check: neither reported nor inferred (invalid-annotation says why).
+      const name = fieldGuardName(pkg, t.type, m[2], globalType);
+      if (name.kind === 'missing' || name.kind === 'not-a-lock') ignored.add(key);
+      else if (name.relative) guards.set(key, { lock: m[2], heldAs: lockPath(pkg, t.type, m[2]), relative: true, source: 'annotation', readOnlyOk: !!m[1] });
+      else guards.set(key, { lock: m[2], relative: false, source: 'annotation', readOnlyOk: !!m[1] });
     }
   }
   for (const v of pkg.vars.values()) {
     const text = annotationText(v.file, v.node, v.nameNode, v.doc.text);
     if (/\+checklocksignore/.test(text)) { ignored.add(v.name); continue; }
     const m = ANNOTATION.exec(text);
-    if (m) guards.set(v.name, { lock: m[2], relative: false, source: 'annotation', readOnlyOk: !!m[1] });
+    if (!m) continue;
+    const name = fieldGuardName(pkg, undefined, m[2], globalType);
+    if (name.kind === 'missing' || name.kind === 'not-a-lock') ignored.add(v.name);
+    else guards.set(v.name, { lock: m[2], relative: false, source: 'annotation', readOnlyOk: !!m[1] });
   }
   const declared = { guards, ignored };
   if (keep) declaredByPackage.set(pkg, declared);

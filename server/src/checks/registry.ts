@@ -6,6 +6,7 @@ import { doubleLock } from './double-lock';
 import { earlyRelease } from './early-release';
 import { emptyCriticalSection } from './empty-critical-section';
 import { goroutineInLockedThread } from './goroutine-in-locked-thread';
+import { invalidAnnotation } from './invalid-annotation';
 import { lockHierarchy } from './lock-hierarchy';
 import { lockOrderCycle } from './lock-order-cycle';
 import { missingLockAnnotation } from './missing-lock-annotation';
@@ -17,7 +18,7 @@ import { unlockNotHeld } from './unlock-not-held';
 /** Every check, in the order the docs list them. The settings schema and README table are generated from this. */
 export const CHECKS: readonly Check[] = [
   missingLockAnnotation, staleLockAnnotation, lockOrderCycle, lockHierarchy, doubleLock, missingUnlock, unlockNotHeld, deferLock, emptyCriticalSection,
-  blockingUnderLock, goroutineInLockedThread, unguardedAccess, ambiguousEmbeddedLock, earlyRelease,
+  blockingUnderLock, goroutineInLockedThread, unguardedAccess, ambiguousEmbeddedLock, earlyRelease, invalidAnnotation,
 ];
 
 /** The checks that read only their package, and the ones that read the workspace's lock graph. */
