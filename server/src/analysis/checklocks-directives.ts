@@ -59,24 +59,29 @@ export function directiveOf(file: GoFile, c: SyntaxNode): Directive | undefined 
     d.problem = { kind: 'unknown', nearest };
     return d;
   }
-  if (arity === 'lock') readLock(d);
+  if (arity === 'lock' && !readLock(d)) return undefined;
   else if (arity === 'alias' && !/^:[^=\s]+=[^=\s]+\s*(\/\/.*)?$/.test(d.rest)) d.problem = { kind: 'bad-alias' };
   return d;
 }
 
-/** `:mu`, then nothing or a `//` comment. */
-function readLock(d: Directive): void {
+/**
+ * `:mu`, then nothing or a `//` comment. False for prose that only starts with the word, no colon after it ("+checklocks
+ * annotations on the callee…", a doc comment's wrapped line): checklocks does not read that either.
+ */
+function readLock(d: Directive): boolean {
   const { rest, restStart } = d;
   const m = /^(:?)(\s*)(\S*)(\s*)(.*)$/.exec(rest)!;
   const [, colon, space, written, gap, tail] = m;
   // `+checklocks // why`: a comment where the lock should be.
   const name = written.startsWith('//') ? '' : written;
+  if (!colon && name && !(/^[A-Za-z_][\w.]*$/.test(name) && (!tail || tail.startsWith('//')))) return false;
   const spaceStart = restStart + colon.length, spaceEnd = spaceStart + space.length;
   if (!name) d.problem = colon ? { kind: 'empty-lock' } : { kind: 'no-lock' };
   else if (!colon) d.problem = { kind: 'no-colon', spaceStart, spaceEnd, name };
   else if (space) d.problem = { kind: 'space-after-colon', spaceStart, spaceEnd, name };
   else if (tail && !tail.startsWith('//')) d.problem = { kind: 'trailing', start: spaceEnd + name.length + gap.length, text: tail.trimEnd() };
   else { d.name = name; d.nameStart = spaceEnd; }
+  return true;
 }
 
 /** The known directive nearest a misspelt one (`checklocksrelese`): one at distance 3 or less, if only one is nearest. */

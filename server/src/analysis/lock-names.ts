@@ -65,7 +65,7 @@ function follow(pkg: GoPackage, t: GoType, shown: string, parts: string[], relat
 /** A type lockset cannot see into: unknown, or another package's type declared outside the workspace. */
 function opaque(pkg: GoPackage, t: GoType): boolean {
   const b = deref(t);
-  return b.kind === 'unknown' || (b.kind === 'named' && (!!b.pkg || !!b.home) && pkg.underlying(b) === b);
+  return b.kind === 'unknown' || (b.kind === 'named' && (!!b.pkg || !!b.home) && !pkg.structFields(b));
 }
 
 /** A lock: sync.Mutex, sync.RWMutex, sync.Locker, a type with Lock and Unlock, or a struct that embeds one. */

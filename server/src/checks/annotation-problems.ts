@@ -53,11 +53,11 @@ export function lockCandidates(analysis: PackageAnalysis, at: { owner?: GoType; 
   return { all: [...new Set(all)], structLocks };
 }
 
-/** The lock meant: the only one within two edits of the name, or else the struct's only lock. */
-export function suggestLock(written: string, c: LockCandidates): string | undefined {
+/** The lock meant: the only one within two edits of the name (`near`), or else the struct's only lock. */
+export function suggestLock(written: string, c: LockCandidates): { lock: string; near: boolean } | undefined {
   const near = c.all.filter((n) => n !== written && editDistance(n, written) <= 2);
-  if (near.length === 1) return near[0];
-  if (near.length === 0 && c.structLocks.length === 1 && c.structLocks[0] !== written) return c.structLocks[0];
+  if (near.length === 1) return { lock: near[0], near: true };
+  if (near.length === 0 && c.structLocks.length === 1 && c.structLocks[0] !== written) return { lock: c.structLocks[0], near: false };
   return undefined;
 }
 
@@ -91,7 +91,8 @@ export function formProblem(file: GoFile, d: Directive, candidates: LockCandidat
   const edit = (start: number, end: number, newText: string) => ({ file: file.path, range: file.lines.range(start, end), newText });
   const only = candidates.structLocks.length === 1 ? candidates.structLocks[0] : undefined;
   const nameIt = (at: number, text: (lock: string) => string): Fix[] => only
-    ? [{ id: 'name-annotation-lock', title: `Name the struct's only lock: +${d.word}:${only}`, preferred: true, edits: [edit(at, at, text(only))] }] : [];
+    // A guess, not the preferred fix: the annotation may have meant another directive (+checkatomic).
+    ? [{ id: 'name-annotation-lock', title: `Name the struct's only lock: +${d.word}:${only}`, edits: [edit(at, at, text(only))] }] : [];
   switch (p.kind) {
     case 'unknown':
       return {

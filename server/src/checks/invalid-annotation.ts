@@ -144,14 +144,15 @@ function reportName(ctx: CheckContext, file: GoFile, d: Directive, name: LockNam
   const what = name.kind === 'not-a-lock' ? `names ${name.display}, ${article(name.type)}, not a lock`
     : name.kind === 'missing' ? `names no lock in scope: ${name.why}` : '';
   const meant = suggestLock(written, candidates);
+  // A misspelling is preferred; the struct's only lock, for a name nowhere near it, is a guess.
   const fixes: Fix[] = meant ? [{
-    id: 'fix-annotation-lock', title: `Change to +${d.word}:${meant}`, preferred: true,
-    edits: [{ file: file.path, range: file.lines.range(d.nameStart!, d.nameStart! + written.length), newText: meant }],
+    id: 'fix-annotation-lock', title: `Change to +${d.word}:${meant.lock}`, preferred: meant.near,
+    edits: [{ file: file.path, range: file.lines.range(d.nameStart!, d.nameStart! + written.length), newText: meant.lock }],
   }] : [];
   ctx.report({
     file: file.path,
     range: file.lines.range(d.comment.start, d.comment.end),
-    message: `+${d.word}:${written} ${what}${meant ? ` (did you mean ${meant}?)` : ''}; it is not checked`,
+    message: `+${d.word}:${written} ${what}${meant ? ` (did you mean ${meant.lock}?)` : ''}; it is not checked`,
     related: [],
     fixes,
   });
