@@ -53,7 +53,7 @@ function ownLineLockComments(file: GoFile): SyntaxNode[] {
 const STATEMENT_CONTAINERS = new Set(['block', 'statement_list', 'expression_case', 'type_case', 'communication_case', 'default_case']);
 
 /** The innermost statement container in `body` around an offset. */
-function containerAt(body: SyntaxNode, offset: number): SyntaxNode {
+export function containerAt(body: SyntaxNode, offset: number): SyntaxNode {
   let container = body;
   for (let cur: SyntaxNode | undefined = body; cur;) {
     if (STATEMENT_CONTAINERS.has(cur.type)) container = cur;

@@ -123,7 +123,9 @@ function oneRound(analysis: PackageAnalysis, sitesOf: Map<FuncDecl, Site[]>, nee
     if (contract.ignore || (contract.requires.length > 0 && !guessed)) continue;
     const common = heldAtEverySite(analysis, fn, sites);
     if (common.length === 0) continue;
-    const wanted = guessed ? receiverLocks(fn, common, contract.requires) : neededInBody(fn, common, needs);
+    // A lock the function excludes (+checklocksexclude) is not held on entry, whatever its callers hold.
+    const wanted = (guessed ? receiverLocks(fn, common, contract.requires) : neededInBody(fn, common, needs))
+      .filter(({ lock }) => !contract.excludes.some((x) => x.ref.key === lock.key));
     if (wanted.length === 0) continue;
     contract.requires = wanted.map(({ lock, from }) => ({
       ref: lock, mode: 'read', written: lock.display, resolved: true,

@@ -31,10 +31,18 @@ export interface Contract {
   requires: ContractLock[];
   acquires: ContractLock[];
   releases: ContractLock[];
+  /**
+   * `+checklocksexclude` / `+checklocksexcludewrite`: locks that must not be held at a call. Their mode is the least
+   * hold excluded: `read` for any hold (exclude), `write` for a write hold only (excludewrite).
+   */
   excludes: ContractLock[];
   /** `+checklocksignore` on the function: no lock checks inside it. */
   ignore: boolean;
+  /** `+checklocksalias:a.b.c=x.y`: within the function, the two paths name one lock (both resolved). */
+  aliases?: ContractAlias[];
 }
+
+export interface ContractAlias { a: ContractLock; b: ContractLock }
 
 export function emptyContract(): Contract {
   return { requires: [], acquires: [], releases: [], excludes: [], ignore: false };

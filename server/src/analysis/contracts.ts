@@ -5,7 +5,7 @@ import { Scope } from '../model/scope';
 import { deref, type GoType } from '../model/types';
 import { walk } from '../syntax/node';
 import { emptyContract, type Contract, type ContractLock, type ContractSource } from './contract-types';
-import { functionScope } from './scope-of';
+import { bodyScope, functionScope } from './scope-of';
 import type { LockMode } from './held';
 import { lockClaims } from './prose-grammar';
 
@@ -13,10 +13,11 @@ import { lockClaims } from './prose-grammar';
 const PROSE_HINT = /held|locked|acquired|taken|owned|grabbed|hold|have|own|acquire|lock|take|without/i;
 
 const STOP_WORDS = new Set(['it', 'this', 'that', 'a', 'an', 'any', 'all', 'its', 'they', 'them', 'one', 'both', 'these', 'those', 'which', 'caller', 'callers']);
-// The longer directives first: `+checklocksacquireread:mu` is not `+checklocksacquire` with no lock.
-const ANNOTATION = /\+checklocks(acquireread|releaseread|excludewrite|read|acquire|release|exclude|ignore)?(?::(\S+))?/g;
+// Longer kinds first: `acquire` must not take the `acquire` of `+checklocksacquireread:mu` and leave `read:mu` unread.
+const ANNOTATION = /\+checklocks(acquireread|acquire|releaseread|release|excludewrite|exclude|read|ignore)?(?::(\S+))?/g;
 // An initialism may come before the suffix: database/sql's putConnDBLocked. `RLocked` and `WLocked` name a state.
 const LOCKED_SUFFIX = /^(.*[A-Za-z0-9])Locked$/;
+const ALIAS = /\+checklocksalias:([^\s=]+)=(\S+)/g;
 const NOT_A_LOCKED_CONTRACT = /^(is|was|are|assert|must|check|ensure|try|should|has|have|r|w)$/i;
 
 export class ContractReader {
@@ -37,19 +38,30 @@ export class ContractReader {
   }
 
   private annotations(fn: FuncDecl, res: ExprResolver, scope: Scope, c: Contract, offset: number): void {
+    // An acquire (or release) may name a named result: `+checklocksacquire:tc.mu` on `func newConn() (tc *conn)`.
+    let withResults: Scope | undefined;
     for (const m of fn.doc.text.matchAll(ANNOTATION)) {
       const kind = m[1] ?? '';
       if (kind === 'ignore') { c.ignore = true; continue; }
       if (!m[2]) continue;
       const source: ContractSource = { kind: 'annotation', describe: `annotation +checklocks${kind}:${m[2]}`, file: fn.file.path, offset };
-      // An exclude's mode is the hold it still allows: excludewrite lets the caller hold a read lock.
-      const mode: LockMode = kind.endsWith('read') || kind === 'excludewrite' ? 'read' : 'write';
-      const lock = this.resolveName(m[2], fn, res, scope, mode, source) ?? unresolvedLock(m[2], mode, source);
+      // For an exclusion, the least hold that the callee excludes: any (exclude) or a write hold (excludewrite).
+      const mode: LockMode = kind === 'read' || kind === 'acquireread' || kind === 'releaseread' || kind === 'exclude' ? 'read' : 'write';
+      const handsBack = kind.startsWith('acquire') || kind.startsWith('release');
+      const names = handsBack ? (withResults ??= bodyScope(fn)) : scope;
+      const lock = this.resolveName(m[2], fn, res, names, mode, source) ?? unresolvedLock(m[2], mode, source);
       lock.exactMode = true;
       if (kind === '' || kind === 'read') c.requires.push(lock);
       else if (kind === 'acquire' || kind === 'acquireread') c.acquires.push(lock);
       else if (kind === 'release' || kind === 'releaseread') c.releases.push(lock);
       else if (kind === 'exclude' || kind === 'excludewrite') c.excludes.push(lock);
+    }
+    for (const m of fn.doc.text.matchAll(ALIAS)) {
+      const source: ContractSource = { kind: 'annotation', describe: `annotation +checklocksalias:${m[1]}=${m[2]}`, file: fn.file.path, offset };
+      const a = this.resolveName(m[1], fn, res, scope, 'write', source);
+      const b = this.resolveName(m[2], fn, res, scope, 'write', source);
+      // Only two paths that both name a lock, and two different ones: a guess is worse than nothing.
+      if (a?.resolved && b?.resolved && a.ref.key !== b.ref.key) (c.aliases ??= []).push({ a, b });
     }
   }
 

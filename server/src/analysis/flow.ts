@@ -63,6 +63,8 @@ export class FlowAnalyzer {
   private budget: number;
   /** The boolean variables whose values the flow follows (see trackableFlags), found on first need. */
   private tracked?: Map<string, number>;
+  /** `+checklocksalias` of the function: per lock key, the other paths that name the same lock. */
+  private aliases?: Map<string, Ref[]>;
   /** Local variables that hold a func literal or a lock's method value and are only ever called (see funcBinding). */
   private funcVars?: Map<string, SyntaxNode>;
 
@@ -75,12 +77,17 @@ export class FlowAnalyzer {
     private readonly paramCalls: (fn: FuncDecl) => string | undefined = () => undefined,
   ) {
     this.res = resolver;
+    for (const { a, b } of contracts(decl).aliases ?? []) {
+      (this.aliases ??= new Map()).set(a.ref.key, [...(this.aliases.get(a.ref.key) ?? []), b.ref]);
+      this.aliases.set(b.ref.key, [...(this.aliases.get(b.ref.key) ?? []), a.ref]);
+    }
     // A bound on the statements visited keeps pathological bodies from taking unbounded time.
     this.budget = 200_000;
   }
 
   run(initial: HeldSet): FunctionFlow {
     const d = this.decl;
+    for (const h of initial.all()) initial = this.mirror(initial, h.ref.key);
     const scope = bodyScope(d);
     if (d.body) {
       const frame = this.newFrame('function', scope);
@@ -93,6 +100,18 @@ export class FlowAnalyzer {
       blocking: valuesOf(this.blocking), accesses: [...this.accesses.values()],
       goStmts: this.goStmts ? [...this.goStmts].map(([node, held]) => ({ node, held })) : [],
     };
+  }
+
+  /**
+   * The held set with the aliases of `key` (see aliases) held as it is, or not held when it is not: any
+   * operation on either name applies to both.
+   */
+  private mirror(held: HeldSet, key: string): HeldSet {
+    const partners = this.aliases?.get(key);
+    if (!partners) return held;
+    const h = held.get(key);
+    for (const p of partners) held = h ? held.with({ ...h, ref: p, aliasOf: key }) : held.without(p.key);
+    return held;
   }
 
   private newFrame(unit: UnitKind, scope: Scope): Frame {
@@ -248,7 +267,7 @@ export class FlowAnalyzer {
         const held = f.scope.literalOwns(this.text(l)) ? st : withHeld(st, st.held.reassigned(this.text(l)));
         st = this.setFlag(held, this.text(l), value(i), l);
       });
-      return st;
+      return this.acquiredResults(left, right, st, f);
     }
     left.forEach((l, i) => {
       if (l.type !== 'identifier') return;
@@ -256,7 +275,28 @@ export class FlowAnalyzer {
       f.scope.declare(this.text(l), type, 'local');
       st = this.setFlag(st, this.text(l), value(i), l);
     });
-    return st;
+    return this.acquiredResults(left, right, st, f);
+  }
+
+  /** `tc, err := dial()` where dial is annotated `+checklocksacquire:tc.mu` (tc its named result): tc.mu is held here. */
+  private acquiredResults(left: SyntaxNode[], right: SyntaxNode[], st: State, f: Frame): State {
+    const call = right.length === 1 && right[0].type === 'call_expression' ? right[0] : undefined;
+    const callee = call ? this.calls.get(call)?.callee : undefined;
+    if (!call || !callee) return st;
+    const acquires = this.contracts(callee).acquires.filter((a) => a.ref.rootKind === 'local' && a.resolved);
+    if (!acquires.length) return st;
+    const results = paramsOf(child(callee.node, 'result'), callee.file.parsed.text).map((p) => p.name);
+    let held = st.held;
+    for (const a of acquires) {
+      const i = results.indexOf(a.ref.root);
+      const target = i >= 0 && left.length === results.length ? left[i] : undefined;
+      if (target?.type !== 'identifier' || this.text(target) === '_') continue;
+      let ref = this.res.refOf(target, f.scope);
+      if (!ref) continue;
+      for (const p of a.ref.path) ref = this.res.appendField(ref, p);
+      held = held.with({ ref, mode: a.mode, maybe: false, site: call });
+    }
+    return withHeld(st, held);
   }
 
   /**
@@ -499,10 +539,10 @@ export class FlowAnalyzer {
       if (d.kind === 'unlock') {
         this.recordLockEvent(d.node, d.op, held, true, f.unit);
         if (!held.get(d.op.ref.key)) this.lockEvents!.get(d.node)!.absentAtExit = true;
-        held = held.without(d.op.ref.key);
+        held = this.mirror(held.without(d.op.ref.key), d.op.ref.key);
       } else if (d.kind === 'lock') {
         this.recordLockEvent(d.node, d.op, held, true, f.unit);
-        held = held.with({ ref: d.op.ref, mode: d.op.method === 'RLock' ? 'read' : 'write', maybe: false, site: d.node });
+        held = this.mirror(held.with({ ref: d.op.ref, mode: d.op.method === 'RLock' ? 'read' : 'write', maybe: false, site: d.node }), d.op.ref.key);
       } else if (d.kind === 'literal') {
         held = this.inlineLiteral(d.lit, { held, defers: [], dead: false, flags: st.flags }, f, 'deferred', d.args).held;
       } else {
@@ -704,10 +744,35 @@ export class FlowAnalyzer {
     const steps = this.res.pkg.findField(base.type, field);
     const last = steps?.[steps.length - 1];
     const owner = last && deref(last.owner);
-    if (!last || owner?.kind !== 'named') return;
+    // A field of an anonymous struct is named by where the struct is declared: `Server.stats.n`, or `counters.n`
+    // for `var counters struct{ ... }`.
+    const ownerName = owner?.kind === 'named' ? owner.name : owner?.kind === 'struct' && steps!.length === 1 ? this.anonymousOwner(operand, f) : undefined;
+    if (!last || !ownerName) return;
     // For a promoted field (s.balance through an embedded Account), the base is s.Account, where its guard lives.
     const declaring = steps!.slice(0, -1).reduce((r, s) => this.res.appendField(r, s.name), base);
-    this.recordAccess(e, { base: declaring, target: `${owner.name}.${field}`, field, write, mapWrite }, held, f.unit);
+    this.recordAccess(e, { base: declaring, target: `${ownerName}.${field}`, field, write, mapWrite }, held, f.unit);
+  }
+
+  /**
+   * The name of the anonymous struct that `e` denotes, by its declaration: a package-level variable (`counters`),
+   * or a field of a named struct or of another such struct (`Server.stats`); undefined for any other value.
+   */
+  private anonymousOwner(e: SyntaxNode | undefined, f: Frame): string | undefined {
+    if (!e) return undefined;
+    if (e.type === 'parenthesized_expression') return this.anonymousOwner(e.children[0], f);
+    if (e.type === 'unary_expression' && e.op === '*') return this.anonymousOwner(child(e, 'operand'), f);
+    if (e.type === 'identifier') {
+      const name = this.text(e);
+      return !f.scope.lookup(name) && this.res.pkg.vars.has(name) ? name : undefined;
+    }
+    if (e.type !== 'selector_expression') return undefined;
+    const operand = child(e, 'operand');
+    const field = this.text(child(e, 'field'));
+    const t = deref(this.res.typeOf(operand, f.scope));
+    if (!operand || !field || this.res.pkg.findField(t, field)?.length !== 1) return undefined;
+    if (t.kind === 'named') return `${t.name}.${field}`;
+    const outer = t.kind === 'struct' ? this.anonymousOwner(operand, f) : undefined;
+    return outer && `${outer}.${field}`;
   }
 
   private isOnce(operand: SyntaxNode | undefined, f: Frame): boolean {
@@ -717,6 +782,10 @@ export class FlowAnalyzer {
 
   private applyLockOp(node: SyntaxNode, op: LockOp, held: HeldSet, deferred: boolean, unit: UnitKind, flags?: Flags): HeldSet {
     this.recordLockEvent(node, op, held, deferred, unit, flags);
+    return this.mirror(this.afterLockOp(node, op, held), op.ref.key);
+  }
+
+  private afterLockOp(node: SyntaxNode, op: LockOp, held: HeldSet): HeldSet {
     switch (op.method) {
       case 'Lock': return held.with({ ref: op.ref, mode: 'write', maybe: false, site: node });
       case 'RLock': return held.with({ ref: op.ref, mode: 'read', maybe: false, site: node });
@@ -735,11 +804,11 @@ export class FlowAnalyzer {
     const c = this.contracts(site.callee);
     for (const r of c.releases) {
       const ref = mapToCaller(r.ref, site, this.res);
-      if (ref) held = held.without(ref.key);
+      if (ref) held = this.mirror(held.without(ref.key), ref.key);
     }
     for (const a of c.acquires) {
       const ref = mapToCaller(a.ref, site, this.res);
-      if (ref) held = held.with({ ref, mode: a.mode, maybe: false, site: call });
+      if (ref) held = this.mirror(held.with({ ref, mode: a.mode, maybe: false, site: call }), ref.key);
     }
     return held;
   }
@@ -807,7 +876,7 @@ export class FlowAnalyzer {
       if (op && (op.method === 'TryLock' || op.method === 'TryRLock')) {
         this.recordLockEvent(e, op, st.held, false, f.unit, st.flags);
         const mode: LockMode = op.method === 'TryRLock' ? 'read' : 'write';
-        return [withHeld(fork(st), st.held.with({ ref: op.ref, mode, maybe: false, site: e })), fork(st)];
+        return [withHeld(fork(st), this.mirror(st.held.with({ ref: op.ref, mode, maybe: false, site: e }), op.ref.key)), fork(st)];
       }
     }
     const after = this.evalExpr(e, st, f);

@@ -1,6 +1,6 @@
 import type { FuncDecl, GoFile } from '../model/file';
 import type { GoPackage } from '../model/package';
-import type { SyntaxNode } from '../syntax/node';
+import { child, type SyntaxNode } from '../syntax/node';
 import { syncLockKind, deref, type GoType } from '../model/types';
 import { isPseudoLock } from './blocking';
 import type { AccessEvent, FunctionFlow } from './flow-types';
@@ -8,6 +8,7 @@ import type { HeldLock } from './held';
 import type { PackageAnalysis } from './package-analysis';
 import { RUNS_IN_PLACE } from './summaries';
 import { isFreshAccess } from './fresh';
+import { atomicField, type AtomicField } from './atomic';
 import { fieldGuardName } from './lock-names';
 import { ExprResolver } from '../model/refs';
 
@@ -24,17 +25,27 @@ export interface Guard {
   held?: number;
   total?: number;
   readOnlyOk?: boolean;
+  /** Further +checklocks lines on the same field or variable: each of them must be held too. */
+  also?: Guard[];
+}
+
+/** A guard and the further ones written on the same field or variable. */
+export function allGuards(g: Guard): Guard[] {
+  return g.also ? [g, ...g.also] : [g];
 }
 
 export interface GuardFacts {
   guards: Map<string, Guard>;
   /** `+checklocksignore` on a field or variable. */
   ignored: Set<string>;
+  /** `+checkatomic` fields (`Type.field`). */
+  atomic: ReadonlyMap<string, AtomicField>;
   /** Functions that run in a goroutine: started with go, or called from one. */
   goroutineFuncs: Map<FuncDecl, string>;
 }
 
-const ANNOTATION = /\+checklocks(read)?:(\S+)/;
+const ANNOTATION = /\+checklocks(read)?:(\S+)/g;
+const ANY_GUARD = /\+checklocks(read)?:\S/;
 const MIN_ACCESSES = 3;
 const MIN_SHARE = 0.75;
 /** Constructors and init run before the value is shared; their accesses teach nothing about guards. */
@@ -56,11 +67,11 @@ function compute(analysis: PackageAnalysis): GuardFacts {
   const declared = annotatedGuards(analysis.pkg);
   const guards = new Map(declared.guards);
   inferGuards(analysis, declared, guards);
-  return { guards, ignored: declared.ignored, goroutineFuncs: goroutineFuncs(analysis) };
+  return { guards, ignored: declared.ignored, atomic: declared.atomic, goroutineFuncs: goroutineFuncs(analysis) };
 }
 
-/** The guards that +checklocks annotations declare in a package, and what +checklocksignore opts out. */
-interface DeclaredGuards { guards: ReadonlyMap<string, Guard>; ignored: Set<string> }
+/** The guards that +checklocks annotations declare in a package, what +checklocksignore opts out, and the +checkatomic fields. */
+interface DeclaredGuards { guards: ReadonlyMap<string, Guard>; ignored: Set<string>; atomic: ReadonlyMap<string, AtomicField> }
 
 const declaredByPackage = new WeakMap<GoPackage, DeclaredGuards>();
 
@@ -75,43 +86,67 @@ function annotatedGuards(pkg: GoPackage): DeclaredGuards {
   if (known) return known;
   const guards = new Map<string, Guard>();
   const ignored = new Set<string>();
+  const atomic = new Map<string, AtomicField>();
   let keep = true;
   const globalType = (name: string) => {
     const v = pkg.vars.get(name);
     return v && (v.type ?? new ExprResolver(pkg, v.file).globalType(name));
   };
-  const annotationText = (file: GoFile, decl: SyntaxNode, at: SyntaxNode, doc: string) => {
+  // A guard that names no lock guards nothing lockset can check (invalid-annotation says why): dropped, and a
+  // declaration whose every guard is such is neither checked nor inferred.
+  const resolved = (owner: GoType | undefined, lock: string, readOnlyOk: boolean): Guard | undefined => {
+    const name = fieldGuardName(pkg, owner, lock, globalType);
+    if (name.kind === 'missing' || name.kind === 'not-a-lock') return undefined;
+    return owner && name.relative ? { lock, heldAs: lockPath(pkg, owner, lock), relative: true, source: 'annotation', readOnlyOk } : { lock, relative: false, source: 'annotation', readOnlyOk };
+  };
+  const trailing = (file: GoFile, decl: SyntaxNode, at: SyntaxNode) => {
     const comments = file.commentsOnLine(file.lines.lineOf(at.start), at.start);
     for (const c of comments) if (c.parent !== file.parsed.root && (c.start < decl.start || c.end > decl.end)) keep = false;
-    return [doc, ...comments.map((c) => file.text(c))].join('\n');
+    return comments;
   };
-  for (const t of pkg.types.values()) {
-    if (t.type.kind !== 'struct') continue;
-    for (const f of t.type.fields) {
-      const text = annotationText(t.file, t.node, f.node, t.file.docFor(f.node).text);
-      const key = `${t.name}.${f.name}`;
+  const annotationText = (file: GoFile, decl: SyntaxNode, at: SyntaxNode, doc: string) => [doc, ...trailing(file, decl, at).map((c) => file.text(c))].join('\n');
+  // A struct's fields, and those of the anonymous structs among them (`Server.stats.n`), keyed under `owner`.
+  const structGuards = (owner: string, type: GoType, file: GoFile, decl: SyntaxNode, depth = 0): void => {
+    if (type.kind !== 'struct' || depth > 4) return;
+    for (const f of type.fields) {
+      const doc = file.docFor(f.node);
+      const comments = [...doc.comments, ...trailing(file, decl, f.node)];
+      const text = [doc.text, ...comments.slice(doc.comments.length).map((c) => file.text(c))].join('\n');
+      const key = `${owner}.${f.name}`;
+      const atomicFacts = atomicField(pkg, file, f.type, child(f.node, 'type'), comments);
+      if (atomicFacts) atomic.set(key, atomicFacts);
+      const inner = deref(f.type);
+      if (!f.embedded && inner.kind === 'struct') structGuards(key, inner, file, decl, depth + 1);
       if (/\+checklocksignore/.test(text)) { ignored.add(key); continue; }
-      const m = ANNOTATION.exec(text);
-      if (!m) continue;
-      // A guard that names no lock guards nothing lockset can check: neither reported nor inferred (invalid-annotation says why).
-      const name = fieldGuardName(pkg, t.type, m[2], globalType);
-      if (name.kind === 'missing' || name.kind === 'not-a-lock') ignored.add(key);
-      else if (name.relative) guards.set(key, { lock: m[2], heldAs: lockPath(pkg, t.type, m[2]), relative: true, source: 'annotation', readOnlyOk: !!m[1] });
-      else guards.set(key, { lock: m[2], relative: false, source: 'annotation', readOnlyOk: !!m[1] });
+      const g = declaredGuard(text, (lock, readOnlyOk) => resolved(type, lock, readOnlyOk));
+      if (g) guards.set(key, g);
+      else if (ANY_GUARD.test(text)) ignored.add(key);
     }
-  }
+  };
+  for (const t of pkg.types.values()) structGuards(t.name, t.type, t.file, t.node);
   for (const v of pkg.vars.values()) {
+    // `var counters struct { mu sync.Mutex; n int }`: its fields' guards, relative to the struct.
+    if (v.type) structGuards(v.name, deref(v.type), v.file, v.node);
     const text = annotationText(v.file, v.node, v.nameNode, v.doc.text);
     if (/\+checklocksignore/.test(text)) { ignored.add(v.name); continue; }
-    const m = ANNOTATION.exec(text);
-    if (!m) continue;
-    const name = fieldGuardName(pkg, undefined, m[2], globalType);
-    if (name.kind === 'missing' || name.kind === 'not-a-lock') ignored.add(v.name);
-    else guards.set(v.name, { lock: m[2], relative: false, source: 'annotation', readOnlyOk: !!m[1] });
+    const g = declaredGuard(text, (lock, readOnlyOk) => resolved(undefined, lock, readOnlyOk));
+    if (g) guards.set(v.name, g);
+    else if (ANY_GUARD.test(text)) ignored.add(v.name);
   }
-  const declared = { guards, ignored };
+  const declared = { guards, ignored, atomic };
   if (keep) declaredByPackage.set(pkg, declared);
   return declared;
+}
+
+/** The guards that the +checklocks lines of one declaration's comments name: all must be held (in no order). */
+function declaredGuard(text: string, make: (lock: string, readOnlyOk: boolean) => Guard | undefined): Guard | undefined {
+  const out: Guard[] = [];
+  for (const m of text.matchAll(ANNOTATION)) {
+    const g = out.some((x) => x.lock === m[2]) ? undefined : make(m[2], !!m[1]);
+    if (g) out.push(g);
+  }
+  if (out.length <= 1) return out[0];
+  return { ...out[0], also: out.slice(1) };
 }
 
 /**
@@ -127,6 +162,13 @@ function lockPath(pkg: GoPackage, owner: GoType, written: string): string {
     t = t && pkg.findField(t, p)?.at(-1)?.type;
   }
   return out.join('.');
+}
+
+/** The key of the lock that a guard names at an access (`s.mu` for `s.count` guarded by mu), if it can be named. */
+export function guardKey(a: AccessEvent, guard: Guard): string | undefined {
+  // A relative guard '' is the struct's embedded mutex: the lock that a.base.Lock() takes.
+  const path = guard.heldAs ?? guard.lock;
+  return guard.relative ? (a.base ? (path ? `${a.base.key}.${path}` : a.base.key) : undefined) : guard.lock;
 }
 
 /** The locks held at an access, as guard names: relative to the accessed struct, or global. */
@@ -193,7 +235,7 @@ function flowCounts(analysis: PackageAnalysis, declared: DeclaredGuards, flow: F
   const counts: TargetCounts[] = [];
   const byTarget = new Map<string, TargetCounts>();
   for (const a of flow.accesses) {
-    if (declared.guards.has(a.target) || declared.ignored.has(a.target) || !isDataAccess(analysis, a) || isFreshAccess(flow.decl, a)) continue;
+    if (declared.guards.has(a.target) || declared.ignored.has(a.target) || declared.atomic.has(a.target) || !isDataAccess(analysis, a) || isFreshAccess(flow.decl, a)) continue;
     let c = byTarget.get(a.target);
     if (!c) { c = { target: a.target, n: 0, write: false, names: [] }; byTarget.set(a.target, c); counts.push(c); }
     c.n++;

@@ -27,6 +27,8 @@ export interface HeldLock {
   /** For the OS-thread pseudo-lock: the thread-state change made while it was held (netns.Set, ...). */
   stateChangeName?: string;
   stateChangeSite?: SyntaxNode;
+  /** A copy under another name that a `+checklocksalias` of the function gives the lock of this key. */
+  aliasOf?: string;
   /** Held exactly when the boolean variable `name` is `value` (`if locked { mu.Lock() }`); such a lock is maybe held. */
   guard?: LockGuard;
 }

@@ -291,6 +291,8 @@ export class PackageAnalysis {
           if (!sites.every((s) => s.held.holds(held.ref, held.mode))) continue;
           const ref = mapToCallee(held.ref, sites[0], twin);
           if (!ref || contract.requires.some((r) => r.ref.key === ref.key && r.source.kind !== 'name')) continue;
+          // A lock the twin excludes (+checklocksexclude) is not held on its entry.
+          if (contract.excludes.some((x) => x.ref.key === ref.key)) continue;
           locks.push({
             ref, mode: 'read', written: ref.display, resolved: true,
             source: {
@@ -407,7 +409,8 @@ function contractsSignature(contracts: ReadonlyMap<FuncDecl, Contract>): string 
   ].join('\u0001');
   const parts: string[] = [];
   for (const [fn, c] of contracts) {
-    parts.push(fn.key, String(c.ignore), ...[c.requires, c.acquires, c.releases, c.excludes].map((ls) => ls.map(lock).join('\u0002')));
+    parts.push(fn.key, String(c.ignore), ...[c.requires, c.acquires, c.releases, c.excludes].map((ls) => ls.map(lock).join('\u0002')),
+      (c.aliases ?? []).map((x) => `${lock(x.a)}=${lock(x.b)}`).join('\u0002'));
   }
   return parts.join('\u0003');
 }
@@ -469,9 +472,10 @@ function ownLockKeys(flow: FunctionFlow): { locked: Set<string>; unlocked: Set<s
 /** A copy of a contract (its lists can be added to), with its sources moved by `delta`. */
 function movedContract(c: Contract, delta: number): Contract {
   const move = (l: ContractLock): ContractLock => (delta ? { ...l, source: { ...l.source, offset: l.source.offset + delta } } : l);
-  return { requires: c.requires.map(move), acquires: c.acquires.map(move), releases: c.releases.map(move), excludes: c.excludes.map(move), ignore: c.ignore };
+  const aliases = c.aliases?.map((x) => ({ a: move(x.a), b: move(x.b) }));
+  return { requires: c.requires.map(move), acquires: c.acquires.map(move), releases: c.releases.map(move), excludes: c.excludes.map(move), ignore: c.ignore, ...(aliases ? { aliases } : {}) };
 }
 
 function isEmptyContract(c: Contract): boolean {
-  return !c.ignore && !c.requires.length && !c.acquires.length && !c.releases.length && !c.excludes.length;
+  return !c.ignore && !c.requires.length && !c.acquires.length && !c.releases.length && !c.excludes.length && !c.aliases?.length;
 }

@@ -2,6 +2,7 @@ import { lockAnnotations, enclosingStatement, regionNaming } from '../analysis/a
 import { isPseudoLock } from '../analysis/blocking';
 import type { SyntaxNode } from '../syntax/node';
 import { requirementsAt } from '../analysis/requirements';
+import { isForcedHeld } from '../analysis/force';
 import type { PackageAnalysis } from '../analysis/package-analysis';
 import type { CallSite } from '../analysis/flow-types';
 import type { FuncDecl } from '../model/file';
@@ -32,7 +33,8 @@ function that needs the lock itself, every call of it in the package holding it)
 must hold a lock. The lock is not held at the call on any path, the calling function's own contract does
 not provide it, and no // LOCK: comment above the statement or at the end of its line asserts that it is
 held, nor one earlier in the block (or a block around it) on a line of its own that names the lock as held
-("we already hold the cmdLock"). Locks held on only some paths are not reported. A goroutine never inherits its creator's locks.
+("we already hold the cmdLock"), nor a +checklocksforce comment on a statement that needs the lock, there or
+earlier in the block. Locks held on only some paths are not reported. A goroutine never inherits its creator's locks.
 Nor is a lock of an object that nothing else can reach yet: one the caller allocated, or got from a package
 function that returns only objects it allocated (\`mb := fs.newBlock(i)\`), and has not handed on since.
 
@@ -77,8 +79,10 @@ takes it; otherwise the comment.`,
       // The calls that miss a lock and carry no annotation: most calls miss none, and an edit elsewhere leaves
       // the answer the same (the requirements are read again below, for the places they point at now).
       // A // LOCK: above the statement covers its locks; one that names a lock as held covers it to the end of its block.
+      // So does a +checklocksforce on a statement that needs the lock, from that statement to the end of its block.
       const uncovered = (site: CallSite) => requirementsAt(analysis, caller, site).filter((r) => r.held === 'missing' &&
-        !(RUNS_IN_PLACE.has(site.unit) && !site.viaGo && regionNaming(caller.file, caller.body, site.node, r.ref, flow.lockEvents)));
+        !(RUNS_IN_PLACE.has(site.unit) && !site.viaGo && regionNaming(caller.file, caller.body, site.node, r.ref, flow.lockEvents)) &&
+        !isForcedHeld(analysis, caller, flow, site.node, r.ref.key));
       const unannotated = keptPerFlow(ctx, 'missing-lock-annotation', caller, flow, () => orNone(flow.calls.filter((site) =>
         uncovered(site).length > 0 && lockAnnotations(caller.file, site.node).length === 0)));
       for (const site of unannotated) {
@@ -97,8 +101,11 @@ takes it; otherwise the comment.`,
           // A declared, live contract needs a path without the lock (read at report time too: it follows the
           // calls of other functions); a guess or a stale contract is information already.
           const weak = stale || GUESSES.has(src.kind);
-          const container = weak ? undefined : containerLockHeld(site, req.ref);
-          const path = weak || container ? undefined : unheld.evidenceFor(caller, req.ref, site);
+          // The caller's own +checklocksexclude says it runs without the lock (excludewrite: without a write lock).
+          const excluded = own.excludes.find((x) => x.resolved && x.ref.key === req.ref.key && (x.mode === 'read' || req.lock.mode === 'write'));
+          const container = weak || excluded ? undefined : containerLockHeld(site, req.ref);
+          const path = weak || container ? undefined
+            : excluded ? `${caller.name} runs without it: ${excluded.source.describe}` : unheld.evidenceFor(caller, req.ref, site);
           const pathNote = weak ? ''
             : container ? ` (${container} is held, the lock of the object that ${req.ref.display} is reached through: it may be what guards the data)`
               : path ? ` (${path})` : ` (no path found that reaches ${caller.name} without ${req.ref.display}: its callers may hold it)`;

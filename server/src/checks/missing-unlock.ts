@@ -47,7 +47,8 @@ of them is followed by such a return or ends the body.`,
     for (const exit of flow.exits) {
       if (exit.kind === 'panic') continue;
       for (const h of exit.held.definite()) {
-        if (h.fromContract || ok(h.ref.key)) continue;
+        // An alias's copy of a lock is reported under the lock's own name.
+        if (h.fromContract || h.aliasOf || ok(h.ref.key)) continue;
         const at = exit.kind === 'end' ? Math.max(exit.node.end - 1, exit.node.start) : exit.node.start;
         const end = exit.kind === 'end' ? exit.node.end : exit.node.start + 'return'.length;
         ctx.report({
@@ -64,7 +65,7 @@ of them is followed by such a return or ends the body.`,
     }
     for (const cont of flow.continues) {
       for (const h of cont.held.definite()) {
-        if (cont.entry.get(h.ref.key) || h.fromContract || ok(h.ref.key)) continue;
+        if (cont.entry.get(h.ref.key) || h.fromContract || h.aliasOf || ok(h.ref.key)) continue;
         ctx.report({
           file: fn.file.path,
           range: fn.file.lines.range(cont.node.start, cont.node.end),

@@ -1,14 +1,17 @@
 import { enclosingStatement } from '../analysis/annotations';
+import { atomicUse } from '../analysis/atomic';
 import { isPseudoLock } from '../analysis/blocking';
 import { isFreshAccess } from '../analysis/fresh';
+import { isForcedHeld } from '../analysis/force';
 import type { AccessEvent } from '../analysis/flow-types';
-import { guardFacts, isDataAccess, isSetupFunc, type Guard } from '../analysis/guards';
+import { allGuards, guardFacts, guardKey, isDataAccess, isSetupFunc, type Guard } from '../analysis/guards';
 import type { PackageAnalysis } from '../analysis/package-analysis';
 import type { FuncDecl } from '../model/file';
 import { annotateGuard } from './annotation-suggestions';
 import type { Check } from './check';
 import type { Fix, TextEdit } from '../base/finding';
 import { child, walk } from '../syntax/node';
+import { importEdit } from './imports';
 
 export const unguardedAccess: Check = {
   id: 'unguarded-access',
@@ -16,8 +19,11 @@ export const unguardedAccess: Check = {
   doc: `A guarded field or global is accessed without its lock, or a shared map is written from goroutines unlocked.
 
 A field or package-level variable is guarded by a lock when a gVisor annotation says so (+checklocks:mu on the
-field or var; +checklocksread:mu lets reads go with RLock; +checklocksignore opts out), or when most accesses to
-it hold the same lock (inferred, Eraser-style: at least 3 accesses and 75% of them). An access without the guard
+field or var; +checklocksread:mu lets reads go with RLock; several such lines each name a lock that must be held;
++checklocksignore opts out; a +checklocksforce comment on a statement, or on its own line above it, takes the
+guards it needs as held from there to the end of its block), or when most accesses to
+it hold the same lock (inferred, Eraser-style: at least 3 accesses and 75% of them). With +checkatomic on the
+field too, an atomic read needs no lock and an atomic write needs it for writing (see non-atomic-access). An access without the guard
 is reported: as a warning against a +checklocks guard, as information against an inferred one, which is a
 guess (a severity set for the check in lockset.checks applies to every finding); hover on the field shows the guard and where it comes from. Constructors (New..., init) are not
 checked, nor accesses through a local that holds only what the function allocated itself (x := &T{...}). Writes into a package-level map (m[k] = v, delete, clear) from a function started with go, or reached
@@ -38,19 +44,30 @@ inferred guard, a second fix writes it down: // +checklocks:mu above the field's
         if (guard) {
           // An inferred guard is a guess: only an access with no lock at all held is reported against it.
           if (guard.source === 'inferred' && (!isDataAccess(analysis, a) || a.held.all().some((h) => !isPseudoLock(h.ref.key)))) continue;
-          const missing = missingGuard(a, guard);
-          if (!missing) continue;
-          const what = `${a.write ? 'write to' : 'read of'} ${a.base ? `${a.base.display}.${a.field}` : a.field}`;
-          const why = guard.source === 'annotation' ? `+checklocks${guard.readOnlyOk ? 'read' : ''}:${guard.lock}` : `inferred from ${guard.held} of ${guard.total} accesses`;
+          // +checkatomic with +checklocks: an atomic read needs no lock, an atomic write needs it for writing.
+          const atomic = guard.source === 'annotation' ? facts.atomic.get(a.target) : undefined;
+          const use = atomic && atomicUse(fn.file, a.node, atomic);
+          if (use?.kind === 'atomic' && !use.write) continue;
+          const write = a.write || use?.kind === 'atomic';
+          // Several +checklocks lines on one field: each must be held; the finding names those that are not.
+          // A +checklocksforce above (or on) the statement, or earlier in the block, asserts the guard held.
+          const missing = allGuards(guard).map((g) => ({ g, display: missingGuard(a, g, write) }))
+            .filter((m) => m.display !== undefined && !isForcedHeld(analysis, fn, flow, a.node, guardKey(a, m.g)!));
+          if (missing.length === 0) continue;
+          const what = `${write ? 'write to' : 'read of'} ${a.base ? `${a.base.display}.${a.field}` : a.field}`;
+          const why = guard.source === 'annotation'
+            ? missing.map(({ g }) => `+checklocks${g.readOnlyOk ? 'read' : ''}:${g.lock}`).join(', ') + (atomic ? ', +checkatomic: only an atomic read goes without it' : '')
+            : `inferred from ${guard.held} of ${guard.total} accesses`;
           ctx.report({
             // An inferred guard is a guess (confidence): declared by +checklocks, a warning; inferred, information.
             severity: guard.source === 'inferred' ? 'information' : undefined,
             file: fn.file.path,
             range: fn.file.lines.range(a.node.start, a.node.end),
-            message: `${what} without ${missing}, which guards ${a.target} (${why})`,
+            message: `${what} without ${missing.map((m) => m.display).join(' and ')}, which guard${missing.length > 1 ? '' : 's'} ${a.target} (${why})`,
             related: [],
+            // Taking one lock around the access is a fix only when it is the one missing (and no other is held).
             // Writing an inferred guard down comes after the fix that makes the code right.
-            fixes: [...takeGuardAround(analysis, fn, a, guard), ...annotateGuard(analysis, a.target, guard)],
+            fixes: [...(missing.length === 1 ? takeGuardAround(analysis, fn, a, missing[0].g, write) : []), ...annotateGuard(analysis, a.target, guard)],
           });
           continue;
         }
@@ -73,15 +90,15 @@ inferred guard, a second fix writes it down: // +checklocks:mu above the field's
 };
 
 /** The guard's display name when it is not held (in the mode the access needs), else undefined. */
-function missingGuard(a: AccessEvent, guard: Guard): string | undefined {
-  // A relative guard '' is the struct's embedded mutex: the lock that a.base.Lock() takes.
-  const path = guard.heldAs ?? guard.lock;
-  const key = guard.relative ? (a.base ? (path ? `${a.base.key}.${path}` : a.base.key) : undefined) : guard.lock;
+function missingGuard(a: AccessEvent, guard: Guard, write: boolean): string | undefined {
+  const key = guardKey(a, guard);
   if (!key) return undefined;
   const h = a.held.get(key);
-  if (h && (h.maybe || h.inherited)) return undefined;
-  if (h && (h.mode === 'write' || !a.write)) return undefined;
+  if (h?.inherited) return undefined;
   const display = guard.relative ? `${a.base!.display}.${guard.lock}` : guard.lock;
+  // As in checklocks, a lock held on some paths only is not held for a +checklocks guard; an inferred one is lenient.
+  if (h?.maybe) return guard.source === 'annotation' ? `${display} held on every path (it is held on some only)` : undefined;
+  if (h && (h.mode === 'write' || !write)) return undefined;
   return h ? `${display} held for writing (it is only read-locked)` : display;
 }
 
@@ -96,7 +113,7 @@ const PURE_CALLS = new Set(['len', 'cap', 'append', 'delete', 'copy', 'make', 'n
  * the function's body (not in a closure, which may run elsewhere), with no other lock held (taking one more could
  * order locks anew), and calling nothing but builtins (a call could take the lock again or block under it).
  */
-function takeGuardAround(analysis: PackageAnalysis, fn: FuncDecl, a: AccessEvent, guard: Guard): Fix[] {
+function takeGuardAround(analysis: PackageAnalysis, fn: FuncDecl, a: AccessEvent, guard: Guard, write: boolean): Fix[] {
   if (a.unit !== 'function' || a.held.all().some((h) => !isPseudoLock(h.ref.key))) return [];
   const stmt = enclosingStatement(a.node);
   if (!stmt || stmt.hasError || !SIMPLE_STATEMENTS.has(stmt.type) || stmt.parent?.type !== 'statement_list') return [];
@@ -122,14 +139,14 @@ function takeGuardAround(analysis: PackageAnalysis, fn: FuncDecl, a: AccessEvent
   const lineStart = file.lines.lineStart(line);
   const indent = file.lines.indentOf(line);
   if (lineStart + indent.length !== stmt.start) return [];
-  const read = !a.write && type !== undefined && analysis.pkg.lockKind(type) === 'rwmutex';
+  const read = !write && type !== undefined && analysis.pkg.lockKind(type) === 'rwmutex';
   const [lock, unlock] = read ? ['RLock', 'RUnlock'] : ['Lock', 'Unlock'];
   const before = file.lines.position(lineStart);
   // The end of the statement's last line, after a trailing comment.
   const after = file.lines.position(file.lines.lineEnd(file.lines.lineOf(stmt.end)));
   return [{
     id: 'lock-around-access',
-    title: `Lock ${name} around this ${a.write ? 'write' : 'read'} (${name}.${lock}() … ${name}.${unlock}())`,
+    title: `Lock ${name} around this ${write ? 'write' : 'read'} (${name}.${lock}() … ${name}.${unlock}())`,
     preferred: true,
     edits: [
       { file: file.path, range: { start: before, end: before }, newText: `${indent}${name}.${lock}()\n` },
@@ -166,26 +183,7 @@ function wrapInLock(analysis: PackageAnalysis, fn: FuncDecl, a: AccessEvent): Fi
   if (!existing) {
     const declLine = file.lines.position(file.lines.lineStart(file.lines.lineOf((fn.doc.comments[0] ?? fn.node).start)));
     edits.push({ file: file.path, range: { start: declLine, end: declLine }, newText: `// ${mu} guards ${a.target}, which goroutines write.\nvar ${mu} sync.Mutex\n\n` });
-    if (![...file.imports.values()].includes('sync')) edits.push(importSync(fn));
+    if (![...file.imports.values()].includes('sync')) edits.push(importEdit(file, 'sync'));
   }
   return [{ id: 'wrap-in-lock', title: `Lock ${mu} around the write`, preferred: true, edits }];
-}
-
-function importSync(fn: FuncDecl): TextEdit {
-  const file = fn.file;
-  const block = /^import\s*\([ \t]*\n((?:[^)]*\n)*?)\)/m.exec(file.parsed.text);
-  if (block) {
-    // Keep the block sorted, as gofmt (goimports) would: before the first path that sorts after "sync".
-    let offset = block.index + block[0].indexOf('\n') + 1;
-    for (const l of block[1].split('\n').slice(0, -1)) {
-      const path = /"([^"]+)"/.exec(l)?.[1];
-      if (path && path > 'sync') break;
-      offset += l.length + 1;
-    }
-    const at = file.lines.position(offset);
-    return { file: file.path, range: { start: at, end: at }, newText: '\t"sync"\n' };
-  }
-  const pkg = /^package\s+\w+.*$/m.exec(file.parsed.text);
-  const at = file.lines.position(pkg ? pkg.index + pkg[0].length : 0);
-  return { file: file.path, range: { start: at, end: at }, newText: '\n\nimport "sync"' };
 }

@@ -12,7 +12,7 @@ import { rankIn } from '../analysis/hierarchy';
 import type { WorkspaceGraph } from '../analysis/workspace-graph';
 import { classNodeOf, classPackageOf, lockClass, type Ref } from '../model/refs';
 import { qualifiedName } from '../analysis/lock-graph';
-import { guardFacts } from '../analysis/guards';
+import { allGuards, guardFacts } from '../analysis/guards';
 import type { GoType } from '../model/types';
 
 export interface HoverResult { markdown: string; start: number; end: number }
@@ -78,12 +78,12 @@ function declarationHover(analysis: PackageAnalysis, file: GoFile, offset: numbe
     }
     const sites = [...analysis.flows.values()].flatMap((f) => f.lockEvents).filter((e) => !e.op.method.endsWith('nlock') && lockClass(e.op.ref) === cls);
     parts.push(`Taken at ${sites.length} site${sites.length === 1 ? '' : 's'} in this package.`);
-    const guarded = [...guardFacts(analysis).guards].filter(([k, g]) => (target!.owner ? g.relative && k.startsWith(`${target!.owner}.`) : !g.relative) && g.lock === target!.name);
+    const guarded = [...guardFacts(analysis).guards].filter(([k, g]) => (target!.owner ? g.relative && k.startsWith(`${target!.owner}.`) : !g.relative) && allGuards(g).some((x) => x.lock === target!.name));
     if (guarded.length) parts.push(`Guards: ${guarded.map(([k, g]) => `\`${k}\`${g.source === 'inferred' ? ` (inferred from ${g.held} of ${g.total} accesses)` : ' (+checklocks)'}`).join(', ')}`);
   } else {
     const g = guardFacts(analysis).guards.get(target.key);
     if (!g) return undefined;
-    parts.push(`**${target.key}** is guarded by \`${g.lock}\` ${g.source === 'inferred' ? `(inferred from ${g.held} of ${g.total} accesses)` : '(+checklocks annotation)'}`);
+    parts.push(`**${target.key}** is guarded by ${allGuards(g).map((x) => `\`${x.lock}\``).join(' and ')} ${g.source === 'inferred' ? `(inferred from ${g.held} of ${g.total} accesses)` : '(+checklocks annotation)'}`);
   }
   return { markdown: parts.join('\n\n'), start: target.start, end: target.end };
 }

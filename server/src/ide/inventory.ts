@@ -1,5 +1,5 @@
 import { rankIn } from '../analysis/hierarchy';
-import { guardFacts } from '../analysis/guards';
+import { allGuards, guardFacts } from '../analysis/guards';
 import type { PackageAnalysis } from '../analysis/package-analysis';
 import { qualifiedName, type EdgeWitness, type LockEdge } from '../analysis/lock-graph';
 import type { WorkspaceGraph } from '../analysis/workspace-graph';
@@ -60,9 +60,11 @@ export function lockInventory(analyses: PackageAnalysis[], graph: WorkspaceGraph
       info(`${dir}|${a.pkg.name}.${v.name}`, a.pkg.name, kind).declared = loc(v.file, v.nameNode.start, v.nameNode.end, toUri);
     }
     for (const [target, g] of guardFacts(a).guards) {
-      const owner = target.includes('.') ? target.slice(0, target.indexOf('.')) : undefined;
-      const cls = g.relative && owner ? `${owner}.${g.lock}` : `${a.pkg.name}.${g.lock}`;
-      byNode.get(`${dir}|${cls}`)?.guards.push({ name: target, source: g.source });
+      const owner = target.includes('.') ? target.slice(0, target.lastIndexOf('.')) : undefined;
+      for (const x of allGuards(g)) {
+        const cls = x.relative && owner ? `${owner}.${x.lock}` : `${a.pkg.name}.${x.lock}`;
+        byNode.get(`${dir}|${cls}`)?.guards.push({ name: target, source: x.source });
+      }
     }
   }
   const cycleNodes = new Set(graph.cycles.flatMap((c) => c.map((e) => e.from)));

@@ -140,6 +140,9 @@ export class GoPackage {
     if (cached !== undefined) return cached ?? undefined;
     const m = this.methods(b.name);
     let kind: LockKind | undefined = m.has('Lock') && m.has('Unlock') ? 'custom' : undefined;
+    // A type of this package declared nowhere in its sources, named like a mutex: generated at build time
+    // (gVisor's Bazel declare_mutex and declare_rwmutex make `fooMutex` and `fooRWMutex` types with Lock and Unlock).
+    if (!kind && !b.pkg && !b.home && !this.types.has(b.name) && /Mutex$/.test(b.name)) kind = /RWMutex$/.test(b.name) ? 'rwmutex' : 'mutex';
     if (!kind) {
       const u = this.underlying(b);
       if (u !== b && u.kind === 'named') kind = syncLockKind(u);

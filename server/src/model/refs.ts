@@ -294,14 +294,21 @@ export class ExprResolver {
   /** Resolves the receiver of a Lock/Unlock/... call to the lock it names. */
   lockOp(call: SyntaxNode, scope: Scope): LockOp | undefined {
     const fn = child(call, 'function');
-    if ((child(call, 'arguments')?.children.length ?? 0) > 0) return undefined;
-    return fn && this.lockMethodValue(fn, scope);
+    const args = child(call, 'arguments')?.children.length ?? 0;
+    if (args === 0) return fn && this.lockMethodValue(fn, scope);
+    // gVisor's generated mutexes take a lock class for nesting: `b.mu.NestedLock(bucketLockB)` is `b.mu.Lock()`.
+    const nested = args === 1 && fn?.type === 'selector_expression' ? /^Nested(R?(?:Lock|Unlock))$/.exec(this.text(child(fn, 'field'))) : null;
+    const op = nested ? this.lockMethodValue(fn!, scope, nested[1]) : undefined;
+    return op && op.kind !== 'unknown' ? op : undefined;
   }
 
-  /** The lock operation that a method value names (`mu.Unlock`, as called or as stored in `unlock := mu.Unlock`). */
-  lockMethodValue(fn: SyntaxNode, scope: Scope): LockOp | undefined {
+  /**
+   * The lock operation that a method value names (`mu.Unlock`, as called or as stored in `unlock := mu.Unlock`);
+   * `as`: the plain method that a variant (NestedLock) stands for.
+   */
+  lockMethodValue(fn: SyntaxNode, scope: Scope, as?: string): LockOp | undefined {
     if (fn.type !== 'selector_expression') return undefined;
-    const method = this.text(child(fn, 'field'));
+    const method = as ?? this.text(child(fn, 'field'));
     if (!LOCK_METHODS.has(method)) return undefined;
     const operand = child(fn, 'operand');
     const base = this.refOf(operand, scope);
