@@ -27,12 +27,20 @@ export interface AtomicField {
   basic?: AtomicBasic;
 }
 
+/**
+ * Packages of atomic value types: sync/atomic, gVisor's atomicbitops (`atomicbitops.Bool`, which gVisor's own
+ * fields annotate `+checkatomic`) and go.uber.org/atomic.
+ */
+function isAtomicPackage(path: string | undefined): boolean {
+  return path === 'sync/atomic' || path === 'go.uber.org/atomic' || !!path?.endsWith('/atomicbitops');
+}
+
 /** The field's atomic facts, or undefined when it is not annotated `+checkatomic`. */
 export function atomicField(pkg: GoPackage, file: GoFile, type: GoType, typeNode: SyntaxNode | undefined, comments: SyntaxNode[]): AtomicField | undefined {
   const annotation = comments.find((c) => CHECKATOMIC.test(file.text(c)));
   if (!annotation) return undefined;
   const out: AtomicField = { annotation, file, typeText: typeNode ? file.text(typeNode) : '?' };
-  if (type.kind === 'named' && type.pkg && file.imports.get(type.pkg) === 'sync/atomic') out.wrapper = type.name;
+  if (type.kind === 'named' && type.pkg && isAtomicPackage(file.imports.get(type.pkg))) out.wrapper = type.name;
   else if (type.kind === 'named' && !type.pkg && !pkg.types.has(type.name)) out.basic = BASIC_NAMES.get(type.name);
   return out;
 }
@@ -52,7 +60,8 @@ export function atomicUse(file: GoFile, node: SyntaxNode, field: AtomicField): A
   if (p?.type === 'selector_expression' && node.field === 'operand' && p.field === 'function' && p.parent?.type === 'call_expression') {
     if (!field.wrapper) return { kind: 'opaque' };
     const method = file.text(child(p, 'field'));
-    return { kind: 'atomic', write: method !== 'Load', op: method };
+    // atomicbitops also has RacyLoad (a plain read, meant under the lock): a read all the same.
+    return { kind: 'atomic', write: method !== 'Load' && method !== 'RacyLoad', op: method };
   }
   if (p?.type !== 'unary_expression' || p.op !== '&') return { kind: 'plain' };
   const fn = atomicCallOf(file, p);

@@ -1,6 +1,7 @@
 import type { FuncDecl } from '../model/file';
 import { paramsOf } from '../model/file';
 import { ExprResolver, type LockOp, type Ref } from '../model/refs';
+import { typeAliasPartners } from './type-aliases';
 import { Scope } from '../model/scope';
 import { deref, typeFromSyntax, UNKNOWN, type GoType } from '../model/types';
 import { child, childrenOf, type SyntaxNode } from '../syntax/node';
@@ -87,7 +88,7 @@ export class FlowAnalyzer {
 
   run(initial: HeldSet): FunctionFlow {
     const d = this.decl;
-    for (const h of initial.all()) initial = this.mirror(initial, h.ref.key);
+    for (const h of initial.all()) initial = this.mirror(initial, h.ref);
     const scope = bodyScope(d);
     if (d.body) {
       const frame = this.newFrame('function', scope);
@@ -106,9 +107,10 @@ export class FlowAnalyzer {
    * The held set with the aliases of `key` (see aliases) held as it is, or not held when it is not: any
    * operation on either name applies to both.
    */
-  private mirror(held: HeldSet, key: string): HeldSet {
-    const partners = this.aliases?.get(key);
-    if (!partners) return held;
+  private mirror(held: HeldSet, ref: Ref): HeldSet {
+    const key = ref.key;
+    const partners = [...this.aliases?.get(key) ?? [], ...typeAliasPartners(this.res, ref)];
+    if (!partners.length) return held;
     const h = held.get(key);
     for (const p of partners) held = h ? held.with({ ...h, ref: p, aliasOf: key }) : held.without(p.key);
     return held;
@@ -539,10 +541,10 @@ export class FlowAnalyzer {
       if (d.kind === 'unlock') {
         this.recordLockEvent(d.node, d.op, held, true, f.unit);
         if (!held.get(d.op.ref.key)) this.lockEvents!.get(d.node)!.absentAtExit = true;
-        held = this.mirror(held.without(d.op.ref.key), d.op.ref.key);
+        held = this.mirror(held.without(d.op.ref.key), d.op.ref);
       } else if (d.kind === 'lock') {
         this.recordLockEvent(d.node, d.op, held, true, f.unit);
-        held = this.mirror(held.with({ ref: d.op.ref, mode: d.op.method === 'RLock' ? 'read' : 'write', maybe: false, site: d.node }), d.op.ref.key);
+        held = this.mirror(held.with({ ref: d.op.ref, mode: d.op.method === 'RLock' ? 'read' : 'write', maybe: false, site: d.node }), d.op.ref);
       } else if (d.kind === 'literal') {
         held = this.inlineLiteral(d.lit, { held, defers: [], dead: false, flags: st.flags }, f, 'deferred', d.args).held;
       } else {
@@ -782,7 +784,7 @@ export class FlowAnalyzer {
 
   private applyLockOp(node: SyntaxNode, op: LockOp, held: HeldSet, deferred: boolean, unit: UnitKind, flags?: Flags): HeldSet {
     this.recordLockEvent(node, op, held, deferred, unit, flags);
-    return this.mirror(this.afterLockOp(node, op, held), op.ref.key);
+    return this.mirror(this.afterLockOp(node, op, held), op.ref);
   }
 
   private afterLockOp(node: SyntaxNode, op: LockOp, held: HeldSet): HeldSet {
@@ -804,11 +806,11 @@ export class FlowAnalyzer {
     const c = this.contracts(site.callee);
     for (const r of c.releases) {
       const ref = mapToCaller(r.ref, site, this.res);
-      if (ref) held = this.mirror(held.without(ref.key), ref.key);
+      if (ref) held = this.mirror(held.without(ref.key), ref);
     }
     for (const a of c.acquires) {
       const ref = mapToCaller(a.ref, site, this.res);
-      if (ref) held = this.mirror(held.with({ ref, mode: a.mode, maybe: false, site: call }), ref.key);
+      if (ref) held = this.mirror(held.with({ ref, mode: a.mode, maybe: false, site: call }), ref);
     }
     return held;
   }
@@ -876,7 +878,7 @@ export class FlowAnalyzer {
       if (op && (op.method === 'TryLock' || op.method === 'TryRLock')) {
         this.recordLockEvent(e, op, st.held, false, f.unit, st.flags);
         const mode: LockMode = op.method === 'TryRLock' ? 'read' : 'write';
-        return [withHeld(fork(st), this.mirror(st.held.with({ ref: op.ref, mode, maybe: false, site: e }), op.ref.key)), fork(st)];
+        return [withHeld(fork(st), this.mirror(st.held.with({ ref: op.ref, mode, maybe: false, site: e }), op.ref)), fork(st)];
       }
     }
     const after = this.evalExpr(e, st, f);

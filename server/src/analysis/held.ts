@@ -29,6 +29,11 @@ export interface HeldLock {
   stateChangeSite?: SyntaxNode;
   /** A copy under another name that a `+checklocksalias` of the function gives the lock of this key. */
   aliasOf?: string;
+  /**
+   * Maybe held only because paths hold it in different modes (read-locked on one, write-locked on another, as a
+   * closure called under RLock and again under Lock): at least read-held on every path.
+   */
+  mixedMode?: boolean;
   /** Held exactly when the boolean variable `name` is `value` (`if locked { mu.Lock() }`); such a lock is maybe held. */
   guard?: LockGuard;
 }
@@ -100,7 +105,8 @@ export class HeldSet {
       else if (a.maybe || b.maybe || a.mode !== b.mode) {
         const same = a.guard && b.guard && sameGuard(a.guard, b.guard, true) && a.mode === b.mode;
         const guard = same ? (a.guard!.onlyIf ? a.guard : b.guard) : undefined;
-        m.push({ ...a, mode: a.mode === 'write' || b.mode === 'write' ? 'write' : 'read', maybe: true, guard });
+        const mixedMode = heldOnEveryPath(a) && heldOnEveryPath(b) ? true : undefined;
+        m.push({ ...a, mode: a.mode === 'write' || b.mode === 'write' ? 'write' : 'read', maybe: true, guard, mixedMode });
       } else m.push(a);
     }
     for (const b of other.locks) if (this.indexOf(b.ref.key) < 0) m.push(oneSided(b));
@@ -132,7 +138,7 @@ export class HeldSet {
     if (other.locks.length !== this.locks.length) return false;
     for (const a of this.locks) {
       const b = other.get(a.ref.key);
-      if (!b || b.mode !== a.mode || b.maybe !== a.maybe || !sameGuard(a.guard, b.guard)) return false;
+      if (!b || b.mode !== a.mode || b.maybe !== a.maybe || !b.mixedMode !== !a.mixedMode || !sameGuard(a.guard, b.guard)) return false;
     }
     return true;
   }
@@ -170,10 +176,15 @@ function sameGuard(a: LockGuard | undefined, b: LockGuard | undefined, anyKind =
   return a === b || (!!a && !!b && a.name === b.name && a.value === b.value && (anyKind || !a.onlyIf === !b.onlyIf));
 }
 
+/** Held, in some mode, on every path that the lock's entry stands for. */
+export function heldOnEveryPath(l: HeldLock): boolean {
+  return !l.maybe || l.mixedMode === true;
+}
+
 /** A lock held on one side of a join only: maybe held, and held only where its guard (if any) says. */
 function oneSided(l: HeldLock): HeldLock {
-  if (l.maybe && !l.guard) return l;
-  return { ...l, maybe: true, guard: l.guard ? { name: l.guard.name, value: l.guard.value, onlyIf: true } : undefined };
+  if (l.maybe && !l.guard && !l.mixedMode) return l;
+  return { ...l, maybe: true, mixedMode: undefined, guard: l.guard ? { name: l.guard.name, value: l.guard.value, onlyIf: true } : undefined };
 }
 
 export function describeHeld(l: HeldLock): string {

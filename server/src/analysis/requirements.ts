@@ -38,7 +38,7 @@ function heldState(caller: FuncDecl, site: CallSite, lock: ContractLock, ref: Re
   if (site.held.holds(ref, lock.mode) || heldThroughEquality(caller.file, site.node, ref, site.held)) return 'held';
   // As in checklocks, a lock held on some paths only does not meet an annotated contract (inferred ones stay lenient).
   const h = site.held.get(ref.key);
-  if (lock.source.kind === 'annotation' && ref.exact && h?.maybe && !h.inherited && !isBackPointerAlias(site, ref)) return 'missing';
+  if (lock.source.kind === 'annotation' && ref.exact && h?.maybe && !h.mixedMode && !h.inherited && !isBackPointerAlias(site, ref)) return 'missing';
   if (site.held.maybeHolds(ref) || isBackPointerAlias(site, ref)) return 'maybe';
   return 'missing';
 }

@@ -97,7 +97,9 @@ function missingGuard(a: AccessEvent, guard: Guard, write: boolean): string | un
   if (h?.inherited) return undefined;
   const display = guard.relative ? `${a.base!.display}.${guard.lock}` : guard.lock;
   // As in checklocks, a lock held on some paths only is not held for a +checklocks guard; an inferred one is lenient.
-  if (h?.maybe) return guard.source === 'annotation' ? `${display} held on every path (it is held on some only)` : undefined;
+  if (h?.maybe && !h.mixedMode) return guard.source === 'annotation' ? `${display} held on every path (it is held on some only)` : undefined;
+  // Read-locked on some paths, write-locked on the others: read-held everywhere.
+  if (h?.mixedMode) return write ? `${display} held for writing on every path (it is only read-locked on some)` : undefined;
   if (h && (h.mode === 'write' || !write)) return undefined;
   return h ? `${display} held for writing (it is only read-locked)` : display;
 }
