@@ -198,7 +198,9 @@ export class ContractReader {
       return undefined;
     };
     // `c.Mutex` for the mutex that c embeds is `c`, the lock that c.Lock() takes.
-    const follow = (ref: Ref, rest: string[]): Ref => rest.reduce((r, p) => (this.pkg.promotesLockVia(r.type, p) ? r : res.appendField(r, p)), ref);
+    // A field that a struct lockset can read does not have names nothing (`c.mux` for c.mu): undefined.
+    const follow = (ref: Ref, rest: string[]): Ref | undefined => rest.reduce<Ref | undefined>((r, p) => !r ? r
+      : this.pkg.promotesLockVia(r.type, p) ? r : this.pkg.structFields(r.type) && !this.pkg.findField(r.type, p) ? undefined : res.appendField(r, p), ref);
     // A name whose type is known to be no lock names none that can be tracked: database/sql's "ci must be locked"
     // (ci a driver.Conn) means the lock of the connection that holds it.
     const ok = (ref: Ref | undefined): ContractLock | undefined => {

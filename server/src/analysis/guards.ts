@@ -9,6 +9,8 @@ import type { PackageAnalysis } from './package-analysis';
 import { RUNS_IN_PLACE } from './summaries';
 import { isFreshAccess } from './fresh';
 import { atomicField, type AtomicField } from './atomic';
+import { fieldGuardName } from './lock-names';
+import { ExprResolver } from '../model/refs';
 
 /** What guards a field (`Type.field`) or a package-level variable. */
 export interface Guard {
@@ -43,6 +45,7 @@ export interface GuardFacts {
 }
 
 const ANNOTATION = /\+checklocks(read)?:(\S+)/g;
+const ANY_GUARD = /\+checklocks(read)?:\S/;
 const MIN_ACCESSES = 3;
 const MIN_SHARE = 0.75;
 /** Constructors and init run before the value is shared; their accesses teach nothing about guards. */
@@ -85,6 +88,17 @@ function annotatedGuards(pkg: GoPackage): DeclaredGuards {
   const ignored = new Set<string>();
   const atomic = new Map<string, AtomicField>();
   let keep = true;
+  const globalType = (name: string) => {
+    const v = pkg.vars.get(name);
+    return v && (v.type ?? new ExprResolver(pkg, v.file).globalType(name));
+  };
+  // A guard that names no lock guards nothing lockset can check (invalid-annotation says why): dropped, and a
+  // declaration whose every guard is such is neither checked nor inferred.
+  const resolved = (owner: GoType | undefined, lock: string, readOnlyOk: boolean): Guard | undefined => {
+    const name = fieldGuardName(pkg, owner, lock, globalType);
+    if (name.kind === 'missing' || name.kind === 'not-a-lock') return undefined;
+    return owner && name.relative ? { lock, heldAs: lockPath(pkg, owner, lock), relative: true, source: 'annotation', readOnlyOk } : { lock, relative: false, source: 'annotation', readOnlyOk };
+  };
   const trailing = (file: GoFile, decl: SyntaxNode, at: SyntaxNode) => {
     const comments = file.commentsOnLine(file.lines.lineOf(at.start), at.start);
     for (const c of comments) if (c.parent !== file.parsed.root && (c.start < decl.start || c.end > decl.end)) keep = false;
@@ -104,8 +118,9 @@ function annotatedGuards(pkg: GoPackage): DeclaredGuards {
       const inner = deref(f.type);
       if (!f.embedded && inner.kind === 'struct') structGuards(key, inner, file, decl, depth + 1);
       if (/\+checklocksignore/.test(text)) { ignored.add(key); continue; }
-      const g = declaredGuard(text, (lock, readOnlyOk) => ({ lock, heldAs: lockPath(pkg, type, lock), relative: true, source: 'annotation', readOnlyOk }));
+      const g = declaredGuard(text, (lock, readOnlyOk) => resolved(type, lock, readOnlyOk));
       if (g) guards.set(key, g);
+      else if (ANY_GUARD.test(text)) ignored.add(key);
     }
   };
   for (const t of pkg.types.values()) structGuards(t.name, t.type, t.file, t.node);
@@ -114,8 +129,9 @@ function annotatedGuards(pkg: GoPackage): DeclaredGuards {
     if (v.type) structGuards(v.name, deref(v.type), v.file, v.node);
     const text = annotationText(v.file, v.node, v.nameNode, v.doc.text);
     if (/\+checklocksignore/.test(text)) { ignored.add(v.name); continue; }
-    const g = declaredGuard(text, (lock, readOnlyOk) => ({ lock, relative: false, source: 'annotation', readOnlyOk }));
+    const g = declaredGuard(text, (lock, readOnlyOk) => resolved(undefined, lock, readOnlyOk));
     if (g) guards.set(v.name, g);
+    else if (ANY_GUARD.test(text)) ignored.add(v.name);
   }
   const declared = { guards, ignored, atomic };
   if (keep) declaredByPackage.set(pkg, declared);
@@ -123,9 +139,12 @@ function annotatedGuards(pkg: GoPackage): DeclaredGuards {
 }
 
 /** The guards that the +checklocks lines of one declaration's comments name: all must be held (in no order). */
-function declaredGuard(text: string, make: (lock: string, readOnlyOk: boolean) => Guard): Guard | undefined {
+function declaredGuard(text: string, make: (lock: string, readOnlyOk: boolean) => Guard | undefined): Guard | undefined {
   const out: Guard[] = [];
-  for (const m of text.matchAll(ANNOTATION)) if (!out.some((g) => g.lock === m[2])) out.push(make(m[2], !!m[1]));
+  for (const m of text.matchAll(ANNOTATION)) {
+    const g = out.some((x) => x.lock === m[2]) ? undefined : make(m[2], !!m[1]);
+    if (g) out.push(g);
+  }
   if (out.length <= 1) return out[0];
   return { ...out[0], also: out.slice(1) };
 }

@@ -8,6 +8,7 @@ import type { CallSite } from '../analysis/flow-types';
 import type { FuncDecl } from '../model/file';
 import { typedClass, type Ref } from '../model/refs';
 import { acquisitionsAt, RUNS_IN_PLACE } from '../analysis/summaries';
+import { annotateContract } from './annotation-suggestions';
 import type { Check } from './check';
 import { keptPerFlow, orNone } from './kept-per-flow';
 import { lockNodes } from './util';
@@ -60,8 +61,11 @@ under another name that an enclosing \`if a == b\` makes the same (\`if si.acc =
 
 Fixes: call the exported twin that takes the lock; take the lock around the statements of the block that need it
 (a deferred Unlock before a return of the function's body), when no other lock is held there and nothing there
-takes the lock itself; add the \`// LOCK:\` comment; document the contract on the calling function. Where a path
-reaches the call without the lock, the preferred fix is one that takes it; otherwise the comment.`,
+takes the lock itself; add the \`// LOCK:\` comment; document the contract on the calling function; for a contract
+that lockset inferred (a …Locked name, a twin, the callers, doc-comment prose), write it down on the callee as
+\`// +checklocks:s.mu\` (\`+checklocksread\` for an RWMutex when the prose says "held for reading" or the callee writes
+nothing), never the preferred fix. Where a path reaches the call without the lock, the preferred fix is one that
+takes it; otherwise the comment.`,
   example: 'vm := findVM(id) // findVM assumes vmLock is held',
   defaultSeverity: 'warning',
   run(ctx) {
@@ -111,7 +115,7 @@ reaches the call without the lock, the preferred fix is one that takes it; other
             message: `call of ${site.calleeName} requires ${req.ref.display}, which is not held here (contract: ${src.describe})${goroutine}${staleNote}${pathNote}`,
             severity: weak || !path ? 'information' : undefined,
             related: srcFile ? [{ file: src.file, range: srcFile.lines.range(src.offset, src.offset), message: `contract of ${site.callee!.name}: ${src.describe}` }] : [],
-            fixes: fixesFor(analysis, caller, site, req.ref, { reached: !!path }),
+            fixes: [...fixesFor(analysis, caller, site, req.ref, { reached: !!path }), ...annotateContract(analysis, site.callee!, req.lock)],
             locks: lockNodes(analysis.pkg.dir, [req.ref]),
           });
         }

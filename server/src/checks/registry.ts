@@ -8,6 +8,7 @@ import { earlyRelease } from './early-release';
 import { emptyCriticalSection } from './empty-critical-section';
 import { excludedLockHeld } from './excluded-lock-held';
 import { goroutineInLockedThread } from './goroutine-in-locked-thread';
+import { invalidAnnotation } from './invalid-annotation';
 import { lockHierarchy } from './lock-hierarchy';
 import { lockOrderCycle } from './lock-order-cycle';
 import { missingLockAnnotation } from './missing-lock-annotation';
@@ -20,7 +21,7 @@ import { unlockNotHeld } from './unlock-not-held';
 /** Every check, in the order the docs list them. The settings schema and README table are generated from this. */
 export const CHECKS: readonly Check[] = [
   missingLockAnnotation, excludedLockHeld, staleLockAnnotation, lockOrderCycle, lockHierarchy, doubleLock, missingUnlock, unlockNotHeld, deferLock, emptyCriticalSection,
-  blockingUnderLock, goroutineInLockedThread, unguardedAccess, nonAtomicAccess, ambiguousEmbeddedLock, earlyRelease, contractNotKept,
+  blockingUnderLock, goroutineInLockedThread, unguardedAccess, nonAtomicAccess, ambiguousEmbeddedLock, earlyRelease, contractNotKept, invalidAnnotation,
 ];
 
 /** The checks that read only their package, and the ones that read the workspace's lock graph. */

@@ -7,6 +7,7 @@ import type { AccessEvent } from '../analysis/flow-types';
 import { allGuards, guardFacts, guardKey, isDataAccess, isSetupFunc, type Guard } from '../analysis/guards';
 import type { PackageAnalysis } from '../analysis/package-analysis';
 import type { FuncDecl } from '../model/file';
+import { annotateGuard } from './annotation-suggestions';
 import type { Check } from './check';
 import type { Fix, TextEdit } from '../base/finding';
 import { child, walk, type SyntaxNode } from '../syntax/node';
@@ -28,7 +29,8 @@ guess (a severity set for the check in lockset.checks applies to every finding);
 checked, nor accesses through a local that holds only what the function allocated itself (x := &T{...}). Writes into a package-level map (m[k] = v, delete, clear) from a function started with go, or reached
 from one, with no lock held crash the program: the runtime aborts with "fatal error: concurrent map writes".
 The quick fix wraps the write in a lock; for a guarded field or global, it takes the guard around a simple statement
-that makes the access (RLock for a read of an RWMutex's field), when no other lock is held there.`,
+that makes the access (RLock for a read of an RWMutex's field), when no other lock is held there. Against an
+inferred guard, a second fix writes it down: // +checklocks:mu above the field's (or variable's) declaration.`,
   example: 'go func() { values[k] = v }() // values is a package-level map',
   defaultSeverity: 'warning',
   run(ctx) {
@@ -64,7 +66,8 @@ that makes the access (RLock for a read of an RWMutex's field), when no other lo
             message: `${what} without ${missing.map((m) => m.display).join(' and ')}, which guard${missing.length > 1 ? '' : 's'} ${a.target} (${why})`,
             related: [],
             // Taking one lock around the access is a fix only when it is the one missing (and no other is held).
-            fixes: missing.length === 1 ? takeGuardAround(analysis, fn, a, missing[0].g, write) : [],
+            // Writing an inferred guard down comes after the fix that makes the code right.
+            fixes: [...(missing.length === 1 ? takeGuardAround(analysis, fn, a, missing[0].g, write) : []), ...annotateGuard(analysis, a.target, guard)],
           });
           continue;
         }
