@@ -24,6 +24,10 @@ export interface ContractLock {
   exactMode?: boolean;
   /** Why an unresolved lock is not understood, for the hover (default: it names no lock in scope). */
   unresolvedWhy?: string;
+  /** For an acquired lock: the index of the result that is its releaser (`return c, c.mu.Unlock`). */
+  releasedBy?: number;
+  /** For an acquired lock of a result: the keys it has in the body at the returns that hand it back (`c.mu`). */
+  heldAs?: string[];
   source: ContractSource;
 }
 

@@ -2,6 +2,7 @@ import type { FuncDecl } from '../model/file';
 import { paramsOf } from '../model/file';
 import { ExprResolver, type LockOp, type Ref } from '../model/refs';
 import { typeAliasPartners } from './type-aliases';
+import { resultIndex } from './releasers';
 import { Scope } from '../model/scope';
 import { deref, typeFromSyntax, UNKNOWN, type GoType } from '../model/types';
 import { child, childrenOf, type SyntaxNode } from '../syntax/node';
@@ -68,6 +69,8 @@ export class FlowAnalyzer {
   private aliases?: Map<string, Ref[]>;
   /** Local variables that hold a func literal or a lock's method value and are only ever called (see funcBinding). */
   private funcVars?: Map<string, SyntaxNode>;
+  /** Local variables that hold a releaser a call handed back (`c, unlock := p.getLocked(h)`): the Unlock each runs. */
+  private releasers?: Map<string, LockOp>;
 
   /**
    * `paramCalls`: a function's directlyCalledParams as its analysis keeps them (they outlive its compacted body),
@@ -280,23 +283,35 @@ export class FlowAnalyzer {
     return this.acquiredResults(left, right, st, f);
   }
 
-  /** `tc, err := dial()` where dial is annotated `+checklocksacquire:tc.mu` (tc its named result): tc.mu is held here. */
+  /**
+   * `tc, err := dial()` where dial is annotated `+checklocksacquire:tc.mu` (tc its named result), or
+   * `c, unlock := p.getLocked(h)` where getLocked returns `c, c.mu.Unlock` with c.mu held: c's lock is held here,
+   * and a call of `unlock` releases it (as `unlock := s.lock()` does for a lock of the receiver).
+   */
   private acquiredResults(left: SyntaxNode[], right: SyntaxNode[], st: State, f: Frame): State {
     const call = right.length === 1 && right[0].type === 'call_expression' ? right[0] : undefined;
-    const callee = call ? this.calls.get(call)?.callee : undefined;
-    if (!call || !callee) return st;
-    const acquires = this.contracts(callee).acquires.filter((a) => a.ref.rootKind === 'local' && a.resolved);
-    if (!acquires.length) return st;
-    const results = paramsOf(child(callee.node, 'result'), callee.file.parsed.text).map((p) => p.name);
+    const site = call ? this.calls.get(call) : undefined;
+    const callee = site?.callee;
+    if (!call || !site || !callee) return st;
+    const acquires = this.contracts(callee).acquires.filter((a) => a.resolved && (a.ref.rootKind === 'local' || a.releasedBy !== undefined));
+    if (!acquires.length || left.length !== callee.results.length) return st;
+    const names = paramsOf(child(callee.node, 'result'), callee.file.parsed.text).map((p) => p.name);
     let held = st.held;
     for (const a of acquires) {
-      const i = results.indexOf(a.ref.root);
-      const target = i >= 0 && left.length === results.length ? left[i] : undefined;
-      if (target?.type !== 'identifier' || this.text(target) === '_') continue;
-      let ref = this.res.refOf(target, f.scope);
-      if (!ref) continue;
-      for (const p of a.ref.path) ref = this.res.appendField(ref, p);
-      held = held.with({ ref, mode: a.mode, maybe: false, site: call });
+      let ref: Ref | undefined;
+      if (a.ref.rootKind === 'local') {
+        const target = left[resultIndex(a.ref.root, names)];
+        if (target?.type !== 'identifier' || this.text(target) === '_') continue;
+        ref = this.res.refOf(target, f.scope);
+        for (const p of ref ? a.ref.path : []) ref = this.res.appendField(ref!, p);
+        // Held as the callee hands it back; a path where the result is nil holds nothing, which the flow cannot
+        // tell: no missing Unlock is reported for it (viaResult).
+        if (ref) held = held.with({ ref, mode: a.mode, maybe: false, site: call, viaResult: true });
+      } else ref = mapToCaller(a.ref, site, this.res);
+      const releaser = a.releasedBy !== undefined ? left[a.releasedBy] : undefined;
+      if (ref && releaser?.type === 'identifier' && this.isTracked(this.text(releaser)) && onlyCalled(this.decl.node, this.text(releaser), releaser, this.decl.file.parsed.text)) {
+        (this.releasers ??= new Map()).set(this.text(releaser), { ref, method: a.mode === 'read' ? 'RUnlock' : 'Unlock', kind: 'unknown' });
+      }
     }
     return withHeld(st, held);
   }
@@ -317,6 +332,8 @@ export class FlowAnalyzer {
 
   /** The func literal or the lock operation that a call of a bound local variable runs. */
   private boundFunc(fn: SyntaxNode | undefined, f: Frame): { lit?: SyntaxNode; op?: LockOp } | undefined {
+    const released = fn?.type === 'identifier' ? this.releasers?.get(this.text(fn)) : undefined;
+    if (released) return { op: released };
     const value = fn?.type === 'identifier' ? this.funcVars?.get(this.text(fn)) : undefined;
     if (!value) return undefined;
     if (value.type === 'func_literal') return { lit: value };

@@ -34,6 +34,8 @@ export interface HeldLock {
    * closure called under RLock and again under Lock): at least read-held on every path.
    */
   mixedMode?: boolean;
+  /** Taken by a call that hands the lock back with a result (`c, unlock := p.getLocked(h)`), held unless it is nil. */
+  viaResult?: boolean;
   /** Held exactly when the boolean variable `name` is `value` (`if locked { mu.Lock() }`); such a lock is maybe held. */
   guard?: LockGuard;
 }

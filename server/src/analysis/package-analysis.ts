@@ -13,6 +13,7 @@ import { dropDescendants } from '../syntax/node';
 import { analysisStats, computeAcquisitions, computeMayBlock, type Acquisition, type BlockWitness } from './summaries';
 import { mapToCallee } from './calls';
 import { inferFromCallers } from './callers-rule';
+import { releaserAcquires } from './releasers';
 import { dropContradictedGenericLocks } from './generic-lock';
 
 export { analysisStats } from './summaries';
@@ -178,10 +179,15 @@ export class PackageAnalysis {
       let changed = false;
       const source = (describe: string): ContractSource => ({ kind: 'body', describe, file: fn.file.path, offset: fn.nameNode.start });
       const own = ownLockKeys(flow);
+      // `return c, c.mu.Unlock`: the lock and its releaser are handed back together.
+      for (const a of releaserAcquires(fn, flow, source('the body returns it locked, with its Unlock'))) {
+        c.acquires.push({ ...a, source: source(`the body returns ${a.heldAs?.[0] ?? a.ref.display} locked, with its ${a.mode === 'read' ? 'RUnlock' : 'Unlock'}`) });
+        changed = true;
+      }
       const first = flow.exits.find((x) => x.kind !== 'panic');
       if (first && first.held.size) {
         for (const h of first.held.definite()) {
-          if (h.fromContract || own.unlocked.has(h.ref.key) || !isNameable(h.ref)) continue;
+          if (h.fromContract || own.unlocked.has(h.ref.key) || !isNameable(h.ref) || c.acquires.some((a) => a.ref.key === h.ref.key)) continue;
           if (!flow.exits.every((x) => x.kind === 'panic' || x.held.holds(h.ref, h.mode))) continue;
           c.acquires.push({ ref: h.ref, mode: h.mode, written: h.ref.display, resolved: true, source: source(`the body returns with ${h.ref.display} held`) });
           changed = true;

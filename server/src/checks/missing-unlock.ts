@@ -43,12 +43,12 @@ of them is followed by such a return or ends the body.`,
     const handedOff = keysWith(flow, (m) => m.endsWith('nlock'), ['goroutine', 'detached', 'later']);
     const handedBack = releasedCallerLocks(flow);
     const callers = callerHeldLocks(flow);
-    const ok = (key: string) => !unlockedSomewhere.has(key) || handedOff.has(key) || handedBack.has(key) || callers.has(key) || c.acquires.some((a) => a.ref.key === key);
+    const ok = (key: string) => !unlockedSomewhere.has(key) || handedOff.has(key) || handedBack.has(key) || callers.has(key) || c.acquires.some((a) => a.ref.key === key || a.heldAs?.includes(key));
     for (const exit of flow.exits) {
       if (exit.kind === 'panic') continue;
       for (const h of exit.held.definite()) {
         // An alias's copy of a lock is reported under the lock's own name.
-        if (h.fromContract || h.aliasOf || ok(h.ref.key)) continue;
+        if (h.fromContract || h.aliasOf || h.viaResult || ok(h.ref.key)) continue;
         const at = exit.kind === 'end' ? Math.max(exit.node.end - 1, exit.node.start) : exit.node.start;
         const end = exit.kind === 'end' ? exit.node.end : exit.node.start + 'return'.length;
         ctx.report({

@@ -1,0 +1,52 @@
+import type { FuncDecl } from '../model/file';
+import type { Ref } from '../model/refs';
+import type { ContractLock, ContractSource } from './contract-types';
+import type { FunctionFlow } from './flow-types';
+
+/**
+ * A function that returns a lock's Unlock as a func value, with the lock held (`s.mu.Lock(); return s.mu.Unlock`,
+ * or gVisor's `c.objsMu.Lock(); return c, c.objsMu.Unlock`): it acquires the lock for its caller, and the returned
+ * func releases it. The lock is the receiver's, a parameter's or a global (named as such), or that of another
+ * result (`~0.objsMu`: the first result's). Every return that hands back a releaser must agree on which lock, and
+ * hold it then; a return of nil (`return nil, nil`) hands back nothing.
+ */
+export function releaserAcquires(fn: FuncDecl, flow: FunctionFlow, source: ContractSource): ContractLock[] {
+  const j = fn.results.findIndex((t) => t.kind === 'func');
+  if (j < 0) return [];
+  const text = fn.file.parsed.text;
+  let found: { ref: Ref; mode: 'read' | 'write'; heldAs: Set<string> } | undefined;
+  for (const exit of flow.exits) {
+    if (exit.kind !== 'return') continue;
+    const values = exit.node.children.find((n) => n.type === 'expression_list')?.children ?? [];
+    if (values.length !== fn.results.length) return [];
+    const value = values[j];
+    const written = text.slice(value.start, value.end);
+    if (written === 'nil') continue;
+    const m = value.type === 'selector_expression' ? /^(.+)\.(R?Unlock)$/.exec(written) : null;
+    const h = m ? exit.held.get(m[1]) : undefined;
+    if (!m || !h || h.maybe || h.fromContract || (m[2] === 'RUnlock') !== (h.mode === 'read')) return [];
+    const ref = asCallerSees(h.ref, values.map((v) => text.slice(v.start, v.end)));
+    if (!ref || (found && found.ref.key !== ref.key)) return [];
+    found ??= { ref, mode: h.mode, heldAs: new Set() };
+    found.heldAs.add(h.ref.key);
+  }
+  if (!found) return [];
+  return [{ ref: found.ref, mode: found.mode, written: found.ref.display, resolved: true, source, releasedBy: j, heldAs: [...found.heldAs], exactMode: true }];
+}
+
+/** The lock in terms a caller can map: the receiver's, a parameter's or a global as is; a returned local's as `~i`. */
+function asCallerSees(ref: Ref, returned: string[]): Ref | undefined {
+  if (!ref.exact) return undefined;
+  if (ref.rootKind === 'receiver' || ref.rootKind === 'param' || ref.rootKind === 'global') return ref;
+  const i = returned.indexOf(ref.root);
+  if (ref.rootKind !== 'local' || i < 0) return undefined;
+  const root = `~${i}`;
+  const rest = ref.key.slice(ref.root.length);
+  return { ...ref, root, key: root + rest, display: `result ${i + 1}${ref.display.slice(ref.root.length)}` };
+}
+
+/** The result index a result-rooted lock of a contract names: `~i`, or a named result. */
+export function resultIndex(root: string, names: string[]): number {
+  const m = /^~(\d+)$/.exec(root);
+  return m ? Number(m[1]) : names.indexOf(root);
+}
