@@ -54,7 +54,8 @@ function declarationsOf(file: GoFile): string {
   if (sig !== undefined) return sig;
   const parts: string[] = [];
   for (const t of file.types) parts.push(`T${file.text(t.node)}`);
-  for (const v of file.vars) parts.push(`V${v.name}:${file.text(v.node)}`);
+  // A variable's doc comment carries its guard (`// +checklocks:mu` above `var count int`), which importers read.
+  for (const v of file.vars) parts.push(`V${v.name}:${v.doc.text}:${file.text(v.node)}`);
   for (const fn of file.funcs) parts.push(`F${file.parsed.text.slice(fn.node.start, fn.body?.start ?? fn.node.end)}`);
   declarations.set(file, (sig = parts.join('\n')));
   return sig;

@@ -75,12 +75,22 @@ export interface BlockingEvent {
   ownLock?: string;
 }
 
+/** The access target of a field or variable that another workspace package declares: `<its dir>#store.Store.items`. */
+export function foreignTarget(dir: string, pkgName: string, name: string): string {
+  return `${dir}#${pkgName}.${name}`;
+}
+
+/** An access target as messages write it: `Store.items`, or `store.Store.items` for another package's. */
+export function targetDisplay(target: string): string {
+  return target.slice(target.indexOf('#') + 1);
+}
+
 /** A read or write of a struct field or a package-level variable. */
 export interface AccessEvent {
   node: SyntaxNode;
   /** The struct value whose field is accessed (`s` in `s.count`); undefined for a global. */
   base?: Ref;
-  /** `Type.field` for a field, the variable name for a global. */
+  /** `Type.field` for a field, the variable name for a global; for another package's, see foreignTarget. */
   target: string;
   field: string;
   write: boolean;

@@ -2,6 +2,7 @@ import type { FuncDecl } from '../model/file';
 import { paramsOf } from '../model/file';
 import { ExprResolver, type LockOp, type Ref } from '../model/refs';
 import { typeAliasPartners } from './type-aliases';
+import { foreignTarget } from './flow-types';
 import { resultIndex } from './releasers';
 import { Scope } from '../model/scope';
 import { deref, typeFromSyntax, UNKNOWN, type GoType } from '../model/types';
@@ -759,7 +760,12 @@ export class FlowAnalyzer {
   private fieldAccess(e: SyntaxNode, operand: SyntaxNode | undefined, held: HeldSet, f: Frame, write: boolean, mapWrite: boolean): void {
     const field = this.text(child(e, 'field'));
     if (!operand || !field) return;
-    if (operand.type === 'identifier' && this.res.isPackageName(this.text(operand), f.scope)) return;
+    if (operand.type === 'identifier' && this.res.isPackageName(this.text(operand), f.scope)) {
+      // Another workspace package's variable (`store.Count`): its guard is declared there (see foreignTarget).
+      const g = this.res.refOf(e, f.scope);
+      if (g?.rootKind === 'global' && g.clsHome) this.recordAccess(e, { target: foreignTarget(g.clsHome.dir, g.clsHome.pkg, field), field: this.text(e), write, mapWrite }, held, f.unit);
+      return;
+    }
     const base = this.res.refOf(operand, f.scope);
     if (!base) return;
     const steps = this.res.pkg.findField(base.type, field);
@@ -771,7 +777,9 @@ export class FlowAnalyzer {
     if (!last || !ownerName) return;
     // For a promoted field (s.balance through an embedded Account), the base is s.Account, where its guard lives.
     const declaring = steps!.slice(0, -1).reduce((r, s) => this.res.appendField(r, s.name), base);
-    this.recordAccess(e, { base: declaring, target: `${ownerName}.${field}`, field, write, mapWrite }, held, f.unit);
+    const home = owner?.kind === 'named' ? this.res.pkg.declaring(owner) : undefined;
+    const target = home && home !== this.res.pkg ? foreignTarget(home.dir, home.name, `${ownerName}.${field}`) : `${ownerName}.${field}`;
+    this.recordAccess(e, { base: declaring, target, field, write, mapWrite }, held, f.unit);
   }
 
   /**

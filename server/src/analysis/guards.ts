@@ -3,7 +3,7 @@ import type { GoPackage } from '../model/package';
 import { child, type SyntaxNode } from '../syntax/node';
 import { syncLockKind, deref, type GoType } from '../model/types';
 import { isPseudoLock } from './blocking';
-import type { AccessEvent, FunctionFlow } from './flow-types';
+import { foreignTarget, type AccessEvent, type FunctionFlow } from './flow-types';
 import type { HeldLock } from './held';
 import type { PackageAnalysis } from './package-analysis';
 import { RUNS_IN_PLACE } from './summaries';
@@ -64,10 +64,30 @@ export function guardFacts(analysis: PackageAnalysis): GuardFacts {
 }
 
 function compute(analysis: PackageAnalysis): GuardFacts {
-  const declared = annotatedGuards(analysis.pkg);
+  const declared = withImported(analysis.pkg, annotatedGuards(analysis.pkg));
   const guards = new Map(declared.guards);
   inferGuards(analysis, declared, guards);
   return { guards, ignored: declared.ignored, atomic: declared.atomic, goroutineFuncs: goroutineFuncs(analysis) };
+}
+
+/**
+ * The package's declared guards with those of the workspace packages it imports, under their foreign targets
+ * (`<dir>#Store.items`): a field guarded there is guarded here. A guard that names one of that package's
+ * globals (`+checklocks:GlobalMu`) is the lock `store.GlobalMu`, as this package names it.
+ */
+function withImported(pkg: GoPackage, own: DeclaredGuards): DeclaredGuards {
+  const imported = new Set(pkg.imports.values());
+  imported.delete(pkg);
+  if (imported.size === 0) return own;
+  const guards = new Map(own.guards), ignored = new Set(own.ignored), atomic = new Map(own.atomic);
+  for (const imp of imported) {
+    const d = annotatedGuards(imp);
+    const qualify = (g: Guard): Guard => ({ ...g, lock: `${imp.name}.${g.lock}`, also: g.also?.map(qualify) });
+    for (const [k, g] of d.guards) guards.set(foreignTarget(imp.dir, imp.name, k), g.relative ? g : qualify(g));
+    for (const k of d.ignored) ignored.add(foreignTarget(imp.dir, imp.name, k));
+    for (const [k, a] of d.atomic) atomic.set(foreignTarget(imp.dir, imp.name, k), a);
+  }
+  return { guards, ignored, atomic };
 }
 
 /** The guards that +checklocks annotations declare in a package, what +checklocksignore opts out, and the +checkatomic fields. */

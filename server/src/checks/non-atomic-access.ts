@@ -1,6 +1,6 @@
 import { atomicIgnored, atomicUse, type AtomicField } from '../analysis/atomic';
 import { isFreshAccess, isUnshared } from '../analysis/fresh';
-import type { AccessEvent } from '../analysis/flow-types';
+import { targetDisplay, type AccessEvent } from '../analysis/flow-types';
 import { guardFacts } from '../analysis/guards';
 import type { FuncDecl } from '../model/file';
 import { atomicFixes } from './atomic-fix';
@@ -49,8 +49,8 @@ x.f++, x.f--, x.f += n become atomic.AddT(&x.f, ...), adding the sync/atomic imp
         ctx.report({
           file: fn.file.path,
           range: fn.file.lines.range(a.node.start, a.node.end),
-          message: `${describe(a, field)}, which is ${annotation} (${a.target}): ${rule}`,
-          related: [related(field.file, field.annotation.start, field.annotation.end, `${a.target} is annotated +checkatomic here`)],
+          message: `${describe(a, field)}, which is ${annotation} (${targetDisplay(a.target)}): ${rule}`,
+          related: [related(field.file, field.annotation.start, field.annotation.end, `${targetDisplay(a.target)} is annotated +checkatomic here`)],
           fixes: atomicFixes(analysis, fn, a, field),
         });
       }

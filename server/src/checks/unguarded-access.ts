@@ -3,7 +3,7 @@ import { atomicUse } from '../analysis/atomic';
 import { isPseudoLock } from '../analysis/blocking';
 import { isFreshAccess } from '../analysis/fresh';
 import { isForcedHeld } from '../analysis/force';
-import type { AccessEvent } from '../analysis/flow-types';
+import { targetDisplay, type AccessEvent } from '../analysis/flow-types';
 import { allGuards, guardFacts, guardKey, isDataAccess, isSetupFunc, type Guard } from '../analysis/guards';
 import type { PackageAnalysis } from '../analysis/package-analysis';
 import type { FuncDecl } from '../model/file';
@@ -63,7 +63,7 @@ inferred guard, a second fix writes it down: // +checklocks:mu above the field's
             severity: guard.source === 'inferred' ? 'information' : undefined,
             file: fn.file.path,
             range: fn.file.lines.range(a.node.start, a.node.end),
-            message: `${what} without ${missing.map((m) => m.display).join(' and ')}, which guard${missing.length > 1 ? '' : 's'} ${a.target} (${why})`,
+            message: `${what} without ${missing.map((m) => m.display).join(' and ')}, which guard${missing.length > 1 ? '' : 's'} ${targetDisplay(a.target)} (${why})`,
             related: [],
             // Taking one lock around the access is a fix only when it is the one missing (and no other is held).
             // Writing an inferred guard down comes after the fix that makes the code right.
