@@ -377,5 +377,7 @@ function carriedOver(cond: string[], lock: string[], here: string[]): string {
 export function isCondLock(ref: Ref, ownLock: string): boolean {
   const segs = ownLock.split('.');
   if (segs.length === 1) return ref.path[ref.path.length - 1] === ownLock || ref.root === ownLock;
-  return ref.display === ownLock || ref.path.join('.') === segs.slice(1).join('.');
+  // The path as written too: `c := w.conn; c.mu.Lock()` holds w.conn.mu, written c.mu.
+  const written = ref.display.split('.').slice(1).join('.');
+  return ref.display === ownLock || ref.path.join('.') === segs.slice(1).join('.') || written === segs.slice(1).join('.');
 }

@@ -123,8 +123,16 @@ export function mapToCallee(ref: Ref, site: CallSite, callee: FuncDecl): Ref | u
     const key = [root, ...path].join('.');
     return { ...ref, key, display: key, root, path, rootKind };
   };
-  // On the call's receiver: `c.out` held around `c.writeRecordLocked()` is the callee's `c.out`.
+  // An argument that names the lock's object more closely than the receiver does (`cfg := c.remote; cfg.Lock();
+  // c.update(cfg)`: cfg is c.remote, and the callee's `cfg`).
   const recv = site.recv;
+  let best = -1;
+  site.args.forEach((a, i) => {
+    if (a?.exact && a.path.length && (ref.key === a.key || ref.key.startsWith(`${a.key}.`)) && (best < 0 || a.key.length > site.args[best]!.key.length)) best = i;
+  });
+  const closer = best >= 0 && callee.params[best] && (!recv || site.args[best]!.key.length > recv.key.length);
+  if (closer) return named(callee.params[best].name, ref.path.slice(site.args[best]!.path.length), 'param');
+  // On the call's receiver: `c.out` held around `c.writeRecordLocked()` is the callee's `c.out`.
   if (recv?.exact && callee.recvName && ref.root === recv.root && recv.path.every((p, i) => ref.path[i] === p)) {
     return named(callee.recvName, ref.path.slice(recv.path.length), 'receiver');
   }

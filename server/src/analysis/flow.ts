@@ -14,7 +14,7 @@ import { mapToCaller, resolveCall } from './calls';
 import { blockingCall, OS_THREAD_KEY, osThreadRef, returnsToken, sendHasRoom, threadStateChange } from './blocking';
 import { HeldSet, type LockMode } from './held';
 import { appendAll } from '../util/arrays';
-import { boolLiteral, guardJoined, impliedFlags, joinFlags, sameFlags, trackableFlags, withFlag, type Flags } from './flags';
+import { boolLiteral, guardJoined, impliedFlags, joinFlags, neverAssigned, sameFlags, trackableFlags, withFlag, type Flags } from './flags';
 
 type Defer =
   | { kind: 'unlock'; op: LockOp; node: SyntaxNode }
@@ -278,10 +278,25 @@ export class FlowAnalyzer {
     left.forEach((l, i) => {
       if (l.type !== 'identifier') return;
       const type = right.length === left.length ? this.res.typeOf(right[i], f.scope) : this.res.typeOf(right[0], f.scope, i);
-      f.scope.declare(this.text(l), type, 'local');
+      f.scope.declare(this.text(l), type, 'local', right.length === left.length ? this.pathAlias(l, right[i], type, f) : undefined);
       st = this.setFlag(st, this.text(l), value(i), l);
     });
     return this.acquiredResults(left, right, st, f);
+  }
+
+  /**
+   * `snd := rc.snd`: a pointer copied from a path of the receiver or a parameter (neither assigned in the function),
+   * declared once and never assigned again, names the same object, so its locks are that path's (`snd.ep.mu` is `rc.snd.ep.mu`).
+   */
+  private pathAlias(name: SyntaxNode, value: SyntaxNode, type: GoType, f: Frame): Ref | undefined {
+    if (type.kind !== 'pointer' || (value.type !== 'selector_expression' && value.type !== 'identifier')) return undefined;
+    const text = this.decl.file.parsed.text;
+    const id = this.text(name);
+    if (!this.isTracked(id) || !neverAssigned(this.decl.node, id, text)) return undefined;
+    const ref = this.res.refOf(value, f.scope);
+    // The path's root must stay too (`oa := acc` in a loop that sets acc names the old account).
+    if (!ref?.exact || !(ref.rootKind === 'receiver' || ref.rootKind === 'param') || !neverAssigned(this.decl.node, ref.root, text)) return undefined;
+    return ref;
   }
 
   /**

@@ -111,6 +111,7 @@ export function computeAcquisitions(analysis: PackageAnalysis, previous?: Previo
           const a = from[s.seen];
           if (a.chain.length >= MAX_CHAIN - 1 || s.list.length >= MAX_ACQUISITIONS) continue;
           const mapped = mapAcquisition(analysis, a, s.fn, s.site, s.dropped);
+          if (mapped && !mapped.reacquire && releasedByCallBefore(analysis, s.fn, s.site, mapped.ref.key)) mapped.reacquire = true;
           if (mapped && add(s.list, mapped)) changed = true;
         }
       }
@@ -358,6 +359,21 @@ function mapAcquisition(analysis: PackageAnalysis, a: Acquisition, fn: FuncDecl,
     if (m && !released?.some((x) => x.key === m.key)) released = [...released ?? [], m];
   }
   return { ...a, ref, cls, node, pkg, chain: [{ fn, site }, ...a.chain], unshared, released, when: conditions.when };
+}
+
+/**
+ * Whether, before `site`, the function handed its caller's lock `key` back through a call whose contract releases
+ * it (`e.UnlockUser()`, +checklocksrelease:e.mu, then `defer e.LockUser()`): what the site takes of it is a retake.
+ */
+function releasedByCallBefore(analysis: PackageAnalysis, fn: FuncDecl, site: CallSite, key: string): boolean {
+  const flow = analysis.flows.get(fn);
+  for (const c of flow?.calls ?? []) {
+    if (!c.callee || c.viaGo || c.node.start >= site.node.start || !c.held.get(key)?.fromContract) continue;
+    for (const r of analysis.contractOf(c.callee).releases) {
+      if (mapToCaller(r.ref, c, analysis.resolver(fn))?.key === key) return true;
+    }
+  }
+  return false;
 }
 
 function add(list: Acquisition[], a: Acquisition): boolean {

@@ -231,6 +231,7 @@ export class ExprResolver {
       case 'identifier': {
         const name = this.text(node);
         const v = scope?.lookup(name);
+        if (v?.alias) return { ...v.alias, display: name };
         if (v) return { key: name, display: name, rootKind: v.kind, root: name, path: [], exact: true, type: v.type, clsPath: [] };
         if (this.pkg.vars.has(name)) {
           return { key: name, display: name, rootKind: 'global', root: name, path: [], exact: true, type: this.globalType(name), clsBase: `${this.pkg.name}.${name}`, clsPath: [] };

@@ -1,8 +1,10 @@
 import type { GoType } from './types';
+import type { Ref } from './refs';
 
 export type VarKind = 'receiver' | 'param' | 'local';
 
-export interface ScopeVar { type: GoType; kind: VarKind }
+/** `alias`: for `snd := rc.snd` (a pointer, never assigned again), the path it names: `snd.ep.mu` is `rc.snd.ep.mu`. */
+export interface ScopeVar { type: GoType; kind: VarKind; alias?: Ref }
 
 /**
  * The variables visible in a function body. Block structure is flattened: a later declaration
@@ -13,8 +15,8 @@ export class Scope {
   private readonly vars = new Map<string, ScopeVar>();
   constructor(readonly parent?: Scope) {}
 
-  declare(name: string, type: GoType, kind: VarKind): void {
-    if (name && name !== '_') this.vars.set(name, { type, kind });
+  declare(name: string, type: GoType, kind: VarKind, alias?: Ref): void {
+    if (name && name !== '_') this.vars.set(name, alias ? { type, kind, alias } : { type, kind });
   }
 
   /**
