@@ -95,8 +95,11 @@ takes it; otherwise the comment.`,
           const srcFile = analysis.pkg.files.find((f) => f.path === src.file);
           // Read at report time, not kept with the flow: it depends on other functions' bodies.
           const logs = src.kind === 'doc' && onlyLogs(analysis, site.callee!);
-          const stale = logs || (src.kind === 'doc' && touchesNothingShared(analysis, site.callee!));
+          // A twin's contract (the lock the exported twin holds around the call) on a callee that never touches the
+          // lock's object (sharedmem's `parseHeader(pkt)` under `ParseHeader`'s e.mu) says nothing about the callee.
+          const stale = logs || (src.kind === 'doc' && touchesNothingShared(analysis, site.callee!)) || (src.kind === 'twin' && ignoresOwner(analysis, site.callee!, req.lock.ref));
           const staleNote = logs ? ` (${site.calleeName} only reads fields to write a log message)`
+            : stale && src.kind === 'twin' ? ` (${site.calleeName} never touches ${req.lock.ref.root}, whose lock its twin holds: the contract may mean nothing)`
             : stale ? ` (${site.calleeName} touches only atomics, fields not written after construction, or data under its own locks, so the contract may be stale)` : '';
           // A declared, live contract needs a path without the lock (read at report time too: it follows the
           // calls of other functions); a guess or a stale contract is information already.
@@ -262,4 +265,17 @@ function exportedTwin(analysis: PackageAnalysis, site: CallSite, caller: FuncDec
   const heldClasses = new Set(held.map((h) => typedClass(h.ref)).filter(Boolean));
   const doubles = acquisitionsAt(analysis, caller, { ...site, callee: twin }).some((a) => site.held.get(a.ref.key) || heldClasses.has(a.cls));
   return doubles ? undefined : twin;
+}
+
+/**
+ * Whether a function, in its own body, never touches the object whose lock `lock` is (a receiver's or a
+ * parameter's): no field of it read or written, no method called on it, not passed on, no lock of it taken.
+ */
+function ignoresOwner(analysis: PackageAnalysis, fn: FuncDecl, lock: Ref): boolean {
+  const flow = analysis.flows.get(fn);
+  if (!flow || !(lock.rootKind === 'receiver' || lock.rootKind === 'param')) return false;
+  const root = lock.root;
+  const of = (r: Ref | undefined) => r?.root === root;
+  return !flow.accesses.some((a) => of(a.base)) && !flow.lockEvents.some((e) => of(e.op.ref))
+    && !flow.calls.some((c) => of(c.recv) || c.args.some(of));
 }
