@@ -228,3 +228,48 @@ export function isAllocation(e: SyntaxNode, text: string): boolean {
   }
   return false;
 }
+
+/**
+ * Whether the access's base is a local that the statements just before it, in the same statement list, last set
+ * to an allocation (`x = &T{...}; m[k] = x; x.kind = k`): checklocks' exemption for a new object, which holds
+ * whatever is done with it in between. Straight-line only: an assignment of the local inside an earlier
+ * statement's branch, or a label in between, answers no.
+ */
+export function allocatedJustBefore(fn: FuncDecl, a: AccessEvent): boolean {
+  if (a.base?.rootKind !== 'local' || a.base.path.length > 0 || (a.unit !== 'function' && a.unit !== 'inline')) return false;
+  const text = fn.file.parsed.text;
+  const id = a.base.root;
+  let stmt: SyntaxNode | null = a.node;
+  while (stmt && stmt.parent?.type !== 'statement_list') stmt = stmt.parent;
+  const list = stmt?.parent;
+  if (!stmt || !list) return false;
+  const siblings = list.children.filter(isNamed);
+  for (let i = siblings.indexOf(stmt) - 1; i >= 0; i--) {
+    const s = siblings[i];
+    if (s.type === 'labeled_statement') return false;
+    const value = assignedValue(s, id, text);
+    if (value === null) return false;
+    if (value) return isAllocation(value, text);
+  }
+  return false;
+}
+
+/** In statement `s`: the value it gives `id` at its top level (undefined: none), or null when it sets id some other way. */
+function assignedValue(s: SyntaxNode, id: string, text: string): SyntaxNode | undefined | null {
+  if (s.type === 'short_var_declaration' || s.type === 'assignment_statement') {
+    const left = child(s, 'left')?.children.filter(isNamed) ?? [];
+    const right = child(s, 'right')?.children.filter(isNamed) ?? [];
+    const i = left.findIndex((l) => l.type === 'identifier' && text.slice(l.start, l.end) === id);
+    if (i >= 0) return left.length === right.length ? right[i] : null;
+  }
+  // Set anywhere deeper (a branch, a closure, &id handed on): not straight-line.
+  let deeper = false;
+  const stack = [...s.children];
+  while (stack.length && !deeper) {
+    const n = stack.pop()!;
+    if ((n.type === 'short_var_declaration' || n.type === 'assignment_statement') && (child(n, 'left')?.children ?? []).some((l) => l.type === 'identifier' && text.slice(l.start, l.end) === id)) deeper = true;
+    else if (n.type === 'unary_expression' && n.op === '&' && text.slice(n.start, n.end).replace(/\s/g, '') === `&${id}`) deeper = true;
+    else stack.push(...n.children);
+  }
+  return deeper ? null : undefined;
+}

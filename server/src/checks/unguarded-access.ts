@@ -1,7 +1,7 @@
 import { annotatingComments, enclosingStatement } from '../analysis/annotations';
 import { atomicUse } from '../analysis/atomic';
 import { isPseudoLock } from '../analysis/blocking';
-import { isFreshAccess } from '../analysis/fresh';
+import { allocatedJustBefore, isFreshAccess } from '../analysis/fresh';
 import { isForcedHeld } from '../analysis/force';
 import { targetDisplay, type AccessEvent } from '../analysis/flow-types';
 import { allGuards, guardFacts, guardKey, isDataAccess, isSetupFunc, type Guard } from '../analysis/guards';
@@ -41,6 +41,8 @@ inferred guard, a second fix writes it down: // +checklocks:mu above the field's
       for (const a of flow.accesses) {
         if (facts.ignored.has(a.target) || isFreshAccess(fn, a) || ignoredStatement(fn, a.node)) continue;
         const guard = facts.guards.get(a.target);
+        // checklocks exempts a new object from its annotations: the value set just before is an allocation.
+        if (guard?.source === 'annotation' && allocatedJustBefore(fn, a)) continue;
         if (guard) {
           // An inferred guard is a guess: only an access with no lock at all held is reported against it.
           if (guard.source === 'inferred' && (!isDataAccess(analysis, a) || a.held.all().some((h) => !isPseudoLock(h.ref.key)))) continue;
