@@ -179,7 +179,10 @@ describe('a stale quick fix over stdio', () => {
     for (const a of actions) {
       const changes = a.edit?.documentChanges as TextDocumentEdit[] | undefined;
       assert.ok(changes?.length, `"${a.title}" is a versioned documentChanges edit`);
+      // A fix that writes down the callee's contract (annotate-contract) edits the callee's file, not this one.
+      const annotates = a.title.startsWith('Add // +checklocks');
       for (const c of changes) {
+        if (annotates && c.textDocument.uri !== uri) continue;
         assert.equal(c.textDocument.uri, uri, `"${a.title}" edits the document it was asked for`);
         assert.equal(c.textDocument.version, 2, `"${a.title}" names the version it was computed for, so that a client refuses it at version 3`);
       }

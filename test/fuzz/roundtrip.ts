@@ -181,7 +181,13 @@ export class FixChecker {
       const name = documented?.[1];
       const callee = /^call of (\S+) /.exec(finding.message)?.[1];
       const twinOfBroken = (fix.id === 'call-exported-twin' || fix.id === 'call-internal-twin') && callee !== undefined && this.brokenDecl(finding, callee);
-      if (name && (f.message.startsWith(`call of ${name} requires `) || (f.code === 'lock-order-cycle' && f.message.includes(`${name} takes `)))) out.consequences.push(fresh);
+      // A fix that writes down what lockset inferred (annotate-…) leaves the code as it was: its finding may come
+      // back from the same check, now citing the annotation it wrote.
+      const written = fix.id.startsWith('annotate-') ? /\+checklocks\w*:\S+/.exec(fix.edits[0]?.newText ?? '')?.[0] : undefined;
+      // One that corrects an annotation (fix-annotation-…) brings it into force: what it now asks for may be missing.
+      const corrected = fix.id.startsWith('fix-annotation') && f.code !== finding.code && /\(contract: annotation \+checklocks|\(\+checklocks/.test(f.message);
+      if ((written && f.code === finding.code && f.message.includes(written)) || corrected) out.consequences.push(fresh);
+      else if (name && (f.message.startsWith(`call of ${name} requires `) || (f.code === 'lock-order-cycle' && f.message.includes(`${name} takes `)))) out.consequences.push(fresh);
       else if (twinOfBroken && s !== sig) out.consequences.push(fresh);
       else if (s === sig && documented && this.handlesLock(finding, documented[1], documented[2])) out.known.push(`contractSelfLock: ${fresh}`);
       else if (explained()) out.known.push(`${explained()}: ${fresh}`);

@@ -70,7 +70,9 @@ export function directiveOf(file: GoFile, c: SyntaxNode): Directive | undefined 
  */
 function readLock(d: Directive): boolean {
   const { rest, restStart } = d;
-  const m = /^(:?)(\s*)(\S*)(\s*)(.*)$/.exec(rest)!;
+  // [\s\S]: a line or paragraph separator in a half-typed comment is no reason to read nothing.
+  const m = /^(:?)(\s*)(\S*)(\s*)([\s\S]*)$/.exec(rest);
+  if (!m) return false;
   const [, colon, space, written, gap, tail] = m;
   // `+checklocks // why`: a comment where the lock should be.
   const name = written.startsWith('//') ? '' : written;

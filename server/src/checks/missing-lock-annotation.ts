@@ -2,6 +2,7 @@ import { lockAnnotations, enclosingStatement, regionNaming } from '../analysis/a
 import { isPseudoLock } from '../analysis/blocking';
 import type { SyntaxNode } from '../syntax/node';
 import { requirementsAt } from '../analysis/requirements';
+import { mapToCaller } from '../analysis/calls';
 import { isForcedHeld } from '../analysis/force';
 import type { PackageAnalysis } from '../analysis/package-analysis';
 import type { CallSite } from '../analysis/flow-types';
@@ -137,7 +138,13 @@ function fixesFor(analysis: PackageAnalysis, caller: FuncDecl, site: CallSite, r
   const file = caller.file;
   const fixes: Fix[] = [];
   const twin = exportedTwin(analysis, site, caller);
-  const take = twin ? undefined : takeLockHere(analysis, caller, site, ref);
+  const callerFlow = analysis.flows.get(caller);
+  const res = analysis.resolver(caller);
+  // A helper whose contract takes or releases the lock (rlock(), runlock()): taking the lock around code that calls
+  // it would lock it twice or release it early, and so would documenting it as held on entry.
+  const handsItAround = callerFlow?.calls.some((c) => c.callee && [...analysis.contractOf(c.callee).acquires, ...analysis.contractOf(c.callee).releases].some((l) => l.resolved && mapToCaller(l.ref, c, res)?.key === ref.key));
+  const takesItItself = handsItAround || callerFlow?.lockEvents.some((e) => e.op.ref.key === ref.key && !e.op.method.endsWith('nlock'));
+  const take = twin || handsItAround ? undefined : takeLockHere(analysis, caller, site, ref);
   if (twin) {
     fixes.push({
       id: 'call-exported-twin',
@@ -160,7 +167,6 @@ function fixesFor(analysis: PackageAnalysis, caller: FuncDecl, site: CallSite, r
     });
   }
   const inFunctionBody = site.unit === 'function' || site.unit === 'inline';
-  const takesItItself = analysis.flows.get(caller)?.lockEvents.some((e) => e.op.ref.key === ref.key && !e.op.method.endsWith('nlock'));
   if (inFunctionBody && !takesItItself && !site.viaGo && ref.exact && (ref.rootKind === 'receiver' || ref.rootKind === 'param' || ref.rootKind === 'global')) {
     const declLine = file.lines.lineOf(caller.node.start);
     const indent = file.lines.indentOf(declLine);
