@@ -569,8 +569,11 @@ export class FlowAnalyzer {
 
   private exit(st: State, f: Frame, node: SyntaxNode, kind: ExitPoint['kind']): void {
     let held = st.held;
-    for (let i = st.defers.length - 1; i >= 0; i--) {
-      const d = st.defers[i];
+    // A panic (or os.Exit, log.Fatal) leaves with what it holds: its deferred calls are not followed, so a deferred
+    // relock on the panic path orders nothing (gVisor's pgalloc takes amflsMu then mu everywhere but there).
+    const defers = kind === 'panic' ? [] : st.defers;
+    for (let i = defers.length - 1; i >= 0; i--) {
+      const d = defers[i];
       if (d.kind === 'unlock') {
         this.recordLockEvent(d.node, d.op, held, true, f.unit);
         if (!held.get(d.op.ref.key)) this.lockEvents!.get(d.node)!.absentAtExit = true;
@@ -586,7 +589,8 @@ export class FlowAnalyzer {
         held = this.applyCall(d.call, held, f, false);
       }
     }
-    if (f.unit !== 'function') f.exits.push({ held, defers: [], dead: false, flags: st.flags });
+    // A panic in a literal that runs in place does not come back to the code after the call either.
+    if (f.unit !== 'function') { if (kind !== 'panic') f.exits.push({ held, defers: [], dead: false, flags: st.flags }); }
     else {
       // A return in a loop is reached once per round the loop takes: one exit, joined over the rounds.
       const prev = this.exitAt.get(node);
