@@ -279,7 +279,8 @@ function exportedTwin(analysis: PackageAnalysis, site: CallSite, caller: FuncDec
  */
 function ignoresOwner(analysis: PackageAnalysis, fn: FuncDecl, lock: Ref): boolean {
   const flow = analysis.flows.get(fn);
-  if (!flow || !(lock.rootKind === 'receiver' || lock.rootKind === 'param')) return false;
+  // A body being typed (a syntax error in it) says nothing yet about what it touches.
+  if (!flow || fn.node.hasError || !(lock.rootKind === 'receiver' || lock.rootKind === 'param')) return false;
   const root = lock.root;
   const of = (r: Ref | undefined) => r?.root === root;
   return !flow.accesses.some((a) => of(a.base)) && !flow.lockEvents.some((e) => of(e.op.ref))

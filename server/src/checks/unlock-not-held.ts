@@ -91,6 +91,19 @@ function loopDeclaring(node: SyntaxNode, name: string, text: string): SyntaxNode
     const clause = p.children.find((c) => c.type === 'range_clause') ?? p.children.find((c) => c.type === 'for_clause')?.children.find((c) => c.field === 'initializer');
     const left = clause?.children.find((c) => c.field === 'left')?.children ?? [];
     if (left.some((id) => id.type === 'identifier' && text.slice(id.start, id.end) === name)) return p;
+    // `for i := ...; { d := ds[i]; ... }`: declared in the loop's body, a new variable each round too.
+    if (declaresInBody(p, name, text)) return p;
   }
   return undefined;
+}
+
+/** Whether a statement of the loop's own body (not a nested block) declares `name` with `:=` or `var`. */
+function declaresInBody(loop: SyntaxNode, name: string, text: string): boolean {
+  const list = loop.children.find((c) => c.field === 'body')?.children.find((c) => c.type === 'statement_list');
+  for (const s of list?.children ?? []) {
+    const names = s.type === 'short_var_declaration' ? s.children.find((c) => c.field === 'left')?.children ?? []
+      : s.type === 'var_declaration' ? s.children.flatMap((spec) => spec.children.filter((c) => c.field === 'name')) : [];
+    if (names.some((id) => id.type === 'identifier' && text.slice(id.start, id.end) === name)) return true;
+  }
+  return false;
 }
