@@ -110,6 +110,48 @@ describe('importers follow their imports', () => {
     assert.deepEqual(ws.findingsFor('/m/cli/cli.go').map((f) => f.code), []);
   });
 
+  it('re-checks an importer when a guard is added to, or removed from, an imported package\'s variable or field', async () => {
+    const ron = `package ron
+
+import "sync"
+
+// Registry guards Names and Count.
+var Registry sync.Mutex
+
+var Names = map[string]int{}
+
+type Stats struct {
+	Mu sync.Mutex
+	Hits int
+}
+`;
+    const cli = `package cli
+
+import "example.com/m/ron"
+
+func add(s *ron.Stats) {
+	ron.Names["x"]++
+	s.Hits++
+}
+`;
+    const ws = await Workspace.create(undefined, memoryReader({ '/m/go.mod': 'module example.com/m\n' }));
+    ws.setText('/m/ron/ron.go', ron);
+    ws.setText('/m/cli/cli.go', cli);
+    const messages = () => ws.findingsFor('/m/cli/cli.go').filter((f) => f.code === 'unguarded-access').map((f) => f.message);
+    assert.deepEqual(messages(), []);
+    // The variable's guard is in its doc comment, outside its declaration's text: importers see it all the same.
+    const varGuarded = ron.replace('var Names', '// +checklocks:Registry\nvar Names');
+    ws.setText('/m/ron/ron.go', varGuarded);
+    assert.equal(messages().length, 1, messages().join('\n'));
+    ws.setText('/m/ron/ron.go', varGuarded.replace('\tHits int', '\t// +checklocks:Mu\n\tHits int'));
+    const after = messages();
+    assert.equal(after.length, 2, after.join('\n'));
+    assert.match(after[0], /ron\.Names without ron\.Registry, which guards ron\.Names/);
+    assert.match(after[1], /s\.Hits without s\.Mu, which guards ron\.Stats\.Hits/);
+    ws.setText('/m/ron/ron.go', ron);
+    assert.deepEqual(messages(), []);
+  });
+
   it('keeps an importer\'s analysis when an edit changes nothing that it can see', async () => {
     const ws = await workspace();
     const before = ws.analysesOf('/m/cli')[0];
