@@ -36,6 +36,7 @@ export function annotateGuard(analysis: PackageAnalysis, target: string, guard: 
     decl = v.node.parent?.type === 'var_declaration' ? v.node.parent : v.node;
     what = 'variable';
   }
+  if (!insertableAbove(decl)) return [];
   const line = file.lines.lineOf(decl.start);
   const indent = file.lines.indentOf(line);
   if (file.lines.lineStart(line) + indent.length !== decl.start) return [];
@@ -54,6 +55,7 @@ export function annotateContract(analysis: PackageAnalysis, callee: FuncDecl, lo
   if (!INFERRED.has(lock.source.kind) || !lock.resolved || !analysis.pkg.owns(callee)) return [];
   if (!ref.exact || !['receiver', 'param', 'global'].includes(ref.rootKind)) return [];
   const file = callee.file;
+  if (!insertableAbove(callee.node)) return [];
   const line = file.lines.lineOf(callee.node.start);
   const indent = file.lines.indentOf(line);
   if (file.lines.lineStart(line) + indent.length !== callee.node.start) return [];
@@ -64,6 +66,19 @@ export function annotateContract(analysis: PackageAnalysis, callee: FuncDecl, lo
   const sep = last && file.text(last).trim() !== '//' ? `${indent}//\n` : '';
   const at = file.lines.position(file.lines.lineStart(line));
   return [{ id: 'annotate-contract', title: `Add // ${text} to the doc comment of ${callee.name}`, edits: [{ file: file.path, range: { start: at, end: at }, newText: `${sep}${indent}// ${text}\n` }] }];
+}
+
+/**
+ * Whether a comment line can go above a declaration: one that parsed whole, at the top of the file or in a
+ * well-formed struct or var block (half-typed code around it could swallow the line, or be split by it).
+ */
+function insertableAbove(decl: SyntaxNode): boolean {
+  for (let p: SyntaxNode | null = decl; p; p = p.parent) if (p.hasError && p.type !== 'source_file') return false;
+  // The declaration before it, past its doc comment, must have parsed too (a stray `,` there joins them).
+  const siblings = decl.parent?.children ?? [];
+  let i = siblings.indexOf(decl) - 1;
+  while (i >= 0 && siblings[i].type === 'comment') i--;
+  return i < 0 || (siblings[i].type !== 'ERROR' && !siblings[i].hasError);
 }
 
 function readOnly(analysis: PackageAnalysis, callee: FuncDecl, lock: ContractLock): boolean {
