@@ -89,6 +89,13 @@ export function computeAcquisitions(analysis: PackageAnalysis, previous?: Previo
     for (const fn of analysis.flows.keys()) if (!dirty.has(fn)) out.set(fn, previous.acquisitions.get(fn)!);
   }
   analysisStats.summarized += dirty.size;
+  // Per function, once per summary: where it first hands a caller's lock back through a releasing helper.
+  const releases = new Map<FuncDecl, Map<string, number>>();
+  const releasesOf = (fn: FuncDecl) => {
+    let m = releases.get(fn);
+    if (!m) releases.set(fn, (m = callReleases(analysis, fn)));
+    return m;
+  };
   for (const component of componentsCalleesFirst(dirty, (fn) => calleesOf(analysis.flows.get(fn)!))) {
     const sites: { fn: FuncDecl; list: Acquisition[]; site: CallSite; dropped: Ref[] | undefined; seen: number }[] = [];
     for (const fn of component) {
@@ -111,7 +118,7 @@ export function computeAcquisitions(analysis: PackageAnalysis, previous?: Previo
           const a = from[s.seen];
           if (a.chain.length >= MAX_CHAIN - 1 || s.list.length >= MAX_ACQUISITIONS) continue;
           const mapped = mapAcquisition(analysis, a, s.fn, s.site, s.dropped);
-          if (mapped && !mapped.reacquire && releasedByCallBefore(analysis, s.fn, s.site, mapped.ref.key)) mapped.reacquire = true;
+          if (mapped && !mapped.reacquire && (releasesOf(s.fn).get(mapped.ref.key) ?? Infinity) < s.site.node.start) mapped.reacquire = true;
           if (mapped && add(s.list, mapped)) changed = true;
         }
       }
@@ -362,18 +369,20 @@ function mapAcquisition(analysis: PackageAnalysis, a: Acquisition, fn: FuncDecl,
 }
 
 /**
- * Whether, before `site`, the function handed its caller's lock `key` back through a call whose contract releases
- * it (`e.UnlockUser()`, +checklocksrelease:e.mu, then `defer e.LockUser()`): what the site takes of it is a retake.
+ * Where a function first hands its caller's lock back through a call whose contract releases it, per lock key
+ * (`e.UnlockUser()`, +checklocksrelease:e.mu, then `defer e.LockUser()`): what it takes of that lock after is a retake.
  */
-function releasedByCallBefore(analysis: PackageAnalysis, fn: FuncDecl, site: CallSite, key: string): boolean {
-  const flow = analysis.flows.get(fn);
-  for (const c of flow?.calls ?? []) {
-    if (!c.callee || c.viaGo || c.node.start >= site.node.start || !c.held.get(key)?.fromContract) continue;
-    for (const r of analysis.contractOf(c.callee).releases) {
-      if (mapToCaller(r.ref, c, analysis.resolver(fn))?.key === key) return true;
+function callReleases(analysis: PackageAnalysis, fn: FuncDecl): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const c of analysis.flows.get(fn)?.calls ?? []) {
+    if (!c.callee || c.viaGo) continue;
+    const releases = analysis.contractOf(c.callee).releases;
+    for (const r of releases.length ? releases : []) {
+      const key = mapToCaller(r.ref, c, analysis.resolver(fn))?.key;
+      if (key && c.held.get(key)?.fromContract && c.node.start < (out.get(key) ?? Infinity)) out.set(key, c.node.start);
     }
   }
-  return false;
+  return out;
 }
 
 function add(list: Acquisition[], a: Acquisition): boolean {
