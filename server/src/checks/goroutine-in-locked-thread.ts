@@ -10,7 +10,8 @@ export const goroutineInLockedThread: Check = {
 Code locks its OS thread to change per-thread state, such as a network namespace (netns.Set, unix.Setns,
 unix.Unshare). Since Go 1.10 a goroutine started from a locked thread does not run on that thread and does not
 inherit its state: work started with go runs in the original namespace. Do that work inline on the locked
-thread instead. A LockOSThread that some path does not undo with UnlockOSThread is reported as information:
+thread instead. Without a state change seen between the LockOSThread and the go statement, the finding is
+information: the thread may be locked for another reason (ptrace, a C library's thread-local state). A LockOSThread that some path does not undo with UnlockOSThread is reported as information:
 when the goroutine exits still locked, the runtime terminates the thread.`,
   example: 'runtime.LockOSThread(); netns.Set(ns); go serve()',
   defaultSeverity: 'warning',
@@ -21,6 +22,9 @@ when the goroutine exits still locked, the runtime terminates the thread.`,
       const change = t.stateChangeName && t.stateChangeSite !== undefined ? ` and ${t.stateChangeName} at line ${lineNo(fn.file, t.stateChangeSite.start)}` : '';
       const goKw = { start: g.node.start, end: g.node.start + 2 };
       ctx.report({
+        // Without a thread-state change seen while the thread is locked, that the goroutine needed the thread is a
+        // guess (gVisor's systrap locks it for ptrace and starts a request loop that locks its own): information.
+        severity: t.stateChangeName ? undefined : 'information',
         file: fn.file.path,
         range: fn.file.lines.range(goKw.start, goKw.end),
         message: `go statement ${t.maybe ? 'possibly ' : ''}after runtime.LockOSThread at line ${lineNo(fn.file, t.site.start)}${change}: the new goroutine does not run on this locked thread and does not inherit its state${t.stateChangeName ? ' (it runs in the original namespace)' : ''}; do the work inline instead`,
