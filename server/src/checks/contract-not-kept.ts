@@ -6,7 +6,7 @@ import { paramsOf } from '../model/file';
 import { annotatingComments } from '../analysis/annotations';
 import { child, walk } from '../syntax/node';
 import type { Check } from './check';
-import { heldLocation, lockNodes, related } from './util';
+import { exitRange, heldLocation, lockNodes, related } from './util';
 
 export const contractNotKept: Check = {
   id: 'contract-not-kept',
@@ -91,11 +91,6 @@ function nilChecked(fn: FuncDecl, lock: ContractLock): boolean {
     return !found;
   });
   return found;
-}
-
-function exitRange(exit: ExitPoint): { start: number; end: number } {
-  if (exit.kind === 'end') return { start: Math.max(exit.node.end - 1, exit.node.start), end: exit.node.end };
-  return { start: exit.node.start, end: exit.node.start + 'return'.length };
 }
 
 /**

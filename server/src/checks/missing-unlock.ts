@@ -3,7 +3,7 @@ import { mapToCaller } from '../analysis/calls';
 import type { FunctionFlow } from '../analysis/flow-types';
 import { releasedCallerLocks } from '../analysis/summaries';
 import type { Check } from './check';
-import { heldLocation, lineNo, lockNodes } from './util';
+import { exitRange, heldLocation, lineNo, lockNodes } from './util';
 import type { Fix, TextEdit } from '../base/finding';
 import type { HeldLock } from '../analysis/held';
 import type { FuncDecl, GoFile } from '../model/file';
@@ -49,8 +49,7 @@ of them is followed by such a return or ends the body.`,
       for (const h of exit.held.definite()) {
         // An alias's copy of a lock is reported under the lock's own name.
         if (h.fromContract || h.aliasOf || h.viaResult || ok(h.ref.key)) continue;
-        const at = exit.kind === 'end' ? Math.max(exit.node.end - 1, exit.node.start) : exit.node.start;
-        const end = exit.kind === 'end' ? exit.node.end : exit.node.start + 'return'.length;
+        const { start: at, end } = exitRange(exit);
         ctx.report({
           file: fn.file.path,
           range: fn.file.lines.range(at, end),

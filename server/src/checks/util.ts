@@ -1,6 +1,7 @@
 import { classNodeOf, lockClass, type Ref } from '../model/refs';
 import type { HeldLock } from '../analysis/held';
 import type { Acquisition } from '../analysis/summaries';
+import type { ExitPoint } from '../analysis/flow-types';
 import type { FuncDecl, GoFile } from '../model/file';
 import type { SyntaxNode } from '../syntax/node';
 import type { Range } from '../base/lines';
@@ -47,4 +48,10 @@ export function methodNameNode(node: SyntaxNode): SyntaxNode | undefined {
 /** The lock-graph nodes of some locks, as a finding's `locks` (see Finding): the Locks view's keys. */
 export function lockNodes(dir: string, refs: readonly Ref[]): string[] {
   return [...new Set(refs.map((r) => classNodeOf(r, dir) ?? `${dir}|${lockClass(r)}`))];
+}
+
+/** Where a finding about an exit goes: the `return` keyword, or the closing brace of a body that ends. */
+export function exitRange(exit: ExitPoint): { start: number; end: number } {
+  if (exit.kind === 'end') return { start: Math.max(exit.node.end - 1, exit.node.start), end: exit.node.end };
+  return { start: exit.node.start, end: exit.node.start + 'return'.length };
 }
