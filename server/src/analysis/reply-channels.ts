@@ -1,6 +1,7 @@
 import type { GoFile } from '../model/file';
 import type { GoPackage } from '../model/package';
-import { child, type SyntaxNode } from '../syntax/node';
+import { child, walk, type SyntaxNode } from '../syntax/node';
+import { isNamed } from './fresh';
 
 /** Per file, per channel field name: the makes assigned to it, whether all had a buffer, and the sends to it. */
 interface FieldChannels { makes: number; /** Makes without a buffer of exactly one. */ unbuffered: number; sends: number }
@@ -60,4 +61,164 @@ function channelsOf(file: GoFile): Map<string, FieldChannels> {
     for (const c of n.children) stack.push(c);
   }
   return known;
+}
+
+/** Per file, per map field name: the channels stored into it and the sends through values read from it. */
+interface MapChannels { stores: number; /** Stores of a channel not made here with room for one. */ roomless: number; /** Sends that do not take the entry out first. */ loose: number }
+const mapsByFile = new WeakMap<GoFile, Map<string, MapChannels>>();
+
+/**
+ * Whether a send cannot block because its channel is a reply channel taken out of a map of pending requests
+ * (`if rc := c.awaiting[id]; rc != nil { delete(c.awaiting, id); rc <- r }`, or a range over the map, then the
+ * delete): every channel the package stores into that map field is made just before with a buffer of one
+ * (`rc := make(chan T, 1); c.awaiting[id] = rc`), and every send through a value read from it deletes the entry
+ * first, so each channel gets one send, into its room (syncthing's awaiting responses, database/sql's
+ * connRequests). Read at report time: it reads the whole package.
+ */
+export function pendingMapSend(pkg: GoPackage, file: GoFile, send: SyntaxNode): boolean {
+  const field = takenOutOf(file, send);
+  if (!field) return false;
+  let stores = 0, roomless = 0, loose = 0;
+  for (const f of pkg.files) {
+    const s = mapsOf(f).get(field);
+    if (s) { stores += s.stores; roomless += s.roomless; loose += s.loose; }
+  }
+  return stores > 0 && roomless === 0 && loose === 0;
+}
+
+/** A send that cannot block for either reason above. */
+export function sendHasRoom(pkg: GoPackage, file: GoFile, send: SyntaxNode): boolean {
+  return oneShotFieldSend(pkg, file, send) || pendingMapSend(pkg, file, send);
+}
+
+/**
+ * The map field a send's channel was read from and taken out of: the channel is a local assigned once in its
+ * function, from `m.f[k]` or a range over `m.f`, and `delete(m.f, k)` comes between that and the send.
+ */
+function takenOutOf(file: GoFile, send: SyntaxNode): string | undefined {
+  const ch = child(send, 'channel');
+  if (ch?.type !== 'identifier') return undefined;
+  const body = enclosingBody(send);
+  if (!body) return undefined;
+  const name = file.text(ch);
+  const sources = assignmentsOf(file, body, name);
+  if (sources.length !== 1 || sources[0].at.start > send.start) return undefined;
+  const { map, key, at } = sources[0];
+  if (!map || !key) return undefined;
+  const field = file.text(child(map, 'field'));
+  return deletes(file, body, file.text(map), key).some((d) => d.start > at.start && d.end <= send.start) ? field : undefined;
+}
+
+/** Where a local gets a value in a body, and the map field selector (with the key's text) it read it from, if one. */
+function assignmentsOf(file: GoFile, body: SyntaxNode, name: string): { at: SyntaxNode; map?: SyntaxNode; key?: string }[] {
+  const out: { at: SyntaxNode; map?: SyntaxNode; key?: string }[] = [];
+  walk(body, (n) => {
+    if (n.type === 'short_var_declaration' || n.type === 'assignment_statement') {
+      const left = named(child(n, 'left')), right = named(child(n, 'right'));
+      const i = left.findIndex((l) => l.type === 'identifier' && file.text(l) === name);
+      if (i < 0) return;
+      // `v := m.f[k]`, or `v, ok := m.f[k]`.
+      const value = right.length === left.length ? right[i] : right.length === 1 && i === 0 ? right[0] : undefined;
+      const operand = value?.type === 'index_expression' ? child(value, 'operand') : undefined;
+      const index = value?.type === 'index_expression' ? child(value, 'index') : undefined;
+      out.push(operand?.type === 'selector_expression' && index && isPlainKey(index) ? { at: n, map: operand, key: file.text(index) } : { at: n });
+    } else if (n.type === 'range_clause') {
+      const left = named(child(n, 'left'));
+      if (left.length !== 2 || left[1].type !== 'identifier' || file.text(left[1]) !== name) {
+        if (left.some((l) => l.type === 'identifier' && file.text(l) === name)) out.push({ at: n });
+        return;
+      }
+      const over = child(n, 'right');
+      out.push(over?.type === 'selector_expression' && left[0].type === 'identifier' ? { at: n, map: over, key: file.text(left[0]) } : { at: n });
+    } else if (n.type === 'var_spec' && n.children.some((c) => c.field === 'name' && file.text(c) === name) && child(n, 'value')) {
+      out.push({ at: n });
+    }
+  });
+  return out;
+}
+
+/** A key that names one value each time it is read: a name, or a field of one (`resp.ID`). */
+function isPlainKey(n: SyntaxNode): boolean {
+  return n.type === 'identifier' || (n.type === 'selector_expression' && isPlainKey(child(n, 'operand') ?? n.children[0]));
+}
+
+function deletes(file: GoFile, body: SyntaxNode, map: string, key: string): SyntaxNode[] {
+  const out: SyntaxNode[] = [];
+  walk(body, (n) => {
+    if (n.type !== 'call_expression' || file.text(child(n, 'function')) !== 'delete') return;
+    const args = named(child(n, 'arguments'));
+    if (args.length === 2 && file.text(args[0]) === map && file.text(args[1]) === key) out.push(n);
+  });
+  return out;
+}
+
+function mapsOf(file: GoFile): Map<string, MapChannels> {
+  let known = mapsByFile.get(file);
+  if (known) return known;
+  known = new Map();
+  mapsByFile.set(file, known);
+  const stats = (name: string) => {
+    let s = known!.get(name);
+    if (!s) known!.set(name, (s = { stores: 0, roomless: 0, loose: 0 }));
+    return s;
+  };
+  walk(file.parsed.root, (n) => {
+    if (n.type === 'assignment_statement') {
+      const left = named(child(n, 'left')), right = named(child(n, 'right'));
+      left.forEach((l, i) => {
+        const operand = l.type === 'index_expression' ? child(l, 'operand') : undefined;
+        if (operand?.type !== 'selector_expression') return;
+        const s = stats(file.text(child(operand, 'field')));
+        s.stores++;
+        if (!madeWithRoom(file, n, right.length === left.length ? right[i] : undefined)) s.roomless++;
+      });
+    } else if (n.type === 'send_statement') {
+      const ch = child(n, 'channel');
+      const operand = ch?.type === 'index_expression' ? child(ch, 'operand') : undefined;
+      if (operand?.type === 'selector_expression') stats(file.text(child(operand, 'field'))).loose++;
+      else if (ch?.type === 'identifier') {
+        const body = enclosingBody(n);
+        const from = body ? assignmentsOf(file, body, file.text(ch)).filter((a) => a.map) : [];
+        // A send through a value read from a map field that is not taken out first.
+        for (const a of from) if (takenOutOf(file, n) === undefined) stats(file.text(child(a.map!, 'field'))).loose++;
+      }
+    }
+  });
+  return known;
+}
+
+/** `make(chan T, 1)`, given directly or through a local made so once in the same function. */
+function madeWithRoom(file: GoFile, store: SyntaxNode, value: SyntaxNode | undefined): boolean {
+  if (value && isMakeWithRoom(file, value)) return true;
+  if (value?.type !== 'identifier') return false;
+  const body = enclosingBody(store);
+  if (!body) return false;
+  const name = file.text(value);
+  let made = 0, other = 0;
+  walk(body, (n) => {
+    if (n.type !== 'short_var_declaration' && n.type !== 'assignment_statement') return;
+    const left = named(child(n, 'left')), right = named(child(n, 'right'));
+    left.forEach((l, i) => {
+      if (l.type !== 'identifier' || file.text(l) !== name) return;
+      if (right.length === left.length && isMakeWithRoom(file, right[i])) made++; else other++;
+    });
+  });
+  return made === 1 && other === 0;
+}
+
+function isMakeWithRoom(file: GoFile, value: SyntaxNode): boolean {
+  if (value.type !== 'call_expression' || file.text(child(value, 'function')) !== 'make') return false;
+  const args = named(child(value, 'arguments'));
+  return args[0]?.type === 'channel_type' && args[1]?.type === 'int_literal' && Number(file.text(args[1]).replace(/_/g, '')) === 1;
+}
+
+function enclosingBody(n: SyntaxNode): SyntaxNode | undefined {
+  for (let p = n.parent; p; p = p.parent) {
+    if (p.type === 'function_declaration' || p.type === 'method_declaration') return child(p, 'body') ?? undefined;
+  }
+  return undefined;
+}
+
+function named(n: SyntaxNode | null | undefined): SyntaxNode[] {
+  return n?.children.filter(isNamed) ?? [];
 }

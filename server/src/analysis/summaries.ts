@@ -6,7 +6,7 @@ import { neverAssigned, trackableFlags } from './flags';
 import type { CallSite, FunctionFlow, LockEvent, UnitKind } from './flow-types';
 import type { LockMode } from './held';
 import type { PackageAnalysis } from './package-analysis';
-import { oneShotFieldSend } from './reply-channels';
+import { sendHasRoom } from './reply-channels';
 import type { SyntaxNode } from '../syntax/node';
 
 /** One call on the way from a function to a lock acquisition. */
@@ -437,8 +437,8 @@ export function computeMayBlock(analysis: PackageAnalysis): Map<FuncDecl, BlockW
   const out = new Map<FuncDecl, BlockWitness>();
   for (const [fn, flow] of analysis.flows) {
     if (DOCUMENTED_BLOCKING.test(fn.doc.text) || /^\w+ blocks\b/.test(fn.doc.text) && fn.doc.text.startsWith(`${fn.name} blocks`)) { out.set(fn, { what: 'documented as blocking', fn, at: fn.nameNode, chain: [] }); continue; }
-    // A send into a one-shot reply channel's room does not block (see reply-channels.ts).
-    const e = flow.blocking.find((b) => RUNS_IN_PLACE.has(b.unit) && !(b.what === 'channel send' && oneShotFieldSend(analysis.pkg, fn.file, b.node)));
+    // A send into a reply channel's room does not block (see reply-channels.ts).
+    const e = flow.blocking.find((b) => RUNS_IN_PLACE.has(b.unit) && !(b.what === 'channel send' && sendHasRoom(analysis.pkg, fn.file, b.node)));
     if (e) out.set(fn, { what: e.what, fn, at: e.node, chain: [], ownLock: e.ownLock });
   }
   // Only a function that calls one known to block can change in a round: the others are skipped (the same

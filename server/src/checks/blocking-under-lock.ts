@@ -1,6 +1,6 @@
 import { isCondLock, isPseudoLock } from '../analysis/blocking';
 import { isUnshared } from '../analysis/fresh';
-import { oneShotFieldSend } from '../analysis/reply-channels';
+import { sendHasRoom } from '../analysis/reply-channels';
 import { releasedAt } from '../analysis/summaries';
 import type { HeldLock, HeldSet } from '../analysis/held';
 import type { FuncDecl } from '../model/file';
@@ -24,7 +24,10 @@ Confidence: an operation in the function that holds the lock, or a call of a fun
 through one more call, is a warning; a longer chain of calls is a guess about paths that may not run under the
 lock, reported as information (a severity set for the check in lockset.checks applies to every finding).
 Reads from memory, from random or key-derivation sources (crypto/rand, math/rand, hkdf), and a send on a
-channel made in the function with room left in its buffer do not block.
+channel made in the function with room left in its buffer do not block. Nor does a send into a reply channel's
+room: a struct field that every make gives a buffer of one and that the package sends to at one place, or a
+channel taken out of a map of pending requests (\`if rc := c.awaiting[id]; rc != nil { delete(c.awaiting, id);
+rc <- r }\`) whose every channel is made with a buffer of one and whose every sender deletes the entry first.
 A send on a channel while holding a lock passes the lock implicitly to the receiver: the receiver runs while
 the sender still holds it ("blocking operations on channels implicitly pass locks"). Holding a lock across a
 sleep starves the goroutines waiting for it, as in Go 1.8's starvation example, where one goroutine sleeps
@@ -44,7 +47,7 @@ between neither change what the send reads nor call anything, and the send reads
       const byCallers = !/^[A-Z]/.test(fn.name) && called.has(fn);
       const own = (held: HeldLock[]) => !byCallers || held.some((h) => !h.fromContract);
       for (const e of flow.blocking) {
-        if (e.what === 'channel send' && oneShotFieldSend(analysis.pkg, fn.file, e.node)) continue;
+        if (e.what === 'channel send' && sendHasRoom(analysis.pkg, fn.file, e.node)) continue;
         const held = heldLocks(fn, e.held, e.node.start).filter((h) => !e.ownLock || !isCondLock(h.ref, e.ownLock));
         if (held.length === 0 || (e.ownLock === '?' && held.length < 2) || !own(held)) continue;
         ctx.report({
