@@ -66,6 +66,11 @@ function isOpen(analysis: PackageAnalysis, fn: FuncDecl): boolean {
   return !contract.ignore && contract.requires.every((r) => r.source.kind === 'name');
 }
 
+/** The longest field path of a lock that a need is followed with up the calls (`a.b.c.mu` has four). */
+const MAX_NEED_PATH = 4;
+/** How many needs are mapped through call sites, at most, in one search (see neededLocks). */
+const MAX_STEPS = 200_000;
+
 /** Per function, the locks (by key, in its names) that its body needs and does not hold; `write` when a call needs the write lock. */
 type Needs = Map<FuncDecl, Map<string, { ref: Ref; write: boolean }>>;
 
@@ -100,13 +105,18 @@ function neededLocks(analysis: PackageAnalysis): Needs {
       }
     }
   }
-  while (work.length > 0) {
+  // Recursion through a field (`n.next.walk()` in walk) names a longer path each time around (`n.next.mu`,
+  // `n.next.next.mu`, ...): such paths are not followed past MAX_NEED_PATH, and the whole search stops after
+  // a budget of mappings, so that it always ends (fewer needs found, never a hang).
+  let budget = MAX_STEPS;
+  while (work.length > 0 && budget > 0) {
     const callee = work.pop()!;
     for (const { caller, site } of callersOf.get(callee) ?? []) {
       const res = analysis.resolver(caller);
       for (const need of needs.get(callee)!.values()) {
+        if (--budget < 0) break;
         const ref = mapToCaller(need.ref, site, res);
-        if (!ref || site.held.holds(ref, need.write ? 'write' : 'read') || site.held.maybeHolds(ref)) continue;
+        if (!ref || ref.path.length > MAX_NEED_PATH || site.held.holds(ref, need.write ? 'write' : 'read') || site.held.maybeHolds(ref)) continue;
         if (isUnshared(caller, ref, site.nameNode.start)) continue;
         add(caller, ref, need.write);
       }
