@@ -101,6 +101,26 @@ describe('lock graph drawing', () => {
     assert.match(collapsed, /<g class="node package" data-id="q\.\*"(?: data-rank="\d+")?><rect [^>]*\/><text [^>]*>q\.\* \(2\)<\/text><title>package q: 2 locks<\/title>/);
   });
 
+  it('with a declared order, the parts of the graph that hold no ranked lock are packed below, not in its layers', async () => {
+    // Ten unconnected pairs beside the ranked part: in the ranked layers they would be one column of ten.
+    const pairs = Array.from({ length: 10 }, (_, i) => [`z.P${i}`, `z.Q${i}`]);
+    const g: LockGraph = {
+      nodes: [...['m.A', 'm.B'], ...pairs.flat()].map((id) => ({ id, kind: 'lock', inCycle: false })),
+      edges: [edge('m.A', 'm.B', 1), ...pairs.map(([a, b]) => edge(a, b, 1))],
+      cycles: [], orders: ['A > B'],
+    };
+    const layout = await layoutGraph(g);
+    const box = new Map(layout.nodes.map((n) => [n.id, n]));
+    const rankedBottom = Math.max(box.get('m.A')!.y, box.get('m.B')!.y) + 30;
+    assert.ok(pairs.flat().every((id) => box.get(id)!.y >= rankedBottom), 'below the ranked part');
+    assert.ok(pairs.flat().every((id) => box.get(id)!.partition === undefined));
+    assert.ok(new Set(pairs.map(([a]) => box.get(a)!.x)).size > 1, 'packed side by side, not one column');
+    assert.ok(layout.height < 10 * 54, `${layout.width}x${layout.height}`);
+    const svg = await toSvg(g);
+    assert.equal((svg.match(/<path class="edge"/g) ?? []).length, 11);
+    for (const e of layout.edges) assert.ok(e.d && e.label, `${e.from}>${e.to} drawn with its label`);
+  });
+
   it('a two-lock cycle is two arrows, apart, each with its own label', async () => {
     const g: LockGraph = {
       nodes: ['m.A', 'm.B'].map((id) => ({ id, kind: 'lock', inCycle: true, pkg: 'm' })),

@@ -87,16 +87,39 @@ function nodeLabel(n: LockGraphNode): string {
 /**
  * Lays the graph out with ELK (layered, left to right, spline edges), each box sized to its label. Locks named
  * in the declared orders are put in layout partitions by their rank, so the layers follow the hierarchy; the
- * rest are placed freely by the edges. Edges come back in the order of `g.edges`, as SVG path data.
+ * rest are placed freely by the edges. The parts of the graph that hold no ranked lock are laid out on their
+ * own, packed below, so that on a real project they do not all line up in the ranked parts' layers (one tall
+ * column). Edges come back in the order of `g.edges`, as SVG path data.
  */
 export async function layoutGraph(g: LockGraph): Promise<GraphLayout> {
-  const { default: ELK } = await import('elkjs/lib/elk.bundled.js');
   const ids = g.nodes.map((n) => n.id).sort();
   const partition = partitions(ids, g.orders);
   const byId = new Map(g.nodes.map((n) => [n.id, n]));
   const label = (id: string) => nodeLabel(byId.get(id)!);
   const known = new Set(ids);
   const edges = g.edges.map((e, i) => ({ e, id: `e${i}` })).filter(({ e }) => known.has(e.from) && known.has(e.to));
+  const component = components(ids, edges.map(({ e }) => e));
+  const rankedComponents = new Set([...partition.keys()].map((id) => component.get(id)));
+  const isRanked = (id: string) => rankedComponents.has(component.get(id));
+  const parts = partition.size ? [ids.filter(isRanked), ids.filter((id) => !isRanked(id))].filter((p) => p.length) : [ids];
+  const out: GraphLayout = { width: 0, height: 0, nodes: [], edges: [] };
+  const paths = new Map<string, Pick<GraphLayout['edges'][number], 'd' | 'label'>>();
+  for (const part of parts) {
+    const inPart = new Set(part);
+    const placed = await layoutPart(part, edges.filter(({ e }) => inPart.has(e.from)), partition, label, out.height);
+    out.width = Math.max(out.width, placed.width);
+    out.height += placed.height;
+    out.nodes.push(...placed.nodes);
+    for (const [id, p] of placed.paths) paths.set(id, p);
+  }
+  out.edges = g.edges.map((e, i) => ({ from: e.from, to: e.to, d: paths.get(`e${i}`)?.d ?? '', label: paths.get(`e${i}`)?.label }));
+  return out;
+}
+
+/** One part of the graph laid out by ELK, moved down by `top`. */
+async function layoutPart(ids: string[], edges: { e: LockGraph['edges'][number]; id: string }[], partition: Map<string, number>, label: (id: string) => string, top: number) {
+  const { default: ELK } = await import('elkjs/lib/elk.bundled.js');
+  const ranked = ids.some((id) => partition.has(id));
   const root: ElkNode = {
     id: 'root',
     layoutOptions: {
@@ -111,11 +134,14 @@ export async function layoutGraph(g: LockGraph): Promise<GraphLayout> {
       'elk.layered.spacing.edgeNodeBetweenLayers': '20',
       'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
       'elk.edgeLabels.placement': 'CENTER',
-      ...(partition.size ? {
+      ...(ranked ? {
         'elk.partitioning.activate': 'true',
-        // One layering for the whole graph, or locks of two unconnected parts would not line up by rank.
+        // One layering for the whole part, or locks of two unconnected pieces would not line up by rank.
         'elk.separateConnectedComponents': 'false',
-      } : {}),
+      } : {
+        // Unconnected pieces are packed in rows towards this width to height: a panel is wider than high.
+        'elk.aspectRatio': '3',
+      }),
     },
     children: ids.map((id) => ({
       id,
@@ -132,20 +158,31 @@ export async function layoutGraph(g: LockGraph): Promise<GraphLayout> {
   };
   const out = await new ELK().layout(root);
   const round = (v: number) => Math.round(v * 10) / 10;
-  const paths = new Map<string, string>();
-  const labels = new Map<string, NonNullable<GraphLayout['edges'][number]['label']>>();
+  const down = (q: ElkPoint): ElkPoint => ({ x: q.x, y: q.y + top });
+  const paths = new Map<string, Pick<GraphLayout['edges'][number], 'd' | 'label'>>();
   for (const e of out.edges ?? []) {
-    const d = (e.sections ?? []).map((s) => pathData(s.startPoint, s.bendPoints ?? [], s.endPoint, round)).join(' ');
-    paths.set(e.id, d);
+    const d = (e.sections ?? []).map((s) => pathData(down(s.startPoint), (s.bendPoints ?? []).map(down), down(s.endPoint), round)).join(' ');
     const l = e.labels?.[0];
-    if (l?.text !== undefined && l.x !== undefined && l.y !== undefined) labels.set(e.id, { text: l.text, x: round(l.x), y: round(l.y), width: l.width ?? 0, height: l.height ?? 0 });
+    const placed = l?.text !== undefined && l.x !== undefined && l.y !== undefined ? { text: l.text, x: round(l.x), y: round(l.y + top), width: l.width ?? 0, height: l.height ?? 0 } : undefined;
+    paths.set(e.id, { d, label: placed });
   }
   return {
     width: Math.ceil(out.width ?? 0),
     height: Math.ceil(out.height ?? 0),
-    nodes: (out.children ?? []).map((n) => ({ id: n.id, label: label(n.id), x: round(n.x ?? 0), y: round(n.y ?? 0), width: n.width ?? 0, height: n.height ?? 0, partition: partition.get(n.id) })),
-    edges: g.edges.map((e, i) => ({ from: e.from, to: e.to, d: paths.get(`e${i}`) ?? '', label: labels.get(`e${i}`) })),
+    nodes: (out.children ?? []).map((n) => ({ id: n.id, label: label(n.id), x: round(n.x ?? 0), y: round((n.y ?? 0) + top), width: n.width ?? 0, height: n.height ?? 0, partition: partition.get(n.id) })),
+    paths,
   };
+}
+
+/** The connected component of each lock (edges followed either way), as the smallest id in it. */
+function components(ids: string[], edges: { from: string; to: string }[]): Map<string, string> {
+  const parent = new Map(ids.map((id) => [id, id]));
+  const find = (id: string): string => { let r = id; while (parent.get(r) !== r) r = parent.get(r)!; parent.set(id, r); return r; };
+  for (const e of edges) {
+    const a = find(e.from), b = find(e.to);
+    if (a !== b) parent.set(a < b ? b : a, a < b ? a : b);
+  }
+  return new Map(ids.map((id) => [id, find(id)]));
 }
 
 /**
