@@ -117,20 +117,20 @@ button:disabled { opacity: .5; cursor: default; }
 #side li { margin: 4px 0; }
 button.site { color: var(--vscode-textLink-foreground); background: none; padding: 0; text-decoration: underline; }
 .empty { padding: 16px; }
-.node rect { fill: var(--vscode-editorWidget-background); stroke: var(--vscode-foreground); }
-.node.cycle rect { stroke: var(--vscode-errorForeground); stroke-width: 2; }
+.node rect { fill: var(--vscode-editorWidget-background, #f5f5f5); stroke: var(--vscode-foreground, #555); }
+.node.cycle rect { stroke: var(--vscode-errorForeground, #d00); stroke-width: 2; }
 .node.package rect { stroke-dasharray: 4 2; }
 .node.focus rect { stroke-width: 3; }
-.node.selected rect, .link.selected .edge { stroke: var(--vscode-focusBorder); stroke-width: 3; }
+.node.selected rect, .link.selected .edge { stroke: var(--vscode-focusBorder, #0078d4); stroke-width: 3; }
 .node, .link { cursor: pointer; }
-.edge { stroke: var(--vscode-foreground); fill: none; opacity: .7; }
-.edge.order { stroke: var(--vscode-editorWarning-foreground); opacity: 1; }
-.edge.cycle { stroke: var(--vscode-errorForeground); stroke-width: 2; opacity: 1; }
-.arrowhead { fill: var(--vscode-foreground); opacity: .7; }
-.arrowhead.order { fill: var(--vscode-editorWarning-foreground); opacity: 1; }
-.arrowhead.cycle { fill: var(--vscode-errorForeground); opacity: 1; }
+.edge { stroke: var(--vscode-foreground, #555); fill: none; opacity: .7; }
+.edge.order { stroke: var(--vscode-editorWarning-foreground, #e80); opacity: 1; }
+.edge.cycle { stroke: var(--vscode-errorForeground, #d00); stroke-width: 2; opacity: 1; }
+.arrowhead { fill: var(--vscode-foreground, #555); opacity: .7; }
+.arrowhead.order { fill: var(--vscode-editorWarning-foreground, #e80); opacity: 1; }
+.arrowhead.cycle { fill: var(--vscode-errorForeground, #d00); opacity: 1; }
 .link:hover .edge { stroke-width: 3; }
-text { fill: var(--vscode-foreground); font-size: 12px; }
+text { fill: var(--vscode-foreground, #222); font-size: 12px; }
 text.edge-label { font-size: 10px; opacity: .85; }
 </style></head><body>
 <div id="toolbar">
@@ -152,7 +152,14 @@ const stage = $('stage');
 let full = null, box = null, drag = null;
 const svg = () => stage.querySelector('svg');
 const show = () => { const s = svg(); if (s && box) s.setAttribute('viewBox', box.map((v) => Math.round(v * 10) / 10).join(' ')); };
-const fit = () => { if (full) { box = full.slice(); show(); } };
+// Fit: the whole graph in the stage, but never drawn larger than its natural size (a view of two locks would be huge).
+const fit = () => {
+  if (!full) return;
+  const w = Math.max(full[2], stage.clientWidth), h = Math.max(full[3], stage.clientHeight);
+  const k = Math.max(full[2] / stage.clientWidth, full[3] / stage.clientHeight, 1);
+  box = k > 1 ? full.slice() : [full[0] - (w - full[2]) / 2, full[1] - (h - full[3]) / 2, w, h];
+  show();
+};
 const point = (x, y) => { const s = svg(), m = s.getScreenCTM().inverse(); const p = s.createSVGPoint(); p.x = x; p.y = y; return p.matrixTransform(m); };
 function zoom(f, at) {
   if (!box) return;
