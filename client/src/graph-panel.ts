@@ -114,10 +114,10 @@ async function postSites(): Promise<void> {
   await panel.webview.postMessage({ type: 'sites', html: list.html, selected: selection });
 }
 
-/** Opens a site in an editor beside the panel, never in the panel's own place. */
+/** Opens a site in an editor group that shows a file beside the panel, or in a new one beside it: never in the panel's place. */
 async function open(site: Site | undefined): Promise<void> {
   if (!site) return;
   const l = site.loc;
-  const column = panel?.viewColumn === ViewColumn.One ? ViewColumn.Two : ViewColumn.One;
+  const column = window.visibleTextEditors.find((e) => e.viewColumn !== undefined && e.viewColumn !== panel?.viewColumn)?.viewColumn ?? ViewColumn.Beside;
   await window.showTextDocument(Uri.parse(l.uri), { viewColumn: column, selection: new Range(l.line, l.character, l.endLine ?? l.line, l.endCharacter ?? l.character) });
 }
