@@ -45,9 +45,9 @@ export async function showLockGraph(client: LanguageClient, origin?: GraphOrigin
     // The page asks for its first view once its script runs ('ready').
     panel.webview.html = graphPage(nonce, panel.webview.cspSource);
   } else {
+    panel.reveal();
     await refresh();
   }
-  panel?.reveal();
 }
 
 function cursorOf(editor: TextEditor | undefined): GraphOrigin | undefined {
