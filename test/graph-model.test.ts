@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { dumpTree, lockTree, statusText } from '../client/src/tree-model';
-import { graphHtml } from '../client/src/graph-panel-html';
+import { graphPage, renderMessage, sitesList, statusLine, type PanelState } from '../client/src/graph-panel-html';
 import { toDot } from '../server/src/ide/inventory';
 import { toSvg } from '../server/src/ide/svg';
 import type { DumpView, LockGraph, LockInfo } from '../server/src/protocol';
@@ -34,8 +34,8 @@ describe('lock graph rendering', () => {
     assert.equal((svg.match(/<path class="edge/g) ?? []).length, 3);
     assert.equal((svg.match(/class="edge cycle"/g) ?? []).length, 2);
     assert.equal((svg.match(/class="edge order"/g) ?? []).length, 1);
-    assert.match(svg, /<g class="link" data-from="vmm\.cmdLock" data-to="VM\.lock"><title>run takes VM\.lock while holding vmm\.cmdLock<\/title>/);
-    assert.match(svg, /<title>Kill takes stats\.mu while holding VM\.lock<\/title>/);
+    assert.match(svg, /<g class="link" data-from="vmm\.cmdLock" data-to="VM\.lock"><title>run takes VM\.lock while holding vmm\.cmdLock \(cmd\.go:10\)<\/title>/);
+    assert.match(svg, /<title>Kill takes stats\.mu while holding VM\.lock \(vm\.go:128\)<\/title>/);
     assert.match(svg, /marker-end="url\(#arrow-cycle\)"/);
     assert.match(svg, /marker-end="url\(#arrow-order\)"/);
     assert.match(svg, /<style>/);
@@ -43,15 +43,49 @@ describe('lock graph rendering', () => {
     assert.doesNotMatch(svg, /\sstyle="/, 'no style attributes: the webview CSP would drop them');
   });
 
-  it('the webview page has a strict CSP with a nonce, lists the cycle and styles every edge class', async () => {
-    const html = await graphHtml(graph, 'NONCE', 'vscode-resource:');
+  it('the webview page has a strict CSP with a nonce, loads nothing, and styles every edge class', () => {
+    const html = graphPage('NONCE', 'vscode-resource:');
     assert.match(html, /default-src 'none'; style-src vscode-resource: 'nonce-NONCE'; script-src 'nonce-NONCE';/);
-    assert.match(html, /<li>VM\.lock → stats\.mu → VM\.lock<\/li>/);
     assert.equal((html.match(/<script nonce="NONCE">/g) ?? []).length, 1);
-    assert.match(html, /<svg [^>]*class="lockset-graph"/);
-    for (const rule of ['.edge.cycle', '.edge.order', '.arrowhead.cycle', '.arrowhead.order']) assert.ok(html.includes(rule + ' {'), rule);
-    assert.match(html, /querySelectorAll\('\.link'\)/, 'an edge is clickable too');
-    assert.match(await graphHtml({ nodes: [], edges: [], cycles: [], orders: [] }, 'N', 'x:'), /No lock is taken while another is held/);
+    assert.equal((html.match(/<script/g) ?? []).length, 1);
+    assert.doesNotMatch(html, /\ssrc=|\shref=|https?:\/\//, 'nothing from the network');
+    assert.doesNotMatch(html, /\sstyle="/, 'no style attributes: the CSP would drop them');
+    for (const rule of ['.edge.cycle', '.edge.order', '.arrowhead.cycle', '.arrowhead.order', 'text.edge-label', '.node.package rect', '.node.selected rect']) assert.ok(html.includes(rule), rule);
+    for (const id of ['search', 'cycles', 'whole', 'zoom-in', 'zoom-out', 'fit', 'stage', 'sites']) assert.match(html, new RegExp(`id="${id}"`), id);
+  });
+
+  it('a view: the graph as SVG, the status line, the cycles and every lock for the search', async () => {
+    const whole: PanelState = { depth: 1, cyclesOnly: false, collapsed: [] };
+    const m = await renderMessage(graph, whole);
+    assert.match(m.svg, /<svg [^>]*class="lockset-graph"/);
+    assert.equal(m.status, 'All 3 locks');
+    assert.match(m.info, /<li>VM\.lock → stats\.mu → VM\.lock<\/li>/);
+    assert.match(m.info, /<li>VM\.lock &gt; vmm\.cmdLock<\/li>/);
+    assert.deepEqual(m.ids, ['VM.lock', 'stats.mu', 'vmm.cmdLock']);
+    assert.equal(m.focused, false);
+    const around = await renderMessage(graph, { ...whole, focus: ['stats.mu'], depth: 0 });
+    assert.equal(around.status, 'Around stats.mu: 2 of 3 locks');
+    assert.match(around.svg, /class="node cycle focus" data-id="stats\.mu"/);
+    assert.doesNotMatch(around.svg, /data-id="vmm\.cmdLock"/);
+    assert.equal(around.focused, true);
+    assert.equal(statusLine(graph, graph, { ...whole, cyclesOnly: true }), 'Cycles and order violations: 3 of 3 locks');
+    assert.match((await renderMessage({ nodes: [], edges: [], cycles: [], orders: [] }, whole)).svg, /No lock is taken while another is held/);
+  });
+
+  it('the side list: the sites of a lock or an edge, each a button, with what can be done', () => {
+    const g: LockGraph = { ...graph, nodes: graph.nodes.map((n) => ({ ...n, pkg: 'vmm' })) };
+    const state: PanelState = { depth: 1, cyclesOnly: false, collapsed: [] };
+    const lock = sitesList(g, g, { node: 'VM.lock' }, state)!;
+    assert.equal(lock.sites.length, 3);
+    assert.match(lock.html, /<h3>VM\.lock<\/h3><p class="count">3 sites <button class="action" data-action="focus" data-arg="VM\.lock">Show its neighbourhood<\/button> <button class="action" data-action="collapse" data-arg="vmm">Collapse package vmm<\/button><\/p>/);
+    assert.match(lock.html, /<li><button class="site" data-site="0" title="file:\/\/\/w\/vm\.go">vm\.go:128<\/button> Kill takes stats\.mu while holding VM\.lock<\/li>/);
+    const e = sitesList(g, g, { from: 'vmm.cmdLock', to: 'VM.lock' }, state)!;
+    assert.deepEqual(e.sites.map((x) => x.message), ['run takes VM.lock while holding vmm.cmdLock']);
+    assert.match(e.html, /<h3>vmm\.cmdLock → VM\.lock<\/h3><p class="count">1 site<\/p>/);
+    const cycle = sitesList(g, g, { locks: ['VM.lock', 'stats.mu'] }, state)!;
+    assert.equal(cycle.sites.length, 2);
+    assert.match(cycle.html, /<h3>Cycle VM\.lock → stats\.mu → VM\.lock<\/h3>/);
+    assert.equal(sitesList(g, { ...g, nodes: [] }, { node: 'VM.lock' }, state), undefined, 'a lock the view no longer has');
   });
 });
 

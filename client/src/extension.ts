@@ -2,11 +2,11 @@
 // language server (dist/server.js) and forwards Go documents to it. All analysis
 // happens in the server; this file wires up the process, the commands, the Lock
 // Explorer, the lock graph panel and the status bar.
-import { commands, ExtensionContext, Location, Position, Range, StatusBarAlignment, Uri, window } from 'vscode';
+import { CodeAction, CodeActionKind, commands, ExtensionContext, languages, Location, Position, Range, StatusBarAlignment, Uri, window, type CodeActionContext, type TextDocument } from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { StatusNotification, type AnalysisStatus, type Loc } from '../../server/src/protocol';
 import { Commands, Views } from './commands';
-import { showLockGraph } from './graph-panel';
+import { showLockGraph, type GraphOrigin } from './graph-panel';
 import { GoroutineDumpView, openGoroutineDump } from './dump-view';
 import { LockExplorer } from './lock-explorer';
 import { statusText } from './tree-model';
@@ -71,7 +71,8 @@ export async function activate(context: ExtensionContext): Promise<void> {
       languageClient.outputChannel.show(true);
     }),
     commands.registerCommand(Commands.refreshLockExplorer, () => explorer.refresh()),
-    commands.registerCommand(Commands.showLockGraph, () => showLockGraph(languageClient)),
+    commands.registerCommand(Commands.showLockGraph, (origin?: GraphOrigin) => showLockGraph(languageClient, isOrigin(origin) ? origin : undefined)),
+    languages.registerCodeActionsProvider([{ language: 'go' }], { provideCodeActions: graphActions }, { providedCodeActionKinds: [CodeActionKind.QuickFix] }),
     // Code lenses carry plain JSON locations; VS Code's peek wants its own types.
     commands.registerCommand(Commands.showLocations, (uri: string, at: { line: number; character: number }, locations: { uri: string; range: { start: Loc; end: Loc } }[]) =>
       commands.executeCommand('editor.action.showReferences', Uri.parse(uri), new Position(at.line, at.character),
@@ -88,6 +89,26 @@ export async function activate(context: ExtensionContext): Promise<void> {
     // The client has already logged the failure to the output channel and shown a
     // notification. Swallow it so activation succeeds and "Show Output" stays usable.
   }
+}
+
+/** The checks whose findings are about the lock order: their code action opens the graph on the finding's locks. */
+const ORDER_CHECKS = new Set(['lock-order-cycle', 'lock-hierarchy']);
+
+/** "Show in Lock Order Graph" on a lock order finding: the graph opens on its cycle (or its two locks). */
+function graphActions(document: TextDocument, _range: Range, context: CodeActionContext): CodeAction[] {
+  return context.diagnostics.filter((d) => d.source === 'lockset' && ORDER_CHECKS.has(String(typeof d.code === 'object' ? d.code.value : d.code))).slice(0, 1).map((d) => {
+    // A quick fix by kind, as vscode-eslint's "Show documentation": Ctrl+. lists it beside the fixes.
+    const action = new CodeAction('Show in Lock Order Graph', CodeActionKind.QuickFix);
+    const origin: GraphOrigin = { uri: document.uri.toString(), line: d.range.start.line, character: d.range.start.character };
+    action.command = { command: Commands.showLockGraph, title: action.title, arguments: [origin] };
+    action.diagnostics = [d];
+    return action;
+  });
+}
+
+function isOrigin(x: unknown): x is GraphOrigin {
+  const o = x as GraphOrigin | undefined;
+  return typeof o?.uri === 'string' && typeof o.line === 'number' && typeof o.character === 'number';
 }
 
 async function restartServer(languageClient: LanguageClient): Promise<void> {

@@ -31,14 +31,32 @@ export interface LockGraphEdge {
   witnesses: { loc: Loc; message: string }[];
   inCycle: boolean;
   violatesOrder: boolean;
+  /** More places than `witnesses` lists: the analysis keeps a bounded number per package. */
+  more?: boolean;
+}
+
+export interface LockGraphNode {
+  id: string;
+  /** 'lock', or 'package' for a package collapsed into one node. */
+  kind: string;
+  inCycle: boolean;
+  /** The name of the package that declares it (for collapsing a package into one node). */
+  pkg?: string;
+  /** For a collapsed package: how many of its locks it stands for. */
+  locks?: number;
 }
 
 export interface LockGraph {
-  nodes: { id: string; kind: string; inCycle: boolean }[];
+  nodes: LockGraphNode[];
   edges: LockGraphEdge[];
   cycles: string[][];
   orders: string[];
+  /** What the request's position points at: the cycle of a finding there, or the lock under the cursor. */
+  focus?: { locks: string[]; why: 'finding' | 'cursor' };
 }
+
+/** Where the graph was asked for: the editor's cursor, to open on what is there. */
+export interface LockGraphParams { textDocument?: { uri: string }; position?: { line: number; character: number } }
 
 export namespace LocksRequest {
   export const method = 'lockset/locks';
@@ -47,7 +65,7 @@ export namespace LocksRequest {
 
 export namespace LockGraphRequest {
   export const method = 'lockset/lockGraph';
-  export const type = new RequestType<Record<string, never>, LockGraph, void>(method);
+  export const type = new RequestType<LockGraphParams, LockGraph, void>(method);
 }
 
 export interface AnalysisStatus { state: 'indexing' | 'idle'; done: number; total: number; problems: number }

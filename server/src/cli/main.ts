@@ -2,7 +2,9 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { Finding } from '../base/finding';
 import { lockGraphData, toDot } from '../ide/inventory';
+import { graphView, matchLocks } from '../ide/graph-view';
 import { toSvg } from '../ide/svg';
+import type { LockGraph } from '../protocol';
 import { readSource } from '../util/files';
 import { parseConfig } from '../checks/config-file';
 import { globProblem } from '../util/glob';
@@ -18,7 +20,7 @@ declare const LOCKSET_VERSION: string | undefined;
 const VERSION = typeof LOCKSET_VERSION === 'string' ? LOCKSET_VERSION : '0.0.0-dev';
 
 const USAGE = `usage: lockset check [--format text|json|sarif] [--verbose] [--config FILE] [--jobs N] <path>...
-       lockset graph [--format dot|svg|json] [--config FILE] [--jobs N] <path>...
+       lockset graph [--format dot|svg|json] [--focus LOCK]... [--cycles-only] [--config FILE] [--jobs N] <path>...
        (both also take [--exclude GLOB]... [--nested-modules skip|include])
 
 check  reports the lock discipline problems of the Go code under each path (directories are
@@ -28,7 +30,12 @@ check  reports the lock discipline problems of the Go code under each path (dire
        Exit status: 0 when no finding is a warning or worse, 1 when one is, 2 on a usage or
        internal error. --verbose (-v) prints each finding's evidence under it in the text
        format: where each lock was taken, and the call chains, across packages.
-graph  prints the lock-order graph (lock classes, "taken while held" edges, cycles in red).
+graph  prints the lock-order graph (lock classes, "taken while held" edges labelled with how many
+       places do it, cycles in red, edges against a declared order in orange).
+       --focus LOCK   only LOCK, the locks taken while it is held and those held while it is
+                      taken, and the cycles through it. LOCK is a lock class as the graph names it
+                      (VM.lock, vmm.cmdLock) or the end of one (cmdLock); repeatable.
+       --cycles-only  only the edges of cycles and those against a declared order, with their locks.
 
 --jobs N  parses on N worker threads while the packages already parsed are analysed (0: none).
           By default, with 3 MB of Go or more: one less than the cores, at most 4.
@@ -61,6 +68,8 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     let jobs: number | undefined;
     const exclude: string[] = [];
     let nestedModules: string | undefined;
+    const focus: string[] = [];
+    let cyclesOnly = false;
     const paths: string[] = [];
     for (let i = 1; i < argv.length; i++) {
       const a = argv[i];
@@ -76,6 +85,9 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
       else if (a.startsWith('--exclude=')) exclude.push(a.slice(10));
       else if (a === '--nested-modules') nestedModules = value('--nested-modules');
       else if (a.startsWith('--nested-modules=')) nestedModules = a.slice(17);
+      else if (command === 'graph' && a === '--focus') focus.push(value('--focus'));
+      else if (command === 'graph' && a.startsWith('--focus=')) focus.push(a.slice(8));
+      else if (command === 'graph' && a === '--cycles-only') cyclesOnly = true;
       else if (a.startsWith('-')) throw new UsageError(`unknown flag ${a}`);
       else paths.push(a);
     }
@@ -113,8 +125,10 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     bar?.clear();
     const cwd = process.cwd();
     if (command === 'graph') {
-      const data = lockGraphData(ws.graph(), (p) => relative(cwd, p));
-      out(format === 'dot' ? toDot(data) : format === 'svg' ? await toSvg(data, { standalone: true }) : JSON.stringify(data, null, 2) + '\n');
+      const whole = lockGraphData(ws.graph(), (p) => relative(cwd, p));
+      const locks = focus.map((f) => focusLock(whole, f));
+      const data = graphView(whole, { focus: locks, cyclesOnly });
+      out(format === 'dot' ? toDot(data) : format === 'svg' ? await toSvg(data, { standalone: true, focus: locks }) : JSON.stringify(data, null, 2) + '\n');
       return 0;
     }
     const findings = sortFindings([...goFindings, ...checkTypeScript(tsFiles, paths, config)]);
@@ -171,6 +185,19 @@ function progressLine(write: (s: string) => void): { update: (done: number, tota
     },
     clear() { if (written) write('\r\x1b[K'); },
   };
+}
+
+/** The lock class that --focus names: the best match (see matchLocks), or a usage error listing the classes. */
+function focusLock(g: LockGraph, text: string): string {
+  const matches = matchLocks(g, text);
+  const t = text.trim().toLowerCase();
+  // The name or its end, never a guess: a part of a name only makes the suggestions.
+  const id = matches.find((m) => m.toLowerCase() === t || m.toLowerCase().endsWith(`.${t}`));
+  if (id) return id;
+  if (matches.length) throw new UsageError(`--focus ${JSON.stringify(text)}: no lock class is named so; did you mean ${matches.slice(0, 5).join(', ')}?`);
+  const ids = g.nodes.map((n) => n.id).sort();
+  const some = ids.length > 12 ? `${ids.slice(0, 12).join(', ')}, ... (${ids.length} in all)` : ids.join(', ');
+  throw new UsageError(`--focus ${JSON.stringify(text)}: no lock class of the graph matches it${ids.length ? `; the lock classes are ${some}` : ' (the graph is empty)'}`);
 }
 
 function parseJobs(s: string): number {

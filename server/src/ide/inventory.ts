@@ -1,13 +1,14 @@
 import { rankIn } from '../analysis/hierarchy';
 import { allGuards, guardFacts } from '../analysis/guards';
 import type { PackageAnalysis } from '../analysis/package-analysis';
-import { qualifiedName, type EdgeWitness, type LockEdge } from '../analysis/lock-graph';
+import { MAX_WITNESSES, qualifiedName, type EdgeWitness, type LockEdge } from '../analysis/lock-graph';
 import type { WorkspaceGraph } from '../analysis/workspace-graph';
 import type { Finding } from '../base/finding';
 import type { GoFile } from '../model/file';
 import { classNodeOf, classPackageOf, lockClass } from '../model/refs';
-import type { LockGraph, LockInfo, Loc } from '../protocol';
+import type { LockGraph, LockGraphNode, LockInfo, Loc } from '../protocol';
 import { appendAll } from '../util/arrays';
+import { lockClassAt } from './navigation';
 
 export type ToUri = (path: string) => string;
 
@@ -86,7 +87,7 @@ export function lockInventory(analyses: PackageAnalysis[], graph: WorkspaceGraph
 export function lockGraphData(graph: WorkspaceGraph, toUri: ToUri): LockGraph {
   const name = nodeNamer(graph);
   const cycleEdges = new Set(graph.cycles.flatMap((c) => c.map((e) => `${e.from}>${e.to}`)));
-  const nodes = new Map<string, { id: string; kind: string; inCycle: boolean }>();
+  const nodes = new Map<string, LockGraphNode>();
   // One edge per pair of classes, with the witnesses of every package that has it.
   const merged = new Map<string, LockEdge & { all: EdgeWitness[] }>();
   for (const e of graph.edges) {
@@ -95,11 +96,13 @@ export function lockGraphData(graph: WorkspaceGraph, toUri: ToUri): LockGraph {
   }
   const edges = [...merged.values()].map((e) => {
     const from = name(e.from, e.fromPkg), to = name(e.to, e.toPkg);
-    for (const id of [from, to]) if (!nodes.has(id)) nodes.set(id, { id, kind: 'lock', inCycle: false });
+    for (const [id, pkg] of [[from, e.fromPkg], [to, e.toPkg]]) if (!nodes.has(id)) nodes.set(id, { id, kind: 'lock', inCycle: false, pkg });
     const inCycle = cycleEdges.has(`${e.from}>${e.to}`);
     if (inCycle) { nodes.get(from)!.inCycle = true; nodes.get(to)!.inCycle = true; }
     return {
       from, to, inCycle,
+      // Each package keeps at most MAX_WITNESSES places of an edge.
+      ...(graph.edges.some((x) => x.from === e.from && x.to === e.to && x.witnesses.length >= MAX_WITNESSES) ? { more: true } : {}),
       violatesOrder: graph.orders.some((o) => { const a = rankIn(o, e.fromCls, e.fromPkg), b = rankIn(o, e.toCls, e.toPkg); return a >= 0 && b >= 0 && b < a; }),
       witnesses: e.all.map((w) => ({ loc: loc(w.fn.file, w.offset, w.end, toUri), message: `${w.fn.name} takes ${to} while holding ${from}` })),
     };
@@ -109,6 +112,41 @@ export function lockGraphData(graph: WorkspaceGraph, toUri: ToUri): LockGraph {
     cycles: graph.cycles.map((c) => c.map((e) => name(e.from, e.fromPkg))),
     orders: graph.orders.map((o) => o.text),
   };
+}
+
+/**
+ * The graph ids (as lockGraphData names them) of lock-graph nodes (`dir|VM.lock`, as a finding's `locks` or
+ * lockClassAt give them); a node that no edge has is left out: it is not in the graph.
+ */
+export function lockGraphIds(graph: WorkspaceGraph, nodes: readonly string[]): string[] {
+  const name = nodeNamer(graph);
+  const ids: string[] = [];
+  for (const node of nodes) {
+    const e = graph.edges.find((x) => x.from === node || x.to === node);
+    const id = e && (e.from === node ? name(e.from, e.fromPkg) : name(e.to, e.toPkg));
+    if (id && !ids.includes(id)) ids.push(id);
+  }
+  return ids;
+}
+
+/** The checks whose findings are about the order of locks: the graph opens on the locks they name. */
+const ORDER_CHECKS = new Set(['lock-order-cycle', 'lock-hierarchy']);
+
+/**
+ * What the lock graph opens on when asked from a position of a file: the locks of a lock order finding there
+ * (a cycle, or two locks against a declared order), else the lock under the cursor; undefined when neither
+ * is in the graph.
+ */
+export function lockGraphFocus(graph: WorkspaceGraph, findings: readonly Finding[], analysis: PackageAnalysis, file: GoFile, at: { line: number; character: number }): LockGraph['focus'] {
+  const before = (a: { line: number; character: number }, b: typeof a) => a.line < b.line || (a.line === b.line && a.character < b.character);
+  for (const f of findings) {
+    if (!ORDER_CHECKS.has(f.code) || !f.locks?.length || f.file !== file.path || before(at, f.range.start) || before(f.range.end, at)) continue;
+    const locks = lockGraphIds(graph, f.locks);
+    if (locks.length) return { locks, why: 'finding' };
+  }
+  const cls = lockClassAt(analysis, file, file.lines.offset(at));
+  const locks = cls ? lockGraphIds(graph, [cls]) : [];
+  return locks.length ? { locks, why: 'cursor' } : undefined;
 }
 
 /** Graphviz dot for the lock-order graph: cycle edges red, order violations orange. */

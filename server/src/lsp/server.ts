@@ -8,7 +8,7 @@ import { validatingDocumentEvents } from './validate';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding } from '../base/finding';
 import { hoverAt } from '../ide/hover';
-import { lockGraphData, lockInventory } from '../ide/inventory';
+import { lockGraphData, lockGraphFocus, lockInventory } from '../ide/inventory';
 import { heldHints, lensesFor, lockClassAt, lockHighlights, lockReferences, providingCalls, type Place } from '../ide/navigation';
 import type { PackageAnalysis } from '../analysis/package-analysis';
 import type { GoFile } from '../model/file';
@@ -109,9 +109,17 @@ export class LocksetServer {
         progress?.done();
       }
     });
-    connection.onRequest(LockGraphRequest.type, async (_, token) => {
+    connection.onRequest(LockGraphRequest.type, async (p, token) => {
       await this.catchUp(token, false);
-      return lockGraphData(this.ws.graph(), pathToUri);
+      const graph = this.ws.graph();
+      const data = lockGraphData(graph, pathToUri);
+      // Asked from an editor: open on the cycle of a finding there, or on the lock under the cursor.
+      const uri = p?.textDocument?.uri, at = p?.position;
+      if (typeof uri === 'string' && typeof at?.line === 'number' && typeof at.character === 'number') {
+        const focus = await this.withFile(uri, token, undefined, (pkg, file) => lockGraphFocus(graph, this.ws.findingsFor(file.path), pkg, file, at));
+        if (focus) data.focus = focus;
+      }
+      return data;
     });
     connection.onCodeAction((p, token) => this.codeActions(p, token));
     connection.onDidChangeConfiguration(() => {

@@ -4,7 +4,7 @@
 // LOCKSET_E2E_* variables. Every wait is for a selector or a condition, with a timeout; a step that
 // times out fails the run with its name. code-server and Chromium each run in their own process
 // group (a new session, setsid(2)) and are killed by group in `finally`, whatever happened.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -157,6 +157,14 @@ const httpGo = join(workspace, 'vmm/http.go');
 // paths end in vmm/vm.go etc., at lines that exist; test/dump-source.test.ts checks what the server makes of it).
 const dumpName = 'minivm-deadlock.txt';
 cpSync(join(repo, 'test/e2e/vscode', dumpName), join(workspace, dumpName));
+// Steps 10-13's lock graph has a real project's size: beside the examples, a package `big` from the benchmark's
+// seeded generator (scripts/bench/corpus.ts; same seed, same code every run), about 40 more lock classes.
+const GEN_BYTES = 150_000, GEN_SEED = 3, MIN_LOCKS = 40;
+{
+  const corpus = join(repo, 'scripts/bench/corpus.ts');
+  const gen = spawnSync(process.execPath, ['--import', 'tsx', '-e', `require(${JSON.stringify(corpus)}).generateOnePackage(${JSON.stringify(join(workspace, 'gen/big'))}, ${GEN_BYTES}, ${GEN_SEED})`], { cwd: repo, encoding: 'utf8' });
+  if (gen.status !== 0) throw new Error(`generating the big package failed: ${gen.stderr}`);
+}
 
 mkdirSync(join(userData, 'User'), { recursive: true });
 writeFileSync(join(userData, 'User/settings.json'), JSON.stringify({
@@ -429,13 +437,14 @@ try {
     const info = await waitUntil(async () => {
       const i = await lineInfo(50, 'findVM');
       return i?.squiggles.length ? i : null;
-    }, STEP_TIMEOUT, 'a .squiggly-warning on line 50');
+    }, STARTUP_TIMEOUT, 'a .squiggly-warning on line 50');
     if (!info.text.includes('vms.findVM(')) throw new Error(`line 50 is not the findVM call: ${info.text}`);
     const w = info.wordBox;
     const covers = info.squiggles.some((s) => s.x <= w.x + 1 && s.x + s.width >= w.x + w.width - 1);
     if (!covers) throw new Error(`no squiggle covers findVM (${JSON.stringify(w)}): ${JSON.stringify(info.squiggles)}`);
     await codeLens(cls('takes ', 'VM.lock')).waitFor({ state: 'visible' });
-  });
+    // The first diagnostics wait for the extension's activation and the server's first analysis of the workspace.
+  }, STARTUP_TIMEOUT);
 
   await step(2, 'hover at findVM (Show or Focus Hover) shows the diagnostic and the contract', async () => {
     // Keyboard, not the mouse: with the cursor on findVM, the editor's "Show or Focus Hover"
@@ -492,9 +501,18 @@ try {
     const header = pane.locator('.pane-header');
     await header.waitFor({ state: 'visible' });
     if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+    // The view needs the side bar's height (the package level, then VM.lock's children): the rows it cannot show
+    // are not rendered at all. Collapse the Explorer's other views (the folder's), by title, as step 9 does.
+    const other = (title) => page.locator('.part.sidebar .pane-header').filter({ has: page.locator('h3.title', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }) }).first();
+    for (const title of (await page.locator('.part.sidebar .pane-header[aria-expanded="true"] h3.title').allTextContents()).filter((t) => t !== 'Locks')) {
+      if ((await other(title).getAttribute('aria-expanded')) === 'true') await other(title).click();
+      await other(title).and(page.locator('[aria-expanded="false"]')).waitFor({ state: 'visible' });
+    }
     const row = (label) => pane.locator('.monaco-list-row').filter({ has: page.locator('.label-name', { hasText: cls('^', label, '$') }) });
-    // With locks in several packages the tree groups them by package ("vmm  4 locks · 2 with problems"): open those.
-    const pkgRows = pane.locator('.monaco-list-row[aria-level="1"]').filter({ hasText: /\d+ locks?( · |$)/ });
+    // With locks in several packages the tree groups them by package ("vmm  4 locks · 2 with problems"): open
+    // those, except the generated package `big` (its 200 locks would push the examples' out of the list).
+    const pkgRows = pane.locator('.monaco-list-row[aria-level="1"]').filter({ hasText: /\d+ locks?( · |$)/ })
+      .filter({ hasNot: page.locator('.label-name', { hasText: /^big$/ }) });
     await row('VM.lock').or(pkgRows).first().waitFor({ state: 'visible' });
     for (const r of await pkgRows.all()) {
       if ((await r.getAttribute('aria-expanded')) === 'false') await r.locator('.monaco-tl-twistie').click();
@@ -588,6 +606,134 @@ try {
     await page.locator('.statusbar-item', { hasText: /Ln 128, Col \d+/ }).first().waitFor({ state: 'visible' });
     const info = await lineInfo(128, 'stats.mu.Lock()');
     if (!info?.wordBox) throw new Error(`vm.go line 128 is not stats.mu.Lock(): ${info?.text}`);
+  });
+
+  // ---- the lock graph at a real project's size (the examples and the generated package `big`)
+  /** The lock graph's page inside the webview's two iframes. */
+  const graph = () => page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+  const graphStatus = (re) => graph().locator('#status').filter({ hasText: re }).waitFor({ state: 'visible' });
+  /** The drawn locks' ids, and how many of their boxes lie (partly) outside the stage. */
+  const drawn = () => graph().locator('#stage').evaluate((stage) => {
+    const s = stage.getBoundingClientRect();
+    const nodes = [...stage.querySelectorAll('svg .node')];
+    const outside = nodes.filter((n) => { const b = n.querySelector('rect').getBoundingClientRect(); return b.left < s.left - 1 || b.top < s.top - 1 || b.right > s.right + 1 || b.bottom > s.bottom + 1; });
+    return { ids: nodes.map((n) => n.dataset.id), focus: nodes.filter((n) => n.classList.contains('focus')).map((n) => n.dataset.id), outside: outside.length, viewBox: stage.querySelector('svg')?.getAttribute('viewBox') };
+  });
+  const sameIds = (ids, want) => ids.length === want.length && want.every((w) => ids.some((id) => cls('^', w, '$').test(id)));
+
+  await step(10, 'lock graph focus: with the cursor on vmLock.Lock() in vms.go, Show Lock Order Graph opens on its neighbourhood, its sites in the side list', async () => {
+    // One editor group again (step 7 maximized one): the graph is then revealed in it, and step 14's site opens beside.
+    await runCommand('View: Single Column Editor Layout');
+    await openFile('vmm/vms.go');
+    await goToLine(68, 1);
+    await cursorOn(68, 'vmLock');
+    await runCommand('lockset: Show Lock Order Graph');
+    await page.locator('.tab', { hasText: 'Lock Order Graph' }).first().waitFor({ state: 'visible' });
+    await graphStatus(new RegExp(`^Around (?:vmm\\.)?vmLock: 3 of \\d+ locks$`));
+    const total = Number((await graph().locator('#status').textContent()).match(/of (\d+) locks/)[1]);
+    if (total < MIN_LOCKS) throw new Error(`the workspace's graph has ${total} lock classes, fewer than ${MIN_LOCKS}`);
+    const { ids, focus, outside } = await drawn();
+    if (!sameIds(ids, ['vmLock', 'cmdLock', 'VM.lock'])) throw new Error(`the neighbourhood of vmLock is not vmLock, cmdLock and VM.lock: ${ids}`);
+    if (!sameIds(focus, ['vmLock'])) throw new Error(`the lock drawn as the focus is ${focus}, not vmLock`);
+    if (outside) throw new Error(`${outside} locks are drawn outside the panel`);
+    await graph().locator('#sites h3', { hasText: cls('^', 'vmLock', '$') }).waitFor({ state: 'visible' });
+    await graph().locator('#sites button.site').first().waitFor({ state: 'visible' });
+    await graph().locator('#whole:not([disabled])').waitFor({ state: 'visible' });
+  });
+
+  await step(11, 'lock graph zoom: the whole graph (40+ locks) fits the panel; zoom in, wheel, drag, then Fit brings every lock back into view', async () => {
+    await graph().locator('#whole').click();
+    await graphStatus(/^All \d+ locks$/);
+    const fitted = await drawn();
+    if (fitted.ids.length < MIN_LOCKS) throw new Error(`the whole graph draws ${fitted.ids.length} locks, fewer than ${MIN_LOCKS}`);
+    if (fitted.outside) throw new Error(`${fitted.outside} of ${fitted.ids.length} locks are outside the panel after the whole graph was shown`);
+    for (let i = 0; i < 4; i++) await graph().locator('#zoom-in').click();
+    const zoomed = await drawn();
+    if (zoomed.outside === 0) throw new Error(`zooming in left every lock in view (viewBox ${zoomed.viewBox})`);
+    const stage = await graph().locator('#stage').boundingBox();
+    await page.mouse.move(stage.x + stage.width / 2, stage.y + stage.height / 2);
+    await page.mouse.wheel(0, 400);
+    await waitUntil(async () => (await drawn()).viewBox !== zoomed.viewBox, STEP_TIMEOUT / 3, 'the wheel to zoom');
+    const wheeled = (await drawn()).viewBox;
+    await page.mouse.down();
+    await page.mouse.move(stage.x + stage.width / 2 - 120, stage.y + stage.height / 2 - 40, { steps: 5 });
+    await page.mouse.up();
+    await waitUntil(async () => (await drawn()).viewBox !== wheeled, STEP_TIMEOUT / 3, 'dragging to pan');
+    await graph().locator('#fit').click();
+    await waitUntil(async () => (await drawn()).outside === 0, STEP_TIMEOUT / 3, 'Fit to bring every lock into view');
+    if ((await drawn()).viewBox !== fitted.viewBox) throw new Error('Fit did not return to the fitted view');
+  });
+
+  await step(12, 'lock graph filter and collapse: cycles and violations only shows the cycle; a package collapses into one node and expands again', async () => {
+    await graph().locator('#cycles').check();
+    await graphStatus(/^Cycles and order violations: 2 of \d+ locks$/);
+    const cyc = await drawn();
+    if (!sameIds(cyc.ids, ['VM.lock', 'statsTable.mu'])) throw new Error(`cycles only shows ${cyc.ids}`);
+    await graph().locator('#info li', { hasText: cls('', 'VM.lock', ' → ', 'statsTable.mu', ' → ', 'VM.lock') }).first().waitFor({ state: 'visible' });
+    await graph().locator('#cycles').uncheck();
+    await graphStatus(/^All \d+ locks$/);
+    // A lock of the generated package: its side list offers to collapse the package.
+    // SVG shapes are clicked where they are drawn, whichever of their parts (box, text) is on top: force.
+    await graph().locator('svg .node[data-id^="big."]').first().click({ force: true });
+    await graph().locator('#sites button.action[data-action="collapse"][data-arg="big"]').click();
+    await graphStatus(/^All \d+ locks · collapsed: big$/);
+    const collapsed = await drawn();
+    if (!collapsed.ids.includes('big.*') || collapsed.ids.some((id) => id.startsWith('big.') && id !== 'big.*')) throw new Error(`big is not one node: ${collapsed.ids}`);
+    await graph().locator('svg .node.package[data-id="big.*"]').waitFor({ state: 'visible' });
+    await shot('12a-lock-graph-package-big-collapsed');
+    await graph().locator('svg .node.package[data-id="big.*"]').click({ force: true });
+    await graph().locator('#sites button.action[data-action="expand"][data-arg="big"]').click();
+    await graphStatus(/^All \d+ locks$/);
+    if ((await drawn()).ids.length < MIN_LOCKS) throw new Error('expanding big did not bring its locks back');
+  });
+
+  let found;
+  await step(13, 'lock graph search: typing a lock\'s name and Enter centres the view on it and lists its sites', async () => {
+    const options = await graph().locator('#locks option').evaluateAll((os) => os.map((o) => o.value));
+    if (options.length < MIN_LOCKS) throw new Error(`the search suggests ${options.length} locks`);
+    found = options.find((id) => id.startsWith('big.'));
+    if (!found) throw new Error(`no lock of big among the suggestions: ${options.join(', ')}`);
+    const search = graph().locator('#search');
+    await search.fill(found.slice('big.'.length)); // the end of a name finds it
+    await search.press('Enter');
+    await graphStatus(new RegExp(`^Around ${escapeRegExp(found)}: \\d+ of \\d+ locks$`));
+    await graph().locator(`svg .node.focus[data-id="${found}"]`).waitFor({ state: 'visible' });
+    await graph().locator('#sites h3', { hasText: new RegExp(`^${escapeRegExp(found)}$`) }).waitFor({ state: 'visible' });
+    const { ids, outside } = await drawn();
+    if (ids.length >= MIN_LOCKS || outside) throw new Error(`the search did not centre on ${found}'s neighbourhood: ${ids.length} locks, ${outside} outside`);
+  });
+
+  await step(14, 'lock graph side list: clicking an edge lists its sites in the panel; clicking a site opens it in an editor beside the graph', async () => {
+    const label = graph().locator(`svg .link[data-from="${found}"] text.edge-label, svg .link[data-to="${found}"] text.edge-label`).first();
+    const from = await label.locator('xpath=..').getAttribute('data-from'), to = await label.locator('xpath=..').getAttribute('data-to');
+    await label.click({ force: true });
+    await graph().locator('#sites h3', { hasText: `${from} → ${to}` }).waitFor({ state: 'visible' });
+    await graph().locator(`svg .link.selected[data-from="${from}"][data-to="${to}"]`).waitFor({ state: 'visible' });
+    const first = graph().locator('#sites button.site').first();
+    const [, file, line] = (await first.textContent()).match(/^(.+):(\d+)$/);
+    const nodesBefore = (await drawn()).ids.length;
+    await first.click();
+    await page.locator('.tab.active', { hasText: file }).waitFor({ state: 'visible' });
+    await page.locator('.statusbar-item', { hasText: new RegExp(`Ln ${line}, Col \\d+`) }).first().waitFor({ state: 'visible' });
+    // The graph stays: still in its tab, with the same view and side list.
+    await page.locator('.tab', { hasText: 'Lock Order Graph' }).first().waitFor({ state: 'visible' });
+    await graph().locator('#sites h3', { hasText: `${from} → ${to}` }).waitFor({ state: 'visible' });
+    if ((await drawn()).ids.length !== nodesBefore) throw new Error('opening a site changed the graph');
+  });
+
+  await step(15, 'lock graph from a finding: the Show in Lock Order Graph code action on the cycle in vm.go opens on the cycle', async () => {
+    await openFile('vmm/vm.go');
+    await goToLine(128, 1);
+    await cursorOn(128, 'stats');
+    await page.keyboard.press('Control+.');
+    const action = page.locator('.action-widget .monaco-list-row', { hasText: 'Show in Lock Order Graph' });
+    await action.first().waitFor({ state: 'visible' });
+    await shot('15a-lock-graph-code-action-on-the-cycle');
+    await action.first().click();
+    await graphStatus(/^Around .+: 2 of \d+ locks$/);
+    if (!sameIds((await drawn()).ids, ['VM.lock', 'statsTable.mu'])) throw new Error(`the cycle's view is ${(await drawn()).ids}`);
+    await graph().locator('#sites h3', { hasText: /^Cycle / }).waitFor({ state: 'visible' });
+    if ((await graph().locator('#sites button.site').count()) < 2) throw new Error('the cycle lists fewer than its two sites');
   });
   timing.steps = Date.now() - stepsStart;
 } catch (e) {
