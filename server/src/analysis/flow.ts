@@ -402,9 +402,30 @@ export class FlowAnalyzer {
       return st;
     }
     if (fn?.type === 'selector_expression') st = this.evalExpr(child(fn, 'operand'), st, f);
-    // A goroutine never inherits the caller's locks.
-    this.recordCall(call, HeldSet.EMPTY, f, true);
-    return st;
+    // A goroutine never inherits the caller's locks, except one handed over: see handOver.
+    const site = this.recordCall(call, HeldSet.EMPTY, f, true);
+    return site ? this.handOver(site, st) : st;
+  }
+
+  /**
+   * `go c.resetAndUnlock()` with c.mu held, where the function releases c.mu (+checklocksrelease, or prose such as
+   * "this function will guarantee it is released"): the goroutine takes the lock over (a sync.Mutex may be
+   * unlocked by another goroutine than the one that locked it). It holds the lock from its start, and the
+   * caller no longer does.
+   */
+  private handOver(site: CallSite, st: State): State {
+    if (!site.callee) return st;
+    let held = st.held, inGoroutine = site.held;
+    for (const r of this.contracts(site.callee).releases) {
+      const ref = mapToCaller(r.ref, site, this.res);
+      const h = ref && st.held.get(ref.key);
+      if (!ref || !h || h.maybe) continue;
+      held = held.without(ref.key);
+      inGoroutine = inGoroutine.with({ ...h, inherited: false });
+    }
+    if (held === st.held) return st;
+    site.held = inGoroutine;
+    return withHeld(st, held);
   }
 
   private deferStmt(s: SyntaxNode, st: State, f: Frame): State {
