@@ -4,6 +4,7 @@ import { acquisitionsAt, describeChain, takenWhileDropped } from '../analysis/su
 import type { PackageAnalysis } from '../analysis/package-analysis';
 import type { CallSite } from '../analysis/flow-types';
 import type { FuncDecl } from '../model/file';
+import { typedClass, type Ref } from '../model/refs';
 import type { Check } from './check';
 import type { Fix } from '../base/finding';
 import { acquisitionLocation, heldLocation, lockNodes, whereHeld } from './util';
@@ -28,7 +29,7 @@ and then locked again is reported too. Instances that may differ (vms[a].lock an
       for (const e of flow.lockEvents) {
         if (e.deferred || (e.op.method !== 'Lock' && e.op.method !== 'RLock') || !e.op.ref.exact) continue;
         const h = e.held.get(e.op.ref.key);
-        if (!h || h.inherited) continue;
+        if (!h || h.inherited || otherClass(h.ref, e.op.ref)) continue;
         ctx.report({
           file: fn.file.path,
           range: fn.file.lines.range(e.node.start, e.node.end),
@@ -44,7 +45,7 @@ and then locked again is reported too. Instances that may differ (vms[a].lock an
         for (const a of acquisitionsAt(analysis, fn, site)) {
           if (a.reacquire || takenWhileDropped(a, a.ref.key) || !a.ref.exact || seen.has(a.ref.key)) continue;
           const h = site.held.get(a.ref.key);
-          if (!h || h.maybe || h.inherited) continue;
+          if (!h || h.maybe || h.inherited || otherClass(h.ref, a.ref)) continue;
           seen.add(a.ref.key);
           ctx.report({
             file: fn.file.path,
@@ -59,6 +60,15 @@ and then locked again is reported too. Instances that may differ (vms[a].lock an
     }
   },
 };
+
+/**
+ * One name for locks of two types: a local that shadows the receiver (`if w, ok := w.watchers[id]; ok {
+ * w.update() }`, where the inner w is another type) names another lock than the held one.
+ */
+function otherClass(held: Ref, taken: Ref): boolean {
+  const a = typedClass(held), b = typedClass(taken);
+  return a !== undefined && b !== undefined && a !== b;
+}
 
 function explain(h: HeldLock, mode: LockMode, what: string, where: string): string {
   const lock = h.ref.display;
