@@ -105,6 +105,10 @@ export class ContractReader {
       if (v) lock = this.resolveName(v, fn, res, scope, mode, source) ?? lock;
     }
     if (lock?.resolved && (this.pkg.lockKind(lock.ref.type) || this.pkg.promotedLock(lock.ref.type, 'Lock'))) return lock;
+    // A variable's name ("Called with c locked", c a parameter whose type lives in a package not read) names that
+    // variable's lock or none that lockset can follow, never a lock whose name merely contains it (the receiver's
+    // configReload): not understood, then.
+    if (scope.lookup(name.split('.')[0])) return lock ?? unresolvedLock(name, mode, source);
     const described = this.describedLock(name, fn, res, scope, mode, source);
     return described.resolved || !lock ? described : lock;
   }
@@ -132,6 +136,8 @@ export class ContractReader {
    */
   private describedLock(words: string, fn: FuncDecl, res: ExprResolver, scope: Scope, mode: LockMode, source: ContractSource): ContractLock {
     const key = words.replace(/\s+/g, '').toLowerCase();
+    // A letter or two is part of too many names to describe one.
+    if (key.length < 3) return unresolvedLock(words, mode, source);
     const hits: Ref[] = [];
     for (const name of [fn.recvName, ...fn.params.map((p) => p.name)]) {
       const v = name && name !== '_' ? scope.lookup(name) : undefined;
