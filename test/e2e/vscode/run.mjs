@@ -282,8 +282,14 @@ async function editorText() {
 }
 
 async function goToLine(lineNumber, column) {
-  await page.keyboard.press('Control+G');
   const input = page.locator('.quick-input-widget input');
+  await page.keyboard.press('Control+G');
+  // A webview opened by an earlier step (the lock graph) may still hold the keyboard focus, and then the key goes
+  // to it: give the active editor the focus and ask again.
+  if (!(await input.waitFor({ state: 'visible', timeout: 5000 }).then(() => true, () => false))) {
+    await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+G');
+  }
   await input.waitFor({ state: 'visible' });
   await input.fill(`:${lineNumber}:${column}`);
   // Enter only acts once the picker has turned the text into its "go to line" item.
