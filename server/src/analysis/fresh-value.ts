@@ -1,6 +1,6 @@
 import type { FuncDecl } from '../model/file';
 import type { Ref } from '../model/refs';
-import { child, type SyntaxNode } from '../syntax/node';
+import { child, walk, type SyntaxNode } from '../syntax/node';
 import { freshLocals, isAllocation, isNamed, isOwnValue, isPublishingUse, runsInPlace } from './fresh';
 import type { CallSite, FunctionFlow } from './flow-types';
 import type { PackageAnalysis } from './package-analysis';
@@ -28,7 +28,43 @@ export function isFreshValueAt(analysis: PackageAnalysis, fn: FuncDecl, flow: Fu
     const callee = value.type === 'call_expression' ? flow.calls.find((c) => c.node === value)?.callee : undefined;
     if (!callee || !returnsFresh(analysis, callee)) return false;
   }
-  return !publishedBetween(body, text, name, assignment, site.nameNode.start);
+  return !publishedBetween(body, text, name, assignment, site.nameNode.start, (use) => passedToKeeper(analysis, flow, use));
+}
+
+/**
+ * Whether a use of a local hands it to code that may keep it: anything but an argument of a package function
+ * whose parameter goes nowhere (nomad's `tr.pauser = newPauseGate(tr)`, whose parameter is unnamed or only
+ * read). Such a function neither stores, returns, sends nor passes the parameter on, nor captures it in a
+ * func literal: the value stays the caller's own.
+ */
+function passedToKeeper(analysis: PackageAnalysis, flow: FunctionFlow, use: SyntaxNode): boolean {
+  const args = use.parent;
+  const call = args?.type === 'argument_list' ? args.parent : undefined;
+  if (call?.type !== 'call_expression') return true;
+  const callee = flow.calls.find((c) => c.node === call)?.callee;
+  if (!callee?.body || analysis.foreign(callee)) return true;
+  const index = args!.children.filter(isNamed).indexOf(use);
+  const param = callee.params[Math.min(index, callee.params.length - 1)];
+  if (index < 0 || !param) return true;
+  if (param.name === '_') return false;
+  const text = callee.file.parsed.text;
+  let kept = false;
+  walk(callee.body, (n) => {
+    if (kept) return false;
+    if (n.type === 'func_literal' && !runsInPlace(n, text) && capturesName(n, text, param.name)) kept = true;
+    else if (n.type === 'identifier' && text.slice(n.start, n.end) === param.name && isPublishingUse(n)) kept = true;
+    return !kept;
+  });
+  return kept;
+}
+
+function capturesName(lit: SyntaxNode, text: string, name: string): boolean {
+  let found = false;
+  walk(lit, (n) => {
+    if (n.type === 'identifier' && text.slice(n.start, n.end) === name) found = true;
+    return !found;
+  });
+  return found;
 }
 
 /** The loops around the offset that do not contain the assignment: their next round sees the same value. */
@@ -97,13 +133,13 @@ function specNames(spec: SyntaxNode, text: string): string[] {
 }
 
 /** A use of the local between the assignment and `until` that hands it on, or one in a loop that repeats the call but not the assignment. */
-function publishedBetween(body: SyntaxNode, text: string, name: string, assignment: SyntaxNode, until: number): boolean {
+function publishedBetween(body: SyntaxNode, text: string, name: string, assignment: SyntaxNode, until: number, publishes: (use: SyntaxNode) => boolean): boolean {
   const loops = loopsRepeating(body, until, assignment);
   if (escapes(body, text, name, (lit) => lit.start < until || loops.some((l) => lit.start >= l.start && lit.end <= l.end))) return true;
   const stack = [body];
   while (stack.length) {
     const n = stack.pop()!;
-    if (n.type === 'identifier' && text.slice(n.start, n.end) === name && isPublishingUse(n)) {
+    if (n.type === 'identifier' && text.slice(n.start, n.end) === name && isPublishingUse(n) && publishes(n)) {
       if ((n.start >= assignment.end && n.start < until) || loops.some((l) => n.start >= l.start && n.end <= l.end)) return true;
     }
     for (const c of n.children) stack.push(c);
