@@ -1,6 +1,7 @@
 import { callerHeldLocks } from '../analysis/caller-locks';
 import type { FunctionFlow, LockEvent } from '../analysis/flow-types';
 import type { SyntaxNode } from '../syntax/node';
+import type { FuncDecl } from '../model/file';
 import type { Check } from './check';
 import { heldLocation, lockNodes, methodNameNode, whereHeld } from './util';
 
@@ -54,7 +55,7 @@ unlocks each element that an earlier loop locked are not reported.`,
         ctx.report({ file: fn.file.path, range: range(), message: `${e.op.method} of ${e.op.ref.display}, which is not held here; unlocking an unlocked mutex is a fatal error`, related: [], fixes: [], locks: lockNodes(ctx.analysis.pkg.dir, [e.op.ref]) });
         continue;
       }
-      if (e.deferred && e.absentAtExit && suspicious()) {
+      if (e.deferred && e.absentAtExit && suspicious() && !pairedWithItsLock(flow, e, (callee) => analysis.contractOf(callee).releases.length > 0)) {
         ctx.report({ file: fn.file.path, range: range(), message: `deferred ${e.op.method} of ${e.op.ref.display} runs after ${e.op.ref.display} was already unlocked on some path; unlocking an unlocked mutex is a fatal error`, related: [], fixes: [], locks: lockNodes(ctx.analysis.pkg.dir, [e.op.ref]) });
         continue;
       }
@@ -73,6 +74,25 @@ unlocks each element that an earlier loop locked are not reported.`,
     }
   },
 };
+
+/**
+ * `mu.Lock(); defer mu.Unlock()`, the defer registered right after its Lock in the same block, in a function that
+ * unlocks that lock nowhere else and calls nothing that releases a lock: wherever the defer was registered, the lock
+ * is still held when it runs (grpc-go's `if !hasLock { mu.Lock(); defer mu.Unlock(); hasLock = true }` in a loop,
+ * where the flow no longer pairs the flag with the lock after an inner loop's return).
+ */
+function pairedWithItsLock(flow: FunctionFlow, e: LockEvent, releases: (callee: FuncDecl) => boolean): boolean {
+  const stmt = e.node.type === 'defer_statement' ? e.node : e.node.parent?.type === 'defer_statement' ? e.node.parent : undefined;
+  const list = stmt?.parent;
+  if (!stmt || !list) return false;
+  const siblings = list.children.filter((c) => c.type !== 'comment');
+  const before = siblings[siblings.indexOf(stmt) - 1];
+  const key = e.op.ref.key;
+  const paired = !!before && flow.lockEvents.some((l) => !l.deferred && (l.op.method === 'Lock' || l.op.method === 'RLock') && l.op.ref.key === key && l.node.start >= before.start && l.node.end <= before.end);
+  if (!paired) return false;
+  const unlockedElsewhere = flow.lockEvents.some((x) => x !== e && x.op.ref.key === key && x.op.method.endsWith('nlock'));
+  return !unlockedElsewhere && !flow.calls.some((site) => site.callee && releases(site.callee));
+}
 
 /** An Unlock inside a goroutine (or stored literal) of a lock that its starter held: a hand-off. */
 function handedOff(flow: FunctionFlow, e: LockEvent): boolean {
