@@ -333,8 +333,13 @@ async function openFile(relPath) {
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible' });
   await input.fill(relPath);
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().waitFor({ state: 'visible' });
-  await page.keyboard.press('Enter');
+  // Click the file's own row: Enter may act on the first row of the list shown before the filter applied (the
+  // most recent file), which another step left open.
+  const dir = relPath.includes('/') ? relPath.slice(0, relPath.lastIndexOf('/')) : '';
+  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: dir })
+    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(name)}$`) }) }).first();
+  await row.waitFor({ state: 'visible' });
+  await row.click();
   await page.locator('.tab.active', { hasText: name }).waitFor({ state: 'visible' });
 }
 
