@@ -77,6 +77,8 @@ export function packageEdges(analysis: PackageAnalysis): LockEdge[] {
   const add = (fn: FuncDecl, held: HeldLock, acq: Acquisition, offset: number, end: number, heldIn?: FuncDecl, all?: HeldSet) => {
     // The lock of an object that fn allocated and has not shared yet: nobody else can hold it or wait for it.
     if (acq.unshared || isUnshared(fn, acq.ref, offset) || (!heldIn && isUnshared(fn, held.ref, offset))) return;
+    // A TryLock (through calls too) never waits for the lock: it orders nothing.
+    if (acq.tried) return;
     const gates = all ? [...new Set([...gateNodes(all, held, dir), ...callers.of(fn, 0)])] : [];
     edges.add(dir, name, { fn, held, acq, offset, end, heldIn, gates });
   };
@@ -84,7 +86,8 @@ export function packageEdges(analysis: PackageAnalysis): LockEdge[] {
   // may have inherited from its caller do not.
   for (const [fn, flow] of analysis.flows) {
     for (const e of flow.lockEvents) {
-      if (e.deferred || e.op.method.endsWith('nlock')) continue;
+      // A TryLock never waits for the lock: it orders nothing.
+      if (e.deferred || e.op.method.endsWith('nlock') || e.op.method.startsWith('Try')) continue;
       const acq: Acquisition = { ref: e.op.ref, cls: lockClass(e.op.ref), node: classNodeOf(e.op.ref, dir), pkg: classPackageOf(e.op.ref, name), mode: e.op.method.includes('R') ? 'read' : 'write', lockFn: fn, lockNode: e.node, chain: [] };
       for (const h of e.held.all()) if (!h.inherited) add(fn, h, acq, e.node.start, e.node.end, undefined, e.held);
     }

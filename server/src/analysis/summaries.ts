@@ -40,6 +40,8 @@ export interface Acquisition {
   released?: Ref[];
   /** Taken only when these parameters (by index) have these values: `if lock { mu.Lock() }`. */
   when?: { index: number; value: boolean }[];
+  /** Taken with TryLock: it never waits, so it cannot deadlock (tailscale's `if m.TryLock() { panic }` assertion). */
+  tried?: boolean;
 }
 
 /** Bodies that run while their function runs, so their acquisitions count as the function's. */
@@ -138,7 +140,7 @@ function ownAcquisitions(analysis: PackageAnalysis, fn: FuncDecl, flow: Function
     const reacquire = (released.get(e.op.ref.key) ?? Infinity) < e.node.start;
     const unshared = isUnshared(fn, e.op.ref, e.node.start);
     const dropped = droppedCallerLocks(flow, e.node);
-    add(list, { ref: e.op.ref, cls: lockClass(e.op.ref), node: classNodeOf(e.op.ref, analysis.pkg.dir), pkg: classPackageOf(e.op.ref, analysis.pkg.name), mode: e.op.method.includes('R') ? 'read' : 'write', lockFn: fn, lockNode: e.node, chain: [], reacquire, unshared, released: dropped, when: paramConditions(fn, e.flags) });
+    add(list, { ref: e.op.ref, cls: lockClass(e.op.ref), node: classNodeOf(e.op.ref, analysis.pkg.dir), pkg: classPackageOf(e.op.ref, analysis.pkg.name), mode: e.op.method.includes('R') ? 'read' : 'write', lockFn: fn, lockNode: e.node, chain: [], reacquire, unshared, released: dropped, when: paramConditions(fn, e.flags), tried: e.op.method.startsWith('Try') || undefined });
   }
   return list;
 }

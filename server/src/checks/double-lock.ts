@@ -18,7 +18,8 @@ Go's mutexes are not reentrant: locking a held sync.Mutex blocks forever. lockse
 same instance that is already held, directly or through a call (holding vmLock and calling the exported
 FindVM, which takes vmLock itself; the quick fix calls the internal twin findVM and adds a // LOCK:
 annotation). It also reports a recursive RLock, which deadlocks as soon as a writer waits between the two
-RLocks, and an RLock upgraded to Lock on the same RWMutex. A lock still held on some path (a missing unlock)
+RLocks, and an RLock upgraded to Lock on the same RWMutex. A TryLock never waits: asserting a mutex is held with
+`if mu.TryLock() { mu.Unlock(); panic(...) }` under the lock is fine. A lock still held on some path (a missing unlock)
 and then locked again is reported too. Instances that may differ (vms[a].lock and vms[b].lock) are not.`,
   example: 'vmLock.Lock(); FindVM(id) // FindVM locks vmLock too',
   defaultSeverity: 'error',
@@ -43,7 +44,7 @@ and then locked again is reported too. Instances that may differ (vms[a].lock an
         if (!site.callee || site.viaGo || site.held.size === 0) continue;
         const seen = new Set<string>();
         for (const a of acquisitionsAt(analysis, fn, site)) {
-          if (a.reacquire || takenWhileDropped(a, a.ref.key) || !a.ref.exact || seen.has(a.ref.key)) continue;
+          if (a.tried || a.reacquire || takenWhileDropped(a, a.ref.key) || !a.ref.exact || seen.has(a.ref.key)) continue;
           const h = site.held.get(a.ref.key);
           if (!h || h.maybe || h.inherited || otherClass(h.ref, a.ref)) continue;
           seen.add(a.ref.key);
