@@ -19,7 +19,7 @@ same instance that is already held, directly or through a call (holding vmLock a
 FindVM, which takes vmLock itself; the quick fix calls the internal twin findVM and adds a // LOCK:
 annotation). It also reports a recursive RLock, which deadlocks as soon as a writer waits between the two
 RLocks, and an RLock upgraded to Lock on the same RWMutex. A TryLock never waits: asserting a mutex is held with
-`if mu.TryLock() { mu.Unlock(); panic(...) }` under the lock is fine. A lock still held on some path (a missing unlock)
+\`if mu.TryLock() { mu.Unlock(); panic(...) }\` under the lock is fine. A lock still held on some path (a missing unlock)
 and then locked again is reported too. Instances that may differ (vms[a].lock and vms[b].lock) are not.`,
   example: 'vmLock.Lock(); FindVM(id) // FindVM locks vmLock too',
   defaultSeverity: 'error',
