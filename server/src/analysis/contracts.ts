@@ -230,7 +230,9 @@ export class ContractReader {
       if (name && t?.kind === 'named' && t.name.toLowerCase() === parts[0].toLowerCase()) return ok(follow(rootRef(name)!, parts.slice(1)));
     }
     // "the lock": the receiver's only lock
-    if (recv && fn.recvName && /^(lock|mutex|mu)$/i.test(written)) {
+    // (Not `mu`: a field's name that the type does not have, as go-ethereum's stale "the `mu` mutex" on a
+    // BlockChain whose lock is chainmu, names nothing; it is not the receiver's other, only lock.)
+    if (recv && fn.recvName && /^(lock|mutex)$/i.test(written)) {
       const locks = (this.pkg.structFields(recv.type) ?? []).filter((f) => this.pkg.lockKind(f.type));
       if (locks.length === 1) return ok(res.appendField(rootRef(fn.recvName)!, locks[0].name));
       if (this.pkg.promotedLock(recv.type, 'Lock')) return ok(rootRef(fn.recvName));
