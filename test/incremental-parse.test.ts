@@ -113,6 +113,21 @@ describe('incremental re-parse', () => {
     }
   });
 
+  it('parses afresh an edit that types a raw string (a re-parse from the old tree recovered differently)', async () => {
+    const parser = await initParser();
+    dropKeptTrees();
+    const body = 'func flush() int {\n}\nfunc tryFlush() int {\n\tif mu.TryLock() {\n\t\tdefer mu.Unlock()\n\t\treturn flush()\n\t}\n}\n' +
+      'func flushOrSkip() int {\n\tif !mu.TryLock() {\n\t}\n\tdefer mu.Unlock()\n\treturn flush()\n}\nfunc flushOrFallback() int {\n\tif mu.TryLock() {\n' +
+      '\t\tn = flush()\n\t\tmu.Unlock()\n\t\tn = flush() // want "call of flush requires mu"\n\t}\n}';
+    const head = 'import "sync\u4e16\u{1F600}"\nvar (\n\tmu      sync.Mutex\n\tpending []string\n)';
+    const before = `${head}\n${body.replace('}\nfunc tryFlush', '}\n\nfunc tryFlush')}`, after = `${head}\`\r\n\`\n${body}`;
+    parseGoIncremental(parser, 'raw', before);
+    parseGoIncremental(parser, 'raw', before);
+    const full = parseGo(parser, after);
+    assert.ok(full.errorCount > 0);
+    assert.equal(fileDiff(parseGoIncremental(parser, 'raw', after), full), undefined);
+  });
+
   it('gives the tree of a full parse after random edits of every fixture file (LF, CRLF, non-ASCII)', async () => {
     const parser = await initParser();
     assert.ok(incrementalEnabled(), 'the start-up self-test passed');

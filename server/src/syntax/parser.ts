@@ -305,7 +305,7 @@ export function parseGoIncremental(parser: Parser, key: string, text: string, pr
   if (prev) kept.delete(key);
   const keep = prev !== undefined || seen.has(key);
   seen.add(key);
-  if (prev && (prev.hasError || !incrementalAgrees)) {
+  if (prev && (prev.hasError || !incrementalAgrees || touchesRawString(prev.text, text))) {
     prev.tree.delete();
   } else if (prev) {
     const reparsed = reparse(parser, key, prev, text);
@@ -337,6 +337,17 @@ export function parseGoIncremental(parser: Parser, key: string, text: string, pr
 }
 
 /** Re-parses `text` from the tree of `prev`, which is used up either way. Undefined on any failure. */
+/**
+ * Whether the edit types or removes a backtick: a raw string, which may span lines and hold CRs, changes how
+ * everything after it lexes, and tree-sitter's re-parse from the old tree was seen to recover from the broken
+ * file differently from a fresh parse (`)\`\\r\\n\`` typed after a `var ( ... )` block: the re-parse found none of
+ * the six errors a fresh parse finds). Such an edit is parsed afresh, as after an edit of a broken file.
+ */
+function touchesRawString(before: string, after: string): boolean {
+  const e = diffTexts(before, after);
+  return !!e && (before.slice(e.startIndex, e.oldEndIndex).includes('`') || after.slice(e.startIndex, e.newEndIndex).includes('`'));
+}
+
 function reparse(parser: Parser, key: string, prev: Kept, text: string): ParsedFile | undefined {
   let old: Tree | null = prev.tree, tree: Tree | null = null;
   try {
