@@ -14,13 +14,21 @@ import type { PackageAnalysis } from './package-analysis';
  * asked at check time, not while a flow is computed.
  */
 export function isFreshValueAt(analysis: PackageAnalysis, fn: FuncDecl, flow: FunctionFlow, ref: Ref, site: CallSite): boolean {
+  return isFreshAt(analysis, fn, flow, ref, site.node, site.nameNode.start);
+}
+
+/**
+ * The same for the lock of a local at any node of the body, up to offset `until` (a Lock call: `upv = &poolVal{};
+ * upv.Lock()` in a function where upv was also read from a map, which freshLocals does not count as fresh).
+ */
+export function isFreshAt(analysis: PackageAnalysis, fn: FuncDecl, flow: FunctionFlow, ref: Ref, node: SyntaxNode, until: number): boolean {
   if (ref.rootKind !== 'local' || ref.path.length > 1 || (ref.path.length === 1 && !isOwnValue(ref.type))) return false;
   const body = fn.body;
   if (!body) return false;
   const text = fn.file.parsed.text;
   const name = ref.root;
   if (hasGoto(body)) return false;
-  const assignment = lastAssignment(site.node, body, text, name);
+  const assignment = lastAssignment(node, body, text, name);
   if (!assignment) return false;
   const value = assignedValue(assignment, text, name);
   if (!value) return false;
@@ -28,7 +36,7 @@ export function isFreshValueAt(analysis: PackageAnalysis, fn: FuncDecl, flow: Fu
     const callee = value.type === 'call_expression' ? flow.calls.find((c) => c.node === value)?.callee : undefined;
     if (!callee || !returnsFresh(analysis, callee)) return false;
   }
-  return !publishedBetween(body, text, name, assignment, site.nameNode.start, (use) => passedToKeeper(analysis, flow, use));
+  return !publishedBetween(body, text, name, assignment, until, (use) => passedToKeeper(analysis, flow, use));
 }
 
 /**

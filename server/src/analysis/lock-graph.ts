@@ -5,6 +5,7 @@ import type { HeldLock, HeldSet } from './held';
 import type { PackageAnalysis } from './package-analysis';
 import { callbackEdges } from './callbacks';
 import { isUnshared } from './fresh';
+import { isFreshAt } from './fresh-value';
 import { acquisitionsAt, takenWhileDropped, type Acquisition } from './summaries';
 
 /** Why the edge "B taken while A held" exists: one place where it happens. */
@@ -89,6 +90,8 @@ export function packageEdges(analysis: PackageAnalysis): LockEdge[] {
       // A TryLock never waits for the lock: it orders nothing.
       if (e.deferred || e.op.method.endsWith('nlock') || e.op.method.startsWith('Try')) continue;
       const acq: Acquisition = { ref: e.op.ref, cls: lockClass(e.op.ref), node: classNodeOf(e.op.ref, dir), pkg: classPackageOf(e.op.ref, name), mode: e.op.method.includes('R') ? 'read' : 'write', lockFn: fn, lockNode: e.node, chain: [] };
+      // The lock of a value the function just made, not handed on yet (the last assignment before the Lock).
+      if (e.op.ref.rootKind === 'local' && isFreshAt(analysis, fn, flow, e.op.ref, e.node, e.node.start)) continue;
       for (const h of e.held.all()) if (!h.inherited) add(fn, h, acq, e.node.start, e.node.end, undefined, e.held);
     }
     for (const site of flow.calls) {

@@ -2,6 +2,7 @@ import type { FuncDecl } from '../model/file';
 import { classNodeOf, classPackageOf, lockClass, typedClass, type Ref } from '../model/refs';
 import { mapToCaller } from './calls';
 import { isUnshared } from './fresh';
+import { isFreshAt } from './fresh-value';
 import { neverAssigned, trackableFlags } from './flags';
 import type { CallSite, FunctionFlow, LockEvent, UnitKind } from './flow-types';
 import type { LockMode } from './held';
@@ -138,7 +139,7 @@ function ownAcquisitions(analysis: PackageAnalysis, fn: FuncDecl, flow: Function
   for (const e of flow.lockEvents) {
     if (e.deferred || !RUNS_IN_PLACE.has(e.unit) || !(e.op.method === 'Lock' || e.op.method === 'RLock' || e.op.method.startsWith('Try'))) continue;
     const reacquire = (released.get(e.op.ref.key) ?? Infinity) < e.node.start;
-    const unshared = isUnshared(fn, e.op.ref, e.node.start);
+    const unshared = isUnshared(fn, e.op.ref, e.node.start) || isFreshAt(analysis, fn, flow, e.op.ref, e.node, e.node.start);
     const dropped = droppedCallerLocks(flow, e.node);
     add(list, { ref: e.op.ref, cls: lockClass(e.op.ref), node: classNodeOf(e.op.ref, analysis.pkg.dir), pkg: classPackageOf(e.op.ref, analysis.pkg.name), mode: e.op.method.includes('R') ? 'read' : 'write', lockFn: fn, lockNode: e.node, chain: [], reacquire, unshared, released: dropped, when: paramConditions(fn, e.flags), tried: e.op.method.startsWith('Try') || undefined });
   }
