@@ -940,6 +940,15 @@ export class FlowAnalyzer {
       };
       return [side(true), side(false)];
     }
+    if (e.type === 'binary_expression' && (e.op === '!=' || e.op === '==')) {
+      // `if err := l.Lock(); err != nil { return err }`: a Lock that returns an error took nothing where it failed.
+      const failed = this.failedLock(e, f);
+      if (failed) {
+        const after = this.evalExpr(e, st, f);
+        const without = withHeld(fork(after), after.held.without(failed.key));
+        return e.op === '!=' ? [without, fork(after)] : [fork(after), without];
+      }
+    }
     if (e.type === 'call_expression') {
       const op = this.res.lockOp(e, f.scope);
       if (op && (op.method === 'TryLock' || op.method === 'TryRLock')) {
@@ -950,6 +959,28 @@ export class FlowAnalyzer {
     }
     const after = this.evalExpr(e, st, f);
     return [after, fork(this.unlessTried(e, st, after))];
+  }
+
+  /**
+   * The lock whose Lock call's error result the comparison tests against nil: `l.Lock() != nil`, or `err != nil`
+   * in an if whose initializer is `err := l.Lock()` (tailscale's policy store lock, `Lock() error`). sync's Lock
+   * returns nothing: a Lock with a result is another kind of lock, held only where it succeeded.
+   */
+  private failedLock(e: SyntaxNode, f: Frame): Ref | undefined {
+    const [l, r] = [child(e, 'left'), child(e, 'right')];
+    const other = l && this.text(l) === 'nil' ? r : r && this.text(r) === 'nil' ? l : undefined;
+    const lockOf = (call: SyntaxNode | undefined) => {
+      const op = call?.type === 'call_expression' ? this.res.lockOp(call, f.scope) : undefined;
+      return op && (op.method === 'Lock' || op.method === 'RLock') ? op.ref : undefined;
+    };
+    if (other?.type === 'call_expression') return lockOf(other);
+    if (other?.type !== 'identifier' || e.parent?.type !== 'if_statement' || e.field !== 'condition') return undefined;
+    const init = child(e.parent, 'initializer');
+    if (init?.type !== 'short_var_declaration' && init?.type !== 'assignment_statement') return undefined;
+    const left = child(init, 'left')?.children.filter((c) => c.type === 'identifier') ?? [];
+    const right = child(init, 'right')?.children.filter((c) => c.type !== ',' && c.type !== 'comment') ?? [];
+    const i = left.findIndex((id) => this.text(id) === this.text(other));
+    return i >= 0 ? lockOf(right.length === left.length ? right[i] : right[0]) : undefined;
   }
 
   /**
