@@ -69,6 +69,9 @@ export class UnheldPaths {
     // In the same function literal as the call: a closure's parameter `n` is not the enclosing function's `n`.
     const scope = innerFunction(site.node);
     if (flow?.lockEvents.some((e) => e.op.ref.key === ref.key && innerFunction(e.node) === scope)) return `${fn.name} takes and releases ${ref.display} itself`;
+    // A func literal stored for later (`nl.shutdownLocked = func(...) { nl.flushRecordLocked() }`) runs when
+    // whoever holds it calls it, maybe under the lock: the enclosing function's callers say nothing about that.
+    if (site.unit === 'detached' || site.unit === 'later') return undefined;
     if (ref.rootKind === 'local' && ref.path.length > 0 && assignedFromCall(fn, ref.root)) {
       return `${fn.name} looked ${ref.root} up itself, so its callers cannot have locked it`;
     }
