@@ -193,6 +193,17 @@ export class PackageAnalysis {
           changed = true;
         }
       }
+      // `t.mu.Lock(); return &t`: a constructor that hands its new value back locked; its caller holds the result's lock.
+      for (const h of first?.held.definite() ?? []) {
+        if (h.ref.rootKind !== 'local' || !h.ref.exact || h.fromContract || h.ref.path.length === 0 || own.unlocked.has(h.ref.key)) continue;
+        const i = returnedAt(fn, flow, h.ref.root);
+        if (i < 0 || !flow.exits.every((x) => x.kind === 'panic' || x.held.holds(h.ref, h.mode))) continue;
+        const root = `~${i}`;
+        const ref = { ...h.ref, root, key: root + h.ref.key.slice(h.ref.root.length), display: `result ${i + 1}${h.ref.display.slice(h.ref.root.length)}` };
+        if (c.acquires.some((a) => a.ref.key === ref.key)) continue;
+        c.acquires.push({ ref, mode: h.mode, written: ref.display, resolved: true, source: source(`the body returns ${h.ref.root} with ${h.ref.display} held`) });
+        changed = true;
+      }
       for (const e of flow.lockEvents) {
         if (!isOwn(e) || !isUnlock(e) || own.locked.has(e.op.ref.key) || !isNameable(e.op.ref)) continue;
         if (e.held.get(e.op.ref.key) || c.releases.some((r) => r.ref.key === e.op.ref.key)) continue;
@@ -484,4 +495,20 @@ function movedContract(c: Contract, delta: number): Contract {
 
 function isEmptyContract(c: Contract): boolean {
   return !c.ignore && !c.requires.length && !c.acquires.length && !c.releases.length && !c.excludes.length && !c.aliases?.length;
+}
+
+/** The result index at which every return of the function hands back the local `name` (as `name` or `&name`); -1 if not. */
+function returnedAt(fn: FuncDecl, flow: FunctionFlow, name: string): number {
+  const text = fn.file.parsed.text;
+  let at = -1;
+  for (const exit of flow.exits) {
+    if (exit.kind === 'panic') continue;
+    if (exit.kind !== 'return') return -1;
+    const values = exit.node.children.find((n) => n.type === 'expression_list')?.children.filter((n) => n.type !== ',' && n.type !== 'comment') ?? [];
+    if (values.length !== fn.results.length) return -1;
+    const i = values.findIndex((v) => { const t = text.slice(v.start, v.end); return t === name || t === `&${name}`; });
+    if (i < 0 || (at >= 0 && at !== i)) return -1;
+    at = i;
+  }
+  return at;
 }
