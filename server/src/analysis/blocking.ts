@@ -1,5 +1,5 @@
 import type { FuncDecl } from '../model/file';
-import type { SyntaxNode } from '../syntax/node';
+import { walk, type SyntaxNode } from '../syntax/node';
 import type { ExprResolver, Ref } from '../model/refs';
 import type { Scope } from '../model/scope';
 import { deref } from '../model/types';
@@ -198,6 +198,7 @@ function assignedValues(at: SyntaxNode, name: string, res: ExprResolver): Syntax
  */
 export function sendHasRoom(send: SyntaxNode, res: ExprResolver, scope: Scope): boolean {
   const ch = send.children.find((c) => c.field === 'channel');
+  if (ch?.type === 'selector_expression') return fieldSendHasRoom(send, ch, res, scope);
   if (ch?.type !== 'identifier') return false;
   const name = res.file.text(ch);
   if (scope.lookup(name)?.kind !== 'local') return false;
@@ -223,6 +224,51 @@ export function sendHasRoom(send: SyntaxNode, res: ExprResolver, scope: Scope): 
     for (const c of n.children) visit(c);
   };
   visit(outerFunction(send));
+  return !handedOn && sends <= room;
+}
+
+/**
+ * The same for a field of a variable, made in the same function before the send (`f.sendLock = make(chan
+ * struct{}, 1); f.sendLock <- struct{}{}`, go-ethereum's event.Feed init): the one make of that field in the
+ * function, with a literal buffer, no loop between, at most that many sends to it in the function, and the field
+ * not handed on in between.
+ */
+function fieldSendHasRoom(send: SyntaxNode, ch: SyntaxNode, res: ExprResolver, scope: Scope): boolean {
+  const text = (n: SyntaxNode | undefined) => (n ? res.file.text(n) : '');
+  const name = text(ch);
+  let root: SyntaxNode | undefined = ch;
+  while (root?.type === 'selector_expression') root = root.children.find((c) => c.field === 'operand');
+  if (root?.type !== 'identifier' || !scope.lookup(text(root))) return false;
+  const fn = innerFunction(send);
+  const outer = outerFunction(send);
+  const makes: SyntaxNode[] = [];
+  let other = false;
+  walk(outer, (n) => {
+    if (n.type !== 'assignment_statement') return;
+    const left = n.children.find((c) => c.field === 'left')?.children.filter((c) => c.type !== ',' && c.type !== 'comment') ?? [];
+    const right = n.children.find((c) => c.field === 'right')?.children.filter((c) => c.type !== ',' && c.type !== 'comment') ?? [];
+    left.forEach((l, i) => {
+      if (text(l) !== name) return;
+      const v = right.length === left.length ? right[i] : undefined;
+      if (v?.type === 'call_expression' && text(v.children.find((c) => c.field === 'function')) === 'make') makes.push(v); else other = true;
+    });
+  });
+  const made = makes.length === 1 && !other ? makes[0] : undefined;
+  if (!made || !fn || innerFunction(made) !== fn || made.end > send.start || loopBetween(made, send, fn)) return false;
+  const args = made.children.find((c) => c.field === 'arguments')?.children.filter((c) => c.type !== 'comment') ?? [];
+  const room = args[1]?.type === 'int_literal' ? Number(text(args[1]).replace(/_/g, '')) : 0;
+  if (!(room >= 1)) return false;
+  let sends = 0, handedOn = false;
+  walk(outer, (n) => {
+    if (n.type === 'send_statement') {
+      const c = n.children.find((x) => x.field === 'channel');
+      if (text(c) === name && (n.start <= send.start || innerFunction(n) !== fn)) sends++;
+    } else if (n.type === 'selector_expression' && text(n) === name && n.start > made.end && n.start < send.start) {
+      const parent = n.parent!;
+      const fine = (parent.type === 'send_statement' && n.field === 'channel') || (parent.type === 'unary_expression' && parent.op === '<-') || (parent.type === 'expression_list' && parent.field === 'left');
+      if (!fine) handedOn = true;
+    }
+  });
   return !handedOn && sends <= room;
 }
 

@@ -24,7 +24,8 @@ Confidence: an operation in the function that holds the lock, or a call of a fun
 through one more call, is a warning; a longer chain of calls is a guess about paths that may not run under the
 lock, reported as information (a severity set for the check in lockset.checks applies to every finding).
 Reads from memory, from random or key-derivation sources (crypto/rand, math/rand, hkdf), and a send on a
-channel made in the function with room left in its buffer do not block. Nor does a send into a reply channel's
+channel made in the function with room left in its buffer do not block, nor one on a field the function has just
+given a new channel with room (\`f.sendLock = make(chan struct{}, 1); f.sendLock <- struct{}{}\`). Nor does a send into a reply channel's
 room: a struct field that every make gives a buffer of one and that the package sends to at one place, or a
 channel taken out of a map of pending requests (\`if rc := c.awaiting[id]; rc != nil { delete(c.awaiting, id);
 rc <- r }\`) whose every channel is made with a buffer of one and whose every sender deletes the entry first.
