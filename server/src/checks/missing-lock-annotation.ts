@@ -55,7 +55,8 @@ the call runs in a goroutine; the calling function takes and releases that lock 
 by a key itself (\`vm := vms.FindVM(id)\`); it is exported (other packages cannot hold an unexported lock; a method
 of an unexported type is not counted), main or init, handed with no lock held to another package's function
 (\`mux.HandleFunc("/vms/", handleVM)\`), or nothing in the package mentions it yet; or one of its callers, a few
-calls up, reaches it without the lock and is one of those. Without such a path, or when the
+calls up, reaches it without the lock and is one of those (a call in a func literal stored or handed on for later
+runs when its holder calls it: the function that made it gives no such path). Without such a path, or when the
 lock of an object the needed lock is reached through is held (\`mb.mu\` held, \`mb.fs.mu\` needed: a per-part lock
 often guards what the whole's lock is documented to), the finding is information and says why. A lock held
 under another name that an enclosing \`if a == b\` makes the same (\`if si.acc == acc\` with acc.mu held) is held.
