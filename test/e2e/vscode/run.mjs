@@ -283,14 +283,7 @@ async function editorText() {
 
 async function goToLine(lineNumber, column) {
   const input = page.locator('.quick-input-widget input');
-  await page.keyboard.press('Control+G');
-  // A webview opened by an earlier step (the lock graph) may still hold the keyboard focus, and then the key goes
-  // to it: give the active editor the focus and ask again.
-  if (!(await input.waitFor({ state: 'visible', timeout: 5000 }).then(() => true, () => false))) {
-    await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
-    await page.keyboard.press('Control+G');
-  }
-  await input.waitFor({ state: 'visible' });
+  await withFocus('Control+G', input);
   await input.fill(`:${lineNumber}:${column}`);
   // Enter only acts once the picker has turned the text into its "go to line" item.
   await page.locator('.quick-input-widget .monaco-list-row', { hasText: `line ${lineNumber}` }).first().waitFor({ state: 'visible' });
@@ -326,12 +319,27 @@ async function runCommand(label, { then = 'close' } = {}) {
   if (then === 'close') await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
 }
 
+/**
+ * Presses a workbench key and waits for what it opens. A webview opened by an earlier step (the lock graph) may
+ * hold the keyboard focus, or the page itself (then Chromium takes Ctrl+G as Find Next): give the active editor
+ * the focus through its tab, which no webview covers, and press again.
+ */
+async function withFocus(key, opened) {
+  for (let attempt = 0; ; attempt++) {
+    await page.keyboard.press(key);
+    if (await opened.waitFor({ state: 'visible', timeout: 3000 }).then(() => true, () => false)) return;
+    if (attempt >= 3) throw new Error(`${key} opened nothing, even with the editor focused`);
+    await page.keyboard.press('Escape');
+    const tab = page.locator('.editor-group-container.active .tab.active').first();
+    if (await tab.count()) await tab.click({ timeout: 5000 }).catch(() => {});
+  }
+}
+
 /** Opens a workspace file with Quick Open (Ctrl+P) and waits for its tab. */
 async function openFile(relPath) {
   const name = relPath.slice(relPath.lastIndexOf('/') + 1);
-  await page.keyboard.press('Control+P');
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
+  await withFocus('Control+P', input);
   await input.fill(relPath);
   // Click the file's own row: Enter may act on the first row of the list shown before the filter applied (the
   // most recent file), which another step left open.
