@@ -1,4 +1,4 @@
-import type { FuncDecl } from '../model/file';
+import type { FuncDecl, GoFile } from '../model/file';
 import { walk, type SyntaxNode } from '../syntax/node';
 import type { ExprResolver, Ref } from '../model/refs';
 import type { Scope } from '../model/scope';
@@ -204,9 +204,8 @@ export function sendHasRoom(send: SyntaxNode, res: ExprResolver, scope: Scope): 
   if (scope.lookup(name)?.kind !== 'local') return false;
   const values = assignedValues(send, name, res);
   const made = values?.length === 1 ? values[0] : undefined;
-  if (made?.type !== 'call_expression' || res.file.text(made.children.find((c) => c.field === 'function')) !== 'make') return false;
-  const args = made.children.find((c) => c.field === 'arguments')?.children.filter((c) => c.type !== 'comment') ?? [];
-  const room = args[1]?.type === 'int_literal' ? Number(res.file.text(args[1]).replace(/_/g, '')) : 0;
+  const room = makeRoom(res.file, made);
+  if (!made || room === undefined) return false;
   const fn = innerFunction(send);
   if (!(room >= 1) || !fn || innerFunction(made) !== fn || loopBetween(made, send, fn)) return false;
   let sends = 0, handedOn = false;
@@ -225,6 +224,13 @@ export function sendHasRoom(send: SyntaxNode, res: ExprResolver, scope: Scope): 
   };
   visit(outerFunction(send));
   return !handedOn && sends <= room;
+}
+
+/** The buffer of `make(...)` given as a literal (0 without one, or when computed); undefined for anything but a make. */
+export function makeRoom(file: GoFile, e: SyntaxNode | undefined): number | undefined {
+  if (e?.type !== 'call_expression' || file.text(e.children.find((c) => c.field === 'function')) !== 'make') return undefined;
+  const args = e.children.find((c) => c.field === 'arguments')?.children.filter((c) => c.type !== 'comment') ?? [];
+  return args[1]?.type === 'int_literal' ? Number(file.text(args[1]).replace(/_/g, '')) : 0;
 }
 
 /**
@@ -250,13 +256,12 @@ function fieldSendHasRoom(send: SyntaxNode, ch: SyntaxNode, res: ExprResolver, s
     left.forEach((l, i) => {
       if (text(l) !== name) return;
       const v = right.length === left.length ? right[i] : undefined;
-      if (v?.type === 'call_expression' && text(v.children.find((c) => c.field === 'function')) === 'make') makes.push(v); else other = true;
+      if (v && makeRoom(res.file, v) !== undefined) makes.push(v); else other = true;
     });
   });
   const made = makes.length === 1 && !other ? makes[0] : undefined;
   if (!made || !fn || innerFunction(made) !== fn || made.end > send.start || loopBetween(made, send, fn)) return false;
-  const args = made.children.find((c) => c.field === 'arguments')?.children.filter((c) => c.type !== 'comment') ?? [];
-  const room = args[1]?.type === 'int_literal' ? Number(text(args[1]).replace(/_/g, '')) : 0;
+  const room = makeRoom(res.file, made)!;
   if (!(room >= 1)) return false;
   let sends = 0, handedOn = false;
   walk(outer, (n) => {

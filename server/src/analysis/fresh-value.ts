@@ -1,7 +1,7 @@
 import type { FuncDecl } from '../model/file';
 import type { Ref } from '../model/refs';
 import { child, walk, type SyntaxNode } from '../syntax/node';
-import { freshLocals, isAllocation, isNamed, isOwnValue, isPublishingUse, runsInPlace } from './fresh';
+import { capturedFrom, freshLocals, isAllocation, isNamed, isOwnValue, isPublishingUse, runsInPlace } from './fresh';
 import type { CallSite, FunctionFlow } from './flow-types';
 import type { PackageAnalysis } from './package-analysis';
 
@@ -59,20 +59,11 @@ function passedToKeeper(analysis: PackageAnalysis, flow: FunctionFlow, use: Synt
   let kept = false;
   walk(callee.body, (n) => {
     if (kept) return false;
-    if (n.type === 'func_literal' && !runsInPlace(n, text) && capturesName(n, text, param.name)) kept = true;
+    if (n.type === 'func_literal' && !runsInPlace(n, text) && capturedFrom(n, text, new Set([param.name])).size > 0) kept = true;
     else if (n.type === 'identifier' && text.slice(n.start, n.end) === param.name && isPublishingUse(n)) kept = true;
     return !kept;
   });
   return kept;
-}
-
-function capturesName(lit: SyntaxNode, text: string, name: string): boolean {
-  let found = false;
-  walk(lit, (n) => {
-    if (n.type === 'identifier' && text.slice(n.start, n.end) === name) found = true;
-    return !found;
-  });
-  return found;
 }
 
 /** The loops around the offset that do not contain the assignment: their next round sees the same value. */

@@ -186,7 +186,7 @@ export function runsInPlace(lit: SyntaxNode, text: string): boolean {
 /** Standard functions that call their func arguments before they return and keep none. */
 const SYNCHRONOUS_CALLERS = /^(sort\.(Slice|SliceStable|Search)|slices\.\w+Func|rand\.Shuffle|strings\.(Map|\w+Func)|bytes\.(Map|\w+Func))$/;
 
-function capturedFrom(lit: SyntaxNode, text: string, locals: ReadonlySet<string>): Set<string> {
+export function capturedFrom(lit: SyntaxNode, text: string, locals: ReadonlySet<string>): Set<string> {
   const out = new Set<string>();
   const stack = [lit];
   while (stack.length) {

@@ -87,11 +87,11 @@ export function packageEdges(analysis: PackageAnalysis): LockEdge[] {
   // may have inherited from its caller do not.
   for (const [fn, flow] of analysis.flows) {
     for (const e of flow.lockEvents) {
-      // A TryLock never waits for the lock: it orders nothing.
-      if (e.deferred || e.op.method.endsWith('nlock') || e.op.method.startsWith('Try')) continue;
-      const acq: Acquisition = { ref: e.op.ref, cls: lockClass(e.op.ref), node: classNodeOf(e.op.ref, dir), pkg: classPackageOf(e.op.ref, name), mode: e.op.method.includes('R') ? 'read' : 'write', lockFn: fn, lockNode: e.node, chain: [] };
-      // The lock of a value the function just made, not handed on yet (the last assignment before the Lock).
-      if (e.op.ref.rootKind === 'local' && isFreshAt(analysis, fn, flow, e.op.ref, e.node, e.node.start)) continue;
+      if (e.deferred || e.op.method.endsWith('nlock')) continue;
+      // `add` drops a TryLock and the lock of a value the function just made, not handed on yet.
+      const tried = e.op.method.startsWith('Try') || undefined;
+      const unshared = !tried && isFreshAt(analysis, fn, flow, e.op.ref, e.node, e.node.start);
+      const acq: Acquisition = { ref: e.op.ref, cls: lockClass(e.op.ref), node: classNodeOf(e.op.ref, dir), pkg: classPackageOf(e.op.ref, name), mode: e.op.method.includes('R') ? 'read' : 'write', lockFn: fn, lockNode: e.node, chain: [], tried, unshared };
       for (const h of e.held.all()) if (!h.inherited) add(fn, h, acq, e.node.start, e.node.end, undefined, e.held);
     }
     for (const site of flow.calls) {

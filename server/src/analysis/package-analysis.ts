@@ -13,7 +13,7 @@ import { dropDescendants } from '../syntax/node';
 import { analysisStats, computeAcquisitions, computeMayBlock, type Acquisition, type BlockWitness } from './summaries';
 import { mapToCallee } from './calls';
 import { inferFromCallers } from './callers-rule';
-import { releaserAcquires } from './releasers';
+import { releaserAcquires, resultRooted } from './releasers';
 import { dropContradictedGenericLocks } from './generic-lock';
 
 export { analysisStats } from './summaries';
@@ -198,8 +198,7 @@ export class PackageAnalysis {
         if (h.ref.rootKind !== 'local' || !h.ref.exact || h.fromContract || h.ref.path.length === 0 || own.unlocked.has(h.ref.key)) continue;
         const i = returnedAt(fn, flow, h.ref.root);
         if (i < 0 || !flow.exits.every((x) => x.kind === 'panic' || x.held.holds(h.ref, h.mode))) continue;
-        const root = `~${i}`;
-        const ref = { ...h.ref, root, key: root + h.ref.key.slice(h.ref.root.length), display: `result ${i + 1}${h.ref.display.slice(h.ref.root.length)}` };
+        const ref = resultRooted(h.ref, i);
         if (c.acquires.some((a) => a.ref.key === ref.key)) continue;
         c.acquires.push({ ref, mode: h.mode, written: ref.display, resolved: true, source: source(`the body returns ${h.ref.root} with ${h.ref.display} held`) });
         changed = true;

@@ -40,9 +40,13 @@ function asCallerSees(ref: Ref, returned: string[]): Ref | undefined {
   if (ref.rootKind === 'receiver' || ref.rootKind === 'param' || ref.rootKind === 'global') return ref;
   const i = returned.indexOf(ref.root);
   if (ref.rootKind !== 'local' || i < 0) return undefined;
+  return resultRooted(ref, i);
+}
+
+/** A returned local's lock as its caller names it: rooted at result `i` (`~i.mu`, shown as "result i+1.mu"). */
+export function resultRooted(ref: Ref, i: number): Ref {
   const root = `~${i}`;
-  const rest = ref.key.slice(ref.root.length);
-  return { ...ref, root, key: root + rest, display: `result ${i + 1}${ref.display.slice(ref.root.length)}` };
+  return { ...ref, root, key: root + ref.key.slice(ref.root.length), display: `result ${i + 1}${ref.display.slice(ref.root.length)}` };
 }
 
 /** The result index a result-rooted lock of a contract names: `~i`, or a named result. */

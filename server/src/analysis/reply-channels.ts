@@ -1,6 +1,7 @@
 import type { GoFile } from '../model/file';
 import type { GoPackage } from '../model/package';
 import { child, walk, type SyntaxNode } from '../syntax/node';
+import { makeRoom } from './blocking';
 import { isNamed } from './fresh';
 
 /** Per file, per channel field name: the makes assigned to it, whether all had a buffer, and the sends to it. */
@@ -36,10 +37,8 @@ function channelsOf(file: GoFile): Map<string, FieldChannels> {
     return s;
   };
   const made = (name: string, value: SyntaxNode | undefined) => {
-    if (value?.type !== 'call_expression' || file.text(child(value, 'function')) !== 'make') return;
-    const args = child(value, 'arguments')?.children.filter((c) => c.type !== 'comment') ?? [];
-    if (args[0]?.type !== 'channel_type') return;
-    const room = args[1]?.type === 'int_literal' ? Number(file.text(args[1]).replace(/_/g, '')) : 0;
+    const room = makeRoom(file, value);
+    if (room === undefined || !makesChannel(value!)) return;
     const s = stats(name);
     s.makes++;
     // Room for one answer: a bigger buffer is a queue, which a long-lived sender can fill.
@@ -180,7 +179,7 @@ function mapsOf(file: GoFile): Map<string, MapChannels> {
         const body = enclosingBody(n);
         const from = body ? assignmentsOf(file, body, file.text(ch)).filter((a) => a.map) : [];
         // A send through a value read from a map field that is not taken out first.
-        for (const a of from) if (takenOutOf(file, n) === undefined) stats(file.text(child(a.map!, 'field'))).loose++;
+        if (from.length && takenOutOf(file, n) === undefined) for (const a of from) stats(file.text(child(a.map!, 'field'))).loose++;
       }
     }
   });
@@ -207,9 +206,12 @@ function madeWithRoom(file: GoFile, store: SyntaxNode, value: SyntaxNode | undef
 }
 
 function isMakeWithRoom(file: GoFile, value: SyntaxNode): boolean {
-  if (value.type !== 'call_expression' || file.text(child(value, 'function')) !== 'make') return false;
-  const args = named(child(value, 'arguments'));
-  return args[0]?.type === 'channel_type' && args[1]?.type === 'int_literal' && Number(file.text(args[1]).replace(/_/g, '')) === 1;
+  return makeRoom(file, value) === 1 && makesChannel(value);
+}
+
+/** `make(chan T, ...)`, not a map or a slice. */
+function makesChannel(make: SyntaxNode): boolean {
+  return named(child(make, 'arguments'))[0]?.type === 'channel_type';
 }
 
 function enclosingBody(n: SyntaxNode): SyntaxNode | undefined {
