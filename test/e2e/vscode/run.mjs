@@ -325,14 +325,16 @@ async function runCommand(label, { then = 'close' } = {}) {
  * the focus through its tab, which no webview covers, and press again.
  */
 async function withFocus(key, opened) {
-  for (let attempt = 0; ; attempt++) {
+  for (let attempt = 0; attempt < 3; attempt++) {
     await page.keyboard.press(key);
     if (await opened.waitFor({ state: 'visible', timeout: 3000 }).then(() => true, () => false)) return;
-    if (attempt >= 3) throw new Error(`${key} opened nothing, even with the editor focused`);
     await page.keyboard.press('Escape');
     const tab = page.locator('.editor-group-container.active .tab.active').first();
     if (await tab.count()) await tab.click({ timeout: 5000 }).catch(() => {});
   }
+  // A last press, waited for as long as the step allows: a slow machine only takes longer, it does not fail here.
+  await page.keyboard.press(key);
+  await opened.waitFor({ state: 'visible' });
 }
 
 /** Opens a workspace file with Quick Open (Ctrl+P) and waits for its tab. */
