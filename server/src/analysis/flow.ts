@@ -71,7 +71,7 @@ export class FlowAnalyzer {
   /** Local variables that hold a func literal or a lock's method value and are only ever called (see funcBinding). */
   private funcVars?: Map<string, SyntaxNode>;
   /** Local variables that hold a releaser a call handed back (`c, unlock := p.getLocked(h)`): the Unlock each runs. */
-  private releasers?: Map<string, LockOp>;
+  private releasers?: Map<string, LockOp[]>;
 
   /**
    * `paramCalls`: a function's directlyCalledParams as its analysis keeps them (they outlive its compacted body),
@@ -313,6 +313,7 @@ export class FlowAnalyzer {
     if (!acquires.length || left.length !== callee.results.length) return st;
     const names = paramsOf(child(callee.node, 'result'), callee.file.parsed.text).map((p) => p.name);
     let held = st.held;
+    const bound = new Map<string, LockOp[]>();
     for (const a of acquires) {
       let ref: Ref | undefined;
       if (a.ref.rootKind === 'local') {
@@ -326,9 +327,12 @@ export class FlowAnalyzer {
       } else ref = mapToCaller(a.ref, site, this.res);
       const releaser = a.releasedBy !== undefined ? left[a.releasedBy] : undefined;
       if (ref && releaser?.type === 'identifier' && this.isTracked(this.text(releaser)) && onlyCalled(this.decl.node, this.text(releaser), releaser, this.decl.file.parsed.text)) {
-        (this.releasers ??= new Map()).set(this.text(releaser), { ref, method: a.mode === 'read' ? 'RUnlock' : 'Unlock', kind: 'unknown' });
+        // One func may release several locks (`x, y, unlock := lockPair()`).
+        const name = this.text(releaser);
+        bound.set(name, [...(bound.get(name) ?? []), { ref, method: a.mode === 'read' ? 'RUnlock' : 'Unlock', kind: 'unknown' }]);
       }
     }
+    for (const [name, ops] of bound) (this.releasers ??= new Map()).set(name, ops);
     return withHeld(st, held);
   }
 
@@ -347,9 +351,9 @@ export class FlowAnalyzer {
   }
 
   /** The func literal or the lock operation that a call of a bound local variable runs. */
-  private boundFunc(fn: SyntaxNode | undefined, f: Frame): { lit?: SyntaxNode; op?: LockOp } | undefined {
+  private boundFunc(fn: SyntaxNode | undefined, f: Frame): { lit?: SyntaxNode; op?: LockOp; more?: LockOp[] } | undefined {
     const released = fn?.type === 'identifier' ? this.releasers?.get(this.text(fn)) : undefined;
-    if (released) return { op: released };
+    if (released) return { op: released[0], more: released.slice(1) };
     const value = fn?.type === 'identifier' ? this.funcVars?.get(this.text(fn)) : undefined;
     if (!value) return undefined;
     if (value.type === 'func_literal') return { lit: value };
@@ -439,6 +443,7 @@ export class FlowAnalyzer {
       return st;
     }
     const op = bound?.op ?? this.res.lockOp(call, f.scope);
+    for (const more of bound?.more ?? []) st.defers.push({ kind: 'unlock', op: more, node: s });
     if (op && (op.method === 'Unlock' || op.method === 'RUnlock')) st.defers.push({ kind: 'unlock', op, node: s });
     else if (op && (op.method === 'Lock' || op.method === 'RLock')) st.defers.push({ kind: 'lock', op, node: s });
     else {
@@ -695,7 +700,11 @@ export class FlowAnalyzer {
       for (const a of args) st = this.evalExpr(a, st, f);
       return this.inlineLiteral(bound?.lit ?? fn!, st, f, 'inline', args);
     }
-    if (bound?.op) return withHeld(st, this.applyLockOp(call, bound.op, st.held, false, f.unit, st.flags));
+    if (bound?.op) {
+      let held = this.applyLockOp(call, bound.op, st.held, false, f.unit, st.flags);
+      for (const more of bound.more ?? []) held = this.applyLockOp(call, more, held, false, f.unit, st.flags);
+      return withHeld(st, held);
+    }
     if (fn?.type === 'selector_expression') {
       st = this.evalExpr(child(fn, 'operand'), st, f);
       // sync.Once.Do(f) runs f inline.

@@ -2,6 +2,7 @@ import type { FuncDecl } from '../model/file';
 import type { Ref } from '../model/refs';
 import type { ContractLock, ContractSource } from './contract-types';
 import type { FunctionFlow } from './flow-types';
+import type { HeldSet } from './held';
 
 /**
  * A function that returns a lock's Unlock as a func value, with the lock held (`s.mu.Lock(); return s.mu.Unlock`,
@@ -15,23 +16,51 @@ export function releaserAcquires(fn: FuncDecl, flow: FunctionFlow, source: Contr
   if (j < 0) return [];
   const text = fn.file.parsed.text;
   let found: { ref: Ref; mode: 'read' | 'write'; heldAs: Set<string> } | undefined;
+  let byLocal: ContractLock[] | undefined;
   for (const exit of flow.exits) {
     if (exit.kind !== 'return') continue;
-    const values = exit.node.children.find((n) => n.type === 'expression_list')?.children ?? [];
+    const values = exit.node.children.find((n) => n.type === 'expression_list')?.children.filter((n) => n.type !== ',' && n.type !== 'comment') ?? [];
     if (values.length !== fn.results.length) return [];
     const value = values[j];
     const written = text.slice(value.start, value.end);
     if (written === 'nil') continue;
+    const returned = values.map((v) => text.slice(v.start, v.end));
+    if (value.type === 'identifier') {
+      if (byLocal || found) return [];
+      byLocal = lockedResults(exit.held, returned, source, j);
+      continue;
+    }
     const m = value.type === 'selector_expression' ? /^(.+)\.(R?Unlock)$/.exec(written) : null;
     const h = m ? exit.held.get(m[1]) : undefined;
-    if (!m || !h || h.maybe || h.fromContract || (m[2] === 'RUnlock') !== (h.mode === 'read')) return [];
-    const ref = asCallerSees(h.ref, values.map((v) => text.slice(v.start, v.end)));
+    if (!m || !h || h.maybe || h.fromContract || (m[2] === 'RUnlock') !== (h.mode === 'read') || byLocal) return [];
+    const ref = asCallerSees(h.ref, returned);
     if (!ref || (found && found.ref.key !== ref.key)) return [];
     found ??= { ref, mode: h.mode, heldAs: new Set() };
     found.heldAs.add(h.ref.key);
   }
+  if (byLocal) return byLocal;
   if (!found) return [];
   return [{ ref: found.ref, mode: found.mode, written: found.ref.display, resolved: true, source, releasedBy: j, heldAs: [...found.heldAs], exactMode: true }];
+}
+
+/**
+ * `return x, y, unlock` where `unlock` is a local func that the branches above set to release what they locked (gVisor's
+ * getClientsWithLock locks one or both clients in an order chosen by their handles): the returned objects' locks held
+ * there, on some path or all, are the caller's until it calls the func. "On some path" because the branch that
+ * locks one object when both results are the same object leaves the other's lock maybe-held, though it is the same
+ * lock; crediting it can only silence a finding about these objects, never make one.
+ */
+function lockedResults(held: HeldSet, returned: string[], source: ContractSource, j: number): ContractLock[] | undefined {
+  const out: ContractLock[] = [];
+  for (const h of held.all()) {
+    if (h.fromContract || !h.ref.exact || h.ref.rootKind !== 'local' || h.ref.path.length === 0) continue;
+    const i = returned.indexOf(h.ref.root);
+    if (i < 0) continue;
+    const ref = resultRooted(h.ref, i);
+    if (out.some((l) => l.ref.key === ref.key)) continue;
+    out.push({ ref, mode: h.mode, written: ref.display, resolved: true, source, releasedBy: j, heldAs: [h.ref.key], exactMode: true });
+  }
+  return out.length ? out : undefined;
 }
 
 /** The lock in terms a caller can map: the receiver's, a parameter's or a global as is; a returned local's as `~i`. */

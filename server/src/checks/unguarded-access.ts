@@ -39,8 +39,10 @@ inferred guard, a second fix writes it down: // +checklocks:mu above the field's
     for (const [fn, flow] of analysis.flows) {
       if (analysis.contractOf(fn).ignore || isSetupFunc(fn)) continue;
       for (const a of flow.accesses) {
-        if (facts.ignored.has(a.target) || isFreshAccess(fn, a) || ignoredStatement(fn, a.node)) continue;
+        // Most accesses have no guard and write no package-level map: the cheap test first.
         const guard = facts.guards.get(a.target);
+        if (!guard && !(a.mapWrite && !a.base)) continue;
+        if (facts.ignored.has(a.target) || isFreshAccess(fn, a) || ignoredStatement(fn, a.node)) continue;
         // checklocks exempts a new object from its annotations: the value set just before is an allocation.
         if (guard?.source === 'annotation' && allocatedJustBefore(fn, a)) continue;
         if (guard) {
