@@ -151,6 +151,22 @@ export function neverAssigned(root: SyntaxNode, name: string, text: string): boo
   return true;
 }
 
+/** Whether an assignment in the function writes `path` (`s.mu = nil`) or a path it goes through (`s.cfg = c` for `s.cfg.mu`). */
+export function assignsPath(root: SyntaxNode, path: string, text: string): boolean {
+  const stack = [root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === 'assignment_statement') {
+      for (const x of n.children.find((c) => c.field === 'left')?.children ?? []) {
+        const written = text.slice(x.start, x.end).replace(/\s+/g, '');
+        if (written === path || path.startsWith(`${written}.`)) return true;
+      }
+    }
+    appendAll(stack, n.children);
+  }
+  return false;
+}
+
 const definitions = new WeakMap<SyntaxNode, Map<string, SyntaxNode | null>>();
 
 /**

@@ -14,7 +14,7 @@ import { mapToCaller, resolveCall } from './calls';
 import { blockingCall, OS_THREAD_KEY, osThreadRef, returnsToken, sendHasRoom, threadStateChange } from './blocking';
 import { HeldSet, type LockMode } from './held';
 import { appendAll } from '../util/arrays';
-import { boolLiteral, guardJoined, impliedFlags, joinFlags, neverAssigned, sameFlags, trackableFlags, withFlag, type Flags } from './flags';
+import { assignsPath, boolLiteral, guardJoined, impliedFlags, joinFlags, neverAssigned, sameFlags, trackableFlags, withFlag, type Flags } from './flags';
 
 type Defer =
   | { kind: 'unlock'; op: LockOp; node: SyntaxNode }
@@ -72,6 +72,8 @@ export class FlowAnalyzer {
   private funcVars?: Map<string, SyntaxNode>;
   /** Local variables that hold a releaser a call handed back (`c, unlock := p.getLocked(h)`): the Unlock each runs. */
   private releasers?: Map<string, LockOp[]>;
+  /** Per path, whether `path != nil` is an optional lock's test (see optionalLockTest). */
+  private optionalLocks?: Map<string, boolean>;
 
   /**
    * `paramCalls`: a function's directlyCalledParams as its analysis keeps them (they outlive its compacted body),
@@ -949,6 +951,16 @@ export class FlowAnalyzer {
       };
       return [side(true), side(false)];
     }
+    const optional = this.optionalLockTest(e);
+    if (optional) {
+      const known = st.flags?.get(optional.name);
+      if (known !== undefined) {
+        const live = withHeld(st, st.held.assuming(optional.name, known));
+        return known === optional.whenTrue ? [live, dead(fork(st))] : [dead(fork(st)), live];
+      }
+      const side = (v: boolean): State => ({ held: st.held.assuming(optional.name, v), defers: [...st.defers], dead: st.dead, flags: withFlag(st.flags, optional.name, v) });
+      return [side(optional.whenTrue), side(!optional.whenTrue)];
+    }
     if (e.type === 'binary_expression' && (e.op === '!=' || e.op === '==')) {
       // `if err := l.Lock(); err != nil { return err }`: a Lock that returns an error took nothing where it failed.
       const failed = this.failedLock(e, f);
@@ -968,6 +980,31 @@ export class FlowAnalyzer {
     }
     const after = this.evalExpr(e, st, f);
     return [after, fork(this.unlessTried(e, st, after))];
+  }
+
+  /**
+   * `s.readMu != nil` (or `== nil`) where the function locks `s.readMu`: an optional lock, taken and released under
+   * the same test (minio's walk). The test is a flag of its own, named by its text, so a lock taken where it holds
+   * is released where it holds again. Only while nothing in the function assigns the path or its root, and the root
+   * is declared once: the pointer then cannot change between the tests (a value set elsewhere to nil while a lock
+   * through it is held would be a bug of its own).
+   */
+  private optionalLockTest(e: SyntaxNode): { name: string; whenTrue: boolean } | undefined {
+    if (e.type !== 'binary_expression' || (e.op !== '!=' && e.op !== '==')) return undefined;
+    const [l, r] = [child(e, 'left'), child(e, 'right')];
+    const x = l && this.text(l) === 'nil' ? r : r && this.text(r) === 'nil' ? l : undefined;
+    if (!x || (x.type !== 'selector_expression' && x.type !== 'identifier')) return undefined;
+    const path = this.text(x).replace(/\s+/g, '');
+    if (!/^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$/.test(path)) return undefined;
+    let known = (this.optionalLocks ??= new Map()).get(path);
+    if (known === undefined) {
+      const root = path.split('.')[0];
+      const text = this.decl.file.parsed.text.slice(this.decl.node.start, this.decl.node.end);
+      const locked = new RegExp(`(^|[^\\w.])${path.replace(/\./g, '\\.')}\\s*\\.\\s*R?Lock\\(\\)`).test(text);
+      known = locked && this.isTracked(root) && neverAssigned(this.decl.node, root, this.decl.file.parsed.text) && !assignsPath(this.decl.node, path, this.decl.file.parsed.text);
+      this.optionalLocks.set(path, known);
+    }
+    return known ? { name: `${path} != nil`, whenTrue: e.op === '!=' } : undefined;
   }
 
   /**
