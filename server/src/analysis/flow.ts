@@ -338,6 +338,20 @@ export class FlowAnalyzer {
     return withHeld(st, held);
   }
 
+  /** The locks that the func value returned by a call (`s.lock()`, whose only result is the Unlock) releases. */
+  private releasedByResult(call: SyntaxNode): LockOp[] {
+    const site = this.calls.get(call);
+    const callee = site?.callee;
+    if (!site || !callee || callee.results.length !== 1) return [];
+    const out: LockOp[] = [];
+    for (const a of this.contracts(callee).acquires) {
+      if (!a.resolved || a.releasedBy !== 0 || a.ref.rootKind === 'local') continue;
+      const ref = mapToCaller(a.ref, site, this.res);
+      if (ref) out.push({ ref, method: a.mode === 'read' ? 'RUnlock' : 'Unlock', kind: 'unknown' });
+    }
+    return out;
+  }
+
   /**
    * `unlock := func() { mu.Unlock() }` or `unlock := mu.Unlock`, where every later use of the variable calls it
    * (`unlock()`, `defer unlock()`, `go unlock()`): each call runs the function value in place (see evalCall).
@@ -450,8 +464,16 @@ export class FlowAnalyzer {
     else if (op && (op.method === 'Lock' || op.method === 'RLock')) st.defers.push({ kind: 'lock', op, node: s });
     else {
       if (fn?.type === 'selector_expression') st = this.evalExpr(child(fn, 'operand'), st, f);
-      // `defer s.lock()()`: the function value is computed now, so s.lock() takes its lock here.
-      else if (fn?.type === 'call_expression') st = this.evalExpr(fn, st, f);
+      // `defer s.lock()()`: the function value is computed now, so s.lock() takes its lock here, and the deferred
+      // call of the Unlock it returns releases it at the return (minio's `defer l.getMutex()()`).
+      else if (fn?.type === 'call_expression') {
+        st = this.evalExpr(fn, st, f);
+        const released = this.releasedByResult(fn);
+        if (released.length) {
+          for (const op of released) st.defers.push({ kind: 'unlock', op, node: s });
+          return st;
+        }
+      }
       st.defers.push({ kind: 'call', call, node: s });
     }
     return st;

@@ -1,6 +1,7 @@
 import { enclosingStatement } from '../analysis/annotations';
 import type { HeldLock, LockMode } from '../analysis/held';
 import { acquisitionsAt, describeChain, takenWhileDropped } from '../analysis/summaries';
+import { honouredByACaller } from '../analysis/contradicted';
 import type { PackageAnalysis } from '../analysis/package-analysis';
 import type { CallSite } from '../analysis/flow-types';
 import type { FuncDecl } from '../model/file';
@@ -20,7 +21,12 @@ FindVM, which takes vmLock itself; the quick fix calls the internal twin findVM 
 annotation). It also reports a recursive RLock, which deadlocks as soon as a writer waits between the two
 RLocks, and an RLock upgraded to Lock on the same RWMutex. A TryLock never waits: asserting a mutex is held with
 \`if mu.TryLock() { mu.Unlock(); panic(...) }\` under the lock is fine. A lock still held on some path (a missing unlock)
-and then locked again is reported too. Instances that may differ (vms[a].lock and vms[b].lock) are not.`,
+and then locked again is reported too. Instances that may differ (vms[a].lock and vms[b].lock) are not.
+
+A lock held only because the function's own contract says so ("Caller must hold l.mu", a …Locked name), which
+the body then takes again, deadlocks only if a caller honours the contract: an error when a call in the package
+holds the lock, and otherwise information, since the contract is then the likelier mistake (a stale comment, or
+"Locked" meaning the OS thread); the same callee's missing-lock findings are information then too.`,
   example: 'vmLock.Lock(); FindVM(id) // FindVM locks vmLock too',
   defaultSeverity: 'error',
   run(ctx) {
@@ -31,10 +37,12 @@ and then locked again is reported too. Instances that may differ (vms[a].lock an
         if (e.deferred || (e.op.method !== 'Lock' && e.op.method !== 'RLock') || !e.op.ref.exact) continue;
         const h = e.held.get(e.op.ref.key);
         if (!h || h.inherited || otherClass(h.ref, e.op.ref)) continue;
+        const stale = staleContract(analysis, fn, h);
         ctx.report({
           file: fn.file.path,
           range: fn.file.lines.range(e.node.start, e.node.end),
-          message: explain(h, e.op.method === 'RLock' ? 'read' : 'write', `${e.op.ref.display}.${e.op.method}()`, whereHeld(fn, h)),
+          message: explain(h, e.op.method === 'RLock' ? 'read' : 'write', `${e.op.ref.display}.${e.op.method}()`, whereHeld(fn, h)) + (stale ?? ''),
+          severity: stale ? 'information' : undefined,
           related: [heldLocation(fn, h)],
           fixes: [],
           locks: lockNodes(analysis.pkg.dir, [e.op.ref]),
@@ -48,10 +56,12 @@ and then locked again is reported too. Instances that may differ (vms[a].lock an
           const h = site.held.get(a.ref.key);
           if (!h || h.maybe || h.inherited || otherClass(h.ref, a.ref)) continue;
           seen.add(a.ref.key);
+          const stale = staleContract(analysis, fn, h);
           ctx.report({
             file: fn.file.path,
             range: fn.file.lines.range(site.nameNode.start, site.nameNode.end),
-            message: explain(h, a.mode, `call of ${site.calleeName}`, whereHeld(fn, h)) + ` (${describeChain(a)})`,
+            message: explain(h, a.mode, `call of ${site.calleeName}`, whereHeld(fn, h)) + ` (${describeChain(a)})` + (stale ?? ''),
+            severity: stale ? 'information' : undefined,
             related: [heldLocation(fn, h), acquisitionLocation(a, `${a.ref.display} locked again here, in ${a.lockFn.name}`)],
             fixes: internalTwinFix(analysis, fn, site, h),
             locks: a.node ? [a.node] : lockNodes(analysis.pkg.dir, [a.ref]),
@@ -61,6 +71,16 @@ and then locked again is reported too. Instances that may differ (vms[a].lock an
     }
   },
 };
+
+/**
+ * A lock held only because the function's contract says so, which its body takes again: a deadlock only if a
+ * caller honours the contract. When no call in the package holds the lock, the contract is the likelier mistake
+ * (a stale comment, a name guessed from "Locked"): information, saying so.
+ */
+function staleContract(analysis: PackageAnalysis, fn: FuncDecl, h: HeldLock): string | undefined {
+  if (!h.fromContract || honouredByACaller(analysis, fn, h.ref.key)) return undefined;
+  return `; but no call of ${fn.name} in the package holds ${h.ref.display}, so its contract may be what is wrong`;
+}
 
 /**
  * One name for locks of two types: a local that shadows the receiver (`if w, ok := w.watchers[id]; ok {

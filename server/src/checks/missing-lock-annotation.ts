@@ -15,6 +15,7 @@ import { keptPerFlow, orNone } from './kept-per-flow';
 import { lockNodes } from './util';
 import type { Fix } from '../base/finding';
 import { touchesNothingShared } from '../analysis/stale-contract';
+import { contradictedLocks } from '../analysis/contradicted';
 import { isFreshValueAt } from '../analysis/fresh-value';
 import { onlyLogs } from '../analysis/log-only';
 import { UnheldPaths, containerLockHeld } from '../analysis/unheld-path';
@@ -43,7 +44,8 @@ Confidence: a contract declared in the code (an annotation, a doc comment whose 
 that takes the lock) gives a warning; one that is only a guess (a …Locked name, or the callers rule) gives
 information, and so does a doc comment whose function (with what it calls, a few calls deep) touches only
 atomics, fields that nothing writes after construction, or data under its own locks, since the comment may
-be stale, and one whose function only reads fields to write a log message (nats-server's \`fs.warn\`): a
+be stale, one whose function only reads fields to write a log message (nats-server's \`fs.warn\`), and one whose
+function takes the lock itself (the contract contradicts the body, which deadlocks if the lock is held): a
 severity set for the check in lockset.checks applies to every finding. A contract whose lock
 names nothing in scope ("Both locks should be held", "the heap lock") is never reported: the hover says it was
 not understood, and a function whose own contract was not understood gets no finding (it may hold what
@@ -99,8 +101,11 @@ takes it; otherwise the comment.`,
           const logs = src.kind === 'doc' && onlyLogs(analysis, site.callee!);
           // A twin's contract (the lock the exported twin holds around the call) on a callee that never touches the
           // lock's object (sharedmem's `parseHeader(pkt)` under `ParseHeader`'s e.mu) says nothing about the callee.
-          const stale = logs || (src.kind === 'doc' && touchesNothingShared(analysis, site.callee!)) || (src.kind === 'twin' && ignoresOwner(analysis, site.callee!, req.lock.ref));
+          // The callee takes the lock itself while its contract says it is held: called without it, it works.
+          const contradicted = contradictedLocks(analysis, site.callee!).has(req.lock.ref.key);
+          const stale = logs || contradicted || (src.kind === 'doc' && touchesNothingShared(analysis, site.callee!)) || (src.kind === 'twin' && ignoresOwner(analysis, site.callee!, req.lock.ref));
           const staleNote = logs ? ` (${site.calleeName} only reads fields to write a log message)`
+            : contradicted ? ` (${site.calleeName} takes ${req.lock.ref.display} itself, which deadlocks if it is held: the contract contradicts the body)`
             : stale && src.kind === 'twin' ? ` (${site.calleeName} never touches ${req.lock.ref.root}, whose lock its twin holds: the contract may mean nothing)`
             : stale ? ` (${site.calleeName} touches only atomics, fields not written after construction, or data under its own locks, so the contract may be stale)` : '';
           // A declared, live contract needs a path without the lock (read at report time too: it follows the

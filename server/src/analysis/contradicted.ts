@@ -1,0 +1,53 @@
+import type { FuncDecl } from '../model/file';
+import type { HeldLock } from './held';
+import type { PackageAnalysis } from './package-analysis';
+import { requirementsAt } from './requirements';
+import { acquisitionsAt, takenWhileDropped } from './summaries';
+
+/**
+ * The locks that a function's contract says are held on entry and that its own body takes again while that
+ * contract holds (minio's `expireOldLocks`, "Caller must hold 'l.mutex'", opens with `defer l.getMutex()()`;
+ * containerd's `StartLocked`, "Locked" for the OS thread, calls Start, which takes the monitor's lock). Either
+ * every caller that honours the contract deadlocks, or the contract is wrong: which one, only the callers tell
+ * (see honouredByACaller). Read at check time; memoized per analysis.
+ */
+export function contradictedLocks(analysis: PackageAnalysis, fn: FuncDecl): ReadonlySet<string> {
+  let memo = memoByAnalysis.get(analysis);
+  if (!memo) memoByAnalysis.set(analysis, (memo = new Map()));
+  let known = memo.get(fn);
+  if (!known) memo.set(fn, (known = compute(analysis, fn)));
+  return known;
+}
+
+const memoByAnalysis = new WeakMap<PackageAnalysis, Map<FuncDecl, ReadonlySet<string>>>();
+const NONE: ReadonlySet<string> = new Set();
+
+function compute(analysis: PackageAnalysis, fn: FuncDecl): ReadonlySet<string> {
+  const flow = analysis.flows.get(fn);
+  if (!flow || !analysis.contractOf(fn).requires.length) return NONE;
+  let out: Set<string> | undefined;
+  const fromContract = (h: HeldLock | undefined) => !!h && h.fromContract && !h.maybe;
+  for (const e of flow.lockEvents) {
+    if (e.deferred || (e.op.method !== 'Lock' && e.op.method !== 'RLock')) continue;
+    if (fromContract(e.held.get(e.op.ref.key))) (out ??= new Set()).add(e.op.ref.key);
+  }
+  for (const site of flow.calls) {
+    if (!site.callee || site.viaGo || site.held.size === 0) continue;
+    for (const a of acquisitionsAt(analysis, fn, site)) {
+      if (a.tried || a.reacquire || takenWhileDropped(a, a.ref.key)) continue;
+      if (fromContract(site.held.get(a.ref.key))) (out ??= new Set()).add(a.ref.key);
+    }
+  }
+  return out ?? NONE;
+}
+
+/**
+ * Whether some call of the function in its package may hold the contract's lock `key` (in the callee's names): it
+ * holds it on some path, or the calling function's own contract names a lock that lockset could not resolve, which
+ * may be this one (gVisor's `dentry.setStatLocked`, "i.handleMu is locked" on a receiver named d, calls the
+ * inode's, whose body then locks handleMu again: a real deadlock).
+ */
+export function honouredByACaller(analysis: PackageAnalysis, fn: FuncDecl, key: string): boolean {
+  return analysis.callersOf(fn).some(({ caller, site }) => analysis.contractOf(caller).requires.some((r) => !r.resolved) ||
+    requirementsAt(analysis, caller, site).some((r) => r.lock.ref.key === key && (r.held === 'held' || r.held === 'maybe')));
+}
