@@ -19,7 +19,9 @@ not a cycle by themselves. The lock of an object that the function allocated its
 (passed, stored, returned or captured) orders nothing: no other goroutine can hold it or wait for it. A cycle
 whose every place also holds one more lock (a gate lock: there, or by every caller in the package, a few calls
 up) cannot close while that stays so, and is information. So is a cycle with an edge that is seen only where its first
-lock is held by a guessed contract (a \`…Locked\` name, the callers rule, a twin): the guess, not the code, closes it.`,
+lock is held by a guessed contract (a \`…Locked\` name, the callers rule, a twin): the guess, not the code, closes it;
+and one with an edge seen only at the end of a chain of more than two calls (as a may-block chain that long is for
+blocking-under-lock): each call on the way may take another path, which the program's state may rule out.`,
   example: 'f: a.Lock(); b.Lock()  g: b.Lock(); a.Lock()',
   defaultSeverity: 'warning',
   readsGraph: true,
@@ -39,12 +41,14 @@ lock is held by a guessed contract (a \`…Locked\` name, the callers rule, a tw
       const gated = gate ? `; every place of it holds ${gate.slice(gate.indexOf('|') + 1)} too, which lets only one of them run at a time, so it cannot deadlock as long as that stays so` : '';
       // An edge seen only where its first lock comes from a guessed contract rests on that guess.
       const guess = cycle.map(guessedEdge).find((g) => g !== undefined);
-      const guessed = guess && !gate ? `; it rests on a guess: ${guess}` : '';
+      // So does one seen only at the end of a long chain of calls, any of which may take another path.
+      const long = guess ? undefined : cycle.map((e) => longEdge(e, to(e))).find((g) => g !== undefined);
+      const guessed = gate ? '' : guess ? `; it rests on a guess: ${guess}` : long ? `; it rests on a long call chain: ${long}` : '';
       ctx.report({
         file: first.fn.file.path,
         range: first.fn.file.lines.range(first.offset, first.end),
         message: `lock order cycle ${names}: ${story}${gated}${guessed}`,
-        severity: gate || guess ? 'information' : undefined,
+        severity: gate || guess || long ? 'information' : undefined,
         related: cycle.flatMap((e) => edgeLocations(e, from(e), to(e))),
         fixes: [],
         locks: cycle.map((e) => e.from),
@@ -58,6 +62,17 @@ function guessedEdge(e: LockEdge): string | undefined {
   const all = [e.witness, ...e.witnesses];
   if (!all.every((w) => w.held.guessedFrom)) return undefined;
   return `${e.witness.fn.name} is taken to hold ${e.witness.held.ref.display} because ${e.witness.held.guessedFrom}`;
+}
+
+/** Calls between a place and the Lock it reaches beyond which an edge is a guess, as for blocking-under-lock. */
+const MAX_SURE_CHAIN = 2;
+
+/** How an edge is reached, when every witness reaches its second lock only through more than MAX_SURE_CHAIN calls. */
+function longEdge(e: LockEdge, toName: string): string | undefined {
+  const all = [e.witness, ...e.witnesses];
+  if (!all.every((w) => w.acq.chain.length > MAX_SURE_CHAIN)) return undefined;
+  const w = all.reduce((a, b) => (b.acq.chain.length < a.acq.chain.length ? b : a));
+  return `${w.fn.name} reaches ${toName} only through ${w.acq.chain.length} calls (${describeChain(w.acq)}), any of which may take another path`;
 }
 
 function edgeLocations(e: LockEdge, fromName: string, toName: string): RelatedLocation[] {
