@@ -145,7 +145,9 @@ export class PackageAnalysis {
 
   /** The contracts and the parameters each function calls itself: what other functions' flows read of it. */
   private contractsAndCalls(): string {
-    return `${contractsSignature(this.contracts)}\u0004${[...this.directParamCalls.values()].join('\u0003')}`;
+    const calls: string[] = [];
+    for (const [fn, params] of this.directParamCalls) if (params) calls.push(`${fn.key}\u0001${params}`);
+    return `${contractsSignature(this.contracts)}\u0004${calls.join('\u0003')}`;
   }
 
   private firstFlowOf(fn: FuncDecl): FunctionFlow | undefined {
@@ -420,15 +422,26 @@ function reusable(flow: FunctionFlow | undefined): FunctionFlow | undefined {
 
 /** Every contract of a package as text, without positions (which move with edits elsewhere). */
 function contractsSignature(contracts: ReadonlyMap<FuncDecl, Contract>): string {
-  const lock = (l: ContractLock) => [
-    refSignature(l.ref), l.mode, l.written, l.resolved, l.exactMode, l.source.kind, l.source.describe, l.source.file,
-  ].join('\u0001');
   const parts: string[] = [];
+  // Most functions have no contract: only the others are written (with their key), which says the same.
   for (const [fn, c] of contracts) {
-    parts.push(fn.key, String(c.ignore), ...[c.requires, c.acquires, c.releases, c.excludes].map((ls) => ls.map(lock).join('\u0002')),
-      (c.aliases ?? []).map((x) => `${lock(x.a)}=${lock(x.b)}`).join('\u0002'));
+    if (isEmptyContract(c)) continue;
+    parts.push(fn.key, String(c.ignore), ...[c.requires, c.acquires, c.releases, c.excludes].map((ls) => ls.map(lockSignature).join('\u0002')),
+      (c.aliases ?? []).map((x) => `${lockSignature(x.a)}=${lockSignature(x.b)}`).join('\u0002'));
   }
   return parts.join('\u0003');
+}
+
+/** A contract's lock as text, kept per lock object (a lock is never changed once made: a moved one is a copy). */
+const lockSignatures = new WeakMap<ContractLock, string>();
+
+function lockSignature(l: ContractLock): string {
+  let known = lockSignatures.get(l);
+  if (known === undefined) {
+    known = [refSignature(l.ref), l.mode, l.written, l.resolved, l.exactMode, l.source.kind, l.source.describe, l.source.file].join('\u0001');
+    lockSignatures.set(l, known);
+  }
+  return known;
 }
 
 
