@@ -16,11 +16,24 @@ import { HeldSet, type LockMode } from './held';
 import { appendAll } from '../util/arrays';
 import { assignsPath, boolLiteral, guardJoined, impliedFlags, joinFlags, neverAssigned, sameFlags, trackableFlags, withFlag, type Flags } from './flags';
 
-type Defer =
+/**
+ * `when`: what the path knew of the flags where the defer was registered. A join keeps the defers of its longest
+ * path, so a defer registered under `if canCache { mu.Lock(); defer mu.Unlock() }` is still listed where canCache
+ * is known false (client-go's TLS cache returns there): an exit whose flags contradict it never registered it.
+ */
+/** Whether a path that knows `b` cannot be one that knew `a`: some flag has the opposite value. */
+function contradicts(a: Flags, b: Flags): boolean {
+  if (!a || !b) return false;
+  for (const [name, v] of a) if (b.get(name) === !v) return true;
+  return false;
+}
+
+type Defer = (
   | { kind: 'unlock'; op: LockOp; node: SyntaxNode }
   | { kind: 'lock'; op: LockOp; node: SyntaxNode }
   | { kind: 'literal'; lit: SyntaxNode; node: SyntaxNode; args?: SyntaxNode[] }
-  | { kind: 'call'; call: SyntaxNode; node: SyntaxNode };
+  | { kind: 'call'; call: SyntaxNode; node: SyntaxNode }
+) & { when?: Flags };
 
 /** `flags`: what the path knows of the function's boolean variables (see flags.ts). */
 interface State { held: HeldSet; defers: Defer[]; dead: boolean; flags: Flags }
@@ -184,7 +197,7 @@ export class FlowAnalyzer {
       case 'go_statement':
         return this.goStmt(s, st, f);
       case 'defer_statement':
-        return this.deferStmt(s, st, f);
+        return this.registeredUnder(st.defers.length, this.deferStmt(s, st, f));
       case 'if_statement':
         return this.ifStmt(s, st, f);
       case 'for_statement':
@@ -448,6 +461,24 @@ export class FlowAnalyzer {
     return withHeld(st, held);
   }
 
+  /**
+   * Marks the defers registered from index `from` on with what the path knows of its flags: only of flags that
+   * nothing assigns after their declaration (an exit's value of a reassigned one says nothing of the earlier one).
+   */
+  private registeredUnder(from: number, st: State): State {
+    if (!st.flags || from === st.defers.length) return st;
+    let when: Map<string, boolean> | undefined;
+    for (const [name, v] of st.flags) if (this.fixedFlag(name)) (when ??= new Map()).set(name, v);
+    if (when) for (let i = from; i < st.defers.length; i++) st.defers[i] = { ...st.defers[i], when };
+    return st;
+  }
+
+  /** A flag whose value never changes once set: an optional lock's nil test, or a variable nothing assigns. */
+  private fixedFlag(name: string): boolean {
+    if (name.endsWith(' != nil')) return true;
+    return neverAssigned(this.decl.node, name, this.decl.file.parsed.text);
+  }
+
   private deferStmt(s: SyntaxNode, st: State, f: Frame): State {
     const call = s.children[0];
     if (call?.type !== 'call_expression') return st;
@@ -624,6 +655,7 @@ export class FlowAnalyzer {
     const defers = kind === 'panic' ? [] : st.defers;
     for (let i = defers.length - 1; i >= 0; i--) {
       const d = defers[i];
+      if (d.when && contradicts(d.when, st.flags)) continue;
       if (d.kind === 'unlock') {
         this.recordLockEvent(d.node, d.op, held, true, f.unit);
         if (!held.get(d.op.ref.key)) this.lockEvents!.get(d.node)!.absentAtExit = true;

@@ -192,11 +192,15 @@ export function returnsFresh(analysis: PackageAnalysis, fn: FuncDecl): boolean {
   let memo = returnsFreshByAnalysis.get(analysis);
   if (!memo) returnsFreshByAnalysis.set(analysis, (memo = new Map()));
   let known = memo.get(fn);
-  if (known === undefined) memo.set(fn, (known = computeReturnsFresh(fn)));
+  if (known === undefined) {
+    // A recursion through the callees below answers no while this one is being worked out.
+    memo.set(fn, false);
+    memo.set(fn, (known = computeReturnsFresh(analysis, fn)));
+  }
   return known;
 }
 
-function computeReturnsFresh(fn: FuncDecl): boolean {
+function computeReturnsFresh(analysis: PackageAnalysis, fn: FuncDecl): boolean {
   const body = fn.body;
   if (!body || hasGoto(body)) return false;
   const text = fn.file.parsed.text;
@@ -216,7 +220,7 @@ function computeReturnsFresh(fn: FuncDecl): boolean {
     if (!first) return false;
     if (isAllocation(first, text)) continue;
     const id = first.type === 'identifier' ? text.slice(first.start, first.end) : '';
-    if (!fresh.has(id)) return false;
+    if (!fresh.has(id) && !(id && madeByFreshCalls(analysis, fn, body, text, id))) return false;
     returned.add(id);
   }
   // Each returned local is handed on nowhere but in a return.
@@ -230,6 +234,35 @@ function computeReturnsFresh(fn: FuncDecl): boolean {
     }
   }
   return true;
+}
+
+/**
+ * A local whose every assignment is the result of a package function that returns only what it allocated (rclone's
+ * `sum := NewStats(ctx)`, returned by `groups.sum`, whose callers then lock it): as fresh as an allocation.
+ */
+function madeByFreshCalls(analysis: PackageAnalysis, fn: FuncDecl, body: SyntaxNode, text: string, id: string): boolean {
+  const flow = analysis.flows.get(fn);
+  if (!flow) return false;
+  let made = 0;
+  const stack = [body];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === 'short_var_declaration' || n.type === 'assignment_statement') {
+      const left = child(n, 'left')?.children.filter(isNamed) ?? [];
+      const i = left.findIndex((l) => l.type === 'identifier' && text.slice(l.start, l.end) === id);
+      if (i >= 0) {
+        const right = child(n, 'right')?.children.filter(isNamed) ?? [];
+        const value = left.length === right.length ? right[i] : undefined;
+        const callee = value?.type === 'call_expression' ? flow.calls.find((c) => c.node === value)?.callee : undefined;
+        if (!callee || callee === fn || !returnsFresh(analysis, callee)) return false;
+        made++;
+      }
+    } else if (n.type === 'var_spec' && n.children.some((c) => c.field === 'name' && text.slice(c.start, c.end) === id)) {
+      return false;
+    }
+    for (const c of n.children) stack.push(c);
+  }
+  return made > 0;
 }
 
 function insideReturn(n: SyntaxNode, body: SyntaxNode): boolean {

@@ -1,5 +1,8 @@
 import { isCondLock, isPseudoLock } from '../analysis/blocking';
 import { isUnshared } from '../analysis/fresh';
+import { isFreshAt } from '../analysis/fresh-value';
+import type { FunctionFlow } from '../analysis/flow-types';
+import type { SyntaxNode } from '../syntax/node';
 import { sendHasRoom } from '../analysis/reply-channels';
 import { releasedAt } from '../analysis/summaries';
 import type { HeldLock, HeldSet } from '../analysis/held';
@@ -49,7 +52,7 @@ between neither change what the send reads nor call anything, and the send reads
       const own = (held: HeldLock[]) => !byCallers || held.some((h) => !h.fromContract);
       for (const e of flow.blocking) {
         if (e.what === 'channel send' && sendHasRoom(analysis.pkg, fn.file, e.node)) continue;
-        const held = heldLocks(fn, e.held, e.node.start).filter((h) => !e.ownLock || !isCondLock(h.ref, e.ownLock));
+        const held = heldLocks(analysis, fn, flow, e.held, e.node).filter((h) => !e.ownLock || !isCondLock(h.ref, e.ownLock));
         if (held.length === 0 || (e.ownLock === '?' && held.length < 2) || !own(held)) continue;
         ctx.report({
           file: fn.file.path,
@@ -66,7 +69,7 @@ between neither change what the send reads nor call anything, and the send reads
         // A callee that unlocks the caller's lock before it blocks (a hand-written Cond.Wait) does not block under it.
         const handedBack = releasedAt(analysis, fn, site);
         // Waiting on a Cond releases the Cond's own lock: holding just that one while calling a waiter is the pattern.
-        const held = heldLocks(fn, site.held, site.nameNode.start).filter((h) => !handedBack.has(h.ref.key) && !(w?.ownLock && isCondLock(h.ref, w.ownLock)));
+        const held = heldLocks(analysis, fn, flow, site.held, site.node, site.nameNode.start).filter((h) => !handedBack.has(h.ref.key) && !(w?.ownLock && isCondLock(h.ref, w.ownLock)));
         if (!w || held.length === 0 || !own(held)) continue;
         const calls = [site.calleeName, ...w.chain.map((s) => s.site.calleeName)];
         const path = calls.join(' → ');
@@ -97,10 +100,11 @@ function calledInPackage(analysis: PackageAnalysis): Set<FuncDecl> {
 
 /**
  * The real locks held for sure (not the OS-thread pseudo-lock, not a callback's inherited ones), but not a lock
- * of an object the function built and has not shared yet: no other goroutine can be waiting for it.
+ * of an object the function built, or got from a package function that returns only objects it built (rclone's
+ * `s := groups.sum(ctx)`), and has not shared yet: no other goroutine can be waiting for it.
  */
-function heldLocks(fn: FuncDecl, held: HeldSet, offset: number): HeldLock[] {
-  return held.definite().filter((h) => !isPseudoLock(h.ref.key) && !h.inherited && !isUnshared(fn, h.ref, offset));
+function heldLocks(analysis: PackageAnalysis, fn: FuncDecl, flow: FunctionFlow, held: HeldSet, node: SyntaxNode, offset = node.start): HeldLock[] {
+  return held.definite().filter((h) => !isPseudoLock(h.ref.key) && !h.inherited && !isUnshared(fn, h.ref, offset) && !isFreshAt(analysis, fn, flow, h.ref, node, offset));
 }
 
 function names(fn: FuncDecl, held: HeldLock[]): string {
