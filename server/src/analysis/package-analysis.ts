@@ -51,6 +51,7 @@ export class PackageAnalysis {
    * directory: contracts, acquisitions and blocking summaries follow calls into them.
    */
   constructor(readonly pkg: GoPackage, readonly deps: ReadonlyMap<string, PackageAnalysis> = new Map(), previous?: PreviousAnalysis, oneShot = false) {
+    this.twins = previous?.analysis.twins ?? new Map();
     const reader = new ContractReader(pkg);
     // With the same model (see PreviousAnalysis), an unchanged function declares what it declared before.
     for (const fn of pkg.funcs.values()) {
@@ -90,7 +91,7 @@ export class PackageAnalysis {
       if (flow) { this.flows.set(fn, flow); analysisStats.reusedFlows++; } else this.analyze(fn);
     }
     const contradicted = dropContradictedGenericLocks(this);
-    const twins = this.applyTwinRule();
+    const twins = this.applyTwinRule(prior, changed);
     const fromCallers = inferFromCallers(this);
     // Lock helpers change what their callers hold: their callers (and the functions above) are walked again once.
     const helpers = this.inferLockHelpers();
@@ -292,7 +293,7 @@ export class PackageAnalysis {
    * The twin rule: an unexported `f` whose exported twin `F` holds X whenever it calls `f` requires X
    * (minimega's FindVM/findVM convention), and so does `fLocked` when `f` holds X whenever it calls it.
    */
-  private applyTwinRule(): FuncDecl[] {
+  private applyTwinRule(prior: PackageAnalysis | undefined, edited: ReadonlySet<FuncDecl> | undefined): FuncDecl[] {
     const changed: FuncDecl[] = [];
     for (const holder of this.pkg.funcs.values()) {
       const flow = this.flows.get(holder);
@@ -303,22 +304,20 @@ export class PackageAnalysis {
         for (const c of flow.calls) if (c.callee === twin && !c.viaGo && c.unit !== 'goroutine' && c.unit !== 'detached') sites.push(c);
         if (sites.length === 0) continue;
         const contract = this.contractOf(twin);
-        const locks: ContractLock[] = [];
-        for (const held of sites[0].held.definite()) {
-          if (held.fromContract) continue;
-          if (!sites.every((s) => s.held.holds(held.ref, held.mode))) continue;
-          const ref = mapToCallee(held.ref, sites[0], twin);
-          if (!ref || contract.requires.some((r) => r.ref.key === ref.key && r.source.kind !== 'name')) continue;
-          // A lock the twin excludes (+checklocksexclude) is not held on its entry.
-          if (contract.excludes.some((x) => x.ref.key === ref.key)) continue;
-          locks.push({
-            ref, mode: 'read', written: ref.display, resolved: true,
-            source: {
-              kind: 'twin', describe: `${kind === 'exported' ? 'exported twin ' : ''}${holder.name} holds ${held.ref.display} when it calls ${twin.name}`,
-              file: holder.file.path, offset: sites[0].nameNode.start,
-            },
-          });
+        // What the twin's contract says before this rule, as far as the rule reads it.
+        const before = twinInputs(contract);
+        const offset = sites[0].nameNode.start;
+        // The holder's flow and the twin's contract as in the analysis the flows were taken from: the same locks.
+        const kept = prior?.twinLocks.get(holder)?.get(twin);
+        let locks: ContractLock[];
+        if (kept && kept.flow === flow && kept.before === before && !edited?.has(twin)) {
+          locks = kept.offset === offset ? kept.locks : kept.locks.map((l) => ({ ...l, source: { ...l.source, offset } }));
+        } else {
+          locks = this.twinLocksOf(holder, twin, kind, sites, contract);
         }
+        let byTwin = this.twinLocks.get(holder);
+        if (!byTwin) this.twinLocks.set(holder, (byTwin = new Map()));
+        byTwin.set(twin, { flow, before, offset, locks });
         if (locks.length === 0) continue;
         // What the code does beats what a …Locked name guessed: sendAlert holds c.out around sendAlertLocked,
         // while the guess picked the receiver's only mutex field.
@@ -330,11 +329,47 @@ export class PackageAnalysis {
     return changed;
   }
 
+  /** Per holder and twin, the twin rule's locks and what they were worked out from (see applyTwinRule). */
+  private readonly twinLocks = new Map<FuncDecl, Map<FuncDecl, { flow: FunctionFlow; before: string; offset: number; locks: ContractLock[] }>>();
+
+  /** The locks that `holder` holds at every call of `twin` (sites), which the twin rule makes the twin require. */
+  private twinLocksOf(holder: FuncDecl, twin: FuncDecl, kind: Twin['kind'], sites: CallSite[], contract: Contract): ContractLock[] {
+    const locks: ContractLock[] = [];
+    for (const held of sites[0].held.definite()) {
+      if (held.fromContract) continue;
+      if (!sites.every((s) => s.held.holds(held.ref, held.mode))) continue;
+      const ref = mapToCallee(held.ref, sites[0], twin);
+      if (!ref || contract.requires.some((r) => r.ref.key === ref.key && r.source.kind !== 'name')) continue;
+      // A lock the twin excludes (+checklocksexclude) is not held on its entry.
+      if (contract.excludes.some((x) => x.ref.key === ref.key)) continue;
+      locks.push({
+        ref, mode: 'read', written: ref.display, resolved: true,
+        source: {
+          kind: 'twin', describe: `${kind === 'exported' ? 'exported twin ' : ''}${holder.name} holds ${held.ref.display} when it calls ${twin.name}`,
+          file: holder.file.path, offset: sites[0].nameNode.start,
+        },
+      });
+    }
+    return locks;
+  }
+
   /**
    * The functions whose contract a function's calls teach: its internal twin (FindVM → findVM) and its …Locked
    * form (sendAlert → sendAlertLocked, ConnectionState → connectionStateLocked), with the same receiver type.
    */
   private twinsOf(fn: FuncDecl): readonly Twin[] {
+    let known = this.twins.get(fn);
+    if (!known) this.twins.set(fn, (known = this.findTwins(fn)));
+    return known;
+  }
+
+  /**
+   * Each function's twins, by name: shared with the previous analysis, whose package has the same declarations
+   * (see PreviousAnalysis), so that an edit in a body does not look up 40,000 names again.
+   */
+  private readonly twins: Map<FuncDecl, readonly Twin[]>;
+
+  private findTwins(fn: FuncDecl): readonly Twin[] {
     const prefix = fn.recvType ? `${fn.recvType}.` : '';
     const lower = fn.name[0].toLowerCase() + fn.name.slice(1);
     const exported = /^[A-Z]/.test(fn.name) ? this.pkg.funcs.get(prefix + lower) : undefined;
@@ -361,6 +396,7 @@ export class PackageAnalysis {
     for (const [fn, flow] of this.flows) this.flows.set(fn, lockEventsOnly(flow));
     this.ownCalls = undefined;
     this.firstFlows.clear();
+    this.twinLocks.clear();
     this.resolvers.clear();
     for (const file of this.pkg.files) {
       for (const fn of file.funcs) dropDescendants(fn.node);
@@ -416,6 +452,12 @@ const NOTHING_DECLARED = { contract: emptyContract(), at: 0 };
  * A previous flow, unless it read other functions' bodies: a sync.Cond.Wait finds its Cond's lock in the
  * `sync.NewCond(&x.mu)` of any file of the package (see blocking.ts), so such a flow is computed again.
  */
+/** What the twin rule reads of a twin's contract: the locks it already requires (but for guesses) and excludes. */
+function twinInputs(c: Contract): string {
+  if (c.requires.length === 0 && c.excludes.length === 0) return '';
+  return `${c.requires.filter((r) => r.source.kind !== 'name').map((r) => r.ref.key).join('\u0001')}\u0002${c.excludes.map((x) => x.ref.key).join('\u0001')}`;
+}
+
 function reusable(flow: FunctionFlow | undefined): FunctionFlow | undefined {
   return flow && !flow.blocking.some((b) => b.ownLock !== undefined) ? flow : undefined;
 }
