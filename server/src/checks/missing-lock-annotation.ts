@@ -65,7 +65,8 @@ under another name that an enclosing \`if a == b\` makes the same (\`if si.acc =
 
 Fixes: call the exported twin that takes the lock; take the lock around the statements of the block that need it
 (a deferred Unlock before a return of the function's body), when no other lock is held there and nothing there
-takes the lock itself; add the \`// LOCK:\` comment; document the contract on the calling function; for a contract
+takes the lock itself, with RLock and RUnlock on an RWMutex when every call there needs only a read lock
+(\`+checklocksread\`, or prose such as "Caller must hold c.mu for reading" or "c.mu must be read-locked"); add the \`// LOCK:\` comment; document the contract on the calling function; for a contract
 that lockset inferred (a …Locked name, a twin, the callers, doc-comment prose), write it down on the callee as
 \`// +checklocks:s.mu\` (\`+checklocksread\` for an RWMutex when the prose says "held for reading" or the callee writes
 nothing), never the preferred fix. Where a path reaches the call without the lock, the preferred fix is one that
@@ -209,8 +210,8 @@ function takeLockHere(analysis: PackageAnalysis, caller: FuncDecl, site: CallSit
   for (const other of flow.calls) {
     const needs = other.unit === 'function' ? requirementsAt(analysis, caller, other).filter((r) => r.held === 'missing' && r.ref.key === ref.key) : [];
     if (needs.length === 0) continue;
-    // A read lock only when every call there asks no more.
-    if (needs.some((r) => !(r.lock.exactMode && r.lock.mode === 'read'))) read = false;
+    // A read lock only when every call there asks no more: +checklocksread, or prose that says "for reading".
+    if (needs.some((r) => !(r.lock.mode === 'read' && (r.lock.exactMode || r.lock.readEnough)))) read = false;
     const st = enclosingStatement(other.node);
     if (!st) return undefined;
     if (!stmts.some((x) => x.start === st.start)) stmts.push(st);
