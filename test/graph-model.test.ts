@@ -113,11 +113,14 @@ describe('Lock Explorer tree and status bar', () => {
     assert.deepEqual(tree[1].children!.map((n) => n.label), ['vmm.VM.lock']);
   });
 
-  it('status text while indexing and after', () => {
-    assert.equal(statusText({ state: 'indexing', done: 3, total: 9, problems: 0 }), '$(sync~spin) lockset: indexing 3/9');
-    assert.equal(statusText({ state: 'indexing', done: 0, total: 0, problems: 0 }), '$(sync~spin) lockset: reading files', 'before the package count is known');
-    assert.equal(statusText({ state: 'idle', done: 9, total: 9, problems: 4 }), '$(lock) 4 lock issues');
-    assert.equal(statusText({ state: 'idle', done: 9, total: 9, problems: 0 }), '$(lock) lockset');
+  it('status text while indexing and after: the problems by severity, as the Problems panel lists them', () => {
+    const none = { errors: 0, warnings: 0, info: 0 };
+    assert.equal(statusText({ state: 'indexing', done: 3, total: 9, ...none }), '$(sync~spin) lockset: indexing 3/9');
+    assert.equal(statusText({ state: 'indexing', done: 0, total: 0, ...none }), '$(sync~spin) lockset: reading files', 'before the package count is known');
+    assert.equal(statusText({ state: 'idle', done: 9, total: 9, errors: 2, warnings: 5, info: 3 }), '$(lock) 2 errors, 5 warnings, 3 info');
+    assert.equal(statusText({ state: 'idle', done: 9, total: 9, errors: 1, warnings: 0, info: 1 }), '$(lock) 1 error, 1 info');
+    assert.equal(statusText({ state: 'idle', done: 9, total: 9, errors: 0, warnings: 1, info: 0 }), '$(lock) 1 warning');
+    assert.equal(statusText({ state: 'idle', done: 9, total: 9, ...none }), '$(lock) lockset');
   });
 });
 

@@ -4,8 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { join } from 'node:path';
 import { lockInventory } from '../server/src/ide/inventory';
 import { Workspace } from '../server/src/workspace';
+import { analyzeTsDir, TS_FIXTURES } from './ts-harness';
 
 const SRC = `package two
 
@@ -51,4 +53,73 @@ describe('lock inventory', () => {
     const locks = lockInventory(ws.dirs().flatMap((d) => ws.analyzeDir(d).map((r) => r.analysis)), ws.graph(), findings, (p) => p);
     assert.deepEqual(Object.fromEntries(locks.map((l) => [l.cls, l.problems])), { 'A.mu': 1, 'B.mu': 1 });
   });
+
+  it('counts the findings of unguarded-access, empty-critical-section and stale-lock-annotation for their locks, goroutine-in-locked-thread for none', async () => {
+    const ws = await Workspace.create(undefined, () => undefined);
+    ws.setText('/inv/three/three.go', THREE);
+    const findings = ws.analyzeAll();
+    const byCode = (code: string) => findings.filter((f) => f.code === code).map((f) => f.locks);
+    // The guard, found from the accessed struct; the locked lock; the lock the annotation names; no lock for the thread.
+    assert.deepEqual(byCode('unguarded-access'), [['/inv/three|A.mu']]);
+    assert.deepEqual(byCode('empty-critical-section'), [['/inv/three|B.mu']]);
+    assert.deepEqual(byCode('stale-lock-annotation'), [['/inv/three|three.cmdLock'], []], 'the second names no lock that resolves');
+    assert.deepEqual(byCode('goroutine-in-locked-thread'), [[]]);
+    const locks = lockInventory(ws.dirs().flatMap((d) => ws.analyzeDir(d).map((r) => r.analysis)), ws.graph(), findings, (p) => p);
+    // B.mu's count is its empty section only: "a.mu" in unguarded-access's message is no finding about B.mu.
+    assert.deepEqual(Object.fromEntries(locks.map((l) => [l.cls, l.problems])), { 'A.mu': 1, 'B.mu': 1, 'three.cmdLock': 1 });
+  });
+
+  it('counts a TypeScript early-release finding for the lock that the finally releases', () => {
+    const ws = analyzeTsDir(join(TS_FIXTURES, 'early-release', 'wrapper'));
+    const early = ws.analyzeAll().filter((f) => f.code === 'early-release');
+    assert.equal(early.length, 2);
+    const locks = ws.inventory(() => ({ uri: '', line: 0, character: 0, endLine: 0, endCharacter: 0 }));
+    const store = locks.find((l) => l.cls === 'Store.#mutex');
+    assert.ok(store, `a lock class for the mutex: ${JSON.stringify(locks.map((l) => l.cls))}`);
+    assert.equal(store.problems, 2);
+  });
 });
+
+const THREE = `package three
+
+import (
+	"runtime"
+	"sync"
+)
+
+var cmdLock sync.Mutex
+
+type A struct {
+	mu sync.Mutex
+	n  int // +checklocks:mu
+}
+
+type B struct {
+	mu sync.Mutex
+}
+
+func (a *A) Peek() int {
+	return a.n
+}
+
+func (b *B) Wait() {
+	b.mu.Lock()
+	b.mu.Unlock()
+}
+
+func size(s string) int {
+	// LOCK: cmdLock is held by the dispatcher.
+	n := len(s)
+	// LOCK: the table lock is held.
+	n++
+	return n
+}
+
+func serve() {}
+
+func pinned() {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	go serve()
+}
+`;

@@ -3,12 +3,13 @@
  * a module whose package `cli` calls `ron` functions that need ron's locks.
  */
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Hover, Location, MarkupContent } from 'vscode-languageserver/node';
+import type { Diagnostic, Hover, Location, MarkupContent } from 'vscode-languageserver/node';
 import { LspClient, positionOf, removeDir, ROOT, uriOf } from './lsp-client';
+import type { AnalysisStatus } from '../server/src/protocol';
 
 describe('across packages over stdio', () => {
   let dir: string;
@@ -76,5 +77,60 @@ describe('across packages over stdio', () => {
     assert.equal(diags[0].range.start.line + 1, 13);
     await client.change(uri('ron/ron.go'), [{ text: ron }]);
     await client.waitForDiagnostics(uri('cli/cli.go'), (d) => d.length === 2, 'the Register call flagged again');
+  });
+});
+
+describe('the status bar across packages over stdio', () => {
+  let dir: string;
+  let client: LspClient;
+  const uri = (rel: string) => uriOf(join(dir, rel));
+  // ron gets an information finding (an empty critical section) and a hint (a stale // LOCK:, configured as a
+  // hint), beside cli's two warnings: the Problems panel lists the first three, not the hint.
+  const pool = [
+    'package ron', '', 'import "sync"', '', 'var poolMu sync.Mutex', '', 'var drained int', '',
+    '// Drain waits for any holder of poolMu.', 'func Drain() {', '\tpoolMu.Lock()', '\tpoolMu.Unlock()', '}', '',
+    'func Size(s string) int {', '\t// LOCK: poolMu is held by the caller.', '\treturn len(s)', '}', '',
+  ].join('\n');
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'lockset-status-'));
+    cpSync(join(ROOT, 'test/fixtures/crosspkg/contract'), dir, { recursive: true });
+    writeFileSync(join(dir, 'ron/pool.go'), pool);
+    client = await LspClient.start({ root: dir, settings: { debounceMs: 20, checks: { 'stale-lock-annotation': 'hint' } } });
+    await client.scanned();
+  });
+
+  after(async () => {
+    try { await client?.stop(); } finally { if (dir) removeDir(dir); }
+  });
+
+  /** The published diagnostics by severity (1 error ... 4 hint), over every document. */
+  const published = () => {
+    const by = [0, 0, 0, 0, 0];
+    for (const p of client.diagnostics.values()) for (const d of p.diagnostics as Diagnostic[]) by[d.severity ?? 1]++;
+    return { errors: by[1], warnings: by[2], info: by[3], hints: by[4] };
+  };
+  /** The first idle status after the `seen`-th notification. */
+  const idleAfter = (seen: number, what: string) => client.waitFor(what, () =>
+    client.notifications.slice(seen).find((n) => n.method === 'lockset/status' && (n.params as AnalysisStatus).state === 'idle')?.params as AnalysisStatus | undefined);
+
+  it('gives the total of the Problems panel: errors, warnings and information, not hints, after the scan and after an edit', async () => {
+    // The status follows the publishes on the same stream: when it arrives, every diagnostic before it has too.
+    const status = await idleAfter(0, 'the idle status after the scan');
+    const shown = published();
+    assert.deepEqual(shown, { errors: 0, warnings: 2, info: 1, hints: 1 }, 'cli\'s two warnings, ron\'s information and hint');
+    assert.deepEqual([status.errors, status.warnings, status.info], [shown.errors, shown.warnings, shown.info]);
+    assert.equal(status.problems, shown.errors + shown.warnings + shown.info);
+    assert.deepEqual([uri('cli/cli.go'), uri('ron/pool.go')].map((u) => client.diagnostics.get(u)?.diagnostics.length), [2, 2], 'findings in two packages');
+
+    // The empty critical section gets a statement: the information finding goes, and the total with it.
+    const seen = client.notifications.length;
+    await client.open(uri('ron/pool.go'), pool);
+    await client.change(uri('ron/pool.go'), [{ text: pool.replace('\tpoolMu.Lock()\n', '\tpoolMu.Lock()\n\tdrained++\n') }]);
+    await client.waitForDiagnostics(uri('ron/pool.go'), (d) => d.length === 1, 'only the hint left in pool.go');
+    const publish = client.notifications.map((n) => n.method === 'textDocument/publishDiagnostics' && (n.params as { uri: string }).uri === uri('ron/pool.go')).lastIndexOf(true);
+    const after = await idleAfter(Math.max(seen, publish), 'the idle status after the edit\'s publish');
+    assert.deepEqual(published(), { errors: 0, warnings: 2, info: 0, hints: 1 });
+    assert.deepEqual([after.errors, after.warnings, after.info, after.problems], [0, 2, 0, 2]);
   });
 });

@@ -57,7 +57,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
   const dumps = new GoroutineDumpView(context.workspaceState);
   const status = window.createStatusBarItem(StatusBarAlignment.Left, 10);
   status.command = `${Views.lockExplorer}.focus`;
-  status.text = statusText({ state: 'indexing', done: 0, total: 0, problems: 0 });
+  status.text = statusText({ state: 'indexing', done: 0, total: 0, errors: 0, warnings: 0, info: 0 });
   status.tooltip = 'lockset: open the Lock Explorer';
   status.show();
 

@@ -60,11 +60,16 @@ function lockNodes(locks: LockInfo[]): TreeNode[] {
   });
 }
 
-/** The status bar text: indexing progress, or the number of lock problems. */
-export function statusText(s: { state: 'indexing' | 'idle'; done: number; total: number; problems: number }): string {
+/** The status bar text: indexing progress, or the problems by severity, as many as the Problems panel lists. */
+export function statusText(s: { state: 'indexing' | 'idle'; done: number; total: number; errors: number; warnings: number; info: number }): string {
   // Before the package count is known (the files are being read), a count of 0/0 would look stuck.
   if (s.state === 'indexing') return s.total > 0 ? `$(sync~spin) lockset: indexing ${s.done}/${s.total}` : '$(sync~spin) lockset: reading files';
-  return s.problems ? `$(lock) ${s.problems} lock issue${s.problems === 1 ? '' : 's'}` : '$(lock) lockset';
+  const parts = [plural(s.errors, 'error'), plural(s.warnings, 'warning'), s.info ? `${s.info} info` : ''].filter(Boolean);
+  return parts.length ? `$(lock) ${parts.join(', ')}` : '$(lock) lockset';
+}
+
+function plural(n: number, word: string): string {
+  return n ? `${n} ${word}${n === 1 ? '' : 's'}` : '';
 }
 
 /**

@@ -68,7 +68,11 @@ export namespace LockGraphRequest {
   export const type = new RequestType<LockGraphParams, LockGraph, void>(method);
 }
 
-export interface AnalysisStatus { state: 'indexing' | 'idle'; done: number; total: number; problems: number }
+/** What the Problems panel shows, by severity: hints are not listed there, so they are not counted. */
+export interface ProblemCounts { errors: number; warnings: number; info: number }
+
+/** `problems` is the Problems panel's total: errors + warnings + info. */
+export interface AnalysisStatus extends ProblemCounts { state: 'indexing' | 'idle'; done: number; total: number; problems: number }
 
 export namespace StatusNotification {
   export const method = 'lockset/status';

@@ -22,6 +22,11 @@ export interface ContractLock {
   resolved: boolean;
   /** Annotations say read or write; prose and inference do not, and are satisfied by either. */
   exactMode?: boolean;
+  /**
+   * Prose that says a read lock is enough ("held for reading", "must be read-locked"): the contract is still
+   * satisfied by either mode, but a fix that takes the lock takes a read lock.
+   */
+  readEnough?: boolean;
   /** Why an unresolved lock is not understood, for the hover (default: it names no lock in scope). */
   unresolvedWhy?: string;
   /** For an acquired lock: the index of the result that is its releaser (`return c, c.mu.Unlock`). */

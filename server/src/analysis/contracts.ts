@@ -79,6 +79,7 @@ export class ContractReader {
           ? { ...unresolvedLock(found.written, mode, source), unresolvedWhy: `the body takes ${found.ref.display} itself` } : found;
         if (!lock || seen.has(lock.ref.key)) return;
         if (claim.mode === 'write') lock.exactMode = true;
+        if (claim.mode === 'read') lock.readEnough = true;
         seen.add(lock.ref.key);
         c.requires.push(lock);
       };

@@ -480,7 +480,7 @@ const lockSignatures = new WeakMap<ContractLock, string>();
 function lockSignature(l: ContractLock): string {
   let known = lockSignatures.get(l);
   if (known === undefined) {
-    known = [refSignature(l.ref), l.mode, l.written, l.resolved, l.exactMode, l.source.kind, l.source.describe, l.source.file].join('\u0001');
+    known = [refSignature(l.ref), l.mode, l.written, l.resolved, l.exactMode, l.readEnough, l.source.kind, l.source.describe, l.source.file].join('\u0001');
     lockSignatures.set(l, known);
   }
   return known;

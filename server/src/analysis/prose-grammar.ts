@@ -138,6 +138,11 @@ function claimOf(sentence: string): LockClaim | undefined {
     .replace(/\(?\bat\s+least\)?/gi, '')
     .replace(/\b(?:locked|held)\s+for\s+writing\b/gi, () => { mode = 'write'; return 'locked'; })
     .replace(/\b(?:locked|held)\s+for\s+reading\b/gi, () => { mode = 'read'; return 'locked'; })
+    // "must be read-locked", "is RLocked": held for reading.
+    .replace(/\b(?:read[-\s]?locked|rlocked)\b/gi, () => { mode = 'read'; return 'locked'; })
+    .replace(/\b(?:write[-\s]?locked|wlocked)\b/gi, () => { mode = 'write'; return 'locked'; })
+    // "Caller must hold c.mu for reading": the mode after the lock the caller holds.
+    .replace(/\s+for\s+(reading|writing)\b/gi, (_, w: string) => { mode = w.toLowerCase() === 'reading' ? 'read' : 'write'; return ''; })
     // "the lock on dc", "Lock for fs": the owner's lock, "dc lock".
     .replace(/\b(lock|mutex)\s+(?:on|of|for)\s+(?:the\s+)?([A-Za-z_][\w.]*)/gi, (m, word: string, owner: string) =>
       /^(?:entry|entering|calling|writing|reading|this|it|a|an)$/i.test(owner) ? m : `${owner} ${word}`);

@@ -26,7 +26,8 @@ export interface Finding {
   unnecessary?: boolean;
   /**
    * The lock classes the finding is about, as lock-graph nodes (`dir|VM.lock`): the Locks view counts a lock's
-   * problems by them, not by reading names in messages.
+   * problems by them, not by reading names in messages. Absent or empty: the finding is about no lock class (the
+   * form of an annotation, the OS thread, a map that no lock guards yet).
    */
   locks?: string[];
 }

@@ -2,6 +2,8 @@ import type { GoFile } from '../model/file';
 import type { SyntaxNode } from '../syntax/node';
 import type { Check } from './check';
 import { appendAll } from '../util/arrays';
+import type { PackageAnalysis } from '../analysis/package-analysis';
+import { lockNodes } from './util';
 
 const LOCK = /^(.*)\.(Lock|RLock)\(\)$/;
 
@@ -25,11 +27,22 @@ other holders are done); often the guarded code was moved away. Reported as info
           range: file.lines.range(p.lock.start, p.unlock.end),
           message: `empty critical section: ${p.name} is locked and unlocked with nothing in between`,
           related: [], fixes: [],
+          locks: lockedAt(ctx.analysis, file, p.lock),
         });
       }
     }
   },
 };
+
+/** The lock that the flow saw taken by the pair's Lock statement, as lock-graph nodes; none outside a function. */
+function lockedAt(analysis: PackageAnalysis, file: GoFile, stmt: SyntaxNode): string[] {
+  for (const [fn, flow] of analysis.flows) {
+    if (fn.file !== file || stmt.start < fn.node.start || stmt.end > fn.node.end) continue;
+    const e = flow.lockEvents.find((x) => !x.deferred && !x.op.method.endsWith('nlock') && x.node.start >= stmt.start && x.node.end <= stmt.end);
+    return e ? lockNodes(analysis.pkg.dir, [e.op.ref]) : [];
+  }
+  return [];
+}
 
 // Pairs are kept per top-level declaration, for the editor: after an edit, the parser re-uses unchanged
 // declarations node for node (see parseGoIncremental), so only the edited ones are read again. They are keyed by

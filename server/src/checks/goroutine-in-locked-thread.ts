@@ -30,6 +30,8 @@ when the goroutine exits still locked, the runtime terminates the thread.`,
         message: `go statement ${t.maybe ? 'possibly ' : ''}after runtime.LockOSThread at line ${lineNo(fn.file, t.site.start)}${change}: the new goroutine does not run on this locked thread and does not inherit its state${t.stateChangeName ? ' (it runs in the original namespace)' : ''}; do the work inline instead`,
         related: [related(fn.file, t.site.start, t.site.start, 'the thread is locked here'), ...(t.stateChangeSite !== undefined ? [related(fn.file, t.stateChangeSite.start, t.stateChangeSite.start, `${t.stateChangeName} changes this thread's state`)] : [])],
         fixes: [],
+        // The OS thread is a pseudo-lock, no lock class: the finding counts for no lock in the Locks view.
+        locks: [],
       });
     }
     // init locking the main thread is the documented way to keep main on it.
@@ -47,6 +49,7 @@ when the goroutine exits still locked, the runtime terminates the thread.`,
           return related(fn.file, at, at, 'returns with the thread still locked');
         }),
         fixes: [],
+        locks: [],
       });
     }
   },

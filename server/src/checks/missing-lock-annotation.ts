@@ -65,7 +65,9 @@ under another name that an enclosing \`if a == b\` makes the same (\`if si.acc =
 
 Fixes: call the exported twin that takes the lock; take the lock around the statements of the block that need it
 (a deferred Unlock before a return of the function's body), when no other lock is held there and nothing there
-takes the lock itself; add the \`// LOCK:\` comment; document the contract on the calling function; for a contract
+takes the lock itself (when another lock is held, taking this one under it would order the two locks, which may
+make a cycle: the message says so, "no fix takes c.mu here: s.mu is held, …"), with RLock and RUnlock on an RWMutex when every call there needs only a read lock
+(\`+checklocksread\`, or prose such as "Caller must hold c.mu for reading" or "c.mu must be read-locked"); add the \`// LOCK:\` comment; document the contract on the calling function; for a contract
 that lockset inferred (a …Locked name, a twin, the callers, doc-comment prose), write it down on the callee as
 \`// +checklocks:s.mu\` (\`+checklocksread\` for an RWMutex when the prose says "held for reading" or the callee writes
 nothing), never the preferred fix. Where a path reaches the call without the lock, the preferred fix is one that
@@ -119,13 +121,14 @@ takes it; otherwise the comment.`,
           const pathNote = weak ? ''
             : container ? ` (${container} is held, the lock of the object that ${req.ref.display} is reached through: it may be what guards the data)`
               : path ? ` (${path})` : ` (no path found that reaches ${caller.name} without ${req.ref.display}: its callers may hold it)`;
+          const { fixes, withheld } = fixesFor(analysis, caller, site, req.ref, { reached: !!path });
           ctx.report({
             file: caller.file.path,
             range: caller.file.lines.range(site.nameNode.start, site.nameNode.end),
-            message: `call of ${site.calleeName} requires ${req.ref.display}, which is not held here (contract: ${src.describe})${goroutine}${staleNote}${pathNote}`,
+            message: `call of ${site.calleeName} requires ${req.ref.display}, which is not held here (contract: ${src.describe})${goroutine}${staleNote}${pathNote}${withheld ? `; ${withheld}` : ''}`,
             severity: weak || !path ? 'information' : undefined,
             related: srcFile ? [{ file: src.file, range: srcFile.lines.range(src.offset, src.offset), message: `contract of ${site.callee!.name}: ${src.describe}` }] : [],
-            fixes: [...fixesFor(analysis, caller, site, req.ref, { reached: !!path }), ...annotateContract(analysis, site.callee!, req.lock)],
+            fixes: [...fixes, ...annotateContract(analysis, site.callee!, req.lock)],
             locks: lockNodes(analysis.pkg.dir, [req.ref]),
           });
         }
@@ -138,9 +141,9 @@ takes it; otherwise the comment.`,
  * The fixes of a missing lock. Where a path reaches the call without the lock (`reached`), the preferred fix makes
  * the code right: call the twin that takes the lock, or take the lock around the statement; a `// LOCK:` comment
  * would say something false there. Where no such path is known (the callers may hold the lock), the comment that
- * says so comes first.
+ * says so comes first. `withheld` says why no fix takes the lock where one could but for a lock held there.
  */
-function fixesFor(analysis: PackageAnalysis, caller: FuncDecl, site: CallSite, ref: Ref, how: { reached: boolean }): Fix[] {
+function fixesFor(analysis: PackageAnalysis, caller: FuncDecl, site: CallSite, ref: Ref, how: { reached: boolean }): { fixes: Fix[]; withheld?: string } {
   const file = caller.file;
   const fixes: Fix[] = [];
   const twin = exportedTwin(analysis, site, caller);
@@ -151,6 +154,7 @@ function fixesFor(analysis: PackageAnalysis, caller: FuncDecl, site: CallSite, r
   const handsItAround = callerFlow?.calls.some((c) => c.callee && [...analysis.contractOf(c.callee).acquires, ...analysis.contractOf(c.callee).releases].some((l) => l.resolved && mapToCaller(l.ref, c, res)?.key === ref.key));
   const takesItItself = handsItAround || callerFlow?.lockEvents.some((e) => e.op.ref.key === ref.key && !e.op.method.endsWith('nlock'));
   const take = twin || handsItAround ? undefined : takeLockHere(analysis, caller, site, ref);
+  const withheld = twin || handsItAround || !canNameHere(site, ref) ? undefined : orderWithheld(site, ref);
   if (twin) {
     fixes.push({
       id: 'call-exported-twin',
@@ -183,7 +187,7 @@ function fixesFor(analysis: PackageAnalysis, caller: FuncDecl, site: CallSite, r
       edits: [{ file: file.path, range: { start: at, end: at }, newText: `${indent}// ${caller.name} assumes ${ref.display} is held.\n` }],
     });
   }
-  return fixes;
+  return { fixes, withheld };
 }
 
 /** Statements a Lock and an Unlock can go around (or, for a return, a Lock and a deferred Unlock before). */
@@ -197,10 +201,8 @@ const WRAPPABLE = new Set(['expression_statement', 'short_var_declaration', 'ass
  * that take no lock themselves and whose other calls take none of the same class (that would lock it twice).
  */
 function takeLockHere(analysis: PackageAnalysis, caller: FuncDecl, site: CallSite, ref: Ref): Fix | undefined {
-  if (site.unit !== 'function' || site.viaGo || !ref.exact || !['receiver', 'param', 'global', 'local'].includes(ref.rootKind)) return undefined;
-  // Another package's unexported field cannot be named here.
-  if (ref.clsHome && ref.path.some((p) => /^[a-z_]/.test(p))) return undefined;
-  if (site.held.all().some((h) => !isPseudoLock(h.ref.key))) return undefined;
+  // No other lock held (see orderWithheld), nor this one on some paths.
+  if (!canNameHere(site, ref) || site.held.all().some((h) => !isPseudoLock(h.ref.key))) return undefined;
   const flow = analysis.flows.get(caller);
   if (!flow) return undefined;
   // Every statement of the function that makes a call missing this lock: they must share one block.
@@ -209,8 +211,8 @@ function takeLockHere(analysis: PackageAnalysis, caller: FuncDecl, site: CallSit
   for (const other of flow.calls) {
     const needs = other.unit === 'function' ? requirementsAt(analysis, caller, other).filter((r) => r.held === 'missing' && r.ref.key === ref.key) : [];
     if (needs.length === 0) continue;
-    // A read lock only when every call there asks no more.
-    if (needs.some((r) => !(r.lock.exactMode && r.lock.mode === 'read'))) read = false;
+    // A read lock only when every call there asks no more: +checklocksread, or prose that says "for reading".
+    if (needs.some((r) => !(r.lock.mode === 'read' && (r.lock.exactMode || r.lock.readEnough)))) read = false;
     const st = enclosingStatement(other.node);
     if (!st) return undefined;
     if (!stmts.some((x) => x.start === st.start)) stmts.push(st);
@@ -259,6 +261,23 @@ function takeLockHere(analysis: PackageAnalysis, caller: FuncDecl, site: CallSit
       { file: file.path, range: { start: after, end: after }, newText: `\n${indent}${name}.${unlock}()` },
     ],
   };
+}
+
+/** Whether the call's own function body can take the lock: a path from a variable there, not another package's unexported field. */
+function canNameHere(site: CallSite, ref: Ref): boolean {
+  if (site.unit !== 'function' || site.viaGo || !ref.exact || !['receiver', 'param', 'global', 'local'].includes(ref.rootKind)) return false;
+  return !(ref.clsHome && ref.path.some((p) => /^[a-z_]/.test(p)));
+}
+
+/**
+ * Why no fix takes `ref` at the call when other locks are held there: taking it under them would put it after
+ * them in the lock order, which may create a cycle with code that takes them the other way round.
+ */
+function orderWithheld(site: CallSite, ref: Ref): string | undefined {
+  const held = [...new Set(site.held.all().filter((h) => !isPseudoLock(h.ref.key) && h.ref.key !== ref.key).map((h) => h.ref.display))];
+  if (held.length === 0) return undefined;
+  const one = held.length === 1;
+  return `no fix takes ${ref.display} here: ${held.join(' and ')} ${one ? 'is' : 'are'} held, and taking ${ref.display} under ${one ? 'it would order the two locks' : `them would order it after them`}`;
 }
 
 /** `FindVM` for a call of `findVM`, when FindVM takes the lock that findVM needs. */

@@ -1,11 +1,11 @@
 import { atomicIgnored, atomicUse, type AtomicField } from '../analysis/atomic';
 import { isFreshAccess, isUnshared } from '../analysis/fresh';
 import { targetDisplay, type AccessEvent } from '../analysis/flow-types';
-import { guardFacts } from '../analysis/guards';
+import { allGuards, guardFacts } from '../analysis/guards';
 import type { FuncDecl } from '../model/file';
 import { atomicFixes } from './atomic-fix';
 import type { Check } from './check';
-import { related } from './util';
+import { guardNodes, related } from './util';
 
 export const nonAtomicAccess: Check = {
   id: 'non-atomic-access',
@@ -52,6 +52,8 @@ x.f++, x.f--, x.f += n become atomic.AddT(&x.f, ...), adding the sync/atomic imp
           message: `${describe(a, field)}, which is ${annotation} (${targetDisplay(a.target)}): ${rule}`,
           related: [related(field.file, field.annotation.start, field.annotation.end, `${targetDisplay(a.target)} is annotated +checkatomic here`)],
           fixes: atomicFixes(analysis, fn, a, field),
+          // With +checklocks, the write needs the guard as well.
+          locks: lock !== undefined && guard ? guardNodes(analysis, fn, a, allGuards(guard)) : [],
         });
       }
     }

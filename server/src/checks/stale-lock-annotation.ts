@@ -1,13 +1,15 @@
-import { lockAnnotations, regionNaming } from '../analysis/annotations';
+import { lockAnnotations, namesHeldLock, regionNaming } from '../analysis/annotations';
 import { requirementsAt } from '../analysis/requirements';
 import { RUNS_IN_PLACE } from '../analysis/summaries';
-import type { CallSite } from '../analysis/flow-types';
+import type { CallSite, FunctionFlow } from '../analysis/flow-types';
 import type { PackageAnalysis } from '../analysis/package-analysis';
-import type { GoFile } from '../model/file';
+import type { FuncDecl, GoFile } from '../model/file';
+import type { Ref } from '../model/refs';
 import type { SyntaxNode } from '../syntax/node';
 import type { TextEdit } from '../base/finding';
 import type { Check } from './check';
 import { keptPerFlow, orNone } from './kept-per-flow';
+import { lockNodes } from './util';
 
 export const staleLockAnnotation: Check = {
   id: 'stale-lock-annotation',
@@ -36,11 +38,13 @@ comment are contracts, not annotations, and are never stale.`,
     const used = new Map<string, Set<number>>();
     const docComments = new Set<SyntaxNode>();
     const bodies = new Map<string, SyntaxNode[]>();
+    const flowOf = new Map<SyntaxNode, [FuncDecl, FunctionFlow]>();
     for (const [fn, flow] of analysis.flows) {
       if (!annotated.has(fn.file.path)) continue;
       if (fn.body) {
         const list = bodies.get(fn.file.path);
         if (list) list.push(fn.body); else bodies.set(fn.file.path, [fn.body]);
+        flowOf.set(fn.body, [fn, flow]);
       }
       for (const c of fn.doc.comments) docComments.add(c);
       // Kept as offsets from the function's start: an edit elsewhere may give its comments new nodes.
@@ -73,6 +77,8 @@ comment are contracts, not annotations, and are never stale.`,
         // Stale annotations on the lines right above or below go with it: removing one would leave the next in
         // its place, saying the same.
         const group = staleRun(file, stale, c);
+        const body = inFile.find((b) => b.start <= c.start && c.end <= b.end);
+        const owner = body && flowOf.get(body);
         ctx.report({
           file: file.path,
           range: file.lines.range(c.start, c.end),
@@ -83,11 +89,33 @@ comment are contracts, not annotations, and are never stale.`,
             edits: group.map((x) => removeComment(file, x)), preferred: true,
           }],
           unnecessary: true,
+          locks: owner ? namedLocks(analysis, owner[0], owner[1], file.text(c)) : [],
         });
       }
     }
   },
 };
+
+/**
+ * The locks a // LOCK: comment names as held (see namesHeldLock), as lock-graph nodes, among those its function
+ * can name: the locks it takes, those its contract and its callees' contracts need, its receiver's lock fields
+ * and the package's lock variables. None when the comment names none of them.
+ */
+function namedLocks(analysis: PackageAnalysis, fn: FuncDecl, flow: FunctionFlow, text: string): string[] {
+  const { pkg } = analysis;
+  const refs: Ref[] = [
+    ...flow.lockEvents.map((e) => e.op.ref),
+    ...analysis.contractOf(fn).requires.filter((r) => r.resolved).map((r) => r.ref),
+    ...flow.calls.flatMap((site) => requirementsAt(analysis, fn, site).filter((r) => r.held !== 'unresolved').map((r) => r.ref)),
+  ];
+  const out = new Set(lockNodes(pkg.dir, refs.filter((r) => namesHeldLock(text, r.display))));
+  const recv = fn.recvType ? pkg.types.get(fn.recvType) : undefined;
+  if (recv?.type.kind === 'struct' && fn.recvName) {
+    for (const f of recv.type.fields) if (!f.embedded && pkg.lockKind(f.type) && namesHeldLock(text, `${fn.recvName}.${f.name}`)) out.add(`${pkg.dir}|${recv.name}.${f.name}`);
+  }
+  for (const v of pkg.vars.values()) if (pkg.lockKind(analysis.globalType(v.name)) && namesHeldLock(text, v.name)) out.add(`${pkg.dir}|${pkg.name}.${v.name}`);
+  return [...out];
+}
 
 /** The stale comments on consecutive lines around `c` (each on a line of its own), `c` among them, in order. */
 function staleRun(file: GoFile, stale: SyntaxNode[], c: SyntaxNode): SyntaxNode[] {

@@ -12,6 +12,7 @@ import type { Check } from './check';
 import type { Fix, TextEdit } from '../base/finding';
 import { child, walk, type SyntaxNode } from '../syntax/node';
 import { importEdit } from './imports';
+import { guardNodes } from './util';
 
 export const unguardedAccess: Check = {
   id: 'unguarded-access',
@@ -72,6 +73,7 @@ inferred guard, a second fix writes it down: // +checklocks:mu above the field's
             // Taking one lock around the access is a fix only when it is the one missing (and no other is held).
             // Writing an inferred guard down comes after the fix that makes the code right.
             fixes: [...(missing.length === 1 ? takeGuardAround(analysis, fn, a, missing[0].g, write) : []), ...annotateGuard(analysis, a.target, guard)],
+            locks: guardNodes(analysis, fn, a, missing.map((m) => m.g)),
           });
           continue;
         }
@@ -87,6 +89,8 @@ inferred guard, a second fix writes it down: // +checklocks:mu above the field's
           message: `write to package-level map ${a.target} from a goroutine (${how}) with no lock held: concurrent writes make the runtime abort with "fatal error: concurrent map writes"`,
           related: [],
           fixes: wrapInLock(analysis, fn, a),
+          // No lock guards the map yet: the finding is about none.
+          locks: [],
         });
       }
     }

@@ -6,6 +6,9 @@ import type { FuncDecl, GoFile } from '../model/file';
 import type { SyntaxNode } from '../syntax/node';
 import type { Range } from '../base/lines';
 import type { RelatedLocation } from '../base/finding';
+import type { AccessEvent } from '../analysis/flow-types';
+import type { Guard } from '../analysis/guards';
+import type { PackageAnalysis } from '../analysis/package-analysis';
 
 export function lineNo(file: GoFile, offset: number): number {
   return file.lines.lineOf(offset) + 1;
@@ -48,6 +51,32 @@ export function methodNameNode(node: SyntaxNode): SyntaxNode | undefined {
 /** The lock-graph nodes of some locks, as a finding's `locks` (see Finding): the Locks view's keys. */
 export function lockNodes(dir: string, refs: readonly Ref[]): string[] {
   return [...new Set(refs.map((r) => classNodeOf(r, dir) ?? `${dir}|${lockClass(r)}`))];
+}
+
+/**
+ * The lock-graph nodes of the guards of an access (see lockNodes): a field's guard is a lock path from the
+ * accessed struct (`c.mu`, `c.inner.mu`, the embedded mutex), a global's a package-level lock of the package that
+ * declares the variable.
+ */
+export function guardNodes(analysis: PackageAnalysis, fn: FuncDecl, a: AccessEvent, guards: readonly Guard[]): string[] {
+  const dir = analysis.pkg.dir;
+  const out = new Set<string>();
+  for (const g of guards) {
+    if (g.relative) {
+      if (!a.base) continue;
+      const res = analysis.resolver(fn);
+      const path = g.heldAs ?? g.lock;
+      const ref = path ? path.split('.').reduce((r, p) => res.appendField(r, p), a.base) : a.base;
+      for (const n of lockNodes(dir, [ref])) out.add(n);
+      continue;
+    }
+    // Another package's variable (`<dir>#pkg.name`, see foreignTarget): its guard is a global of that package.
+    const hash = a.target.indexOf('#');
+    const home = hash < 0 ? dir : a.target.slice(0, hash);
+    const pkg = hash < 0 ? analysis.pkg.name : a.target.slice(hash + 1, a.target.indexOf('.', hash));
+    out.add(`${home}|${pkg}.${g.lock}`);
+  }
+  return [...out];
 }
 
 /** Where a finding about an exit goes: the `return` keyword, or the closing brace of a body that ends. */

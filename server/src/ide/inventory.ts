@@ -75,10 +75,9 @@ export function lockInventory(analyses: PackageAnalysis[], graph: WorkspaceGraph
       const r = rankIn(o, i.local, i.pkg);
       if (r >= 0) i.order = `${r + 1} of ${o.names.length} in ${o.text}`;
     }
-    const short = i.local.slice(i.local.indexOf('.') + 1);
-    // A finding names its locks as data (Finding.locks); one of a check that does not, by its message.
-    const named = (f: Finding) => f.message.includes(i.cls) || f.message.includes(i.local) || (short !== i.local && new RegExp(`\\b${short.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(f.message));
-    i.problems = findings.filter((f) => (f.locks ? f.locks.includes(node) : named(f))).length;
+    // A finding names its locks as data (Finding.locks); one that names none (about an annotation's form, the OS
+    // thread, an unguarded map) counts for no lock: a name in its message would be a guess.
+    i.problems = findings.filter((f) => f.locks?.includes(node)).length;
   }
   return [...byNode.values()].map(({ local: _local, ...i }) => i).sort((x, y) => x.cls.localeCompare(y.cls));
 }

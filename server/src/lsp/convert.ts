@@ -4,6 +4,7 @@ import {
   CodeAction, CodeActionKind, Diagnostic, DiagnosticSeverity, DiagnosticTag, type TextEdit, type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import type { Finding, Fix } from '../base/finding';
+import type { ProblemCounts } from '../protocol';
 
 const SEVERITY = {
   error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, information: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint,
@@ -32,6 +33,16 @@ export function isVirtual(path: string): boolean {
 export function pathToUri(path: string): string {
   if (isVirtual(path)) return decodeURIComponent(path.slice(VIRTUAL.length, path.lastIndexOf('/')));
   return URI.file(path).toString();
+}
+
+/** Adds the findings that the Problems panel lists (VS Code leaves hints out of it) to `counts`, by severity. */
+export function countProblems(findings: readonly Finding[], counts: ProblemCounts): ProblemCounts {
+  for (const f of findings) {
+    if (f.severity === 'error') counts.errors++;
+    else if (f.severity === 'warning') counts.warnings++;
+    else if (f.severity === 'information') counts.info++;
+  }
+  return counts;
 }
 
 export function toDiagnostic(f: Finding, relatedSupport: boolean): Diagnostic {

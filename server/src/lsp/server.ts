@@ -12,7 +12,7 @@ import { lockGraphData, lockGraphFocus, lockInventory } from '../ide/inventory';
 import { heldHints, lensesFor, lockClassAt, lockHighlights, lockReferences, providingCalls, type Place } from '../ide/navigation';
 import type { PackageAnalysis } from '../analysis/package-analysis';
 import type { GoFile } from '../model/file';
-import { GoroutineDumpRequest, LockGraphRequest, LocksRequest, StatusNotification } from '../protocol';
+import { type AnalysisStatus, GoroutineDumpRequest, LockGraphRequest, LocksRequest, StatusNotification } from '../protocol';
 import { analyzeDumpInSlices } from '../ide/dumps';
 import { parseConfig } from '../checks/config-file';
 import { preview } from '../util/preview';
@@ -21,7 +21,7 @@ import type { Config } from '../util/config';
 import { Scope, scopeOf } from '../scope';
 import { ParsePool, POOL_MIN_CHARS } from '../syntax/parse-pool';
 import { Workspace, type PackageResult } from '../workspace';
-import { isVirtual, pathToUri, toCodeAction, toDiagnostic, uriToPath } from './convert';
+import { countProblems, isVirtual, pathToUri, toCodeAction, toDiagnostic, uriToPath } from './convert';
 import { isTsPath, TsDocuments } from './typescript';
 
 interface Settings { debounceMs: number; enable: boolean; inlayHints: boolean; compactClosed: CompactMode }
@@ -59,6 +59,7 @@ export class LocksetServer {
     connection: () => this.connection, roots: () => this.roots, debounceMs: () => this.settings.debounceMs, enabled: () => this.settings.enable,
     relatedSupport: () => this.caps.related, documentChanges: () => this.caps.documentChanges, uriFor: (p) => this.uriFor(p),
     version: (p) => this.documents.get(this.uriFor(p))?.version,
+    published: () => { if (!this.indexing) this.sendStatus('idle', 1, 1); },
   });
 
   constructor(private readonly connection: Connection) {
@@ -354,11 +355,15 @@ export class LocksetServer {
     this.ws.setCompactClosed(mode === 'on' || (mode === 'auto' && this.goChars >= COMPACT_MIN_CHARS));
   }
 
-  /** `lockset/status` for the client's status bar: indexing progress, then the number of problems. */
+  /**
+   * `lockset/status` for the client's status bar: indexing progress, then the problems by severity, Go and
+   * TypeScript together, counted as the Problems panel counts the published diagnostics (hints left out).
+   */
   private sendStatus(state: 'indexing' | 'idle', done: number, total: number): void {
-    let problems = 0;
-    for (const list of this.published.values()) problems += list.filter((f) => f.severity === 'error' || f.severity === 'warning').length;
-    void this.connection.sendNotification(StatusNotification.method, { state, done, total, problems });
+    const counts = this.ts.countProblems({ errors: 0, warnings: 0, info: 0 });
+    for (const list of this.published.values()) countProblems(list, counts);
+    const status: AnalysisStatus = { state, done, total, ...counts, problems: counts.errors + counts.warnings + counts.info };
+    void this.connection.sendNotification(StatusNotification.method, status);
   }
 
   /** A notification, not a request: nothing waits for (or can reject) the user's answer. */

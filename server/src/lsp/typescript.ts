@@ -10,13 +10,13 @@ import type { CodeAction, CodeActionParams, CodeLens, Connection, Diagnostic, Ho
 import { MarkupKind } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding } from '../base/finding';
-import type { LockInfo } from '../protocol';
+import type { LockInfo, ProblemCounts } from '../protocol';
 import type { Config } from '../util/config';
 import { readSource } from '../util/files';
 import { loadTsFrontend } from '../ts/load';
 import { findTsFiles, isTsPath } from '../ts/paths';
 import type { TsWorkspace } from '../ts/workspace';
-import { isVirtual, toCodeAction, toDiagnostic } from './convert';
+import { countProblems, isVirtual, toCodeAction, toDiagnostic } from './convert';
 
 export { isTsPath };
 
@@ -29,6 +29,8 @@ export interface TsDocumentsHost {
   documentChanges(): boolean;
   uriFor(path: string): string;
   version(path: string): number | undefined;
+  /** Called after a publish, so that the status bar's count follows. */
+  published(): void;
 }
 
 export class TsDocuments {
@@ -111,6 +113,13 @@ export class TsDocuments {
       this.published.set(path, list);
       void this.host.connection().sendDiagnostics({ uri: this.host.uriFor(path), version, diagnostics: list.map((x) => toDiagnostic(x, this.host.relatedSupport())) });
     }
+    this.host.published();
+  }
+
+  /** Adds the published findings that the Problems panel lists to `counts`. */
+  countProblems(counts: ProblemCounts): ProblemCounts {
+    for (const list of this.published.values()) countProblems(list, counts);
+    return counts;
   }
 
   codeLenses(path: string, doc: TextDocument | undefined, uri: string): CodeLens[] {

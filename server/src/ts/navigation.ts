@@ -65,7 +65,8 @@ export function tsLockInventory(analysis: TsAnalysis, findings: Finding[], loc: 
       const r = rankIn(o, info.cls, info.pkg);
       if (r >= 0) info.order = `${r + 1} of ${o.names.length} in ${o.text}`;
     }
-    info.problems = findings.filter((f) => f.message.includes(info.cls)).length;
+    // By the locks a finding names as data where its check gives them (Finding.locks), else by its message.
+    info.problems = findings.filter((f) => (f.locks ? f.locks.includes(node) : f.message.includes(info.cls))).length;
   }
   return [...byNode.values()].sort((a, b) => a.cls.localeCompare(b.cls));
 }

@@ -37,5 +37,7 @@ function report(ctx: TsCheckContext, fn: TsFunction, r: EarlyReturn): void {
       related(ctx, fn.file, release.start, release.end, `${names} released here, when the promise is returned`),
     ],
     fixes: [fix],
+    // The Lock Explorer's keys, as tsLockInventory makes them.
+    locks: [...new Set(locks.map((h) => h.ref.node ?? `${fn.file}|${h.ref.cls ?? h.ref.display}`))],
   });
 }
