@@ -91,7 +91,7 @@ export class PackageAnalysis {
       if (flow) { this.flows.set(fn, flow); analysisStats.reusedFlows++; } else this.analyze(fn);
     }
     const contradicted = dropContradictedGenericLocks(this);
-    const twins = this.applyTwinRule(prior, changed);
+    const twins = this.applyTwinRule();
     const fromCallers = inferFromCallers(this);
     // Lock helpers change what their callers hold: their callers (and the functions above) are walked again once.
     const helpers = this.inferLockHelpers();
@@ -293,7 +293,7 @@ export class PackageAnalysis {
    * The twin rule: an unexported `f` whose exported twin `F` holds X whenever it calls `f` requires X
    * (minimega's FindVM/findVM convention), and so does `fLocked` when `f` holds X whenever it calls it.
    */
-  private applyTwinRule(prior: PackageAnalysis | undefined, edited: ReadonlySet<FuncDecl> | undefined): FuncDecl[] {
+  private applyTwinRule(): FuncDecl[] {
     const changed: FuncDecl[] = [];
     for (const holder of this.pkg.funcs.values()) {
       const flow = this.flows.get(holder);
@@ -304,20 +304,7 @@ export class PackageAnalysis {
         for (const c of flow.calls) if (c.callee === twin && !c.viaGo && c.unit !== 'goroutine' && c.unit !== 'detached') sites.push(c);
         if (sites.length === 0) continue;
         const contract = this.contractOf(twin);
-        // What the twin's contract says before this rule, as far as the rule reads it.
-        const before = twinInputs(contract);
-        const offset = sites[0].nameNode.start;
-        // The holder's flow and the twin's contract as in the analysis the flows were taken from: the same locks.
-        const kept = prior?.twinLocks.get(holder)?.get(twin);
-        let locks: ContractLock[];
-        if (kept && kept.flow === flow && kept.before === before && !edited?.has(twin)) {
-          locks = kept.offset === offset ? kept.locks : kept.locks.map((l) => ({ ...l, source: { ...l.source, offset } }));
-        } else {
-          locks = this.twinLocksOf(holder, twin, kind, sites, contract);
-        }
-        let byTwin = this.twinLocks.get(holder);
-        if (!byTwin) this.twinLocks.set(holder, (byTwin = new Map()));
-        byTwin.set(twin, { flow, before, offset, locks });
+        const locks = this.twinLocksOf(holder, twin, kind, sites, contract);
         if (locks.length === 0) continue;
         // What the code does beats what a …Locked name guessed: sendAlert holds c.out around sendAlertLocked,
         // while the guess picked the receiver's only mutex field.
@@ -328,9 +315,6 @@ export class PackageAnalysis {
     }
     return changed;
   }
-
-  /** Per holder and twin, the twin rule's locks and what they were worked out from (see applyTwinRule). */
-  private readonly twinLocks = new Map<FuncDecl, Map<FuncDecl, { flow: FunctionFlow; before: string; offset: number; locks: ContractLock[] }>>();
 
   /** The locks that `holder` holds at every call of `twin` (sites), which the twin rule makes the twin require. */
   private twinLocksOf(holder: FuncDecl, twin: FuncDecl, kind: Twin['kind'], sites: CallSite[], contract: Contract): ContractLock[] {
@@ -396,7 +380,6 @@ export class PackageAnalysis {
     for (const [fn, flow] of this.flows) this.flows.set(fn, lockEventsOnly(flow));
     this.ownCalls = undefined;
     this.firstFlows.clear();
-    this.twinLocks.clear();
     this.resolvers.clear();
     for (const file of this.pkg.files) {
       for (const fn of file.funcs) dropDescendants(fn.node);
@@ -452,12 +435,6 @@ const NOTHING_DECLARED = { contract: emptyContract(), at: 0 };
  * A previous flow, unless it read other functions' bodies: a sync.Cond.Wait finds its Cond's lock in the
  * `sync.NewCond(&x.mu)` of any file of the package (see blocking.ts), so such a flow is computed again.
  */
-/** What the twin rule reads of a twin's contract: the locks it already requires (but for guesses) and excludes. */
-function twinInputs(c: Contract): string {
-  if (c.requires.length === 0 && c.excludes.length === 0) return '';
-  return `${c.requires.filter((r) => r.source.kind !== 'name').map((r) => r.ref.key).join('\u0001')}\u0002${c.excludes.map((x) => x.ref.key).join('\u0001')}`;
-}
-
 function reusable(flow: FunctionFlow | undefined): FunctionFlow | undefined {
   return flow && !flow.blocking.some((b) => b.ownLock !== undefined) ? flow : undefined;
 }
