@@ -69,7 +69,8 @@ export function namesHeldLock(text: string, display: string): boolean {
   const words = [display];
   // A distinctive last name (vmLock, clientLock) names the lock too; `mu` or `lock` alone names nothing.
   if (last !== display && last.length >= 4 && !/^(lock|mutex|rwlock|mtx|rwmu|rwmutex)$/i.test(last)) words.push(last);
-  return words.some((w) => new RegExp(String.raw`(^|[^\w.])${w.replace(/\./g, '\\.')}($|[^\w])`).test(text));
+  // A display of half-typed code can hold any character: every one is matched as itself.
+  return words.some((w) => new RegExp(String.raw`(^|[^\w.])${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\w])`).test(text));
 }
 
 /**
