@@ -207,7 +207,9 @@ export function sendHasRoom(send: SyntaxNode, res: ExprResolver, scope: Scope): 
   const room = makeRoom(res.file, made);
   if (!made || room === undefined) return false;
   const fn = innerFunction(send);
-  if (!(room >= 1) || !fn || innerFunction(made) !== fn || loopBetween(made, send, fn)) return false;
+  if (!fn || innerFunction(made) !== fn) return false;
+  if (room === 0) return rangeSizedSend(send, made, name, res, scope, fn);
+  if (!(room >= 1) || loopBetween(made, send, fn)) return false;
   let sends = 0, handedOn = false;
   const visit = (n: SyntaxNode): void => {
     if (n.type === 'identifier' && res.file.text(n) === name && n.start > made.end && n.start < send.start) {
@@ -224,6 +226,62 @@ export function sendHasRoom(send: SyntaxNode, res: ExprResolver, scope: Scope): 
   };
   visit(outerFunction(send));
   return !handedOn && sends <= room;
+}
+
+/**
+ * `ch := make(chan T, max(len(xs), 200)); for _, x := range xs { ch <- x }` (alertmanager's Subscribe, under its
+ * lock): one send per element of a slice or map the buffer was sized to, into a channel nothing else sends to or
+ * has been given yet. Only when the send is straight in that loop (no loop inside it), the make comes before it in
+ * the same function, and nothing assigns `xs` (or its root) in the function after its first value.
+ */
+function rangeSizedSend(send: SyntaxNode, made: SyntaxNode, name: string, res: ExprResolver, scope: Scope, fn: SyntaxNode): boolean {
+  const file = res.file;
+  const sized = sizedBy(file, made);
+  if (!sized) return false;
+  let loop: SyntaxNode | undefined;
+  for (let p = send.parent; p && p !== fn; p = p.parent) {
+    if (p.type !== 'for_statement') continue;
+    if (loop) return false;
+    loop = p;
+  }
+  const clause = loop?.children.find((c) => c.type === 'range_clause');
+  const ranged = clause?.children.find((c) => c.field === 'right');
+  if (!loop || !ranged || file.text(ranged).replace(/\s+/g, '') !== sized || made.end > loop.start) return false;
+  // A range over a channel runs as long as it is fed, whatever len() said; a slice's or a map's runs len() times.
+  if (deref(res.typeOf(ranged, scope)).kind === 'chan') return false;
+  const root = sized.split('.')[0];
+  let sends = 0, handedOn = false, reassigned = false;
+  walk(fn, (n) => {
+    if (n.type === 'send_statement') {
+      const c = n.children.find((x) => x.field === 'channel');
+      if (c?.type === 'identifier' && file.text(c) === name) sends++;
+    } else if (n.type === 'identifier' && file.text(n) === name && n.start > made.end && n.start < send.start) {
+      const parent = n.parent!;
+      if (!((parent.type === 'send_statement' && n.field === 'channel') || (parent.type === 'unary_expression' && parent.op === '<-'))) handedOn = true;
+    } else if ((n.type === 'assignment_statement' || n.type === 'inc_statement') && n.start > made.start) {
+      const left = n.children.find((c) => c.field === 'left')?.children ?? n.children.slice(0, 1);
+      if (left.some((l) => { const t = file.text(l).replace(/\s+/g, ''); return t === root || sized === t || sized.startsWith(`${t}.`); })) reassigned = true;
+    }
+    return true;
+  });
+  return sends === 1 && !handedOn && !reassigned;
+}
+
+/** `make(chan T, len(xs))`, `max(len(xs), n)` or `max(n, len(xs))`: the text of `xs`; undefined for any other size. */
+function sizedBy(file: GoFile, make: SyntaxNode): string | undefined {
+  const args = make.children.find((c) => c.field === 'arguments')?.children.filter((c) => c.type !== 'comment' && c.type !== ',') ?? [];
+  const lenOf = (e: SyntaxNode | undefined): string | undefined => {
+    const m = e && /^len\(([A-Za-z_][\w.]*)\)$/.exec(file.text(e).replace(/\s+/g, ''));
+    return m?.[1];
+  };
+  const size = args[1];
+  if (!size) return undefined;
+  const direct = lenOf(size);
+  if (direct) return direct;
+  if (size.type !== 'call_expression' || file.text(size.children.find((c) => c.field === 'function')) !== 'max') return undefined;
+  const inner = size.children.find((c) => c.field === 'arguments')?.children.filter((c) => c.type !== 'comment' && c.type !== ',' && c.type !== '(' && c.type !== ')') ?? [];
+  const found = inner.map(lenOf).filter((x) => x !== undefined);
+  return found.length === 1 ? found[0] : undefined;
 }
 
 /** The buffer of `make(...)` given as a literal (0 without one, or when computed); undefined for anything but a make. */
