@@ -52,11 +52,13 @@ describe('across packages over stdio', () => {
   });
 
   it('counts in the Locks view the findings that involve each lock, as data, across packages', async () => {
-    const locks = await client.request<{ cls: string; problems: number }[]>('lockset/locks', null);
-    const problems = Object.fromEntries(locks.map((l) => [l.cls, l.problems]));
+    const locks = await client.request<{ cls: string; problems: { code: string; loc: { uri: string } }[] }[]>('lockset/locks', null);
+    const problems = Object.fromEntries(locks.map((l) => [l.cls, l.problems.length]));
     // One finding each in cli (the calls of Register and SendLocked without their locks): the same total as the
     // diagnostics, and no lock counted for a finding about another one.
     assert.deepEqual(problems, { 'Server.Mu': 1, 'ron.Registry': 1 });
+    // Each listed with its check and its place: in cli, where the call without the lock is.
+    assert.deepEqual(locks.flatMap((l) => l.problems.map((p) => p.loc.uri)), [uri('cli/cli.go'), uri('cli/cli.go')]);
   });
 
   it('finds the references of a lock across packages: its field in ron, its Lock and Unlock calls in cli', async () => {
