@@ -93,21 +93,38 @@ describe('Lock Explorer tree and status bar', () => {
   const locks: LockInfo[] = [{
     cls: 'VM.lock', pkg: 'vmm', kind: 'mutex', declared: loc('vm.go', 47),
     acquisitions: [{ loc: loc('vm.go', 66), fn: 'State', mode: 'write' }, { loc: loc('vm.go', 80), fn: 'Tags', mode: 'read' }],
-    guards: [{ name: 'VM.state', source: 'inferred' }], order: '3 of 3 in cmdLock > vmLock > VM.lock', inCycle: true, problems: 2,
+    guards: [{ name: 'VM.state', source: 'inferred' }], order: '3 of 3 in cmdLock > vmLock > VM.lock', inCycle: true,
+    problems: [
+      { message: 'lock-order cycle: VM.lock → stats.mu → VM.lock\nKill takes stats.mu while holding VM.lock', severity: 'error', code: 'lock-order-cycle', loc: loc('vm.go', 127) },
+      { message: 'call of findVM requires vmLock, which is not held here', severity: 'warning', code: 'missing-lock-annotation', loc: loc('http.go', 49) },
+    ],
   }];
 
-  it('a lock shows its facts, then where it is declared, its order, its sites and what it guards', () => {
+  it('a lock shows its facts, then its problems, where it is declared, its order, its sites and what it guards', () => {
     const [node] = lockTree(locks);
     assert.equal(node.label, 'VM.lock');
     assert.equal(node.description, 'mutex · 2 sites · in a lock-order cycle · 2 problems');
     assert.equal(node.icon, 'error');
-    assert.deepEqual(node.children!.map((c) => [c.label, c.description]), [['declared', 'vm.go:48'], ['order', '3 of 3 in cmdLock > vmLock > VM.lock'], ['taken in', '2'], ['guards', '1']]);
-    assert.deepEqual(node.children![2].children!.map((c) => c.description), ['vm.go:67', 'vm.go:81 (read)']);
+    assert.deepEqual(node.children!.map((c) => [c.label, c.description]), [['Problems (2)', undefined], ['declared', 'vm.go:48'], ['order', '3 of 3 in cmdLock > vmLock > VM.lock'], ['taken in', '2'], ['guards', '1']]);
+    assert.deepEqual(node.children![3].children!.map((c) => c.description), ['vm.go:67', 'vm.go:81 (read)']);
+  });
+
+  it('lists the findings that name a lock under Problems: first line, severity icon, check and place, a click opens it', () => {
+    const problems = lockTree(locks)[0].children![0].children!;
+    assert.deepEqual(problems.map((p) => [p.label, p.icon, p.description]), [
+      ['lock-order cycle: VM.lock → stats.mu → VM.lock', 'error', 'lock-order-cycle · vm.go:128'],
+      ['call of findVM requires vmLock, which is not held here', 'warning', 'missing-lock-annotation · http.go:50'],
+    ]);
+    assert.equal(problems[0].tooltip, locks[0].problems[0].message, 'the whole message as tooltip');
+    assert.deepEqual(problems.map((p) => p.loc), [loc('vm.go', 127), loc('http.go', 49)]);
+    const quiet = lockTree([{ ...locks[0], inCycle: false, problems: [] }])[0];
+    assert.equal(quiet.icon, 'lock');
+    assert.ok(!quiet.children!.some((c) => c.label.startsWith('Problems')), 'no empty Problems group');
   });
 
   it('groups locks by package when the workspace has several', () => {
     const more: LockInfo[] = [...locks.map((l) => ({ ...l, cls: 'vmm.VM.lock' })),
-      { cls: 'ron.Server.mu', pkg: 'ron', kind: 'mutex', acquisitions: [], guards: [], inCycle: false, problems: 0 }];
+      { cls: 'ron.Server.mu', pkg: 'ron', kind: 'mutex', acquisitions: [], guards: [], inCycle: false, problems: [] }];
     const tree = lockTree(more);
     assert.deepEqual(tree.map((n) => [n.label, n.description, n.icon]), [['ron', '1 lock', 'package'], ['vmm', '1 lock · 1 with problems', 'error']]);
     assert.deepEqual(tree[1].children!.map((n) => n.label), ['vmm.VM.lock']);

@@ -51,7 +51,23 @@ describe('lock inventory', () => {
     const findings = ws.analyzeAll();
     assert.deepEqual(findings.map((f) => [f.code, f.locks]).sort(), [['double-lock', ['/inv/two|B.mu']], ['missing-lock-annotation', ['/inv/two|A.mu']]]);
     const locks = lockInventory(ws.dirs().flatMap((d) => ws.analyzeDir(d).map((r) => r.analysis)), ws.graph(), findings, (p) => p);
-    assert.deepEqual(Object.fromEntries(locks.map((l) => [l.cls, l.problems])), { 'A.mu': 1, 'B.mu': 1 });
+    assert.deepEqual(Object.fromEntries(locks.map((l) => [l.cls, l.problems.length])), { 'A.mu': 1, 'B.mu': 1 });
+  });
+
+  it('sends each finding that names a lock with the lock: message, severity, check and place, as plain data', async () => {
+    const ws = await Workspace.create(undefined, () => undefined);
+    ws.setText('/inv/two/two.go', SRC);
+    const findings = ws.analyzeAll();
+    const locks = lockInventory(ws.dirs().flatMap((d) => ws.analyzeDir(d).map((r) => r.analysis)), ws.graph(), findings, (p) => `file://${p}`);
+    const b = locks.find((l) => l.cls === 'B.mu')!;
+    const twice = findings.find((f) => f.code === 'double-lock')!;
+    assert.deepEqual(b.problems, [{
+      message: twice.message, severity: twice.severity, code: 'double-lock',
+      loc: { uri: 'file:///inv/two/two.go', line: twice.range.start.line, character: twice.range.start.character, endLine: twice.range.end.line, endCharacter: twice.range.end.character },
+    }]);
+    assert.equal(b.problems[0].loc.line, SRC.split('\n').findIndex((l, i, all) => l.includes('b.mu.Lock()') && all[i - 1].includes('b.mu.Lock()')), 'the second Lock of Twice');
+    assert.match(locks.find((l) => l.cls === 'A.mu')!.problems[0].message, /incLocked/);
+    assert.deepEqual(JSON.parse(JSON.stringify(locks)), locks, 'plain data: it survives JSON as it is');
   });
 
   it('counts the findings of unguarded-access, empty-critical-section and stale-lock-annotation for their locks, goroutine-in-locked-thread for none', async () => {
@@ -66,7 +82,7 @@ describe('lock inventory', () => {
     assert.deepEqual(byCode('goroutine-in-locked-thread'), [[]]);
     const locks = lockInventory(ws.dirs().flatMap((d) => ws.analyzeDir(d).map((r) => r.analysis)), ws.graph(), findings, (p) => p);
     // B.mu's count is its empty section only: "a.mu" in unguarded-access's message is no finding about B.mu.
-    assert.deepEqual(Object.fromEntries(locks.map((l) => [l.cls, l.problems])), { 'A.mu': 1, 'B.mu': 1, 'three.cmdLock': 1 });
+    assert.deepEqual(Object.fromEntries(locks.map((l) => [l.cls, l.problems.length])), { 'A.mu': 1, 'B.mu': 1, 'three.cmdLock': 1 });
   });
 
   it('counts a TypeScript early-release finding for the lock that the finally releases', () => {
@@ -76,7 +92,7 @@ describe('lock inventory', () => {
     const locks = ws.inventory(() => ({ uri: '', line: 0, character: 0, endLine: 0, endCharacter: 0 }));
     const store = locks.find((l) => l.cls === 'Store.#mutex');
     assert.ok(store, `a lock class for the mutex: ${JSON.stringify(locks.map((l) => l.cls))}`);
-    assert.equal(store.problems, 2);
+    assert.deepEqual(store.problems.map((p) => p.code), ['early-release', 'early-release']);
   });
 });
 

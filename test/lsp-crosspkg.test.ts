@@ -36,7 +36,9 @@ describe('across packages over stdio', () => {
     const hover = await client.request<Hover>('textDocument/hover', { textDocument: { uri: uri('cli/cli.go') }, position: positionOf(cli, 'Register("y")') });
     const md = (hover.contents as MarkupContent).value;
     assert.match(md, /In package `ron`/);
-    assert.match(md, /\*\*requires\*\* `Registry`/);
+    // The diagnostic there comes first, and says the contract: the hover does not say it again.
+    assert.match(md, /^⚠️ call of ron\.Register requires ron\.Registry, which is not held here \(contract: [^\n]*`missing-lock-annotation`\n/);
+    assert.doesNotMatch(md, /\*\*requires\*\* `Registry`|At this call/);
   });
 
   it('counts, in the code lens of a contract, the callers in other packages that the diagnostics flag', async () => {
@@ -52,11 +54,13 @@ describe('across packages over stdio', () => {
   });
 
   it('counts in the Locks view the findings that involve each lock, as data, across packages', async () => {
-    const locks = await client.request<{ cls: string; problems: number }[]>('lockset/locks', null);
-    const problems = Object.fromEntries(locks.map((l) => [l.cls, l.problems]));
+    const locks = await client.request<{ cls: string; problems: { code: string; loc: { uri: string } }[] }[]>('lockset/locks', null);
+    const problems = Object.fromEntries(locks.map((l) => [l.cls, l.problems.length]));
     // One finding each in cli (the calls of Register and SendLocked without their locks): the same total as the
     // diagnostics, and no lock counted for a finding about another one.
     assert.deepEqual(problems, { 'Server.Mu': 1, 'ron.Registry': 1 });
+    // Each listed with its check and its place: in cli, where the call without the lock is.
+    assert.deepEqual(locks.flatMap((l) => l.problems.map((p) => p.loc.uri)), [uri('cli/cli.go'), uri('cli/cli.go')]);
   });
 
   it('finds the references of a lock across packages: its field in ron, its Lock and Unlock calls in cli', async () => {

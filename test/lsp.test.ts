@@ -133,6 +133,10 @@ describe('language server over stdio (examples workspace)', () => {
     assert.match(md, /doc comment/);
     // The signature with its result, as Go writes it.
     assert.match(md, /func \(VMs\) findVM\(idOrName string\) \*VM\n/);
+    // The diagnostic at the call first; the contract row and "needs vmLock: not held" would repeat it.
+    assert.match(md, /^⚠️ call of findVM requires vmLock, which is not held here \(contract: doc comment "findVM assumes vmLock is held"\)[^\n]* · `missing-lock-annotation`\n/);
+    assert.equal(md.split('findVM assumes vmLock is held').length - 1, 1, `the contract once:\n${md}`);
+    assert.doesNotMatch(md, /At this call|No locks held here/);
     assert.deepEqual(call?.range, rangeOf(text, 'findVM'));
 
     assert.match(markdown(await client.hover(uri('vmm/http.go'), positionOf(text, 'return vmView{'))), /Held here: `vm\.lock`/);

@@ -48,6 +48,8 @@ export async function activate(context: ExtensionContext): Promise<void> {
     synchronize: { configurationSection: clientId },
     outputChannelName: 'lockset',
     traceOutputChannel,
+    // VS Code shows the diagnostics at a position in the hover, above the server's: the server leaves them out.
+    initializationOptions: { diagnosticsInHover: true },
   };
 
   const languageClient = new LanguageClient(clientId, clientName, serverOptions, clientOptions);

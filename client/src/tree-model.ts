@@ -1,12 +1,12 @@
 // Pure functions that turn the server's lock inventory into tree nodes for the Lock Explorer.
 // No vscode import here, so the logic is testable with plain Node.
-import type { DumpView, LockInfo, Loc } from '../../server/src/protocol';
+import type { DumpView, LockInfo, LockProblem, Loc } from '../../server/src/protocol';
 
 export interface TreeNode {
   label: string;
   description?: string;
   tooltip?: string;
-  icon: 'lock' | 'package' | 'error' | 'location' | 'shield' | 'list-ordered' | 'symbol-field' | 'debug-stackframe' | 'debug-pause' | 'info';
+  icon: 'lock' | 'package' | 'error' | 'warning' | 'location' | 'shield' | 'list-ordered' | 'symbol-field' | 'debug-stackframe' | 'debug-pause' | 'info';
   loc?: Loc;
   children?: TreeNode[];
 }
@@ -22,7 +22,7 @@ export function lockTree(locks: LockInfo[]): TreeNode[] {
   if (pkgs.length <= 1) return lockNodes(locks);
   return pkgs.map((pkg) => {
     const mine = locks.filter((l) => l.pkg === pkg);
-    const bad = mine.filter((l) => l.inCycle || l.problems).length;
+    const bad = mine.filter((l) => l.inCycle || l.problems.length).length;
     return {
       label: pkg,
       description: `${mine.length} lock${mine.length === 1 ? '' : 's'}${bad ? ` · ${bad} with problems` : ''}`,
@@ -36,8 +36,11 @@ function lockNodes(locks: LockInfo[]): TreeNode[] {
   return locks.map((l) => {
     const facts = [l.kind, `${l.acquisitions.length} site${l.acquisitions.length === 1 ? '' : 's'}`];
     if (l.inCycle) facts.push('in a lock-order cycle');
-    if (l.problems) facts.push(`${l.problems} problem${l.problems === 1 ? '' : 's'}`);
+    const n = l.problems.length;
+    if (n) facts.push(`${n} problem${n === 1 ? '' : 's'}`);
     const children: TreeNode[] = [];
+    // What is wrong comes first: the findings that name this lock, each opening its place.
+    if (n) children.push({ label: `Problems (${n})`, icon: 'error', children: l.problems.map(problemNode) });
     if (l.declared) children.push({ label: 'declared', description: place(l.declared), icon: 'symbol-field', loc: l.declared });
     if (l.order) children.push({ label: 'order', description: l.order, icon: 'list-ordered' });
     if (l.acquisitions.length) {
@@ -53,11 +56,18 @@ function lockNodes(locks: LockInfo[]): TreeNode[] {
       label: l.cls,
       description: facts.join(' · '),
       tooltip: `${l.cls}: ${facts.join(', ')}`,
-      icon: l.inCycle || l.problems ? 'error' : 'lock',
+      icon: l.inCycle || n ? 'error' : 'lock',
       loc: l.declared ?? l.acquisitions[0]?.loc,
       children,
     };
   });
+}
+
+const SEVERITY_ICONS: Record<LockProblem['severity'], TreeNode['icon']> = { error: 'error', warning: 'warning', information: 'info', hint: 'info' };
+
+/** A finding under its lock: the message's first line, the check and the place; the whole message as tooltip. */
+function problemNode(p: LockProblem): TreeNode {
+  return { label: p.message.split('\n')[0], description: `${p.code} · ${place(p.loc)}`, tooltip: p.message, icon: SEVERITY_ICONS[p.severity] ?? 'info', loc: p.loc };
 }
 
 /** The status bar text: indexing progress, or the problems by severity, as many as the Problems panel lists. */

@@ -4,8 +4,25 @@
  * holding its method and its type. Positions are 0-based, as in LSP.
  */
 import { RequestType } from 'vscode-languageserver-protocol';
+import type { Finding } from './base/finding';
 
 export interface Loc { uri: string; line: number; character: number; endLine?: number; endCharacter?: number }
+
+/** A finding that names a lock, as the Locks view lists it under that lock. */
+export interface LockProblem {
+  /** The finding's whole message; the view shows its first line. */
+  message: string;
+  severity: 'error' | 'warning' | 'information' | 'hint';
+  /** The check's id (`double-lock`). */
+  code: string;
+  loc: Loc;
+}
+
+/** A finding as the Locks view lists it under a lock: its message, severity and check, its place in a file. */
+export function lockProblem(f: Finding, uri: string): LockProblem {
+  const { start, end } = f.range;
+  return { message: f.message, severity: f.severity, code: f.code, loc: { uri, line: start.line, character: start.character, endLine: end.line, endCharacter: end.character } };
+}
 
 export interface LockInfo {
   /** The lock class: `VM.lock`, `vmm.cmdLock`; package-qualified (`vm.VM.lock`) when the workspace has several packages. */
@@ -20,8 +37,8 @@ export interface LockInfo {
   /** Its place in a declared order, such as "2 of 3 in cmdLock > vmLock > VM.lock". */
   order?: string;
   inCycle: boolean;
-  /** Findings of lockset's checks that name this lock. */
-  problems: number;
+  /** The findings of lockset's checks that name this lock: the view's count is their number. */
+  problems: LockProblem[];
 }
 
 export interface LockGraphEdge {

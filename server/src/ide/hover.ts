@@ -14,11 +14,40 @@ import { classNodeOf, classPackageOf, lockClass, type Ref } from '../model/refs'
 import { qualifiedName } from '../analysis/lock-graph';
 import { allGuards, guardFacts } from '../analysis/guards';
 import type { GoType } from '../model/types';
+import type { Finding } from '../base/finding';
+import { lockNodes } from '../checks/util';
 
 export interface HoverResult { markdown: string; start: number; end: number }
 
-/** Hover text at an offset: a function's contract (at its name or a call), else the locks held there. */
-export function hoverAt(analysis: PackageAnalysis, file: GoFile, offset: number, graph?: WorkspaceGraph, importers: readonly PackageAnalysis[] = []): HoverResult | undefined {
+/** The diagnostics a hover is shown with, so that it says each fact once. */
+export interface HoverFindings {
+  /** The findings of the file (those that cover the position count). */
+  findings?: readonly Finding[];
+  /** The editor shows the diagnostics at the position in its own hover, above the server's (VS Code does). */
+  editorShowsDiagnostics?: boolean;
+}
+
+/**
+ * Hover text at an offset: a function's contract (at its name or a call), else the locks held there. A finding
+ * that covers the offset comes first (unless the editor shows it itself), and at a call the rows that repeat it
+ * (the contract of the lock it names, "needs it: not held", "no locks held") are left out.
+ */
+export function hoverAt(analysis: PackageAnalysis, file: GoFile, offset: number, graph?: WorkspaceGraph, importers: readonly PackageAnalysis[] = [], here: HoverFindings = {}): HoverResult | undefined {
+  const covering = (here.findings ?? []).filter((f) => f.file === file.path && file.lines.offset(f.range.start) <= offset && offset <= file.lines.offset(f.range.end));
+  const h = hoverBody(analysis, file, offset, graph, importers, new Set(covering.flatMap((f) => f.locks ?? [])));
+  if (!h || !covering.length || here.editorShowsDiagnostics) return h;
+  return { ...h, markdown: [...covering.map(findingLine), h.markdown].join('\n\n---\n\n') };
+}
+
+const SEVERITY_ICONS: Record<Finding['severity'], string> = { error: '⛔', warning: '⚠️', information: 'ℹ️', hint: '💡' };
+
+/** A finding as the hover's first line: its message (markdown characters escaped) and its check. */
+function findingLine(f: Finding): string {
+  return `${SEVERITY_ICONS[f.severity]} ${f.message.replace(/[\\`*_[\]<>#|]/g, '\\$&')} · \`${f.code}\``;
+}
+
+/** The hover without the findings; `said` are the lock classes (graph nodes) that findings there already name. */
+function hoverBody(analysis: PackageAnalysis, file: GoFile, offset: number, graph: WorkspaceGraph | undefined, importers: readonly PackageAnalysis[], said: ReadonlySet<string>): HoverResult | undefined {
   const decl = declarationHover(analysis, file, offset, graph);
   if (decl) return decl;
   const at = locate(analysis, file, offset);
@@ -33,13 +62,17 @@ export function hoverAt(analysis: PackageAnalysis, file: GoFile, offset: number,
   if (at.call && at.fn) {
     const site = at.call;
     const parts: string[] = [];
-    if (site.callee) parts.push(contractMarkdown(analysis, site.callee, importers));
+    // A requirement that a finding here names (its lock not held, or held on some paths only) is said by the finding.
+    const all = requirementsAt(analysis, at.fn, site);
+    const repeated = all.filter((r) => (r.held === 'missing' || r.held === 'maybe') && lockNodes(analysis.pkg.dir, [r.ref]).some((n) => said.has(n)));
+    const reqs = all.filter((r) => !repeated.includes(r));
+    if (site.callee) parts.push(contractMarkdown(analysis, site.callee, importers, new Set(repeated.map((r) => r.lock))));
     else parts.push(`**${site.calleeName}**: no contract known`);
-    const reqs = requirementsAt(analysis, at.fn, site);
     if (reqs.length) {
       parts.push('**At this call**\n\n' + reqs.map((r) => `- needs \`${r.ref.display}\`: ${HELD_TEXT[r.held]}`).join('\n'));
     }
-    parts.push(heldLine(site.held, site.viaGo));
+    // "No locks held" repeats "which is not held here"; the other locks held are news.
+    if (!repeated.length || site.viaGo || site.held.all().length) parts.push(heldLine(site.held, site.viaGo));
     return { markdown: parts.join('\n\n---\n\n'), start: site.nameNode.start, end: site.nameNode.end };
   }
   if (at.held && at.stmt && at.fn?.body && offset >= at.fn.body.start) {
@@ -122,15 +155,17 @@ function heldLine(held: HeldSet, viaGo: boolean): string {
   return `🔒 Held here: ${locks.map((l) => `\`${describeHeld(l)}\``).join(', ')}`;
 }
 
-export function contractMarkdown(analysis: PackageAnalysis, fn: FuncDecl, importers: readonly PackageAnalysis[] = []): string {
+/** A function's signature and contract; `omit`: the contract's locks that a finding shown with it already states. */
+export function contractMarkdown(analysis: PackageAnalysis, fn: FuncDecl, importers: readonly PackageAnalysis[] = [], omit: ReadonlySet<ContractLock> = new Set()): string {
   const results = fn.results.map(typeToString);
   const ret = results.length === 0 ? '' : results.length === 1 ? ` ${results[0]}` : ` (${results.join(', ')})`;
   const sig = `${fn.recvType ? `(${fn.recvPointer ? '*' : ''}${fn.recvType}) ` : ''}${fn.name}(${fn.params.map((p) => `${p.name} ${typeToString(p.type)}`).join(', ')})${ret}`;
   const c = analysis.contractOf(fn);
   const owner = analysis.foreign(fn);
   const lines = [`\`\`\`go\nfunc ${sig}\n\`\`\`${owner ? `\n\nIn package \`${owner.pkg.name}\`.` : ''}`];
-  const body = contractLines(c, owner ?? analysis);
-  lines.push(body.length ? body.join('\n') : 'No lock contract: its callers need not hold any lock.');
+  const body = contractLines(c, owner ?? analysis, omit);
+  if (body.length) lines.push(body.join('\n'));
+  else if (!omit.size) lines.push('No lock contract: its callers need not hold any lock.');
   const effects = effectLines(owner ?? analysis, fn, owner?.pkg.name);
   if (effects.length) lines.push(effects.join('\n'));
   if (c.requires.length) {
@@ -158,7 +193,7 @@ function effectLines(analysis: PackageAnalysis, fn: FuncDecl, pkg?: string): str
   return out;
 }
 
-function contractLines(c: Contract, analysis: PackageAnalysis): string[] {
+function contractLines(c: Contract, analysis: PackageAnalysis, omit: ReadonlySet<ContractLock>): string[] {
   const out: string[] = [];
   // A link to the evidence: `file:///path#L12` opens the file at that line.
   const link = (l: ContractLock) => {
@@ -166,7 +201,7 @@ function contractLines(c: Contract, analysis: PackageAnalysis): string[] {
     return f ? ` ([line ${f.lines.lineOf(l.source.offset) + 1}](${pathToFileURL(f.path).href}#L${f.lines.lineOf(l.source.offset) + 1}))` : '';
   };
   const row = (label: string, locks: ContractLock[]) => {
-    for (const l of locks) out.push(!l.resolved ? `- **contract not understood**: '${l.written}' ${l.unresolvedWhy ?? 'names no lock in scope'}, so it is not checked: from ${l.source.describe}${link(l)}` : `- **${label}** \`${l.ref.display}\`${l.mode === 'read' && label === 'requires' ? '' : l.mode === 'read' ? ' (read)' : ''}: from ${l.source.describe}${link(l)}`);
+    for (const l of locks.filter((x) => !omit.has(x))) out.push(!l.resolved ? `- **contract not understood**: '${l.written}' ${l.unresolvedWhy ?? 'names no lock in scope'}, so it is not checked: from ${l.source.describe}${link(l)}` : `- **${label}** \`${l.ref.display}\`${l.mode === 'read' && label === 'requires' ? '' : l.mode === 'read' ? ' (read)' : ''}: from ${l.source.describe}${link(l)}`);
   };
   row('requires', c.requires);
   row('acquires', c.acquires);

@@ -6,7 +6,7 @@ import type { WorkspaceGraph } from '../analysis/workspace-graph';
 import type { Finding } from '../base/finding';
 import type { GoFile } from '../model/file';
 import { classNodeOf, classPackageOf, lockClass } from '../model/refs';
-import type { LockGraph, LockGraphNode, LockInfo, Loc } from '../protocol';
+import { lockProblem, type LockGraph, type LockGraphNode, type LockInfo, type Loc } from '../protocol';
 import { appendAll } from '../util/arrays';
 import { lockClassAt } from './navigation';
 
@@ -32,7 +32,7 @@ export function lockInventory(analyses: PackageAnalysis[], graph: WorkspaceGraph
   const byNode = new Map<string, LockInfo & { local: string }>();
   const info = (node: string, pkg: string, kind: string) => {
     let i = byNode.get(node);
-    if (!i) byNode.set(node, (i = { cls: name(node, pkg), pkg, local: node.slice(node.indexOf('|') + 1), kind, acquisitions: [], guards: [], inCycle: false, problems: 0 }));
+    if (!i) byNode.set(node, (i = { cls: name(node, pkg), pkg, local: node.slice(node.indexOf('|') + 1), kind, acquisitions: [], guards: [], inCycle: false, problems: [] }));
     return i;
   };
   for (const a of analyses) {
@@ -77,7 +77,7 @@ export function lockInventory(analyses: PackageAnalysis[], graph: WorkspaceGraph
     }
     // A finding names its locks as data (Finding.locks); one that names none (about an annotation's form, the OS
     // thread, an unguarded map) counts for no lock: a name in its message would be a guess.
-    i.problems = findings.filter((f) => f.locks?.includes(node)).length;
+    i.problems = findings.filter((f) => f.locks?.includes(node)).map((f) => lockProblem(f, toUri(f.file)));
   }
   return [...byNode.values()].map(({ local: _local, ...i }) => i).sort((x, y) => x.cls.localeCompare(y.cls));
 }

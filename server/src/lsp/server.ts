@@ -156,8 +156,12 @@ export class LocksetServer {
     this.initializeSeen = true;
     const c = params?.capabilities ?? {};
     // A test (or a client on a slow link) can give the wait for the settings its own budget.
-    const wait = (params?.initializationOptions as { configurationWaitMs?: unknown } | undefined)?.configurationWaitMs;
+    const options = params?.initializationOptions as { configurationWaitMs?: unknown; diagnosticsInHover?: unknown } | undefined;
+    const wait = options?.configurationWaitMs;
     if (typeof wait === 'number' && wait >= 0 && wait <= 600_000) this.configurationWaitMs = wait;
+    // An editor that shows the diagnostics at a position in its own hover (VS Code, above the server's) says so:
+    // the hover then leaves their messages out instead of saying them twice.
+    this.diagnosticsInHover = options?.diagnosticsInHover === true;
     this.caps = {
       related: !!c.textDocument?.publishDiagnostics?.relatedInformation,
       documentChanges: !!c.workspace?.workspaceEdit?.documentChanges,
@@ -281,6 +285,9 @@ export class LocksetServer {
     }
     if (first) this.applyConfig(first.raw);
   }
+
+  /** The client's editor shows the diagnostics in its hovers itself (initializationOptions.diagnosticsInHover). */
+  private diagnosticsInHover = false;
 
   /** How long the server waits for the client's settings before it goes on with the defaults. */
   private configurationWaitMs = 3000;
@@ -580,7 +587,10 @@ export class LocksetServer {
     const file = this.ws.file(path);
     if (!pkg || !file) return null;
     // While the index is built, the hover leaves out what needs the whole workspace (orders, cycles).
-    const h = hoverAt(pkg, file, file.lines.offset(p.position), this.indexing ? undefined : this.ws.graph(), this.indexing ? [] : this.importersOf(file));
+    // The diagnostics of the file, as published (during the index) or as they stand: the hover says their facts once.
+    const findings = this.indexing ? this.published.get(path) ?? [] : this.ws.findingsFor(path);
+    const h = hoverAt(pkg, file, file.lines.offset(p.position), this.indexing ? undefined : this.ws.graph(), this.indexing ? [] : this.importersOf(file),
+      { findings, editorShowsDiagnostics: this.diagnosticsInHover });
     if (!h) return null;
     return { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: file.lines.range(h.start, h.end) };
   }

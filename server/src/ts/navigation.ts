@@ -4,7 +4,7 @@
  */
 import { rankIn } from '../analysis/hierarchy';
 import type { Finding } from '../base/finding';
-import type { LockInfo, Loc } from '../protocol';
+import { lockProblem, type LockInfo, type Loc } from '../protocol';
 import type { TsAnalysis } from './analysis';
 import type { LockState, TsFileFacts, TsFunction } from './model';
 
@@ -53,7 +53,7 @@ export function tsLockInventory(analysis: TsAnalysis, findings: Finding[], loc: 
       const cls = op.ref.cls ?? op.ref.display;
       const node = op.ref.node ?? `${fn.file}|${cls}`;
       let info = byNode.get(node);
-      if (!info) byNode.set(node, (info = { cls, pkg: op.ref.pkg ?? 'typescript', kind: op.ref.kind, acquisitions: [], guards: [], inCycle: false, problems: 0 }));
+      if (!info) byNode.set(node, (info = { cls, pkg: op.ref.pkg ?? 'typescript', kind: op.ref.kind, acquisitions: [], guards: [], inCycle: false, problems: [] }));
       info.acquisitions.push({ loc: loc(fn.file, op.start, op.end), fn: fn.name, mode: 'write' });
     }
   }
@@ -66,7 +66,8 @@ export function tsLockInventory(analysis: TsAnalysis, findings: Finding[], loc: 
       if (r >= 0) info.order = `${r + 1} of ${o.names.length} in ${o.text}`;
     }
     // By the locks a finding names as data where its check gives them (Finding.locks), else by its message.
-    info.problems = findings.filter((f) => (f.locks ? f.locks.includes(node) : f.message.includes(info.cls))).length;
+    // Each finding with its file's uri (the loc callback knows it; the offsets do not matter there).
+    info.problems = findings.filter((f) => (f.locks ? f.locks.includes(node) : f.message.includes(info.cls))).map((f) => lockProblem(f, loc(f.file, 0, 0).uri));
   }
   return [...byNode.values()].sort((a, b) => a.cls.localeCompare(b.cls));
 }
