@@ -66,7 +66,7 @@ under another name that an enclosing \`if a == b\` makes the same (\`if si.acc =
 Fixes: call the exported twin that takes the lock; take the lock around the statements of the block that need it
 (a deferred Unlock before a return of the function's body), when no other lock is held there and nothing there
 takes the lock itself (when another lock is held, taking this one under it would order the two locks, which may
-make a cycle: the message says so, "no fix takes c.mu here: s.mu is held, …"), with RLock and RUnlock on an RWMutex when every call there needs only a read lock
+make a cycle: the finding's related information says so, "no fix takes c.mu here: s.mu is held, …"), with RLock and RUnlock on an RWMutex when every call there needs only a read lock
 (\`+checklocksread\`, or prose such as "Caller must hold c.mu for reading" or "c.mu must be read-locked"); add the \`// LOCK:\` comment; document the contract on the calling function; for a contract
 that lockset inferred (a …Locked name, a twin, the callers, doc-comment prose), write it down on the callee as
 \`// +checklocks:s.mu\` (\`+checklocksread\` for an RWMutex when the prose says "held for reading" or the callee writes
@@ -125,9 +125,14 @@ takes it; otherwise the comment.`,
           ctx.report({
             file: caller.file.path,
             range: caller.file.lines.range(site.nameNode.start, site.nameNode.end),
-            message: `call of ${site.calleeName} requires ${req.ref.display}, which is not held here (contract: ${src.describe})${goroutine}${staleNote}${pathNote}${withheld ? `; ${withheld}` : ''}`,
+            message: `call of ${site.calleeName} requires ${req.ref.display}, which is not held here (contract: ${src.describe})${goroutine}${staleNote}${pathNote}`,
             severity: weak || !path ? 'information' : undefined,
-            related: srcFile ? [{ file: src.file, range: srcFile.lines.range(src.offset, src.offset), message: `contract of ${site.callee!.name}: ${src.describe}` }] : [],
+            // Why no fix takes the lock goes with the evidence, not in the message: the message names the finding,
+            // and stays the same when a fix for another lock at the same call changes what is held there.
+            related: [
+              ...(srcFile ? [{ file: src.file, range: srcFile.lines.range(src.offset, src.offset), message: `contract of ${site.callee!.name}: ${src.describe}` }] : []),
+              ...(withheld ? [{ file: caller.file.path, range: caller.file.lines.range(site.nameNode.start, site.nameNode.end), message: withheld }] : []),
+            ],
             fixes: [...fixes, ...annotateContract(analysis, site.callee!, req.lock)],
             locks: lockNodes(analysis.pkg.dir, [req.ref]),
           });
