@@ -87,6 +87,8 @@ export class FlowAnalyzer {
   private releasers?: Map<string, LockOp[]>;
   /** Per path, whether `path != nil` is an optional lock's test (see optionalLockTest). */
   private optionalLocks?: Map<string, boolean>;
+  /** The flags that compare two locals (see comparedLocals), with the two names. */
+  private comparisons?: Map<string, [string, string]>;
 
   /**
    * `paramCalls`: a function's directlyCalledParams as its analysis keeps them (they outlive its compacted body),
@@ -155,7 +157,14 @@ export class FlowAnalyzer {
   private setFlag(st: State, name: string, value: boolean | undefined, at?: SyntaxNode): State {
     if (!(this.tracked ??= trackableFlags(this.decl.node, this.decl.file.parsed.text)).has(name)) return st;
     if (!this.isTracked(name, at)) value = undefined;
-    return { held: st.held.unguarded(name), defers: st.defers, dead: st.dead, flags: withFlag(st.flags, name, value) };
+    let held = st.held.unguarded(name), flags = withFlag(st.flags, name, value);
+    // A comparison of this local with another says nothing after it is assigned.
+    for (const [flag, names] of this.comparisons ?? []) {
+      if (names[0] !== name && names[1] !== name) continue;
+      held = held.unguarded(flag);
+      flags = withFlag(flags, flag, undefined);
+    }
+    return { held, defers: st.defers, dead: st.dead, flags };
   }
 
   // ---- statements -------------------------------------------------------------------------
@@ -475,6 +484,7 @@ export class FlowAnalyzer {
 
   /** A flag whose value never changes once set: an optional lock's nil test, or a variable nothing assigns. */
   private fixedFlag(name: string): boolean {
+    if (this.comparisons?.has(name)) return false;
     if (name.endsWith(' != nil')) return true;
     return neverAssigned(this.decl.node, name, this.decl.file.parsed.text);
   }
@@ -1005,7 +1015,7 @@ export class FlowAnalyzer {
       };
       return [side(true), side(false)];
     }
-    const optional = this.optionalLockTest(e);
+    const optional = this.optionalLockTest(e) ?? this.comparedLocals(e);
     if (optional) {
       const known = st.flags?.get(optional.name);
       if (known !== undefined) {
@@ -1059,6 +1069,27 @@ export class FlowAnalyzer {
       this.optionalLocks.set(path, known);
     }
     return known ? { name: `${path} != nil`, whenTrue: e.op === '!=' } : undefined;
+  }
+
+  /**
+   * `cur != start` (or `==`), two locals compared, in an if whose branch locks or unlocks (gVisor's lisafs walk takes
+   * `curParent.opMu` under `curParent != startParent` in one closure and releases it under the same test in
+   * another): a flag named by the comparison, so the two tests agree while neither local is assigned between them
+   * (setFlag forgets the flag at an assignment of either).
+   */
+  private comparedLocals(e: SyntaxNode): { name: string; whenTrue: boolean } | undefined {
+    if (e.type !== 'binary_expression' || (e.op !== '!=' && e.op !== '==')) return undefined;
+    const [l, r] = [child(e, 'left'), child(e, 'right')];
+    if (l?.type !== 'identifier' || r?.type !== 'identifier') return undefined;
+    const [a, b] = [this.text(l), this.text(r)].sort();
+    if (a === b || ['nil', 'true', 'false'].includes(a) || ['nil', 'true', 'false'].includes(b)) return undefined;
+    if (!this.isTracked(a, e) || !this.isTracked(b, e)) return undefined;
+    const stmt = e.parent?.type === 'if_statement' && e.field === 'condition' ? e.parent : undefined;
+    const branch = stmt && child(stmt, 'consequence');
+    if (!branch || !/\b(R?Lock|R?Unlock)\(\)/.test(this.text(branch))) return undefined;
+    const name = `${a} != ${b}`;
+    (this.comparisons ??= new Map()).set(name, [a, b]);
+    return { name, whenTrue: e.op === '!=' };
   }
 
   /**
