@@ -89,6 +89,8 @@ export class FlowAnalyzer {
   private optionalLocks?: Map<string, boolean>;
   /** The flags that compare two locals (see comparedLocals), with the two names. */
   private comparisons?: Map<string, [string, string]>;
+  /** Per if branch, whether it locks or unlocks (see comparedLocals). */
+  private lockingBranches?: Map<SyntaxNode, boolean>;
 
   /**
    * `paramCalls`: a function's directlyCalledParams as its analysis keeps them (they outlive its compacted body),
@@ -1086,7 +1088,11 @@ export class FlowAnalyzer {
     if (!this.isTracked(a, e) || !this.isTracked(b, e)) return undefined;
     const stmt = e.parent?.type === 'if_statement' && e.field === 'condition' ? e.parent : undefined;
     const branch = stmt && child(stmt, 'consequence');
-    if (!branch || !/\b(R?Lock|R?Unlock)\(\)/.test(this.text(branch))) return undefined;
+    if (!branch) return undefined;
+    // Read once per branch: a loop walks its body several times.
+    let locks = (this.lockingBranches ??= new Map()).get(branch);
+    if (locks === undefined) this.lockingBranches.set(branch, (locks = /\b(R?Lock|R?Unlock)\(\)/.test(this.text(branch))));
+    if (!locks) return undefined;
     const name = `${a} != ${b}`;
     (this.comparisons ??= new Map()).set(name, [a, b]);
     return { name, whenTrue: e.op === '!=' };
