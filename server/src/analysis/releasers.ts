@@ -48,7 +48,7 @@ export function releaserAcquires(fn: FuncDecl, flow: FunctionFlow, source: Contr
  * getClientsWithLock locks one or both clients in an order chosen by their handles): the returned objects' locks held
  * there, on some path or all, are the caller's until it calls the func. "On some path" because the branch that
  * locks one object when both results are the same object leaves the other's lock maybe-held, though it is the same
- * lock; crediting it can only silence a finding about these objects, never make one.
+ * lock there, and on the other paths it is held for sure.
  */
 function lockedResults(held: HeldSet, returned: string[], source: ContractSource, j: number): ContractLock[] | undefined {
   const out: ContractLock[] = [];
