@@ -14,7 +14,8 @@ import { mapToCaller, resolveCall } from './calls';
 import { blockingCall, OS_THREAD_KEY, osThreadRef, returnsToken, sendHasRoom, threadStateChange } from './blocking';
 import { HeldSet, type LockMode } from './held';
 import { appendAll } from '../util/arrays';
-import { assignsPath, boolLiteral, guardJoined, impliedFlags, joinFlags, neverAssigned, sameFlags, trackableFlags, withFlag, type Flags } from './flags';
+import { ConditionFlags } from './condition-flags';
+import { boolLiteral, guardJoined, impliedFlags, joinFlags, neverAssigned, sameFlags, trackableFlags, withFlag, type Flags } from './flags';
 
 /**
  * `when`: what the path knew of the flags where the defer was registered. A join keeps the defers of its longest
@@ -85,12 +86,8 @@ export class FlowAnalyzer {
   private funcVars?: Map<string, SyntaxNode>;
   /** Local variables that hold a releaser a call handed back (`c, unlock := p.getLocked(h)`): the Unlock each runs. */
   private releasers?: Map<string, LockOp[]>;
-  /** Per path, whether `path != nil` is an optional lock's test (see optionalLockTest). */
-  private optionalLocks?: Map<string, boolean>;
-  /** The flags that compare two locals (see comparedLocals), with the two names. */
-  private comparisons?: Map<string, [string, string]>;
-  /** Per if branch, whether it locks or unlocks (see comparedLocals). */
-  private lockingBranches?: Map<SyntaxNode, boolean>;
+  /** Tests of a condition that the flow tracks as flags besides boolean variables (see condition-flags.ts). */
+  private conditionFlags?: ConditionFlags;
 
   /**
    * `paramCalls`: a function's directlyCalledParams as its analysis keeps them (they outlive its compacted body),
@@ -161,8 +158,7 @@ export class FlowAnalyzer {
     if (!this.isTracked(name, at)) value = undefined;
     let held = st.held.unguarded(name), flags = withFlag(st.flags, name, value);
     // A comparison of this local with another says nothing after it is assigned.
-    for (const [flag, names] of this.comparisons ?? []) {
-      if (names[0] !== name && names[1] !== name) continue;
+    for (const flag of this.conditionFlags?.mentioning(name) ?? []) {
       held = held.unguarded(flag);
       flags = withFlag(flags, flag, undefined);
     }
@@ -486,9 +482,8 @@ export class FlowAnalyzer {
 
   /** A flag whose value never changes once set: an optional lock's nil test, or a variable nothing assigns. */
   private fixedFlag(name: string): boolean {
-    if (this.comparisons?.has(name)) return false;
-    if (name.endsWith(' != nil')) return true;
-    return neverAssigned(this.decl.node, name, this.decl.file.parsed.text);
+    const fixed = this.conditionFlags?.isFixed(name);
+    return fixed ?? neverAssigned(this.decl.node, name, this.decl.file.parsed.text);
   }
 
   private deferStmt(s: SyntaxNode, st: State, f: Frame): State {
@@ -1017,7 +1012,7 @@ export class FlowAnalyzer {
       };
       return [side(true), side(false)];
     }
-    const optional = this.optionalLockTest(e) ?? this.comparedLocals(e);
+    const optional = (this.conditionFlags ??= new ConditionFlags(this.decl, (name, at) => this.isTracked(name, at))).flagOf(e);
     if (optional) {
       const known = st.flags?.get(optional.name);
       if (known !== undefined) {
@@ -1046,56 +1041,6 @@ export class FlowAnalyzer {
     }
     const after = this.evalExpr(e, st, f);
     return [after, fork(this.unlessTried(e, st, after))];
-  }
-
-  /**
-   * `s.readMu != nil` (or `== nil`) where the function locks `s.readMu`: an optional lock, taken and released under
-   * the same test (minio's walk). The test is a flag of its own, named by its text, so a lock taken where it holds
-   * is released where it holds again. Only while nothing in the function assigns the path or its root, and the root
-   * is declared once: the pointer then cannot change between the tests (a value set elsewhere to nil while a lock
-   * through it is held would be a bug of its own).
-   */
-  private optionalLockTest(e: SyntaxNode): { name: string; whenTrue: boolean } | undefined {
-    if (e.type !== 'binary_expression' || (e.op !== '!=' && e.op !== '==')) return undefined;
-    const [l, r] = [child(e, 'left'), child(e, 'right')];
-    const x = l && this.text(l) === 'nil' ? r : r && this.text(r) === 'nil' ? l : undefined;
-    if (!x || (x.type !== 'selector_expression' && x.type !== 'identifier')) return undefined;
-    const path = this.text(x).replace(/\s+/g, '');
-    if (!/^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$/.test(path)) return undefined;
-    let known = (this.optionalLocks ??= new Map()).get(path);
-    if (known === undefined) {
-      const root = path.split('.')[0];
-      const text = this.decl.file.parsed.text.slice(this.decl.node.start, this.decl.node.end);
-      const locked = new RegExp(`(^|[^\\w.])${path.replace(/\./g, '\\.')}\\s*\\.\\s*R?Lock\\(\\)`).test(text);
-      known = locked && this.isTracked(root) && neverAssigned(this.decl.node, root, this.decl.file.parsed.text) && !assignsPath(this.decl.node, path, this.decl.file.parsed.text);
-      this.optionalLocks.set(path, known);
-    }
-    return known ? { name: `${path} != nil`, whenTrue: e.op === '!=' } : undefined;
-  }
-
-  /**
-   * `cur != start` (or `==`), two locals compared, in an if whose branch locks or unlocks (gVisor's lisafs walk takes
-   * `curParent.opMu` under `curParent != startParent` in one closure and releases it under the same test in
-   * another): a flag named by the comparison, so the two tests agree while neither local is assigned between them
-   * (setFlag forgets the flag at an assignment of either).
-   */
-  private comparedLocals(e: SyntaxNode): { name: string; whenTrue: boolean } | undefined {
-    if (e.type !== 'binary_expression' || (e.op !== '!=' && e.op !== '==')) return undefined;
-    const [l, r] = [child(e, 'left'), child(e, 'right')];
-    if (l?.type !== 'identifier' || r?.type !== 'identifier') return undefined;
-    const [a, b] = [this.text(l), this.text(r)].sort();
-    if (a === b || ['nil', 'true', 'false'].includes(a) || ['nil', 'true', 'false'].includes(b)) return undefined;
-    if (!this.isTracked(a, e) || !this.isTracked(b, e)) return undefined;
-    const stmt = e.parent?.type === 'if_statement' && e.field === 'condition' ? e.parent : undefined;
-    const branch = stmt && child(stmt, 'consequence');
-    if (!branch) return undefined;
-    // Read once per branch: a loop walks its body several times.
-    let locks = (this.lockingBranches ??= new Map()).get(branch);
-    if (locks === undefined) this.lockingBranches.set(branch, (locks = /\b(R?Lock|R?Unlock)\(\)/.test(this.text(branch))));
-    if (!locks) return undefined;
-    const name = `${a} != ${b}`;
-    (this.comparisons ??= new Map()).set(name, [a, b]);
-    return { name, whenTrue: e.op === '!=' };
   }
 
   /**
