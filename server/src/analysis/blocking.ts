@@ -213,9 +213,7 @@ export function sendHasRoom(send: SyntaxNode, res: ExprResolver, scope: Scope): 
   let sends = 0, handedOn = false;
   const visit = (n: SyntaxNode): void => {
     if (n.type === 'identifier' && res.file.text(n) === name && n.start > made.end && n.start < send.start) {
-      const parent = n.parent!;
-      const fine = (parent.type === 'send_statement' && n.field === 'channel') || (parent.type === 'unary_expression' && parent.op === '<-');
-      if (!fine) handedOn = true;
+      if (!sendsOrReceives(n)) handedOn = true;
     }
     if (n.type === 'send_statement') {
       const c = n.children.find((x) => x.field === 'channel');
@@ -256,8 +254,7 @@ function rangeSizedSend(send: SyntaxNode, made: SyntaxNode, name: string, res: E
       const c = n.children.find((x) => x.field === 'channel');
       if (c?.type === 'identifier' && file.text(c) === name) sends++;
     } else if (n.type === 'identifier' && file.text(n) === name && n.start > made.end && n.start < send.start) {
-      const parent = n.parent!;
-      if (!((parent.type === 'send_statement' && n.field === 'channel') || (parent.type === 'unary_expression' && parent.op === '<-'))) handedOn = true;
+      if (!sendsOrReceives(n)) handedOn = true;
     } else if ((n.type === 'assignment_statement' || n.type === 'inc_statement') && n.start > made.start) {
       const left = n.children.find((c) => c.field === 'left')?.children ?? n.children.slice(0, 1);
       if (left.some((l) => { const t = file.text(l).replace(/\s+/g, ''); return t === root || sized === t || sized.startsWith(`${t}.`); })) reassigned = true;
@@ -282,6 +279,12 @@ function sizedBy(file: GoFile, make: SyntaxNode): string | undefined {
   const inner = size.children.find((c) => c.field === 'arguments')?.children.filter((c) => c.type !== 'comment' && c.type !== ',' && c.type !== '(' && c.type !== ')') ?? [];
   const found = inner.map(lenOf).filter((x) => x !== undefined);
   return found.length === 1 ? found[0] : undefined;
+}
+
+/** A use of a channel's name that only sends on it or receives from it (`ch <- v`, `<-ch`), not one that hands it on. */
+function sendsOrReceives(n: SyntaxNode): boolean {
+  const parent = n.parent!;
+  return (parent.type === 'send_statement' && n.field === 'channel') || (parent.type === 'unary_expression' && parent.op === '<-');
 }
 
 /** The buffer of `make(...)` given as a literal (0 without one, or when computed); undefined for anything but a make. */
@@ -328,8 +331,7 @@ function fieldSendHasRoom(send: SyntaxNode, ch: SyntaxNode, res: ExprResolver, s
       if (text(c) === name && (n.start <= send.start || innerFunction(n) !== fn)) sends++;
     } else if (n.type === 'selector_expression' && text(n) === name && n.start > made.end && n.start < send.start) {
       const parent = n.parent!;
-      const fine = (parent.type === 'send_statement' && n.field === 'channel') || (parent.type === 'unary_expression' && parent.op === '<-') || (parent.type === 'expression_list' && parent.field === 'left');
-      if (!fine) handedOn = true;
+      if (!sendsOrReceives(n) && !(parent.type === 'expression_list' && parent.field === 'left')) handedOn = true;
     }
   });
   return !handedOn && sends <= room;
