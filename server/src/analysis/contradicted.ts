@@ -1,8 +1,7 @@
 import type { FuncDecl } from '../model/file';
-import type { HeldLock } from './held';
 import type { PackageAnalysis } from './package-analysis';
 import { requirementsAt } from './requirements';
-import { acquisitionsAt, takenWhileDropped } from './summaries';
+import { relocks } from './relocks';
 
 /**
  * The locks that a function's contract says are held on entry and that its own body takes again while that
@@ -25,20 +24,8 @@ const NONE: ReadonlySet<string> = new Set();
 function compute(analysis: PackageAnalysis, fn: FuncDecl): ReadonlySet<string> {
   const flow = analysis.flows.get(fn);
   if (!flow || !analysis.contractOf(fn).requires.length) return NONE;
-  let out: Set<string> | undefined;
-  const fromContract = (h: HeldLock | undefined) => !!h && h.fromContract && !h.maybe;
-  for (const e of flow.lockEvents) {
-    if (e.deferred || (e.op.method !== 'Lock' && e.op.method !== 'RLock')) continue;
-    if (fromContract(e.held.get(e.op.ref.key))) (out ??= new Set()).add(e.op.ref.key);
-  }
-  for (const site of flow.calls) {
-    if (!site.callee || site.viaGo || site.held.size === 0) continue;
-    for (const a of acquisitionsAt(analysis, fn, site)) {
-      if (a.tried || a.reacquire || takenWhileDropped(a, a.ref.key)) continue;
-      if (fromContract(site.held.get(a.ref.key))) (out ??= new Set()).add(a.ref.key);
-    }
-  }
-  return out ?? NONE;
+  const keys = relocks(analysis, fn, flow).filter((r) => r.held.fromContract && !r.held.maybe).map((r) => r.held.ref.key);
+  return keys.length ? new Set(keys) : NONE;
 }
 
 /**

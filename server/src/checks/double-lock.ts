@@ -1,11 +1,11 @@
 import { enclosingStatement } from '../analysis/annotations';
 import type { HeldLock, LockMode } from '../analysis/held';
-import { acquisitionsAt, describeChain, takenWhileDropped } from '../analysis/summaries';
+import { describeChain } from '../analysis/summaries';
+import { relocks } from '../analysis/relocks';
 import { honouredByACaller } from '../analysis/contradicted';
 import type { PackageAnalysis } from '../analysis/package-analysis';
 import type { CallSite } from '../analysis/flow-types';
 import type { FuncDecl } from '../model/file';
-import { typedClass, type Ref } from '../model/refs';
 import type { Check } from './check';
 import type { Fix } from '../base/finding';
 import { acquisitionLocation, heldLocation, lockNodes, whereHeld } from './util';
@@ -33,40 +33,32 @@ holds the lock, and otherwise information, since the contract is then the likeli
     const { analysis } = ctx;
     for (const [fn, flow] of analysis.flows) {
       if (analysis.contractOf(fn).ignore) continue;
-      for (const e of flow.lockEvents) {
-        if (e.deferred || (e.op.method !== 'Lock' && e.op.method !== 'RLock') || !e.op.ref.exact) continue;
-        const h = e.held.get(e.op.ref.key);
-        if (!h || h.inherited || otherClass(h.ref, e.op.ref)) continue;
+      for (const r of relocks(analysis, fn, flow)) {
+        const h = r.held;
         const stale = staleContract(analysis, fn, h);
-        ctx.report({
-          file: fn.file.path,
-          range: fn.file.lines.range(e.node.start, e.node.end),
-          message: explain(h, e.op.method === 'RLock' ? 'read' : 'write', `${e.op.ref.display}.${e.op.method}()`, whereHeld(fn, h)) + (stale ?? ''),
-          severity: stale ? 'information' : undefined,
-          related: [heldLocation(fn, h)],
-          fixes: [],
-          locks: lockNodes(analysis.pkg.dir, [e.op.ref]),
-        });
-      }
-      for (const site of flow.calls) {
-        if (!site.callee || site.viaGo || site.held.size === 0) continue;
-        const seen = new Set<string>();
-        for (const a of acquisitionsAt(analysis, fn, site)) {
-          if (a.tried || a.reacquire || takenWhileDropped(a, a.ref.key) || !a.ref.exact || seen.has(a.ref.key)) continue;
-          const h = site.held.get(a.ref.key);
-          if (!h || h.maybe || h.inherited || otherClass(h.ref, a.ref)) continue;
-          seen.add(a.ref.key);
-          const stale = staleContract(analysis, fn, h);
+        if (r.kind === 'lock') {
+          const op = r.event.op;
           ctx.report({
             file: fn.file.path,
-            range: fn.file.lines.range(site.nameNode.start, site.nameNode.end),
-            message: explain(h, a.mode, `call of ${site.calleeName}`, whereHeld(fn, h)) + ` (${describeChain(a)})` + (stale ?? ''),
+            range: fn.file.lines.range(r.event.node.start, r.event.node.end),
+            message: explain(h, op.method === 'RLock' ? 'read' : 'write', `${op.ref.display}.${op.method}()`, whereHeld(fn, h)) + (stale ?? ''),
             severity: stale ? 'information' : undefined,
-            related: [heldLocation(fn, h), acquisitionLocation(a, `${a.ref.display} locked again here, in ${a.lockFn.name}`)],
-            fixes: internalTwinFix(analysis, fn, site, h),
-            locks: a.node ? [a.node] : lockNodes(analysis.pkg.dir, [a.ref]),
+            related: [heldLocation(fn, h)],
+            fixes: [],
+            locks: lockNodes(analysis.pkg.dir, [op.ref]),
           });
+          continue;
         }
+        const { site, acq: a } = r;
+        ctx.report({
+          file: fn.file.path,
+          range: fn.file.lines.range(site.nameNode.start, site.nameNode.end),
+          message: explain(h, a.mode, `call of ${site.calleeName}`, whereHeld(fn, h)) + ` (${describeChain(a)})` + (stale ?? ''),
+          severity: stale ? 'information' : undefined,
+          related: [heldLocation(fn, h), acquisitionLocation(a, `${a.ref.display} locked again here, in ${a.lockFn.name}`)],
+          fixes: internalTwinFix(analysis, fn, site, h),
+          locks: a.node ? [a.node] : lockNodes(analysis.pkg.dir, [a.ref]),
+        });
       }
     }
   },
@@ -80,15 +72,6 @@ holds the lock, and otherwise information, since the contract is then the likeli
 function staleContract(analysis: PackageAnalysis, fn: FuncDecl, h: HeldLock): string | undefined {
   if (!h.fromContract || honouredByACaller(analysis, fn, h.ref.key)) return undefined;
   return `; but no call of ${fn.name} in the package holds ${h.ref.display}, so its contract may be what is wrong`;
-}
-
-/**
- * One name for locks of two types: a local that shadows the receiver (`if w, ok := w.watchers[id]; ok {
- * w.update() }`, where the inner w is another type) names another lock than the held one.
- */
-function otherClass(held: Ref, taken: Ref): boolean {
-  const a = typedClass(held), b = typedClass(taken);
-  return a !== undefined && b !== undefined && a !== b;
 }
 
 function explain(h: HeldLock, mode: LockMode, what: string, where: string): string {
