@@ -9,7 +9,7 @@ import { analyzeDir } from './harness';
  * a long may-block chain): those are information, every other finding there a warning (an error for double-lock).
  */
 describe('confidence: a guess is information, declared evidence a warning', () => {
-  for (const [group, name] of [['blocking-under-lock', 'confidence'], ['unguarded-access', 'confidence'], ['missing-lock-annotation', 'confidence'], ['lock-order-cycle', 'gate'], ['lock-order-cycle', 'guessed'], ['lock-order-cycle', 'long_chain'], ['goroutine-in-locked-thread', 'confidence'], ['missing-lock-annotation', 'stored_literal'], ['double-lock', 'contract_contradicted']]) {
+  for (const [group, name] of [['blocking-under-lock', 'confidence'], ['unguarded-access', 'confidence'], ['missing-lock-annotation', 'confidence'], ['lock-order-cycle', 'gate'], ['lock-order-cycle', 'guessed'], ['lock-order-cycle', 'long_chain'], ['goroutine-in-locked-thread', 'confidence'], ['missing-lock-annotation', 'stored_literal'], ['double-lock', 'contract_contradicted'], ['double-lock', 'argument_condition'], ['missing-lock-annotation', 'twin_guess'], ['lock-order-cycle', 'argument_condition']]) {
     it(`${group}/${name}`, async () => {
       const dir = join(__dirname, 'fixtures', group, name);
       const { findings } = await analyzeDir(dir);

@@ -26,7 +26,7 @@ export function exportSignature(analysis: PackageAnalysis): string {
     // there) as nodes: a node that an edit moved carries the copies along, a node that it replaced does not,
     // so the nodes themselves are part of the signature.
     for (const a of analysis.acquisitions.get(fn) ?? []) {
-      parts.push(`A${a.ref.key}/${a.cls}/${a.node ?? ''}/${a.mode}/${nodeId(a.lockNode)}/${chainNodes(a.chain)}`);
+      parts.push(`A${a.ref.key}/${a.cls}/${a.node ?? ''}/${a.mode}/${nodeId(a.lockNode)}/${chainNodes(a.chain)}/${a.ownCondition ?? ''}/${a.belowCondition ?? ''}`);
     }
     const b = analysis.mayBlock.get(fn);
     if (b) parts.push(`B${b.what}/${nodeId(b.at)}/${chainNodes(b.chain)}`);

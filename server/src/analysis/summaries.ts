@@ -4,6 +4,7 @@ import { mapToCaller } from './calls';
 import { isUnshared } from './fresh';
 import { isFreshAt } from './fresh-value';
 import { neverAssigned, trackableFlags } from './flags';
+import { argumentCondition } from './argument-conditions';
 import type { CallSite, FunctionFlow, LockEvent, UnitKind } from './flow-types';
 import type { LockMode } from './held';
 import type { PackageAnalysis } from './package-analysis';
@@ -41,6 +42,13 @@ export interface Acquisition {
   released?: Ref[];
   /** Taken only when these parameters (by index) have these values: `if lock { mu.Lock() }`. */
   when?: { index: number; value: boolean }[];
+  /** A condition on the function's own parameters under which it gets to the Lock (see argumentCondition). */
+  ownCondition?: string;
+  /**
+   * The first such condition of a callee on the chain: a caller that holds the lock takes it again only for
+   * some values of the arguments it passes on, which the analysis does not know.
+   */
+  belowCondition?: string;
   /** Taken with TryLock: it never waits, so it cannot deadlock (tailscale's `if m.TryLock() { panic }` assertion). */
   tried?: boolean;
 }
@@ -141,7 +149,7 @@ function ownAcquisitions(analysis: PackageAnalysis, fn: FuncDecl, flow: Function
     const reacquire = (released.get(e.op.ref.key) ?? Infinity) < e.node.start;
     const unshared = isUnshared(fn, e.op.ref, e.node.start) || isFreshAt(analysis, fn, flow, e.op.ref, e.node, e.node.start);
     const dropped = droppedCallerLocks(flow, e.node);
-    add(list, { ref: e.op.ref, cls: lockClass(e.op.ref), node: classNodeOf(e.op.ref, analysis.pkg.dir), pkg: classPackageOf(e.op.ref, analysis.pkg.name), mode: e.op.method.includes('R') ? 'read' : 'write', lockFn: fn, lockNode: e.node, chain: [], reacquire, unshared, released: dropped, when: paramConditions(fn, e.flags), tried: e.op.method.startsWith('Try') || undefined });
+    add(list, { ref: e.op.ref, cls: lockClass(e.op.ref), node: classNodeOf(e.op.ref, analysis.pkg.dir), pkg: classPackageOf(e.op.ref, analysis.pkg.name), mode: e.op.method.includes('R') ? 'read' : 'write', lockFn: fn, lockNode: e.node, chain: [], reacquire, unshared, released: dropped, when: paramConditions(fn, e.flags), ownCondition: argumentCondition(fn, e.node), tried: e.op.method.startsWith('Try') || undefined });
   }
   return list;
 }
@@ -368,7 +376,17 @@ function mapAcquisition(analysis: PackageAnalysis, a: Acquisition, fn: FuncDecl,
     const m = mapToCaller(r, site, res);
     if (m && !released?.some((x) => x.key === m.key)) released = [...released ?? [], m];
   }
-  return { ...a, ref, cls, node, pkg, chain: [{ fn, site }, ...a.chain], unshared, released, when: conditions.when };
+  const ownCondition = siteCondition(fn, site), belowCondition = a.belowCondition ?? a.ownCondition;
+  return { ...a, ref, cls, node, pkg, chain: [{ fn, site }, ...a.chain], unshared, released, when: conditions.when, ownCondition, belowCondition };
+}
+
+const siteConditions = new WeakMap<CallSite, string | null>();
+
+/** argumentCondition of a call, once per call (its callee's acquisitions are mapped through it together). */
+function siteCondition(fn: FuncDecl, site: CallSite): string | undefined {
+  let c = siteConditions.get(site);
+  if (c === undefined) siteConditions.set(site, (c = argumentCondition(fn, site.node) ?? null));
+  return c ?? undefined;
 }
 
 /**

@@ -23,6 +23,9 @@ RLocks, and an RLock upgraded to Lock on the same RWMutex. A TryLock never waits
 \`if mu.TryLock() { mu.Unlock(); panic(...) }\` under the lock is fine. A lock still held on some path (a missing unlock)
 and then locked again is reported too. Instances that may differ (vms[a].lock and vms[b].lock) are not.
 
+A callee that takes the lock only for some values of its arguments (\`if key == nil { c.accountKID() }\`) deadlocks
+only when the call passes one of them, which lockset cannot tell: information, naming the condition.
+
 A lock held only because the function's own contract says so ("Caller must hold l.mu", a …Locked name), which
 the body then takes again, deadlocks only if a caller honours the contract: an error when a call in the package
 holds the lock, and otherwise information, since the contract is then the likelier mistake (a stale comment, or
@@ -50,11 +53,14 @@ holds the lock, and otherwise information, since the contract is then the likeli
           continue;
         }
         const { site, acq: a } = r;
+        // A callee that locks only for some argument values deadlocks only if the call passes one of them.
+        const cond = a.belowCondition;
+        const onValue = cond ? `; but ${cond}, which this call may never meet` : '';
         ctx.report({
           file: fn.file.path,
           range: fn.file.lines.range(site.nameNode.start, site.nameNode.end),
-          message: explain(h, a.mode, `call of ${site.calleeName}`, whereHeld(fn, h)) + ` (${describeChain(a)})` + (stale ?? ''),
-          severity: stale ? 'information' : undefined,
+          message: explain(h, a.mode, `call of ${site.calleeName}`, whereHeld(fn, h)) + ` (${describeChain(a)})` + (stale ?? onValue),
+          severity: stale || cond ? 'information' : undefined,
           related: [heldLocation(fn, h), acquisitionLocation(a, `${a.ref.display} locked again here, in ${a.lockFn.name}`)],
           fixes: internalTwinFix(analysis, fn, site, h),
           locks: a.node ? [a.node] : lockNodes(analysis.pkg.dir, [a.ref]),

@@ -21,7 +21,8 @@ whose every place also holds one more lock (a gate lock: there, or by every call
 up) cannot close while that stays so, and is information. So is a cycle with an edge that is seen only where its first
 lock is held by a guessed contract (a \`…Locked\` name, the callers rule, a twin): the guess, not the code, closes it;
 and one with an edge seen only at the end of a chain of more than two calls (as a may-block chain that long is for
-blocking-under-lock): each call on the way may take another path, which the program's state may rule out.`,
+blocking-under-lock): each call on the way may take another path, which the program's state may rule out; and
+one with an edge seen only where a callee gets to the Lock for some values of its arguments (\`if key == nil\`).`,
   example: 'f: a.Lock(); b.Lock()  g: b.Lock(); a.Lock()',
   defaultSeverity: 'warning',
   readsGraph: true,
@@ -43,12 +44,14 @@ blocking-under-lock): each call on the way may take another path, which the prog
       const guess = cycle.map(guessedEdge).find((g) => g !== undefined);
       // So does one seen only at the end of a long chain of calls, any of which may take another path.
       const long = guess ? undefined : cycle.map((e) => longEdge(e, to(e))).find((g) => g !== undefined);
-      const guessed = gate ? '' : guess ? `; it rests on a guess: ${guess}` : long ? `; it rests on a long call chain: ${long}` : '';
+      // And one seen only where a callee gets to the Lock for some values of its arguments.
+      const value = guess || long ? undefined : cycle.map((e) => valueEdge(e, to(e))).find((g) => g !== undefined);
+      const guessed = gate ? '' : guess ? `; it rests on a guess: ${guess}` : long ? `; it rests on a long call chain: ${long}` : value ? `; it rests on argument values: ${value}` : '';
       ctx.report({
         file: first.fn.file.path,
         range: first.fn.file.lines.range(first.offset, first.end),
         message: `lock order cycle ${names}: ${story}${gated}${guessed}`,
-        severity: gate || guess || long ? 'information' : undefined,
+        severity: gate || guess || long || value ? 'information' : undefined,
         related: cycle.flatMap((e) => edgeLocations(e, from(e), to(e))),
         fixes: [],
         locks: cycle.map((e) => e.from),
@@ -73,6 +76,14 @@ function longEdge(e: LockEdge, toName: string): string | undefined {
   if (!all.every((w) => w.acq.chain.length > MAX_SURE_CHAIN)) return undefined;
   const w = all.reduce((a, b) => (b.acq.chain.length < a.acq.chain.length ? b : a));
   return `${w.fn.name} reaches ${toName} only through ${w.acq.chain.length} calls (${describeChain(w.acq)}), any of which may take another path`;
+}
+
+/** How an edge is reached, when every witness reaches its second lock only for some values of a callee's arguments. */
+function valueEdge(e: LockEdge, toName: string): string | undefined {
+  const all = [e.witness, ...e.witnesses];
+  const conds = all.map((w) => w.acq.belowCondition);
+  if (!conds.every((c) => c !== undefined)) return undefined;
+  return `${e.witness.fn.name} takes ${toName} only for some arguments: ${conds[0]}`;
 }
 
 function edgeLocations(e: LockEdge, fromName: string, toName: string): RelatedLocation[] {

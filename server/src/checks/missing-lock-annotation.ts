@@ -20,8 +20,12 @@ import { isFreshValueAt } from '../analysis/fresh-value';
 import { onlyLogs } from '../analysis/log-only';
 import { UnheldPaths, containerLockHeld } from '../analysis/unheld-path';
 
-/** Contract sources that are a guess, not something the code declares: their findings are information. */
-const GUESSES = new Set(['name', 'callers']);
+/**
+ * Contract sources that are a guess, not something the code declares: their findings are information. A twin's
+ * contract is inferred from one function's habit (the exported twin holds the lock around its call): on real
+ * code two of three such warnings were false (the callee read only fields set at construction).
+ */
+const GUESSES = new Set(['name', 'callers', 'twin']);
 
 export const missingLockAnnotation: Check = {
   id: 'missing-lock-annotation',
@@ -40,8 +44,8 @@ earlier in the block. Locks held on only some paths are not reported. A goroutin
 Nor is a lock of an object that nothing else can reach yet: one the caller allocated, or got from a package
 function that returns only objects it allocated (\`mb := fs.newBlock(i)\`), and has not handed on since.
 
-Confidence: a contract declared in the code (an annotation, a doc comment whose lock resolves, an exported twin
-that takes the lock) gives a warning; one that is only a guess (a …Locked name, or the callers rule) gives
+Confidence: a contract declared in the code (an annotation, a doc comment whose lock resolves) gives a warning;
+one that is only a guess (a …Locked name, an exported twin's habit, or the callers rule) gives
 information, and so does a doc comment whose function (with what it calls, a few calls deep) touches only
 atomics, fields that nothing writes after construction, or data under its own locks, since the comment may
 be stale, one whose function only reads fields to write a log message (nats-server's \`fs.warn\`), and one whose
