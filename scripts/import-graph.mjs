@@ -1,5 +1,5 @@
-// The static import graph of the project's TypeScript files, and its cycles. Used by the lint's no-cycle rule
-// (eslint.config.mjs) and, run directly, lists the cycles: `node scripts/import-graph.mjs [--runtime] [dir...]`.
+// The static import graph of the project's TypeScript files, and its cycles: the lint's `lockset/no-import-cycle`
+// rule (eslint.config.mjs) and, run directly, a list of the cycles: `node scripts/import-graph.mjs [--runtime] [dir...]`.
 // Only relative imports count (packages cannot import us back); `import type` edges count unless `runtime` is set.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -102,6 +102,32 @@ export function cycles(files, runtime = false) {
   for (const f of files) if (!index.has(f)) visit(f);
   return out;
 }
+
+/**
+ * ESLint rule: an import whose module imports, directly or not, the importing file back. Type-only imports count:
+ * a cycle of types is still two modules that cannot be read, moved or tested apart. The importing file's imports
+ * are the linted text's; the others' are read from disk.
+ */
+export const noImportCycle = {
+  meta: {
+    type: 'problem',
+    docs: { description: 'forbid imports that close an import cycle' },
+    messages: { cycle: 'import cycle: {{path}}. Move what both sides need into a module both import (see docs/dev/development.md).' },
+    schema: [],
+  },
+  create(context) {
+    const file = context.filename;
+    const root = context.cwd;
+    const check = (node) => {
+      const spec = node.source?.value;
+      if (typeof spec !== 'string' || !spec.startsWith('.')) return;
+      const target = resolveImport(file, spec);
+      const path = target && target !== file ? pathBack(target, file) : undefined;
+      if (path) context.report({ node, messageId: 'cycle', data: { path: [file, ...path].map((f) => relative(root, f)).join(' → ') } });
+    };
+    return { ImportDeclaration: check, ExportNamedDeclaration: check, ExportAllDeclaration: check };
+  },
+};
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
