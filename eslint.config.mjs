@@ -1,6 +1,7 @@
 // typescript-eslint with type information, so that floating promises are caught.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { noImportCycle } from './scripts/import-graph.mjs';
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'examples/', 'test-results/', 'test/fixtures-ts/', '**/*.mjs', '**/*.js'] },
@@ -18,6 +19,12 @@ export default tseslint.config(
     },
   },
   ...layers(),
+  {
+    // No import cycles, type-only imports included (test/layers.test.ts proves that one fails the lint).
+    files: ['**/*.ts'],
+    plugins: { lockset: { rules: { 'no-import-cycle': noImportCycle } } },
+    rules: { 'lockset/no-import-cycle': 'error' },
+  },
 );
 
 /**

@@ -1,6 +1,6 @@
 /** Node-by-node comparison of parsed files, for the tests of incremental re-parsing and of parse workers. */
 import type { SyntaxNode } from '../server/src/syntax/node';
-import type { ParsedFile } from '../server/src/syntax/parser';
+import type { ParsedFile } from '../server/src/syntax/parse-types';
 
 /** The first difference between two trees, or undefined. */
 export function treeDiff(a: SyntaxNode, b: SyntaxNode, path = 'root'): string | undefined {

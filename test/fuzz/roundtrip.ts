@@ -7,7 +7,8 @@ import type { SyntaxNode } from '../../server/src/syntax/node';
 import { LineIndex } from '../../server/src/base/lines';
 import type { Parser } from 'web-tree-sitter';
 import type { PackageAnalysis } from '../../server/src/analysis/package-analysis';
-import { initParser, parseGo, type ParsedFile } from '../../server/src/syntax/parser';
+import { initParser, parseGo } from '../../server/src/syntax/parser';
+import type { ParsedFile } from '../../server/src/syntax/parse-types';
 import { applyEdits } from '../../server/src/util/edits';
 import { Workspace } from '../../server/src/workspace';
 

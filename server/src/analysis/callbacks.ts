@@ -5,19 +5,11 @@ import { isPseudoLock } from './blocking';
 import { mapToCaller } from './calls';
 import type { CallSite, FunctionFlow } from './flow-types';
 import type { HeldLock } from './held';
-import type { PackageAnalysis } from './package-analysis';
-import { acquisitionsAt, RUNS_IN_PLACE, type Acquisition } from './summaries';
-
-/** A function calling one of its func-typed parameters while it holds locks of its own. */
-export interface ParamCall {
-  index: number;
-  name: string;
-  site: CallSite;
-  held: HeldLock[];
-}
+import type { Acquisition, PackageAnalysisView, ParamCall } from './package-analysis-types';
+import { acquisitionsAt, RUNS_IN_PLACE } from './summaries';
 
 /** Per function, the calls of its parameters made under its own locks (`s.mu.Lock(); f(x)`). */
-export function computeParamCalls(analysis: PackageAnalysis): Map<FuncDecl, ParamCall[]> {
+export function computeParamCalls(analysis: PackageAnalysisView): Map<FuncDecl, ParamCall[]> {
   const out = new Map<FuncDecl, ParamCall[]>();
   for (const [fn, flow] of analysis.flows) {
     for (const site of flow.calls) {
@@ -48,7 +40,7 @@ export interface CallbackEdge {
  * ForEach holds s.clientLock while calling f, and Tag takes v.lock. Only targets known statically count:
  * a function or method value, or a func literal written at the call.
  */
-export function callbackEdges(analysis: PackageAnalysis, fn: FuncDecl, flow: FunctionFlow): CallbackEdge[] {
+export function callbackEdges(analysis: PackageAnalysisView, fn: FuncDecl, flow: FunctionFlow): CallbackEdge[] {
   const out: CallbackEdge[] = [];
   for (const site of flow.calls) {
     if (!site.callee || site.viaGo) continue;
@@ -71,7 +63,7 @@ export function callbackEdges(analysis: PackageAnalysis, fn: FuncDecl, flow: Fun
 }
 
 /** What the callback passed as `arg` takes, in fn's names, with the chain through the callee. */
-function callbackAcquisitions(analysis: PackageAnalysis, fn: FuncDecl, flow: FunctionFlow, site: CallSite, pc: ParamCall, arg: SyntaxNode): Acquisition[] {
+function callbackAcquisitions(analysis: PackageAnalysisView, fn: FuncDecl, flow: FunctionFlow, site: CallSite, pc: ParamCall, arg: SyntaxNode): Acquisition[] {
   const written = fn.file.text(arg).replace(/\s+/g, ' ');
   const text = arg.type === 'func_literal' ? 'func literal' : written.length > 40 ? `${written.slice(0, 39)}…` : written;
   const invoke = (callee: FuncDecl | undefined, recv: Ref | undefined): CallSite => ({
@@ -96,7 +88,7 @@ function callbackAcquisitions(analysis: PackageAnalysis, fn: FuncDecl, flow: Fun
 }
 
 /** A callee's lock in the caller's names; another package's lock that cannot be named there keeps its class there. */
-function heldInCallerTerms(analysis: PackageAnalysis, fn: FuncDecl, site: CallSite, ref: Ref): Ref {
+function heldInCallerTerms(analysis: PackageAnalysisView, fn: FuncDecl, site: CallSite, ref: Ref): Ref {
   const mapped = mapToCaller(ref, site, analysis.resolver(fn));
   if (mapped) return mapped;
   const callee = site.callee!;

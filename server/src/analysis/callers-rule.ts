@@ -4,7 +4,7 @@ import { mapToCallee, mapToCaller } from './calls';
 import { isUnshared } from './fresh';
 import type { ContractLock } from './contract-types';
 import type { CallSite } from './flow-types';
-import type { PackageAnalysis } from './package-analysis';
+import type { PackageAnalysisView } from './package-analysis-types';
 import { requirementsAt } from './requirements';
 import { appendAll } from '../util/arrays';
 
@@ -19,7 +19,7 @@ import { appendAll } from '../util/arrays';
  * Read from the first flows, in rounds until nothing changes (a contract inferred in one round holds at the calls
  * of the next): returns the functions whose contract it changed, to be walked again.
  */
-export function inferFromCallers(analysis: PackageAnalysis): FuncDecl[] {
+export function inferFromCallers(analysis: PackageAnalysisView): FuncDecl[] {
   const changed: FuncDecl[] = [];
   for (let round = 0; round < 8; round++) {
     const needs = neededLocks(analysis);
@@ -35,7 +35,7 @@ export function inferFromCallers(analysis: PackageAnalysis): FuncDecl[] {
  * The calls of each function that could gain a contract. Most cannot: only an unexported function that needs a
  * lock (see neededLocks), or with a …Locked guess, is looked at, and only its calls gathered.
  */
-function candidateSites(analysis: PackageAnalysis, needs: Needs): Map<FuncDecl, Site[]> {
+function candidateSites(analysis: PackageAnalysisView, needs: Needs): Map<FuncDecl, Site[]> {
   const candidates = new Set<FuncDecl>(needs.keys());
   for (const fn of analysis.flows.keys()) {
     if (isOpen(analysis, fn) && analysis.contractOf(fn).requires.length > 0) candidates.add(fn);
@@ -60,7 +60,7 @@ function candidateSites(analysis: PackageAnalysis, needs: Needs): Map<FuncDecl, 
 type Site = { caller: FuncDecl; site: CallSite };
 
 /** An unexported function with no contract but a …Locked guess: the callers rule may give it one. */
-function isOpen(analysis: PackageAnalysis, fn: FuncDecl): boolean {
+function isOpen(analysis: PackageAnalysisView, fn: FuncDecl): boolean {
   if (/^[A-Z]/.test(fn.name)) return false;
   const contract = analysis.contractOf(fn);
   return !contract.ignore && contract.requires.every((r) => r.source.kind === 'name');
@@ -79,7 +79,7 @@ type Needs = Map<FuncDecl, Map<string, { ref: Ref; write: boolean }>>;
  * lock and does not hold it, either by a contract or because the callee, open too, needs it so. Read to a
  * fixed point up the calls, so a wrapper of a helper needs what the helper needs.
  */
-function neededLocks(analysis: PackageAnalysis): Needs {
+function neededLocks(analysis: PackageAnalysisView): Needs {
   const needs: Needs = new Map();
   const open = new Set<FuncDecl>();
   for (const fn of analysis.flows.keys()) if (isOpen(analysis, fn) && analysis.contractOf(fn).requires.length === 0) open.add(fn);
@@ -125,7 +125,7 @@ function neededLocks(analysis: PackageAnalysis): Needs {
   return needs;
 }
 
-function oneRound(analysis: PackageAnalysis, sitesOf: Map<FuncDecl, Site[]>, needs: Needs): FuncDecl[] {
+function oneRound(analysis: PackageAnalysisView, sitesOf: Map<FuncDecl, Site[]>, needs: Needs): FuncDecl[] {
   const changed: FuncDecl[] = [];
   for (const [fn, sites] of sitesOf) {
     const contract = analysis.contractOf(fn);
@@ -158,7 +158,7 @@ interface Common { lock: ContractLock['ref']; from: Site; write: boolean }
  * ones inferred after its flow was walked too (sendAlert → sendAlertLocked → writeRecordLocked), unless the
  * caller unlocks it somewhere.
  */
-function heldAtEverySite(analysis: PackageAnalysis, fn: FuncDecl, sites: Site[]): Common[] {
+function heldAtEverySite(analysis: PackageAnalysisView, fn: FuncDecl, sites: Site[]): Common[] {
   let common: Common[] | undefined;
   for (const s of sites) {
     if (s.site.viaGo || s.site.unit === 'goroutine' || s.site.unit === 'detached') return [];

@@ -1,7 +1,7 @@
 import type { GoFile } from '../model/file';
 import type { PackageAnalysis } from './package-analysis';
 import type { SyntaxNode } from '../syntax/node';
-import type { ChainStep } from './summaries';
+import type { ChainStep } from './package-analysis-types';
 
 const cache = new WeakMap<PackageAnalysis, string>();
 

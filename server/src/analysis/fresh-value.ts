@@ -3,7 +3,7 @@ import type { Ref } from '../model/refs';
 import { child, walk, type SyntaxNode } from '../syntax/node';
 import { capturedFrom, freshLocals, isAllocation, isNamed, isOwnValue, isPublishingUse, runsInPlace } from './fresh';
 import type { CallSite, FunctionFlow } from './flow-types';
-import type { PackageAnalysis } from './package-analysis';
+import type { PackageAnalysisView } from './package-analysis-types';
 
 /**
  * A lock of a local's own (`mb.mu`, or `cfg` that embeds its mutex) at a call, when the value the local holds
@@ -13,7 +13,7 @@ import type { PackageAnalysis } from './package-analysis';
  * not been handed on since (see isPublishingUse). Unlike isUnshared, it reads the callee's body, so it is
  * asked at check time, not while a flow is computed.
  */
-export function isFreshValueAt(analysis: PackageAnalysis, fn: FuncDecl, flow: FunctionFlow, ref: Ref, site: CallSite): boolean {
+export function isFreshValueAt(analysis: PackageAnalysisView, fn: FuncDecl, flow: FunctionFlow, ref: Ref, site: CallSite): boolean {
   return isFreshAt(analysis, fn, flow, ref, site.node, site.nameNode.start);
 }
 
@@ -21,7 +21,7 @@ export function isFreshValueAt(analysis: PackageAnalysis, fn: FuncDecl, flow: Fu
  * The same for the lock of a local at any node of the body, up to offset `until` (a Lock call: `upv = &poolVal{};
  * upv.Lock()` in a function where upv was also read from a map, which freshLocals does not count as fresh).
  */
-export function isFreshAt(analysis: PackageAnalysis, fn: FuncDecl, flow: FunctionFlow, ref: Ref, node: SyntaxNode, until: number): boolean {
+export function isFreshAt(analysis: PackageAnalysisView, fn: FuncDecl, flow: FunctionFlow, ref: Ref, node: SyntaxNode, until: number): boolean {
   if (ref.rootKind !== 'local' || ref.path.length > 1 || (ref.path.length === 1 && !isOwnValue(ref.type))) return false;
   const body = fn.body;
   if (!body) return false;
@@ -45,7 +45,7 @@ export function isFreshAt(analysis: PackageAnalysis, fn: FuncDecl, flow: Functio
  * read). Such a function neither stores, returns, sends nor passes the parameter on, nor captures it in a
  * func literal: the value stays the caller's own.
  */
-function passedToKeeper(analysis: PackageAnalysis, flow: FunctionFlow, use: SyntaxNode): boolean {
+function passedToKeeper(analysis: PackageAnalysisView, flow: FunctionFlow, use: SyntaxNode): boolean {
   const args = use.parent;
   const call = args?.type === 'argument_list' ? args.parent : undefined;
   if (call?.type !== 'call_expression') return true;
@@ -182,13 +182,13 @@ function nodeAt(root: SyntaxNode, offset: number): SyntaxNode {
   }
 }
 
-const returnsFreshByAnalysis = new WeakMap<PackageAnalysis, Map<FuncDecl, boolean>>();
+const returnsFreshByAnalysis = new WeakMap<PackageAnalysisView, Map<FuncDecl, boolean>>();
 
 /**
  * Whether every return of the function gives, as its first result, an object it allocated and shared with
  * nothing before returning it (`mb := &msgBlock{...}; mb.init(); return mb`, or `return &T{...}`).
  */
-export function returnsFresh(analysis: PackageAnalysis, fn: FuncDecl): boolean {
+export function returnsFresh(analysis: PackageAnalysisView, fn: FuncDecl): boolean {
   let memo = returnsFreshByAnalysis.get(analysis);
   if (!memo) returnsFreshByAnalysis.set(analysis, (memo = new Map()));
   let known = memo.get(fn);
@@ -200,7 +200,7 @@ export function returnsFresh(analysis: PackageAnalysis, fn: FuncDecl): boolean {
   return known;
 }
 
-function computeReturnsFresh(analysis: PackageAnalysis, fn: FuncDecl): boolean {
+function computeReturnsFresh(analysis: PackageAnalysisView, fn: FuncDecl): boolean {
   const body = fn.body;
   if (!body || hasGoto(body)) return false;
   const text = fn.file.parsed.text;
@@ -240,7 +240,7 @@ function computeReturnsFresh(analysis: PackageAnalysis, fn: FuncDecl): boolean {
  * A local whose every assignment is the result of a package function that returns only what it allocated (rclone's
  * `sum := NewStats(ctx)`, returned by `groups.sum`, whose callers then lock it): as fresh as an allocation.
  */
-function madeByFreshCalls(analysis: PackageAnalysis, fn: FuncDecl, body: SyntaxNode, text: string, id: string): boolean {
+function madeByFreshCalls(analysis: PackageAnalysisView, fn: FuncDecl, body: SyntaxNode, text: string, id: string): boolean {
   const flow = analysis.flows.get(fn);
   if (!flow) return false;
   let made = 0;

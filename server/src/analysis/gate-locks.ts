@@ -2,7 +2,7 @@ import { isExportedApi, type FuncDecl } from '../model/file';
 import { callerHeldLocks } from './caller-locks';
 import type { CallSite } from './flow-types';
 import type { HeldLock, HeldSet } from './held';
-import type { LockEdge } from './lock-graph';
+import type { LockEdge } from './lock-graph-types';
 import { classNodeOf, type Ref } from '../model/refs';
 import { deref } from '../model/types';
 import type { PackageAnalysis } from './package-analysis';

@@ -1,7 +1,7 @@
 import type { FuncDecl } from '../model/file';
 import type { ContractLock } from './contract-types';
 import { unresolvedLock } from './contracts';
-import type { PackageAnalysis } from './package-analysis';
+import type { PackageAnalysisView } from './package-analysis-types';
 import { requirementsAt } from './requirements';
 
 /**
@@ -11,7 +11,7 @@ import { requirementsAt } from './requirements';
  * comment means, and it is not the guess: the guess is dropped (shown in the hover as not understood).
  * Returns the functions whose contract changed, to be walked again.
  */
-export function dropContradictedGenericLocks(analysis: PackageAnalysis): FuncDecl[] {
+export function dropContradictedGenericLocks(analysis: PackageAnalysisView): FuncDecl[] {
   const guesses = new Map<FuncDecl, ContractLock[]>();
   for (const fn of analysis.flows.keys()) {
     const g = analysis.contractOf(fn).requires.filter((r) => r.resolved && r.source.kind === 'doc' && r.written === 'the lock');

@@ -1,7 +1,8 @@
 import type { FuncDecl } from '../model/file';
 import { isPseudoLock } from './blocking';
 import type { CallSite } from './flow-types';
-import { EdgeCollector, type LockEdge } from './lock-graph';
+import { EdgeCollector } from './lock-graph';
+import type { LockEdge } from './lock-graph-types';
 import type { PackageAnalysis } from './package-analysis';
 import { RUNS_IN_PLACE } from './summaries';
 

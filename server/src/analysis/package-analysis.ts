@@ -4,13 +4,14 @@ import type { GoPackage } from '../model/package';
 import { typeToString, UNKNOWN, type GoType } from '../model/types';
 import { ExprResolver, type Ref } from '../model/refs';
 import { emptyContract, type Contract, type ContractLock, type ContractSource } from './contract-types';
-import { computeParamCalls, type ParamCall } from './callbacks';
+import { computeParamCalls } from './callbacks';
 import { ContractReader } from './contracts';
 import { directlyCalledParams, FlowAnalyzer, NO_ENTRIES } from './flow';
 import type { CallSite, FunctionFlow, LockEvent } from './flow-types';
 import { HeldSet } from './held';
 import { dropDescendants } from '../syntax/node';
-import { analysisStats, computeAcquisitions, computeMayBlock, type Acquisition, type BlockWitness } from './summaries';
+import { analysisStats, computeAcquisitions, computeMayBlock } from './summaries';
+import type { Acquisition, BlockWitness, PackageAnalysisView, ParamCall } from './package-analysis-types';
 import { mapToCallee } from './calls';
 import { inferFromCallers } from './callers-rule';
 import { releaserAcquires, resultRooted } from './releasers';
@@ -22,7 +23,7 @@ export { analysisStats } from './summaries';
  * The lock analysis of one package: every function's contract and held-set flow.
  * Explicit contracts come first; the twin rule then reads the exported twins' flows.
  */
-export class PackageAnalysis {
+export class PackageAnalysis implements PackageAnalysisView {
   readonly contracts = new Map<FuncDecl, Contract>();
   /**
    * The explicit contracts that are not empty, as read (before inference adds to them), with where the function

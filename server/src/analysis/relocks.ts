@@ -3,7 +3,8 @@ import { typedClass, type Ref } from '../model/refs';
 import type { CallSite, FunctionFlow, LockEvent } from './flow-types';
 import type { HeldLock } from './held';
 import type { PackageAnalysis } from './package-analysis';
-import { acquisitionsAt, takenWhileDropped, type Acquisition } from './summaries';
+import { acquisitionsAt, takenWhileDropped } from './summaries';
+import type { Acquisition } from './package-analysis-types';
 
 /** A lock taken again while it is held: by a Lock call of the function, or by a callee at a call. */
 export type Relock =

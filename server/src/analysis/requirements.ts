@@ -7,7 +7,7 @@ import type { CallSite } from './flow-types';
 import { lockClass } from '../model/refs';
 import { deref } from '../model/types';
 import { heldThroughEquality } from './equality-alias';
-import type { PackageAnalysis } from './package-analysis';
+import type { PackageAnalysisView } from './package-analysis-types';
 
 export interface CallRequirement {
   lock: ContractLock;
@@ -21,7 +21,7 @@ export interface CallRequirement {
 }
 
 /** The callee's required locks at one call, mapped into the caller's names, and whether each is held there. */
-export function requirementsAt(analysis: PackageAnalysis, caller: FuncDecl, site: CallSite): CallRequirement[] {
+export function requirementsAt(analysis: PackageAnalysisView, caller: FuncDecl, site: CallSite): CallRequirement[] {
   if (!site.callee) return [];
   const out: CallRequirement[] = [];
   const res = analysis.resolver(caller);

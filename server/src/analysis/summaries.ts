@@ -6,52 +6,9 @@ import { isFreshAt } from './fresh-value';
 import { neverAssigned, trackableFlags } from './flags';
 import { argumentCondition } from './argument-conditions';
 import type { CallSite, FunctionFlow, LockEvent, UnitKind } from './flow-types';
-import type { LockMode } from './held';
-import type { PackageAnalysis } from './package-analysis';
+import type { Acquisition, BlockWitness, ChainStep, PackageAnalysisView } from './package-analysis-types';
 import { sendHasRoom } from './reply-channels';
 import type { SyntaxNode } from '../syntax/node';
-
-/** One call on the way from a function to a lock acquisition. */
-export interface ChainStep { fn: FuncDecl; site: CallSite }
-
-/** A lock that a function takes, itself or through the calls it makes, with how it gets there. */
-export interface Acquisition {
-  /** The lock in the function's own names; inexact when it cannot be named there. */
-  ref: Ref;
-  cls: string;
-  /** The lock-order graph node of the class (see classNodeOf), fixed where the lock is taken. */
-  node?: string;
-  /** The name of the package that declares the class. */
-  pkg?: string;
-  mode: LockMode;
-  /**
-   * The function that calls Lock, and that call. A node, not an offset: importers copy acquisitions, and
-   * a node that an edit elsewhere in its file moves carries them along (see exportSignature).
-   */
-  lockFn: FuncDecl;
-  lockNode: SyntaxNode;
-  chain: ChainStep[];
-  /** The function had released this lock (its caller's) before taking it again: no double lock for the caller. */
-  reacquire?: boolean;
-  /** The lock is an object's that a function on the chain allocated and had not shared yet (see isUnshared). */
-  unshared?: boolean;
-  /**
-   * Locks of the function's callers (in the function's names) that a function on the chain had dropped and
-   * not yet taken back where this lock is taken (see droppedCallerLocks): it is not taken under them.
-   */
-  released?: Ref[];
-  /** Taken only when these parameters (by index) have these values: `if lock { mu.Lock() }`. */
-  when?: { index: number; value: boolean }[];
-  /** A condition on the function's own parameters under which it gets to the Lock (see argumentCondition). */
-  ownCondition?: string;
-  /**
-   * The first such condition of a callee on the chain: a caller that holds the lock takes it again only for
-   * some values of the arguments it passes on, which the analysis does not know.
-   */
-  belowCondition?: string;
-  /** Taken with TryLock: it never waits, so it cannot deadlock (tailscale's `if m.TryLock() { panic }` assertion). */
-  tried?: boolean;
-}
 
 /** Bodies that run while their function runs, so their acquisitions count as the function's. */
 export const RUNS_IN_PLACE: ReadonlySet<UnitKind> = new Set(['function', 'inline', 'callback', 'deferred']);
@@ -82,7 +39,7 @@ export interface PreviousSummaries {
  * again it would be the same, since the order above does not depend on the other functions. So an edit
  * costs the edited functions and their callers, not the package.
  */
-export function computeAcquisitions(analysis: PackageAnalysis, previous?: PreviousSummaries): Map<FuncDecl, Acquisition[]> {
+export function computeAcquisitions(analysis: PackageAnalysisView, previous?: PreviousSummaries): Map<FuncDecl, Acquisition[]> {
   const out = new Map<FuncDecl, Acquisition[]>();
   const calleesOf = (flow: FunctionFlow) => flow.calls.filter((c) => c.callee && !c.viaGo && RUNS_IN_PLACE.has(c.unit) && analysis.flows.has(c.callee)).map((c) => c.callee!);
   const dirty = new Set<FuncDecl>();
@@ -141,7 +98,7 @@ export function computeAcquisitions(analysis: PackageAnalysis, previous?: Previo
 }
 
 /** The Lock calls in a function's own body (and the bodies that run in place). */
-function ownAcquisitions(analysis: PackageAnalysis, fn: FuncDecl, flow: FunctionFlow): Acquisition[] {
+function ownAcquisitions(analysis: PackageAnalysisView, fn: FuncDecl, flow: FunctionFlow): Acquisition[] {
   const list: Acquisition[] = [];
   const released = releasedCallerLocks(flow);
   for (const e of flow.lockEvents) {
@@ -260,7 +217,7 @@ function inListOf(n: SyntaxNode, at: SyntaxNode): boolean {
 }
 
 /** The caller's locks (in the caller's names) that a call releases for a while: see releasedCallerLocks. */
-export function releasedAt(analysis: PackageAnalysis, fn: FuncDecl, site: CallSite): Set<string> {
+export function releasedAt(analysis: PackageAnalysisView, fn: FuncDecl, site: CallSite): Set<string> {
   const calleeFlow = site.callee && analysis.flowOf(site.callee);
   const out = new Set<string>();
   if (!calleeFlow) return out;
@@ -280,7 +237,7 @@ export function releasedAt(analysis: PackageAnalysis, fn: FuncDecl, site: CallSi
 const mappedAtSite = new WeakMap<CallSite, { from: readonly Acquisition[]; out: Acquisition[] }>();
 
 /** What a call takes, in the caller's names: the callee's acquisitions mapped through this call. */
-export function acquisitionsAt(analysis: PackageAnalysis, fn: FuncDecl, site: CallSite): Acquisition[] {
+export function acquisitionsAt(analysis: PackageAnalysisView, fn: FuncDecl, site: CallSite): Acquisition[] {
   if (!site.callee || site.viaGo) return [];
   const from = analysis.acquisitionsOf(site.callee) ?? [];
   const known = mappedAtSite.get(site);
@@ -359,7 +316,7 @@ function flagArgument(arg: SyntaxNode | undefined, text: string): { literal?: bo
  * A callee's acquisition seen from a call: the lock in the caller's names (inexact when it cannot be
  * named there), its class qualified by package when the callee is another package's.
  */
-function mapAcquisition(analysis: PackageAnalysis, a: Acquisition, fn: FuncDecl, site: CallSite, dropped?: Ref[]): Acquisition | undefined {
+function mapAcquisition(analysis: PackageAnalysisView, a: Acquisition, fn: FuncDecl, site: CallSite, dropped?: Ref[]): Acquisition | undefined {
   const conditions = conditionsAt(a, fn, site);
   if (!conditions) return undefined;
   const res = analysis.resolver(fn);
@@ -393,7 +350,7 @@ function siteCondition(fn: FuncDecl, site: CallSite): string | undefined {
  * Where a function first hands its caller's lock back through a call whose contract releases it, per lock key
  * (`e.UnlockUser()`, +checklocksrelease:e.mu, then `defer e.LockUser()`): what it takes of that lock after is a retake.
  */
-function callReleases(analysis: PackageAnalysis, fn: FuncDecl): Map<string, number> {
+function callReleases(analysis: PackageAnalysisView, fn: FuncDecl): Map<string, number> {
   const out = new Map<string, number>();
   for (const c of analysis.flows.get(fn)?.calls ?? []) {
     if (!c.callee || c.viaGo) continue;
@@ -436,17 +393,6 @@ export function stepName(step: ChainStep): string {
   return [callee.file.packageName, callee.recvType, callee.name].filter(Boolean).join('.');
 }
 
-/** Why a function may block: the operation, and the calls that lead to it. */
-export interface BlockWitness {
-  what: string;
-  /** The function in which the operation is, and the operation (or the function name, when documented): a node, as in Acquisition. */
-  fn: FuncDecl;
-  at: SyntaxNode;
-  chain: ChainStep[];
-  /** For sync.Cond.Wait: the condition's own lock (last name), which the wait releases. */
-  ownLock?: string;
-}
-
 const DOCUMENTED_BLOCKING = /\+blocking\b|\b(?:may|might|can|will) block\b/i;
 
 /**
@@ -454,7 +400,7 @@ const DOCUMENTED_BLOCKING = /\+blocking\b|\b(?:may|might|can|will) block\b/i;
  * body, or a call of a function that may block), each with one witness. A `+blocking` or "may block"
  * doc phrase marks a function too.
  */
-export function computeMayBlock(analysis: PackageAnalysis): Map<FuncDecl, BlockWitness> {
+export function computeMayBlock(analysis: PackageAnalysisView): Map<FuncDecl, BlockWitness> {
   const out = new Map<FuncDecl, BlockWitness>();
   for (const [fn, flow] of analysis.flows) {
     if (DOCUMENTED_BLOCKING.test(fn.doc.text) || /^\w+ blocks\b/.test(fn.doc.text) && fn.doc.text.startsWith(`${fn.name} blocks`)) { out.set(fn, { what: 'documented as blocking', fn, at: fn.nameNode, chain: [] }); continue; }

@@ -1,6 +1,7 @@
 import { directivesIn, parseOrder, type DeclaredOrder } from './hierarchy';
 import { interfaceCallsOf, interfaceEdges } from './interfaces';
-import { findCycles, packageEdges, type EdgeWitness, type LockEdge } from './lock-graph';
+import { findCycles, packageEdges } from './lock-graph';
+import type { EdgeWitness, LockEdge } from './lock-graph-types';
 import type { PackageAnalysis } from './package-analysis';
 import { appendAll } from '../util/arrays';
 

@@ -1,6 +1,7 @@
 import { gateOf } from '../analysis/gate-locks';
 import { describeChain } from '../analysis/summaries';
-import { MAX_WITNESSES, qualifiedName, type LockEdge } from '../analysis/lock-graph';
+import { MAX_WITNESSES, qualifiedName } from '../analysis/lock-graph';
+import type { LockEdge } from '../analysis/lock-graph-types';
 import type { Check } from './check';
 import type { RelatedLocation } from '../base/finding';
 import { acquisitionLocation, heldLocation, related } from './util';

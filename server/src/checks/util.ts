@@ -1,6 +1,6 @@
 import { classNodeOf, lockClass, type Ref } from '../model/refs';
 import type { HeldLock } from '../analysis/held';
-import type { Acquisition } from '../analysis/summaries';
+import type { Acquisition } from '../analysis/package-analysis-types';
 import type { ExitPoint } from '../analysis/flow-types';
 import type { FuncDecl, GoFile } from '../model/file';
 import type { SyntaxNode } from '../syntax/node';

@@ -1,7 +1,8 @@
 import { rankIn } from '../analysis/hierarchy';
 import { allGuards, guardFacts } from '../analysis/guards';
 import type { PackageAnalysis } from '../analysis/package-analysis';
-import { MAX_WITNESSES, qualifiedName, type EdgeWitness, type LockEdge } from '../analysis/lock-graph';
+import { MAX_WITNESSES, qualifiedName } from '../analysis/lock-graph';
+import type { EdgeWitness, LockEdge } from '../analysis/lock-graph-types';
 import type { WorkspaceGraph } from '../analysis/workspace-graph';
 import type { Finding } from '../base/finding';
 import type { GoFile } from '../model/file';

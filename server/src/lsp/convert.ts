@@ -1,7 +1,7 @@
 import { checkUrl } from '../checks/check';
 import { URI } from 'vscode-uri';
 import {
-  CodeAction, CodeActionKind, Diagnostic, DiagnosticSeverity, DiagnosticTag, type TextEdit, type WorkspaceEdit,
+  CodeAction, CodeActionKind, Diagnostic, DiagnosticSeverity, DiagnosticTag, type Position, type Range, type TextEdit, type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import type { Finding, Fix } from '../base/finding';
 import type { ProblemCounts } from '../protocol';
@@ -72,4 +72,14 @@ export function toCodeAction(fix: Fix, diagnostic: Diagnostic, version: number |
   action.diagnostics = [diagnostic];
   action.isPreferred = fix.preferred;
   return action;
+}
+
+export function isRange(r: unknown): r is Range {
+  const pos = (x: unknown) => typeof x === 'object' && x !== null && typeof (x as Position).line === 'number' && typeof (x as Position).character === 'number';
+  return typeof r === 'object' && r !== null && pos((r as Range).start) && pos((r as Range).end);
+}
+
+export function overlaps(a: { start: { line: number; character: number }; end: { line: number; character: number } }, b: typeof a): boolean {
+  const before = (x: typeof a.start, y: typeof a.start) => x.line < y.line || (x.line === y.line && x.character < y.character);
+  return !before(a.end, b.start) && !before(b.end, a.start);
 }

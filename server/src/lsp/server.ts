@@ -1,28 +1,27 @@
-import { dirname, sep } from 'node:path';
+import { dirname } from 'node:path';
 import {
-  type CodeAction, type CodeActionParams, type CodeLens, type Connection, type InlayHint, type Diagnostic, type Hover, type HoverParams,
-  type InitializeParams, type InitializeResult, type Position, type Range, DidChangeWatchedFilesNotification, FileChangeType,
-  type CancellationToken, DocumentHighlightKind, ErrorCodes, LSPErrorCodes, ResponseError, type Location, MarkupKind, MessageType, ShowMessageNotification, TextDocumentSyncKind, TextDocuments, type WorkDoneProgressServerReporter,
+  type CodeAction, type CodeActionParams, type Connection, type Hover, type HoverParams,
+  type InitializeParams, type InitializeResult, type Position, DidChangeWatchedFilesNotification, FileChangeType,
+  type CancellationToken, DocumentHighlightKind, ErrorCodes, LSPErrorCodes, ResponseError, MessageType, ShowMessageNotification, TextDocumentSyncKind, TextDocuments, type WorkDoneProgressServerReporter,
 } from 'vscode-languageserver/node';
 import { validatingDocumentEvents } from './validate';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding } from '../base/finding';
-import { hoverAt } from '../ide/hover';
 import { lockGraphData, lockGraphFocus, lockInventory } from '../ide/inventory';
-import { heldHints, lensesFor, lockClassAt, lockHighlights, lockReferences, providingCalls, type Place } from '../ide/navigation';
-import type { PackageAnalysis } from '../analysis/package-analysis';
-import type { GoFile } from '../model/file';
+import { lockHighlights, providingCalls } from '../ide/navigation';
 import { type AnalysisStatus, GoroutineDumpRequest, LockGraphRequest, LocksRequest, StatusNotification } from '../protocol';
 import { analyzeDumpInSlices } from '../ide/dumps';
 import { parseConfig } from '../checks/config-file';
 import { preview } from '../util/preview';
-import { findGoFiles, readSource } from '../util/files';
+import { readSource } from '../util/files';
 import type { Config } from '../util/config';
 import { Scope, scopeOf } from '../scope';
 import { ParsePool, POOL_MIN_CHARS } from '../syntax/parse-pool';
 import { Workspace, type PackageResult } from '../workspace';
-import { countProblems, isVirtual, pathToUri, toCodeAction, toDiagnostic, uriToPath } from './convert';
+import { countProblems, isRange, isVirtual, pathToUri, toDiagnostic, uriToPath } from './convert';
 import { isTsPath, TsDocuments } from './typescript';
+import type { LanguageFrontend } from './frontend';
+import { GoFrontend } from './go-frontend';
 
 interface Settings { debounceMs: number; enable: boolean; inlayHints: boolean; compactClosed: CompactMode }
 
@@ -56,32 +55,34 @@ export class LocksetServer {
   private caps = { related: false, documentChanges: false, configuration: false, progress: false, watchers: false, inlayHintRefresh: false };
   /** TypeScript and JavaScript documents (async-mutex), analysed by the TypeScript front end. */
   private readonly ts = new TsDocuments({
-    connection: () => this.connection, roots: () => this.roots, debounceMs: () => this.settings.debounceMs, enabled: () => this.settings.enable,
+    connection: () => this.connection, ready: () => this.ready, document: (uri) => this.documents.get(uri), inlayHints: () => this.settings.inlayHints,
+    roots: () => this.roots, debounceMs: () => this.settings.debounceMs, enabled: () => this.settings.enable,
     relatedSupport: () => this.caps.related, documentChanges: () => this.caps.documentChanges, uriFor: (p) => this.uriFor(p),
     version: (p) => this.documents.get(this.uriFor(p))?.version,
     published: () => { if (!this.indexing) this.sendStatus('idle', 1, 1); },
+  });
+  /** Go documents, read from the workspace that this server indexes and publishes. */
+  private readonly go = new GoFrontend({
+    connection: () => this.connection, ready: () => this.ready, workspace: () => this.ws, document: (uri) => this.documents.get(uri),
+    uriFor: (p) => this.uriFor(p), roots: () => this.roots, excluded: (p) => this.excluded(p), inScope: (p) => this.inScope(p),
+    indexing: () => this.indexing, published: () => this.published, inlayHints: () => this.settings.inlayHints,
+    diagnosticsInHover: () => this.diagnosticsInHover, relatedSupport: () => this.caps.related, documentChanges: () => this.caps.documentChanges,
+    current: (uri, token) => this.current(uri, token), catchUp: (token, checked) => this.catchUp(token, checked),
+    allAnalyses: () => this.allAnalyses(), safely: (dir, f) => this.safely(dir, f), schedule: (dir) => this.schedule(dir),
   });
 
   constructor(private readonly connection: Connection) {
     connection.onInitialize((p) => this.initialize(p));
     connection.onInitialized(() => { void this.initialized(); });
     connection.onHover((p, token) => this.hover(p, token));
-    connection.onCodeLens((p, token) => this.tsLenses(p.textDocument.uri) ?? this.withFile(p.textDocument.uri, token, [], (pkg, file) => lensesFor(pkg, file, this.importersOf(file)).map((l) => ({
-      range: file.lines.range(l.fn.nameNode.start, l.fn.nameNode.end),
-      command: { title: l.title, command: 'lockset.showLocations', arguments: [p.textDocument.uri, file.lines.position(l.fn.nameNode.start), l.targets.map((t) => this.location(t))] },
-    }))));
-    connection.languages.inlayHint.on((p, token) => this.tsInlayHints(p.textDocument.uri, p.range) ?? this.withFile(p.textDocument.uri, token, [], (pkg, file) => {
-      if (!this.settings.inlayHints || !isRange(p.range)) return [];
-      return heldHints(pkg, file, file.lines.offset(p.range.start), file.lines.offset(p.range.end))
-        .map((h) => ({ position: file.lines.position(h.offset), label: h.label, tooltip: h.tooltip, paddingLeft: true }));
-    }));
-    connection.onReferences((p, token) => this.tsReferences(p.textDocument.uri, p.position) ?? this.catchUp(token, false).then(() => this.withFile(p.textDocument.uri, token, [], (pkg, file) => {
-      const cls = lockClassAt(pkg, file, file.lines.offset(p.position));
-      return cls ? lockReferences(this.allAnalyses(), cls).map((t) => this.location(t)) : [];
-    })));
-    connection.onDocumentHighlight((p, token) => this.withFile(p.textDocument.uri, token, [], (pkg, file) =>
+    // One front end per document (see frontendOf): it checks what it is sent.
+    connection.onCodeLens((p, token) => this.frontendOf(p.textDocument.uri).codeLenses(p.textDocument.uri, token));
+    connection.languages.inlayHint.on((p, token) => this.frontendOf(p.textDocument.uri).inlayHints(p.textDocument.uri, p.range, token));
+    connection.onReferences((p, token) => this.frontendOf(p.textDocument.uri).references(p.textDocument.uri, p.position, token));
+    // Highlights and implementations are Go's alone: another document gets none.
+    connection.onDocumentHighlight((p, token) => this.go.withFile(p.textDocument.uri, token, [], (pkg, file) =>
       lockHighlights(pkg, file, file.lines.offset(p.position)).map((h) => ({ range: file.lines.range(h.place.start, h.place.end), kind: h.write ? DocumentHighlightKind.Write : DocumentHighlightKind.Read }))));
-    connection.onImplementation((p, token) => this.withFile(p.textDocument.uri, token, [], (pkg, file) => providingCalls(pkg, file, file.lines.offset(p.position)).map((t) => this.location(t))));
+    connection.onImplementation((p, token) => this.go.withFile(p.textDocument.uri, token, [], (pkg, file) => providingCalls(pkg, file, file.lines.offset(p.position)).map((t) => this.go.location(t))));
     connection.onRequest(LocksRequest.type, async (_, token) => {
       await this.catchUp(token, true);
       const all = this.allAnalyses();
@@ -117,7 +118,7 @@ export class LocksetServer {
       // Asked from an editor: open on the cycle of a finding there, or on the lock under the cursor.
       const uri = p?.textDocument?.uri, at = p?.position;
       if (typeof uri === 'string' && typeof at?.line === 'number' && typeof at.character === 'number') {
-        const focus = await this.withFile(uri, token, undefined, (pkg, file) => lockGraphFocus(graph, this.ws.findingsFor(file.path), pkg, file, at));
+        const focus = await this.go.withFile(uri, token, undefined, (pkg, file) => lockGraphFocus(graph, this.ws.findingsFor(file.path), pkg, file, at));
         if (focus) data.focus = focus;
       }
       return data;
@@ -134,13 +135,7 @@ export class LocksetServer {
       for (const change of p.changes) {
         const path = uriToPath(change.uri);
         if (/(^|[\\/])go\.(mod|work)$/.test(path)) { this.rescope(this.scopeSettings, true); this.ws?.modulesChanged(); this.reanalyzeAll(); continue; }
-        if (isTsPath(path)) { if (!this.documents.get(change.uri)) this.ts.fileChanged(path, change.type === FileChangeType.Deleted); continue; }
-        if (!path.endsWith('.go') || this.documents.get(change.uri)) continue;
-        // A file the walk would skip is read only where a document was opened (see loadSiblings).
-        if (this.excluded(path) || !(this.ws?.dirs().includes(dirname(path)) || this.inScope(path))) continue;
-        if (change.type === FileChangeType.Deleted) this.ws?.remove(path);
-        else { const text = readSource(path); if (text !== undefined) this.ws?.setText(path, text); }
-        this.schedule(dirname(path));
+        if (!this.documents.get(change.uri)) this.frontendOf(change.uri).fileChanged(path, change.type === FileChangeType.Deleted);
       }
     });
     this.documents.onDidChangeContent((e) => { void this.changed(e.document); });
@@ -386,48 +381,18 @@ export class LocksetServer {
   private async changed(doc: TextDocument): Promise<void> {
     await this.ready;
     const path = uriToPath(doc.uri);
-    if (isTsPath(path)) { this.ts.changed(path, doc); return; }
-    const dir = dirname(path);
-    if (this.excluded(path)) { this.leave(path, doc.uri); return; }
-    if (!isVirtual(path) && !this.ws.dirs().includes(dir) && this.insideRoots(dir)) this.loadSiblings(dir);
-    if (this.ws.setText(path, doc.getText())) this.schedule(dir);
-    else if (!this.published.has(path)) this.schedule(dir);
+    this.frontendOf(doc.uri).changed(path, doc);
   }
 
   private async closed(doc: TextDocument): Promise<void> {
     await this.ready;
     const path = uriToPath(doc.uri);
-    if (isTsPath(path)) { this.ts.closed(path); return; }
-    if (this.excluded(path)) { this.leave(path, doc.uri); return; }
-    const text = isVirtual(path) ? undefined : readSource(path);
-    if (text === undefined) {
-      // The document never reached the disk (or was deleted): it leaves the workspace with its diagnostics.
-      this.ws.remove(path);
-      this.published.delete(path);
-      void this.connection.sendDiagnostics({ uri: doc.uri, diagnostics: [] });
-    } else this.ws.setText(path, text);
-    this.schedule(dirname(path));
+    this.frontendOf(doc.uri).closed(path, doc);
   }
 
-  /** An excluded file leaves the workspace (if it was in it) and keeps no diagnostics. */
-  private leave(path: string, uri: string): void {
-    if (this.ws.has(path)) { this.ws.remove(path); this.schedule(dirname(path)); }
-    this.published.delete(path);
-    void this.connection.sendDiagnostics({ uri, diagnostics: [] });
-  }
-
-  /** The server reads files only under the workspace folders (or anywhere when no folder is open). */
-  private insideRoots(dir: string): boolean {
-    return this.roots.length === 0 || this.roots.some((r) => dir === r || dir.startsWith(r.endsWith(sep) ? r : r + sep));
-  }
-
-  /** A new directory inside the workspace folders brings its package's other files with it. */
-  private loadSiblings(dir: string): void {
-    for (const f of findGoFiles(dir)) {
-      if (dirname(f) !== dir || this.ws.has(f) || this.excluded(f)) continue;
-      const text = readSource(f);
-      if (text !== undefined) this.ws.setText(f, text);
-    }
+  /** The front end of a document: TypeScript and JavaScript ones go to the TypeScript front end, the others to Go's. */
+  private frontendOf(uri: unknown): LanguageFrontend {
+    return typeof uri === 'string' && isTsPath(uriToPath(uri)) ? this.ts : this.go;
   }
 
   /** Debounced: a burst of edits analyses the package once, with the newest text. */
@@ -456,11 +421,6 @@ export class LocksetServer {
     this.graphSignature = this.ws.graphSignature();
     if (before !== undefined && before !== this.graphSignature) for (const d of this.ws.dirs()) if (d !== dir && !importers.includes(d)) this.publishOne(d);
     if (before !== undefined) this.sendStatus('idle', 1, 1);
-  }
-
-  /** The analyses of the packages that import a file's package (its lenses count their callers too). */
-  private importersOf(file: GoFile): PackageAnalysis[] {
-    return this.ws.dependents(dirname(file.path)).flatMap((d) => this.safely(d, () => this.ws.analyzeDir(d)) ?? []).map((r) => r.analysis);
   }
 
   private graphSignature?: string;
@@ -515,50 +475,6 @@ export class LocksetServer {
     return this.ws.dirs().flatMap((d) => this.ws.analysesOf(d));
   }
 
-  private location(p: Place): Location {
-    return { uri: this.uriFor(p.file.path), range: p.file.lines.range(p.start, p.end) };
-  }
-
-  /** Code lenses of a TypeScript or JavaScript document, or undefined for any other. */
-  private tsLenses(uri: unknown): Promise<CodeLens[]> | undefined {
-    if (typeof uri !== 'string' || !isTsPath(uriToPath(uri))) return undefined;
-    return this.ready.then(() => this.ts.codeLenses(uriToPath(uri), this.documents.get(uri), uri));
-  }
-
-  /** Inlay hints of a TypeScript or JavaScript document (when the setting is on), or undefined for any other. */
-  private tsInlayHints(uri: unknown, range: unknown): Promise<InlayHint[]> | undefined {
-    if (typeof uri !== 'string' || !isTsPath(uriToPath(uri))) return undefined;
-    return this.ready.then(() => (this.settings.inlayHints && isRange(range) ? this.ts.inlayHints(uriToPath(uri), this.documents.get(uri), range) : []));
-  }
-
-  /** References of a lock in a TypeScript or JavaScript document, or undefined for any other. */
-  private tsReferences(uri: unknown, position: unknown): Promise<Location[]> | undefined {
-    if (typeof uri !== 'string' || !isTsPath(uriToPath(uri))) return undefined;
-    const pos = position as Position | undefined;
-    if (typeof pos?.line !== 'number' || typeof pos.character !== 'number') return Promise.resolve([]);
-    return this.ready.then(() => this.ts.references(uriToPath(uri), this.documents.get(uri), pos));
-  }
-
-  /** Runs a request against the open (or on-disk) text of a document; an unknown document gets `empty`. */
-  private async withFile<T>(uri: string, token: CancellationToken, empty: T, f: (pkg: PackageAnalysis, file: GoFile) => T): Promise<T> {
-    if (typeof uri !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, 'textDocument.uri must be a string');
-    await this.ready;
-    await this.current(uri, token);
-    const doc = this.documents.get(uri);
-    const path = uriToPath(uri);
-    if (isTsPath(path) || this.excluded(path)) return empty;
-    if (doc) this.ws.setText(path, doc.getText());
-    const pkg = this.ws.analysisOf(path);
-    const file = this.ws.file(path);
-    if (!pkg || !file) return empty;
-    try {
-      return f(pkg, file);
-    } catch (e) {
-      this.connection.console.error(`lockset: request on ${path} failed: ${(e as Error)?.stack ?? e}`);
-      return empty;
-    }
-  }
-
   /**
    * Lets the messages already received be handled first (the edits of a storm of typing), then answers a request
    * made for a version of its document that an edit has replaced with ContentModified, at once, rather than
@@ -579,20 +495,7 @@ export class LocksetServer {
     await this.ready;
     await this.current(p.textDocument.uri, token);
     const doc = this.documents.get(p.textDocument.uri);
-    const path = uriToPath(p.textDocument.uri);
-    if (isTsPath(path)) return this.ts.hover(path, doc, p);
-    if (this.excluded(path)) return null;
-    if (doc) this.ws.setText(path, doc.getText());
-    const pkg = this.ws.analysisOf(path);
-    const file = this.ws.file(path);
-    if (!pkg || !file) return null;
-    // While the index is built, the hover leaves out what needs the whole workspace (orders, cycles).
-    // The diagnostics of the file, as published (during the index) or as they stand: the hover says their facts once.
-    const findings = this.indexing ? this.published.get(path) ?? [] : this.ws.findingsFor(path);
-    const h = hoverAt(pkg, file, file.lines.offset(p.position), this.indexing ? undefined : this.ws.graph(), this.indexing ? [] : this.importersOf(file),
-      { findings, editorShowsDiagnostics: this.diagnosticsInHover });
-    if (!h) return null;
-    return { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: file.lines.range(h.start, h.end) };
+    return this.frontendOf(p.textDocument.uri).hover(p, doc);
   }
 
   private async codeActions(p: CodeActionParams, token: CancellationToken): Promise<CodeAction[]> {
@@ -601,18 +504,7 @@ export class LocksetServer {
     await this.current(p.textDocument.uri, token);
     if (!isRange(p.range)) return [];
     const doc = this.documents.get(p.textDocument.uri);
-    const path = uriToPath(p.textDocument.uri);
-    if (isTsPath(path)) return this.ts.codeActions(path, doc, p, overlaps);
-    if (this.excluded(path)) return [];
-    if (doc) this.ws.setText(path, doc.getText());
-    const findings = this.indexing ? this.published.get(path) ?? [] : this.ws.findingsFor(path);
-    const out: CodeAction[] = [];
-    for (const f of findings) {
-      if (!overlaps(f.range, p.range)) continue;
-      const diagnostic: Diagnostic = toDiagnostic(f, this.caps.related);
-      for (const fix of f.fixes) out.push(toCodeAction(fix, diagnostic, doc?.version ?? null, this.caps.documentChanges));
-    }
-    return out;
+    return this.frontendOf(p.textDocument.uri).codeActions(p, doc);
   }
 }
 
@@ -641,18 +533,8 @@ function checkParams(method: string, p: unknown, needsPosition: boolean): void {
   }
 }
 
-function isRange(r: unknown): r is Range {
-  const pos = (x: unknown) => typeof x === 'object' && x !== null && typeof (x as Position).line === 'number' && typeof (x as Position).character === 'number';
-  return typeof r === 'object' && r !== null && pos((r as Range).start) && pos((r as Range).end);
-}
-
 function sameFindings(a: Finding[], b: Finding[]): boolean {
   return a.length === b.length && a.every((x, i) => x.message === b[i].message && x.code === b[i].code && x.severity === b[i].severity
     && x.range.start.line === b[i].range.start.line && x.range.start.character === b[i].range.start.character
     && x.range.end.line === b[i].range.end.line && x.range.end.character === b[i].range.end.character);
-}
-
-function overlaps(a: { start: { line: number; character: number }; end: { line: number; character: number } }, b: typeof a): boolean {
-  const before = (x: typeof a.start, y: typeof a.start) => x.line < y.line || (x.line === y.line && x.character < y.character);
-  return !before(a.end, b.start) && !before(b.end, a.start);
 }

@@ -16,12 +16,19 @@ import { readSource } from '../util/files';
 import { loadTsFrontend } from '../ts/load';
 import { findTsFiles, isTsPath } from '../ts/paths';
 import type { TsWorkspace } from '../ts/workspace';
-import { countProblems, isVirtual, toCodeAction, toDiagnostic } from './convert';
+import { countProblems, isRange, isVirtual, overlaps, toCodeAction, toDiagnostic, uriToPath } from './convert';
+import type { LanguageFrontend } from './frontend';
 
 export { isTsPath };
 
 export interface TsDocumentsHost {
   connection(): Connection;
+  /** Resolves once the server has started (see LocksetServer.initialize). */
+  ready(): Promise<void>;
+  /** The open document of a URI, if it is open. */
+  document(uri: string): TextDocument | undefined;
+  /** `lockset.inlayHints.heldLocks`. */
+  inlayHints(): boolean;
   roots(): string[];
   debounceMs(): number;
   enabled(): boolean;
@@ -33,7 +40,8 @@ export interface TsDocumentsHost {
   published(): void;
 }
 
-export class TsDocuments {
+/** The TypeScript and JavaScript front end of the server (see LanguageFrontend). */
+export class TsDocuments implements LanguageFrontend {
   private ws?: TsWorkspace;
   private config: Config = { severity: {}, lockOrder: [] };
   private timer?: NodeJS.Timeout;
@@ -67,7 +75,7 @@ export class TsDocuments {
     this.schedule();
   }
 
-  closed(path: string): void {
+  closed(path: string, _doc?: TextDocument): void {
     if (!this.ws) return;
     const text = readSource(path);
     if (text === undefined) this.ws.remove(path);
@@ -122,7 +130,22 @@ export class TsDocuments {
     return counts;
   }
 
-  codeLenses(path: string, doc: TextDocument | undefined, uri: string): CodeLens[] {
+  codeLenses(uri: string): Promise<CodeLens[]> {
+    return this.host.ready().then(() => this.lensesOf(uriToPath(uri), this.host.document(uri), uri));
+  }
+
+  /** Inlay hints (when the setting is on). */
+  inlayHints(uri: string, range: Range): Promise<InlayHint[]> {
+    return this.host.ready().then(() => (this.host.inlayHints() && isRange(range) ? this.hintsOf(uriToPath(uri), this.host.document(uri), range) : []));
+  }
+
+  references(uri: string, position: Position): Promise<Location[]> {
+    const pos = position as Position | undefined;
+    if (typeof pos?.line !== 'number' || typeof pos.character !== 'number') return Promise.resolve([]);
+    return this.host.ready().then(() => this.referencesOf(uriToPath(uri), this.host.document(uri), pos));
+  }
+
+  private lensesOf(path: string, doc: TextDocument | undefined, uri: string): CodeLens[] {
     const ws = this.workspace();
     if (doc) ws.setText(path, doc.getText());
     const facts = ws.facts(path);
@@ -133,7 +156,7 @@ export class TsDocuments {
     }));
   }
 
-  inlayHints(path: string, doc: TextDocument | undefined, range: Range): InlayHint[] {
+  private hintsOf(path: string, doc: TextDocument | undefined, range: Range): InlayHint[] {
     const ws = this.workspace();
     if (doc) ws.setText(path, doc.getText());
     const facts = ws.facts(path);
@@ -142,7 +165,7 @@ export class TsDocuments {
       .map((h) => ({ position: facts.lines.position(h.offset), label: h.label, tooltip: h.tooltip, paddingLeft: true }));
   }
 
-  references(path: string, doc: TextDocument | undefined, position: Position): Location[] {
+  private referencesOf(path: string, doc: TextDocument | undefined, position: Position): Location[] {
     const ws = this.workspace();
     if (doc) ws.setText(path, doc.getText());
     const facts = ws.facts(path);
@@ -166,7 +189,8 @@ export class TsDocuments {
     return { uri: this.host.uriFor(file), range };
   }
 
-  hover(path: string, doc: TextDocument | undefined, p: HoverParams): Hover | null {
+  hover(p: HoverParams, doc: TextDocument | undefined): Hover | null {
+    const path = uriToPath(p.textDocument.uri);
     const ws = this.workspace();
     if (doc) ws.setText(path, doc.getText());
     const facts = ws.facts(path);
@@ -176,7 +200,8 @@ export class TsDocuments {
     return { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: facts.lines.range(h.start, h.end) };
   }
 
-  codeActions(path: string, doc: TextDocument | undefined, p: CodeActionParams, overlaps: (a: Finding['range'], b: Finding['range']) => boolean): CodeAction[] {
+  codeActions(p: CodeActionParams, doc: TextDocument | undefined): CodeAction[] {
+    const path = uriToPath(p.textDocument.uri);
     const ws = this.workspace();
     if (doc) ws.setText(path, doc.getText());
     const out: CodeAction[] = [];

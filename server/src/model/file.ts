@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import { LineIndex } from '../base/lines';
 import { child, childrenOf, type SyntaxNode } from '../syntax/node';
-import type { ParsedFile } from '../syntax/parser';
+import type { ParsedFile } from '../syntax/parse-types';
 import { resultTypes, typeFromSyntax, UNKNOWN, type GoType } from './types';
 
 export interface Param { name: string; type: GoType }

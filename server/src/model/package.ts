@@ -73,7 +73,7 @@ export class GoPackage {
 
   /** The package that declares a named type seen from this package; undefined when it is not in the workspace. */
   declaring(t: GoType & { kind: 'named' }): GoPackage | undefined {
-    if (t.home) return t.home;
+    if (t.home instanceof GoPackage) return t.home;
     return t.pkg ? this.imported(t.pkg) : this;
   }
 

@@ -1,5 +1,5 @@
 import type { GoType } from './types';
-import type { Ref } from './refs';
+import type { Ref } from './ref-types';
 
 export type VarKind = 'receiver' | 'param' | 'local';
 

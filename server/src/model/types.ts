@@ -1,5 +1,7 @@
 import { child, childrenOf, type SyntaxNode } from '../syntax/node';
-import type { GoPackage } from './package';
+
+/** The package that declares a named type: a GoPackage (only GoPackage.universal sets `home`). */
+export interface DeclaringPackage { readonly dir: string; readonly name: string }
 
 /**
  * A Go type as far as lock analysis needs it. Named types are resolved lazily through the package model:
@@ -7,7 +9,7 @@ import type { GoPackage } from './package';
  * `home`, when set, names the declaring package outright (see GoPackage.universal).
  */
 export type GoType =
-  | { kind: 'named'; name: string; pkg?: string; home?: GoPackage }
+  | { kind: 'named'; name: string; pkg?: string; home?: DeclaringPackage }
   | { kind: 'pointer'; elem: GoType }
   | { kind: 'slice'; elem: GoType }
   | { kind: 'map'; key: GoType; value: GoType }

@@ -1,5 +1,5 @@
 import { closeChildren, EMPTY_CHILDREN, intern, type SyntaxNode } from './node';
-import type { ParsedFile } from './parser';
+import type { ParsedFile } from './parse-types';
 
 /**
  * A parsed file as flat integers, so that a parse worker can hand it to the main thread without copying

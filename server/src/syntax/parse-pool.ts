@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { unflatten, type FlatFile } from './flat';
-import type { ParsedFile } from './parser';
+import type { ParsedFile } from './parse-types';
 
 /**
  * How to start a worker: the bundled script (dist/parse-worker.js), or, from sources that were never

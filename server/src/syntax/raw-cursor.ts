@@ -1,5 +1,5 @@
 import type { Tree } from 'web-tree-sitter';
-import type { Binding } from './parser';
+import type { Binding } from './parse-types';
 
 /**
  * Runs `walk` over a tree with its cursor in web-tree-sitter's transfer buffer, where the raw exports read and

@@ -1,6 +1,6 @@
 import type { Tree } from 'web-tree-sitter';
 import { FLAT_WIDTH, type FlatFile } from './flat';
-import type { Binding, Tables } from './parser';
+import type { Binding, Tables } from './parse-types';
 import { withRawCursor } from './raw-cursor';
 
 /**

@@ -1,7 +1,7 @@
 import type { Tree, TreeCursor } from 'web-tree-sitter';
 import { diffTexts, type TextEdit } from './edit';
 import type { SyntaxNode } from './node';
-import type { ParsedFile } from './parser';
+import type { ParsedFile } from './parse-types';
 
 // Re-parsing takes over the previous result's unchanged nodes instead of copying them out of WASM again (see
 // parseGoIncremental and convertRaw, which finds them while it walks the new tree).

@@ -1,5 +1,5 @@
 import type { SyntaxNode } from './node';
-import type { ParsedFile } from './parser';
+import type { ParsedFile } from './parse-types';
 import type { Reuse } from './reuse';
 
 // Nodes of a previous result put back into a new parse where the parse made them anew (outside the edited range
