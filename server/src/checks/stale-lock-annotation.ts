@@ -113,8 +113,21 @@ function namedLocks(analysis: PackageAnalysis, fn: FuncDecl, flow: FunctionFlow,
   if (recv?.type.kind === 'struct' && fn.recvName) {
     for (const f of recv.type.fields) if (!f.embedded && pkg.lockKind(f.type) && namesHeldLock(text, `${fn.recvName}.${f.name}`)) out.add(`${pkg.dir}|${recv.name}.${f.name}`);
   }
-  for (const v of pkg.vars.values()) if (pkg.lockKind(analysis.globalType(v.name)) && namesHeldLock(text, v.name)) out.add(`${pkg.dir}|${pkg.name}.${v.name}`);
+  for (const name of lockVars(analysis)) if (namesHeldLock(text, name)) out.add(`${pkg.dir}|${pkg.name}.${name}`);
   return [...out];
+}
+
+const lockVarsOf = new WeakMap<PackageAnalysis, string[]>();
+
+/** The package-level variables that are locks, once per analysis (a big package has hundreds of variables). */
+function lockVars(analysis: PackageAnalysis): string[] {
+  let names = lockVarsOf.get(analysis);
+  if (!names) {
+    const { pkg } = analysis;
+    names = [...pkg.vars.values()].filter((v) => pkg.lockKind(analysis.globalType(v.name))).map((v) => v.name);
+    lockVarsOf.set(analysis, names);
+  }
+  return names;
 }
 
 /** The stale comments on consecutive lines around `c` (each on a line of its own), `c` among them, in order. */
