@@ -10,3 +10,14 @@ test('a throw from a call inside the finally, before the release, is information
   assert.equal(inFinally?.severity, 'information');
   assert.equal(lateTry?.severity, 'warning');
 });
+
+test('a missing lock whose contract is a guess (a twin, a …Locked name) is information; a declared one a warning', () => {
+  const of = (name: string) => analyzeTsDir(join(TS_FIXTURES, 'missing-lock-annotation', name)).analyzeAll().filter((f) => f.code === 'missing-lock-annotation');
+  const guessed = of('twin');
+  assert.ok(guessed.some((f) => f.message.includes('holds this.mu when it calls _save')));
+  assert.ok(guessed.some((f) => f.message.includes('the name flushLocked')));
+  for (const f of guessed) assert.equal(f.severity, 'information', f.message);
+  const declared = of('jsdoc');
+  assert.ok(declared.some((f) => f.message.includes('JSDoc "@requires')) && declared.some((f) => f.message.includes('guard "')));
+  for (const f of declared) assert.equal(f.severity, 'warning', f.message);
+});

@@ -1,7 +1,9 @@
 import type { Ref } from '../model/refs';
 import type { LockMode } from './held';
 
-export type ContractSourceKind = 'doc' | 'annotation' | 'name' | 'twin' | 'callers' | 'body';
+import type { ContractSourceKind } from '../core/contract-sources';
+
+export type { ContractSourceKind };
 
 /** Where a contract came from; hover and messages always say so. */
 export interface ContractSource {

@@ -1,3 +1,4 @@
+import { isGuess } from '../core/contract-sources';
 import { callerHeldLocks } from './caller-locks';
 import type { FuncDecl } from '../model/file';
 import type { GoPackage } from '../model/package';
@@ -275,7 +276,7 @@ export class PackageAnalysis implements PackageAnalysisView {
       const releases = this.contractOf(fn).releases.filter((x) => x.source.kind === 'annotation' || pureReleaser);
       for (const r of [...this.contractOf(fn).requires, ...releases]) {
         if (!r.resolved) continue;
-        const declared = r.source.kind === 'annotation' || r.source.kind === 'doc';
+        const declared = !isGuess(r.source.kind);
         initial = initial.with({
           ref: r.ref, mode: r.exactMode ? r.mode : 'write', maybe: false, site: fn.nameNode, fromContract: true, modeUnknown: !r.exactMode,
           guessedFrom: declared ? undefined : r.source.describe,

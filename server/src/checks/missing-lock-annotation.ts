@@ -18,14 +18,9 @@ import { touchesNothingShared } from '../analysis/stale-contract';
 import { contradictedLocks } from '../analysis/contradicted';
 import { isFreshValueAt } from '../analysis/fresh-value';
 import { onlyLogs } from '../analysis/log-only';
+import { isGuess } from '../core/contract-sources';
 import { UnheldPaths, containerLockHeld } from '../analysis/unheld-path';
 
-/**
- * Contract sources that are a guess, not something the code declares: their findings are information. A twin's
- * contract is inferred from one function's habit (the exported twin holds the lock around its call): on real
- * code two of three such warnings were false (the callee read only fields set at construction).
- */
-const GUESSES = new Set(['name', 'callers', 'twin']);
 
 export const missingLockAnnotation: Check = {
   id: 'missing-lock-annotation',
@@ -116,7 +111,7 @@ takes it; otherwise the comment.`,
             : stale ? ` (${site.calleeName} touches only atomics, fields not written after construction, or data under its own locks, so the contract may be stale)` : '';
           // A declared, live contract needs a path without the lock (read at report time too: it follows the
           // calls of other functions); a guess or a stale contract is information already.
-          const weak = stale || GUESSES.has(src.kind);
+          const weak = stale || isGuess(src.kind);
           // The caller's own +checklocksexclude says it runs without the lock (excludewrite: without a write lock).
           const excluded = own.excludes.find((x) => x.resolved && x.ref.key === req.ref.key && (x.mode === 'read' || req.lock.mode === 'write'));
           const container = weak || excluded ? undefined : containerLockHeld(site, req.ref);

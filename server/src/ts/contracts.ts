@@ -46,14 +46,14 @@ export function declaredContract(d: DiscoveredFunction, resolver: LockResolver):
   const resolve = (name: string) => resolver.lockOfName(name, fn, params, d.classNode);
   for (const c of docComments(d)) {
     for (const m of c.text.matchAll(REQUIRES_TAG)) {
-      for (const name of splitNames(m[1])) add(resolve(name), { kind: 'jsdoc', describe: `JSDoc "@requires ${m[1].trim()}"`, file, offset: c.start + m.index! });
+      for (const name of splitNames(m[1])) add(resolve(name), { kind: 'annotation', describe: `JSDoc "@requires ${m[1].trim()}"`, file, offset: c.start + m.index! });
     }
     const prose = c.text.replace(/^\s*(?:\/\/+|\/\*+|\*+\/?)/gm, ' ');
     for (const re of PROSE) {
       re.lastIndex = 0;
       for (const m of prose.matchAll(re)) {
         for (const name of splitNames(m[1])) {
-          add(resolve(name), { kind: 'prose', describe: `doc comment "${sentenceAround(prose, m.index!, m[0].length)}"`, file, offset: c.start + Math.min(m.index!, c.text.length) });
+          add(resolve(name), { kind: 'doc', describe: `doc comment "${sentenceAround(prose, m.index!, m[0].length)}"`, file, offset: c.start + Math.min(m.index!, c.text.length) });
         }
       }
     }
@@ -65,18 +65,18 @@ export function declaredContract(d: DiscoveredFunction, resolver: LockResolver):
     const guarded = isLockedGuard(stmt);
     if (!guarded) continue;
     const ref = resolver.lockOf(guarded, { owner: fn, sourceFile: fn.getSourceFile() });
-    add(ref, { kind: 'isLocked', describe: `guard "${stmt.getText().split('\n')[0].trim()}"`, file, offset: stmt.getStart() });
+    add(ref, { kind: 'body', describe: `guard "${stmt.getText().split('\n')[0].trim()}"`, file, offset: stmt.getStart() });
   }
   // A call of such a guard function at the top (`this.#assertLocked()`) is the same guard.
   for (const stmt of body.slice(0, 3)) {
     const found = guardCallOf(stmt, resolver);
-    if (found) add(found, { kind: 'isLocked', describe: `guard call "${stmt.getText().split('\n')[0].trim()}"`, file, offset: stmt.getStart() });
+    if (found) add(found, { kind: 'body', describe: `guard call "${stmt.getText().split('\n')[0].trim()}"`, file, offset: stmt.getStart() });
   }
   // `flushLocked` in a class with exactly one lock field (or a module with one module-level lock).
   const suffix = LOCKED_SUFFIX.exec(d.shortName);
   if (suffix && out.requires.length === 0) {
     const only = onlyLock(d, resolver);
-    if (only) add(only, { kind: 'suffix', describe: `the name ${d.shortName} (…Locked, and ${only.display} is the only lock ${d.classNode ? 'of its class' : 'of its module'})`, file, offset: d.nameNode.getStart() });
+    if (only) add(only, { kind: 'name', describe: `the name ${d.shortName} (…Locked, and ${only.display} is the only lock ${d.classNode ? 'of its class' : 'of its module'})`, file, offset: d.nameNode.getStart() });
   }
   return out;
 }

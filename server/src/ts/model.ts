@@ -1,3 +1,4 @@
+import type { ContractSourceKind } from '../core/contract-sources';
 import type { LineIndex } from '../base/lines';
 
 /**
@@ -161,7 +162,7 @@ export interface Requirement {
 }
 
 export interface ContractSource {
-  kind: 'jsdoc' | 'prose' | 'isLocked' | 'twin' | 'suffix' | 'callers';
+  kind: ContractSourceKind;
   /** "JSDoc @requires this.mu", "doc comment \"assumes this.mu is held\"", "called by save with this.mu held". */
   describe: string;
   file: string;
