@@ -15,7 +15,7 @@ import { involvesPackages, lockClassName } from '../model/class-name';
 import { allGuards, guardFacts } from '../analysis/guards';
 import type { GoType } from '../model/types';
 import type { Finding } from '../base/finding';
-import { lockNodes } from '../checks/util';
+import { findingLine, lockNodes } from '../checks/util';
 
 export interface HoverResult { markdown: string; start: number; end: number }
 
@@ -37,13 +37,6 @@ export function hoverAt(analysis: PackageAnalysis, file: GoFile, offset: number,
   const h = hoverBody(analysis, file, offset, graph, importers, new Set(covering.flatMap((f) => f.locks ?? [])));
   if (!h || !covering.length || here.editorShowsDiagnostics) return h;
   return { ...h, markdown: [...covering.map(findingLine), h.markdown].join('\n\n---\n\n') };
-}
-
-const SEVERITY_ICONS: Record<Finding['severity'], string> = { error: '⛔', warning: '⚠️', information: 'ℹ️', hint: '💡' };
-
-/** A finding as the hover's first line: its message (markdown characters escaped) and its check. */
-function findingLine(f: Finding): string {
-  return `${SEVERITY_ICONS[f.severity]} ${f.message.replace(/[\\`*_[\]<>#|]/g, '\\$&')} · \`${f.code}\``;
 }
 
 /** The hover without the findings; `said` are the lock classes (graph nodes) that findings there already name. */

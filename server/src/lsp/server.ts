@@ -580,7 +580,7 @@ export class LocksetServer {
     await this.current(p.textDocument.uri, token);
     const doc = this.documents.get(p.textDocument.uri);
     const path = uriToPath(p.textDocument.uri);
-    if (isTsPath(path)) return this.ts.hover(path, doc, p);
+    if (isTsPath(path)) return this.ts.hover(path, doc, p, this.diagnosticsInHover);
     if (this.excluded(path)) return null;
     if (doc) this.ws.setText(path, doc.getText());
     const pkg = this.ws.analysisOf(path);

@@ -166,12 +166,12 @@ export class TsDocuments {
     return { uri: this.host.uriFor(file), range };
   }
 
-  hover(path: string, doc: TextDocument | undefined, p: HoverParams): Hover | null {
+  hover(path: string, doc: TextDocument | undefined, p: HoverParams, editorShowsDiagnostics = false): Hover | null {
     const ws = this.workspace();
     if (doc) ws.setText(path, doc.getText());
     const facts = ws.facts(path);
     if (!facts) return null;
-    const h = ws.hover(path, facts.lines.offset(p.position));
+    const h = ws.hover(path, facts.lines.offset(p.position), { editorShowsDiagnostics });
     if (!h) return null;
     return { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: facts.lines.range(h.start, h.end) };
   }
