@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { dumpTree, looksLikeDump, restoreDumpNodes, saveDumpNodes } from '../client/src/tree-model';
 import { analyzeDump } from '../server/src/ide/dumps';
+import { lockGraphData } from '../server/src/ide/inventory';
 import { Workspace } from '../server/src/workspace';
 
 const DUMPS = join(__dirname, 'dumps');
@@ -52,6 +53,9 @@ describe('the e2e dump against examples/', () => {
     const view = analyzeDump(ws, readFileSync(join(__dirname, 'e2e/vscode/minivm-deadlock.txt'), 'utf8'), [root], (p) => `file://${p}`);
     assert.deepEqual(view.deadlocks.map((d) => d.goroutines), [[7, 21]]);
     assert.deepEqual(view.deadlocks[0].locks.map((l) => l.replace(/^vmm\./, '')), ['VM.lock', 'statsTable.mu']);
+    // Named as the lock graph names them (docs/editor.md, "Lock class names").
+    const ids = lockGraphData(ws.graph(), (p) => p).nodes.map((n) => n.id);
+    for (const l of view.deadlocks[0].locks) assert.ok(ids.includes(l), `${l} among the graph's ${ids.join(', ')}`);
     const tree = dumpTree(view);
     const labels = tree.map((n) => n.label);
     // What run.mjs step 9 waits for.

@@ -49,8 +49,8 @@ describe('lock graph layout', () => {
     assert.match(r.stdout, /<\/svg>\n$/);
     assertDrawn(r.stdout, g);
     const b = boxes(r.stdout);
-    assert.ok(b.get('vmm.cmdLock')!.x < b.get('vmm.vmLock')!.x && b.get('vmm.vmLock')!.x < b.get('VM.lock')!.x, JSON.stringify([...b]));
-    assert.deepEqual(['vmm.cmdLock', 'vmm.vmLock', 'VM.lock', 'statsTable.mu'].map((id) => b.get(id)!.rank), [0, 1, 2, undefined]);
+    assert.ok(b.get('cmdLock')!.x < b.get('vmLock')!.x && b.get('vmLock')!.x < b.get('VM.lock')!.x, JSON.stringify([...b]));
+    assert.deepEqual(['cmdLock', 'vmLock', 'VM.lock', 'statsTable.mu'].map((id) => b.get(id)!.rank), [0, 1, 2, undefined]);
     assert.equal((r.stdout.match(/class="edge cycle"/g) ?? []).length, 2);
   });
 

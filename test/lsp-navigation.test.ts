@@ -43,7 +43,7 @@ describe('navigation over stdio (examples workspace)', () => {
     const [, , locations] = lens.command.arguments as [string, unknown, Location[]];
     assert.equal(locations.length, 1);
     assert.equal(locations[0].uri, uri('vmm/http.go'));
-    const taker = lenses.find((l) => /takes vmm\.vmLock/.test(l.command?.title ?? ''));
+    const taker = lenses.find((l) => /takes vmLock/.test(l.command?.title ?? ''));
     assert.ok(taker, 'a function that takes vmLock has a lens');
   });
 

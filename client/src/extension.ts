@@ -3,7 +3,7 @@
 // happens in the server; this file wires up the process, the commands, the Lock
 // Explorer, the lock graph panel and the status bar.
 import { CodeAction, CodeActionKind, commands, ExtensionContext, languages, Location, Position, Range, StatusBarAlignment, Uri, window, type CodeActionContext, type TextDocument } from 'vscode';
-import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { LanguageClient, LanguageClientOptions, ServerOptions, State, TransportKind, type CancellationToken, type MessageSignature } from 'vscode-languageclient/node';
 import { StatusNotification, type AnalysisStatus, type Loc } from '../../server/src/protocol';
 import { Commands, Views } from './commands';
 import { showLockGraph, type GraphOrigin } from './graph-panel';
@@ -17,6 +17,20 @@ const clientId = 'lockset';
 const clientName = 'lockset';
 
 let client: LanguageClient | undefined;
+
+/**
+ * A request that finds the client stopping gets its default answer (no code actions, no hover), not an error.
+ * On a window reload or close, VS Code asks for the light bulb's code actions in the same tick as it deactivates
+ * the extension: the client's stop() begins between the request's start and its wait for the server, and
+ * vscode-languageclient then logs "Request textDocument/codeAction failed: Starting server failed" (and shows it).
+ * Requests made while the server starts already wait for it; a server that failed to start still reports errors.
+ */
+class LocksetClient extends LanguageClient {
+  override handleFailedRequest<T>(type: MessageSignature, token: CancellationToken | undefined, error: unknown, defaultValue: T, showNotification?: boolean): T {
+    if (this.state === State.Stopped && error instanceof Error && /^(Starting server failed|Client is not running)/.test(error.message)) return defaultValue;
+    return super.handleFailedRequest(type, token, error, defaultValue, showNotification);
+  }
+}
 
 export async function activate(context: ExtensionContext): Promise<void> {
   // The Locks and Goroutines views are shown `when: lockset.active` (package.json); the extension
@@ -52,7 +66,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
     initializationOptions: { diagnosticsInHover: true },
   };
 
-  const languageClient = new LanguageClient(clientId, clientName, serverOptions, clientOptions);
+  const languageClient = new LocksetClient(clientId, clientName, serverOptions, clientOptions);
   client = languageClient;
 
   const explorer = new LockExplorer(languageClient);

@@ -138,10 +138,10 @@ func (vm *VM) Kill() error {
 func (vm *VM) SetTag(key, value string) {
 	vm.lock.Lock()
 	defer vm.lock.Unlock()
-
 	vm.setTagLocked(key, value)
 }
 
+// setTagLocked sets a tag. The caller must hold vm.lock.
 func (vm *VM) setTagLocked(key, value string) {
 	if value == "" {
 		delete(vm.tags, key)

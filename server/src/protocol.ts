@@ -25,7 +25,7 @@ export function lockProblem(f: Finding, uri: string): LockProblem {
 }
 
 export interface LockInfo {
-  /** The lock class: `VM.lock`, `vmm.cmdLock`; package-qualified (`vm.VM.lock`) when the workspace has several packages. */
+  /** The lock class: `VM.lock`, `cmdLock`; package-qualified (`vmm.VM.lock`, `vmm.cmdLock`) when the workspace's locks are of several packages (lockClassName). */
   cls: string;
   /** The name of the package that declares it. */
   pkg: string;

@@ -78,6 +78,48 @@ local ok, err = pcall(function()
 
   step('waiting for the diagnostic to go')
   if not vim.wait(20000, function() return #missing() == 0 end, 20) then return fail('the diagnostic did not go away after the fix') end
+
+  -- The quick fixes of test/e2e/fixes (one finding per file), from Neovim's code-action menu: the cursor on the
+  -- diagnostic, vim.lsp.buf.code_action(), and vim.ui.select answered as a user picking the one preferred action.
+  -- Afterwards the buffer has no diagnostic at all and is the file's golden.
+  local fixes = {
+    { 'take.go', 'missing-lock-annotation' }, { 'twin.go', 'missing-lock-annotation' }, { 'unlock.go', 'missing-unlock' },
+    { 'reset.go', 'missing-unlock' }, { 'send.go', 'blocking-under-lock' }, { 'relock.go', 'double-lock' },
+    { 'guard.go', 'unguarded-access' },
+  }
+  for _, case in ipairs(fixes) do
+    local name, code = case[1], case[2]
+    step('quick fix in fixes/' .. name .. ' (' .. code .. ')')
+    vim.cmd('edit ' .. root .. '/fixes/' .. name)
+    local b = vim.api.nvim_get_current_buf()
+    vim.bo[b].filetype = 'go'
+    vim.lsp.buf_attach_client(b, client_id)
+    local function of_code()
+      return vim.tbl_filter(function(x) return code_of(x) == code end, vim.diagnostic.get(b))
+    end
+    if not vim.wait(20000, function() return #of_code() > 0 end, 20) then return fail('no ' .. code .. ' diagnostic in ' .. name) end
+    local fd = of_code()[1]
+    vim.api.nvim_win_set_cursor(0, { fd.lnum + 1, fd.col })
+    local offered, picked
+    vim.ui.select = function(items, _, on_choice)
+      offered = items
+      -- Neovim 0.7 passes { client_id, action }, later versions { ctx = ..., action = ... }.
+      local preferred = vim.tbl_filter(function(it) return (it.action or it[2]).isPreferred end, items)
+      if #preferred == 1 then picked = (preferred[1].action or preferred[1][2]).title end
+      on_choice(preferred[1] and #preferred == 1 and preferred[1] or nil)
+    end
+    vim.lsp.buf.code_action()
+    if not vim.wait(10000, function() return offered ~= nil end, 20) then return fail('the code-action menu did not open in ' .. name) end
+    if not picked then return fail(name .. ': not exactly one preferred action among ' .. #offered) end
+    if not vim.wait(10000, function() return vim.bo[b].modified end, 20) then return fail(name .. ': "' .. picked .. '" changed nothing') end
+    vim.cmd('write')
+    if not vim.wait(20000, function() return #vim.diagnostic.get(b) == 0 end, 20) then
+      return fail(name .. ': after "' .. picked .. '" the buffer still has ' .. vim.inspect(vim.tbl_map(function(x) return x.message end, vim.diagnostic.get(b))))
+    end
+    local want = table.concat(vim.fn.readfile(root .. '/fixes/' .. name .. '.golden'), '\n')
+    local got = table.concat(vim.api.nvim_buf_get_lines(b, 0, -1, false), '\n')
+    if got ~= want then return fail(name .. ': the buffer after "' .. picked .. '" is not ' .. name .. '.golden:\n' .. got) end
+  end
   client.stop()
 end)
 

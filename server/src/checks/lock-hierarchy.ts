@@ -1,6 +1,6 @@
 import { rankIn } from '../analysis/hierarchy';
 import { describeChain } from '../analysis/summaries';
-import { qualifiedName } from '../analysis/lock-graph';
+import { involvesPackages, lockClassName } from '../model/class-name';
 import type { Check } from './check';
 import { acquisitionLocation, heldLocation } from './util';
 
@@ -28,8 +28,8 @@ and the path. A name in a declaration that matches no lock is reported on the di
         const held = rankIn(order, e.fromCls, e.fromPkg), taken = rankIn(order, e.toCls, e.toPkg);
         if (held < 0 || taken < 0 || taken >= held) continue;
         // Across packages, both locks are named with their package.
-        const cross = e.fromPkg !== e.toPkg;
-        const from = cross ? qualifiedName(e.from, e.fromPkg) : e.fromCls, to = cross ? qualifiedName(e.to, e.toPkg) : e.toCls;
+        const cross = involvesPackages([e.fromPkg, e.toPkg]);
+        const from = lockClassName(e.from, e.fromPkg, cross), to = lockClassName(e.to, e.toPkg, cross);
         for (const w of witnesses) {
           const path = w.acq.chain.length ? ` (path: ${w.fn.name} → ${describeChain(w.acq)})` : '';
           ctx.report({

@@ -1,7 +1,8 @@
 import { gateOf } from '../analysis/gate-locks';
 import { describeChain } from '../analysis/summaries';
-import { MAX_WITNESSES, qualifiedName } from '../analysis/lock-graph';
+import { MAX_WITNESSES } from '../analysis/lock-graph';
 import type { LockEdge } from '../analysis/lock-graph-types';
+import { involvesPackages, lockClassName } from '../model/class-name';
 import type { Check } from './check';
 import type { RelatedLocation } from '../base/finding';
 import { acquisitionLocation, heldLocation, related } from './util';
@@ -33,14 +34,14 @@ one with an edge seen only where a callee gets to the Lock for some values of it
       const first = cycle[0].witness;
       if (!files.has(first.fn.file)) continue;
       // A cycle that spans packages names every lock with its package, the same way from every package.
-      const cross = new Set(cycle.flatMap((e) => [e.fromPkg, e.toPkg])).size > 1;
-      const from = (e: LockEdge) => (cross ? qualifiedName(e.from, e.fromPkg) : e.fromCls);
-      const to = (e: LockEdge) => (cross ? qualifiedName(e.to, e.toPkg) : e.toCls);
+      const cross = involvesPackages(cycle.flatMap((e) => [e.fromPkg, e.toPkg]));
+      const from = (e: LockEdge) => lockClassName(e.from, e.fromPkg, cross);
+      const to = (e: LockEdge) => lockClassName(e.to, e.toPkg, cross);
       const names = [...cycle.map(from), from(cycle[0])].join(' → ');
       const story = cycle.map((e) => `${e.witness.fn.name} takes ${to(e)} while holding ${from(e)}`).join(', and ');
       // A lock held wherever every edge arises serialises the orders: the cycle cannot close.
       const gate = gateOf(cycle, MAX_WITNESSES);
-      const gated = gate ? `; every place of it holds ${gate.slice(gate.indexOf('|') + 1)} too, which lets only one of them run at a time, so it cannot deadlock as long as that stays so` : '';
+      const gated = gate ? `; every place of it holds ${gateName(ctx.graph.edges, gate, cross)} too, which lets only one of them run at a time, so it cannot deadlock as long as that stays so` : '';
       // An edge seen only where its first lock comes from a guessed contract rests on that guess.
       const guess = cycle.map(guessedEdge).find((g) => g !== undefined);
       // So does one seen only at the end of a long chain of calls, any of which may take another path.
@@ -60,6 +61,13 @@ one with an edge seen only where a callee gets to the Lock for some values of it
     }
   },
 };
+
+/** A gate lock (a graph node) by the naming rule, with its package as an edge of the graph records it. */
+function gateName(edges: readonly LockEdge[], node: string, qualified: boolean): string {
+  const e = edges.find((x) => x.from === node || x.to === node);
+  const pkg = e ? (e.from === node ? e.fromPkg : e.toPkg) : undefined;
+  return pkg === undefined ? node.slice(node.indexOf('|') + 1) : lockClassName(node, pkg, qualified);
+}
 
 /** How the first lock of an edge is known to be held, when every witness has it from a guessed contract only. */
 function guessedEdge(e: LockEdge): string | undefined {

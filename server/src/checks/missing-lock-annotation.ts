@@ -120,7 +120,10 @@ takes it; otherwise the comment.`,
           const pathNote = weak ? ''
             : container ? ` (${container} is held, the lock of the object that ${req.ref.display} is reached through: it may be what guards the data)`
               : path ? ` (${path})` : ` (no path found that reaches ${caller.name} without ${req.ref.display}: its callers may hold it)`;
-          const { fixes, withheld } = fixesFor(analysis, caller, site, req.ref, { reached: !!path });
+          // A guess is not searched for its message, but its fixes are ranked like any: a fix that takes the lock comes
+          // first only where the caller is seen reached without it (else a // LOCK: that says so).
+          const reached = !!path || (weak && !container && !excluded && !!unheld.evidenceFor(caller, req.ref, site));
+          const { fixes, withheld } = fixesFor(analysis, caller, site, req.ref, { reached });
           ctx.report({
             file: caller.file.path,
             range: caller.file.lines.range(site.nameNode.start, site.nameNode.end),

@@ -5,10 +5,17 @@ import type { ExitPoint } from '../analysis/flow-types';
 import type { FuncDecl, GoFile } from '../model/file';
 import type { SyntaxNode } from '../syntax/node';
 import type { Range } from '../base/lines';
-import type { RelatedLocation } from '../base/finding';
+import type { Finding, RelatedLocation } from '../base/finding';
 import type { AccessEvent } from '../analysis/flow-types';
 import type { Guard } from '../analysis/guards';
 import type { PackageAnalysis } from '../analysis/package-analysis';
+
+const SEVERITY_ICONS: Record<Finding['severity'], string> = { error: '⛔', warning: '⚠️', information: 'ℹ️', hint: '💡' };
+
+/** A finding as a hover's first line, Go's and TypeScript's alike: its message (markdown characters escaped) and its check. */
+export function findingLine(f: Finding): string {
+  return `${SEVERITY_ICONS[f.severity]} ${f.message.replace(/[\\`*_[\]<>#|]/g, '\\$&')} · \`${f.code}\``;
+}
 
 export function lineNo(file: GoFile, offset: number): number {
   return file.lines.lineOf(offset) + 1;

@@ -34,7 +34,8 @@ graph  prints the lock-order graph (lock classes, "taken while held" edges label
        places do it, cycles in red, edges against a declared order in orange).
        --focus LOCK   only LOCK, the locks taken while it is held and those held while it is
                       taken, and the cycles through it. LOCK is a lock class as the graph names it
-                      (VM.lock, vmm.cmdLock) or the end of one (cmdLock); repeatable.
+                      (VM.lock, cmdLock; vmm.cmdLock when it has several packages' locks) or the
+                      end of one (cmdLock); repeatable.
        --cycles-only  only the edges of cycles and those against a declared order, with their locks.
 
 --jobs N  parses on N worker threads while the packages already parsed are analysed (0: none).

@@ -3,16 +3,21 @@ import { createPathMapper, findDeadlocks, groupByWait, isStandardLibrary, packag
 import { parseDump, type Frame } from '../dumps/parse';
 import type { PackageAnalysis } from '../analysis/package-analysis';
 import type { GoFile } from '../model/file';
-import { lockClass } from '../model/refs';
+import { involvesPackages, lockClassName } from '../model/class-name';
+import { classPackageOf, typedClass, type Ref } from '../model/refs';
 import type { DumpView } from '../protocol';
 import type { ToUri } from './inventory';
 
-/** What reading a dump needs of the workspace: its files, and a file's package analysed whole. */
+/**
+ * What reading a dump needs of the workspace: its files, a file's package analysed whole, and the packages of the
+ * lock graph (lock classes are named as the graph names them: with their package when it has several).
+ */
 export interface DumpSources {
   paths(): string[];
   has(path: string): boolean;
   file(path: string): GoFile | undefined;
   packageOf(path: string, full?: boolean): { analysis: PackageAnalysis } | undefined;
+  graph?(): { packages: ReadonlySet<string> };
 }
 
 const RUNTIME_PACKAGES = /^(runtime|sync|internal\/.*|time|syscall)$/;
@@ -42,10 +47,11 @@ export function* analyzeDumpInSlices(ws: DumpSources, text: string, roots: strin
   const map = createPathMapper(ws.paths(), roots);
   // A dump of 100,000 goroutines repeats the same few thousand frames: each line is read once.
   const memo = new Map<string, string[]>();
+  const qualified = involvesPackages(ws.graph?.().packages ?? []);
   const cached = (file: string, line: number, what: 'held' | 'taken'): string[] => {
     const k = `${what}\0${file}\0${line}`;
     let v = memo.get(k);
-    if (!v) memo.set(k, (v = locksAt(ws, file, line, what)));
+    if (!v) memo.set(k, (v = locksAt(ws, file, line, what, qualified)));
     return v;
   };
   const heldAt = (file: string, line: number): string[] => cached(file, line, 'held');
@@ -90,7 +96,7 @@ export function* analyzeDumpInSlices(ws: DumpSources, text: string, roots: strin
 }
 
 /** The lock classes held while a line runs ('held'), or taken by a Lock call on it ('taken'). */
-function locksAt(ws: DumpSources, path: string, line: number, what: 'held' | 'taken'): string[] {
+function locksAt(ws: DumpSources, path: string, line: number, what: 'held' | 'taken', qualified: boolean): string[] {
   // The held sets of its statements: a compacted package (see Workspace.compactClosed) is read again, so
   // the file is taken after.
   const pkg = ws.has(path) ? ws.packageOf(path, true) : undefined;
@@ -100,14 +106,16 @@ function locksAt(ws: DumpSources, path: string, line: number, what: 'held' | 'ta
   const fn = file.funcs.find((d) => d.node.start <= start && end <= d.node.end);
   const flow = fn && pkg.analysis.flows.get(fn);
   if (!flow) return [];
+  // A lock known only by a local name (a parameter) has no class: its name as written.
+  const name = (ref: Ref) => { const cls = typedClass(ref); return cls ? lockClassName(cls, classPackageOf(ref, pkg.analysis.pkg.name), qualified) : ref.display; };
   if (what === 'taken') {
-    return flow.lockEvents.filter((e) => e.node.start >= start && e.node.start <= end && (e.op.method === 'Lock' || e.op.method === 'RLock')).map((e) => lockClass(e.op.ref));
+    return flow.lockEvents.filter((e) => e.node.start >= start && e.node.start <= end && (e.op.method === 'Lock' || e.op.method === 'RLock')).map((e) => name(e.op.ref));
   }
   let best: { len: number; classes: string[] } | undefined;
   for (const [stmt, held] of flow.stmtHeld) {
     if (stmt.start > end || stmt.end < start) continue;
     const len = stmt.end - stmt.start;
-    if (!best || len < best.len) best = { len, classes: held.definite().filter((h) => !isPseudoLock(h.ref.key)).map((h) => lockClass(h.ref)) };
+    if (!best || len < best.len) best = { len, classes: held.definite().filter((h) => !isPseudoLock(h.ref.key)).map((h) => name(h.ref)) };
   }
   return best?.classes ?? [];
 }

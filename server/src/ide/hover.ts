@@ -11,11 +11,11 @@ import { locate } from './locate';
 import { rankIn } from '../analysis/hierarchy';
 import type { WorkspaceGraph } from '../analysis/workspace-graph';
 import { classNodeOf, classPackageOf, lockClass, type Ref } from '../model/refs';
-import { qualifiedName } from '../analysis/lock-graph';
+import { involvesPackages, lockClassName } from '../model/class-name';
 import { allGuards, guardFacts } from '../analysis/guards';
 import type { GoType } from '../model/types';
 import type { Finding } from '../base/finding';
-import { lockNodes } from '../checks/util';
+import { findingLine, lockNodes } from '../checks/util';
 
 export interface HoverResult { markdown: string; start: number; end: number }
 
@@ -37,13 +37,6 @@ export function hoverAt(analysis: PackageAnalysis, file: GoFile, offset: number,
   const h = hoverBody(analysis, file, offset, graph, importers, new Set(covering.flatMap((f) => f.locks ?? [])));
   if (!h || !covering.length || here.editorShowsDiagnostics) return h;
   return { ...h, markdown: [...covering.map(findingLine), h.markdown].join('\n\n---\n\n') };
-}
-
-const SEVERITY_ICONS: Record<Finding['severity'], string> = { error: '⛔', warning: '⚠️', information: 'ℹ️', hint: '💡' };
-
-/** A finding as the hover's first line: its message (markdown characters escaped) and its check. */
-function findingLine(f: Finding): string {
-  return `${SEVERITY_ICONS[f.severity]} ${f.message.replace(/[\\`*_[\]<>#|]/g, '\\$&')} · \`${f.code}\``;
 }
 
 /** The hover without the findings; `said` are the lock classes (graph nodes) that findings there already name. */
@@ -104,7 +97,7 @@ function declarationHover(analysis: PackageAnalysis, file: GoFile, offset: numbe
   const kind = pkg.lockKind(target.type);
   if (kind) {
     const cls = target.owner ? target.key : `${pkg.name}.${target.name}`;
-    parts.push(`🔒 **${target.key}** · ${KIND_NAMES[kind]} · class \`${cls}\``);
+    parts.push(`🔒 **${target.key}** · ${KIND_NAMES[kind]} · class \`${lockClassName(cls, pkg.name, false)}\``);
     for (const order of graph?.orders ?? []) {
       const rank = rankIn(order, cls, pkg.name);
       if (rank >= 0) parts.push(`Declared order: ${order.names.map((n, i) => (i === rank ? `**${n}**` : n)).join(' > ')}`);
@@ -132,7 +125,7 @@ function lockMarkdown(analysis: PackageAnalysis, ref: Ref, kind: string, held: H
   const cls = lockClass(ref);
   const pkg = classPackageOf(ref, analysis.pkg.name);
   const node = classNodeOf(ref, analysis.pkg.dir);
-  const parts = [`🔒 **${ref.display}**.${method}() · class \`${cls}\` · ${KIND_NAMES[kind] ?? 'a lock'}`];
+  const parts = [`🔒 **${ref.display}**.${method}() · class \`${lockClassName(cls, pkg, pkg !== analysis.pkg.name)}\` · ${KIND_NAMES[kind] ?? 'a lock'}`];
   for (const order of graph?.orders ?? []) {
     const rank = rankIn(order, cls, pkg);
     if (rank >= 0) parts.push(`Declared order: ${order.names.map((n, i) => (i === rank ? `**${n}**` : n)).join(' > ')} (position ${rank + 1} of ${order.names.length})`);
@@ -141,8 +134,9 @@ function lockMarkdown(analysis: PackageAnalysis, ref: Ref, kind: string, held: H
   parts.push(others.length ? `Already held here: ${others.map((h) => `\`${describeHeld(h)}\``).join(', ')}` : 'No other lock is held here.');
   for (const cycle of graph?.cycles ?? []) {
     if (!cycle.some((e) => e.from === node)) continue;
-    const cross = new Set(cycle.map((e) => e.fromPkg)).size > 1;
-    const names = cycle.map((e) => (cross ? qualifiedName(e.from, e.fromPkg) : e.fromCls));
+    // Named as lock-order-cycle's message names them.
+    const cross = involvesPackages(cycle.flatMap((e) => [e.fromPkg, e.toPkg]));
+    const names = cycle.map((e) => lockClassName(e.from, e.fromPkg, cross));
     parts.push(`⚠️ In a lock-order cycle: ${[...names, names[0]].join(' → ')}`);
   }
   return parts.join('\n\n');
@@ -177,8 +171,10 @@ export function contractMarkdown(analysis: PackageAnalysis, fn: FuncDecl, import
 
 /** What a call does with locks beyond its contract: the locks it takes (through calls too), the callbacks it runs under a lock. */
 function effectLines(analysis: PackageAnalysis, fn: FuncDecl, pkg?: string): string[] {
-  // Seen from another package, the callee's own classes get its package name.
-  const qualify = (a: { cls: string; pkg?: string }) => (pkg && a.pkg === pkg && !a.cls.startsWith(`${pkg}.`) ? `${pkg}.${a.cls}` : a.cls);
+  // Seen from another package (`pkg`, the callee's), or taking locks of two packages, every class gets its package's name.
+  const own = analysis.pkg.name;
+  const qualified = !!pkg || involvesPackages([own, ...(analysis.acquisitions.get(fn) ?? []).map((a) => a.pkg ?? own)]);
+  const qualify = (a: { cls: string; pkg?: string }) => lockClassName(a.cls, a.pkg ?? own, qualified);
   const out: string[] = [];
   const seen = new Set<string>();
   for (const a of analysis.acquisitions.get(fn) ?? []) {

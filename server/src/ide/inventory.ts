@@ -1,10 +1,11 @@
 import { rankIn } from '../analysis/hierarchy';
 import { allGuards, guardFacts } from '../analysis/guards';
 import type { PackageAnalysis } from '../analysis/package-analysis';
-import { MAX_WITNESSES, qualifiedName } from '../analysis/lock-graph';
+import { MAX_WITNESSES } from '../analysis/lock-graph';
 import type { EdgeWitness, LockEdge } from '../analysis/lock-graph-types';
 import type { WorkspaceGraph } from '../analysis/workspace-graph';
 import type { Finding } from '../base/finding';
+import { involvesPackages, lockClassName } from '../model/class-name';
 import type { GoFile } from '../model/file';
 import { classNodeOf, classPackageOf, lockClass } from '../model/refs';
 import { lockProblem, type LockGraph, type LockGraphNode, type LockInfo, type Loc } from '../protocol';
@@ -19,12 +20,12 @@ export function loc(file: GoFile, start: number, end: number, toUri: ToUri): Loc
 }
 
 /**
- * Names for lock-order graph nodes: the class as its package writes it, or with the package in front
- * when locks of more than one package are taken (`vm.VM.lock`), so that equal names never merge.
+ * Names for lock-order graph nodes, by the one naming rule (lockClassName): with the package in front when locks
+ * of more than one package are taken (`vm.VM.lock`), so that equal names never merge; else `VM.lock`, `cmdLock`.
  */
 function nodeNamer(graph: WorkspaceGraph): (node: string, pkg: string) => string {
-  const multi = graph.packages.size > 1;
-  return (node, pkg) => (multi ? qualifiedName(node, pkg) : node.slice(node.indexOf('|') + 1));
+  const multi = involvesPackages(graph.packages);
+  return (node, pkg) => lockClassName(node, pkg, multi);
 }
 
 /** Every lock class of the workspace with its acquisitions, guards, order and problems: the Lock Explorer's data. */

@@ -6,6 +6,7 @@ import { describeHeld } from '../analysis/held';
 import type { PackageAnalysis } from '../analysis/package-analysis';
 import { requirementsAt } from '../analysis/requirements';
 import type { FuncDecl, GoFile } from '../model/file';
+import { involvesPackages, lockClassName } from '../model/class-name';
 import { classNodeOf, lockClass } from '../model/refs';
 import type { SyntaxNode } from '../syntax/node';
 import { locate } from './locate';
@@ -26,7 +27,9 @@ export function lensesFor(analysis: PackageAnalysis, file: GoFile, importers: re
     const c = analysis.contractOf(fn);
     const parts: string[] = [];
     if (c.requires.length) parts.push(`requires ${c.requires.map((r) => r.ref.display).join(', ')}`);
-    const takes = [...new Set((analysis.acquisitions.get(fn) ?? []).filter((a) => a.chain.length === 0).map((a) => a.cls))];
+    const direct = (analysis.acquisitions.get(fn) ?? []).filter((a) => a.chain.length === 0);
+    const qualified = involvesPackages([analysis.pkg.name, ...direct.map((a) => a.pkg ?? analysis.pkg.name)]);
+    const takes = [...new Set(direct.map((a) => lockClassName(a.cls, a.pkg ?? analysis.pkg.name, qualified)))];
     if (takes.length) parts.push(`takes ${takes.join(', ')}`);
     if (parts.length === 0) continue;
     const violating = c.requires.length ? callersWithoutLock(analysis, fn, importers) : [];

@@ -56,7 +56,7 @@ export class LocksetServer {
   /** TypeScript and JavaScript documents (async-mutex), analysed by the TypeScript front end. */
   private readonly ts = new TsDocuments({
     connection: () => this.connection, ready: () => this.ready, document: (uri) => this.documents.get(uri), inlayHints: () => this.settings.inlayHints,
-    roots: () => this.roots, debounceMs: () => this.settings.debounceMs, enabled: () => this.settings.enable,
+    diagnosticsInHover: () => this.diagnosticsInHover, roots: () => this.roots, debounceMs: () => this.settings.debounceMs, enabled: () => this.settings.enable,
     relatedSupport: () => this.caps.related, documentChanges: () => this.caps.documentChanges, uriFor: (p) => this.uriFor(p),
     version: (p) => this.documents.get(this.uriFor(p))?.version,
     published: () => { if (!this.indexing) this.sendStatus('idle', 1, 1); },

@@ -29,6 +29,8 @@ export interface TsDocumentsHost {
   document(uri: string): TextDocument | undefined;
   /** `lockset.inlayHints.heldLocks`. */
   inlayHints(): boolean;
+  /** The client's editor shows the diagnostics in its hovers itself (initializationOptions.diagnosticsInHover). */
+  diagnosticsInHover(): boolean;
   roots(): string[];
   debounceMs(): number;
   enabled(): boolean;
@@ -191,11 +193,12 @@ export class TsDocuments implements LanguageFrontend {
 
   hover(p: HoverParams, doc: TextDocument | undefined): Hover | null {
     const path = uriToPath(p.textDocument.uri);
+    const editorShowsDiagnostics = this.host.diagnosticsInHover();
     const ws = this.workspace();
     if (doc) ws.setText(path, doc.getText());
     const facts = ws.facts(path);
     if (!facts) return null;
-    const h = ws.hover(path, facts.lines.offset(p.position));
+    const h = ws.hover(path, facts.lines.offset(p.position), { editorShowsDiagnostics });
     if (!h) return null;
     return { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: facts.lines.range(h.start, h.end) };
   }

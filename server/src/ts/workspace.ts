@@ -18,7 +18,7 @@ import { TsAnalysis } from './analysis';
 import { runTsChecks } from './checks/run';
 import { extractFile } from './extract';
 import { type DiscoveredFunction, discoverFunctions } from './functions';
-import { hoverAt, type TsHover } from './hover';
+import { hoverAt, type TsHover, type TsHoverFindings } from './hover';
 import { tsHints, tsLenses, tsLockInventory, tsLockReferences, type TsHint, type TsLens, type TsPlace } from './navigation';
 import type { LockInfo, Loc } from '../protocol';
 import type { TsFileFacts } from './model';
@@ -109,11 +109,12 @@ export class TsWorkspace {
     return this.analyzeAll().filter((f) => f.file === path);
   }
 
-  hover(path: string, offset: number): TsHover | undefined {
+  /** The hover at an offset; with `editorShowsDiagnostics` unset, the file's findings there come first. */
+  hover(path: string, offset: number, here: Pick<TsHoverFindings, 'editorShowsDiagnostics'> = {}): TsHover | undefined {
     this.ensure();
     const facts = this.files.get(path)?.facts;
     if (!facts || !this.analysis) return undefined;
-    return hoverAt(this.analysis, facts, offset);
+    return hoverAt(this.analysis, facts, offset, { findings: this.findingsFor(path), editorShowsDiagnostics: here.editorShowsDiagnostics });
   }
 
   /** The code lenses of an analysed file. */

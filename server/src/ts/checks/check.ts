@@ -1,6 +1,6 @@
 import type { Finding, RelatedLocation } from '../../base/finding';
 import type { TsAnalysis } from '../analysis';
-import type { Held, TsFileFacts, TsFunction } from '../model';
+import type { Held, LockRef, TsFileFacts, TsFunction } from '../model';
 
 /** A finding as a TypeScript check reports it; the runner adds the code and the severity. */
 export type TsReport = Omit<Finding, 'severity' | 'code'> & {
@@ -22,6 +22,11 @@ export interface TsCheckContext {
 export interface TsCheck {
   id: string;
   run(ctx: TsCheckContext): void;
+}
+
+/** The lock a finding involves, as data (Finding.locks): its graph node, or its class (else name) in its file. */
+export function tsLockNode(file: string, ref: LockRef): string {
+  return ref.node ?? `${file}|${ref.cls ?? ref.display}`;
 }
 
 export function rangeIn(ctx: TsCheckContext, file: string, start: number, end: number): Finding['range'] {

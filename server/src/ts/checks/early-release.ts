@@ -1,6 +1,6 @@
 import type { Fix } from '../../base/finding';
 import type { EarlyReturn, TsFunction } from '../model';
-import { lineOf, rangeIn, related, type TsCheck, type TsCheckContext } from './check';
+import { lineOf, rangeIn, related, tsLockNode, type TsCheck, type TsCheckContext } from './check';
 
 /** `return cb()` of a promise inside try/finally: the finally releases the lock before the promise settles. */
 export const earlyRelease: TsCheck = {
@@ -38,6 +38,6 @@ function report(ctx: TsCheckContext, fn: TsFunction, r: EarlyReturn): void {
     ],
     fixes: [fix],
     // The Lock Explorer's keys, as tsLockInventory makes them.
-    locks: [...new Set(locks.map((h) => h.ref.node ?? `${fn.file}|${h.ref.cls ?? h.ref.display}`))],
+    locks: [...new Set(locks.map((h) => tsLockNode(fn.file, h.ref)))],
   });
 }

@@ -2,7 +2,7 @@ import type { Fix } from '../../base/finding';
 import { isGuess } from '../../core/contract-sources';
 import { mapToCaller } from '../analysis';
 import type { CallFact, LockRef, TsFileFacts, TsFunction } from '../model';
-import { type TsCheck, type TsCheckContext, rangeIn, related, unitNote } from './check';
+import { type TsCheck, type TsCheckContext, rangeIn, related, tsLockNode, unitNote } from './check';
 
 export const missingLockAnnotation: TsCheck = {
   id: 'missing-lock-annotation',
@@ -31,6 +31,7 @@ export const missingLockAnnotation: TsCheck = {
               message: `call of ${call.calleeName} requires ${ref.display}, which is not held here (contract: ${src.describe})${unitNote(call.unit)}`,
               related: analysis.files.has(src.file) ? [related(ctx, src.file, src.offset, src.offset, `contract of ${callee.name}: ${src.describe}`)] : [],
               fixes: fixesFor(ctx, file, fn, call, callee, ref),
+              locks: [tsLockNode(fn.file, ref)],
               // A contract guessed from a …Locked name, a twin or the callers is information, as in Go.
               weak: isGuess(src.kind),
             });
