@@ -59,3 +59,14 @@ describe('TypeScript quick fixes (golden files)', () => {
     });
   }
 });
+
+describe('TypeScript quick fixes: which comes first', () => {
+  it('prefers calling the twin that takes the lock over a // LOCK: comment saying the caller holds it', () => {
+    const found = analyze(join(FIX_DIR, 'lock_comment')).filter((f) => f.code === 'missing-lock-annotation');
+    const withTwin = found.find((f) => f.fixes.some((x) => x.id === 'call-twin'));
+    assert.ok(withTwin, found.map((f) => f.message).join(' | '));
+    assert.deepEqual(withTwin.fixes.filter((x) => x.preferred).map((x) => x.id), ['call-twin']);
+    const without = found.find((f) => !f.fixes.some((x) => x.id === 'call-twin'));
+    assert.deepEqual(without?.fixes.filter((x) => x.preferred).map((x) => x.id), ['add-lock-annotation']);
+  });
+});

@@ -45,8 +45,10 @@ describe('the .vsix', () => {
       assert.equal(build.status, 0, build.stderr);
       // The TypeScript front end ships brotli-compressed and is inflated on first use: the minified CLI runs it.
       const ts = spawnSync(process.execPath, [join(dir, 'dist/cli.js'), 'check', '--format', 'json', join(ROOT, 'test/fixtures-ts/missing-lock-annotation/js')], { encoding: 'utf8' });
-      assert.equal(ts.status, 1, ts.stdout + ts.stderr);
-      assert.equal((JSON.parse(ts.stdout) as { diagnostics: unknown[] }).diagnostics.length, 2);
+      // Its two findings rest on guessed contracts (a twin, a …Locked name): information, so the exit status is 0.
+      assert.equal(ts.status, 0, ts.stdout + ts.stderr);
+      const found = (JSON.parse(ts.stdout) as { diagnostics: { code: string; severity: string }[] }).diagnostics;
+      assert.deepEqual(found.map((d) => `${d.code}/${d.severity}`), ['missing-lock-annotation/information', 'missing-lock-annotation/information']);
       const vsce = spawnSync(process.execPath, [join(ROOT, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '-o', join(dir, 'out.vsix')], { cwd: dir, encoding: 'utf8' });
       assert.equal(vsce.status, 0, vsce.stdout + vsce.stderr);
       const vsix = readFileSync(join(dir, 'out.vsix'));

@@ -55,6 +55,9 @@ function fixesFor(ctx: TsCheckContext, file: TsFileFacts, fn: TsFunction, call: 
       preferred: true,
     });
   }
+  // A caller that held the lock would have the function a contract (its callers do, or it says so) and no finding
+  // here: "// LOCK: held by the caller" would then be false, and the twin that takes the lock is the fix that
+  // makes the code right, so it comes first (as in Go).
   // `_save()` called without the lock: `save()` takes it and calls `_save()`.
   const candidate = ctx.analysis.twinOf(callee);
   const twin = candidate && candidate !== fn && candidate.file === callee.file && candidate.params.length === callee.params.length ? candidate : undefined;
@@ -67,7 +70,9 @@ function fixesFor(ctx: TsCheckContext, file: TsFileFacts, fn: TsFunction, call: 
         id: 'call-twin',
         title: `Call ${twin.shortName}, which takes ${ref.display} itself`,
         edits: [{ file: fn.file, range: rangeIn(ctx, fn.file, call.nameStart, call.nameEnd), newText: twin.shortName }],
+        preferred: true,
       });
+      for (const f of fixes) if (f.id === 'add-lock-annotation') f.preferred = false;
     }
   }
   return fixes;
