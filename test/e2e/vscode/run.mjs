@@ -288,13 +288,20 @@ async function editorText() {
 }
 
 async function goToLine(lineNumber, column) {
-  const input = page.locator('.quick-input-widget input');
-  await withFocus('Control+G', input);
-  await input.fill(`:${lineNumber}:${column}`);
-  // Enter only acts once the picker has turned the text into its "go to line" item.
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: `line ${lineNumber}` }).first().waitFor({ state: 'visible' });
-  await page.keyboard.press('Enter');
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  // Under load, a Go to Line can land before the editor that just opened has taken focus, and leave the cursor
+  // where it was: the status bar's "Ln N, Col M" says where it is, and the jump is tried again (at most 3 times).
+  for (let attempt = 1; ; attempt++) {
+    const input = page.locator('.quick-input-widget input');
+    await withFocus('Control+G', input);
+    await input.fill(`:${lineNumber}:${column}`);
+    // Enter only acts once the picker has turned the text into its "go to line" item.
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: `line ${lineNumber}` }).first().waitFor({ state: 'visible' });
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+    const at = page.locator('.statusbar-item', { hasText: `Ln ${lineNumber}, Col ${column}` }).first();
+    const there = await at.waitFor({ state: 'visible', timeout: 3000 }).then(() => true, () => false);
+    if (there || attempt === 3) return;
+  }
 }
 
 /** Puts the cursor inside `word` on line lineNumber of the active editor (the line must be rendered). Go to
