@@ -31,7 +31,7 @@ const sorted = (xs: unknown[]) => xs.map((x) => JSON.stringify(x)).sort();
 
 /** Findings and lock graph, as compared. */
 function results(ws: Workspace, findings: unknown[]): { findings: string[]; graph: string } {
-  return { findings: sorted(findings), graph: JSON.stringify(lockGraphData(ws.graph(), (p) => p)) };
+  return { findings: sorted(findings), graph: JSON.stringify(lockGraphData(ws.graph())) };
 }
 
 /** How many function declarations still have syntax below them, and how many there are. */

@@ -41,8 +41,8 @@ describe('analysis across packages on half-typed modules', () => {
         const all = ws.dirs().flatMap((d) => ws.analysesOf(d));
         // A function whose analysis threw is contained (it gives no results), but it is still a bug.
         for (const a of all) for (const x of a.failures) assert.fail(`${what}: analysis of ${x.fn.name} threw: ${(x.error as Error)?.stack}`);
-        lockInventory(all, ws.graph(), [], (p) => p);
-        lockGraphData(ws.graph(), (p) => p);
+        lockInventory(all, ws.graph(), []);
+        lockGraphData(ws.graph());
         for (const [f, t] of texts) {
           const analysis = ws.analysisOf(f);
           const file = ws.file(f);

@@ -10,6 +10,7 @@ import { describe, it } from 'node:test';
 import { dumpTree, looksLikeDump, restoreDumpNodes, saveDumpNodes } from '../client/src/tree-model';
 import { analyzeDump } from '../server/src/ide/dumps';
 import { lockGraphData } from '../server/src/ide/inventory';
+import { wireDump } from '../server/src/lsp/views';
 import { Workspace } from '../server/src/workspace';
 
 const DUMPS = join(__dirname, 'dumps');
@@ -50,11 +51,12 @@ describe('the e2e dump against examples/', () => {
     for (const dir of ['vmm', 'cmd/minivm']) {
       for (const f of readdirSync(join(root, dir)).filter((n) => n.endsWith('.go'))) ws.setText(join(root, dir, f), readFileSync(join(root, dir, f), 'utf8'));
     }
-    const view = analyzeDump(ws, readFileSync(join(__dirname, 'e2e/vscode/minivm-deadlock.txt'), 'utf8'), [root], (p) => `file://${p}`);
+    // As the server sends it: each place with a URI (lsp/views.ts).
+    const view = wireDump(analyzeDump(ws, readFileSync(join(__dirname, 'e2e/vscode/minivm-deadlock.txt'), 'utf8'), [root]), (p) => `file://${p}`);
     assert.deepEqual(view.deadlocks.map((d) => d.goroutines), [[7, 21]]);
     assert.deepEqual(view.deadlocks[0].locks.map((l) => l.replace(/^vmm\./, '')), ['VM.lock', 'statsTable.mu']);
     // Named as the lock graph names them (docs/editor.md, "Lock class names").
-    const ids = lockGraphData(ws.graph(), (p) => p).nodes.map((n) => n.id);
+    const ids = lockGraphData(ws.graph()).nodes.map((n) => n.id);
     for (const l of view.deadlocks[0].locks) assert.ok(ids.includes(l), `${l} among the graph's ${ids.join(', ')}`);
     const tree = dumpTree(view);
     const labels = tree.map((n) => n.label);

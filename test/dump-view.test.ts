@@ -17,7 +17,7 @@ async function workspaceOf(name: string): Promise<Workspace> {
 describe('goroutine dump against the workspace', () => {
   it('abba: both goroutines map to main.go, each holds what the other waits for', async () => {
     const ws = await workspaceOf('abba');
-    const view = analyzeDump(ws, readFileSync(join(DUMPS, 'abba', 'dump.txt'), 'utf8'), [join(DUMPS, 'abba')], (p) => p);
+    const view = analyzeDump(ws, readFileSync(join(DUMPS, 'abba', 'dump.txt'), 'utf8'), [join(DUMPS, 'abba')]);
     assert.equal(view.deadlocks.length, 1);
     assert.deepEqual(view.deadlocks[0].goroutines, [5, 6]);
     assert.deepEqual([...view.deadlocks[0].locks].sort(), ['Node.mu', 'Store.statsMu']);
@@ -27,14 +27,14 @@ describe('goroutine dump against the workspace', () => {
     assert.ok(['Node.mu', 'Store.statsMu'].includes(g5.waitsFor!));
     const userFrames = g5.frames.filter((f) => f.loc);
     assert.ok(userFrames.length >= 2, 'the main.go frames are mapped');
-    assert.ok(userFrames.every((f) => f.loc!.uri.endsWith(join('abba', 'main.go'))));
+    assert.ok(userFrames.every((f) => f.loc!.path.endsWith(join('abba', 'main.go'))));
     assert.ok(userFrames.some((f) => f.held.length > 0), 'a frame shows the lock its goroutine holds');
     assert.equal(view.mapped, view.total);
   });
 
   it('garbage in, an empty view out', async () => {
     const ws = await workspaceOf('abba');
-    const view = analyzeDump(ws, '\u0000\u0001not a dump\n goroutine x [', [], (p) => p);
+    const view = analyzeDump(ws, '\u0000\u0001not a dump\n goroutine x [', []);
     assert.deepEqual(view.groups, []);
     assert.deepEqual(view.deadlocks, []);
   });

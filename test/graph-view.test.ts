@@ -10,6 +10,7 @@ import { main } from '../server/src/cli/main';
 import { collapsePackages, cyclesOnly, graphView, matchLocks, neighbourhood, siteCount, sitesOf } from '../server/src/ide/graph-view';
 import { lockGraphData, lockGraphFocus } from '../server/src/ide/inventory';
 import { layoutGraph, toSvg } from '../server/src/ide/svg';
+import type { LockGraphOf } from '../server/src/core/views';
 import type { LockGraph, LockGraphEdge } from '../server/src/protocol';
 import { Workspace } from '../server/src/workspace';
 
@@ -17,7 +18,7 @@ const ROOT = join(__dirname, '..');
 const site = (file: string, line: number, message: string) => ({ loc: { uri: `file:///w/${file}`, line, character: 1 }, message });
 const edge = (from: string, to: string, sites: number, extra: Partial<LockGraphEdge> = {}): LockGraphEdge =>
   ({ from, to, inCycle: false, violatesOrder: false, witnesses: Array.from({ length: sites }, (_, i) => site(`${from}.go`, 10 + i, `f${i} takes ${to} while holding ${from}`)), ...extra });
-const ids = (g: LockGraph) => g.nodes.map((n) => n.id).sort();
+const ids = (g: LockGraphOf<unknown>) => g.nodes.map((n) => n.id).sort();
 const pairs = (g: LockGraph) => g.edges.map((e) => `${e.from}>${e.to}`).sort();
 
 // p.A → p.B → p.D → p.A is a cycle; p.B → p.C → q.X → q.Y a chain, where p.C → q.X breaks a declared order.
@@ -197,7 +198,7 @@ describe('what the lock graph opens on', () => {
     assert.deepEqual(focus(at('mu sync.Mutex', 2)), { locks: ['C.mu'], why: 'cursor' }, 'a lock field');
     assert.equal(focus(at('d.mu.Lock')), undefined, 'D.mu is taken with nothing held: it is not in the graph');
     // The graph names the locks as the focus does.
-    const data = lockGraphData(graph, (p) => p);
+    const data = lockGraphData(graph);
     assert.deepEqual(ids(data), ['A.mu', 'B.mu', 'C.mu']);
     assert.ok(data.nodes.every((n) => n.pkg === 'two'));
   });

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { join } from 'node:path';
 import { lockInventory } from '../server/src/ide/inventory';
+import { wireLocks } from '../server/src/lsp/views';
 import { Workspace } from '../server/src/workspace';
 import { analyzeTsDir, TS_FIXTURES } from './ts-harness';
 
@@ -50,24 +51,30 @@ describe('lock inventory', () => {
     ws.setText('/inv/two/two.go', SRC);
     const findings = ws.analyzeAll();
     assert.deepEqual(findings.map((f) => [f.code, f.locks]).sort(), [['double-lock', ['/inv/two|B.mu']], ['missing-lock-annotation', ['/inv/two|A.mu']]]);
-    const locks = lockInventory(ws.dirs().flatMap((d) => ws.analyzeDir(d).map((r) => r.analysis)), ws.graph(), findings, (p) => p);
+    const locks = lockInventory(ws.dirs().flatMap((d) => ws.analyzeDir(d).map((r) => r.analysis)), ws.graph(), findings);
     assert.deepEqual(Object.fromEntries(locks.map((l) => [l.cls, l.problems.length])), { 'A.mu': 1, 'B.mu': 1 });
   });
 
-  it('sends each finding that names a lock with the lock: message, severity, check and place, as plain data', async () => {
+  it('gives each finding that names a lock with the lock: message, severity, check and place, as plain data (a path)', async () => {
     const ws = await Workspace.create(undefined, () => undefined);
     ws.setText('/inv/two/two.go', SRC);
     const findings = ws.analyzeAll();
-    const locks = lockInventory(ws.dirs().flatMap((d) => ws.analyzeDir(d).map((r) => r.analysis)), ws.graph(), findings, (p) => `file://${p}`);
+    const locks = lockInventory(ws.dirs().flatMap((d) => ws.analyzeDir(d).map((r) => r.analysis)), ws.graph(), findings);
     const b = locks.find((l) => l.cls === 'B.mu')!;
     const twice = findings.find((f) => f.code === 'double-lock')!;
-    assert.deepEqual(b.problems, [{
-      message: twice.message, severity: twice.severity, code: 'double-lock',
-      loc: { uri: 'file:///inv/two/two.go', line: twice.range.start.line, character: twice.range.start.character, endLine: twice.range.end.line, endCharacter: twice.range.end.character },
-    }]);
+    const at = { line: twice.range.start.line, character: twice.range.start.character, endLine: twice.range.end.line, endCharacter: twice.range.end.character };
+    assert.deepEqual(b.problems, [{ message: twice.message, severity: twice.severity, code: 'double-lock', loc: { path: '/inv/two/two.go', ...at } }]);
     assert.equal(b.problems[0].loc.line, SRC.split('\n').findIndex((l, i, all) => l.includes('b.mu.Lock()') && all[i - 1].includes('b.mu.Lock()')), 'the second Lock of Twice');
     assert.match(locks.find((l) => l.cls === 'A.mu')!.problems[0].message, /incLocked/);
     assert.deepEqual(JSON.parse(JSON.stringify(locks)), locks, 'plain data: it survives JSON as it is');
+    // On the wire (lsp/views.ts): the same, each place with a URI for its path, the keys in the same order.
+    const wire = wireLocks(locks, (p) => `file://${p}`);
+    const wb = wire.find((l) => l.cls === 'B.mu')!;
+    assert.deepEqual(wb.problems, [{ message: twice.message, severity: twice.severity, code: 'double-lock', loc: { uri: 'file:///inv/two/two.go', ...at } }]);
+    assert.deepEqual(Object.keys(wb), Object.keys(b));
+    assert.deepEqual(Object.keys(wb.declared!), ['uri', 'line', 'character', 'endLine', 'endCharacter']);
+    assert.ok(wire.every((l) => l.acquisitions.every((a) => a.loc.uri.startsWith('file:///inv/two/'))));
+    assert.equal(JSON.stringify(wire).includes('"path"'), false, 'no path left on the wire');
   });
 
   it('counts the findings of unguarded-access, empty-critical-section and stale-lock-annotation for their locks, goroutine-in-locked-thread for none', async () => {
@@ -80,7 +87,7 @@ describe('lock inventory', () => {
     assert.deepEqual(byCode('empty-critical-section'), [['/inv/three|B.mu']]);
     assert.deepEqual(byCode('stale-lock-annotation'), [['/inv/three|three.cmdLock'], []], 'the second names no lock that resolves');
     assert.deepEqual(byCode('goroutine-in-locked-thread'), [[]]);
-    const locks = lockInventory(ws.dirs().flatMap((d) => ws.analyzeDir(d).map((r) => r.analysis)), ws.graph(), findings, (p) => p);
+    const locks = lockInventory(ws.dirs().flatMap((d) => ws.analyzeDir(d).map((r) => r.analysis)), ws.graph(), findings);
     // B.mu's count is its empty section only: "a.mu" in unguarded-access's message is no finding about B.mu.
     assert.deepEqual(Object.fromEntries(locks.map((l) => [l.cls, l.problems.length])), { 'A.mu': 1, 'B.mu': 1, cmdLock: 1 });
   });
@@ -89,7 +96,7 @@ describe('lock inventory', () => {
     const ws = analyzeTsDir(join(TS_FIXTURES, 'early-release', 'wrapper'));
     const early = ws.analyzeAll().filter((f) => f.code === 'early-release');
     assert.equal(early.length, 2);
-    const locks = ws.inventory(() => ({ uri: '', line: 0, character: 0, endLine: 0, endCharacter: 0 }));
+    const locks = ws.inventory();
     const store = locks.find((l) => l.cls === 'Store.#mutex');
     assert.ok(store, `a lock class for the mutex: ${JSON.stringify(locks.map((l) => l.cls))}`);
     assert.deepEqual(store.problems.map((p) => p.code), ['early-release', 'early-release']);

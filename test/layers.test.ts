@@ -28,6 +28,11 @@ describe('layers (npm run lint)', () => {
       ['server/src/ide/hover.ts', "import { startServer } from '../lsp/server';"],
       ['server/src/ts/flow.ts', "import type { Workspace } from '../workspace';"],
       ['server/src/ts/checks/run.ts', "import { hoverAt } from '../../ide/hover';"],
+      // Only lsp/ makes wire types (URIs): ide/ and ts/ give plain data (core/views.ts).
+      ['server/src/ide/inventory.ts', "import type { LockInfo } from '../protocol';"],
+      ['server/src/ide/svg.ts', "import type { Loc } from '../protocol';"],
+      ['server/src/ts/navigation.ts', "import type { LockInfo } from '../protocol';"],
+      ['server/src/ts/checks/run.ts', "import type { Loc } from '../../protocol';"],
     ];
     for (const [file, line] of cases) {
       const messages = await lintWith(file, line);

@@ -64,13 +64,13 @@ func (v *VM) kill() {
     const cycle = findings.find((f) => f.code === 'lock-order-cycle');
     assert.ok(cycle, JSON.stringify(findings.map((f) => f.message)));
     assert.match(cycle.message, /^lock order cycle (VM\.lock → cmdLock → VM\.lock|cmdLock → VM\.lock → cmdLock):/);
-    const graph = lockGraphData(ws.graph(), (p) => p);
+    const graph = lockGraphData(ws.graph());
     assert.deepEqual(graph.nodes.map((n) => n.id).sort(), ['VM.lock', 'cmdLock']);
     assert.deepEqual(graph.cycles.map((c) => [...c].sort()), [['VM.lock', 'cmdLock']]);
     // Every name in the message is a node of the graph.
     for (const name of /^lock order cycle ([^:]+):/.exec(cycle.message)![1].split(' → ')) assert.ok(graph.nodes.some((n) => n.id === name), name);
     const analyses = ws.dirs().flatMap((d) => ws.analyzeDir(d).map((r) => r.analysis));
-    assert.deepEqual(lockInventory(analyses, ws.graph(), findings, (p) => p).map((l) => l.cls).sort(), ['VM.lock', 'cmdLock']);
+    assert.deepEqual(lockInventory(analyses, ws.graph(), findings).map((l) => l.cls).sort(), ['VM.lock', 'cmdLock']);
     const analysis = ws.analysisOf(path)!, file = ws.file(path)!;
     const hover = hoverAt(analysis, file, ONE.indexOf('cmdLock.Lock()') + 1, ws.graph());
     assert.match(hover?.markdown ?? '', /class `cmdLock`/);
@@ -113,7 +113,7 @@ func kill() {
 }
 `);
     const findings = ws.analyzeAll();
-    const graph = lockGraphData(ws.graph(), (p) => p);
+    const graph = lockGraphData(ws.graph());
     assert.deepEqual(graph.nodes.map((n) => n.id).sort(), ['ron.Mu', 'vmm.cmdLock']);
     const cycle = findings.find((f) => f.code === 'lock-order-cycle');
     assert.ok(cycle, JSON.stringify(findings.map((f) => f.message)));

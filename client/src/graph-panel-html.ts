@@ -3,7 +3,7 @@
 // out each view (ELK) and sends it as SVG; the page's script only zooms, pans and passes clicks back.
 import { graphView, packageNodeId, sitesOf, type Site } from '../../server/src/ide/graph-view';
 import { shortLoc, toSvg } from '../../server/src/ide/svg';
-import type { LockGraph } from '../../server/src/protocol';
+import type { LockGraph, Loc } from '../../server/src/protocol';
 
 /** What the panel shows of the whole graph. */
 export interface PanelState {
@@ -64,7 +64,7 @@ export function statusLine(full: LockGraph, view: LockGraph, state: PanelState):
  * The sites of a selection and what can be done with it, for the side list (`sites` is what a click opens, by
  * index), or undefined when the view no longer has the selected lock or edge.
  */
-export function sitesList(full: LockGraph, view: LockGraph, sel: Selection, state: PanelState): { html: string; sites: Site[] } | undefined {
+export function sitesList(full: LockGraph, view: LockGraph, sel: Selection, state: PanelState): { html: string; sites: Site<Loc>[] } | undefined {
   if ('node' in sel && !view.nodes.some((n) => n.id === sel.node)) return undefined;
   if ('from' in sel && !view.edges.some((e) => e.from === sel.from && e.to === sel.to)) return undefined;
   const sites = 'locks' in sel

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { Range, Uri, ViewColumn, window, type TextEditor, type WebviewPanel } from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { graphView, matchLocks, type Site } from '../../server/src/ide/graph-view';
-import { LockGraphRequest, type LockGraph, type LockGraphParams } from '../../server/src/protocol';
+import { LockGraphRequest, type LockGraph, type LockGraphParams, type Loc } from '../../server/src/protocol';
 import { graphPage, renderMessage, sitesList, type PanelState, type Selection } from './graph-panel-html';
 
 type Message =
@@ -25,7 +25,7 @@ let full: LockGraph = { nodes: [], edges: [], cycles: [], orders: [] };
 let state: PanelState = { depth: 1, cyclesOnly: false, collapsed: [] };
 let selection: Selection | undefined;
 /** The sites of the side list, by index, for its clicks. */
-let sites: Site[] = [];
+let sites: Site<Loc>[] = [];
 /** Views are laid out asynchronously: only the latest one is shown. */
 let renders = 0;
 
@@ -115,7 +115,7 @@ async function postSites(): Promise<void> {
 }
 
 /** Opens a site in an editor group that shows a file beside the panel, or in a new one beside it: never in the panel's place. */
-async function open(site: Site | undefined): Promise<void> {
+async function open(site: Site<Loc> | undefined): Promise<void> {
   if (!site) return;
   const l = site.loc;
   const column = window.visibleTextEditors.find((e) => e.viewColumn !== undefined && e.viewColumn !== panel?.viewColumn)?.viewColumn ?? ViewColumn.Beside;

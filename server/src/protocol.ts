@@ -4,73 +4,17 @@
  * holding its method and its type. Positions are 0-based, as in LSP.
  */
 import { RequestType } from 'vscode-languageserver-protocol';
-import type { Finding } from './base/finding';
+import type { DumpFrameViewOf, DumpGoroutineViewOf, DumpViewOf, LockGraphEdgeOf, LockGraphOf, LockInfoOf, LockProblemOf } from './core/views';
 
+/** A place on the wire: core/views.ts's `Place` with a URI for its path (made by lsp/views.ts). */
 export interface Loc { uri: string; line: number; character: number; endLine?: number; endCharacter?: number }
 
-/** A finding that names a lock, as the Locks view lists it under that lock. */
-export interface LockProblem {
-  /** The finding's whole message; the view shows its first line. */
-  message: string;
-  severity: 'error' | 'warning' | 'information' | 'hint';
-  /** The check's id (`double-lock`). */
-  code: string;
-  loc: Loc;
-}
-
-/** A finding as the Locks view lists it under a lock: its message, severity and check, its place in a file. */
-export function lockProblem(f: Finding, uri: string): LockProblem {
-  const { start, end } = f.range;
-  return { message: f.message, severity: f.severity, code: f.code, loc: { uri, line: start.line, character: start.character, endLine: end.line, endCharacter: end.character } };
-}
-
-export interface LockInfo {
-  /** The lock class: `VM.lock`, `cmdLock`; package-qualified (`vmm.VM.lock`, `vmm.cmdLock`) when the workspace's locks are of several packages (lockClassName). */
-  cls: string;
-  /** The name of the package that declares it. */
-  pkg: string;
-  kind: string;
-  /** Where the lock is declared (field or var), when known. */
-  declared?: Loc;
-  acquisitions: { loc: Loc; fn: string; mode: 'read' | 'write' }[];
-  guards: { name: string; source: 'annotation' | 'inferred' }[];
-  /** Its place in a declared order, such as "2 of 3 in cmdLock > vmLock > VM.lock". */
-  order?: string;
-  inCycle: boolean;
-  /** The findings of lockset's checks that name this lock: the view's count is their number. */
-  problems: LockProblem[];
-}
-
-export interface LockGraphEdge {
-  from: string;
-  to: string;
-  /** Where it happens: "Kill takes statsTable.mu while holding VM.lock". */
-  witnesses: { loc: Loc; message: string }[];
-  inCycle: boolean;
-  violatesOrder: boolean;
-  /** More places than `witnesses` lists: the analysis keeps a bounded number per package. */
-  more?: boolean;
-}
-
-export interface LockGraphNode {
-  id: string;
-  /** 'lock', or 'package' for a package collapsed into one node. */
-  kind: string;
-  inCycle: boolean;
-  /** The name of the package that declares it (for collapsing a package into one node). */
-  pkg?: string;
-  /** For a collapsed package: how many of its locks it stands for. */
-  locks?: number;
-}
-
-export interface LockGraph {
-  nodes: LockGraphNode[];
-  edges: LockGraphEdge[];
-  cycles: string[][];
-  orders: string[];
-  /** What the request's position points at: the cycle of a finding there, or the lock under the cursor. */
-  focus?: { locks: string[]; why: 'finding' | 'cursor' };
-}
+// The views' shapes are core/views.ts's, with their places as URIs.
+export type LockProblem = LockProblemOf<Loc>;
+export type LockInfo = LockInfoOf<Loc>;
+export type LockGraphEdge = LockGraphEdgeOf<Loc>;
+export type { LockGraphNode } from './core/views';
+export type LockGraph = LockGraphOf<Loc>;
 
 /** Where the graph was asked for: the editor's cursor, to open on what is there. */
 export interface LockGraphParams { textDocument?: { uri: string }; position?: { line: number; character: number } }
@@ -95,18 +39,10 @@ export namespace StatusNotification {
   export const method = 'lockset/status';
 }
 
-export interface DumpFrameView { func: string; dumpPath: string; line: number; loc?: Loc; held: string[] }
-export interface DumpGoroutineView { id: number; state: string; waitsFor?: string; frames: DumpFrameView[] }
-
+export type DumpFrameView = DumpFrameViewOf<Loc>;
+export type DumpGoroutineView = DumpGoroutineViewOf<Loc>;
 /** A goroutine dump read against the workspace: grouped by what each goroutine waits on, with deadlocks. */
-export interface DumpView {
-  preamble: string[];
-  groups: { key: string; goroutines: DumpGoroutineView[] }[];
-  deadlocks: { goroutines: number[]; locks: string[]; text: string }[];
-  /** Frames mapped to workspace files, out of all frames outside the runtime. */
-  mapped: number;
-  total: number;
-}
+export type DumpView = DumpViewOf<Loc>;
 
 export namespace GoroutineDumpRequest {
   export const method = 'lockset/goroutineDump';

@@ -5,6 +5,7 @@ import { lockGraphData, toDot } from '../ide/inventory';
 import { graphView, matchLocks } from '../ide/graph-view';
 import { toSvg } from '../ide/svg';
 import type { LockGraph } from '../protocol';
+import { wireGraph } from '../lsp/views';
 import { readSource } from '../util/files';
 import { parseConfig } from '../checks/config-file';
 import { globProblem } from '../util/glob';
@@ -126,7 +127,8 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     bar?.clear();
     const cwd = process.cwd();
     if (command === 'graph') {
-      const whole = lockGraphData(ws.graph(), (p) => relative(cwd, p));
+      // The graph's places as the protocol has them, with paths relative to here for URIs (as `lockset graph` always printed them).
+      const whole = wireGraph(lockGraphData(ws.graph()), (p) => relative(cwd, p));
       const locks = focus.map((f) => focusLock(whole, f));
       const data = graphView(whole, { focus: locks, cyclesOnly });
       out(format === 'dot' ? toDot(data) : format === 'svg' ? await toSvg(data, { standalone: true, focus: locks }) : JSON.stringify(data, null, 2) + '\n');

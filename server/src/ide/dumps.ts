@@ -5,8 +5,7 @@ import type { PackageAnalysis } from '../analysis/package-analysis';
 import type { GoFile } from '../model/file';
 import { involvesPackages, lockClassName } from '../model/class-name';
 import { classPackageOf, typedClass, type Ref } from '../model/refs';
-import type { DumpView } from '../protocol';
-import type { ToUri } from './inventory';
+import type { DumpViewOf } from '../core/views';
 
 /**
  * What reading a dump needs of the workspace: its files, a file's package analysed whole, and the packages of the
@@ -27,8 +26,8 @@ const RUNTIME_PACKAGES = /^(runtime|sync|internal\/.*|time|syscall)$/;
  * the locks held at its line come from the flow analysis, and goroutines that hold what another waits
  * for form the deadlocks.
  */
-export function analyzeDump(ws: DumpSources, text: string, roots: string[], toUri: ToUri): DumpView {
-  const steps = analyzeDumpInSlices(ws, text, roots, toUri);
+export function analyzeDump(ws: DumpSources, text: string, roots: string[]): DumpViewOf {
+  const steps = analyzeDumpInSlices(ws, text, roots);
   for (;;) {
     const r = steps.next();
     if (r.done) return r.value;
@@ -42,7 +41,7 @@ export const DUMP_SLICE = 2_000;
  * The same as analyzeDump, in slices: it yields the number of goroutines mapped so far (of the total) after each
  * DUMP_SLICE of them, so that a server can answer other requests and report progress in between.
  */
-export function* analyzeDumpInSlices(ws: DumpSources, text: string, roots: string[], toUri: ToUri): Generator<{ done: number; total: number }, DumpView> {
+export function* analyzeDumpInSlices(ws: DumpSources, text: string, roots: string[]): Generator<{ done: number; total: number }, DumpViewOf> {
   const dump = parseDump(text);
   const map = createPathMapper(ws.paths(), roots);
   // A dump of 100,000 goroutines repeats the same few thousand frames: each line is read once.
@@ -68,16 +67,16 @@ export function* analyzeDumpInSlices(ws: DumpSources, text: string, roots: strin
     const at = file ? file.lines.lineStart(f.line - 1) : 0;
     return {
       func: f.func, dumpPath: f.file, line: f.line,
-      loc: file ? { uri: toUri(file.path), line: f.line - 1, character: file.lines.position(at).character } : undefined,
+      loc: file ? { path: file.path, line: f.line - 1, character: file.lines.position(at).character } : undefined,
       held: path ? heldAt(path, f.line) : [],
     };
   };
   const grouped = groupByWait(dump);
   const count = grouped.reduce((n, g) => n + g.waiting.length, 0);
   let done = 0;
-  const groups: DumpView['groups'] = [];
+  const groups: DumpViewOf['groups'] = [];
   for (const g of grouped) {
-    const goroutines: DumpView['groups'][number]['goroutines'] = [];
+    const goroutines: DumpViewOf['groups'][number]['goroutines'] = [];
     for (const w of g.waiting) {
       goroutines.push({
         id: w.goroutine.id, state: w.goroutine.state,

@@ -1,7 +1,8 @@
 // The lock-order graph as the graph panel and `lockset graph` show it: a view of the whole graph (the
 // neighbourhood of some locks, only cycles and order violations, packages collapsed into one node each), as
-// plain data, so that the panel, the command line and the tests share it.
-import type { LockGraph, LockGraphEdge, LockGraphNode, Loc } from '../protocol';
+// plain data, so that the panel, the command line and the tests share it. Generic in the place: the server's
+// graph has paths, the client's (as received) URIs; nothing here reads a place.
+import type { LockGraphEdgeOf, LockGraphNode, LockGraphOf } from '../core/views';
 
 export interface GraphViewOptions {
   /** Show only these locks, what lies within `depth` edges of them (either way) and the cycles through them. */
@@ -20,7 +21,7 @@ export function packageNodeId(pkg: string): string {
 }
 
 /** The view: filtered to cycles first, then packages collapsed, then the neighbourhood of the focus. */
-export function graphView(g: LockGraph, o: GraphViewOptions): LockGraph {
+export function graphView<P>(g: LockGraphOf<P>, o: GraphViewOptions): LockGraphOf<P> {
   let v = g;
   if (o.cyclesOnly) v = cyclesOnly(v);
   const collapsed = o.collapsed ?? [];
@@ -38,7 +39,7 @@ export function graphView(g: LockGraph, o: GraphViewOptions): LockGraph {
  * The locks within `depth` edges of `ids` (following edges either way), every lock of a cycle through one of
  * `ids`, and the edges among them. Ids that are not in the graph are ignored.
  */
-export function neighbourhood(g: LockGraph, ids: readonly string[], depth: number): LockGraph {
+export function neighbourhood<P>(g: LockGraphOf<P>, ids: readonly string[], depth: number): LockGraphOf<P> {
   const adjacent = new Map<string, string[]>();
   for (const e of g.edges) {
     (adjacent.get(e.from) ?? adjacent.set(e.from, []).get(e.from)!).push(e.to);
@@ -57,7 +58,7 @@ export function neighbourhood(g: LockGraph, ids: readonly string[], depth: numbe
 }
 
 /** Only the edges that are part of a cycle or break a declared order, and their locks. */
-export function cyclesOnly(g: LockGraph): LockGraph {
+export function cyclesOnly<P>(g: LockGraphOf<P>): LockGraphOf<P> {
   const edges = g.edges.filter((e) => e.inCycle || e.violatesOrder);
   return restrict(g, new Set(edges.flatMap((e) => [e.from, e.to])), edges);
 }
@@ -67,7 +68,7 @@ export function cyclesOnly(g: LockGraph): LockGraph {
  * locks of the same package a loop on it, and edges that now join the same two nodes one edge with all their
  * sites. Cycles are named by the new nodes.
  */
-export function collapsePackages(g: LockGraph, pkgs: readonly string[]): LockGraph {
+export function collapsePackages<P>(g: LockGraphOf<P>, pkgs: readonly string[]): LockGraphOf<P> {
   const pkgOf = new Map(g.nodes.map((n) => [n.id, n.pkg]));
   const map = (id: string) => { const p = pkgOf.get(id); return p !== undefined && pkgs.includes(p) ? packageNodeId(p) : id; };
   const nodes = new Map<string, LockGraphNode>();
@@ -77,7 +78,7 @@ export function collapsePackages(g: LockGraph, pkgs: readonly string[]): LockGra
     if (!m) nodes.set(id, id === n.id ? { ...n } : { id, kind: 'package', inCycle: n.inCycle, pkg: n.pkg, locks: 1 });
     else { m.inCycle ||= n.inCycle; m.locks = (m.locks ?? 0) + 1; }
   }
-  const edges = new Map<string, LockGraphEdge>();
+  const edges = new Map<string, LockGraphEdgeOf<P>>();
   for (const e of g.edges) {
     const from = map(e.from), to = map(e.to);
     const m = edges.get(`${from}>${to}`);
@@ -101,7 +102,7 @@ export function collapsePackages(g: LockGraph, pkgs: readonly string[]): LockGra
 }
 
 /** The graph with only the nodes in `keep` and the given edges; cycles that lost a lock are left out. */
-function restrict(g: LockGraph, keep: Set<string>, edges: LockGraphEdge[]): LockGraph {
+function restrict<P>(g: LockGraphOf<P>, keep: Set<string>, edges: LockGraphEdgeOf<P>[]): LockGraphOf<P> {
   return { ...g, nodes: g.nodes.filter((n) => keep.has(n.id)), edges, cycles: g.cycles.filter((c) => c.every((id) => keep.has(id))) };
 }
 
@@ -109,7 +110,7 @@ function restrict(g: LockGraph, keep: Set<string>, edges: LockGraphEdge[]): Lock
  * The locks that a search text names, best first: the id itself, then ids that end in `.text` (`mu` finds
  * `VM.mu`), then ids that contain it; case does not matter; shorter ids first among equals.
  */
-export function matchLocks(g: LockGraph, text: string): string[] {
+export function matchLocks(g: LockGraphOf<unknown>, text: string): string[] {
   const q = text.trim().toLowerCase();
   if (!q) return [];
   const rank = (id: string) => { const l = id.toLowerCase(); return l === q ? 0 : l.endsWith(`.${q}`) ? 1 : l.includes(q) ? 2 : -1; };
@@ -117,15 +118,15 @@ export function matchLocks(g: LockGraph, text: string): string[] {
     .sort((a, b) => a.r - b.r || a.id.length - b.id.length || a.id.localeCompare(b.id)).map((x) => x.id);
 }
 
-export interface Site { loc: Loc; message: string; from: string; to: string }
+export interface Site<P> { loc: P; message: string; from: string; to: string }
 
 /** The places behind a node (every edge into or out of it) or behind one edge, in the order of the edges. */
-export function sitesOf(g: LockGraph, sel: { node: string } | { from: string; to: string }): Site[] {
+export function sitesOf<P>(g: LockGraphOf<P>, sel: { node: string } | { from: string; to: string }): Site<P>[] {
   const edges = 'node' in sel ? g.edges.filter((e) => e.from === sel.node || e.to === sel.node) : g.edges.filter((e) => e.from === sel.from && e.to === sel.to);
   return edges.flatMap((e) => e.witnesses.map((w) => ({ loc: w.loc, message: w.message, from: e.from, to: e.to })));
 }
 
 /** The label of an edge: how many places take its second lock while holding its first (`20+` when cut off). */
-export function siteCount(e: LockGraphEdge): string {
+export function siteCount(e: LockGraphEdgeOf<unknown>): string {
   return `${e.witnesses.length}${e.more ? '+' : ''}`;
 }

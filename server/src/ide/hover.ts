@@ -6,7 +6,6 @@ import { requirementsAt, type CallRequirement } from '../analysis/requirements';
 import { describeChain } from '../analysis/summaries';
 import type { FuncDecl, GoFile } from '../model/file';
 import { typeToString } from '../model/types';
-import { pathToFileURL } from 'node:url';
 import { locate } from './locate';
 import { rankIn } from '../analysis/hierarchy';
 import type { WorkspaceGraph } from '../analysis/workspace-graph';
@@ -19,12 +18,17 @@ import { findingLine, lockNodes } from '../checks/util';
 
 export interface HoverResult { markdown: string; start: number; end: number }
 
-/** The diagnostics a hover is shown with, so that it says each fact once. */
-export interface HoverFindings {
+/** A link that opens a file at a 1-based line, as the editor's Markdown needs it (lsp/ makes it: `fileLink`). */
+export type FileLink = (path: string, line: number) => string;
+
+/** What a hover is shown with: the diagnostics, so that it says each fact once, and how to link to a file. */
+export interface HoverContext {
   /** The findings of the file (those that cover the position count). */
   findings?: readonly Finding[];
   /** The editor shows the diagnostics at the position in its own hover, above the server's (VS Code does). */
   editorShowsDiagnostics?: boolean;
+  /** Links to the evidence of a contract; without it, the hover names the line with no link. */
+  link?: FileLink;
 }
 
 /**
@@ -32,15 +36,15 @@ export interface HoverFindings {
  * that covers the offset comes first (unless the editor shows it itself), and at a call the rows that repeat it
  * (the contract of the lock it names, "needs it: not held", "no locks held") are left out.
  */
-export function hoverAt(analysis: PackageAnalysis, file: GoFile, offset: number, graph?: WorkspaceGraph, importers: readonly PackageAnalysis[] = [], here: HoverFindings = {}): HoverResult | undefined {
+export function hoverAt(analysis: PackageAnalysis, file: GoFile, offset: number, graph?: WorkspaceGraph, importers: readonly PackageAnalysis[] = [], here: HoverContext = {}): HoverResult | undefined {
   const covering = (here.findings ?? []).filter((f) => f.file === file.path && file.lines.offset(f.range.start) <= offset && offset <= file.lines.offset(f.range.end));
-  const h = hoverBody(analysis, file, offset, graph, importers, new Set(covering.flatMap((f) => f.locks ?? [])));
+  const h = hoverBody(analysis, file, offset, graph, importers, new Set(covering.flatMap((f) => f.locks ?? [])), here.link);
   if (!h || !covering.length || here.editorShowsDiagnostics) return h;
   return { ...h, markdown: [...covering.map(findingLine), h.markdown].join('\n\n---\n\n') };
 }
 
 /** The hover without the findings; `said` are the lock classes (graph nodes) that findings there already name. */
-function hoverBody(analysis: PackageAnalysis, file: GoFile, offset: number, graph: WorkspaceGraph | undefined, importers: readonly PackageAnalysis[], said: ReadonlySet<string>): HoverResult | undefined {
+function hoverBody(analysis: PackageAnalysis, file: GoFile, offset: number, graph: WorkspaceGraph | undefined, importers: readonly PackageAnalysis[], said: ReadonlySet<string>, link?: FileLink): HoverResult | undefined {
   const decl = declarationHover(analysis, file, offset, graph);
   if (decl) return decl;
   const at = locate(analysis, file, offset);
@@ -50,7 +54,7 @@ function hoverBody(analysis: PackageAnalysis, file: GoFile, offset: number, grap
   }
   if (at.declared) {
     const fn = at.declared;
-    return { markdown: contractMarkdown(analysis, fn), start: fn.nameNode.start, end: fn.nameNode.end };
+    return { markdown: contractMarkdown(analysis, fn, [], new Set(), link), start: fn.nameNode.start, end: fn.nameNode.end };
   }
   if (at.call && at.fn) {
     const site = at.call;
@@ -59,7 +63,7 @@ function hoverBody(analysis: PackageAnalysis, file: GoFile, offset: number, grap
     const all = requirementsAt(analysis, at.fn, site);
     const repeated = all.filter((r) => (r.held === 'missing' || r.held === 'maybe') && lockNodes(analysis.pkg.dir, [r.ref]).some((n) => said.has(n)));
     const reqs = all.filter((r) => !repeated.includes(r));
-    if (site.callee) parts.push(contractMarkdown(analysis, site.callee, importers, new Set(repeated.map((r) => r.lock))));
+    if (site.callee) parts.push(contractMarkdown(analysis, site.callee, importers, new Set(repeated.map((r) => r.lock)), link));
     else parts.push(`**${site.calleeName}**: no contract known`);
     if (reqs.length) {
       parts.push('**At this call**\n\n' + reqs.map((r) => `- needs \`${r.ref.display}\`: ${HELD_TEXT[r.held]}`).join('\n'));
@@ -149,15 +153,18 @@ function heldLine(held: HeldSet, viaGo: boolean): string {
   return `🔒 Held here: ${locks.map((l) => `\`${describeHeld(l)}\``).join(', ')}`;
 }
 
-/** A function's signature and contract; `omit`: the contract's locks that a finding shown with it already states. */
-export function contractMarkdown(analysis: PackageAnalysis, fn: FuncDecl, importers: readonly PackageAnalysis[] = [], omit: ReadonlySet<ContractLock> = new Set()): string {
+/**
+ * A function's signature and contract; `omit`: the contract's locks that a finding shown with it already states;
+ * `link`: how to link to the evidence.
+ */
+export function contractMarkdown(analysis: PackageAnalysis, fn: FuncDecl, importers: readonly PackageAnalysis[] = [], omit: ReadonlySet<ContractLock> = new Set(), link?: FileLink): string {
   const results = fn.results.map(typeToString);
   const ret = results.length === 0 ? '' : results.length === 1 ? ` ${results[0]}` : ` (${results.join(', ')})`;
   const sig = `${fn.recvType ? `(${fn.recvPointer ? '*' : ''}${fn.recvType}) ` : ''}${fn.name}(${fn.params.map((p) => `${p.name} ${typeToString(p.type)}`).join(', ')})${ret}`;
   const c = analysis.contractOf(fn);
   const owner = analysis.foreign(fn);
   const lines = [`\`\`\`go\nfunc ${sig}\n\`\`\`${owner ? `\n\nIn package \`${owner.pkg.name}\`.` : ''}`];
-  const body = contractLines(c, owner ?? analysis, omit);
+  const body = contractLines(c, owner ?? analysis, omit, link);
   if (body.length) lines.push(body.join('\n'));
   else if (!omit.size) lines.push('No lock contract: its callers need not hold any lock.');
   const effects = effectLines(owner ?? analysis, fn, owner?.pkg.name);
@@ -189,12 +196,14 @@ function effectLines(analysis: PackageAnalysis, fn: FuncDecl, pkg?: string): str
   return out;
 }
 
-function contractLines(c: Contract, analysis: PackageAnalysis, omit: ReadonlySet<ContractLock>): string[] {
+function contractLines(c: Contract, analysis: PackageAnalysis, omit: ReadonlySet<ContractLock>, fileLink?: FileLink): string[] {
   const out: string[] = [];
-  // A link to the evidence: `file:///path#L12` opens the file at that line.
+  // A link to the evidence (in the editor, `file:///path#L12` opens the file at that line).
   const link = (l: ContractLock) => {
     const f = analysis.pkg.files.find((x) => x.path === l.source.file);
-    return f ? ` ([line ${f.lines.lineOf(l.source.offset) + 1}](${pathToFileURL(f.path).href}#L${f.lines.lineOf(l.source.offset) + 1}))` : '';
+    if (!f) return '';
+    const line = f.lines.lineOf(l.source.offset) + 1;
+    return fileLink ? ` ([line ${line}](${fileLink(f.path, line)}))` : ` (line ${line})`;
   };
   const row = (label: string, locks: ContractLock[]) => {
     for (const l of locks.filter((x) => !omit.has(x))) out.push(!l.resolved ? `- **contract not understood**: '${l.written}' ${l.unresolvedWhy ?? 'names no lock in scope'}, so it is not checked: from ${l.source.describe}${link(l)}` : `- **${label}** \`${l.ref.display}\`${l.mode === 'read' && label === 'requires' ? '' : l.mode === 'read' ? ' (read)' : ''}: from ${l.source.describe}${link(l)}`);

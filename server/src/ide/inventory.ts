@@ -8,15 +8,15 @@ import type { Finding } from '../base/finding';
 import { involvesPackages, lockClassName } from '../model/class-name';
 import type { GoFile } from '../model/file';
 import { classNodeOf, classPackageOf, lockClass } from '../model/refs';
-import { lockProblem, type LockGraph, type LockGraphNode, type LockInfo, type Loc } from '../protocol';
+import type { Place } from '../base/place';
+import { lockProblem, type LockGraphNode, type LockGraphOf, type LockInfoOf } from '../core/views';
 import { appendAll } from '../util/arrays';
 import { lockClassAt } from './navigation';
 
-export type ToUri = (path: string) => string;
-
-export function loc(file: GoFile, start: number, end: number, toUri: ToUri): Loc {
+/** The place of `start`..`end` in a file, as plain data. */
+export function place(file: GoFile, start: number, end: number): Place {
   const a = file.lines.position(start), b = file.lines.position(end);
-  return { uri: toUri(file.path), line: a.line, character: a.character, endLine: b.line, endCharacter: b.character };
+  return { path: file.path, line: a.line, character: a.character, endLine: b.line, endCharacter: b.character };
 }
 
 /**
@@ -29,9 +29,9 @@ function nodeNamer(graph: WorkspaceGraph): (node: string, pkg: string) => string
 }
 
 /** Every lock class of the workspace with its acquisitions, guards, order and problems: the Lock Explorer's data. */
-export function lockInventory(analyses: PackageAnalysis[], graph: WorkspaceGraph, findings: Finding[], toUri: ToUri): LockInfo[] {
+export function lockInventory(analyses: PackageAnalysis[], graph: WorkspaceGraph, findings: Finding[]): LockInfoOf[] {
   const name = nodeNamer(graph);
-  const byNode = new Map<string, LockInfo & { local: string }>();
+  const byNode = new Map<string, LockInfoOf & { local: string }>();
   const info = (node: string, pkg: string, kind: string) => {
     let i = byNode.get(node);
     if (!i) byNode.set(node, (i = { cls: name(node, pkg), pkg, local: node.slice(node.indexOf('|') + 1), kind, acquisitions: [], guards: [], inCycle: false, problems: [] }));
@@ -44,7 +44,7 @@ export function lockInventory(analyses: PackageAnalysis[], graph: WorkspaceGraph
         if (e.op.method.endsWith('nlock') || e.deferred) continue;
         const node = classNodeOf(e.op.ref, dir) ?? `${dir}|${lockClass(e.op.ref)}`;
         const i = info(node, classPackageOf(e.op.ref, a.pkg.name), e.op.kind);
-        i.acquisitions.push({ loc: loc(fn.file, e.node.start, e.node.end, toUri), fn: fn.name, mode: e.op.method.includes('R') ? 'read' : 'write' });
+        i.acquisitions.push({ loc: place(fn.file, e.node.start, e.node.end), fn: fn.name, mode: e.op.method.includes('R') ? 'read' : 'write' });
       }
     }
     for (const t of a.pkg.types.values()) {
@@ -54,13 +54,13 @@ export function lockInventory(analyses: PackageAnalysis[], graph: WorkspaceGraph
         if (!kind || f.embedded) continue;
         const i = info(`${dir}|${t.name}.${f.name}`, a.pkg.name, kind);
         const at = t.file.parsed.text.indexOf(f.name, f.node.start);
-        i.declared = loc(t.file, at, at + f.name.length, toUri);
+        i.declared = place(t.file, at, at + f.name.length);
       }
     }
     for (const v of a.pkg.vars.values()) {
       const kind = a.pkg.lockKind(a.globalType(v.name));
       if (!kind) continue;
-      info(`${dir}|${a.pkg.name}.${v.name}`, a.pkg.name, kind).declared = loc(v.file, v.nameNode.start, v.nameNode.end, toUri);
+      info(`${dir}|${a.pkg.name}.${v.name}`, a.pkg.name, kind).declared = place(v.file, v.nameNode.start, v.nameNode.end);
     }
     for (const [target, g] of guardFacts(a).guards) {
       const owner = target.includes('.') ? target.slice(0, target.lastIndexOf('.')) : undefined;
@@ -79,13 +79,13 @@ export function lockInventory(analyses: PackageAnalysis[], graph: WorkspaceGraph
     }
     // A finding names its locks as data (Finding.locks); one that names none (about an annotation's form, the OS
     // thread, an unguarded map) counts for no lock: a name in its message would be a guess.
-    i.problems = findings.filter((f) => f.locks?.includes(node)).map((f) => lockProblem(f, toUri(f.file)));
+    i.problems = findings.filter((f) => f.locks?.includes(node)).map((f) => lockProblem(f));
   }
   return [...byNode.values()].map(({ local: _local, ...i }) => i).sort((x, y) => x.cls.localeCompare(y.cls));
 }
 
 /** The lock-order graph as data: classes, "taken while held" edges with their witnesses, cycles and orders. */
-export function lockGraphData(graph: WorkspaceGraph, toUri: ToUri): LockGraph {
+export function lockGraphData(graph: WorkspaceGraph): LockGraphOf {
   const name = nodeNamer(graph);
   const cycleEdges = new Set(graph.cycles.flatMap((c) => c.map((e) => `${e.from}>${e.to}`)));
   const nodes = new Map<string, LockGraphNode>();
@@ -105,7 +105,7 @@ export function lockGraphData(graph: WorkspaceGraph, toUri: ToUri): LockGraph {
       // Each package keeps at most MAX_WITNESSES places of an edge.
       ...(graph.edges.some((x) => x.from === e.from && x.to === e.to && x.witnesses.length >= MAX_WITNESSES) ? { more: true } : {}),
       violatesOrder: graph.orders.some((o) => { const a = rankIn(o, e.fromCls, e.fromPkg), b = rankIn(o, e.toCls, e.toPkg); return a >= 0 && b >= 0 && b < a; }),
-      witnesses: e.all.map((w) => ({ loc: loc(w.fn.file, w.offset, w.end, toUri), message: `${w.fn.name} takes ${to} while holding ${from}` })),
+      witnesses: e.all.map((w) => ({ loc: place(w.fn.file, w.offset, w.end), message: `${w.fn.name} takes ${to} while holding ${from}` })),
     };
   });
   return {
@@ -138,7 +138,7 @@ const ORDER_CHECKS = new Set(['lock-order-cycle', 'lock-hierarchy']);
  * (a cycle, or two locks against a declared order), else the lock under the cursor; undefined when neither
  * is in the graph.
  */
-export function lockGraphFocus(graph: WorkspaceGraph, findings: readonly Finding[], analysis: PackageAnalysis, file: GoFile, at: { line: number; character: number }): LockGraph['focus'] {
+export function lockGraphFocus(graph: WorkspaceGraph, findings: readonly Finding[], analysis: PackageAnalysis, file: GoFile, at: { line: number; character: number }): LockGraphOf['focus'] {
   const before = (a: { line: number; character: number }, b: typeof a) => a.line < b.line || (a.line === b.line && a.character < b.character);
   for (const f of findings) {
     if (!ORDER_CHECKS.has(f.code) || !f.locks?.length || f.file !== file.path || before(at, f.range.start) || before(f.range.end, at)) continue;
@@ -151,7 +151,7 @@ export function lockGraphFocus(graph: WorkspaceGraph, findings: readonly Finding
 }
 
 /** Graphviz dot for the lock-order graph: cycle edges red, order violations orange. */
-export function toDot(g: LockGraph): string {
+export function toDot(g: LockGraphOf<unknown>): string {
   const q = (s: string) => JSON.stringify(s);
   const lines = ['digraph locks {', '  rankdir=LR;', '  node [shape=box, style=rounded, fontname="Helvetica"];'];
   for (const n of g.nodes) lines.push(`  ${q(n.id)}${n.inCycle ? ' [color=red, fontcolor=red]' : ''};`);

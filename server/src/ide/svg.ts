@@ -1,6 +1,15 @@
 import type { ElkExtendedEdge, ElkNode, ElkPoint } from 'elkjs/lib/elk-api';
-import type { LockGraph, LockGraphNode, Loc } from '../protocol';
+import type { Place } from '../base/place';
+import type { LockGraphNode, LockGraphOf } from '../core/views';
 import { siteCount } from './graph-view';
+
+/**
+ * A place as a drawn graph carries it: a `Place` (a path) in the server, or a place with a URI as the client
+ * received it (the protocol's `Loc`). Only its file's name and line are shown.
+ */
+export type GraphPlace = Place | { uri: string; line: number };
+
+type Graph = LockGraphOf<GraphPlace>;
 
 /** The font the boxes are sized for: 12px text in a sans-serif face (the webview and the standalone style agree). */
 const FONT_PX = 12, PAD_X = 12, NODE_H = 30, MAX_LABEL = 60;
@@ -28,7 +37,7 @@ export interface SvgOptions {
  * the declared lock hierarchy as layers: a greater lock (taken first) is placed left of a lesser one. Colours
  * come from CSS classes, so a webview can follow the editor theme; a standalone file gets readable defaults.
  */
-export async function toSvg(g: LockGraph, opts: SvgOptions = {}): Promise<string> {
+export async function toSvg(g: Graph, opts: SvgOptions = {}): Promise<string> {
   const layout = await layoutGraph(g);
   const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
   const { width, height } = layout;
@@ -61,7 +70,7 @@ export async function toSvg(g: LockGraph, opts: SvgOptions = {}): Promise<string
 }
 
 /** An edge's tooltip: its first site, and how many more there are. */
-function edgeTitle(e: LockGraph['edges'][number]): string {
+function edgeTitle(e: Graph['edges'][number]): string {
   const [first, ...rest] = e.witnesses;
   if (!first) return `${e.from} → ${e.to}`;
   const more = rest.length ? `\n… and ${rest.length}${e.more ? '+' : ''} more site${rest.length === 1 && !e.more ? '' : 's'}` : '';
@@ -74,8 +83,9 @@ function nodeTitle(id: string, n: LockGraphNode | undefined): string {
 }
 
 /** `vm.go:128`: the file's name and the 1-based line. */
-export function shortLoc(l: Loc): string {
-  return `${l.uri.slice(l.uri.lastIndexOf('/') + 1)}:${l.line + 1}`;
+export function shortLoc(l: GraphPlace): string {
+  const name = 'path' in l ? l.path.slice(Math.max(l.path.lastIndexOf('/'), l.path.lastIndexOf('\\')) + 1) : l.uri.slice(l.uri.lastIndexOf('/') + 1);
+  return `${name}:${l.line + 1}`;
 }
 
 /** The label of a node: a package's node counts the locks it stands for. */
@@ -91,7 +101,7 @@ function nodeLabel(n: LockGraphNode): string {
  * own, packed below, so that on a real project they do not all line up in the ranked parts' layers (one tall
  * column). Edges come back in the order of `g.edges`, as SVG path data.
  */
-export async function layoutGraph(g: LockGraph): Promise<GraphLayout> {
+export async function layoutGraph(g: Graph): Promise<GraphLayout> {
   const ids = g.nodes.map((n) => n.id).sort();
   const partition = partitions(ids, g.orders);
   const byId = new Map(g.nodes.map((n) => [n.id, n]));
@@ -117,7 +127,7 @@ export async function layoutGraph(g: LockGraph): Promise<GraphLayout> {
 }
 
 /** One part of the graph laid out by ELK, moved down by `top`. */
-async function layoutPart(ids: string[], edges: { e: LockGraph['edges'][number]; id: string }[], partition: Map<string, number>, label: (id: string) => string, top: number) {
+async function layoutPart(ids: string[], edges: { e: Graph['edges'][number]; id: string }[], partition: Map<string, number>, label: (id: string) => string, top: number) {
   const { default: ELK } = await import('elkjs/lib/elk.bundled.js');
   const ranked = ids.some((id) => partition.has(id));
   const root: ElkNode = {

@@ -1,4 +1,5 @@
 import { checkUrl } from '../checks/check';
+import { pathToFileURL } from 'node:url';
 import { URI } from 'vscode-uri';
 import {
   CodeAction, CodeActionKind, Diagnostic, DiagnosticSeverity, DiagnosticTag, type Position, type Range, type TextEdit, type WorkspaceEdit,
@@ -33,6 +34,11 @@ export function isVirtual(path: string): boolean {
 export function pathToUri(path: string): string {
   if (isVirtual(path)) return decodeURIComponent(path.slice(VIRTUAL.length, path.lastIndexOf('/')));
   return URI.file(path).toString();
+}
+
+/** A Markdown link that opens a file at a 1-based line (`file:///path#L12`), for the hover's evidence. */
+export function fileLink(path: string, line: number): string {
+  return `${pathToFileURL(path).href}#L${line}`;
 }
 
 /** Adds the findings that the Problems panel lists (VS Code leaves hints out of it) to `counts`, by severity. */

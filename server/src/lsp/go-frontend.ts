@@ -16,7 +16,7 @@ import { heldHints, lensesFor, lockClassAt, lockReferences, type Place } from '.
 import type { GoFile } from '../model/file';
 import { findGoFiles, readSource } from '../util/files';
 import type { Workspace } from '../workspace';
-import { isRange, isVirtual, overlaps, toCodeAction, toDiagnostic, uriToPath } from './convert';
+import { fileLink, isRange, isVirtual, overlaps, toCodeAction, toDiagnostic, uriToPath } from './convert';
 import type { LanguageFrontend } from './frontend';
 import { isTsPath } from './typescript';
 
@@ -69,7 +69,7 @@ export class GoFrontend implements LanguageFrontend {
     const indexing = this.host.indexing();
     const findings = indexing ? this.host.published().get(path) ?? [] : this.ws.findingsFor(path);
     const h = hoverAt(pkg, file, file.lines.offset(p.position), indexing ? undefined : this.ws.graph(), indexing ? [] : this.importersOf(file),
-      { findings, editorShowsDiagnostics: this.host.diagnosticsInHover() });
+      { findings, editorShowsDiagnostics: this.host.diagnosticsInHover(), link: fileLink });
     if (!h) return null;
     return { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: file.lines.range(h.start, h.end) };
   }

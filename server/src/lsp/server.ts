@@ -19,6 +19,7 @@ import { Scope, scopeOf } from '../scope';
 import { ParsePool, POOL_MIN_CHARS } from '../syntax/parse-pool';
 import { Workspace, type PackageResult } from '../workspace';
 import { countProblems, isRange, isVirtual, pathToUri, toDiagnostic, uriToPath } from './convert';
+import { wireDump, wireGraph, wireLocks } from './views';
 import { isTsPath, TsDocuments } from './typescript';
 import type { LanguageFrontend } from './frontend';
 import { GoFrontend } from './go-frontend';
@@ -86,19 +87,19 @@ export class LocksetServer {
     connection.onRequest(LocksRequest.type, async (_, token) => {
       await this.catchUp(token, true);
       const all = this.allAnalyses();
-      const go = lockInventory(all, this.ws.graph(), this.ws.dirs().flatMap((d) => this.ws.analyzeDir(d).flatMap((r) => r.findings)), pathToUri);
+      const go = wireLocks(lockInventory(all, this.ws.graph(), this.ws.dirs().flatMap((d) => this.ws.analyzeDir(d).flatMap((r) => r.findings))), pathToUri);
       return [...go, ...this.ts.inventory()];
     });
     connection.onRequest(GoroutineDumpRequest.type, async (p, token) => {
       await this.ready;
       // In slices, with a turn of the event loop between two, so that hovers and edits are answered meanwhile;
       // a dump of many goroutines shows progress.
-      const steps = analyzeDumpInSlices(this.ws, typeof p?.text === 'string' ? p.text : '', this.roots, pathToUri);
+      const steps = analyzeDumpInSlices(this.ws, typeof p?.text === 'string' ? p.text : '', this.roots);
       let progress: WorkDoneProgressServerReporter | undefined;
       try {
         for (;;) {
           const r = steps.next();
-          if (r.done) return r.value;
+          if (r.done) return wireDump(r.value, pathToUri);
           if (!progress && this.caps.progress) {
             progress = await this.connection.window.createWorkDoneProgress();
             progress.begin('lockset', 0, 'Reading the goroutine dump', false);
@@ -114,7 +115,7 @@ export class LocksetServer {
     connection.onRequest(LockGraphRequest.type, async (p, token) => {
       await this.catchUp(token, false);
       const graph = this.ws.graph();
-      const data = lockGraphData(graph, pathToUri);
+      const data = wireGraph(lockGraphData(graph), pathToUri);
       // Asked from an editor: open on the cycle of a finding there, or on the lock under the cursor.
       const uri = p?.textDocument?.uri, at = p?.position;
       if (typeof uri === 'string' && typeof at?.line === 'number' && typeof at.character === 'number') {

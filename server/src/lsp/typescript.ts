@@ -17,6 +17,7 @@ import { loadTsFrontend } from '../ts/load';
 import { findTsFiles, isTsPath } from '../ts/paths';
 import type { TsWorkspace } from '../ts/workspace';
 import { countProblems, isRange, isVirtual, overlaps, toCodeAction, toDiagnostic, uriToPath } from './convert';
+import { wireLocks } from './views';
 import type { LanguageFrontend } from './frontend';
 
 export { isTsPath };
@@ -178,11 +179,7 @@ export class TsDocuments implements LanguageFrontend {
   /** The Lock Explorer's TypeScript locks; none until a TypeScript or JavaScript document was opened. */
   inventory(): LockInfo[] {
     if (!this.ws) return [];
-    return this.ws.inventory((file, start, end) => {
-      const lines = this.ws!.facts(file)?.lines;
-      const a = lines?.position(start) ?? { line: 0, character: 0 }, b = lines?.position(end) ?? a;
-      return { uri: this.host.uriFor(file), line: a.line, character: a.character, endLine: b.line, endCharacter: b.character };
-    });
+    return wireLocks(this.ws.inventory(), (path) => this.host.uriFor(path));
   }
 
   private location(file: string, start: number, end: number): Location {

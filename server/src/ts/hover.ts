@@ -13,7 +13,7 @@ import type { LockState, TsFileFacts, TsFunction } from './model';
 
 export interface TsHover { markdown: string; start: number; end: number }
 
-/** The diagnostics a hover is shown with (as the Go hover's HoverFindings). */
+/** The diagnostics a hover is shown with (as the Go hover's HoverContext). */
 export interface TsHoverFindings {
   /** The findings of the file (those that cover the position count). */
   findings?: readonly Finding[];

@@ -4,7 +4,8 @@
  */
 import { rankIn } from '../analysis/hierarchy';
 import type { Finding } from '../base/finding';
-import { lockProblem, type LockInfo, type Loc } from '../protocol';
+import type { Place } from '../base/place';
+import { lockProblem, type LockInfoOf } from '../core/views';
 import type { TsAnalysis } from './analysis';
 import type { LockState, TsFileFacts, TsFunction } from './model';
 
@@ -45,8 +46,8 @@ export function tsLenses(analysis: TsAnalysis, facts: TsFileFacts): TsLens[] {
 }
 
 /** Every lock class taken in the TypeScript and JavaScript files, with its sites, order, cycle and problems. */
-export function tsLockInventory(analysis: TsAnalysis, findings: Finding[], loc: (file: string, start: number, end: number) => Loc): LockInfo[] {
-  const byNode = new Map<string, LockInfo>();
+export function tsLockInventory(analysis: TsAnalysis, findings: Finding[], loc: (file: string, start: number, end: number) => Place): LockInfoOf[] {
+  const byNode = new Map<string, LockInfoOf>();
   for (const fn of analysis.functions.values()) {
     for (const op of fn.ops) {
       if (op.op !== 'acquire' && op.op !== 'runExclusive') continue;
@@ -66,8 +67,7 @@ export function tsLockInventory(analysis: TsAnalysis, findings: Finding[], loc: 
       if (r >= 0) info.order = `${r + 1} of ${o.names.length} in ${o.text}`;
     }
     // By the locks a finding names as data where its check gives them (Finding.locks), else by its message.
-    // Each finding with its file's uri (the loc callback knows it; the offsets do not matter there).
-    info.problems = findings.filter((f) => (f.locks ? f.locks.includes(node) : f.message.includes(info.cls))).map((f) => lockProblem(f, loc(f.file, 0, 0).uri));
+    info.problems = findings.filter((f) => (f.locks ? f.locks.includes(node) : f.message.includes(info.cls))).map(lockProblem);
   }
   return [...byNode.values()].sort((a, b) => a.cls.localeCompare(b.cls));
 }

@@ -20,7 +20,7 @@ import { extractFile } from './extract';
 import { type DiscoveredFunction, discoverFunctions } from './functions';
 import { hoverAt, type TsHover, type TsHoverFindings } from './hover';
 import { tsHints, tsLenses, tsLockInventory, tsLockReferences, type TsHint, type TsLens, type TsPlace } from './navigation';
-import type { LockInfo, Loc } from '../protocol';
+import type { LockInfoOf } from '../core/views';
 import type { TsFileFacts } from './model';
 import { MINI_LIB, MINI_LIB_FILE_NAME } from './minilib';
 import { mentionsAsyncMutex } from './paths';
@@ -139,9 +139,15 @@ export class TsWorkspace {
   }
 
   /** The lock classes of the TypeScript and JavaScript files, for the Lock Explorer. */
-  inventory(loc: (file: string, start: number, end: number) => Loc): LockInfo[] {
+  inventory(): LockInfoOf[] {
     const findings = this.analyzeAll();
-    return this.analysis ? tsLockInventory(this.analysis, findings, loc) : [];
+    // Positions from each file's line index (a file without facts: the top of it).
+    const place = (path: string, start: number, end: number) => {
+      const lines = this.files.get(path)?.facts?.lines;
+      const a = lines?.position(start) ?? { line: 0, character: 0 }, b = lines?.position(end) ?? a;
+      return { path, line: a.line, character: a.character, endLine: b.line, endCharacter: b.character };
+    };
+    return this.analysis ? tsLockInventory(this.analysis, findings, place) : [];
   }
 
   /** The offset ↔ position index of an analysed file. */
