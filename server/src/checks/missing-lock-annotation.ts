@@ -122,7 +122,7 @@ takes it; otherwise the comment.`,
               : path ? ` (${path})` : ` (no path found that reaches ${caller.name} without ${req.ref.display}: its callers may hold it)`;
           // A guess is not searched for its message, but its fixes are ranked like any: a fix that takes the lock comes
           // first only where the caller is seen reached without it (else a // LOCK: that says so).
-          const reached = !!path || (weak && !container && !excluded && !!unheld.evidenceFor(caller, req.ref, site));
+          const reached = () => !!path || (weak && !container && !excluded && !!unheld.evidenceFor(caller, req.ref, site));
           const { fixes, withheld } = fixesFor(analysis, caller, site, req.ref, { reached });
           ctx.report({
             file: caller.file.path,
@@ -150,7 +150,7 @@ takes it; otherwise the comment.`,
  * would say something false there. Where no such path is known (the callers may hold the lock), the comment that
  * says so comes first. `withheld` says why no fix takes the lock where one could but for a lock held there.
  */
-function fixesFor(analysis: PackageAnalysis, caller: FuncDecl, site: CallSite, ref: Ref, how: { reached: boolean }): { fixes: Fix[]; withheld?: string } {
+function fixesFor(analysis: PackageAnalysis, caller: FuncDecl, site: CallSite, ref: Ref, how: { reached: () => boolean }): { fixes: Fix[]; withheld?: string } {
   const file = caller.file;
   const fixes: Fix[] = [];
   const twin = exportedTwin(analysis, site, caller);
@@ -162,15 +162,17 @@ function fixesFor(analysis: PackageAnalysis, caller: FuncDecl, site: CallSite, r
   const takesItItself = handsItAround || callerFlow?.lockEvents.some((e) => e.op.ref.key === ref.key && !e.op.method.endsWith('nlock'));
   const take = twin || handsItAround ? undefined : takeLockHere(analysis, caller, site, ref);
   const withheld = twin || handsItAround || !canNameHere(site, ref) ? undefined : orderWithheld(site, ref);
+  // Searched only where it ranks something: a fix that makes the code right against a // LOCK: that says it is.
+  const reached = twin || take ? how.reached() : false;
   if (twin) {
     fixes.push({
       id: 'call-exported-twin',
       title: `Call ${twin.name}, which takes ${ref.display} itself`,
       edits: [{ file: file.path, range: file.lines.range(site.nameNode.start, site.nameNode.end), newText: twin.name }],
-      preferred: how.reached,
+      preferred: reached,
     });
   }
-  if (take) fixes.push({ ...take, preferred: how.reached });
+  if (take) fixes.push({ ...take, preferred: reached });
   const stmt = enclosingStatement(site.node);
   if (stmt) {
     const line = file.lines.lineOf(stmt.start);
@@ -180,7 +182,7 @@ function fixesFor(analysis: PackageAnalysis, caller: FuncDecl, site: CallSite, r
       id: 'add-lock-annotation',
       title: `Add "// LOCK: ${ref.display} is held by the caller."`,
       edits: [{ file: file.path, range: { start: at, end: at }, newText: `${indent}// LOCK: ${ref.display} is held by the caller.\n` }],
-      preferred: !how.reached || (!twin && !take),
+      preferred: !reached || (!twin && !take),
     });
   }
   const inFunctionBody = site.unit === 'function' || site.unit === 'inline';
