@@ -41,8 +41,8 @@ function readsAny(root: SyntaxNode, names: ReadonlySet<string>, text: string): b
   const stack = [root];
   while (stack.length) {
     const n = stack.pop()!;
-    // The first name of a selector or an identifier: `key`, `opts.token`; not a field name after a dot.
-    if (n.type === 'identifier' && n.field !== 'field' && names.has(text.slice(n.start, n.end))) return true;
+    // A name, or the first name of a selector (`opts.token`: a field after a dot is a field_identifier).
+    if (n.type === 'identifier' && names.has(text.slice(n.start, n.end))) return true;
     if (n.type === 'func_literal') continue;
     for (const c of n.children) stack.push(c);
   }

@@ -31,7 +31,7 @@ export interface LockEdge {
   /** The names of the packages that declare the two classes (for `pkg.*` in a declared order). */
   fromPkg: string;
   toPkg: string;
-  /** The first place where the edge arises; `witnesses` has more (a bounded number). */
+  /** The first place where the edge arises; `witnesses` holds it first, then more (a bounded number). */
   witness: EdgeWitness;
   witnesses: EdgeWitness[];
 }

@@ -71,7 +71,7 @@ function gateName(edges: readonly LockEdge[], node: string, qualified: boolean):
 
 /** How the first lock of an edge is known to be held, when every witness has it from a guessed contract only. */
 function guessedEdge(e: LockEdge): string | undefined {
-  const all = [e.witness, ...e.witnesses];
+  const all = e.witnesses;
   if (!all.every((w) => w.held.guessedFrom)) return undefined;
   return `${e.witness.fn.name} is taken to hold ${e.witness.held.ref.display} because ${e.witness.held.guessedFrom}`;
 }
@@ -81,7 +81,7 @@ const MAX_SURE_CHAIN = 2;
 
 /** How an edge is reached, when every witness reaches its second lock only through more than MAX_SURE_CHAIN calls. */
 function longEdge(e: LockEdge, toName: string): string | undefined {
-  const all = [e.witness, ...e.witnesses];
+  const all = e.witnesses;
   if (!all.every((w) => w.acq.chain.length > MAX_SURE_CHAIN)) return undefined;
   const w = all.reduce((a, b) => (b.acq.chain.length < a.acq.chain.length ? b : a));
   return `${w.fn.name} reaches ${toName} only through ${w.acq.chain.length} calls (${describeChain(w.acq)}), any of which may take another path`;
@@ -89,7 +89,7 @@ function longEdge(e: LockEdge, toName: string): string | undefined {
 
 /** How an edge is reached, when every witness reaches its second lock only for some values of a callee's arguments. */
 function valueEdge(e: LockEdge, toName: string): string | undefined {
-  const all = [e.witness, ...e.witnesses];
+  const all = e.witnesses;
   const conds = all.map((w) => w.acq.belowCondition);
   if (!conds.every((c) => c !== undefined)) return undefined;
   return `${e.witness.fn.name} takes ${toName} only for some arguments: ${conds[0]}`;
