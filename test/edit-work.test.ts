@@ -63,4 +63,35 @@ describe('an edit inside a body of a big package', () => {
       assert.equal(got, findings(fresh), `edit ${i}: the findings of a fresh analysis`);
     }
   });
+
+  it('walks only the edited function while a statement is typed, its half-typed states included', async () => {
+    const files = corpus();
+    const ws = await Workspace.create(undefined, () => undefined);
+    ws.interactive = true;
+    for (const [path, text] of files) ws.setText(path, text);
+    findings(ws);
+    // Typed one character at a time into the middle of a body of the middle file: most states do not parse
+    // (`x :`, `x := n2`), which must not make the package's other functions be walked again.
+    const path = '/big/f20.go';
+    const text = files.get(path)!;
+    const at = text.indexOf('\n', text.indexOf('\tn20++', text.indexOf('func f510()'))) + 1;
+    const typed = '\tx := n20 +\n\t_ = x\n';
+    const versions = [...typed].map((_, i) => text.slice(0, at) + typed.slice(0, i + 1) + text.slice(at));
+    versions.push(...versions.slice(0, -1).reverse(), text);
+    let broken = 0;
+    for (const [i, version] of versions.entries()) {
+      const before = { ...analysisStats };
+      ws.setText(path, version);
+      const got = findings(ws);
+      if (ws.file(path)!.parsed.errorCount > 0) broken++;
+      const walked = analysisStats.computedFlows - before.computedFlows;
+      assert.ok(walked <= 2, `keystroke ${i} (${JSON.stringify(version.slice(at, at + 14))}): ${walked} functions walked again, of ${N}`);
+      if (i % 7 === 0 || i === versions.length - 1) {
+        const fresh = await Workspace.create(undefined, () => undefined);
+        for (const [p, t] of files) fresh.setText(p, p === path ? version : t);
+        assert.equal(got, findings(fresh), `keystroke ${i}: the findings of a fresh analysis`);
+      }
+    }
+    assert.ok(broken > 5, `${broken} of the typed states do not parse`);
+  });
 });

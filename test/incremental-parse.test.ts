@@ -214,6 +214,25 @@ describe('incremental re-parse', () => {
     dropKeptTrees();
   });
 
+  it('keeps the other declarations while a body does not parse, typed into from a tree with errors or without', async () => {
+    const parser = await initParser();
+    dropKeptTrees();
+    const text = 'package p\n\nimport "sync"\n\nvar mu sync.Mutex\n\n// f locks.\nfunc f() {\n\tmu.Lock()\n\tmu.Unlock()\n}\n\n// g too.\nfunc g() {\n\tmu.Lock()\n\tmu.Unlock()\n}\n';
+    const key = 'half-typed';
+    let previous = parseGoIncremental(parser, key, text);
+    const others = previous.root.children.filter((n) => n.type !== 'function_declaration' || previous.text.slice(n.start, n.end).includes('func g'));
+    // `x`, `x :`, `x :=` do not parse; each state is parsed from the one before, as an editor sends them.
+    const at = text.indexOf('\tmu.Unlock()');
+    for (const typed of ['\tx', '\tx :', '\tx :=', '\tx := 1', '\tx := 1\n', '\tx := 1\n\t_ = x\n', '\tx :=', '']) {
+      const edited = text.slice(0, at) + typed + text.slice(at);
+      const next = parseGoIncremental(parser, key, edited, previous);
+      assert.equal(fileDiff(next, parseGo(parser, edited)), undefined, JSON.stringify(typed));
+      for (const n of others) assert.ok(next.root.children.includes(n), `${JSON.stringify(typed)}: ${n.type} is the previous node`);
+      previous = next;
+    }
+    dropKeptTrees();
+  });
+
   it("takes unchanged declarations over by their text on a file's first edit, which has no kept tree", async () => {
     const parser = await initParser();
     dropKeptTrees();

@@ -271,12 +271,13 @@ export function rawFlatEnabled(): boolean { return flatAgrees; }
  * is parsed in full, as before, until an edit makes it clean again.
  */
 export function parseGoIncremental(parser: Parser, key: string, text: string, previous?: ParsedFile): ParsedFile {
-  const prev = kept.get(key);
+  let prev = kept.get(key);
   if (prev) kept.delete(key);
   const keep = prev !== undefined || seen.has(key);
   seen.add(key);
   if (prev && (prev.hasError || !incrementalAgrees || touchesRawString(prev.text, text))) {
     prev.tree.delete();
+    prev = undefined;
   } else if (prev) {
     const reparsed = reparse(parser, key, prev, text);
     if (reparsed) {
@@ -291,8 +292,8 @@ export function parseGoIncremental(parser: Parser, key: string, text: string, pr
     const tree = parseTree(parser, text, null);
     if (!tree) return emptyFile(text);
     try {
-      // No old tree to re-parse from (the key's first parse kept none): unchanged declarations of the
-      // caller's previous result may still be taken over by their text.
+      // No old tree to re-parse from (the key's first parse kept none, or its text did not parse): unchanged
+      // declarations of the caller's previous result may still be taken over (see textReuse).
       const reuse = previous && !prev && reuseAgrees ? textReuse(previous, text) : undefined;
       const parsed = toParsedFile(tree, text, reuse);
       keepTree(key, text, tree, parsed);

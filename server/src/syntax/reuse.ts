@@ -37,9 +37,9 @@ export interface Reuse {
  */
 export function sameText(reuse: Reuse, start: number, end: number): SyntaxNode | undefined {
   const { startIndex, oldEndIndex, newEndIndex } = reuse.edit;
-  if (end <= startIndex) return reuse.byStart.get(start);
-  if (start >= newEndIndex) return reuse.byStart.get(start - newEndIndex + oldEndIndex);
-  return undefined;
+  const old = end <= startIndex ? reuse.byStart.get(start) : start >= newEndIndex ? reuse.byStart.get(start - newEndIndex + oldEndIndex) : undefined;
+  // A declaration with an error may read otherwise with the same text in a tree without any.
+  return old?.hasError ? undefined : old;
 }
 
 /**
@@ -123,12 +123,12 @@ export function adopt(node: SyntaxNode, start: number, parent: SyntaxNode, reuse
 }
 
 /**
- * What a parse without the old tree may take over (the first edit of a file, whose first parse kept no tree:
- * see parseGoIncremental): the previous result's top-level nodes by offset, for `sameText` only. Undefined when
- * the previous result has errors (the same text may then have parsed otherwise) or nothing changed.
+ * What a parse without the old tree may take over (the first edit of a file, whose first parse kept no tree,
+ * or an edit of a text that did not parse: see parseGoIncremental): the previous result's top-level nodes by
+ * offset, for `sameText` (declarations without errors in a tree without errors) and adoptUnchanged (of the
+ * same shape). Undefined when nothing changed.
  */
 export function textReuse(parsed: ParsedFile, text: string): Reuse | undefined {
-  if (parsed.errorCount) return undefined;
   const edit = diffTexts(parsed.text, text);
   return edit && reuseOf(parsed, edit, new Map());
 }

@@ -16,10 +16,10 @@ import type { Reuse } from './reuse';
  * the parse gave, node for node. Returns how many nodes were taken over.
  */
 export function adoptUnchanged(parsed: ParsedFile, reuse: Reuse): number {
-  if (!reuse.innerByStart.size) return 0;
   const { startIndex, oldEndIndex, newEndIndex } = reuse.edit;
   let count = 0;
   const visit = (n: SyntaxNode) => {
+    if (!reuse.innerByStart.size) return;
     const kids = n.children;
     for (let i = 0; i < kids.length; i++) {
       const c = kids[i];
@@ -37,7 +37,23 @@ export function adoptUnchanged(parsed: ParsedFile, reuse: Reuse): number {
     }
   };
   const oldTops = new Set(reuse.byStart.values());
-  for (const top of parsed.root.children) if (!oldTops.has(top)) visit(top);
+  const tops = parsed.root.children;
+  for (let i = 0; i < tops.length; i++) {
+    const top = tops[i];
+    if (oldTops.has(top)) continue;
+    // A whole declaration made anew outside the edited range (tree-sitter re-lexes the rest of a file whose
+    // parse has errors, and neither re-uses its subtrees nor may be trusted with the same text): the previous
+    // one of the same shape, node for node, is this one (see sameShape).
+    const before = top.end <= startIndex ? top.start : top.start >= newEndIndex ? top.start - newEndIndex + oldEndIndex : -1;
+    const old = before < 0 ? undefined : reuse.byStart.get(before);
+    if (old && old.parent === reuse.oldRoot && sameShape(top, old, before - top.start)) {
+      const comments: [SyntaxNode, SyntaxNode][] = [];
+      takeOver(top, old, parsed.root, comments);
+      tops[i] = old;
+      count++;
+      for (const [fresh, kept] of comments) replaceComment(parsed.comments, fresh, kept);
+    } else visit(top);
+  }
   return count;
 }
 
