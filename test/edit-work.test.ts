@@ -94,4 +94,38 @@ describe('an edit inside a body of a big package', () => {
     }
     assert.ok(broken > 5, `${broken} of the typed states do not parse`);
   });
+
+  it('walks only the functions that name a declaration an edit added, removed or changed', async () => {
+    const files = corpus();
+    const ws = await Workspace.create(undefined, () => undefined);
+    ws.interactive = true;
+    for (const [path, text] of files) ws.setText(path, text);
+    findings(ws);
+    const path = '/big/f20.go';
+    const text = files.get(path)!;
+    // f510's callers: f254 (in f10.go). A new function typed at the end of the file, a character at a time; a doc
+    // comment that gives f510 a contract, then one that only reads differently; f510 removed; all back again.
+    const added = '\n// g takes mu20.\nfunc g() {\n\tmu20.Lock()\n\tf510()\n\tmu20.Unlock()\n}\n';
+    const typing = [...added].map((_, i) => text + added.slice(0, i + 1)).filter((_, i) => i % 3 === 0 || i === added.length - 1);
+    const f510 = text.indexOf('func f510()');
+    const end510 = text.indexOf('\n}\n', f510) + 3;
+    const versions: [string, string, number][] = [
+      ...typing.map((t, i): [string, string, number] => [`typed ${i}`, t, 2]),
+      ['back', text, 1],
+      ['contract', `${text.slice(0, f510)}// f510 must be called with mu20 held.\n${text.slice(f510)}`, 3],
+      ['doc', `${text.slice(0, f510)}// f510 adds one.\n${text.slice(f510)}`, 3],
+      ['removed', text.slice(0, f510) + text.slice(end510), 2],
+      ['restored', text, 3],
+    ];
+    for (const [name, version, most] of versions) {
+      const before = { ...analysisStats };
+      ws.setText(path, version);
+      const got = findings(ws);
+      const walked = analysisStats.computedFlows - before.computedFlows;
+      assert.ok(walked <= most, `${name}: ${walked} functions walked again, of ${N} (at most ${most})`);
+      const fresh = await Workspace.create(undefined, () => undefined);
+      for (const [p, t] of files) fresh.setText(p, p === path ? version : t);
+      assert.equal(got, findings(fresh), `${name}: the findings of a fresh analysis`);
+    }
+  });
 });

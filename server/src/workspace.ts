@@ -265,7 +265,7 @@ export class Workspace {
       else if (depDir !== dir) { record.deps.set(depDir, exportSignature(dep)); record.places.set(depDir, { analysis: dep, places: exportedPlaces(dep), moves: this.moves.get(depDir) ?? 0 }); }
     }
     const previous = this.previousAnalysis(dir, name, files, imports, deps);
-    const pkg = previous ? previous.analysis.pkg.replaceFiles(files) : new GoPackage(dir, name, files, imports);
+    const pkg = previous ? previous.analysis.pkg.replaceFiles(files, previous.declared.size + previous.removed.length > 0) : new GoPackage(dir, name, files, imports);
     return new PackageAnalysis(pkg, deps, previous, this.compact);
   }
 
@@ -280,13 +280,17 @@ export class Workspace {
     const prev = this.analyses.get(dir)?.find((a) => a.pkg.name === name);
     if (!prev || prev.compacted || prev.pkg.files.length !== files.length || !sameEntries(prev.pkg.imports, imports) || !sameDeps(prev.deps, deps)) return undefined;
     const changed = new Set<FuncDecl>();
+    const declared = new Set<FuncDecl>(), removed: FuncDecl[] = [];
     for (let i = 0; i < files.length; i++) {
       const f = files[i], old = prev.pkg.files[i];
       if (f === old) continue;
-      if (!f.bodyOnlyChange || f.derivedFrom !== old.id) return undefined;
+      if (f.derivedFrom !== old.id || !(f.bodyOnlyChange || f.funcsOnlyChange)) return undefined;
       for (const fn of f.changedFuncs) changed.add(fn);
+      if (f.bodyOnlyChange) continue;
+      for (const fn of f.declaredFuncs) { changed.add(fn); declared.add(fn); }
+      removed.push(...f.removedFuncs);
     }
-    return { analysis: prev, changed };
+    return { analysis: prev, changed, declared, removed };
   }
 
   /** The importable package of a directory (not a test or main package), analysed; undefined within an import cycle. */
@@ -605,7 +609,7 @@ const EMPTY_GRAPH: WorkspaceGraph = { edges: [], cycles: [], orders: [], classes
  * package models (kept through body edits) whose contracts are the same (see contractsIdentity).
  */
 function sameDeps(a: ReadonlyMap<string, PackageAnalysis>, b: ReadonlyMap<string, PackageAnalysis>): boolean {
-  return sameEntries(a, b, (x, y) => x === y || (x.pkg === y.pkg && x.contractsIdentity === y.contractsIdentity));
+  return sameEntries(a, b, (x, y) => x === y || (x.pkg === y.pkg && x.functionsStamp === y.functionsStamp && x.contractsIdentity === y.contractsIdentity));
 }
 
 function sameEntries<K, V>(a: ReadonlyMap<K, V>, b: ReadonlyMap<K, V>, same = (x: V, y: V) => x === y): boolean {

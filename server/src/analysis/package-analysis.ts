@@ -35,7 +35,7 @@ export class PackageAnalysis implements PackageAnalysisView {
   private readonly declaredSigs = new Map<string, string>();
 
   /** A function's declared contract as text (see contractsSignature), kept by its key for the next analysis. */
-  private declaredSigOf(fn: FuncDecl): string {
+  declaredSigOf(fn: FuncDecl): string {
     let sig = this.declaredSigs.get(fn.key);
     if (sig === undefined) {
       sig = contractsSignature(new Map([[fn, this.declared.get(fn)?.contract ?? emptyContract()]]));
@@ -53,7 +53,11 @@ export class PackageAnalysis implements PackageAnalysisView {
    * directory: contracts, acquisitions and blocking summaries follow calls into them.
    */
   constructor(readonly pkg: GoPackage, readonly deps: ReadonlyMap<string, PackageAnalysis> = new Map(), previous?: PreviousAnalysis, oneShot = false) {
-    this.twins = previous?.analysis.twins ?? new Map();
+    // Twins are found by name: with functions added or removed (a new object is a new declaration, or one
+    // whose header changed), they are looked up again.
+    const redeclared = !!previous && (previous.removed.length > 0 || [...previous.declared].some((fn) => !previous.analysis.contracts.has(fn)));
+    this.twins = previous && !redeclared ? previous.analysis.twins : new Map();
+    this.functionsStamp = pkg.functionsStamp;
     const reader = new ContractReader(pkg);
     // With the same model (see PreviousAnalysis), an unchanged function declares what it declared before.
     for (const fn of pkg.funcs.values()) {
@@ -71,10 +75,10 @@ export class PackageAnalysis implements PackageAnalysisView {
     // texts carry over (their contracts were taken over above).
     const earlier = previous?.analysis;
     if (earlier && !oneShot) {
-      const changedKeys = new Set([...previous.changed].map((fn) => fn.key));
+      const changedKeys = new Set([...previous.changed, ...previous.removed].map((fn) => fn.key));
       for (const [k, v] of earlier.declaredSigs) if (!changedKeys.has(k)) this.declaredSigs.set(k, v);
     }
-    const declaredAsBefore = !!earlier && earlier.explicitSignature !== undefined
+    const declaredAsBefore = !!earlier && earlier.explicitSignature !== undefined && !redeclared
       && [...previous.changed].every((fn) => earlier.declaredSigs.get(fn.key) === this.declaredSigOf(fn));
     this.explicitSignature = oneShot ? undefined : declaredAsBefore ? earlier.explicitSignature : contractsSignature(this.contracts);
     // A flow depends on its body, the package model and the contracts it sees: with the same model (see
@@ -87,9 +91,13 @@ export class PackageAnalysis implements PackageAnalysisView {
       this.directParamCalls.set(fn, kept ?? directlyCalledParams(fn));
     }
     const sameDirectCalls = !!previous && [...changed!].every((fn) => previous.analysis.directParamCalls.get(fn) === this.directParamCalls.get(fn));
-    const prior = previous && sameDirectCalls && this.explicitSignature !== undefined && previous.analysis.explicitSignature === this.explicitSignature ? previous.analysis : undefined;
+    // After functions were declared, removed or re-declared, the flows that name none of them are the same
+    // (see namesAny); otherwise every flow is, while the explicit contracts and the direct calls are.
+    const named = previous && !oneShot && (redeclared || !sameDirectCalls || this.explicitSignature !== previous.analysis.explicitSignature)
+      ? namingAny(pkg, affectedNames(previous, this)) : undefined;
+    const prior = previous && (named || (sameDirectCalls && this.explicitSignature !== undefined && previous.analysis.explicitSignature === this.explicitSignature)) ? previous.analysis : undefined;
     for (const fn of pkg.funcs.values()) {
-      const flow = prior && !changed!.has(fn) ? reusable(prior.firstFlowOf(fn)) : undefined;
+      const flow = prior && !changed!.has(fn) && !named?.has(fn) ? reusable(prior.firstFlowOf(fn)) : undefined;
       if (flow) { this.flows.set(fn, flow); analysisStats.reusedFlows++; } else this.analyze(fn);
     }
     const contradicted = dropContradictedGenericLocks(this);
@@ -119,7 +127,7 @@ export class PackageAnalysis implements PackageAnalysisView {
     for (const fn of again) {
       const first = this.flows.get(fn);
       if (first && !this.firstFlows.has(fn)) this.firstFlows.set(fn, first);
-      const flow = finalPrior && !changed!.has(fn) && finalPrior.firstFlows.has(fn) ? reusable(finalPrior.flows.get(fn)) : undefined;
+      const flow = finalPrior && !changed!.has(fn) && !named?.has(fn) && finalPrior.firstFlows.has(fn) ? reusable(finalPrior.flows.get(fn)) : undefined;
       if (flow) { this.flows.set(fn, flow); analysisStats.reusedFlows++; } else this.analyze(fn);
     }
     this.finalSignature = oneShot ? undefined : finalSignature;
@@ -132,6 +140,9 @@ export class PackageAnalysis implements PackageAnalysisView {
     this.mayBlock = computeMayBlock(this);
     this.paramCalls = computeParamCalls(this);
   }
+
+  /** The package's functions stamp it was made against (see GoPackage.functionsStamp). */
+  readonly functionsStamp: object;
 
   /** The explicit contracts and the final ones (with the inferred parts), as text without positions; undefined in a one-shot analysis. */
   readonly explicitSignature: string | undefined;
@@ -428,7 +439,78 @@ export class PackageAnalysis implements PackageAnalysisView {
  * GoFile.bodyOnlyChange): the same GoPackage, with the same declarations, and the same imported analyses.
  * Its flows of the other functions are taken over where their inputs are shown to be the same.
  */
-export interface PreviousAnalysis { analysis: PackageAnalysis; changed: ReadonlySet<FuncDecl> }
+export interface PreviousAnalysis {
+  analysis: PackageAnalysis;
+  /** The functions whose bodies, headers or doc comments changed, and the new ones (see GoFile.funcsOnlyChange). */
+  changed: ReadonlySet<FuncDecl>;
+  /** Of those, the new or re-declared ones (header or doc comment changed); and the previous functions now gone. */
+  declared: ReadonlySet<FuncDecl>;
+  removed: readonly FuncDecl[];
+}
+
+/**
+ * The names whose declarations an edit changed: of the functions declared, re-declared or removed, and of the
+ * edited ones whose declared contract or direct parameter calls differ from before. A flow reads another
+ * function only through a call, a method value or a goroutine that names it.
+ */
+function affectedNames(previous: PreviousAnalysis, now: PackageAnalysis): Set<string> {
+  const names = new Set<string>();
+  const before = previous.analysis;
+  for (const fn of previous.removed) names.add(fn.name);
+  for (const fn of previous.changed) {
+    // A new declaration (a new object), one whose declared contract reads otherwise, or whose direct calls of
+    // its parameters changed.
+    if (!before.contracts.has(fn) || before.declaredSigOf(fn) !== now.declaredSigOf(fn) || before.directParamCalls.get(fn) !== now.directParamCalls.get(fn)) names.add(fn.name);
+  }
+  // A variable without a type takes its initializer's (`var cache = newCache()`): a flow that names the
+  // variable reads the function's results through it.
+  const vars = [...now.pkg.vars.values()].filter((v) => !v.type && v.value);
+  for (let grew = names.size > 0; grew;) {
+    grew = false;
+    const words = wordsOf(names);
+    for (const v of vars) {
+      if (names.has(v.name)) continue;
+      words.lastIndex = 0;
+      if (words.test(v.file.parsed.text.slice(v.value!.start, v.value!.end))) { names.add(v.name); grew = true; }
+    }
+  }
+  return names;
+}
+
+/** A global regular expression that finds any of `names` as a whole Go word. */
+function wordsOf(names: ReadonlySet<string>): RegExp {
+  return new RegExp(`(?<![\\w$])(?:${[...names].map(escapeRegExp).join('|')})(?![\\w$])`, 'g');
+}
+
+/**
+ * The functions of the package whose text names any of `names` as a word (a call, a method value, a selector):
+ * one scan of each file's text, not of each function's.
+ */
+function namingAny(pkg: GoPackage, names: ReadonlySet<string>): Set<FuncDecl> {
+  const out = new Set<FuncDecl>();
+  if (names.size === 0) return out;
+  const words = wordsOf(names);
+  for (const file of pkg.files) {
+    const text = file.parsed.text;
+    const funcs = file.funcs;
+    words.lastIndex = 0;
+    for (let m = words.exec(text); m; m = words.exec(text)) {
+      const at = m.index;
+      // The function whose node holds the word: funcs are in the order of the text.
+      let lo = 0, hi = funcs.length - 1, hit: FuncDecl | undefined;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1, f = funcs[mid];
+        if (f.node.end <= at) lo = mid + 1; else if (f.node.start > at) hi = mid - 1; else { hit = f; break; }
+      }
+      if (hit) out.add(hit);
+    }
+  }
+  return out;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
 
 /** A function whose doc comment and header declare no contract: nothing to read again after an edit elsewhere. */
 const NOTHING_DECLARED = { contract: emptyContract(), at: 0 };

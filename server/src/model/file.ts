@@ -64,6 +64,18 @@ export class GoFile {
   readonly bodyOnlyChange: boolean = false;
   /** The functions whose bodies changed, when `bodyOnlyChange`. */
   readonly changedFuncs = new Set<FuncDecl>();
+  /**
+   * Whether this file differs from the one it was read from only in its functions: some were added, removed,
+   * or changed in header, doc comment or body, while every type and variable declaration is the previous
+   * object and all the other top-level text (package clause, imports, constants, free comments) reads the
+   * same (see skeleton). Then `declaredFuncs` are the new or re-declared functions, `removedFuncs` the previous
+   * ones that are gone, and the functions whose bodies alone changed are in `changedFuncs`.
+   */
+  readonly funcsOnlyChange: boolean = false;
+  readonly declaredFuncs = new Set<FuncDecl>();
+  readonly removedFuncs: FuncDecl[] = [];
+  /** A hash of the top-level text that is not a function or a function's doc comment (see funcsOnlyChange). */
+  readonly skeleton: number;
   /** Its functions' syntax was dropped (see PackageAnalysis.compact): nothing of it is to be taken over by a re-parse. */
   compacted = false;
 
@@ -84,31 +96,48 @@ export class GoFile {
     const top = parsed.root.children, before = previous?.parsed.root.children;
     const prior = previous && previous.parsed !== parsed ? declsByNode(previous) : undefined;
     let bodyOnly = prior !== undefined && before!.length === top.length;
+    let funcsOnly = prior !== undefined;
     let pkg = '';
     for (let i = 0; i < top.length; i++) {
       const decl = top[i];
+      const declared = this.funcs.length;
       try {
         let unchanged = decl === before?.[i];
         const old = prior?.get(decl);
         if (decl.type === 'package_clause') pkg = this.text(decl.children[0]);
-        else if (old) unchanged = this.adopt(decl, old) && unchanged;
+        else if (old) {
+          const sameDocs = this.adopt(decl, old);
+          unchanged = sameDocs && unchanged;
+          if (!sameDocs) {
+            if (isFunc(decl)) for (const fn of old.funcs) this.declaredFuncs.add(fn);
+            else funcsOnly = false;
+          }
+        }
         // A previous node that the parser moved into this tree is taken over where it is now, not here.
         else if (bodyOnly && !unchanged && before && isFunc(decl) && before[i].type === decl.type && before[i].parent !== parsed.root) {
           unchanged = this.reread(decl, previous!, prior!.get(before[i])?.funcs[0]);
         }
         else this.readDecl(decl);
         // A comment next to an edited function is lexed anew, a new node with the same text.
-        if (!unchanged && decl.type === 'comment' && before?.[i].type === 'comment') unchanged = this.text(decl) === previous!.text(before[i]);
+        if (!unchanged && decl.type === 'comment' && before?.[i]?.type === 'comment') unchanged = this.text(decl) === previous!.text(before[i]);
         if (!unchanged) bodyOnly = false;
+        // A type or variable declaration read anew gives new objects, which the previous analysis's facts do not hold.
+        if (!old && (decl.type === 'type_declaration' || decl.type === 'var_declaration')) funcsOnly = false;
+        for (let k = declared; k < this.funcs.length; k++) if (!this.changedFuncs.has(this.funcs[k]) && !old) this.declaredFuncs.add(this.funcs[k]);
       } catch {
         // A half-typed declaration gives fewer facts, never an exception.
         bodyOnly = false;
+        funcsOnly = false;
       }
     }
     this.packageName = pkg;
+    this.skeleton = skeletonOf(this);
     if (previous && prior) {
       this.derivedFrom = previous.id;
       this.bodyOnlyChange = bodyOnly;
+      const kept = new Set(this.funcs);
+      for (const fn of previous.funcs) if (!kept.has(fn)) this.removedFuncs.push(fn);
+      this.funcsOnlyChange = funcsOnly && this.skeleton === previous.skeleton;
     }
   }
 
@@ -267,6 +296,30 @@ export class GoFile {
 }
 
 const isFunc = (n: SyntaxNode) => n.type === 'function_declaration' || n.type === 'method_declaration';
+
+/** The top-level nodes that declare something besides functions. */
+const SKELETON = new Set(['package_clause', 'import_declaration', 'const_declaration', 'type_declaration', 'var_declaration']);
+
+/**
+ * A hash of the file's top-level declarations other than its functions (not its comments, nor what does not
+ * parse, which declares nothing): two versions with the same hash declare the same package clause, imports, constants, types
+ * and variables, in the same order. (A comment is read where it counts: as the doc comment of a declaration,
+ * which the constructor compares, or as a directive, which is read from each version of the file.) Two 32-bit
+ * FNV-1a hashes of different bases, so that a collision is out of reach.
+ */
+function skeletonOf(file: GoFile): number {
+  const text = file.text_;
+  let a = 0x811c9dc5, b = 0x01000193;
+  for (const n of file.parsed.root.children) {
+    if (!SKELETON.has(n.type)) continue;
+    for (let i = n.start; i <= n.end; i++) {
+      const c = i < n.end ? text.charCodeAt(i) : 0x2028;
+      a = Math.imul(a ^ c, 0x01000193);
+      b = Math.imul(b ^ c, 0x050c5d1f);
+    }
+  }
+  return (a >>> 0) * 0x200000 + ((b >>> 0) & 0x1fffff);
+}
 
 /** A function's text up to its body: receiver, name, parameters and results. */
 function headerOf(file: GoFile, fn: FuncDecl): string {

@@ -25,6 +25,15 @@ export class GoPackage {
     for (const f of files) {
       for (const t of f.types) if (!this.types.has(t.name)) this.types.set(t.name, t);
       for (const v of f.vars) if (!this.vars.has(v.name)) this.vars.set(v.name, v);
+    }
+    this.readFuncs();
+  }
+
+  /** The functions by key and the methods by type, the first declaration of a name winning (as Go reports the others). */
+  private readFuncs(): void {
+    this.funcs.clear();
+    this.methodsByType.clear();
+    for (const f of this.files) {
       for (const fn of f.funcs) {
         if (!this.funcs.has(fn.key)) this.funcs.set(fn.key, fn);
         if (fn.recvType) {
@@ -37,12 +46,23 @@ export class GoPackage {
   }
 
   /**
-   * Takes the new versions of its files after an edit that changed only function bodies (see
-   * GoFile.bodyOnlyChange): they declare the same objects, so the maps and caches stay right.
+   * Which declarations its analyses were made against: a new object after an edit that declared, removed or
+   * re-declared functions (an importer's flows that call them must be walked again).
    */
-  replaceFiles(files: GoFile[]): this {
+  functionsStamp: object = {};
+
+  /**
+   * Takes the new versions of its files after an edit that changed only function bodies (see
+   * GoFile.bodyOnlyChange): they declare the same objects, so the maps and caches stay right. With
+   * `functionsChanged` (see GoFile.funcsOnlyChange) the same types and variables, but other functions.
+   */
+  replaceFiles(files: GoFile[], functionsChanged = false): this {
     this.files = files;
     this.fileSet = new Set(files);
+    if (functionsChanged) {
+      this.readFuncs();
+      this.functionsStamp = {};
+    }
     return this;
   }
 
