@@ -9,7 +9,7 @@ const dir = join(import.meta.dirname, '..', 'test');
 // A test that reads dist/ or spawns a process (the CLI, the stdio server, an editor) needs `npm run build` first.
 const needsBuild = /dist\/|\bspawn|lsp-client|\bCLI\b|runBench|execFile/;
 // Property-based runs and the memory modes' whole-corpus comparisons take most of a minute on their own: npm test has them.
-const slow = new Set(['fuzz.test.ts', 'compact.test.ts']);
+const slow = new Set(['fuzz.test.ts', 'compact.test.ts', 'declaration-edits.test.ts']);
 const files = readdirSync(dir).filter((f) => f.endsWith('.test.ts') && !slow.has(f)).filter((f) => !needsBuild.test(readFileSync(join(dir, f), 'utf8'))).sort();
 const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files.map((f) => join('test', f))], { stdio: 'inherit', cwd: join(dir, '..') });
 process.exit(r.status ?? 1);

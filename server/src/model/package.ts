@@ -61,6 +61,8 @@ export class GoPackage {
     this.fileSet = new Set(files);
     if (functionsChanged) {
       this.readFuncs();
+      // A type with Lock and Unlock methods is a lock: those may have come or gone.
+      this.lockKindCache.clear();
       this.functionsStamp = {};
     }
     return this;
