@@ -128,4 +128,35 @@ describe('an edit inside a body of a big package', () => {
       assert.equal(got, findings(fresh), `${name}: the findings of a fresh analysis`);
     }
   });
+
+  it('summarises the callers again only when the edited function takes other locks than before', async () => {
+    const files = corpus();
+    const ws = await Workspace.create(undefined, () => undefined);
+    ws.interactive = true;
+    for (const [path, text] of files) ws.setText(path, text);
+    findings(ws);
+    const leaf = N - 1;
+    const path = `/big/f${FILES - 1}.go`;
+    const text = files.get(path)!;
+    const ancestors = Math.floor(Math.log2(leaf + 1));
+    const body = `func f${leaf}() {\n\tmu${FILES - 1}.Lock()\n\tn${FILES - 1}++\n\tmu${FILES - 1}.Unlock()`;
+    assert.ok(text.includes(body));
+    const cases: [string, string, (n: number) => boolean][] = [
+      // The same lock taken at the same place: its ancestors keep their summaries.
+      ['same locks', text.replace(body, body.replace('++', ' += 2')), (n) => n === 1],
+      // No lock any more: its callers' lists lose it, and theirs as far up as a list changes.
+      ['no lock', text.replace(body, `func f${leaf}() {\n\tn${FILES - 1}++`), (n) => n > 2],
+      ['back', text, (n) => n > 2],
+    ];
+    for (const [name, version, expected] of cases) {
+      const before = { ...analysisStats };
+      ws.setText(path, version);
+      const got = findings(ws);
+      const summarized = analysisStats.summarized - before.summarized;
+      assert.ok(expected(summarized), `${name}: ${summarized} functions summarised again (the leaf has ${ancestors} callers above it)`);
+      const fresh = await Workspace.create(undefined, () => undefined);
+      for (const [p, t] of files) fresh.setText(p, p === path ? version : t);
+      assert.equal(got, findings(fresh), `${name}: the findings of a fresh analysis`);
+    }
+  });
 });

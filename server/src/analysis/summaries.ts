@@ -43,6 +43,8 @@ export function computeAcquisitions(analysis: PackageAnalysisView, previous?: Pr
   const out = new Map<FuncDecl, Acquisition[]>();
   const calleesOf = (flow: FunctionFlow) => flow.calls.filter((c) => c.callee && !c.viaGo && RUNS_IN_PLACE.has(c.unit) && analysis.flows.has(c.callee)).map((c) => c.callee!);
   const dirty = new Set<FuncDecl>();
+  // The functions whose own flow is new: the others are summarised again only if a callee's list changed.
+  const walked = new Set<FuncDecl>();
   if (!previous) for (const fn of analysis.flows.keys()) dirty.add(fn);
   else {
     const callers = new Map<FuncDecl, FuncDecl[]>();
@@ -51,12 +53,14 @@ export function computeAcquisitions(analysis: PackageAnalysisView, previous?: Pr
         const list = callers.get(callee);
         if (list) list.push(fn); else callers.set(callee, [fn]);
       }
-      if (previous.flows.get(fn) !== flow || !previous.acquisitions.has(fn)) dirty.add(fn);
+      if (previous.flows.get(fn) !== flow || !previous.acquisitions.has(fn)) { dirty.add(fn); walked.add(fn); }
     }
     for (const fn of dirty) for (const c of callers.get(fn) ?? []) dirty.add(c);
     for (const fn of analysis.flows.keys()) if (!dirty.has(fn)) out.set(fn, previous.acquisitions.get(fn)!);
   }
-  analysisStats.summarized += dirty.size;
+  // Of the functions above the edited ones, those whose lists came out as before (see sameAcquisitions) keep the
+  // previous list, and their callers need not be summarised again for them.
+  const changed = new Set<FuncDecl>();
   // Per function, once per summary: where it first hands a caller's lock back through a releasing helper.
   const releases = new Map<FuncDecl, Map<string, number>>();
   const releasesOf = (fn: FuncDecl) => {
@@ -65,6 +69,11 @@ export function computeAcquisitions(analysis: PackageAnalysisView, previous?: Pr
     return m;
   };
   for (const component of componentsCalleesFirst(dirty, (fn) => calleesOf(analysis.flows.get(fn)!))) {
+    if (previous && !component.some((fn) => walked.has(fn) || calleesOf(analysis.flows.get(fn)!).some((c) => changed.has(c)))) {
+      for (const fn of component) out.set(fn, previous.acquisitions.get(fn)!);
+      continue;
+    }
+    analysisStats.summarized += component.length;
     const sites: { fn: FuncDecl; list: Acquisition[]; site: CallSite; dropped: Ref[] | undefined; seen: number }[] = [];
     for (const fn of component) {
       const flow = analysis.flows.get(fn)!;
@@ -92,9 +101,37 @@ export function computeAcquisitions(analysis: PackageAnalysisView, previous?: Pr
       }
       if (!changed) break;
     }
+    for (const fn of component) {
+      const before = previous?.acquisitions.get(fn);
+      if (before && sameAcquisitions(before, out.get(fn)!)) out.set(fn, before);
+      else changed.add(fn);
+    }
   }
   // In the package's order, whatever was taken over: what reads the map whole sees the same as from scratch.
   return new Map([...analysis.flows.keys()].map((fn) => [fn, out.get(fn)!]));
+}
+
+/**
+ * Whether two lists of acquisitions say the same: the same locks, modes and conditions, taken at the same nodes
+ * through calls at the same nodes (nodes keep their identity across an edit only where their text is the
+ * same, see adoptUnchanged): a caller maps either list to the same acquisitions of its own.
+ */
+export function sameAcquisitions(a: readonly Acquisition[], b: readonly Acquisition[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i], y = b[i];
+    if (x.ref.key !== y.ref.key || x.ref.display !== y.ref.display || x.ref.exact !== y.ref.exact || x.cls !== y.cls || x.node !== y.node || x.pkg !== y.pkg
+      || x.mode !== y.mode || x.lockFn !== y.lockFn || x.lockNode !== y.lockNode || !!x.reacquire !== !!y.reacquire || !!x.unshared !== !!y.unshared
+      || !!x.tried !== !!y.tried || x.ownCondition !== y.ownCondition || x.belowCondition !== y.belowCondition
+      || JSON.stringify(x.when ?? null) !== JSON.stringify(y.when ?? null)
+      || (x.released ?? []).map((r) => r.key).join('\u0000') !== (y.released ?? []).map((r) => r.key).join('\u0000')
+      || x.chain.length !== y.chain.length) return false;
+    for (let k = 0; k < x.chain.length; k++) {
+      const s = x.chain[k], t = y.chain[k];
+      if (s.fn !== t.fn || s.site.node !== t.site.node || s.site.nameNode !== t.site.nameNode || s.site.callee !== t.site.callee || s.site.calleeName !== t.site.calleeName) return false;
+    }
+  }
+  return true;
 }
 
 /** The Lock calls in a function's own body (and the bodies that run in place). */
