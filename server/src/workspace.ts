@@ -265,7 +265,7 @@ export class Workspace {
       else if (depDir !== dir) { record.deps.set(depDir, exportSignature(dep)); record.places.set(depDir, { analysis: dep, places: exportedPlaces(dep), moves: this.moves.get(depDir) ?? 0 }); }
     }
     const previous = this.previousAnalysis(dir, name, files, imports, deps);
-    const pkg = previous ? previous.analysis.pkg.replaceFiles(files, previous.declared.size + previous.removed.length > 0) : new GoPackage(dir, name, files, imports);
+    const pkg = previous ? previous.analysis.pkg.replaceFiles(files, previous.declared.size + previous.removed.length > 0, previous.types.size + previous.vars.size > 0) : new GoPackage(dir, name, files, imports);
     return new PackageAnalysis(pkg, deps, previous, this.compact);
   }
 
@@ -281,16 +281,22 @@ export class Workspace {
     if (!prev || prev.compacted || prev.pkg.files.length !== files.length || !sameEntries(prev.pkg.imports, imports) || !sameDeps(prev.deps, deps)) return undefined;
     const changed = new Set<FuncDecl>();
     const declared = new Set<FuncDecl>(), removed: FuncDecl[] = [];
+    const types = new Set<string>(), vars = new Set<string>(), words = new Set<string>(), embeds = new Set<string>(), retyped = new Set<string>();
     for (let i = 0; i < files.length; i++) {
       const f = files[i], old = prev.pkg.files[i];
       if (f === old) continue;
-      if (f.derivedFrom !== old.id || !(f.bodyOnlyChange || f.funcsOnlyChange)) return undefined;
+      if (f.derivedFrom !== old.id || !(f.bodyOnlyChange || f.declsChange)) return undefined;
       for (const fn of f.changedFuncs) changed.add(fn);
       if (f.bodyOnlyChange) continue;
       for (const fn of f.declaredFuncs) { changed.add(fn); declared.add(fn); }
       removed.push(...f.removedFuncs);
+      for (const t of f.changedTypes) types.add(t);
+      for (const v of f.changedVars) vars.add(v);
+      for (const w of f.declWords) words.add(w);
+      for (const e of f.declEmbeds) embeds.add(e);
+      for (const t of f.retypedTypes) retyped.add(t);
     }
-    return { analysis: prev, changed, declared, removed };
+    return { analysis: prev, changed, declared, removed, types, vars, words, embeds, retyped };
   }
 
   /** The importable package of a directory (not a test or main package), analysed; undefined within an import cycle. */
@@ -609,7 +615,7 @@ const EMPTY_GRAPH: WorkspaceGraph = { edges: [], cycles: [], orders: [], classes
  * package models (kept through body edits) whose contracts are the same (see contractsIdentity).
  */
 function sameDeps(a: ReadonlyMap<string, PackageAnalysis>, b: ReadonlyMap<string, PackageAnalysis>): boolean {
-  return sameEntries(a, b, (x, y) => x === y || (x.pkg === y.pkg && x.functionsStamp === y.functionsStamp && x.contractsIdentity === y.contractsIdentity));
+  return sameEntries(a, b, (x, y) => x === y || (x.pkg === y.pkg && x.declarationsStamp === y.declarationsStamp && x.contractsIdentity === y.contractsIdentity));
 }
 
 function sameEntries<K, V>(a: ReadonlyMap<K, V>, b: ReadonlyMap<K, V>, same = (x: V, y: V) => x === y): boolean {

@@ -93,7 +93,8 @@ function withImported(pkg: GoPackage, own: DeclaredGuards): DeclaredGuards {
 /** The guards that +checklocks annotations declare in a package, what +checklocksignore opts out, and the +checkatomic fields. */
 interface DeclaredGuards { guards: ReadonlyMap<string, Guard>; ignored: Set<string>; atomic: ReadonlyMap<string, AtomicField> }
 
-const declaredByPackage = new WeakMap<GoPackage, DeclaredGuards>();
+/** By the package's declarations (see GoPackage.declarationsStamp): kept while its types are the same objects. */
+const declaredByPackage = new WeakMap<object, DeclaredGuards>();
 
 /**
  * Read from the comments of type and variable declarations, so kept with the package model, which an edit
@@ -102,7 +103,7 @@ const declaredByPackage = new WeakMap<GoPackage, DeclaredGuards>();
  * can change.
  */
 function annotatedGuards(pkg: GoPackage): DeclaredGuards {
-  const known = declaredByPackage.get(pkg);
+  const known = declaredByPackage.get(pkg.declarationsStamp);
   if (known) return known;
   const guards = new Map<string, Guard>();
   const ignored = new Set<string>();
@@ -154,7 +155,7 @@ function annotatedGuards(pkg: GoPackage): DeclaredGuards {
     else if (ANY_GUARD.test(text)) ignored.add(v.name);
   }
   const declared = { guards, ignored, atomic };
-  if (keep) declaredByPackage.set(pkg, declared);
+  if (keep) declaredByPackage.set(pkg.declarationsStamp, declared);
   return declared;
 }
 

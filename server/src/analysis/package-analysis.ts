@@ -57,12 +57,14 @@ export class PackageAnalysis implements PackageAnalysisView {
     // whose header changed), they are looked up again.
     const redeclared = !!previous && (previous.removed.length > 0 || [...previous.declared].some((fn) => !previous.analysis.contracts.has(fn)));
     this.twins = previous && !redeclared ? previous.analysis.twins : new Map();
-    this.functionsStamp = pkg.functionsStamp;
+    this.declarationsStamp = pkg.declarationsStamp;
     const reader = new ContractReader(pkg);
-    // With the same model (see PreviousAnalysis), an unchanged function declares what it declared before.
+    // With the same model (see PreviousAnalysis), an unchanged function declares what it declared before. After
+    // types or variables changed, a contract's lock names may read otherwise: every contract is read again.
+    const valuesChanged = !!previous && previous.types.size + previous.vars.size > 0;
     for (const fn of pkg.funcs.values()) {
       // Its contract's sources are offsets in its doc comment and header: they move with the function.
-      const kept = previous && !previous.changed.has(fn) ? previous.analysis.declared.get(fn) : undefined;
+      const kept = previous && !valuesChanged && !previous.changed.has(fn) ? previous.analysis.declared.get(fn) : undefined;
       const c = kept === NOTHING_DECLARED ? emptyContract() : kept ? movedContract(kept.contract, fn.node.start - kept.at) : safe(() => reader.explicit(fn), emptyContract());
       // The inference below adds to the contract objects: the declared ones are kept apart.
       // A kept declaration is never written (the inference writes `c`, its copy): it is kept as it is, with its own start.
@@ -74,11 +76,11 @@ export class PackageAnalysis implements PackageAnalysisView {
     // Compared by the function's key: an edited function's declaration may be a new object. The other functions'
     // texts carry over (their contracts were taken over above).
     const earlier = previous?.analysis;
-    if (earlier && !oneShot) {
+    if (earlier && !oneShot && !valuesChanged) {
       const changedKeys = new Set([...previous.changed, ...previous.removed].map((fn) => fn.key));
       for (const [k, v] of earlier.declaredSigs) if (!changedKeys.has(k)) this.declaredSigs.set(k, v);
     }
-    const declaredAsBefore = !!earlier && earlier.explicitSignature !== undefined && !redeclared
+    const declaredAsBefore = !!earlier && earlier.explicitSignature !== undefined && !redeclared && !valuesChanged
       && [...previous.changed].every((fn) => earlier.declaredSigs.get(fn.key) === this.declaredSigOf(fn));
     this.explicitSignature = oneShot ? undefined : declaredAsBefore ? earlier.explicitSignature : contractsSignature(this.contracts);
     // A flow depends on its body, the package model and the contracts it sees: with the same model (see
@@ -93,7 +95,7 @@ export class PackageAnalysis implements PackageAnalysisView {
     const sameDirectCalls = !!previous && [...changed!].every((fn) => previous.analysis.directParamCalls.get(fn) === this.directParamCalls.get(fn));
     // After functions were declared, removed or re-declared, the flows that name none of them are the same
     // (see namesAny); otherwise every flow is, while the explicit contracts and the direct calls are.
-    const named = previous && !oneShot && (redeclared || !sameDirectCalls || this.explicitSignature !== previous.analysis.explicitSignature)
+    const named = previous && !oneShot && (redeclared || valuesChanged || !sameDirectCalls || this.explicitSignature !== previous.analysis.explicitSignature)
       ? namingAny(pkg, affectedNames(previous, this)) : undefined;
     const prior = previous && (named || (sameDirectCalls && this.explicitSignature !== undefined && previous.analysis.explicitSignature === this.explicitSignature)) ? previous.analysis : undefined;
     for (const fn of pkg.funcs.values()) {
@@ -141,8 +143,8 @@ export class PackageAnalysis implements PackageAnalysisView {
     this.paramCalls = computeParamCalls(this);
   }
 
-  /** The package's functions stamp it was made against (see GoPackage.functionsStamp). */
-  readonly functionsStamp: object;
+  /** The package's declarations it was made against (see GoPackage.declarationsStamp). */
+  readonly declarationsStamp: object;
 
   /** The explicit contracts and the final ones (with the inferred parts), as text without positions; undefined in a one-shot analysis. */
   readonly explicitSignature: string | undefined;
@@ -446,6 +448,17 @@ export interface PreviousAnalysis {
   /** Of those, the new or re-declared ones (header or doc comment changed); and the previous functions now gone. */
   declared: ReadonlySet<FuncDecl>;
   removed: readonly FuncDecl[];
+  /**
+   * The types and variables declared anew or removed, by name, and the words of their declarations before and
+   * after (field names, embedded types, the types they use): see GoFile.declsChange.
+   */
+  types: ReadonlySet<string>;
+  vars: ReadonlySet<string>;
+  words: ReadonlySet<string>;
+  /** The embedded fields among `words` that came or went: their types' members are promoted, or no longer. */
+  embeds: ReadonlySet<string>;
+  /** Of `types`, those declared, removed, or neither structs nor interfaces: whatever holds their values changes. */
+  retyped: ReadonlySet<string>;
 }
 
 /**
@@ -461,6 +474,33 @@ function affectedNames(previous: PreviousAnalysis, now: PackageAnalysis): Set<st
     // A new declaration (a new object), one whose declared contract reads otherwise, or whose direct calls of
     // its parameters changed.
     if (!before.contracts.has(fn) || before.declaredSigOf(fn) !== now.declaredSigOf(fn) || before.directParamCalls.get(fn) !== now.directParamCalls.get(fn)) names.add(fn.name);
+  }
+  if (previous.types.size + previous.vars.size > 0) {
+    // The changed types' and variables' names and members (the words of their declarations, before and after),
+    // the types they embed or name; then whatever is declared with one of those types, whose values reach a flow
+    // under its own name: a field, a variable, a function's results or parameters (by the function's name).
+    for (const w of previous.words) names.add(w);
+    for (const e of previous.embeds) {
+      const t = now.pkg.types.get(e);
+      if (t?.type.kind === 'struct') for (const f of t.type.fields) names.add(f.name);
+      if (t?.type.kind === 'interface') for (const m of t.type.methods) names.add(m);
+      for (const m of now.pkg.methods(e).keys()) names.add(m);
+      // A type of another package (sync.Mutex): its methods.
+      if (!t) for (const m of ['Lock', 'Unlock', 'RLock', 'RUnlock', 'TryLock', 'TryRLock', 'RLocker']) names.add(m);
+    }
+    const touches = wordsOf(previous.retyped);
+    const mentions = (text: string) => { touches.lastIndex = 0; return touches.test(text); };
+    for (const t of previous.retyped.size ? now.pkg.types.values() : []) {
+      if (t.type.kind !== 'struct') continue;
+      for (const f of t.type.fields) if (mentions(t.file.text(f.node))) names.add(f.name);
+    }
+    if (previous.retyped.size) for (const v of now.pkg.vars.values()) if (mentions(v.file.text(v.node))) names.add(v.name);
+    for (const fn of now.pkg.funcs.values()) {
+      // Its parameters and results (its receiver's type names its own methods, which no caller reads).
+      if (previous.retyped.size && mentions(fn.file.text_.slice(fn.nameNode.end, fn.body?.start ?? fn.node.end))) names.add(fn.name);
+      // A contract read again may name its locks otherwise now.
+      if (before.declaredSigOf(fn) !== now.declaredSigOf(fn)) names.add(fn.name);
+    }
   }
   // A variable without a type takes its initializer's (`var cache = newCache()`): a flow that names the
   // variable reads the function's results through it.
@@ -500,7 +540,8 @@ function namingAny(pkg: GoPackage, names: ReadonlySet<string>): Set<FuncDecl> {
       let lo = 0, hi = funcs.length - 1, hit: FuncDecl | undefined;
       while (lo <= hi) {
         const mid = (lo + hi) >> 1, f = funcs[mid];
-        if (f.node.end <= at) lo = mid + 1; else if (f.node.start > at) hi = mid - 1; else { hit = f; break; }
+        // From the doc comment on: a contract there names locks too.
+        if (f.node.end <= at) lo = mid + 1; else if ((f.doc.comments[0]?.start ?? f.node.start) > at) hi = mid - 1; else { hit = f; break; }
       }
       if (hit) out.add(hit);
     }

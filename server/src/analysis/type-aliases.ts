@@ -7,18 +7,19 @@ const ALIAS = /\+checklocksalias:([^\s=]+)=(\S+)/g;
 
 interface TypeAlias { a: string; b: string }
 
-const byPackage = new WeakMap<GoPackage, Map<string, TypeAlias[]>>();
+/** By the package's declarations (see GoPackage.declarationsStamp): kept while its types are the same objects. */
+const byPackage = new WeakMap<object, Map<string, TypeAlias[]>>();
 
 /** The `+checklocksalias` lines on the package's type declarations, per type name. */
 function typeAliases(pkg: GoPackage): Map<string, TypeAlias[]> {
-  let out = byPackage.get(pkg);
+  let out = byPackage.get(pkg.declarationsStamp);
   if (out) return out;
   out = new Map();
   for (const t of pkg.types.values()) {
     if (!t.doc.text.includes('+checklocksalias')) continue;
     for (const m of t.doc.text.matchAll(ALIAS)) out.set(t.name, [...out.get(t.name) ?? [], { a: m[1], b: m[2] }]);
   }
-  byPackage.set(pkg, out);
+  byPackage.set(pkg.declarationsStamp, out);
   return out;
 }
 

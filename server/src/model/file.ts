@@ -2,7 +2,7 @@ import { dirname } from 'node:path';
 import { LineIndex } from '../base/lines';
 import { child, childrenOf, type SyntaxNode } from '../syntax/node';
 import type { ParsedFile } from '../syntax/parse-types';
-import { resultTypes, typeFromSyntax, UNKNOWN, type GoType } from './types';
+import { resultTypes, typeFromSyntax, typeToString, UNKNOWN, type GoType } from './types';
 
 export interface Param { name: string; type: GoType }
 
@@ -65,17 +65,27 @@ export class GoFile {
   /** The functions whose bodies changed, when `bodyOnlyChange`. */
   readonly changedFuncs = new Set<FuncDecl>();
   /**
-   * Whether this file differs from the one it was read from only in its functions: some were added, removed,
-   * or changed in header, doc comment or body, while every type and variable declaration is the previous
-   * object and all the other top-level text (package clause, imports, constants, free comments) reads the
-   * same (see skeleton). Then `declaredFuncs` are the new or re-declared functions, `removedFuncs` the previous
-   * ones that are gone, and the functions whose bodies alone changed are in `changedFuncs`.
+   * Whether this file differs from the one it was read from only in its declarations, with the same package
+   * clause and imports (see head): functions added, removed, or changed in header, doc comment or body, and
+   * types and variables declared anew or removed (`changedTypes`, `changedVars`, by name, with `declWords` the
+   * words of their declarations before and after). Every other type and variable declaration is the previous
+   * object. `declaredFuncs` are the new or re-declared functions, `removedFuncs` the previous ones that are gone,
+   * and the functions whose bodies alone changed are in `changedFuncs`. `funcsOnlyChange`: no type or variable
+   * changed.
    */
+  readonly declsChange: boolean = false;
   readonly funcsOnlyChange: boolean = false;
   readonly declaredFuncs = new Set<FuncDecl>();
   readonly removedFuncs: FuncDecl[] = [];
-  /** A hash of the top-level text that is not a function or a function's doc comment (see funcsOnlyChange). */
-  readonly skeleton: number;
+  readonly changedTypes = new Set<string>();
+  readonly changedVars = new Set<string>();
+  readonly declWords = new Set<string>();
+  /** Of changedTypes, those declared, removed, or neither a struct nor an interface (see declsChange). */
+  readonly retypedTypes = new Set<string>();
+  /** Of declWords, the embedded fields that came or went: the members they promote do too. */
+  readonly declEmbeds = new Set<string>();
+  /** A hash of the package clause and the imports (see declsChange). */
+  readonly head: number;
   /** Its functions' syntax was dropped (see PackageAnalysis.compact): nothing of it is to be taken over by a re-parse. */
   compacted = false;
 
@@ -96,7 +106,11 @@ export class GoFile {
     const top = parsed.root.children, before = previous?.parsed.root.children;
     const prior = previous && previous.parsed !== parsed ? declsByNode(previous) : undefined;
     let bodyOnly = prior !== undefined && before!.length === top.length;
-    let funcsOnly = prior !== undefined;
+    let declsOnly = prior !== undefined;
+    const changedValues = (decls: NodeDecls) => {
+      for (const t of decls.types) this.changedTypes.add(t.name);
+      for (const v of decls.vars) this.changedVars.add(v.name);
+    };
     let pkg = '';
     for (let i = 0; i < top.length; i++) {
       const decl = top[i];
@@ -110,7 +124,7 @@ export class GoFile {
           unchanged = sameDocs && unchanged;
           if (!sameDocs) {
             if (isFunc(decl)) for (const fn of old.funcs) this.declaredFuncs.add(fn);
-            else funcsOnly = false;
+            else changedValues(old);
           }
         }
         // A previous node that the parser moved into this tree is taken over where it is now, not here.
@@ -121,25 +135,45 @@ export class GoFile {
         // A comment next to an edited function is lexed anew, a new node with the same text.
         if (!unchanged && decl.type === 'comment' && before?.[i]?.type === 'comment') unchanged = this.text(decl) === previous!.text(before[i]);
         if (!unchanged) bodyOnly = false;
-        // A type or variable declaration read anew gives new objects, which the previous analysis's facts do not hold.
-        if (!old && (decl.type === 'type_declaration' || decl.type === 'var_declaration')) funcsOnly = false;
         for (let k = declared; k < this.funcs.length; k++) if (!this.changedFuncs.has(this.funcs[k]) && !old) this.declaredFuncs.add(this.funcs[k]);
       } catch {
         // A half-typed declaration gives fewer facts, never an exception.
         bodyOnly = false;
-        funcsOnly = false;
+        declsOnly = false;
       }
     }
     this.packageName = pkg;
-    this.skeleton = skeletonOf(this);
+    this.head = headOf(this);
     if (previous && prior) {
       this.derivedFrom = previous.id;
       this.bodyOnlyChange = bodyOnly;
-      const kept = new Set(this.funcs);
-      for (const fn of previous.funcs) if (!kept.has(fn)) this.removedFuncs.push(fn);
-      this.funcsOnlyChange = funcsOnly && this.skeleton === previous.skeleton;
+      const keptFuncs = new Set(this.funcs);
+      for (const fn of previous.funcs) if (!keptFuncs.has(fn)) this.removedFuncs.push(fn);
+      // Types and variables read anew, or gone (a declaration read anew is a new object even with the same text).
+      const keptTypes = new Set(this.types), keptVars = new Set(this.vars);
+      const before = { funcs: [], types: previous.types.filter((t) => !keptTypes.has(t)), vars: previous.vars.filter((v) => !keptVars.has(v)) };
+      changedValues(before);
+      const oldTypes = new Set(previous.types), oldVars = new Set(previous.vars);
+      changedValues({ funcs: [], types: this.types.filter((t) => !oldTypes.has(t)), vars: this.vars.filter((v) => !oldVars.has(v)) });
+      // What of them a flow may name: the type, its members that read otherwise (a field's line, an interface's
+      // methods), the variables.
+      for (const name of this.changedTypes) {
+        this.declWords.add(name);
+        const was = members(previous.types.filter((t) => t.name === name));
+        const now = members(this.types.filter((t) => t.name === name));
+        for (const [m, what] of was) if (now.get(m) !== what) { this.declWords.add(m); if (what.startsWith('embedded ')) this.declEmbeds.add(m); }
+        for (const [m, what] of now) if (was.get(m) !== what) { this.declWords.add(m); if (what.startsWith('embedded ')) this.declEmbeds.add(m); }
+        // Declared or gone, or another kind of type than a struct or an interface (`type X sync.Mutex`): its values
+        // change under any name they have.
+        if (was.size === 0 || now.size === 0 || [...was.keys(), ...now.keys()].some((k) => k.startsWith('type '))) this.retypedTypes.add(name);
+      }
+      for (const name of this.changedVars) this.declWords.add(name);
+      this.declsChange = declsOnly && this.head === previous.head;
+      this.funcsOnlyChange = this.declsChange && this.changedTypes.size === 0 && this.changedVars.size === 0;
     }
   }
+
+
 
   /** Takes over the declarations of a re-used node; false if one of their doc comments changed. */
   private adopt(decl: SyntaxNode, old: NodeDecls): boolean {
@@ -297,21 +331,17 @@ export class GoFile {
 
 const isFunc = (n: SyntaxNode) => n.type === 'function_declaration' || n.type === 'method_declaration';
 
-/** The top-level nodes that declare something besides functions. */
-const SKELETON = new Set(['package_clause', 'import_declaration', 'const_declaration', 'type_declaration', 'var_declaration']);
-
 /**
- * A hash of the file's top-level declarations other than its functions (not its comments, nor what does not
- * parse, which declares nothing): two versions with the same hash declare the same package clause, imports, constants, types
- * and variables, in the same order. (A comment is read where it counts: as the doc comment of a declaration,
- * which the constructor compares, or as a directive, which is read from each version of the file.) Two 32-bit
- * FNV-1a hashes of different bases, so that a collision is out of reach.
+ * A hash of the package clause and the imports, the top-level nodes that are neither a function, a type nor a
+ * variable and that the model reads (constants are not read; comments are read as the doc comments of the
+ * declarations they stand above, which the constructor compares, and as directives, read from each version of
+ * the file). Two 32-bit FNV-1a hashes of different bases, so that a collision is out of reach.
  */
-function skeletonOf(file: GoFile): number {
+function headOf(file: GoFile): number {
   const text = file.text_;
   let a = 0x811c9dc5, b = 0x01000193;
   for (const n of file.parsed.root.children) {
-    if (!SKELETON.has(n.type)) continue;
+    if (n.type !== 'package_clause' && n.type !== 'import_declaration') continue;
     for (let i = n.start; i <= n.end; i++) {
       const c = i < n.end ? text.charCodeAt(i) : 0x2028;
       a = Math.imul(a ^ c, 0x01000193);
@@ -319,6 +349,21 @@ function skeletonOf(file: GoFile): number {
     }
   }
   return (a >>> 0) * 0x200000 + ((b >>> 0) & 0x1fffff);
+}
+
+/**
+ * The members of type declarations by name, with what they declare (read from the types, not the text, whose
+ * nodes the parse may have moved): a struct's fields (an embedded one by its type's name, standing for the
+ * members it promotes), an interface's methods, another type's underlying type.
+ */
+function members(types: readonly TypeDecl[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const t of types) {
+    if (t.type.kind === 'struct') for (const f of t.type.fields) out.set(f.name, `${f.embedded ? 'embedded ' : ''}${typeToString(f.type)}`);
+    else if (t.type.kind === 'interface') for (const m of t.type.methods) out.set(m, 'method');
+    else out.set(`type ${t.name}`, typeToString(t.type));
+  }
+  return out;
 }
 
 /** A function's text up to its body: receiver, name, parameters and results. */

@@ -14,7 +14,7 @@ export class GoPackage {
 
   private readonly universalTypes = new Map<string, GoType>();
   private readonly aliasCache = new Map<string, GoPackage | null>();
-  private readonly universalResults = new WeakMap<FuncDecl, GoType[]>();
+  private universalResults = new WeakMap<FuncDecl, GoType[]>();
 
   /**
    * `imports` maps the import paths of this package's files to the workspace packages they resolve to
@@ -47,23 +47,35 @@ export class GoPackage {
 
   /**
    * Which declarations its analyses were made against: a new object after an edit that declared, removed or
-   * re-declared functions (an importer's flows that call them must be walked again).
+   * re-declared functions, types or variables (an importer's flows that use them must be walked again, and
+   * what is kept per package model is read again).
    */
-  functionsStamp: object = {};
+  declarationsStamp: object = {};
 
   /**
    * Takes the new versions of its files after an edit that changed only function bodies (see
    * GoFile.bodyOnlyChange): they declare the same objects, so the maps and caches stay right. With
-   * `functionsChanged` (see GoFile.funcsOnlyChange) the same types and variables, but other functions.
+   * `functionsChanged` or `valuesChanged` (see GoFile.declsChange) other functions, types or variables: their
+   * maps are read again, and what was worked out from them is forgotten.
    */
-  replaceFiles(files: GoFile[], functionsChanged = false): this {
+  replaceFiles(files: GoFile[], functionsChanged = false, valuesChanged = false): this {
     this.files = files;
     this.fileSet = new Set(files);
-    if (functionsChanged) {
+    if (functionsChanged || valuesChanged) {
+      if (valuesChanged) {
+        this.types.clear();
+        this.vars.clear();
+        for (const f of files) {
+          for (const t of f.types) if (!this.types.has(t.name)) this.types.set(t.name, t);
+          for (const v of f.vars) if (!this.vars.has(v.name)) this.vars.set(v.name, v);
+        }
+        this.universalTypes.clear();
+        this.universalResults = new WeakMap();
+      }
       this.readFuncs();
       // A type with Lock and Unlock methods is a lock: those may have come or gone.
       this.lockKindCache.clear();
-      this.functionsStamp = {};
+      this.declarationsStamp = {};
     }
     return this;
   }
