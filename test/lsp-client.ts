@@ -119,7 +119,22 @@ export interface StartOptions {
   initializationOptions?: unknown;
 }
 
-export class LspClient {
+/**
+ * What the client needs of the server's process: its stderr, its exit, and a way to end it. A spawned child
+ * process, or an in-process server behind in-memory streams (see test/lsp-inprocess.ts).
+ */
+export interface ServerProcess {
+  readonly stderr: NodeJS.EventEmitter;
+  readonly exitCode: number | null;
+  readonly signalCode: NodeJS.Signals | null;
+  on(event: 'exit', listener: (code: number | null, signal: NodeJS.Signals | null) => void): unknown;
+  once(event: 'exit', listener: () => void): unknown;
+  kill(): boolean;
+  /** In this very process: `exit` would end the test run (the server calls process.exit). */
+  readonly inProcess?: boolean;
+}
+
+export class LspClient<P extends ServerProcess = ChildProcessWithoutNullStreams> {
   /** The documents open in this client: the text and version the server should have. */
   readonly documents = new Map<string, OpenDocument>();
   /** Every notification from the server, in order of arrival ($/progress included). */
@@ -140,8 +155,8 @@ export class LspClient {
   /** Rejects when the server process exits. */
   private readonly gone: Promise<never>;
 
-  private constructor(
-    readonly proc: ChildProcessWithoutNullStreams, readonly connection: MessageConnection, settings: unknown, unsupported: readonly string[], silent: readonly string[],
+  constructor(
+    readonly proc: P, readonly connection: MessageConnection, settings: unknown, unsupported: readonly string[], silent: readonly string[],
   ) {
     this.settings = settings;
     proc.stderr.on('data', (d: Buffer) => { this.stderr += d.toString(); });
@@ -181,9 +196,14 @@ export class LspClient {
 
   /** Spawns the server, initializes it with `root` as the only workspace folder and sends `initialized`. */
   static async start(opts: StartOptions): Promise<LspClient> {
-    const proc = spawn(process.execPath, [SERVER, '--stdio'], { cwd: opts.cwd ?? opts.root, stdio: 'pipe' });
+    const proc: ChildProcessWithoutNullStreams = spawn(process.execPath, [SERVER, '--stdio'], { cwd: opts.cwd ?? opts.root, stdio: 'pipe' });
     const connection = createMessageConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
-    const client = new LspClient(proc, connection, opts.settings ?? {}, opts.unsupportedRequests ?? [], opts.silentRequests ?? []);
+    return LspClient.initialize(new LspClient(proc, connection, opts.settings ?? {}, opts.unsupportedRequests ?? [], opts.silentRequests ?? []), opts);
+  }
+
+  /** Sends `initialize` with this client's capabilities and `root` as the only folder, then `initialized`. */
+  static async initialize<Q extends ServerProcess>(client: LspClient<Q>, opts: StartOptions): Promise<LspClient<Q>> {
+    const { connection, proc } = client;
     const capabilities: ClientCapabilities = {
       textDocument: {
         synchronization: { dynamicRegistration: false },
@@ -197,7 +217,8 @@ export class LspClient {
     const rootUri = uriOf(opts.root);
     try {
       client.initializeResult = await client.request<InitializeResult>('initialize', {
-        processId: process.pid,
+        // In process, no parent to watch (the server would poll this very process).
+        processId: proc.inProcess ? null : process.pid,
         rootUri,
         workspaceFolders: [{ uri: rootUri, name: 'examples' }],
         capabilities,
@@ -311,7 +332,8 @@ export class LspClient {
       if (!this.exited) {
         const gone = new Promise<void>((resolve) => this.proc.once('exit', () => resolve()));
         await this.request('shutdown', null);
-        await this.notify('exit', null);
+        if (this.proc.inProcess) this.proc.kill();
+        else await this.notify('exit', null);
         await withTimeout(gone, 'the server to exit after shutdown and exit');
       }
     } finally {
