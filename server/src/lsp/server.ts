@@ -11,8 +11,6 @@ import { lockGraphData, lockGraphFocus, lockInventory } from '../ide/inventory';
 import { lockHighlights, providingCalls } from '../ide/navigation';
 import { type AnalysisStatus, GoroutineDumpRequest, LockGraphRequest, LocksRequest, StatusNotification } from '../protocol';
 import { analyzeDumpInSlices } from '../ide/dumps';
-import { parseConfig } from '../checks/config-file';
-import { preview } from '../util/preview';
 import { readSource } from '../util/files';
 import type { Config } from '../util/config';
 import { Scope, scopeOf } from '../scope';
@@ -23,12 +21,8 @@ import { wireDump, wireGraph, wireLocks } from './views';
 import { isTsPath, TsDocuments } from './typescript';
 import type { LanguageFrontend } from './frontend';
 import { GoFrontend } from './go-frontend';
+import { defaultSettings, readSettings, type Settings } from './settings';
 
-interface Settings { debounceMs: number; enable: boolean; inlayHints: boolean; compactClosed: CompactMode }
-
-/** `lockset.compactClosedPackages`: whether packages without an open document are compacted (see Workspace.compactClosed). */
-type CompactMode = 'auto' | 'on' | 'off';
-const COMPACT_MODES: readonly CompactMode[] = ['auto', 'on', 'off'];
 
 /** From this much Go text on, `auto` compacts: below, the memory saved is small, and an edit's importers stay whole. */
 const COMPACT_MIN_CHARS = 4_000_000;
@@ -46,7 +40,7 @@ export class LocksetServer {
   /** What is analysed under each workspace folder (`lockset.exclude`, `lockset.nestedModules`); see Scope. */
   private scopes: Scope[] = [];
   private scopeSettings: Pick<Config, 'exclude' | 'nestedModules'> = {};
-  private settings: Settings = { debounceMs: 150, enable: true, inlayHints: false, compactClosed: 'auto' };
+  private settings: Settings = defaultSettings();
   /** How much Go text the workspace had at start-up (for `lockset.compactClosedPackages: auto`). */
   private goChars = 0;
   /** Whether the start-up walk has read the workspace folders' files. */
@@ -289,20 +283,9 @@ export class LocksetServer {
   private configurationWaitMs = 3000;
 
   private applyConfig(raw: unknown): void {
-    const { config, errors } = parseConfig(raw);
-    for (const e of errors) this.warn(`lockset: invalid setting ${e}`);
-    const r = (raw ?? {}) as Record<string, unknown>;
-    const debounce = r.debounceMs;
-    if (debounce !== undefined && (typeof debounce !== 'number' || !(debounce >= 0 && debounce <= 5000))) {
-      this.warn(`lockset: invalid setting lockset.debounceMs: expected a number from 0 to 5000, got ${preview(debounce)}`);
-    } else if (typeof debounce === 'number') this.settings.debounceMs = debounce;
-    this.settings.enable = r.enable !== false;
-    const hints = r.inlayHints as { heldLocks?: unknown } | undefined;
-    this.settings.inlayHints = hints?.heldLocks === true;
-    const compact = r.compactClosedPackages;
-    if (compact !== undefined && !COMPACT_MODES.includes(compact as CompactMode)) {
-      this.warn(`lockset: invalid setting lockset.compactClosedPackages: expected one of ${COMPACT_MODES.join(', ')}, got ${preview(compact)}`);
-    } else this.settings.compactClosed = (compact as CompactMode | undefined) ?? 'auto';
+    const { settings, config, problems } = readSettings(raw);
+    for (const p of problems) this.warn(`lockset: invalid setting ${p}`);
+    this.settings = settings;
     this.applyCompaction();
     this.rescope({ exclude: config.exclude ?? [], nestedModules: config.nestedModules ?? 'skip' });
     this.ws?.setConfig({ ...config, log: (m) => this.connection.console.error(m) });
