@@ -8,8 +8,9 @@ import { join } from 'node:path';
 const dir = join(import.meta.dirname, '..', 'test');
 // A test that reads dist/ or spawns a process (the CLI, the stdio server, an editor) needs `npm run build` first.
 const needsBuild = /dist\/|\bspawn|lsp-client|\bCLI\b|runBench|execFile/;
-// Property-based runs and the memory modes' whole-corpus comparisons take most of a minute on their own: npm test has them.
-const slow = new Set(['fuzz.test.ts', 'compact.test.ts', 'declaration-edits.test.ts']);
+// Property-based runs (seeded random edits compared with fresh parses and analyses) and the memory modes' whole-corpus
+// comparisons take most of a minute on their own: npm test has them. The files run two at a time, one per core here.
+const slow = new Set(['fuzz.test.ts', 'compact.test.ts', 'declaration-edits.test.ts', 'analysis-reuse.test.ts', 'incremental-parse.test.ts']);
 const files = readdirSync(dir).filter((f) => f.endsWith('.test.ts') && !slow.has(f)).filter((f) => !needsBuild.test(readFileSync(join(dir, f), 'utf8'))).sort();
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files.map((f) => join('test', f))], { stdio: 'inherit', cwd: join(dir, '..') });
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files.map((f) => join('test', f))], { stdio: 'inherit', cwd: join(dir, '..') });
 process.exit(r.status ?? 1);
