@@ -147,6 +147,9 @@ describe('edits that declare, remove or re-declare functions', () => {
       ['a field added', base.replace('\tn  int\n', '\tn  int\n\tx  int\n'), 3],
       ['n guarded by mu', base.replace('\tn  int\n', '\tn  int // +checklocks:mu\n'), 3],
       ['n renamed', base.replace('\tn  int\n', '\tm  int\n'), 3],
+      // An import added, then the one the struct's types name removed: the flows that name it read it otherwise.
+      ['an import added', base.replace('import "sync"', 'import (\n\t"fmt"\n\t"sync"\n)'), 2],
+      ['sync removed', base.replace('import "sync"', ''), 3],
       // A member is matched by its name: T's methods name a mu of their own, and are walked too.
       ['mu an RWMutex', base.replace('mu sync.Mutex', 'mu sync.RWMutex'), 42],
       ['back', base, 42],

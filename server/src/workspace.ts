@@ -265,7 +265,7 @@ export class Workspace {
       else if (depDir !== dir) { record.deps.set(depDir, exportSignature(dep)); record.places.set(depDir, { analysis: dep, places: exportedPlaces(dep), moves: this.moves.get(depDir) ?? 0 }); }
     }
     const previous = this.previousAnalysis(dir, name, files, imports, deps);
-    const pkg = previous ? previous.analysis.pkg.replaceFiles(files, previous.declared.size + previous.removed.length > 0, previous.types.size + previous.vars.size > 0) : new GoPackage(dir, name, files, imports);
+    const pkg = previous ? previous.analysis.pkg.replaceFiles(files, previous.declared.size + previous.removed.length > 0, previous.types.size + previous.vars.size > 0 || previous.imports) : new GoPackage(dir, name, files, imports);
     return new PackageAnalysis(pkg, deps, previous, this.compact);
   }
 
@@ -282,6 +282,7 @@ export class Workspace {
     const changed = new Set<FuncDecl>();
     const declared = new Set<FuncDecl>(), removed: FuncDecl[] = [];
     const types = new Set<string>(), vars = new Set<string>(), words = new Set<string>(), embeds = new Set<string>(), retyped = new Set<string>();
+    let importsChanged = false;
     for (let i = 0; i < files.length; i++) {
       const f = files[i], old = prev.pkg.files[i];
       if (f === old) continue;
@@ -295,8 +296,10 @@ export class Workspace {
       for (const w of f.declWords) words.add(w);
       for (const e of f.declEmbeds) embeds.add(e);
       for (const t of f.retypedTypes) retyped.add(t);
+      // A flow reads an import by its name (`sync.Mutex`, `pkg.F()`): the names that stand for another path now.
+      for (const alias of f.changedImports) { words.add(alias); importsChanged = true; }
     }
-    return { analysis: prev, changed, declared, removed, types, vars, words, embeds, retyped };
+    return { analysis: prev, changed, declared, removed, types, vars, words, embeds, retyped, imports: importsChanged };
   }
 
   /** The importable package of a directory (not a test or main package), analysed; undefined within an import cycle. */

@@ -61,7 +61,7 @@ export class PackageAnalysis implements PackageAnalysisView {
     const reader = new ContractReader(pkg);
     // With the same model (see PreviousAnalysis), an unchanged function declares what it declared before. After
     // types or variables changed, a contract's lock names may read otherwise: every contract is read again.
-    const valuesChanged = !!previous && previous.types.size + previous.vars.size > 0;
+    const valuesChanged = !!previous && (previous.types.size + previous.vars.size > 0 || previous.imports);
     for (const fn of pkg.funcs.values()) {
       // Its contract's sources are offsets in its doc comment and header: they move with the function.
       const kept = previous && !valuesChanged && !previous.changed.has(fn) ? previous.analysis.declared.get(fn) : undefined;
@@ -459,6 +459,8 @@ export interface PreviousAnalysis {
   embeds: ReadonlySet<string>;
   /** Of `types`, those declared, removed, or neither structs nor interfaces: whatever holds their values changes. */
   retyped: ReadonlySet<string>;
+  /** Whether an import name stands for another path now (its name is among `words`). */
+  imports: boolean;
 }
 
 /**
@@ -475,7 +477,7 @@ function affectedNames(previous: PreviousAnalysis, now: PackageAnalysis): Set<st
     // its parameters changed.
     if (!before.contracts.has(fn) || before.declaredSigOf(fn) !== now.declaredSigOf(fn) || before.directParamCalls.get(fn) !== now.directParamCalls.get(fn)) names.add(fn.name);
   }
-  if (previous.types.size + previous.vars.size > 0) {
+  if (previous.types.size + previous.vars.size > 0 || previous.imports) {
     // The changed types' and variables' names and members (the words of their declarations, before and after),
     // the types they embed or name; then whatever is declared with one of those types, whose values reach a flow
     // under its own name: a field, a variable, a function's results or parameters (by the function's name).

@@ -66,12 +66,12 @@ export class GoFile {
   readonly changedFuncs = new Set<FuncDecl>();
   /**
    * Whether this file differs from the one it was read from only in its declarations, with the same package
-   * clause and imports (see head): functions added, removed, or changed in header, doc comment or body, and
+   * clause: imports (`changedImports`), functions added, removed, or changed in header, doc comment or body, and
    * types and variables declared anew or removed (`changedTypes`, `changedVars`, by name, with `declWords` the
    * words of their declarations before and after). Every other type and variable declaration is the previous
    * object. `declaredFuncs` are the new or re-declared functions, `removedFuncs` the previous ones that are gone,
-   * and the functions whose bodies alone changed are in `changedFuncs`. `funcsOnlyChange`: no type or variable
-   * changed.
+   * and the functions whose bodies alone changed are in `changedFuncs`. `funcsOnlyChange`: no import, type or
+   * variable changed.
    */
   readonly declsChange: boolean = false;
   readonly funcsOnlyChange: boolean = false;
@@ -84,8 +84,8 @@ export class GoFile {
   readonly retypedTypes = new Set<string>();
   /** Of declWords, the embedded fields that came or went: the members they promote do too. */
   readonly declEmbeds = new Set<string>();
-  /** A hash of the package clause and the imports (see declsChange). */
-  readonly head: number;
+  /** The import names (`sync`, an alias) that now stand for another path, or for none or a new one (see declsChange). */
+  readonly changedImports = new Set<string>();
   /** Its functions' syntax was dropped (see PackageAnalysis.compact): nothing of it is to be taken over by a re-parse. */
   compacted = false;
 
@@ -143,7 +143,6 @@ export class GoFile {
       }
     }
     this.packageName = pkg;
-    this.head = headOf(this);
     if (previous && prior) {
       this.derivedFrom = previous.id;
       this.bodyOnlyChange = bodyOnly;
@@ -168,8 +167,10 @@ export class GoFile {
         if (was.size === 0 || now.size === 0 || [...was.keys(), ...now.keys()].some((k) => k.startsWith('type '))) this.retypedTypes.add(name);
       }
       for (const name of this.changedVars) this.declWords.add(name);
-      this.declsChange = declsOnly && this.head === previous.head;
-      this.funcsOnlyChange = this.declsChange && this.changedTypes.size === 0 && this.changedVars.size === 0;
+      for (const [alias, path] of this.imports) if (previous.imports.get(alias) !== path) this.changedImports.add(alias);
+      for (const alias of previous.imports.keys()) if (!this.imports.has(alias)) this.changedImports.add(alias);
+      this.declsChange = declsOnly && this.packageName === previous.packageName;
+      this.funcsOnlyChange = this.declsChange && this.changedTypes.size === 0 && this.changedVars.size === 0 && this.changedImports.size === 0;
     }
   }
 
@@ -330,26 +331,6 @@ export class GoFile {
 }
 
 const isFunc = (n: SyntaxNode) => n.type === 'function_declaration' || n.type === 'method_declaration';
-
-/**
- * A hash of the package clause and the imports, the top-level nodes that are neither a function, a type nor a
- * variable and that the model reads (constants are not read; comments are read as the doc comments of the
- * declarations they stand above, which the constructor compares, and as directives, read from each version of
- * the file). Two 32-bit FNV-1a hashes of different bases, so that a collision is out of reach.
- */
-function headOf(file: GoFile): number {
-  const text = file.text_;
-  let a = 0x811c9dc5, b = 0x01000193;
-  for (const n of file.parsed.root.children) {
-    if (n.type !== 'package_clause' && n.type !== 'import_declaration') continue;
-    for (let i = n.start; i <= n.end; i++) {
-      const c = i < n.end ? text.charCodeAt(i) : 0x2028;
-      a = Math.imul(a ^ c, 0x01000193);
-      b = Math.imul(b ^ c, 0x050c5d1f);
-    }
-  }
-  return (a >>> 0) * 0x200000 + ((b >>> 0) & 0x1fffff);
-}
 
 /**
  * The members of type declarations by name, with what they declare (read from the types, not the text, whose

@@ -55,7 +55,7 @@ export class GoPackage {
   /**
    * Takes the new versions of its files after an edit that changed only function bodies (see
    * GoFile.bodyOnlyChange): they declare the same objects, so the maps and caches stay right. With
-   * `functionsChanged` or `valuesChanged` (see GoFile.declsChange) other functions, types or variables: their
+   * `functionsChanged` or `valuesChanged` (see GoFile.declsChange) other functions, types, variables or imports: their
    * maps are read again, and what was worked out from them is forgotten.
    */
   replaceFiles(files: GoFile[], functionsChanged = false, valuesChanged = false): this {
@@ -71,6 +71,8 @@ export class GoPackage {
         }
         this.universalTypes.clear();
         this.universalResults = new WeakMap();
+        // Which workspace package an import name stands for (an import may have come, gone or changed).
+        this.aliasCache.clear();
       }
       this.readFuncs();
       // A type with Lock and Unlock methods is a lock: those may have come or gone.
