@@ -32,7 +32,7 @@ describe('benchmark harness', () => {
       assert.match(formatTable(r), /editor heap after indexing \(synthetic 1 MB/);
       // (j) one package through the server: its cold row, its first diagnostics and its edits.
       const o = r.onePackage!;
-      assert.ok(o.files > 10 && o.typedKeys > 10 && [o.firstMs, o.medianMs, o.p95Ms, o.typedMedianMs, o.typedP95Ms].every((v) => Number.isFinite(v) && v > 0), JSON.stringify(o));
+      assert.ok(o.files > 10 && o.typedKeys > 10 && [o.firstMs, o.medianMs, o.p95Ms, o.typedMedianMs, o.typedP95Ms, o.funcMedianMs, o.fieldMedianMs].every((v) => Number.isFinite(v) && v > 0), JSON.stringify(o));
       assert.ok(r.corpora.some((c) => c.name === 'one package, 0.3 MB' && c.findings > 0));
       assert.match(formatTable(r), /one package, 0\.3 MB \(\d+ files, through the stdio server\): first diagnostics/);
     } finally {

@@ -63,6 +63,8 @@ export interface EditResult { edits: number; medianMs: number; p95Ms: number; co
 export interface OnePackageResult {
   name: string; files: number; megabytes: number; firstMs: number; edits: number; medianMs: number; p95Ms: number;
   typedKeys: number; typedMedianMs: number; typedP95Ms: number;
+  /** Declaration edits (`declEdits` each): a function added at the end of the file and removed again, a field added to its first struct and removed. */
+  declEdits: number; funcMedianMs: number; funcMaxMs: number; fieldMedianMs: number; fieldMaxMs: number;
 }
 
 /**
@@ -270,9 +272,33 @@ export async function measureOnePackage(name: string, dir: string, edits: number
     }
     typed.sort((a, b) => a - b);
     const pct = (list: number[], p: number) => list[Math.min(list.length - 1, Math.floor(list.length * p))];
+    // Declarations, each edit replacing the whole text (the statement typed above stays): a function added and
+    // removed, then a field added to the file's first struct and removed.
+    const typedAtOffset = text.split('\n').slice(0, lineStart.line).join('\n').length + 1;
+    let current = text.slice(0, typedAtOffset) + snippet + text.slice(typedAtOffset);
+    const replaceAll = async (next: string): Promise<number> => {
+      const done = published();
+      const t = performance.now();
+      const lines = current.split('\n');
+      await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: ++version }, contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: lines.length - 1, character: lines[lines.length - 1].length } }, text: next }] });
+      await done;
+      current = next;
+      return performance.now() - t;
+    };
+    const declEdits = 6;
+    const base = current;
+    const withFunc = `${base}\n// benchAdded is new.\nfunc benchAdded() int {\n\treturn 1\n}\n`;
+    const struct = /^type \w+ struct \{\n/m.exec(base);
+    const withField = struct ? `${base.slice(0, struct.index + struct[0].length)}\tbenchField int\n${base.slice(struct.index + struct[0].length)}` : base;
+    const funcs: number[] = [], fields: number[] = [];
+    for (let i = 0; i < declEdits; i++) funcs.push(await replaceAll(i % 2 === 0 ? withFunc : base));
+    for (let i = 0; i < declEdits; i++) fields.push(await replaceAll(i % 2 === 0 ? withField : base));
+    funcs.sort((a, b) => a - b);
+    fields.sort((a, b) => a - b);
     return {
       name, files: paths.length, megabytes, firstMs, edits, medianMs: pct(times, 0.5), p95Ms: pct(times, 0.95),
       typedKeys: typed.length, typedMedianMs: pct(typed, 0.5), typedP95Ms: pct(typed, 0.95),
+      declEdits, funcMedianMs: pct(funcs, 0.5), funcMaxMs: funcs[funcs.length - 1], fieldMedianMs: pct(fields, 0.5), fieldMaxMs: fields[fields.length - 1],
     };
   } finally {
     await conn.sendRequest('shutdown').catch(() => undefined);
@@ -444,7 +470,9 @@ export function formatTable(r: BenchResult): string {
     const o = r.onePackage;
     rows.push(`${o.name} (${o.files} files, through the stdio server): first diagnostics of a file opened at start ${o.firstMs.toFixed(0)} ms;`
       + ` edit → diagnostics (${o.edits} edits) median ${o.medianMs.toFixed(0)} ms, p95 ${o.p95Ms.toFixed(0)} ms;`
-      + ` a statement typed (${o.typedKeys} keystrokes, most states not parsing) median ${o.typedMedianMs.toFixed(0)} ms, p95 ${o.typedP95Ms.toFixed(0)} ms`);
+      + ` a statement typed (${o.typedKeys} keystrokes, most states not parsing) median ${o.typedMedianMs.toFixed(0)} ms, p95 ${o.typedP95Ms.toFixed(0)} ms;`
+      + ` a function added or removed (${o.declEdits} edits) median ${o.funcMedianMs.toFixed(0)} ms, max ${o.funcMaxMs.toFixed(0)} ms;`
+      + ` a struct field added or removed median ${o.fieldMedianMs.toFixed(0)} ms, max ${o.fieldMaxMs.toFixed(0)} ms`);
   }
   if (r.editorHeap) {
     const h = r.editorHeap;
