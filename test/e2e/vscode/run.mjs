@@ -289,15 +289,23 @@ async function editorText() {
 
 async function goToLine(lineNumber, column) {
   // Under load, a Go to Line can land before the editor that just opened has taken focus, and leave the cursor
-  // where it was: the status bar's "Ln N, Col M" says where it is, and the jump is tried again (at most 3 times).
+  // where it was, or its picker can miss the typed text: the status bar's "Ln N, Col M" says where the cursor is,
+  // and the whole jump is tried again (at most 3 times), each wait bounded so that a stuck picker is closed and
+  // retried within the step's time rather than waited on until it runs out.
   for (let attempt = 1; ; attempt++) {
     const input = page.locator('.quick-input-widget input');
-    await withFocus('Control+G', input);
-    await input.fill(`:${lineNumber}:${column}`);
-    // Enter only acts once the picker has turned the text into its "go to line" item.
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: `line ${lineNumber}` }).first().waitFor({ state: 'visible' });
-    await page.keyboard.press('Enter');
-    await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+    try {
+      await withFocus('Control+G', input);
+      await input.fill(`:${lineNumber}:${column}`);
+      // Enter only acts once the picker has turned the text into its "go to line" item.
+      await page.locator('.quick-input-widget .monaco-list-row', { hasText: `line ${lineNumber}` }).first().waitFor({ state: 'visible', timeout: 4000 });
+      await page.keyboard.press('Enter');
+      await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 4000 });
+    } catch (e) {
+      if (attempt === 3) throw e;
+      await page.keyboard.press('Escape');
+      continue;
+    }
     const at = page.locator('.statusbar-item', { hasText: `Ln ${lineNumber}, Col ${column}` }).first();
     const there = await at.waitFor({ state: 'visible', timeout: 3000 }).then(() => true, () => false);
     if (there || attempt === 3) return;
