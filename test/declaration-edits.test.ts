@@ -1,6 +1,6 @@
 /**
  * Differential test of the edits that change a package's functions, not only their bodies (see
- * GoFile.funcsOnlyChange): seeded random sequences that remove a function, add a copy under a new name, rename
+ * GoFile.declsChange): seeded random sequences that remove a function, add a copy under a new name, rename
  * one, give one a doc contract, add a typeless variable initialised by a call, add, rename or retype a struct's
  * field (a guarded one too) or remove the struct, in every package of the
  * fixtures and examples. After each edit, an editor's workspace (which re-walks only the functions that name a

@@ -265,7 +265,7 @@ export class Workspace {
       else if (depDir !== dir) { record.deps.set(depDir, exportSignature(dep)); record.places.set(depDir, { analysis: dep, places: exportedPlaces(dep), moves: this.moves.get(depDir) ?? 0 }); }
     }
     const previous = this.previousAnalysis(dir, name, files, imports, deps);
-    const pkg = previous ? previous.analysis.pkg.replaceFiles(files, previous.declared.size + previous.removed.length > 0, previous.types.size + previous.vars.size > 0 || previous.imports) : new GoPackage(dir, name, files, imports);
+    const pkg = previous ? previous.analysis.pkg.replaceFiles(files, previous.declared.size + previous.removed.length > 0, previous.valuesChanged) : new GoPackage(dir, name, files, imports);
     return new PackageAnalysis(pkg, deps, previous, this.compact);
   }
 
@@ -281,8 +281,8 @@ export class Workspace {
     if (!prev || prev.compacted || prev.pkg.files.length !== files.length || !sameEntries(prev.pkg.imports, imports) || !sameDeps(prev.deps, deps)) return undefined;
     const changed = new Set<FuncDecl>();
     const declared = new Set<FuncDecl>(), removed: FuncDecl[] = [];
-    const types = new Set<string>(), vars = new Set<string>(), words = new Set<string>(), embeds = new Set<string>(), retyped = new Set<string>();
-    let importsChanged = false;
+    const words = new Set<string>(), embeds = new Set<string>(), retyped = new Set<string>();
+    let valuesChanged = false;
     for (let i = 0; i < files.length; i++) {
       const f = files[i], old = prev.pkg.files[i];
       if (f === old) continue;
@@ -291,15 +291,14 @@ export class Workspace {
       if (f.bodyOnlyChange) continue;
       for (const fn of f.declaredFuncs) { changed.add(fn); declared.add(fn); }
       removed.push(...f.removedFuncs);
-      for (const t of f.changedTypes) types.add(t);
-      for (const v of f.changedVars) vars.add(v);
+      valuesChanged ||= f.changedTypes.size + f.changedVars.size + f.changedImports.size > 0;
       for (const w of f.declWords) words.add(w);
       for (const e of f.declEmbeds) embeds.add(e);
       for (const t of f.retypedTypes) retyped.add(t);
       // A flow reads an import by its name (`sync.Mutex`, `pkg.F()`): the names that stand for another path now.
-      for (const alias of f.changedImports) { words.add(alias); importsChanged = true; }
+      for (const alias of f.changedImports) words.add(alias);
     }
-    return { analysis: prev, changed, declared, removed, types, vars, words, embeds, retyped, imports: importsChanged };
+    return { analysis: prev, changed, declared, removed, valuesChanged, words, embeds, retyped };
   }
 
   /** The importable package of a directory (not a test or main package), analysed; undefined within an import cycle. */

@@ -61,7 +61,7 @@ export class PackageAnalysis implements PackageAnalysisView {
     const reader = new ContractReader(pkg);
     // With the same model (see PreviousAnalysis), an unchanged function declares what it declared before. After
     // types or variables changed, a contract's lock names may read otherwise: every contract is read again.
-    const valuesChanged = !!previous && (previous.types.size + previous.vars.size > 0 || previous.imports);
+    const valuesChanged = !!previous?.valuesChanged;
     for (const fn of pkg.funcs.values()) {
       // Its contract's sources are offsets in its doc comment and header: they move with the function.
       const kept = previous && !valuesChanged && !previous.changed.has(fn) ? previous.analysis.declared.get(fn) : undefined;
@@ -443,24 +443,21 @@ export class PackageAnalysis implements PackageAnalysisView {
  */
 export interface PreviousAnalysis {
   analysis: PackageAnalysis;
-  /** The functions whose bodies, headers or doc comments changed, and the new ones (see GoFile.funcsOnlyChange). */
+  /** The functions whose bodies, headers or doc comments changed, and the new ones (see GoFile.declsChange). */
   changed: ReadonlySet<FuncDecl>;
   /** Of those, the new or re-declared ones (header or doc comment changed); and the previous functions now gone. */
   declared: ReadonlySet<FuncDecl>;
   removed: readonly FuncDecl[];
   /**
-   * The types and variables declared anew or removed, by name, and the words of their declarations before and
-   * after (field names, embedded types, the types they use): see GoFile.declsChange.
+   * Whether types, variables or imports were declared anew or removed (see GoFile.declsChange); then `words` are
+   * the names a flow may read them by: the types, their members that changed, the variables, the import names.
    */
-  types: ReadonlySet<string>;
-  vars: ReadonlySet<string>;
+  valuesChanged: boolean;
   words: ReadonlySet<string>;
   /** The embedded fields among `words` that came or went: their types' members are promoted, or no longer. */
   embeds: ReadonlySet<string>;
-  /** Of `types`, those declared, removed, or neither structs nor interfaces: whatever holds their values changes. */
+  /** Of the changed types, those declared, removed, or neither structs nor interfaces: whatever holds their values changes. */
   retyped: ReadonlySet<string>;
-  /** Whether an import name stands for another path now (its name is among `words`). */
-  imports: boolean;
 }
 
 /**
@@ -477,7 +474,7 @@ function affectedNames(previous: PreviousAnalysis, now: PackageAnalysis): Set<st
     // its parameters changed.
     if (!before.contracts.has(fn) || before.declaredSigOf(fn) !== now.declaredSigOf(fn) || before.directParamCalls.get(fn) !== now.directParamCalls.get(fn)) names.add(fn.name);
   }
-  if (previous.types.size + previous.vars.size > 0 || previous.imports) {
+  if (previous.valuesChanged) {
     // The changed types' and variables' names and members (the words of their declarations, before and after),
     // the types they embed or name; then whatever is declared with one of those types, whose values reach a flow
     // under its own name: a field, a variable, a function's results or parameters (by the function's name).
@@ -490,33 +487,35 @@ function affectedNames(previous: PreviousAnalysis, now: PackageAnalysis): Set<st
       // A type of another package (sync.Mutex): its methods.
       if (!t) for (const m of ['Lock', 'Unlock', 'RLock', 'RUnlock', 'TryLock', 'TryRLock', 'RLocker']) names.add(m);
     }
-    const touches = wordsOf(previous.retyped);
-    const mentions = (text: string) => { touches.lastIndex = 0; return touches.test(text); };
-    for (const t of previous.retyped.size ? now.pkg.types.values() : []) {
-      if (t.type.kind !== 'struct') continue;
-      for (const f of t.type.fields) if (mentions(t.file.text(f.node))) names.add(f.name);
+    if (previous.retyped.size) {
+      const mentions = wordTest(previous.retyped);
+      for (const t of now.pkg.types.values()) {
+        if (t.type.kind === 'struct') for (const f of t.type.fields) if (mentions(t.file.text(f.node))) names.add(f.name);
+      }
+      for (const v of now.pkg.vars.values()) if (mentions(v.file.text(v.node))) names.add(v.name);
+      // A function's parameters and results (its receiver's type names its own methods, which no caller reads).
+      for (const fn of now.pkg.funcs.values()) if (mentions(fn.file.text_.slice(fn.nameNode.end, fn.body?.start ?? fn.node.end))) names.add(fn.name);
     }
-    if (previous.retyped.size) for (const v of now.pkg.vars.values()) if (mentions(v.file.text(v.node))) names.add(v.name);
-    for (const fn of now.pkg.funcs.values()) {
-      // Its parameters and results (its receiver's type names its own methods, which no caller reads).
-      if (previous.retyped.size && mentions(fn.file.text_.slice(fn.nameNode.end, fn.body?.start ?? fn.node.end))) names.add(fn.name);
-      // A contract read again may name its locks otherwise now.
-      if (before.declaredSigOf(fn) !== now.declaredSigOf(fn)) names.add(fn.name);
-    }
+    // A contract read again may name its locks otherwise now.
+    for (const fn of now.pkg.funcs.values()) if (before.declaredSigOf(fn) !== now.declaredSigOf(fn)) names.add(fn.name);
   }
   // A variable without a type takes its initializer's (`var cache = newCache()`): a flow that names the
   // variable reads the function's results through it.
   const vars = [...now.pkg.vars.values()].filter((v) => !v.type && v.value);
   for (let grew = names.size > 0; grew;) {
     grew = false;
-    const words = wordsOf(names);
+    const mentions = wordTest(names);
     for (const v of vars) {
-      if (names.has(v.name)) continue;
-      words.lastIndex = 0;
-      if (words.test(v.file.parsed.text.slice(v.value!.start, v.value!.end))) { names.add(v.name); grew = true; }
+      if (!names.has(v.name) && mentions(v.file.parsed.text.slice(v.value!.start, v.value!.end))) { names.add(v.name); grew = true; }
     }
   }
   return names;
+}
+
+/** Whether a text names any of `names` (not empty) as a whole Go word. */
+function wordTest(names: ReadonlySet<string>): (text: string) => boolean {
+  const words = wordsOf(names);
+  return (text) => { words.lastIndex = 0; return words.test(text); };
 }
 
 /** A global regular expression that finds any of `names` as a whole Go word. */

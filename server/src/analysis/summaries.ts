@@ -41,7 +41,13 @@ export interface PreviousSummaries {
  */
 export function computeAcquisitions(analysis: PackageAnalysisView, previous?: PreviousSummaries): Map<FuncDecl, Acquisition[]> {
   const out = new Map<FuncDecl, Acquisition[]>();
-  const calleesOf = (flow: FunctionFlow) => flow.calls.filter((c) => c.callee && !c.viaGo && RUNS_IN_PLACE.has(c.unit) && analysis.flows.has(c.callee)).map((c) => c.callee!);
+  // Each function's callees in the package, worked out once: the callers' map, the components and the test below read them.
+  const calleeLists = new Map<FuncDecl, FuncDecl[]>();
+  const calleesOf = (fn: FuncDecl) => {
+    let list = calleeLists.get(fn);
+    if (!list) calleeLists.set(fn, (list = analysis.flows.get(fn)!.calls.filter((c) => c.callee && !c.viaGo && RUNS_IN_PLACE.has(c.unit) && analysis.flows.has(c.callee)).map((c) => c.callee!)));
+    return list;
+  };
   const dirty = new Set<FuncDecl>();
   // The functions whose own flow is new: the others are summarised again only if a callee's list changed.
   const walked = new Set<FuncDecl>();
@@ -49,7 +55,7 @@ export function computeAcquisitions(analysis: PackageAnalysisView, previous?: Pr
   else {
     const callers = new Map<FuncDecl, FuncDecl[]>();
     for (const [fn, flow] of analysis.flows) {
-      for (const callee of calleesOf(flow)) {
+      for (const callee of calleesOf(fn)) {
         const list = callers.get(callee);
         if (list) list.push(fn); else callers.set(callee, [fn]);
       }
@@ -60,7 +66,7 @@ export function computeAcquisitions(analysis: PackageAnalysisView, previous?: Pr
   }
   // Of the functions above the edited ones, those whose lists came out as before (see sameAcquisitions) keep the
   // previous list, and their callers need not be summarised again for them.
-  const changed = new Set<FuncDecl>();
+  const listChanged = new Set<FuncDecl>();
   // Per function, once per summary: where it first hands a caller's lock back through a releasing helper.
   const releases = new Map<FuncDecl, Map<string, number>>();
   const releasesOf = (fn: FuncDecl) => {
@@ -68,8 +74,8 @@ export function computeAcquisitions(analysis: PackageAnalysisView, previous?: Pr
     if (!m) releases.set(fn, (m = callReleases(analysis, fn)));
     return m;
   };
-  for (const component of componentsCalleesFirst(dirty, (fn) => calleesOf(analysis.flows.get(fn)!))) {
-    if (previous && !component.some((fn) => walked.has(fn) || calleesOf(analysis.flows.get(fn)!).some((c) => changed.has(c)))) {
+  for (const component of componentsCalleesFirst(dirty, calleesOf)) {
+    if (previous && !component.some((fn) => walked.has(fn) || calleesOf(fn).some((c) => listChanged.has(c)))) {
       for (const fn of component) out.set(fn, previous.acquisitions.get(fn)!);
       continue;
     }
@@ -104,7 +110,7 @@ export function computeAcquisitions(analysis: PackageAnalysisView, previous?: Pr
     for (const fn of component) {
       const before = previous?.acquisitions.get(fn);
       if (before && sameAcquisitions(before, out.get(fn)!)) out.set(fn, before);
-      else changed.add(fn);
+      else listChanged.add(fn);
     }
   }
   // In the package's order, whatever was taken over: what reads the map whole sees the same as from scratch.
@@ -116,7 +122,7 @@ export function computeAcquisitions(analysis: PackageAnalysisView, previous?: Pr
  * through calls at the same nodes (nodes keep their identity across an edit only where their text is the
  * same, see adoptUnchanged): a caller maps either list to the same acquisitions of its own.
  */
-export function sameAcquisitions(a: readonly Acquisition[], b: readonly Acquisition[]): boolean {
+function sameAcquisitions(a: readonly Acquisition[], b: readonly Acquisition[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) {
     const x = a[i], y = b[i];

@@ -70,11 +70,9 @@ export class GoFile {
    * types and variables declared anew or removed (`changedTypes`, `changedVars`, by name, with `declWords` the
    * words of their declarations before and after). Every other type and variable declaration is the previous
    * object. `declaredFuncs` are the new or re-declared functions, `removedFuncs` the previous ones that are gone,
-   * and the functions whose bodies alone changed are in `changedFuncs`. `funcsOnlyChange`: no import, type or
-   * variable changed.
+   * and the functions whose bodies alone changed are in `changedFuncs`.
    */
   readonly declsChange: boolean = false;
-  readonly funcsOnlyChange: boolean = false;
   readonly declaredFuncs = new Set<FuncDecl>();
   readonly removedFuncs: FuncDecl[] = [];
   readonly changedTypes = new Set<string>();
@@ -107,10 +105,6 @@ export class GoFile {
     const prior = previous && previous.parsed !== parsed ? declsByNode(previous) : undefined;
     let bodyOnly = prior !== undefined && before!.length === top.length;
     let declsOnly = prior !== undefined;
-    const changedValues = (decls: NodeDecls) => {
-      for (const t of decls.types) this.changedTypes.add(t.name);
-      for (const v of decls.vars) this.changedVars.add(v.name);
-    };
     let pkg = '';
     for (let i = 0; i < top.length; i++) {
       const decl = top[i];
@@ -123,8 +117,9 @@ export class GoFile {
           const sameDocs = this.adopt(decl, old);
           unchanged = sameDocs && unchanged;
           if (!sameDocs) {
-            if (isFunc(decl)) for (const fn of old.funcs) this.declaredFuncs.add(fn);
-            else changedValues(old);
+            for (const fn of old.funcs) this.declaredFuncs.add(fn);
+            for (const t of old.types) this.changedTypes.add(t.name);
+            for (const v of old.vars) this.changedVars.add(v.name);
           }
         }
         // A previous node that the parser moved into this tree is taken over where it is now, not here.
@@ -149,19 +144,19 @@ export class GoFile {
       const keptFuncs = new Set(this.funcs);
       for (const fn of previous.funcs) if (!keptFuncs.has(fn)) this.removedFuncs.push(fn);
       // Types and variables read anew, or gone (a declaration read anew is a new object even with the same text).
-      const keptTypes = new Set(this.types), keptVars = new Set(this.vars);
-      const before = { funcs: [], types: previous.types.filter((t) => !keptTypes.has(t)), vars: previous.vars.filter((v) => !keptVars.has(v)) };
-      changedValues(before);
-      const oldTypes = new Set(previous.types), oldVars = new Set(previous.vars);
-      changedValues({ funcs: [], types: this.types.filter((t) => !oldTypes.has(t)), vars: this.vars.filter((v) => !oldVars.has(v)) });
+      for (const t of symmetricDifference(previous.types, this.types)) this.changedTypes.add(t.name);
+      for (const v of symmetricDifference(previous.vars, this.vars)) this.changedVars.add(v.name);
       // What of them a flow may name: the type, its members that read otherwise (a field's line, an interface's
       // methods), the variables.
       for (const name of this.changedTypes) {
         this.declWords.add(name);
         const was = members(previous.types.filter((t) => t.name === name));
         const now = members(this.types.filter((t) => t.name === name));
-        for (const [m, what] of was) if (now.get(m) !== what) { this.declWords.add(m); if (what.startsWith('embedded ')) this.declEmbeds.add(m); }
-        for (const [m, what] of now) if (was.get(m) !== what) { this.declWords.add(m); if (what.startsWith('embedded ')) this.declEmbeds.add(m); }
+        for (const [m, what] of [...was, ...now]) {
+          if (was.get(m) === now.get(m)) continue;
+          this.declWords.add(m);
+          if (what.startsWith('embedded ')) this.declEmbeds.add(m);
+        }
         // Declared or gone, or another kind of type than a struct or an interface (`type X sync.Mutex`): its values
         // change under any name they have.
         if (was.size === 0 || now.size === 0 || [...was.keys(), ...now.keys()].some((k) => k.startsWith('type '))) this.retypedTypes.add(name);
@@ -170,11 +165,8 @@ export class GoFile {
       for (const [alias, path] of this.imports) if (previous.imports.get(alias) !== path) this.changedImports.add(alias);
       for (const alias of previous.imports.keys()) if (!this.imports.has(alias)) this.changedImports.add(alias);
       this.declsChange = declsOnly && this.packageName === previous.packageName;
-      this.funcsOnlyChange = this.declsChange && this.changedTypes.size === 0 && this.changedVars.size === 0 && this.changedImports.size === 0;
     }
   }
-
-
 
   /** Takes over the declarations of a re-used node; false if one of their doc comments changed. */
   private adopt(decl: SyntaxNode, old: NodeDecls): boolean {
@@ -331,6 +323,12 @@ export class GoFile {
 }
 
 const isFunc = (n: SyntaxNode) => n.type === 'function_declaration' || n.type === 'method_declaration';
+
+/** The objects of either list that the other does not hold. */
+function symmetricDifference<T>(a: readonly T[], b: readonly T[]): T[] {
+  const inA = new Set(a), inB = new Set(b);
+  return [...a.filter((x) => !inB.has(x)), ...b.filter((x) => !inA.has(x))];
+}
 
 /**
  * The members of type declarations by name, with what they declare (read from the types, not the text, whose

@@ -22,11 +22,18 @@ export class GoPackage {
    */
   constructor(readonly dir: string, readonly name: string, public files: GoFile[], readonly imports: ReadonlyMap<string, GoPackage> = new Map()) {
     this.fileSet = new Set(files);
-    for (const f of files) {
+    this.readValues();
+    this.readFuncs();
+  }
+
+  /** The types and package-level variables by name, the first declaration of a name winning. */
+  private readValues(): void {
+    this.types.clear();
+    this.vars.clear();
+    for (const f of this.files) {
       for (const t of f.types) if (!this.types.has(t.name)) this.types.set(t.name, t);
       for (const v of f.vars) if (!this.vars.has(v.name)) this.vars.set(v.name, v);
     }
-    this.readFuncs();
   }
 
   /** The functions by key and the methods by type, the first declaration of a name winning (as Go reports the others). */
@@ -63,12 +70,7 @@ export class GoPackage {
     this.fileSet = new Set(files);
     if (functionsChanged || valuesChanged) {
       if (valuesChanged) {
-        this.types.clear();
-        this.vars.clear();
-        for (const f of files) {
-          for (const t of f.types) if (!this.types.has(t.name)) this.types.set(t.name, t);
-          for (const v of f.vars) if (!this.vars.has(v.name)) this.vars.set(v.name, v);
-        }
+        this.readValues();
         this.universalTypes.clear();
         this.universalResults = new WeakMap();
         // Which workspace package an import name stands for (an import may have come, gone or changed).

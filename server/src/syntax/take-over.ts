@@ -18,23 +18,28 @@ import type { Reuse } from './reuse';
 export function adoptUnchanged(parsed: ParsedFile, reuse: Reuse): number {
   const { startIndex, oldEndIndex, newEndIndex } = reuse.edit;
   let count = 0;
+  /** Where a new node outside the edited range started before the edit; -1 inside it. */
+  const offsetBefore = (n: SyntaxNode) => (n.end <= startIndex ? n.start : n.start >= newEndIndex ? n.start - newEndIndex + oldEndIndex : -1);
   const visit = (n: SyntaxNode) => {
     if (!reuse.innerByStart.size) return;
     const kids = n.children;
     for (let i = 0; i < kids.length; i++) {
       const c = kids[i];
-      const before = c.end <= startIndex ? c.start : c.start >= newEndIndex ? c.start - newEndIndex + oldEndIndex : -1;
+      const before = offsetBefore(c);
       const candidates = before < 0 ? undefined : reuse.innerByStart.get(before);
       // A node taken over by its address: it and everything below it are previous nodes already.
       if (candidates?.includes(c)) continue;
       const old = candidates?.find((o) => o.type === c.type && o.field === c.field && sameShape(c, o, before - c.start) && rootOf(o) === reuse.oldRoot);
-      if (!old) { visit(c); continue; }
-      const comments: [SyntaxNode, SyntaxNode][] = [];
-      takeOver(c, old, n, comments);
-      kids[i] = old;
-      count++;
-      for (const [fresh, kept] of comments) replaceComment(parsed.comments, fresh, kept);
+      if (old) put(old, kids, i, n); else visit(c);
     }
+  };
+  /** Puts the previous node `old` in place of the new node `kids[i]` of the same shape, under `parent`. */
+  const put = (old: SyntaxNode, kids: SyntaxNode[], i: number, parent: SyntaxNode) => {
+    const comments: [SyntaxNode, SyntaxNode][] = [];
+    takeOver(kids[i], old, parent, comments);
+    kids[i] = old;
+    count++;
+    for (const [fresh, kept] of comments) replaceComment(parsed.comments, fresh, kept);
   };
   const oldTops = new Set(reuse.byStart.values());
   const tops = parsed.root.children;
@@ -44,15 +49,10 @@ export function adoptUnchanged(parsed: ParsedFile, reuse: Reuse): number {
     // A whole declaration made anew outside the edited range (tree-sitter re-lexes the rest of a file whose
     // parse has errors, and neither re-uses its subtrees nor may be trusted with the same text): the previous
     // one of the same shape, node for node, is this one (see sameShape).
-    const before = top.end <= startIndex ? top.start : top.start >= newEndIndex ? top.start - newEndIndex + oldEndIndex : -1;
+    const before = offsetBefore(top);
     const old = before < 0 ? undefined : reuse.byStart.get(before);
-    if (old && old.parent === reuse.oldRoot && sameShape(top, old, before - top.start)) {
-      const comments: [SyntaxNode, SyntaxNode][] = [];
-      takeOver(top, old, parsed.root, comments);
-      tops[i] = old;
-      count++;
-      for (const [fresh, kept] of comments) replaceComment(parsed.comments, fresh, kept);
-    } else visit(top);
+    if (old && old.parent === reuse.oldRoot && sameShape(top, old, before - top.start)) put(old, tops, i, parsed.root);
+    else visit(top);
   }
   return count;
 }
