@@ -38,13 +38,26 @@ function findings(ws: Workspace): string {
   return ws.analyzeDir('/big').flatMap((r) => r.findings).map((f) => `${f.file}:${f.range.start.line} ${f.code} ${f.message}`).sort().join('\n');
 }
 
+/** The corpus, and an editor's workspace that has analysed it once. */
+async function indexed(): Promise<{ files: Map<string, string>; ws: Workspace }> {
+  const files = corpus();
+  const ws = await Workspace.create(undefined, () => undefined);
+  ws.interactive = true;
+  for (const [path, text] of files) ws.setText(path, text);
+  findings(ws);
+  return { files, ws };
+}
+
+/** The findings of a fresh analysis of the corpus with `path` holding `version`. */
+async function freshFindings(files: ReadonlyMap<string, string>, path: string, version: string): Promise<string> {
+  const fresh = await Workspace.create(undefined, () => undefined);
+  for (const [p, t] of files) fresh.setText(p, p === path ? version : t);
+  return findings(fresh);
+}
+
 describe('an edit inside a body of a big package', () => {
   it('walks and summarises the edited function and its callers only', async () => {
-    const files = corpus();
-    const ws = await Workspace.create(undefined, () => undefined);
-    ws.interactive = true;
-    for (const [path, text] of files) ws.setText(path, text);
-    findings(ws);
+    const { files, ws } = await indexed();
     // A leaf near the end: f{N-1} has no callees; its callers are its ancestors in the tree.
     const leaf = N - 1;
     const path = `/big/f${FILES - 1}.go`;
@@ -58,18 +71,12 @@ describe('an edit inside a body of a big package', () => {
       const summarized = analysisStats.summarized - before.summarized;
       assert.ok(walked >= 1 && walked <= 2, `edit ${i}: ${walked} functions walked again`);
       assert.ok(summarized >= 1 && summarized <= ancestors + 1, `edit ${i}: ${summarized} functions summarised again (the leaf has ${ancestors} callers above it, of ${N})`);
-      const fresh = await Workspace.create(undefined, () => undefined);
-      for (const [p, t] of files) fresh.setText(p, p === path ? version : t);
-      assert.equal(got, findings(fresh), `edit ${i}: the findings of a fresh analysis`);
+      assert.equal(got, await freshFindings(files, path, version), `edit ${i}: the findings of a fresh analysis`);
     }
   });
 
   it('walks only the edited function while a statement is typed, its half-typed states included', async () => {
-    const files = corpus();
-    const ws = await Workspace.create(undefined, () => undefined);
-    ws.interactive = true;
-    for (const [path, text] of files) ws.setText(path, text);
-    findings(ws);
+    const { files, ws } = await indexed();
     // Typed one character at a time into the middle of a body of the middle file: most states do not parse
     // (`x :`, `x := n2`), which must not make the package's other functions be walked again.
     const path = '/big/f20.go';
@@ -87,20 +94,14 @@ describe('an edit inside a body of a big package', () => {
       const walked = analysisStats.computedFlows - before.computedFlows;
       assert.ok(walked <= 2, `keystroke ${i} (${JSON.stringify(version.slice(at, at + 14))}): ${walked} functions walked again, of ${N}`);
       if (i % 7 === 0 || i === versions.length - 1) {
-        const fresh = await Workspace.create(undefined, () => undefined);
-        for (const [p, t] of files) fresh.setText(p, p === path ? version : t);
-        assert.equal(got, findings(fresh), `keystroke ${i}: the findings of a fresh analysis`);
+        assert.equal(got, await freshFindings(files, path, version), `keystroke ${i}: the findings of a fresh analysis`);
       }
     }
     assert.ok(broken > 5, `${broken} of the typed states do not parse`);
   });
 
   it('walks only the functions that name a declaration an edit added, removed or changed', async () => {
-    const files = corpus();
-    const ws = await Workspace.create(undefined, () => undefined);
-    ws.interactive = true;
-    for (const [path, text] of files) ws.setText(path, text);
-    findings(ws);
+    const { files, ws } = await indexed();
     const path = '/big/f20.go';
     const text = files.get(path)!;
     // f510's callers: f254 (in f10.go). A new function typed at the end of the file, a character at a time; a doc
@@ -123,18 +124,12 @@ describe('an edit inside a body of a big package', () => {
       const got = findings(ws);
       const walked = analysisStats.computedFlows - before.computedFlows;
       assert.ok(walked <= most, `${name}: ${walked} functions walked again, of ${N} (at most ${most})`);
-      const fresh = await Workspace.create(undefined, () => undefined);
-      for (const [p, t] of files) fresh.setText(p, p === path ? version : t);
-      assert.equal(got, findings(fresh), `${name}: the findings of a fresh analysis`);
+      assert.equal(got, await freshFindings(files, path, version), `${name}: the findings of a fresh analysis`);
     }
   });
 
   it('summarises the callers again only when the edited function takes other locks than before', async () => {
-    const files = corpus();
-    const ws = await Workspace.create(undefined, () => undefined);
-    ws.interactive = true;
-    for (const [path, text] of files) ws.setText(path, text);
-    findings(ws);
+    const { files, ws } = await indexed();
     const leaf = N - 1;
     const path = `/big/f${FILES - 1}.go`;
     const text = files.get(path)!;
@@ -154,9 +149,7 @@ describe('an edit inside a body of a big package', () => {
       const got = findings(ws);
       const summarized = analysisStats.summarized - before.summarized;
       assert.ok(expected(summarized), `${name}: ${summarized} functions summarised again (the leaf has ${ancestors} callers above it)`);
-      const fresh = await Workspace.create(undefined, () => undefined);
-      for (const [p, t] of files) fresh.setText(p, p === path ? version : t);
-      assert.equal(got, findings(fresh), `${name}: the findings of a fresh analysis`);
+      assert.equal(got, await freshFindings(files, path, version), `${name}: the findings of a fresh analysis`);
     }
   });
 });
