@@ -295,6 +295,8 @@ async function goToLine(lineNumber, column) {
   for (let attempt = 1; ; attempt++) {
     const input = page.locator('.quick-input-widget input');
     try {
+      // The keyboard must be in the editor: after a webview (the lock graph), Ctrl+G can go to the webview's frame.
+      await page.locator('.editor-group-container.active .monaco-editor textarea').first().focus({ timeout: 4000 }).catch(() => {});
       await withFocus('Control+G', input);
       await input.fill(`:${lineNumber}:${column}`);
       // Enter only acts once the picker has turned the text into its "go to line" item.
