@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { withoutCompiledOutput } from '../server/src/ts/paths';
 
@@ -17,4 +19,16 @@ test('compiled output next to the TypeScript sources is not analysed twice', () 
 test('a JavaScript-only project keeps every file', () => {
   const files = ['/j/lib/a.js', '/j/esm/a.mjs'];
   assert.deepEqual(withoutCompiledOutput(files), files);
+});
+
+test('lockset --help and docs/cli.md name every directory the TypeScript front end skips', async () => {
+  const { TS_SKIPPED_DIRS } = await import('../server/src/ts/paths');
+  const { main } = await import('../server/src/cli/main');
+  let help = '';
+  await main(['--help'], (s) => { help += s; }, (s) => { help += s; });
+  const doc = readFileSync(join(__dirname, '../docs/cli.md'), 'utf8');
+  for (const d of TS_SKIPPED_DIRS) {
+    assert.match(help, new RegExp(`\\b${d}/`), `help names ${d}/`);
+    assert.ok(doc.includes(`\`${d}/\``), `docs/cli.md names ${d}/`);
+  }
 });

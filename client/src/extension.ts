@@ -57,7 +57,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
       { scheme: 'file', language: 'go' },
       { scheme: 'untitled', language: 'go' },
       // TypeScript and JavaScript that uses async-mutex (the server's TypeScript front end).
-      ...['typescript', 'typescriptreact', 'javascript', 'javascriptreact'].map((language) => ({ scheme: 'file', language })),
+      ...TS_LANGUAGES.map((language) => ({ scheme: 'file', language })),
     ],
     synchronize: { configurationSection: clientId },
     outputChannelName: 'lockset',
@@ -88,7 +88,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
     }),
     commands.registerCommand(Commands.refreshLockExplorer, () => explorer.refresh()),
     commands.registerCommand(Commands.showLockGraph, (origin?: GraphOrigin) => showLockGraph(languageClient, isOrigin(origin) ? origin : undefined)),
-    languages.registerCodeActionsProvider([{ language: 'go' }], { provideCodeActions: graphActions }, { providedCodeActionKinds: [CodeActionKind.QuickFix] }),
+    languages.registerCodeActionsProvider(['go', ...TS_LANGUAGES].map((language) => ({ language })), { provideCodeActions: graphActions }, { providedCodeActionKinds: [CodeActionKind.QuickFix] }),
     // Code lenses carry plain JSON locations; VS Code's peek wants its own types.
     commands.registerCommand(Commands.showLocations, (uri: string, at: { line: number; character: number }, locations: { uri: string; range: { start: Loc; end: Loc } }[]) =>
       commands.executeCommand('editor.action.showReferences', Uri.parse(uri), new Position(at.line, at.character),
@@ -106,6 +106,9 @@ export async function activate(context: ExtensionContext): Promise<void> {
     // notification. Swallow it so activation succeeds and "Show Output" stays usable.
   }
 }
+
+/** The languages of the server's TypeScript front end (async-mutex). */
+const TS_LANGUAGES = ['typescript', 'typescriptreact', 'javascript', 'javascriptreact'];
 
 /** The checks whose findings are about the lock order: their code action opens the graph on the finding's locks. */
 const ORDER_CHECKS = new Set(['lock-order-cycle', 'lock-hierarchy']);

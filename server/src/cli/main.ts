@@ -11,7 +11,9 @@ import { parseConfig } from '../checks/config-file';
 import { globProblem } from '../util/glob';
 import type { Config } from '../util/config';
 import { loadTsFrontend } from '../ts/load';
-import { findTsFiles, mentionsAsyncMutex } from '../ts/paths';
+import type { TsWorkspace } from '../ts/workspace';
+import { mergeLockGraphViews } from '../core/lock-graph-view';
+import { findTsFiles, mentionsAsyncMutex, TS_SKIPPED_DIRS } from '../ts/paths';
 import { Workspace } from '../workspace';
 import { Scope } from '../scope';
 import { ParsePool, POOL_MIN_CHARS } from '../syntax/parse-pool';
@@ -27,7 +29,8 @@ const USAGE = `usage: lockset check [--format text|json|sarif] [--verbose] [--co
 check  reports the lock discipline problems of the Go code under each path (directories are
        walked recursively; vendor/, testdata/, dot-directories and nested modules are skipped
        unless named), and of the TypeScript and JavaScript code that uses async-mutex
-       (node_modules/ and dist/ are skipped).
+       (${TS_SKIPPED_DIRS.map((d) => `${d}/`).join(', ')}, dot-directories and compiled JavaScript
+       kept beside its TypeScript sources, as lib/ or esm/ next to src/, are skipped).
        Exit status: 0 when no finding is a warning or worse, 1 when one is, 2 on a usage or
        internal error. --verbose (-v) prints each finding's evidence under it in the text
        format: where each lock was taken, and the call chains, across packages.
@@ -128,13 +131,16 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     const cwd = process.cwd();
     if (command === 'graph') {
       // The graph's places as the protocol has them, with paths relative to here for URIs (as `lockset graph` always printed them).
-      const whole = wireGraph(lockGraphData(ws.graph()), (p) => relative(cwd, p));
+      // The TypeScript and JavaScript files' graph beside Go's (a class of both names is two locks).
+      const ts = typeScriptWorkspace(tsFiles, paths, config)?.graph();
+      const go = lockGraphData(ws.graph());
+      const whole = wireGraph(ts ? mergeLockGraphViews(go, ts, '(TypeScript)') : go, (p) => relative(cwd, p));
       const locks = focus.map((f) => focusLock(whole, f));
       const data = graphView(whole, { focus: locks, cyclesOnly });
       out(format === 'dot' ? toDot(data) : format === 'svg' ? await toSvg(data, { standalone: true, focus: locks }) : JSON.stringify(data, null, 2) + '\n');
       return 0;
     }
-    const findings = sortFindings([...goFindings, ...checkTypeScript(tsFiles, paths, config)]);
+    const findings = sortFindings([...goFindings, ...typeScriptWorkspace(tsFiles, paths, config)?.analyzeAll() ?? []]);
     out(format === 'json' ? formatJson(findings, cwd) : format === 'sarif' ? formatSarif(findings, cwd, VERSION) : formatText(findings, cwd, verbose));
     return isFailing(findings) ? 1 : 0;
   } catch (e) {
@@ -210,18 +216,19 @@ function parseJobs(s: string): number {
 }
 
 /** The findings of the TypeScript and JavaScript files (async-mutex); the front end is loaded only if there are any. */
-function checkTypeScript(files: string[], paths: string[], config: Config): Finding[] {
+/** The TypeScript front end over the files, or undefined when none of them uses async-mutex (ts-morph is not loaded then). */
+function typeScriptWorkspace(files: string[], paths: string[], config: Config): TsWorkspace | undefined {
   const texts = new Map<string, string>();
   for (const f of files) {
     const text = readSource(f);
     if (text !== undefined) texts.set(f, text);
   }
-  if (![...texts.values()].some(mentionsAsyncMutex)) return [];
+  if (![...texts.values()].some(mentionsAsyncMutex)) return undefined;
   const { TsWorkspace } = loadTsFrontend();
   const roots = paths.map((p) => resolve(p)).map((p) => (statSync(p).isDirectory() ? p : dirname(p)));
   const ws = new TsWorkspace({ roots, config });
   for (const [f, text] of texts) ws.setText(f, text);
-  return ws.analyzeAll();
+  return ws;
 }
 
 /** The non-test Go files of one directory, for an imported package that was not named on the command line. */

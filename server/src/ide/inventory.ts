@@ -2,15 +2,14 @@ import { rankIn } from '../analysis/hierarchy';
 import { allGuards, guardFacts } from '../analysis/guards';
 import type { PackageAnalysis } from '../analysis/package-analysis';
 import { MAX_WITNESSES } from '../analysis/lock-graph';
-import type { EdgeWitness, LockEdge } from '../analysis/lock-graph-types';
 import type { WorkspaceGraph } from '../analysis/workspace-graph';
 import type { Finding } from '../base/finding';
 import { involvesPackages, lockClassName } from '../model/class-name';
 import type { GoFile } from '../model/file';
 import { classNodeOf, classPackageOf, lockClass } from '../model/refs';
 import type { Place } from '../base/place';
-import { lockProblem, type LockGraphNode, type LockGraphOf, type LockInfoOf } from '../core/views';
-import { appendAll } from '../util/arrays';
+import { lockProblem, type LockGraphOf, type LockInfoOf } from '../core/views';
+import { buildLockGraphView, type GraphEdgeFact } from '../core/lock-graph-view';
 import { lockClassAt } from './navigation';
 
 /** The place of `start`..`end` in a file, as plain data. */
@@ -87,32 +86,17 @@ export function lockInventory(analyses: PackageAnalysis[], graph: WorkspaceGraph
 /** The lock-order graph as data: classes, "taken while held" edges with their witnesses, cycles and orders. */
 export function lockGraphData(graph: WorkspaceGraph): LockGraphOf {
   const name = nodeNamer(graph);
-  const cycleEdges = new Set(graph.cycles.flatMap((c) => c.map((e) => `${e.from}>${e.to}`)));
-  const nodes = new Map<string, LockGraphNode>();
-  // One edge per pair of classes, with the witnesses of every package that has it.
-  const merged = new Map<string, LockEdge & { all: EdgeWitness[] }>();
-  for (const e of graph.edges) {
-    const m = merged.get(`${e.from}>${e.to}`);
-    if (m) appendAll(m.all, e.witnesses); else merged.set(`${e.from}>${e.to}`, { ...e, all: [...e.witnesses] });
-  }
-  const edges = [...merged.values()].map((e) => {
+  const edges = graph.edges.map((e): GraphEdgeFact<Place> => {
     const from = name(e.from, e.fromPkg), to = name(e.to, e.toPkg);
-    for (const [id, pkg] of [[from, e.fromPkg], [to, e.toPkg]]) if (!nodes.has(id)) nodes.set(id, { id, kind: 'lock', inCycle: false, pkg });
-    const inCycle = cycleEdges.has(`${e.from}>${e.to}`);
-    if (inCycle) { nodes.get(from)!.inCycle = true; nodes.get(to)!.inCycle = true; }
     return {
-      from, to, inCycle,
+      from: e.from, to: e.to, fromName: from, toName: to, fromPkg: e.fromPkg, toPkg: e.toPkg,
       // Each package keeps at most MAX_WITNESSES places of an edge.
-      ...(graph.edges.some((x) => x.from === e.from && x.to === e.to && x.witnesses.length >= MAX_WITNESSES) ? { more: true } : {}),
+      more: e.witnesses.length >= MAX_WITNESSES,
       violatesOrder: graph.orders.some((o) => { const a = rankIn(o, e.fromCls, e.fromPkg), b = rankIn(o, e.toCls, e.toPkg); return a >= 0 && b >= 0 && b < a; }),
-      witnesses: e.all.map((w) => ({ loc: place(w.fn.file, w.offset, w.end), message: `${w.fn.name} takes ${to} while holding ${from}` })),
+      witnesses: e.witnesses.map((w) => ({ loc: place(w.fn.file, w.offset, w.end), message: `${w.fn.name} takes ${to} while holding ${from}` })),
     };
   });
-  return {
-    nodes: [...nodes.values()], edges,
-    cycles: graph.cycles.map((c) => c.map((e) => name(e.from, e.fromPkg))),
-    orders: graph.orders.map((o) => o.text),
-  };
+  return buildLockGraphView(edges, graph.cycles, graph.orders.map((o) => o.text));
 }
 
 /**

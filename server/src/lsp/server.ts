@@ -8,6 +8,7 @@ import { validatingDocumentEvents } from './validate';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding } from '../base/finding';
 import { lockGraphData, lockGraphFocus, lockInventory } from '../ide/inventory';
+import { mergeLockGraphViews } from '../core/lock-graph-view';
 import { lockHighlights, providingCalls } from '../ide/navigation';
 import { type AnalysisStatus, GoroutineDumpRequest, LockGraphRequest, LocksRequest, StatusNotification } from '../protocol';
 import { analyzeDumpInSlices } from '../ide/dumps';
@@ -109,14 +110,17 @@ export class LocksetServer {
     connection.onRequest(LockGraphRequest.type, async (p, token) => {
       await this.catchUp(token, false);
       const graph = this.ws.graph();
-      const data = wireGraph(lockGraphData(graph), pathToUri);
+      const data = lockGraphData(graph);
       // Asked from an editor: open on the cycle of a finding there, or on the lock under the cursor.
       const uri = p?.textDocument?.uri, at = p?.position;
-      if (typeof uri === 'string' && typeof at?.line === 'number' && typeof at.character === 'number') {
+      const asked = typeof uri === 'string' && typeof at?.line === 'number' && typeof at.character === 'number';
+      if (asked && this.frontendOf(uri) === this.go) {
         const focus = await this.go.withFile(uri, token, undefined, (pkg, file) => lockGraphFocus(graph, this.ws.findingsFor(file.path), pkg, file, at));
         if (focus) data.focus = focus;
       }
-      return data;
+      // The TypeScript and JavaScript files' graph beside Go's (a class of both names is two locks).
+      const ts = this.ts.graph(asked ? uri : undefined, asked ? at : undefined);
+      return wireGraph(ts ? mergeLockGraphViews(data, ts, '(TypeScript)') : data, pathToUri);
     });
     connection.onCodeAction((p, token) => this.codeActions(p, token));
     connection.onDidChangeConfiguration(() => {

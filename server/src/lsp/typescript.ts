@@ -10,6 +10,7 @@ import type { CodeAction, CodeActionParams, CodeLens, Connection, Diagnostic, Ho
 import { MarkupKind } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding } from '../base/finding';
+import type { LockGraphOf } from '../core/views';
 import type { LockInfo, ProblemCounts } from '../protocol';
 import type { Config } from '../util/config';
 import { readSource } from '../util/files';
@@ -180,6 +181,17 @@ export class TsDocuments implements LanguageFrontend {
   inventory(): LockInfo[] {
     if (!this.ws) return [];
     return wireLocks(this.ws.inventory(), (path) => this.host.uriFor(path));
+  }
+
+  /**
+   * The TypeScript lock-order graph as plain data, opened on what is at `position` of `uri` when both are given
+   * (see TsWorkspace.graph); undefined until a TypeScript or JavaScript document was opened.
+   */
+  graph(uri?: string, position?: Position): LockGraphOf | undefined {
+    if (!this.ws) return undefined;
+    const path = uri === undefined ? undefined : uriToPath(uri);
+    const facts = path === undefined ? undefined : this.ws.facts(path);
+    return this.ws.graph(path !== undefined && facts && position ? { path, offset: facts.lines.offset(position) } : undefined);
   }
 
   private location(file: string, start: number, end: number): Location {

@@ -5,7 +5,9 @@
 import { findFiles } from '../util/files';
 
 const TS_FILE = /\.(?:ts|tsx|js|mjs|cts|mts|cjs|jsx)$/;
-const SKIPPED_DIRS = new Set(['node_modules', 'dist', 'out', 'build', 'vendor', 'testdata', 'coverage']);
+/** Directories the TypeScript front end never reads (the CLI's help and docs/cli.md list them from here). */
+export const TS_SKIPPED_DIRS: readonly string[] = ['node_modules', 'dist', 'out', 'build', 'coverage', 'vendor', 'testdata'];
+const SKIPPED_DIRS = new Set(TS_SKIPPED_DIRS);
 
 /** A TypeScript or JavaScript source file (declaration files and minified bundles are not). */
 export function isTsPath(path: string): boolean {

@@ -20,7 +20,9 @@ import { extractFile } from './extract';
 import { type DiscoveredFunction, discoverFunctions } from './functions';
 import { hoverAt, type TsHover, type TsHoverFindings } from './hover';
 import { tsHints, tsLenses, tsLockInventory, tsLockReferences, type TsHint, type TsLens, type TsPlace } from './navigation';
-import type { LockInfoOf } from '../core/views';
+import type { LockGraphOf, LockInfoOf } from '../core/views';
+import type { Place } from '../base/place';
+import { tsLockGraph, tsLockGraphFocus } from './graph';
 import type { TsFileFacts } from './model';
 import { MINI_LIB, MINI_LIB_FILE_NAME } from './minilib';
 import { mentionsAsyncMutex } from './paths';
@@ -141,14 +143,28 @@ export class TsWorkspace {
   /** The lock classes of the TypeScript and JavaScript files, for the Lock Explorer. */
   inventory(): LockInfoOf[] {
     const findings = this.analyzeAll();
-    // Positions from each file's line index (a file without facts: the top of it).
-    const place = (path: string, start: number, end: number) => {
-      const lines = this.files.get(path)?.facts?.lines;
-      const a = lines?.position(start) ?? { line: 0, character: 0 }, b = lines?.position(end) ?? a;
-      return { path, line: a.line, character: a.character, endLine: b.line, endCharacter: b.character };
-    };
-    return this.analysis ? tsLockInventory(this.analysis, findings, place) : [];
+    return this.analysis ? tsLockInventory(this.analysis, findings, this.place) : [];
   }
+
+  /**
+   * The lock-order graph of the TypeScript and JavaScript files; asked from `at` (a file and an offset in it),
+   * it opens on the locks of a lock-order finding there, or on the lock of the operation under the cursor.
+   */
+  graph(at?: { path: string; offset: number }): LockGraphOf {
+    const findings = this.analyzeAll();
+    if (!this.analysis) return { nodes: [], edges: [], cycles: [], orders: [] };
+    const graph = tsLockGraph(this.analysis, this.place);
+    const facts = at && this.files.get(at.path)?.facts;
+    const focus = facts && tsLockGraphFocus(this.analysis, graph, findings, facts, at.offset);
+    return focus ? { ...graph, focus } : graph;
+  }
+
+  /** A place from a file's line index (a file without facts: the top of it). */
+  private readonly place = (path: string, start: number, end: number): Place => {
+    const lines = this.files.get(path)?.facts?.lines;
+    const a = lines?.position(start) ?? { line: 0, character: 0 }, b = lines?.position(end) ?? a;
+    return { path, line: a.line, character: a.character, endLine: b.line, endCharacter: b.character };
+  };
 
   /** The offset ↔ position index of an analysed file. */
   facts(path: string): TsFileFacts | undefined {

@@ -21,6 +21,7 @@ export const lockHierarchy: TsCheck = {
             message: `taking ${e.toCls} while holding ${e.fromCls} violates the declared order ${order.text}${path}`,
             related: [heldLocation(ctx, w.fn, w.held), ...(w.acq.chain.length ? [related(ctx, w.acq.lockFn.file, w.acq.lockStart, w.acq.lockEnd, `${e.toCls} acquired here`)] : [])],
             fixes: [],
+            locks: [e.from, e.to],
           });
         }
       }

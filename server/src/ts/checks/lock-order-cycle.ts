@@ -18,6 +18,7 @@ export const lockOrderCycle: TsCheck = {
         message: `lock order cycle ${names}: ${story}`,
         related: cycle.flatMap((e) => edgeLocations(ctx, e)),
         fixes: [],
+        locks: cycle.map((e) => e.from),
       });
     }
   },
