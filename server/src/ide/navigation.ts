@@ -10,6 +10,7 @@ import { involvesPackages, lockClassName } from '../model/class-name';
 import { classNodeOf, lockClass } from '../model/refs';
 import type { SyntaxNode } from '../syntax/node';
 import { locate } from './locate';
+import { lockLens } from '../core/lens';
 
 /** A place in a file, as offsets; the LSP layer turns it into a Location. */
 export interface Place { file: GoFile; start: number; end: number }
@@ -25,19 +26,15 @@ export function lensesFor(analysis: PackageAnalysis, file: GoFile, importers: re
   const out: Lens[] = [];
   for (const fn of file.funcs) {
     const c = analysis.contractOf(fn);
-    const parts: string[] = [];
-    if (c.requires.length) parts.push(`requires ${c.requires.map((r) => r.ref.display).join(', ')}`);
     const direct = (analysis.acquisitions.get(fn) ?? []).filter((a) => a.chain.length === 0);
     const qualified = involvesPackages([analysis.pkg.name, ...direct.map((a) => a.pkg ?? analysis.pkg.name)]);
-    const takes = [...new Set(direct.map((a) => lockClassName(a.cls, a.pkg ?? analysis.pkg.name, qualified)))];
-    if (takes.length) parts.push(`takes ${takes.join(', ')}`);
-    if (parts.length === 0) continue;
-    const violating = c.requires.length ? callersWithoutLock(analysis, fn, importers) : [];
-    if (c.requires.length) parts.push(`${violating.length} caller${violating.length === 1 ? '' : 's'} without the lock`);
-    const targets: Place[] = violating.length
-      ? violating.map(({ caller, site }) => ({ file: caller.file, start: site.nameNode.start, end: site.nameNode.end }))
-      : (analysis.flows.get(fn)?.lockEvents ?? []).filter((e) => !e.op.method.endsWith('nlock') && !e.deferred).map((e) => ({ file: fn.file, start: e.node.start, end: e.node.end }));
-    out.push({ fn, title: `🔒 ${parts.join(' · ')}`, targets });
+    const lens = lockLens<Place>({
+      requires: c.requires.map((r) => r.ref.display),
+      takes: [...new Set(direct.map((a) => lockClassName(a.cls, a.pkg ?? analysis.pkg.name, qualified)))],
+      callersWithoutLock: c.requires.length ? callersWithoutLock(analysis, fn, importers).map(({ caller, site }) => ({ file: caller.file, start: site.nameNode.start, end: site.nameNode.end })) : [],
+      acquisitions: (analysis.flows.get(fn)?.lockEvents ?? []).filter((e) => !e.op.method.endsWith('nlock') && !e.deferred).map((e) => ({ file: fn.file, start: e.node.start, end: e.node.end })),
+    });
+    if (lens) out.push({ fn, ...lens });
   }
   return out;
 }

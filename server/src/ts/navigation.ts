@@ -7,6 +7,8 @@ import type { Finding } from '../base/finding';
 import type { Place } from '../base/place';
 import { lockProblem, type LockInfoOf } from '../core/views';
 import type { TsAnalysis } from './analysis';
+import { lockLens } from '../core/lens';
+import { checkedCalls, missingLocksAt } from './missing-locks';
 import type { LockState, TsFileFacts, TsFunction } from './model';
 
 export interface TsPlace { file: string; start: number; end: number }
@@ -14,33 +16,40 @@ export interface TsLens { fn: TsFunction; title: string; targets: TsPlace[] }
 
 const SHOWN = 3;
 
-function list(names: string[]): string {
-  return names.length > SHOWN ? `${names.slice(0, SHOWN).join(', ')}, …` : names.join(', ');
+/** At most SHOWN names, then an ellipsis. */
+function list(names: string[]): string[] {
+  return names.length > SHOWN ? [...names.slice(0, SHOWN), '…'] : names;
 }
 
-/** `🔒 requires this.mu · takes Store.mu · 2 callers`: above each function that needs or takes a lock. */
+/**
+ * `🔒 requires this.mu · takes Store.mu · 2 callers without the lock`: above each function that needs or takes a
+ * lock (core/lens.ts, as Go's); the callers counted are those the missing-lock check reports.
+ */
 export function tsLenses(analysis: TsAnalysis, facts: TsFileFacts): TsLens[] {
   const out: TsLens[] = [];
   for (const fn of facts.functions) {
     if (fn.local) continue;
     const requires = [...new Set(analysis.requires(fn).map((r) => r.ref.display))];
     const own = analysis.acquisitions(fn).filter((a) => a.chain.length === 0);
-    const takes = [...new Set(own.map((a) => a.ref.cls ?? a.ref.display))];
-    if (requires.length === 0 && takes.length === 0) continue;
-    const parts: string[] = [];
-    let targets: TsPlace[];
-    if (requires.length) {
-      // For a function with a contract, the lens leads to its callers: where the lock must be held.
-      const callers = [...analysis.functions.values()].flatMap((g) => g.calls.filter((c) => c.calleeId === fn.id).map((c) => ({ file: g.file, start: c.nameStart, end: c.nameEnd })));
-      parts.push(`requires ${list(requires)}`);
-      if (takes.length) parts.push(`takes ${list(takes)}`);
-      parts.push(`${callers.length} caller${callers.length === 1 ? '' : 's'}`);
-      targets = callers;
-    } else {
-      parts.push(`takes ${list(takes)}`);
-      targets = own.map((a) => ({ file: a.lockFn.file, start: a.lockStart, end: a.lockEnd }));
+    const lens = lockLens<TsPlace>({
+      requires: list(requires),
+      takes: list([...new Set(own.map((a) => a.ref.cls ?? a.ref.display))]),
+      callersWithoutLock: requires.length ? callersWithoutLock(analysis, fn) : [],
+      acquisitions: own.map((a) => ({ file: a.lockFn.file, start: a.lockStart, end: a.lockEnd })),
+    });
+    if (lens) out.push({ fn, ...lens });
+  }
+  return out;
+}
+
+/** The calls of `fn` that miss a lock it requires, in every function the missing-lock check reads. */
+function callersWithoutLock(analysis: TsAnalysis, fn: TsFunction): TsPlace[] {
+  const out: TsPlace[] = [];
+  for (const g of analysis.functions.values()) {
+    if (g.local) continue;
+    for (const c of checkedCalls(analysis, g)) {
+      if (c.calleeId === fn.id && missingLocksAt(analysis, g, c, fn).length) out.push({ file: g.file, start: c.nameStart, end: c.nameEnd });
     }
-    out.push({ fn, title: `🔒 ${parts.join(' · ')}`, targets });
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import type { Fix } from '../../base/finding';
 import { isGuess } from '../../core/contract-sources';
-import { mapToCaller } from '../analysis';
+import { checkedCalls, missingLocksAt } from '../missing-locks';
 import type { CallFact, LockRef, TsFileFacts, TsFunction } from '../model';
 import { type TsCheck, type TsCheckContext, rangeIn, related, tsLockNode, unitNote } from './check';
 
@@ -11,19 +11,10 @@ export const missingLockAnnotation: TsCheck = {
     for (const file of ctx.files) {
       for (const fn of file.functions) {
         if (fn.local) continue;
-        const provided = new Set(analysis.requires(fn).map((r) => r.ref.key));
-        // A function passed to a lock wrapper is checked as a call made where the wrapper runs it.
-        const passed = fn.passed.filter((p) => analysis.fn(p.passedTo!.call.calleeId) && analysis.wrapperLocks(analysis.fn(p.passedTo!.call.calleeId)!).has(p.passedTo!.index));
-        for (const call of [...fn.calls, ...passed]) {
+        for (const call of checkedCalls(analysis, fn)) {
           const callee = analysis.fn(call.calleeId);
-          if (!callee || call.annotations.length > 0) continue;
-          let around: Set<string> | undefined;
-          for (const req of analysis.requires(callee)) {
-            const ref = mapToCaller(req.ref, call, callee.params);
-            if (!ref.exact || (call.held.get(ref.key) && !call.passedTo)) continue;
-            around ??= new Set(analysis.heldAround(fn, call).map((r) => r.key));
-            if (around.has(ref.key)) continue;
-            if (provided.has(ref.key) && call.unit !== 'detached') continue;
+          if (!callee) continue;
+          for (const { req, ref } of missingLocksAt(analysis, fn, call, callee)) {
             const src = req.source;
             ctx.report({
               file: fn.file,
