@@ -8,7 +8,8 @@ import { involvesPackages, lockClassName } from '../model/class-name';
 import type { GoFile } from '../model/file';
 import { classNodeOf, classPackageOf, lockClass } from '../model/refs';
 import type { Place } from '../base/place';
-import { lockProblem, type LockGraphOf, type LockInfoOf } from '../core/views';
+import type { LockGraphOf, LockInfoOf } from '../core/views';
+import { finishLockInventory, orderText } from '../core/inventory-view';
 import { buildLockGraphView, type GraphEdgeFact } from '../core/lock-graph-view';
 import { lockClassAt } from './navigation';
 
@@ -69,18 +70,13 @@ export function lockInventory(analyses: PackageAnalysis[], graph: WorkspaceGraph
       }
     }
   }
-  const cycleNodes = new Set(graph.cycles.flatMap((c) => c.map((e) => e.from)));
-  for (const [node, i] of byNode) {
-    i.inCycle = cycleNodes.has(node);
-    for (const o of graph.orders) {
-      const r = rankIn(o, i.local, i.pkg);
-      if (r >= 0) i.order = `${r + 1} of ${o.names.length} in ${o.text}`;
-    }
-    // A finding names its locks as data (Finding.locks); one that names none (about an annotation's form, the OS
-    // thread, an unguarded map) counts for no lock: a name in its message would be a guess.
-    i.problems = findings.filter((f) => f.locks?.includes(node)).map((f) => lockProblem(f));
-  }
-  return [...byNode.values()].map(({ local: _local, ...i }) => i).sort((x, y) => x.cls.localeCompare(y.cls));
+  const locals = new Map([...byNode].map(([node, i]) => [node, i.local]));
+  const finished = finishLockInventory(byNode, {
+    inCycle: new Set(graph.cycles.flatMap((c) => c.map((e) => e.from))),
+    orderOf: (node, i) => orderText(graph.orders, (k) => rankIn(graph.orders[k], locals.get(node)!, i.pkg)),
+    findings,
+  });
+  return finished.map((i) => { const { local: _local, ...rest } = i as LockInfoOf & { local?: string }; return rest; });
 }
 
 /** The lock-order graph as data: classes, "taken while held" edges with their witnesses, cycles and orders. */

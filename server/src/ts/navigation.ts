@@ -5,7 +5,8 @@
 import { rankIn } from '../analysis/hierarchy';
 import type { Finding } from '../base/finding';
 import type { Place } from '../base/place';
-import { lockProblem, type LockInfoOf } from '../core/views';
+import type { LockInfoOf } from '../core/views';
+import { finishLockInventory, orderText } from '../core/inventory-view';
 import type { TsAnalysis } from './analysis';
 import { lockLens } from '../core/lens';
 import { checkedCalls, missingLocksAt } from './missing-locks';
@@ -67,18 +68,12 @@ export function tsLockInventory(analysis: TsAnalysis, findings: Finding[], loc: 
       info.acquisitions.push({ loc: loc(fn.file, op.start, op.end), fn: fn.name, mode: 'write' });
     }
   }
-  const inCycle = new Set(analysis.cycles().flatMap((c) => c.flatMap((e) => [e.from, e.to])));
   const orders = analysis.orders();
-  for (const [node, info] of byNode) {
-    info.inCycle = inCycle.has(node);
-    for (const o of orders) {
-      const r = rankIn(o, info.cls, info.pkg);
-      if (r >= 0) info.order = `${r + 1} of ${o.names.length} in ${o.text}`;
-    }
-    // By the locks a finding names as data where its check gives them (Finding.locks), else by its message.
-    info.problems = findings.filter((f) => (f.locks ? f.locks.includes(node) : f.message.includes(info.cls))).map(lockProblem);
-  }
-  return [...byNode.values()].sort((a, b) => a.cls.localeCompare(b.cls));
+  return finishLockInventory(byNode, {
+    inCycle: new Set(analysis.cycles().flatMap((c) => c.flatMap((e) => [e.from, e.to]))),
+    orderOf: (_node, info) => orderText(orders, (k) => rankIn(orders[k], info.cls, info.pkg)),
+    findings,
+  });
 }
 
 export interface TsHint { offset: number; label: string; tooltip: string }

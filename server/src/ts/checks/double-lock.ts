@@ -1,7 +1,7 @@
 import { type Acquisition, mapToCaller } from '../analysis';
 import type { RelatedLocation } from '../../base/finding';
-import type { TsFunction } from '../model';
-import { type TsCheck, type TsCheckContext, heldLocation, lineOf, rangeIn, related, whereHeld } from './check';
+import type { LockRef, TsFunction } from '../model';
+import { type TsCheck, type TsCheckContext, heldLocation, lineOf, rangeIn, related, tsLockNode, whereHeld } from './check';
 
 export const doubleLock: TsCheck = {
   id: 'double-lock',
@@ -14,7 +14,7 @@ export const doubleLock: TsCheck = {
           const h = op.held.get(op.ref.key);
           if (!h || h.maybe || h.inherited) {
             // Inside a lock wrapper's callback (`withLock(this.mu, async () => { await this.mu.acquire() })`).
-            if (!h && analysis.wrapperHeld(fn, op.unitId).some((r) => r.key === op.ref.key)) reportInWrapper(ctx, fn, op.start, op.end, `${op.text} ${op.op === 'runExclusive' ? 'takes' : 'acquires'} ${op.ref.display}`, op.ref.display);
+            if (!h && analysis.wrapperHeld(fn, op.unitId).some((r) => r.key === op.ref.key)) reportInWrapper(ctx, fn, op.start, op.end, `${op.text} ${op.op === 'runExclusive' ? 'takes' : 'acquires'} ${op.ref.display}`, op.ref);
             continue;
           }
           const where = whereHeld(ctx, fn, h);
@@ -26,6 +26,7 @@ export const doubleLock: TsCheck = {
               : `${op.text} ${op.op === 'runExclusive' ? 'takes' : 'acquires'} ${op.ref.display}, which is already held (${where}); async-mutex is not reentrant, so this never resolves`,
             related: [heldLocation(ctx, fn, h)],
             fixes: [],
+            locks: [tsLockNode(fn.file, op.ref)],
           });
         }
         for (const call of fn.calls) {
@@ -40,7 +41,7 @@ export const doubleLock: TsCheck = {
             const h = call.held.get(ref.key);
             if (!h && !seen.has(ref.key) && analysis.heldAround(fn, call).some((r) => r.key === ref.key)) {
               seen.add(ref.key);
-              reportInWrapper(ctx, fn, call.nameStart, call.nameEnd, `call of ${call.calleeName} acquires ${ref.display}`, ref.display,
+              reportInWrapper(ctx, fn, call.nameStart, call.nameEnd, `call of ${call.calleeName} acquires ${ref.display}`, ref,
                 `${chainText(ctx, { ...a, ref, chain: [{ fn, call }, ...a.chain] })}`, related(ctx, a.lockFn.file, a.lockStart, a.lockEnd, `${ref.display} acquired again here, in ${a.lockFn.name}`));
               continue;
             }
@@ -53,6 +54,7 @@ export const doubleLock: TsCheck = {
               message: `call of ${call.calleeName} acquires ${ref.display}, which is already held (${whereHeld(ctx, fn, h)}); async-mutex is not reentrant, so this never resolves (${chainText(ctx, chain)})`,
               related: [heldLocation(ctx, fn, h), related(ctx, a.lockFn.file, a.lockStart, a.lockEnd, `${ref.display} acquired again here, in ${a.lockFn.name}`)],
               fixes: [],
+              locks: [tsLockNode(fn.file, ref)],
             });
           }
         }
@@ -62,13 +64,14 @@ export const doubleLock: TsCheck = {
 };
 
 /** A second acquisition inside a callback that a lock wrapper runs holding the same lock. */
-function reportInWrapper(ctx: TsCheckContext, fn: TsFunction, start: number, end: number, what: string, lock: string, chain?: string, again?: RelatedLocation): void {
+function reportInWrapper(ctx: TsCheckContext, fn: TsFunction, start: number, end: number, what: string, lock: LockRef, chain?: string, again?: RelatedLocation): void {
   ctx.report({
     file: fn.file,
     range: rangeIn(ctx, fn.file, start, end),
     message: `${what}, which the lock wrapper running this callback already holds; async-mutex is not reentrant, so this never resolves${chain ? ` (${chain})` : ''}`,
-    related: [related(ctx, fn.file, start, end, `${lock} is held here by the wrapper that calls this callback`), ...(again ? [again] : [])],
+    related: [related(ctx, fn.file, start, end, `${lock.display} is held here by the wrapper that calls this callback`), ...(again ? [again] : [])],
     fixes: [],
+    locks: [tsLockNode(fn.file, lock)],
   });
 }
 

@@ -1,6 +1,6 @@
 import { NO_THROW } from '../flow';
 import type { Held, TsFunction } from '../model';
-import { type TsCheck, heldLocation, lineOf, rangeIn, related } from './check';
+import { type TsCheck, heldLocation, lineOf, rangeIn, related, tsLockNode } from './check';
 
 export const missingUnlock: TsCheck = {
   id: 'missing-unlock',
@@ -31,6 +31,7 @@ export const missingUnlock: TsCheck = {
                   : `throw leaves ${h.ref.display} locked (${at(h)}); release it in a finally block`,
               related: [heldLocation(ctx, fn, h)],
               fixes: [],
+              locks: [tsLockNode(fn.file, h.ref)],
             });
           }
         }
@@ -45,6 +46,7 @@ export const missingUnlock: TsCheck = {
               message: `continue skips the release of ${h.ref.display} (${at(h)}): the next round acquires it again and never resolves`,
               related: [heldLocation(ctx, fn, h)],
               fixes: [],
+              locks: [tsLockNode(fn.file, h.ref)],
             });
           }
         }
@@ -81,6 +83,7 @@ function noFinally(ctx: Parameters<TsCheck['run']>[0], fn: TsFunction, released:
       weak: !!fin && cause.start >= fin.blockStart,
       related: [related(ctx, fn.file, cause.start, cause.end, `this can throw while ${h.ref.display} is held`)],
       fixes: [],
+      locks: [tsLockNode(fn.file, h.ref)],
     });
   }
 }
@@ -110,6 +113,7 @@ function handedToSuccessOnly(ctx: Parameters<TsCheck['run']>[0], fn: TsFunction)
         message: `${name} is handed to ${callee.name}, which calls it only after ${risky.calleeName} (line ${line}) succeeds: a throw from it leaves ${ref.display} held; call ${param}() in a finally block there`,
         related: [related(ctx, callee.file, risky.start, risky.end, `this can throw before ${param}() is called`), related(ctx, callee.file, first.start, first.end, `${param}() releases ${ref.display} only here`)],
         fixes: [],
+        locks: [tsLockNode(fn.file, ref)],
       });
     }
   }

@@ -1,4 +1,4 @@
-import { type TsCheck, lineOf, rangeIn } from './check';
+import { type TsCheck, lineOf, rangeIn, tsLockNode } from './check';
 
 export const unlockNotHeld: TsCheck = {
   id: 'unlock-not-held',
@@ -21,6 +21,7 @@ export const unlockNotHeld: TsCheck = {
               message: `${op.text} releases ${lock}, which was already released at line ${lineOf(ctx, fn.file, rel.offset)}; the second release frees the lock while another task holds it, so two critical sections run at once`,
               related: [{ file: fn.file, range: rangeIn(ctx, fn.file, rel.offset, rel.offset), message: `${lock} released here first` }],
               fixes: [],
+              locks: [tsLockNode(fn.file, op.ref)],
             });
             continue;
           }
@@ -31,6 +32,7 @@ export const unlockNotHeld: TsCheck = {
             message: `${op.text} releases ${lock}, which is not held here; it frees the lock while another task holds it`,
             related: [],
             fixes: [],
+            locks: [tsLockNode(fn.file, op.ref)],
           });
         }
       }
