@@ -12,6 +12,7 @@ import { main } from '../server/src/cli/main';
 import { buildLockGraphView, mergeLockGraphViews } from '../server/src/core/lock-graph-view';
 import type { LockGraph } from '../server/src/protocol';
 import { positionOf, removeDir, startInProcess, uriOf } from './lsp-inprocess';
+import { analyzeTsDir } from './ts-harness';
 
 const ROOT = join(__dirname, '..');
 const at = (line: number) => ({ path: 'a.ts', line, character: 0 });
@@ -77,5 +78,17 @@ describe('the lock graph of TypeScript code', () => {
       await client.stop();
       removeDir(dir);
     }
+  });
+});
+
+describe('the Lock Explorer list of TypeScript code', () => {
+  it('files each finding under the lock it names as data, not under every lock its message mentions', () => {
+    const inv = analyzeTsDir(join(ROOT, 'test/fixtures-ts/missing-unlock')).inventory();
+    const problems = (cls: string, file: string) => inv.filter((i) => i.cls === cls && i.acquisitions.some((a) => a.loc.path.endsWith(file))).flatMap((i) => i.problems.map((p) => p.code));
+    // files.ts's lock is called `mu`: before, every finding whose message said "mu" anywhere was filed under it.
+    assert.deepEqual(problems('mu', 'no-finally/files.ts'), ['missing-unlock']);
+    // The leaks of a lock are filed under it (before, only those whose message happened to contain its class).
+    assert.deepEqual(problems('Table.mu', 'paths/table.ts'), ['missing-unlock', 'missing-unlock', 'missing-unlock', 'missing-unlock']);
+    assert.deepEqual(problems('Ledger.mu', 'late-try/ledger.ts').length, 2);
   });
 });

@@ -31,10 +31,10 @@ function nodeNamer(graph: WorkspaceGraph): (node: string, pkg: string) => string
 /** Every lock class of the workspace with its acquisitions, guards, order and problems: the Lock Explorer's data. */
 export function lockInventory(analyses: PackageAnalysis[], graph: WorkspaceGraph, findings: Finding[]): LockInfoOf[] {
   const name = nodeNamer(graph);
-  const byNode = new Map<string, LockInfoOf & { local: string }>();
+  const byNode = new Map<string, LockInfoOf>();
   const info = (node: string, pkg: string, kind: string) => {
     let i = byNode.get(node);
-    if (!i) byNode.set(node, (i = { cls: name(node, pkg), pkg, local: node.slice(node.indexOf('|') + 1), kind, acquisitions: [], guards: [], inCycle: false, problems: [] }));
+    if (!i) byNode.set(node, (i = { cls: name(node, pkg), pkg, kind, acquisitions: [], guards: [], inCycle: false, problems: [] }));
     return i;
   };
   for (const a of analyses) {
@@ -70,13 +70,12 @@ export function lockInventory(analyses: PackageAnalysis[], graph: WorkspaceGraph
       }
     }
   }
-  const locals = new Map([...byNode].map(([node, i]) => [node, i.local]));
-  const finished = finishLockInventory(byNode, {
+  // A declared order names the class as its package knows it: `VM.lock` of `dir|VM.lock`.
+  return finishLockInventory(byNode, {
     inCycle: new Set(graph.cycles.flatMap((c) => c.map((e) => e.from))),
-    orderOf: (node, i) => orderText(graph.orders, (k) => rankIn(graph.orders[k], locals.get(node)!, i.pkg)),
+    orderOf: (node, i) => orderText(graph.orders, (k) => rankIn(graph.orders[k], node.slice(node.indexOf('|') + 1), i.pkg)),
     findings,
   });
-  return finished.map((i) => { const { local: _local, ...rest } = i as LockInfoOf & { local?: string }; return rest; });
 }
 
 /** The lock-order graph as data: classes, "taken while held" edges with their witnesses, cycles and orders. */
