@@ -92,6 +92,17 @@ describe('the TypeScript workspace', () => {
     assert.deepEqual(findings, ['3: double-lock', '4: missing-lock-annotation']);
   });
 
+  it('follows imports that only baseUrl resolves (no paths): an importer of a lock module is analysed', () => {
+    const root = join(dir, 'baseurl');
+    mkdirSync(join(root, 'shared'), { recursive: true });
+    writeFileSync(join(root, 'tsconfig.json'), JSON.stringify({ compilerOptions: { baseUrl: '.', moduleResolution: 'bundler' } }));
+    writeFileSync(join(root, 'shared/locks.ts'), "import { Mutex } from 'async-mutex';\nexport const dbLock = new Mutex();\n");
+    // user.ts does not mention async-mutex: only its import of shared/locks makes it one to analyse.
+    writeFileSync(join(root, 'user.ts'), "import { dbLock } from 'shared/locks';\nexport async function f(load: () => Promise<number>): Promise<number> {\n  const release = await dbLock.acquire();\n  const n = await load();\n  try { return n; } finally { release(); }\n}\n");
+    const findings = analyzeTsDir(root).analyzeAll().map((f) => `${f.file.slice(root.length + 1)}:${f.range.start.line + 1}: ${f.code}`);
+    assert.deepEqual(findings, ['user.ts:3: missing-unlock']);
+  });
+
   it('the CLI checks TypeScript and JavaScript files with the same formats and exit status', () => {
     const out = spawnSync(process.execPath, [CLI, 'check', '--format', 'json', join(TS_FIXTURES, 'missing-lock-annotation/js')], { encoding: 'utf8', cwd: TS_FIXTURES });
     // Both findings rest on guessed contracts (a twin, a …Locked name): information, which leaves the status 0.

@@ -308,7 +308,8 @@ export class TsWorkspace {
         try { imported = ts.preProcessFile(state.text, true, true).importedFiles; } catch { /* unparsable: no imports */ }
         state.imports = [];
         for (const imp of imported) {
-          if (!imp.fileName.startsWith('.') && !options.paths) continue;
+          // A bare name is a package unless the tsconfig maps it (paths) or roots it (baseUrl).
+          if (!imp.fileName.startsWith('.') && !options.paths && !options.baseUrl) continue;
           const target = ts.resolveModuleName(imp.fileName, path, options, host).resolvedModule?.resolvedFileName;
           if (target && this.files.has(target)) state.imports.push(target);
         }
