@@ -21,3 +21,13 @@ test('a missing lock whose contract is a guess (a twin, a …Locked name) is inf
   assert.ok(declared.some((f) => f.message.includes('JSDoc "@requires')) && declared.some((f) => f.message.includes('guard "')));
   for (const f of declared) assert.equal(f.severity, 'warning', f.message);
 });
+
+test('a lock-order cycle that rests on a long call chain is information; a direct one a warning (the shared check, as Go)', () => {
+  const cycles = (dir: string) => analyzeTsDir(join(TS_FIXTURES, 'lock-order-cycle', dir)).analyzeAll().filter((f) => f.code === 'lock-order-cycle');
+  const long = cycles('long-chain');
+  assert.equal(long.length, 1);
+  assert.equal(long[0].severity, 'information');
+  assert.match(long[0].message, /rests on a long call chain/);
+  const direct = cycles('abba');
+  assert.deepEqual(direct.map((f) => f.severity), ['warning']);
+});

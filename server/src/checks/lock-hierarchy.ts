@@ -1,8 +1,8 @@
 import { rankIn } from '../analysis/hierarchy';
-import { describeChain } from '../analysis/summaries';
-import { involvesPackages, lockClassName } from '../model/class-name';
+import { hierarchyReports, orderDirectiveProblems } from '../core/lock-order-checks';
+import { involvesPackages } from '../model/class-name';
 import type { Check } from './check';
-import { acquisitionLocation, heldLocation } from './util';
+import { orderEdge } from './order-edges';
 
 export const lockHierarchy: Check = {
   id: 'lock-hierarchy',
@@ -28,36 +28,12 @@ and the path. A name in a declaration that matches no lock is reported on the di
         const held = rankIn(order, e.fromCls, e.fromPkg), taken = rankIn(order, e.toCls, e.toPkg);
         if (held < 0 || taken < 0 || taken >= held) continue;
         // Across packages, both locks are named with their package.
-        const cross = involvesPackages([e.fromPkg, e.toPkg]);
-        const from = lockClassName(e.from, e.fromPkg, cross), to = lockClassName(e.to, e.toPkg, cross);
-        for (const w of witnesses) {
-          const path = w.acq.chain.length ? ` (path: ${w.fn.name} → ${describeChain(w.acq)})` : '';
-          ctx.report({
-            file: w.fn.file.path,
-            range: w.fn.file.lines.range(w.offset, w.end),
-            message: `taking ${to} while holding ${from} violates the declared order ${order.text}${path}`,
-            related: [heldLocation(w.heldIn ?? w.fn, w.held), ...(w.acq.chain.length ? [acquisitionLocation(w.acq, `${to} locked here`)] : [])],
-            fixes: [],
-            locks: [e.from, e.to],
-          });
-        }
+        for (const r of hierarchyReports(orderEdge(e, involvesPackages([e.fromPkg, e.toPkg]), witnesses), order.text)) ctx.report(r);
       }
       if (order.file && analysis.pkg.files.includes(order.file)) {
-        const problems = [...order.invalid.map((x) => `"${x}" is not a lock name`), ...(order.names.length < 2 ? ['an order needs at least two locks, as in cmdLock > vmLock'] : [])];
-        for (const p of problems) {
-          ctx.report({ file: order.file.path, range: order.file.lines.range(order.start!, order.end!), message: `lockset:order: ${p}`, related: [], fixes: [] });
-        }
-        for (const name of order.names) {
-          if (name === '*' || [...graph.classes].some((c) => c === name || c.endsWith(`.${name}`))) continue;
-          if (name.endsWith('.*') && graph.packages.has(name.slice(0, -2))) continue;
-          ctx.report({
-            file: order.file.path,
-            range: order.file.lines.range(order.start!, order.end!),
-            message: `lockset:order names ${name}, which matches no lock that is taken anywhere`,
-            related: [],
-            fixes: [],
-          });
-        }
+        const matches = (name: string) => [...graph.classes].some((c) => c === name || c.endsWith(`.${name}`)) || (name.endsWith('.*') && graph.packages.has(name.slice(0, -2)));
+        const range = order.file.lines.range(order.start!, order.end!);
+        for (const message of orderDirectiveProblems(order, matches)) ctx.report({ file: order.file.path, range, message, related: [], fixes: [] });
       }
     }
   },
