@@ -17,6 +17,7 @@ import { findGoFiles, readSource } from '../server/src/util/files';
 import { Workspace } from '../server/src/workspace';
 import { TYPED } from './fuzz/edits';
 import { Rng } from './fuzz/prng';
+import { analyzeAll, analyzeAllParallel } from '../server/src/batch';
 
 const ROOT = resolve(__dirname, '..');
 
@@ -112,12 +113,12 @@ describe('compacted analyses', () => {
     it(`give the findings and lock graph of full analyses: ${name}`, async () => {
       const where = dirOf();
       const full = await load(where, false);
-      const want = results(full, full.analyzeAll());
+      const want = results(full, analyzeAll(full));
       assert.ok(want.findings.length > 0, 'there is something to compare');
       assert.equal(funcTrees(full).kept, funcTrees(full).total);
 
       const compact = await load(where, true);
-      assert.deepEqual(results(compact, compact.analyzeAll()), want);
+      assert.deepEqual(results(compact, analyzeAll(compact)), want);
       const trees = funcTrees(compact);
       assert.ok(trees.total > 0 && trees.kept === 0, `every function's tree was dropped (${trees.kept} of ${trees.total} kept)`);
       assert.ok(compact.dirs().every((d) => compact.analysesOf(d).every((a) => a.compacted)), 'every package was compacted');
@@ -127,7 +128,7 @@ describe('compacted analyses', () => {
       parallel.parseAheadChars = 20_000;
       const pool = ParsePool.create(1)!;
       try {
-        assert.deepEqual(results(parallel, await parallel.analyzeAllParallel(pool)), want);
+        assert.deepEqual(results(parallel, await analyzeAllParallel(parallel, pool)), want);
       } finally {
         await pool.close();
       }
@@ -142,13 +143,13 @@ describe('compacted analyses', () => {
       ws.setText(path, `// an added line\n${readSource(path)}`);
     };
     const full = await load(corpus, false);
-    full.analyzeAll();
+    analyzeAll(full);
     edit(full);
-    const want = results(full, full.analyzeAll());
+    const want = results(full, analyzeAll(full));
     const compact = await load(corpus, true);
-    compact.analyzeAll();
+    analyzeAll(compact);
     edit(compact);
-    assert.deepEqual(results(compact, compact.analyzeAll()), want);
+    assert.deepEqual(results(compact, analyzeAll(compact)), want);
   });
 });
 

@@ -7,12 +7,13 @@ import { CHECKS } from '../server/src/checks/registry';
 import { runChecks } from '../server/src/checks/run';
 import { findGoFiles, readSource } from '../server/src/util/files';
 import { Workspace } from '../server/src/workspace';
+import { analyzeAll } from '../server/src/batch';
 
 describe('crash containment', () => {
   it('logs a throwing check once with its id and package, and keeps the other checks', async () => {
     const ws = await Workspace.create();
     for (const f of findGoFiles(join(__dirname, '..', 'examples', 'vmm'))) ws.setText(f, readSource(f)!);
-    ws.analyzeAll();
+    analyzeAll(ws);
     const [analysis] = ws.analysesOf(join(__dirname, '..', 'examples', 'vmm'));
     const boom: Check = { id: 'boom', title: 'Throws', doc: 'Throws\n\nAlways.', example: '', defaultSeverity: 'error', run: () => { throw new Error('kaboom'); } };
     const logs: string[] = [];

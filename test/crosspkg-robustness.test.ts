@@ -15,6 +15,7 @@ import { Workspace } from '../server/src/workspace';
 import { FIXTURES } from './harness';
 import { mutate } from './fuzz/mutate';
 import { Rng } from './fuzz/prng';
+import { analyzeAll } from '../server/src/batch';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 40);
 const modules = readdirSync(join(FIXTURES, 'crosspkg')).map((m) => join(FIXTURES, 'crosspkg', m));
@@ -37,7 +38,7 @@ describe('analysis across packages on half-typed modules', () => {
       for (const [f, t] of texts) ws.setText(f, t);
       const what = `round ${round} (${relative(FIXTURES, root)})`;
       try {
-        findings += ws.analyzeAll().length;
+        findings += analyzeAll(ws).length;
         const all = ws.dirs().flatMap((d) => ws.analysesOf(d));
         // A function whose analysis threw is contained (it gives no results), but it is still a bug.
         for (const a of all) for (const x of a.failures) assert.fail(`${what}: analysis of ${x.fn.name} threw: ${(x.error as Error)?.stack}`);

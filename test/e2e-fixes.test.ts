@@ -11,6 +11,7 @@ import { describe, it } from 'node:test';
 import type { Finding } from '../server/src/base/finding';
 import { applyEdits } from '../server/src/util/edits';
 import { Workspace } from '../server/src/workspace';
+import { analyzeAll } from '../server/src/batch';
 
 const DIR = join(__dirname, 'e2e/fixes');
 const GO = readdirSync(DIR).filter((f) => f.endsWith('.go'));
@@ -19,7 +20,7 @@ async function analyze(override?: { path: string; text: string }): Promise<Findi
   const ws = await Workspace.create();
   for (const f of GO) ws.setText(join(DIR, f), readFileSync(join(DIR, f), 'utf8'));
   if (override) ws.setText(override.path, override.text);
-  return ws.analyzeAll();
+  return analyzeAll(ws);
 }
 
 describe('the editors\' end-to-end quick fixes (test/e2e/fixes)', () => {

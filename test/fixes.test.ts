@@ -14,6 +14,7 @@ import { applyEdits } from '../server/src/util/edits';
 import { readSource } from '../server/src/util/files';
 import { Workspace } from '../server/src/workspace';
 import { FIXTURES } from './harness';
+import { analyzeAll } from '../server/src/batch';
 
 const FIX_DIR = join(FIXTURES, 'fixes');
 
@@ -21,7 +22,7 @@ async function analyze(dir: string, override?: { path: string; text: string }): 
   const ws = await Workspace.create();
   for (const f of readdirSync(dir).filter((x) => x.endsWith('.go'))) ws.setText(join(dir, f), readSource(join(dir, f)) ?? '');
   if (override) ws.setText(override.path, override.text);
-  return ws.analyzeAll();
+  return analyzeAll(ws);
 }
 
 const signature = (f: Finding) => `${f.code}: ${f.message}`;

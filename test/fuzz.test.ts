@@ -16,6 +16,7 @@ import { goPackages, rel, ROOT, type SourcePackage } from './fuzz/corpus';
 import { DEEP_FORMS, nested } from './fuzz/mutate';
 import { dumpCase, goCase, GoRunner, runDump, wallClock, type CaseReport, type GoCase } from './fuzz/pipeline';
 import { DocLines, rangeProblem } from './fuzz/ranges';
+import { analyzeAll } from '../server/src/batch';
 
 // No test asserts a wall-clock time: a case that hangs fails through the test's timeout instead.
 wallClock.bounded = false;
@@ -120,10 +121,10 @@ describe('fuzz sample (seed 0x10c5e7)', () => {
 
 // ---- known bugs found by the fuzzer: minimal regression cases, kept as regression tests ----
 
-async function findingsOf(text: string, logs: string[] = []): Promise<{ ws: Workspace; findings: ReturnType<Workspace['analyzeAll']> }> {
+async function findingsOf(text: string, logs: string[] = []): Promise<{ ws: Workspace; findings: ReturnType<typeof analyzeAll> }> {
   const ws = await Workspace.create({ severity: {}, lockOrder: [], log: (m) => logs.push(m) });
   ws.setText('/fuzz-regression/p/a.go', text);
-  return { ws, findings: ws.analyzeAll() };
+  return { ws, findings: analyzeAll(ws) };
 }
 
 describe('fuzz regressions', () => {
@@ -153,7 +154,7 @@ describe('fuzz regressions', () => {
     const ws = await Workspace.create();
     ws.setText('/fuzz-regression/p/a.go', a);
     ws.setText('/fuzz-regression/p/b.go', b);
-    ws.analyzeAll();
+    analyzeAll(ws);
     const at = b.indexOf('s.count++') + 3;
     assert.ok(at < a.length && a.slice(0, at).includes('//'), 'the offset is inside the comment of a.go');
     const h = hoverAt(ws.packageOf('/fuzz-regression/p/a.go')!.analysis, ws.file('/fuzz-regression/p/a.go')!, at, ws.graph());

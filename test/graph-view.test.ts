@@ -13,6 +13,7 @@ import { layoutGraph, toSvg } from '../server/src/ide/svg';
 import type { LockGraphOf } from '../server/src/core/views';
 import type { LockGraph, LockGraphEdge } from '../server/src/protocol';
 import { Workspace } from '../server/src/workspace';
+import { analyzeAll } from '../server/src/batch';
 
 const ROOT = join(__dirname, '..');
 const site = (file: string, line: number, message: string) => ({ loc: { uri: `file:///w/${file}`, line, character: 1 }, message });
@@ -178,7 +179,7 @@ describe('what the lock graph opens on', () => {
     const ws = await Workspace.create(undefined, () => undefined);
     const path = '/graph/two/two.go';
     ws.setText(path, TWO);
-    ws.analyzeAll();
+    analyzeAll(ws);
     const graph = ws.graph();
     const findings = ws.findingsFor(path);
     const cycle = findings.find((f) => f.code === 'lock-order-cycle')!;

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Finding } from '../server/src/base/finding';
 import { findGoFiles, readSource } from '../server/src/util/files';
 import { Workspace } from '../server/src/workspace';
+import { analyzeAll } from '../server/src/batch';
 
 export const FIXTURES = join(__dirname, 'fixtures');
 
@@ -34,7 +35,7 @@ export function parseWants(file: string, text: string): Want[] {
 export async function analyzeDir(dir: string): Promise<{ ws: Workspace; findings: Finding[] }> {
   const ws = await Workspace.create();
   for (const f of findGoFiles(dir)) ws.setText(f, readSource(f) ?? '');
-  return { ws, findings: ws.analyzeAll() };
+  return { ws, findings: analyzeAll(ws) };
 }
 
 /** Compares findings with wants; returns the problems, one line each (empty when all match). */

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { hoverAt } from '../server/src/ide/hover';
 import { Workspace } from '../server/src/workspace';
+import { analyzeAll } from '../server/src/batch';
 
 const PATH = '/hover/h/h.go';
 const SRC = `package h
@@ -45,7 +46,7 @@ func (s *S) Fine(k string) int {
 async function setup() {
   const ws = await Workspace.create(undefined, () => undefined);
   ws.setText(PATH, SRC);
-  const findings = ws.analyzeAll().filter((f) => f.file === PATH);
+  const findings = analyzeAll(ws).filter((f) => f.file === PATH);
   const analysis = ws.analysisOf(PATH)!;
   const file = ws.file(PATH)!;
   // The offset of the n-th `lookup(` call (0: Get's, 1: GetOther's, 2: Fine's), on its name.

@@ -16,6 +16,7 @@ import { Workspace } from '../server/src/workspace';
 import { Editor } from './fuzz/edits';
 import { Rng } from './fuzz/prng';
 import { copyExamples, LspClient, positionAt, removeDir, uriOf } from './lsp-client';
+import { analyzeAll } from '../server/src/batch';
 
 /** LOCKSET_INCREMENTAL_SEED and LOCKSET_INCREMENTAL_EDITS run other sequences (for a longer exploration). */
 const SEED = Number(process.env.LOCKSET_INCREMENTAL_SEED ?? 0x1ac5);
@@ -55,7 +56,7 @@ describe('incremental edits over stdio agree with a from-scratch analysis', () =
   async function fromScratch(texts: ReadonlyMap<string, string>): Promise<Finding[]> {
     const ws = await Workspace.create();
     for (const f of files) ws.setText(f, texts.get(f) ?? disk.get(f)!);
-    return ws.analyzeAll();
+    return analyzeAll(ws);
   }
 
   /** The publish for `uri` at exactly `version`. */

@@ -9,6 +9,7 @@ import { lockInventory } from '../server/src/ide/inventory';
 import { wireLocks } from '../server/src/lsp/views';
 import { Workspace } from '../server/src/workspace';
 import { analyzeTsDir, TS_FIXTURES } from './ts-harness';
+import { analyzeAll } from '../server/src/batch';
 
 const SRC = `package two
 
@@ -49,7 +50,7 @@ describe('lock inventory', () => {
   it('counts the problems of each lock by the locks its findings name', async () => {
     const ws = await Workspace.create(undefined, () => undefined);
     ws.setText('/inv/two/two.go', SRC);
-    const findings = ws.analyzeAll();
+    const findings = analyzeAll(ws);
     assert.deepEqual(findings.map((f) => [f.code, f.locks]).sort(), [['double-lock', ['/inv/two|B.mu']], ['missing-lock-annotation', ['/inv/two|A.mu']]]);
     const locks = lockInventory(ws.dirs().flatMap((d) => ws.analyzeDir(d).map((r) => r.analysis)), ws.graph(), findings);
     assert.deepEqual(Object.fromEntries(locks.map((l) => [l.cls, l.problems.length])), { 'A.mu': 1, 'B.mu': 1 });
@@ -58,7 +59,7 @@ describe('lock inventory', () => {
   it('gives each finding that names a lock with the lock: message, severity, check and place, as plain data (a path)', async () => {
     const ws = await Workspace.create(undefined, () => undefined);
     ws.setText('/inv/two/two.go', SRC);
-    const findings = ws.analyzeAll();
+    const findings = analyzeAll(ws);
     const locks = lockInventory(ws.dirs().flatMap((d) => ws.analyzeDir(d).map((r) => r.analysis)), ws.graph(), findings);
     const b = locks.find((l) => l.cls === 'B.mu')!;
     const twice = findings.find((f) => f.code === 'double-lock')!;
@@ -80,7 +81,7 @@ describe('lock inventory', () => {
   it('counts the findings of unguarded-access, empty-critical-section and stale-lock-annotation for their locks, goroutine-in-locked-thread for none', async () => {
     const ws = await Workspace.create(undefined, () => undefined);
     ws.setText('/inv/three/three.go', THREE);
-    const findings = ws.analyzeAll();
+    const findings = analyzeAll(ws);
     const byCode = (code: string) => findings.filter((f) => f.code === code).map((f) => f.locks);
     // The guard, found from the accessed struct; the locked lock; the lock the annotation names; no lock for the thread.
     assert.deepEqual(byCode('unguarded-access'), [['/inv/three|A.mu']]);

@@ -11,6 +11,7 @@ import { lockGraphData, lockInventory } from '../server/src/ide/inventory';
 import { lensesFor } from '../server/src/ide/navigation';
 import { involvesPackages, lockClassName } from '../server/src/model/class-name';
 import { Workspace } from '../server/src/workspace';
+import { analyzeAll } from '../server/src/batch';
 
 describe('lock class names', () => {
   it('lockClassName: the package in front only when asked, never doubled, dropped from a global when not', () => {
@@ -60,7 +61,7 @@ func (v *VM) kill() {
     const ws = await Workspace.create(undefined, () => undefined);
     const path = '/names/vmm/vmm.go';
     ws.setText(path, ONE);
-    const findings = ws.analyzeAll();
+    const findings = analyzeAll(ws);
     const cycle = findings.find((f) => f.code === 'lock-order-cycle');
     assert.ok(cycle, JSON.stringify(findings.map((f) => f.message)));
     assert.match(cycle.message, /^lock order cycle (VM\.lock → cmdLock → VM\.lock|cmdLock → VM\.lock → cmdLock):/);
@@ -112,7 +113,7 @@ func kill() {
 	ron.Mu.Unlock()
 }
 `);
-    const findings = ws.analyzeAll();
+    const findings = analyzeAll(ws);
     const graph = lockGraphData(ws.graph());
     assert.deepEqual(graph.nodes.map((n) => n.id).sort(), ['ron.Mu', 'vmm.cmdLock']);
     const cycle = findings.find((f) => f.code === 'lock-order-cycle');

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { typeStats } from '../server/src/model/refs';
 import { Workspace } from '../server/src/workspace';
+import { analyzeAll } from '../server/src/batch';
 
 function chainFile(n: number): string {
   const gets = '.get()'.repeat(n);
@@ -48,7 +49,7 @@ async function lookups(n: number): Promise<number> {
   const ws = await Workspace.create(undefined, () => undefined);
   ws.setText(`/lockset-chains/n${n}/c.go`, chainFile(n));
   const before = typeStats.typeOf;
-  ws.analyzeAll();
+  analyzeAll(ws);
   return typeStats.typeOf - before;
 }
 

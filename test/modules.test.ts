@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { rankIn } from '../server/src/analysis/hierarchy';
 import { ModuleMap, parseGoMod, parseGoWork } from '../server/src/model/module';
 import { Workspace } from '../server/src/workspace';
+import { analyzeAll } from '../server/src/batch';
 
 const RON = `package ron
 
@@ -267,6 +268,6 @@ func G() {
     const ws = await Workspace.create(undefined, memoryReader({ '/m/go.mod': 'module example.com/m\n' }));
     ws.setText('/m/a/a.go', 'package a\nimport "example.com/m/b"\nfunc A() { b.B() }\n');
     ws.setText('/m/b/b.go', 'package b\nimport "example.com/m/a"\nfunc B() { a.A() }\n');
-    assert.deepEqual(ws.analyzeAll(), []);
+    assert.deepEqual(analyzeAll(ws), []);
   });
 });

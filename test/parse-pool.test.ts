@@ -14,11 +14,12 @@ import { main } from '../server/src/cli/main';
 import { flatten, unflatten } from '../server/src/syntax/flat';
 import { ParsePool } from '../server/src/syntax/parse-pool';
 import { initParser, parseGo, parseGoFlat, parseStats, rawFlatEnabled } from '../server/src/syntax/parser';
-import { importPathsOf, Workspace } from '../server/src/workspace';
+import { Workspace } from '../server/src/workspace';
 import { findGoFiles, readSource } from '../server/src/util/files';
 import { goFiles, goPackages, rel } from './fuzz/corpus';
 import { Rng } from './fuzz/prng';
 import { fileDiff } from './tree-diff';
+import { analyzeAll, analyzeAllParallel, importPathsOf } from '../server/src/batch';
 
 /** Every fixture file, and each cut off at three seeded random points (broken input). */
 function inputs(): { name: string; text: string }[] {
@@ -84,17 +85,17 @@ describe('parsing on worker threads', () => {
       return ws;
     };
     const key = (fs: unknown[]) => fs.map((f) => JSON.stringify(f)).sort();
-    const sequential = key((await load()).analyzeAll());
+    const sequential = key(analyzeAll((await load())));
     const pool = ParsePool.create(1)!;
     try {
-      assert.deepEqual(key(await (await load()).analyzeAllParallel(pool)), sequential);
+      assert.deepEqual(key(await analyzeAllParallel((await load()), pool)), sequential);
     } finally {
       await pool.close();
     }
     assert.ok(sequential.length > 100, 'the fixtures have findings');
     // A pool that goes away midway (a worker crashed, or was stopped) leaves its files to the main thread.
     const broken = ParsePool.create(1)!;
-    const analysed = (await load()).analyzeAllParallel(broken);
+    const analysed = analyzeAllParallel((await load()), broken);
     await broken.close();
     assert.deepEqual(key(await analysed), sequential);
   });
@@ -135,7 +136,7 @@ describe('parsing on worker threads', () => {
       ws.parseAheadChars = 1;
       for (const f of findGoFiles(dir)) ws.setText(f, readSource(f)!);
       const before = parseStats.full;
-      const findings = await ws.analyzeAllParallel(pool);
+      const findings = await analyzeAllParallel(ws, pool);
       assert.ok(findings.some((f) => f.code === 'missing-lock-annotation'), 'a reads z: Set requires t.Mu');
       assert.equal(parseStats.full - before, 0, 'files parsed on the main thread');
     } finally {

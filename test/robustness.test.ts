@@ -14,6 +14,7 @@ import type { Range } from '../server/src/base/lines';
 import { readSource } from '../server/src/util/files';
 import { Workspace } from '../server/src/workspace';
 import { xorshift } from './fuzz/prng';
+import { analyzeAll } from '../server/src/batch';
 
 const ROOT = join(__dirname, '..');
 /** Workspace paths need not exist on disk: the Workspace only groups them by directory. */
@@ -210,7 +211,7 @@ class Session {
 
   /** Every finding in the workspace, each checked to lie inside its document. */
   analyze(): Finding[] {
-    const all = this.ws.analyzeAll();
+    const all = analyzeAll(this.ws);
     assertInside(all, this.texts);
     return all;
   }
@@ -376,7 +377,7 @@ describe('parsing never fails', () => {
     const text = `package wide\n\nimport "sync"\n\nvar mu sync.Mutex\n\nfunc release() {\n${'\tmu.Unlock()\n'.repeat(20_000)}}\n`;
     const ws = await Workspace.create(undefined, () => undefined);
     ws.setText('/robust/helper/wide.go', text);
-    assert.deepEqual(ws.analyzeAll(), [], 'a function that only unlocks its caller\'s lock is a helper, not a bug');
+    assert.deepEqual(analyzeAll(ws), [], 'a function that only unlocks its caller\'s lock is a helper, not a bug');
     const analysis = ws.analysisOf('/robust/helper/wide.go')!;
     const release = [...analysis.flows.keys()].find((fn) => fn.name === 'release')!;
     assert.deepEqual(analysis.contractOf(release).releases.map((r) => r.ref.key), ['mu']);
@@ -388,7 +389,7 @@ describe('parsing never fails', () => {
     const text = `package wide\n\nfunc f(g func()) {\n\th(${'1,'.repeat(300_000)})\n\tg()\n}\n\nfunc h(xs ...int) {}\n`;
     const ws = await Workspace.create(undefined, () => undefined);
     ws.setText('/robust/args/wide.go', text);
-    assert.deepEqual(ws.analyzeAll(), []);
+    assert.deepEqual(analyzeAll(ws), []);
     const analysis = ws.analysisOf('/robust/args/wide.go')!;
     const f = [...analysis.flows.keys()].find((fn) => fn.name === 'f')!;
     assert.equal(analysis.directParamCalls.get(f), 'g', 'f calls its parameter g itself');

@@ -20,6 +20,7 @@ import { goPackages, rel } from './fuzz/corpus';
 import { goCase } from './fuzz/pipeline';
 import { FixChecker } from './fuzz/roundtrip';
 import { copyExamples, LspClient, positionAt, removeDir, uriOf } from './lsp-client';
+import { analyzeAll } from '../server/src/batch';
 
 const SEED = 0xf1c5;
 const FUZZED_INPUTS = 300;
@@ -91,7 +92,7 @@ async function applyOne(text: string, code: string, id: string, optional = false
   const analyze = async (t: string) => {
     const ws = await Workspace.create();
     ws.setText('/fix-regression/p/a.go', t);
-    return ws.analyzeAll();
+    return analyzeAll(ws);
   };
   const before = await analyze(text);
   const finding = before.find((f) => f.code === code);

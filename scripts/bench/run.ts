@@ -24,6 +24,7 @@ import { findGoFiles, readSource } from '../../server/src/util/files';
 import { StatusNotification } from '../../server/src/protocol';
 import { Workspace } from '../../server/src/workspace';
 import { generateBigFile, generateCorpus, generateOnePackage } from './corpus';
+import { analyzeAll } from '../../server/src/batch';
 
 const ROOT = resolve(__dirname, '../..');
 const OUT = join(ROOT, '.bench');
@@ -322,7 +323,7 @@ export async function measureImportedEdit(name: string, dir: string, edits = 20)
   const ws = await Workspace.create();
   ws.interactive = true;
   for (const f of files) ws.setText(f.path, f.text);
-  ws.analyzeAll();
+  analyzeAll(ws);
   const pkgDir = dirname(target.path);
   const lock = target.text.indexOf('.Lock()');
   const time = (edited: string) => {

@@ -10,25 +10,13 @@ import { exportedPlaces, exportSignature, forEachExportedNode } from './analysis
 import { pointedFiles, remapFindings, type PointedTexts } from './checks/remap';
 import { ModuleMap, type TextReader } from './model/module';
 import { GoPackage } from './model/package';
-import type { ParsePool } from './syntax/parse-pool';
+import type { ParsedFile } from './syntax/parse-types';
 import { dropKeptTree, initParser, parseGoIncremental } from './syntax/parser';
 import { rehydrate } from './syntax/take-over';
 import type { SyntaxNode } from './syntax/node';
 import { defaultConfig, type Config } from './util/config';
 import { MAX_FILE_BYTES, readModuleFile as readModuleFromDisk } from './util/files';
-import { appendAll } from './util/arrays';
-
-/** A file's text and its facts; `previous` is the last facts read, until the new text is read (see GoFile). */
-interface Entry {
-  text: string;
-  file?: GoFile;
-  previous?: GoFile;
-  /**
-   * The compacted file this text was read into, and its nodes that importers hold, by offset: read again
-   * (see analysesOf), the file takes them and its FuncDecls back, so that importers need not be read again.
-   */
-  hollow?: { file: GoFile; kept: Map<number, SyntaxNode[]> };
-}
+import { FileStore } from './file-store';
 
 /**
  * What a directory's analyses were built against: each imported workspace directory and its export signature,
@@ -92,7 +80,8 @@ export class Workspace {
   parseAheadChars = 2_000_000;
   /** Distinguishes this workspace's files from another's with the same path in the parser's kept trees. */
   private readonly id = ++Workspace.created;
-  private readonly files = new Map<string, Entry>();
+  /** The files' texts and what was read of them. */
+  readonly store = new FileStore();
   private readonly dirty = new Set<string>();
   private readonly analyses = new Map<string, PackageAnalysis[]>();
   /** Findings per directory, valid while the package and the graph's signature are unchanged. */
@@ -104,7 +93,6 @@ export class Workspace {
   private generation = 0;
   private readonly checkedAt = new Map<string, number>();
   private readonly building = new Set<string>();
-  private readonly filesByDir = new Map<string, Set<string>>();
   /** Directories read only because a package imports them (see readImportDir): they inform, they are not reported on. */
   private readonly contextDirs = new Set<string>();
   /**
@@ -141,23 +129,13 @@ export class Workspace {
   }
 
   private put(path: string, text: string): boolean {
-    const prev = this.files.get(path);
-    if (prev && prev.text === text) return false;
-    this.files.set(path, { text, previous: prev?.file ?? prev?.previous });
-    const dir = dirname(path);
-    let inDir = this.filesByDir.get(dir);
-    if (!inDir) this.filesByDir.set(dir, (inDir = new Set()));
-    inDir.add(path);
-    this.markDirty(dir);
+    if (!this.store.put(path, text)) return false;
+    this.markDirty(dirname(path));
     return true;
   }
 
   remove(path: string): void {
-    if (!this.files.delete(path)) return;
-    const dir = dirname(path);
-    this.filesByDir.get(dir)?.delete(path);
-    if (this.filesByDir.get(dir)?.size === 0) this.filesByDir.delete(dir);
-    this.markDirty(dir);
+    if (this.store.remove(path)) this.markDirty(dirname(path));
   }
 
   private markDirty(dir: string): void {
@@ -166,16 +144,16 @@ export class Workspace {
     this.graphCache = undefined;
   }
 
-  has(path: string): boolean { return this.files.has(path); }
-  paths(): string[] { return [...this.files.keys()]; }
-  dirs(): string[] { return [...new Set([...this.filesByDir.keys(), ...this.analyses.keys()])].sort(); }
+  has(path: string): boolean { return this.store.has(path); }
+  paths(): string[] { return this.store.paths(); }
+  dirs(): string[] { return [...new Set([...this.store.dirs(), ...this.analyses.keys()])].sort(); }
 
   /**
    * The parsed facts of one file (parsed on first use). A file parsed again after an edit is re-parsed
    * incrementally from its previous tree (see parseGoIncremental), with the same result as a full parse.
    */
   file(path: string): GoFile | undefined {
-    const e = this.files.get(path);
+    const e = this.store.entry(path);
     if (!e) return undefined;
     // The key is this workspace's own: a re-parse may take over the nodes of this workspace's previous GoFile.
     if (!e.file) {
@@ -213,8 +191,8 @@ export class Workspace {
           if (!list) byStart.set(node.start, [node]); else if (!list.includes(node)) list.push(node);
         });
       }
-      for (const path of this.filesByDir.get(dir) ?? []) {
-        const e = this.files.get(path)!;
+      for (const path of this.store.pathsIn(dir)) {
+        const e = this.store.entry(path)!;
         if (e.file?.compacted && e.file.text_ === e.text) e.hollow = { file: e.file, kept: kept.get(path) ?? new Map() };
         e.file = e.previous = undefined;
       }
@@ -223,8 +201,8 @@ export class Workspace {
       this.graphCache = undefined;
     }
     const byPackage = new Map<string, GoFile[]>();
-    for (const path of [...this.filesByDir.get(dir) ?? []].sort()) {
-      if (!this.config.analyzeGenerated && isGenerated(this.files.get(path)!.text)) continue;
+    for (const path of this.store.pathsIn(dir).sort()) {
+      if (!this.config.analyzeGenerated && isGenerated(this.store.entry(path)!.text)) continue;
       const f = this.file(path);
       if (!f) continue;
       const name = f.packageName || '(none)';
@@ -304,7 +282,7 @@ export class Workspace {
   /** The importable package of a directory (not a test or main package), analysed; undefined within an import cycle. */
   private importable(dir: string): PackageAnalysis | undefined {
     if (this.building.has(dir)) return undefined;
-    if (!this.filesByDir.has(dir) && this.readImportDir) {
+    if (!this.store.hasDir(dir) && this.readImportDir) {
       const files = this.readImportDir(dir);
       if (files?.size) {
         this.contextDirs.add(dir);
@@ -467,7 +445,7 @@ export class Workspace {
   private pointedLines(paths: Iterable<string>): PointedTexts {
     const out: PointedTexts = new Map();
     for (const path of paths) {
-      const lines = this.files.get(path)?.file?.lines;
+      const lines = this.store.entry(path)?.file?.lines;
       if (lines) out.set(path, lines);
     }
     return out;
@@ -480,7 +458,7 @@ export class Workspace {
   private remapLocal(analysis: PackageAnalysis): boolean {
     const cached = this.local.get(analysis);
     if (!cached || cached.config !== this.config) return false;
-    const findings = remapFindings(cached.findings, cached.pointed, (path) => this.files.get(path)?.file?.lines);
+    const findings = remapFindings(cached.findings, cached.pointed, (path) => this.store.entry(path)?.file?.lines);
     if (!findings) return false;
     this.local.set(analysis, { config: cached.config, findings, pointed: this.pointedLines(cached.pointed.keys()) });
     return true;
@@ -500,80 +478,29 @@ export class Workspace {
     return this.packageOf(path)?.findings.filter((f) => f.file === path) ?? [];
   }
 
-  /**
-   * Starts parsing every file not parsed yet on the pool's workers, directory by directory in `dirs`
-   * order; each directory's promise resolves once its files are parsed (or given up: `file` parses
-   * those itself). A file whose text changes meanwhile keeps the newer text's parse.
-   */
-  parseAhead(pool: ParsePool, dirs = this.dirs()): Map<string, Promise<void>> {
-    const out = new Map<string, Promise<void>>();
-    for (const dir of dirs) {
-      const parses: Promise<void>[] = [];
-      for (const path of this.filesByDir.get(dir) ?? []) {
-        const e = this.files.get(path)!;
-        if (e.file || (!this.config.analyzeGenerated && isGenerated(e.text))) continue;
-        parses.push(pool.parse(e.text.length > MAX_FILE_BYTES ? '' : e.text).then((parsed) => {
-          if (parsed && this.files.get(path) === e && !e.file) e.file = new GoFile(path, parsed);
-        }));
-      }
-      out.set(dir, Promise.all(parses).then(() => undefined));
-    }
-    return out;
+  /** A file parsed elsewhere (a parse worker) for this text: its facts, unless the text changed meanwhile. */
+  adoptParse(path: string, text: string, parsed: ParsedFile): void {
+    const e = this.store.entry(path);
+    if (e && e.text === text && !e.file) e.file = new GoFile(path, parsed);
   }
 
-  /**
-   * Every finding, as `analyzeAll` gives them, with the files parsed on the pool's workers meanwhile: a
-   * directory is analysed as soon as its files are parsed, so that parsing and analysis overlap.
-   */
-  async analyzeAllParallel(pool: ParsePool, onProgress?: (done: number, total: number) => void): Promise<Finding[]> {
-    // Imported packages first: a package is analysed after its imports, which the main thread would
-    // otherwise parse itself, while the workers still have them queued.
-    const dirs = this.importsFirst(this.dirs());
-    const ahead = new Map<string, Promise<void>>();
-    // A compacted run parses only so far ahead of the analysis: the trees of parsed but unanalysed packages are
-    // most of its memory when the workers outpace the main thread.
-    const window = this.compact ? this.parseAheadChars : Infinity;
-    let started = 0, inFlight = 0;
-    const sizes = dirs.map((d) => [...this.filesByDir.get(d) ?? []].reduce((n, p) => n + this.files.get(p)!.text.length, 0));
-    for (const [i, dir] of dirs.entries()) {
-      for (; started < dirs.length && (started <= i || inFlight < window); started++) {
-        for (const [d, p] of this.parseAhead(pool, [dirs[started]])) ahead.set(d, p);
-        inFlight += sizes[started];
-      }
-      await ahead.get(dir);
-      this.analyzeInTurn(dir);
-      inFlight -= sizes[i];
-      onProgress?.(i + 1, dirs.length * 2);
-    }
-    return this.analyzeAll((done, total) => onProgress?.(Math.max(done, dirs.length), total));
+  /** Whether a directory's files would be read by its analysis (not generated, unless that is asked for). */
+  isAnalysedText(text: string): boolean {
+    return this.config.analyzeGenerated || !isGenerated(text);
   }
 
-  /**
-   * The directories with each one's imports (as the import declarations of its files' texts say, before
-   * they are parsed) before it, otherwise in the given order. Only the order of work depends on it.
-   */
-  importsFirst(dirs: string[]): string[] {
-    const out: string[] = [];
-    const state = new Map<string, 'visiting' | 'done'>();
-    const known = new Set(dirs);
-    const visit = (dir: string) => {
-      if (state.has(dir)) return;
-      state.set(dir, 'visiting');
-      for (const path of this.filesByDir.get(dir) ?? []) {
-        for (const imported of importPathsOf(this.files.get(path)!.text)) {
-          const dep = this.modules.resolve(dir, imported);
-          if (dep !== undefined && dep !== dir && known.has(dep)) visit(dep);
-        }
-      }
-      state.set(dir, 'done');
-      out.push(dir);
-    };
-    for (const dir of dirs) visit(dir);
-    return out;
+  /** The workspace directory an import path of `dir` resolves to, if any. */
+  resolveImport(dir: string, importPath: string): string | undefined {
+    return this.modules.resolve(dir, importPath);
   }
 
-  /** One directory's turn in a whole-workspace run: its analyses, then, in a compacted run, their compaction. */
-  private analyzeInTurn(dir: string): void {
+  /** Whether a directory was read only because a package imports it: it is not reported on. */
+  isContext(dir: string): boolean {
+    return this.contextDirs.has(dir);
+  }
+
+  /** One directory's turn in a whole-workspace run (see batch.ts): its analyses, then, in a compacted run, their compaction. */
+  analyzeInTurn(dir: string): void {
     this.analysesOf(dir);
     if (this.compact) this.compactDir(dir);
   }
@@ -591,21 +518,6 @@ export class Workspace {
       // A kept tree's result is hollow now: the next parse of these files starts afresh.
       for (const f of a.pkg.files) dropKeptTree(this.keyOf(f.path));
     }
-  }
-
-  /** Every finding, package by package (none for directories read only as imports). */
-  analyzeAll(onProgress?: (done: number, total: number) => void): Finding[] {
-    const dirs = this.dirs();
-    dirs.forEach((dir, i) => {
-      this.analyzeInTurn(dir);
-      onProgress?.(i + 1, dirs.length * 2);
-    });
-    const out: Finding[] = [];
-    dirs.forEach((dir, i) => {
-      if (!this.contextDirs.has(dir)) for (const r of this.analyzeDir(dir)) appendAll(out, r.findings);
-      onProgress?.(dirs.length + i + 1, dirs.length * 2);
-    });
-    return out;
   }
 }
 
@@ -627,17 +539,6 @@ function sameEntries<K, V>(a: ReadonlyMap<K, V>, b: ReadonlyMap<K, V>, same = (x
     if (w === undefined || !same(v, w)) return false;
   }
   return true;
-}
-
-const IMPORT_DECL = /^import\s*(\([^)]*\)|[^\n]*)/gm;
-const QUOTED = /"([^"\n]+)"|`([^`\n]+)`/g;
-
-/** The import paths that a Go file's text declares, read without parsing (for ordering work only). */
-export function importPathsOf(text: string): string[] {
-  const head = text.slice(0, 64 * 1024);
-  const out: string[] = [];
-  for (const m of head.matchAll(IMPORT_DECL)) for (const q of m[1].matchAll(QUOTED)) out.push(q[1] ?? q[2]);
-  return out;
 }
 
 function pickImportable(analyses: PackageAnalysis[]): PackageAnalysis | undefined {

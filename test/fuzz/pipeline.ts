@@ -27,6 +27,7 @@ import { dumpFiles, goFiles, goPackages, rel, type SourceFile, type SourcePackag
 import { longLine, MUTATORS, mutate, synthesize, tokenize } from './mutate';
 import { hash32, Rng } from './prng';
 import { DocLines, overlap, rangeProblem, showRange } from './ranges';
+import { analyzeAll } from '../../server/src/batch';
 
 export interface GenOptions {
   /** Probability of 10,000-level nesting in an input. */
@@ -130,7 +131,7 @@ export class GoRunner {
     const start = performance.now();
     try {
       stage('setText', () => ws.setText(c.target, c.text));
-      const findings = stage('analyzeAll', () => ws.analyzeAll()) ?? [];
+      const findings = stage('analyzeAll', () => analyzeAll(ws)) ?? [];
       report.findings = findings.length;
       for (const m of logs) problem(`an exception was caught and logged: ${m}`);
       const results = stage('analyzeDir', () => ws.analyzeDir(dirname(c.target))) ?? [];

@@ -11,6 +11,7 @@ import { initParser, parseGo } from '../../server/src/syntax/parser';
 import type { ParsedFile } from '../../server/src/syntax/parse-types';
 import { applyEdits } from '../../server/src/util/edits';
 import { Workspace } from '../../server/src/workspace';
+import { analyzeAll } from '../../server/src/batch';
 
 /** The checks whose new diagnostics a fix must never bring. */
 export const WATCHED = ['missing-lock-annotation', 'lock-order-cycle'];
@@ -91,7 +92,7 @@ export class FixChecker {
   static async create(texts: ReadonlyMap<string, string>): Promise<FixChecker> {
     const ws = await Workspace.create();
     for (const [path, text] of texts) ws.setText(path, text);
-    const before = ws.analyzeAll();
+    const before = analyzeAll(ws);
     return new FixChecker(ws, texts, before, ws.dirs().flatMap((d) => ws.analysesOf(d)));
   }
 
@@ -154,7 +155,7 @@ export class FixChecker {
     let after: Finding[];
     try {
       for (const [path, text] of changed) this.ws.setText(path, text);
-      after = this.ws.analyzeAll();
+      after = analyzeAll(this.ws);
     } finally {
       for (const path of changed.keys()) this.ws.setText(path, this.texts.get(path)!);
     }

@@ -18,6 +18,7 @@ import { Workspace } from '../workspace';
 import { Scope } from '../scope';
 import { ParsePool, POOL_MIN_CHARS } from '../syntax/parse-pool';
 import { formatJson, formatSarif, formatText, isFailing, sortFindings } from './format';
+import { analyzeAll, analyzeAllParallel } from '../batch';
 
 declare const LOCKSET_VERSION: string | undefined;
 const VERSION = typeof LOCKSET_VERSION === 'string' ? LOCKSET_VERSION : '0.0.0-dev';
@@ -163,9 +164,9 @@ export async function analyze(ws: Workspace, jobs?: number, onProgress?: (done: 
   // A one-shot run: each package is compacted once checked, and the graph is read after (`lockset graph`).
   ws.compact = true;
   const pool = jobs === 0 ? undefined : ParsePool.create(jobs);
-  if (!pool) return ws.analyzeAll(onProgress);
+  if (!pool) return analyzeAll(ws, onProgress);
   try {
-    return await ws.analyzeAllParallel(pool, onProgress);
+    return await analyzeAllParallel(ws, pool, onProgress);
   } finally {
     await pool.close();
   }

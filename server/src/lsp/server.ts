@@ -23,6 +23,7 @@ import { isTsPath, TsDocuments } from './typescript';
 import type { LanguageFrontend } from './frontend';
 import { GoFrontend } from './go-frontend';
 import { defaultSettings, readSettings, type Settings } from './settings';
+import { importsFirst, parseAhead } from '../batch';
 
 
 /** From this much Go text on, `auto` compacts: below, the memory saved is small, and an edit's importers stay whole. */
@@ -214,11 +215,11 @@ export class LocksetServer {
     // published at once; then every package's findings against the whole workspace's lock graph.
     const open = new Set(this.documents.all().map((d) => dirname(uriToPath(d.uri))));
     const dirs = this.ws.dirs();
-    const ordered = [...dirs.filter((d) => open.has(d)), ...this.ws.importsFirst(dirs).filter((d) => !open.has(d))];
+    const ordered = [...dirs.filter((d) => open.has(d)), ...importsFirst(this.ws, dirs).filter((d) => !open.has(d))];
     this.indexing = true;
     // A large workspace is parsed on worker threads meanwhile, in the order the packages are analysed.
     const pool = chars >= POOL_MIN_CHARS ? ParsePool.create() : undefined;
-    const ahead = pool ? this.ws.parseAhead(pool, ordered.filter((d) => !open.has(d))) : undefined;
+    const ahead = pool ? parseAhead(this.ws, pool, ordered.filter((d) => !open.has(d))) : undefined;
     try {
       for (const dir of ordered.filter((d) => open.has(d))) this.publishResults(this.ws.findingsSoFar(dir));
       for (const [i, dir] of ordered.entries()) {
