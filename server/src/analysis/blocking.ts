@@ -1,7 +1,8 @@
-import type { FuncDecl, GoFile } from '../model/file';
+import type { FuncDecl, GoFile, VarDecl } from '../model/file';
 import { walk, type SyntaxNode } from '../syntax/node';
-import type { ExprResolver, Ref } from '../model/refs';
-import type { Scope } from '../model/scope';
+import { ExprResolver, type Ref } from '../model/refs';
+import type { GoPackage } from '../model/package';
+import { Scope } from '../model/scope';
 import { deref } from '../model/types';
 
 /**
@@ -130,6 +131,12 @@ function isMemoryStream(e: SyntaxNode, res: ExprResolver, scope: Scope, depth = 
     const inner = e.children.find((c) => c.field === 'arguments')?.children.find((c) => c.type !== 'comment');
     if (inner && isMemoryStream(inner, res, scope, depth + 1)) return true;
   }
+  // A package-level variable set to such a reader and never given another one outside tests: `var idReader =
+  // rand.Reader`, a seam that only tests swap (buildkit's identity package).
+  if (e.type === 'identifier' && depth < MAX_STREAM_DEPTH && !scope.lookup(text)) {
+    const v = res.pkg.vars.get(text);
+    if (v?.value && !assignedOutsideItsDeclaration(res.pkg, v) && isMemoryStream(v.value, v.file === res.file ? res : new ExprResolver(res.pkg, v.file), new Scope(), depth + 1)) return true;
+  }
   // A local whose every value is such a reader: `kdf := hkdf.New(...)`, then io.ReadFull(kdf, key).
   if (e.type === 'identifier' && depth < MAX_STREAM_DEPTH && scope.lookup(text)?.kind === 'local') {
     const values = assignedValues(e, text, res);
@@ -137,6 +144,29 @@ function isMemoryStream(e: SyntaxNode, res: ExprResolver, scope: Scope, depth = 
   }
   const t = deref(res.typeOf(e.type === 'unary_expression' ? e.children.find((c) => c.field === 'operand') : e, scope));
   return t.kind === 'named' && ((t.pkg === 'bytes' && (t.name === 'Buffer' || t.name === 'Reader')) || (t.pkg === 'strings' && (t.name === 'Reader' || t.name === 'Builder')));
+}
+
+const reassignedByPackage = new WeakMap<GoPackage, Map<string, boolean>>();
+
+/**
+ * Whether a package-level variable is given a value anywhere but its declaration, in the package's non-test files
+ * (`name = x`, `a, name = f()`; a `:=` declares a local of that name instead). Read from the text, once per name.
+ */
+function assignedOutsideItsDeclaration(pkg: GoPackage, v: VarDecl): boolean {
+  let byName = reassignedByPackage.get(pkg);
+  if (!byName) reassignedByPackage.set(pkg, (byName = new Map()));
+  let out = byName.get(v.name);
+  if (out === undefined) {
+    const name = v.name.replace(/[^\w]/g, '');
+    const assignment = new RegExp(String.raw`(?<![.\w])(?:[\w.]+\s*,\s*)*${name}(?:\s*,\s*[\w.]+)*\s*=(?!=)`, 'g');
+    out = false;
+    for (const f of pkg.files) {
+      if (f.path.endsWith('_test.go')) continue;
+      for (const m of f.parsed.text.matchAll(assignment)) if (f !== v.file || m.index < v.node.start || m.index >= v.node.end) out = true;
+    }
+    byName.set(v.name, out);
+  }
+  return out;
 }
 
 /** For `pkg.Name` where pkg is an import here (not a variable in scope): its import path and the name. */
