@@ -311,14 +311,29 @@ export class FlowAnalyzer {
    * declared once and never assigned again, names the same object, so its locks are that path's (`snd.ep.mu` is `rc.snd.ep.mu`).
    */
   private pathAlias(name: SyntaxNode, value: SyntaxNode, type: GoType, f: Frame): Ref | undefined {
-    if (type.kind !== 'pointer' || (value.type !== 'selector_expression' && value.type !== 'identifier')) return undefined;
+    // `h := o.cache.Acquire()`, where Acquire locks and hands back its receiver (or a handle that embeds it): h is
+    // o.cache, so that `h.Release()` releases the lock the call took.
+    const handed = value.type === 'call_expression' ? this.handedBackReceiver(value) : undefined;
+    if (type.kind !== 'pointer' || (value.type !== 'selector_expression' && value.type !== 'identifier' && !handed)) return undefined;
     const text = this.decl.file.parsed.text;
     const id = this.text(name);
     if (!this.isTracked(id) || !neverAssigned(this.decl.node, id, text)) return undefined;
-    const ref = this.res.refOf(value, f.scope);
+    const ref = this.res.refOf(handed ?? value, f.scope);
     // The path's root must stay too (`oa := acc` in a loop that sets acc names the old account).
     if (!ref?.exact || !(ref.rootKind === 'receiver' || ref.rootKind === 'param') || !neverAssigned(this.decl.node, ref.root, text)) return undefined;
     return ref;
+  }
+
+  /**
+   * The receiver expression of a call of a lock helper that returns its own receiver, or a handle that embeds it
+   * (`return c`, `return &Handle{c}`), on every return: the value the call hands back is that receiver's object.
+   */
+  private handedBackReceiver(call: SyntaxNode): SyntaxNode | undefined {
+    const callee = this.calls.get(call)?.callee;
+    const fn = child(call, 'function');
+    if (!callee?.recvName || !callee.body || fn?.type !== 'selector_expression' || callee.results.length !== 1) return undefined;
+    if (!this.contracts(callee).acquires.some((a) => a.resolved && a.ref.rootKind === 'receiver')) return undefined;
+    return returnsReceiver(callee.body, callee.recvName, callee.file.parsed.text) ? child(fn, 'operand') : undefined;
   }
 
   /**
@@ -1331,4 +1346,32 @@ function joinStates(states: State[]): State {
   }
   if (live.length > 1 && live.some((s) => s.flags)) held = guardJoined(held, live);
   return { held, defers: [...defers], dead: false, flags: joinFlags(live.map((s) => s.flags)) };
+}
+
+/**
+ * Whether every return of a body (outside func literals) hands back the receiver `recv` itself, or a composite
+ * literal whose only element is it (`&Handle{c}`, a handle that embeds the receiver's type), and there is one.
+ */
+function returnsReceiver(body: SyntaxNode, recv: string, text: string): boolean {
+  let returns = 0, other = false;
+  const visit = (n: SyntaxNode): void => {
+    if (other || n.type === 'func_literal') return;
+    if (n.type === 'return_statement') {
+      returns++;
+      const values = n.children.find((c) => c.type === 'expression_list')?.children.filter((c) => c.type !== 'comment' && c.type !== ',') ?? [];
+      if (values.length !== 1 || !isReceiverOrHandle(values[0], recv, text)) other = true;
+      return;
+    }
+    for (const c of n.children) visit(c);
+  };
+  visit(body);
+  return returns > 0 && !other;
+}
+
+function isReceiverOrHandle(e: SyntaxNode, recv: string, text: string): boolean {
+  if (e.type === 'identifier') return text.slice(e.start, e.end) === recv;
+  const lit = e.type === 'unary_expression' && text[e.start] === '&' ? e.children.find((c) => c.field === 'operand') : e;
+  if (lit?.type !== 'composite_literal') return false;
+  const elements = lit.children.find((c) => c.field === 'body')?.children.filter((c) => c.type === 'literal_element' || c.type === 'keyed_element') ?? [];
+  return elements.length === 1 && elements[0].type === 'literal_element' && text.slice(elements[0].start, elements[0].end).trim() === recv;
 }

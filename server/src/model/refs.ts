@@ -262,7 +262,13 @@ export class ExprResolver {
   appendField(ref: Ref, name: string): Ref {
     const steps = this.pkg.findField(ref.type, name);
     let cur = ref;
-    if (!steps) return extend(cur, name, UNKNOWN, undefined, name);
+    if (!steps) {
+      // `h.Cache` where h stands for a *Cache: a handle that embeds the object it was made from, which a lock
+      // helper handed back (see pathAlias in analysis/flow.ts), is that object; Go itself has no such field.
+      const t = deref(ref.type);
+      if (t.kind === 'named' && t.name === name) return ref;
+      return extend(cur, name, UNKNOWN, undefined, name);
+    }
     steps.forEach((s, i) => {
       cur = extend(cur, s.name, s.type, this.ownerOf(deref(s.owner)), i === steps.length - 1 ? name : undefined);
     });
