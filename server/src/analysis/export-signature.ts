@@ -29,7 +29,7 @@ export function exportSignature(analysis: PackageAnalysis): string {
       parts.push(`A${a.ref.key}/${a.cls}/${a.node ?? ''}/${a.mode}/${nodeId(a.lockNode)}/${chainNodes(a.chain)}/${a.ownCondition ?? ''}/${a.belowCondition ?? ''}`);
     }
     const b = analysis.mayBlock.get(fn);
-    if (b) parts.push(`B${b.what}/${nodeId(b.at)}/${chainNodes(b.chain)}`);
+    if (b) parts.push(`B${b.what}/${nodeId(b.at)}/${chainNodes(b.chain)}/${b.onlyWhen ? JSON.stringify(b.onlyWhen) : ''}`);
     // Callbacks it runs under its own locks: importers turn them into lock-order edges, with these places.
     for (const pc of analysis.paramCalls.get(fn) ?? []) {
       parts.push(`P${pc.index}/${pc.name}/${nodeId(pc.site.node)}/${pc.held.map((h) => `${h.ref.key}:${h.mode}:${nodeId(h.site)}`).join(',')}`);

@@ -1,6 +1,7 @@
 // The data a package analysis holds per function, and the view of it that the rules completing it read: they import
 // this module, not package-analysis.ts, which imports them (no import cycle).
 import type { FuncDecl } from '../model/file';
+import type { ParamTest } from './param-conditions';
 import type { GoPackage } from '../model/package';
 import type { ExprResolver, Ref } from '../model/refs';
 import type { SyntaxNode } from '../syntax/node';
@@ -59,6 +60,11 @@ export interface BlockWitness {
   chain: ChainStep[];
   /** For sync.Cond.Wait: the condition's own lock (last name), which the wait releases. */
   ownLock?: string;
+  /**
+   * When every blocking operation of `fn` itself is under ifs on its parameters: per operation, those tests. A call
+   * that rules out each operation's (`lookup(ctx, k, false)` for `if block {...}`) does not block (see blocksAt).
+   */
+  onlyWhen?: ParamTest[][];
 }
 
 /** A function calling one of its func-typed parameters while it holds locks of its own. */

@@ -5,6 +5,7 @@ import { isUnshared } from './fresh';
 import { isFreshAt } from './fresh-value';
 import { neverAssigned, trackableFlags } from './flags';
 import { argumentCondition } from './argument-conditions';
+import { paramTestsAround, ruledOutAt, type ParamTest } from './param-conditions';
 import type { CallSite, FunctionFlow, LockEvent, UnitKind } from './flow-types';
 import type { Acquisition, BlockWitness, ChainStep, PackageAnalysisView } from './package-analysis-types';
 import { sendHasRoom } from './reply-channels';
@@ -443,13 +444,24 @@ const DOCUMENTED_BLOCKING = /\+blocking\b|\b(?:may|might|can|will) block\b/i;
  * body, or a call of a function that may block), each with one witness. A `+blocking` or "may block"
  * doc phrase marks a function too.
  */
+/** Whether a call of a function that may block does: not when it rules out every way there (see BlockWitness.onlyWhen). */
+export function blocksAt(w: BlockWitness, site: CallSite): boolean {
+  return !w.onlyWhen || !w.onlyWhen.every((tests) => ruledOutAt(tests, site));
+}
+
 export function computeMayBlock(analysis: PackageAnalysisView): Map<FuncDecl, BlockWitness> {
   const out = new Map<FuncDecl, BlockWitness>();
   for (const [fn, flow] of analysis.flows) {
     if (DOCUMENTED_BLOCKING.test(fn.doc.text) || /^\w+ blocks\b/.test(fn.doc.text) && fn.doc.text.startsWith(`${fn.name} blocks`)) { out.set(fn, { what: 'documented as blocking', fn, at: fn.nameNode, chain: [] }); continue; }
     // A send into a reply channel's room does not block (see reply-channels.ts).
-    const e = flow.blocking.find((b) => RUNS_IN_PLACE.has(b.unit) && !(b.what === 'channel send' && sendHasRoom(analysis.pkg, fn.file, b.node)));
-    if (e) out.set(fn, { what: e.what, fn, at: e.node, chain: [], ownLock: e.ownLock });
+    const ops = flow.blocking.filter((b) => RUNS_IN_PLACE.has(b.unit) && !(b.what === 'channel send' && sendHasRoom(analysis.pkg, fn.file, b.node)));
+    if (!ops.length) continue;
+    // One that blocks whatever the arguments, else the first, with the conditions on the parameters under which
+    // each gets there: a call that rules them all out does not block (see param-conditions.ts).
+    const tests = ops.map((b) => paramTestsAround(fn, b.node));
+    const i = tests.findIndex((t) => t === undefined);
+    const e = ops[Math.max(i, 0)];
+    out.set(fn, { what: e.what, fn, at: e.node, chain: [], ownLock: e.ownLock, ...(i < 0 ? { onlyWhen: tests as ParamTest[][] } : {}) });
   }
   // Only a function that calls one known to block can change in a round: the others are skipped (the same
   // rounds in the same order as over every function, so the same witnesses, at a fraction of the reads).
@@ -461,7 +473,9 @@ export function computeMayBlock(analysis: PackageAnalysisView): Map<FuncDecl, Bl
       if (!site.callee || site.viaGo || !RUNS_IN_PLACE.has(site.unit)) continue;
       const list = callers.get(site.callee);
       if (list) list.push(fn); else callers.set(site.callee, [fn]);
-      if (out.has(site.callee) || analysis.foreign(site.callee)?.mayBlock.has(site.callee)) candidates.add(fn);
+      const w = out.get(site.callee) ?? analysis.foreign(site.callee)?.mayBlock.get(site.callee);
+      if (w && !blocksAt(w, site)) continue;
+      if (w) candidates.add(fn);
     }
   }
   for (let round = 0; round < MAX_CHAIN && candidates.size > 0; round++) {
@@ -471,8 +485,9 @@ export function computeMayBlock(analysis: PackageAnalysisView): Map<FuncDecl, Bl
       for (const site of flow.calls) {
         if (!site.callee || site.viaGo || !RUNS_IN_PLACE.has(site.unit)) continue;
         const w = out.get(site.callee) ?? analysis.foreign(site.callee)?.mayBlock.get(site.callee);
-        if (!w) continue;
-        out.set(fn, { ...w, chain: [{ fn, site }, ...w.chain] });
+        if (!w || !blocksAt(w, site)) continue;
+        // The conditions are the callee's own: the caller gets there through this call, whatever its parameters.
+        out.set(fn, { ...w, chain: [{ fn, site }, ...w.chain], onlyWhen: undefined });
         candidates.delete(fn);
         for (const c of callers.get(fn) ?? []) if (!out.has(c)) candidates.add(c);
         changed = true;

@@ -4,7 +4,7 @@ import { isFreshAt } from '../analysis/fresh-value';
 import type { FunctionFlow } from '../analysis/flow-types';
 import type { SyntaxNode } from '../syntax/node';
 import { sendHasRoom } from '../analysis/reply-channels';
-import { releasedAt } from '../analysis/summaries';
+import { blocksAt, releasedAt } from '../analysis/summaries';
 import type { HeldLock, HeldSet } from '../analysis/held';
 import type { FuncDecl } from '../model/file';
 import type { PackageAnalysis } from '../analysis/package-analysis';
@@ -70,7 +70,8 @@ between neither change what the send reads nor call anything, and the send reads
         const handedBack = releasedAt(analysis, fn, site);
         // Waiting on a Cond releases the Cond's own lock: holding just that one while calling a waiter is the pattern.
         const held = heldLocks(analysis, fn, flow, site.held, site.node, site.nameNode.start).filter((h) => !handedBack.has(h.ref.key) && !(w?.ownLock && isCondLock(h.ref, w.ownLock)));
-        if (!w || held.length === 0 || !own(held)) continue;
+        // A call whose arguments rule out every way the callee gets to the blocking operation does not block.
+        if (!w || held.length === 0 || !own(held) || !blocksAt(w, site)) continue;
         const calls = [site.calleeName, ...w.chain.map((s) => s.site.calleeName)];
         const path = calls.join(' → ');
         ctx.report({
