@@ -48,7 +48,7 @@ of them is followed by such a return or ends the body.`,
       if (exit.kind === 'panic') continue;
       for (const h of exit.held.definite()) {
         // An alias's copy of a lock is reported under the lock's own name.
-        if (h.fromContract || h.aliasOf || h.viaResult || ok(h.ref.key)) continue;
+        if (h.fromContract || h.aliasOf || h.viaResult || ok(h.ref.key) || (exit.kind === 'return' && storedInResult(fn, exit.node, h))) continue;
         const { start: at, end } = exitRange(exit);
         ctx.report({
           file: fn.file.path,
@@ -77,6 +77,26 @@ of them is followed by such a return or ends the body.`,
     }
   },
 };
+
+/**
+ * Whether a return hands the lock to the value it returns: a composite literal among the results keeps the lock
+ * itself in a field (`return &Tx{tx: t, locker: l}` with l locked, `&db.mu`, `db.mu.RLocker()`), so that the
+ * result's own methods release it (lnd's kvdb transactions). Read from this function's text alone.
+ */
+function storedInResult(fn: FuncDecl, ret: SyntaxNode, h: HeldLock): boolean {
+  const text = fn.file.parsed.text;
+  const lock = h.ref.display.replace(/\s+/g, '');
+  const kept = new Set([lock, `&${lock}`, `${lock}.RLocker()`, `(&${lock}).RLocker()`]);
+  let found = false;
+  walk(ret, (n) => {
+    if (found || n.type === 'func_literal') return false;
+    if (n.type === 'literal_element' && n.parent?.type === 'keyed_element' && n.parent.children.indexOf(n) > 0) {
+      if (kept.has(text.slice(n.start, n.end).replace(/\s+/g, ''))) found = true;
+    } else if (n.type === 'literal_element' && n.parent?.type === 'literal_value' && kept.has(text.slice(n.start, n.end).replace(/\s+/g, ''))) found = true;
+    return !found;
+  });
+  return found;
+}
 
 /**
  * "Unlock before this return" (or continue): `mu.Unlock()` on a line of its own above it. Only where the statement
