@@ -5,25 +5,35 @@ import { makeRoom } from './blocking';
 import { isNamed } from './fresh';
 
 /** Per file, per channel field name: the makes assigned to it, whether all had a buffer, and the sends to it. */
-interface FieldChannels { makes: number; /** Makes without a buffer of exactly one. */ unbuffered: number; sends: number }
+interface FieldChannels {
+  makes: number;
+  /** Makes without a buffer of exactly one. */
+  unbuffered: number;
+  sends: number;
+  /** Sends after which their function returns, sending on no other channel of this name (see isLastSend). */
+  lastSends: number;
+}
 const byFile = new WeakMap<GoFile, Map<string, FieldChannels>>();
 
 /**
  * Whether a send cannot block because its channel is a one-shot reply channel: a struct field (`m.done`,
- * `w.closeNotifyCh`) that every make in the package gives a buffer of exactly one (`done: make(chan error, 1)`),
- * and that the package sends to at this one place only. Each value gets one send into its room (pebble's
- * manual compaction's done, net/http's closeNotifyCh). Read at report time: it reads the whole package.
+ * `w.closeNotifyCh`) that every make in the package gives a buffer of exactly one (`done: make(chan error, 1)`,
+ * or `errc := make(chan error, 1)` then `&msg{err: errc}`; a field copied from another message's field of that
+ * name, `{err: req.err}`, passes the same channel on), and that the package sends to at this one place only, or
+ * only right before returning (`req.err <- e; return`): each value gets one send into its room (pebble's manual
+ * compaction's done, net/http's closeNotifyCh, lnd's wallet requests). Read at report time: it reads the whole
+ * package.
  */
 export function oneShotFieldSend(pkg: GoPackage, file: GoFile, send: SyntaxNode): boolean {
   const ch = child(send, 'channel');
   if (ch?.type !== 'selector_expression') return false;
   const field = file.text(child(ch, 'field'));
-  let makes = 0, unbuffered = 0, sends = 0;
+  let makes = 0, unbuffered = 0, sends = 0, lastSends = 0;
   for (const f of pkg.files) {
     const s = channelsOf(f).get(field);
-    if (s) { makes += s.makes; unbuffered += s.unbuffered; sends += s.sends; }
+    if (s) { makes += s.makes; unbuffered += s.unbuffered; sends += s.sends; lastSends += s.lastSends; }
   }
-  return makes > 0 && unbuffered === 0 && sends === 1;
+  return makes > 0 && unbuffered === 0 && (sends === 1 || sends === lastSends);
 }
 
 function channelsOf(file: GoFile): Map<string, FieldChannels> {
@@ -33,10 +43,16 @@ function channelsOf(file: GoFile): Map<string, FieldChannels> {
   byFile.set(file, known);
   const stats = (name: string) => {
     let s = known!.get(name);
-    if (!s) known!.set(name, (s = { makes: 0, unbuffered: 0, sends: 0 }));
+    if (!s) known!.set(name, (s = { makes: 0, unbuffered: 0, sends: 0, lastSends: 0 }));
     return s;
   };
-  const made = (name: string, value: SyntaxNode | undefined) => {
+  const made = (name: string, value: SyntaxNode | undefined, at: SyntaxNode) => {
+    // A local made in the same function: `errc := make(chan error, 1)`, then `&msg{err: errc}`.
+    if (value?.type === 'identifier') {
+      const local = localMake(file, at, file.text(value));
+      if (local) { const s = stats(name); s.makes++; if (local !== 'room for one') s.unbuffered++; }
+      return;
+    }
     const room = makeRoom(file, value);
     if (room === undefined || !makesChannel(value!)) return;
     const s = stats(name);
@@ -49,18 +65,73 @@ function channelsOf(file: GoFile): Map<string, FieldChannels> {
     const n = stack.pop()!;
     if (n.type === 'keyed_element' && n.children.length >= 2) {
       const key = n.children[0], value = n.children[n.children.length - 1];
-      made(file.text(key.type === 'literal_element' ? key.children[0] : key), value.type === 'literal_element' ? value.children[0] : value);
+      made(file.text(key.type === 'literal_element' ? key.children[0] : key), value.type === 'literal_element' ? value.children[0] : value, n);
     } else if (n.type === 'assignment_statement') {
       const left = child(n, 'left')?.children ?? [], right = child(n, 'right')?.children ?? [];
-      left.forEach((l, i) => { if (l.type === 'selector_expression') made(file.text(child(l, 'field')), right[i]); });
+      left.forEach((l, i) => { if (l.type === 'selector_expression') made(file.text(child(l, 'field')), right[i], n); });
     } else if (n.type === 'send_statement') {
       const c = child(n, 'channel');
-      if (c?.type === 'selector_expression') stats(file.text(child(c, 'field'))).sends++;
+      if (c?.type === 'selector_expression') {
+        const name = file.text(child(c, 'field'));
+        const s = stats(name);
+        s.sends++;
+        if (isLastSend(file, n, name)) s.lastSends++;
+      }
     }
     for (const c of n.children) stack.push(c);
   }
   return known;
 }
+
+/** How a local used as a channel field's value was made in its function: once, by a make with room for one or not. */
+function localMake(file: GoFile, at: SyntaxNode, name: string): 'room for one' | 'other' | undefined {
+  const body = enclosingBody(at);
+  if (!body) return undefined;
+  let made = 0, other = 0, room = true;
+  walk(body, (n) => {
+    if (n.type !== 'short_var_declaration' && n.type !== 'assignment_statement') return;
+    const left = named(child(n, 'left')), right = named(child(n, 'right'));
+    left.forEach((l, i) => {
+      if (l.type !== 'identifier' || file.text(l) !== name) return;
+      const value = right.length === left.length ? right[i] : undefined;
+      if (value && makeRoom(file, value) !== undefined && makesChannel(value)) { made++; if (makeRoom(file, value) !== 1) room = false; } else other++;
+    });
+  });
+  if (made !== 1 || other !== 0) return undefined;
+  return room ? 'room for one' : 'other';
+}
+
+/**
+ * Whether a send to a channel field is the last use of a channel of that name on its path: after it, in its block
+ * and in the blocks around it, up to a return or the end of the function, nothing names the field again (no second
+ * send, no passing it on): `req.resp <- r; req.err <- nil; log(...)`, `req.err <- e; return`. Not in a loop: one
+ * send per call of the function.
+ */
+function isLastSend(file: GoFile, send: SyntaxNode, field: string): boolean {
+  for (let cur = send, p = send.parent; p; cur = p, p = p.parent) {
+    if (p.type === 'function_declaration' || p.type === 'method_declaration') return true;
+    // A func literal may run any number of times (a callback, a goroutine per item).
+    if (p.type === 'for_statement' || p.type === 'func_literal') return false;
+    if (p.type !== 'statement_list' && !/_case$/.test(p.type)) continue;
+    for (const n of p.children) {
+      if (n.start <= cur.start || !isNamed(n) || n.type === 'comment') continue;
+      if (namesField(file, n, field)) return false;
+      if (n.type === 'return_statement') return true;
+    }
+  }
+  return false;
+}
+
+function namesField(file: GoFile, root: SyntaxNode, field: string): boolean {
+  let found = false;
+  walk(root, (n) => {
+    if (found) return false;
+    if (n.type === 'selector_expression' && file.text(child(n, 'field')) === field) found = true;
+    return !found;
+  });
+  return found;
+}
+
 
 /** Per file, per map field name: the channels stored into it and the sends through values read from it. */
 interface MapChannels { stores: number; /** Stores of a channel not made here with room for one. */ roomless: number; /** Sends that do not take the entry out first. */ loose: number }
