@@ -33,6 +33,11 @@ export interface ContractLock {
   unresolvedWhy?: string;
   /** For an acquired lock: the index of the result that is its releaser (`return c, c.mu.Unlock`). */
   releasedBy?: number;
+  /**
+   * When that result is a guard rather than a func (`return Guard{release: func() { o.mu.Unlock() }}`): the
+   * guard's methods that release it, by calling the func it keeps (`func (g Guard) Unlock() { g.release() }`).
+   */
+  releasedByMethods?: string[];
   /** For an acquired lock of a result: the keys it has in the body at the returns that hand it back (`c.mu`). */
   heldAs?: string[];
   source: ContractSource;

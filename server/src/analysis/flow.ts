@@ -86,6 +86,8 @@ export class FlowAnalyzer {
   private funcVars?: Map<string, SyntaxNode>;
   /** Local variables that hold a releaser a call handed back (`c, unlock := p.getLocked(h)`): the Unlock each runs. */
   private releasers?: Map<string, LockOp[]>;
+  /** Guards bound by a call of a lock helper that hands one back: their releasing methods and what they release. */
+  private guards?: Map<string, { methods: readonly string[]; ops: LockOp[] }>;
   /** Tests of a condition that the flow tracks as flags besides boolean variables (see condition-flags.ts). */
   private conditionFlags?: ConditionFlags;
 
@@ -363,7 +365,15 @@ export class FlowAnalyzer {
         if (ref) held = held.with({ ref, mode: a.mode, maybe: false, site: call, viaResult: true });
       } else ref = mapToCaller(a.ref, site, this.res);
       const releaser = a.releasedBy !== undefined ? left[a.releasedBy] : undefined;
-      if (ref && releaser?.type === 'identifier' && this.isTracked(this.text(releaser)) && onlyCalled(this.decl.node, this.text(releaser), releaser, this.decl.file.parsed.text)) {
+      // A guard (`g := s.m.Lock("r")`): a call of one of its releasing methods releases the lock.
+      if (ref && a.releasedByMethods && releaser?.type === 'identifier' && this.isTracked(this.text(releaser))
+        && onlyMethodsCalled(this.decl.node, this.text(releaser), releaser, a.releasedByMethods, this.decl.file.parsed.text)) {
+        const name = this.text(releaser);
+        const prev = this.guards?.get(name);
+        (this.guards ??= new Map()).set(name, { methods: a.releasedByMethods, ops: [...(prev?.ops ?? []), { ref, method: a.mode === 'read' ? 'RUnlock' : 'Unlock', kind: 'unknown' }] });
+        continue;
+      }
+      if (ref && !a.releasedByMethods && releaser?.type === 'identifier' && this.isTracked(this.text(releaser)) && onlyCalled(this.decl.node, this.text(releaser), releaser, this.decl.file.parsed.text)) {
         // One func may release several locks (`x, y, unlock := lockPair()`).
         const name = this.text(releaser);
         bound.set(name, [...(bound.get(name) ?? []), { ref, method: a.mode === 'read' ? 'RUnlock' : 'Unlock', kind: 'unknown' }]);
@@ -380,7 +390,7 @@ export class FlowAnalyzer {
     if (!site || !callee || callee.results.length !== 1) return [];
     const out: LockOp[] = [];
     for (const a of this.contracts(callee).acquires) {
-      if (!a.resolved || a.releasedBy !== 0 || a.ref.rootKind === 'local') continue;
+      if (!a.resolved || a.releasedBy !== 0 || a.releasedByMethods || a.ref.rootKind === 'local') continue;
       const ref = mapToCaller(a.ref, site, this.res);
       if (ref) out.push({ ref, method: a.mode === 'read' ? 'RUnlock' : 'Unlock', kind: 'unknown' });
     }
@@ -405,6 +415,10 @@ export class FlowAnalyzer {
   private boundFunc(fn: SyntaxNode | undefined, f: Frame): { lit?: SyntaxNode; op?: LockOp; more?: LockOp[] } | undefined {
     const released = fn?.type === 'identifier' ? this.releasers?.get(this.text(fn)) : undefined;
     if (released) return { op: released[0], more: released.slice(1) };
+    // `g.Unlock()` on a guard that a lock helper handed back (see acquiredResults).
+    const operand = fn?.type === 'selector_expression' ? child(fn, 'operand') : undefined;
+    const guard = operand?.type === 'identifier' ? this.guards?.get(this.text(operand)) : undefined;
+    if (fn && guard && guard.methods.includes(this.text(child(fn, 'field')))) return { op: guard.ops[0], more: guard.ops.slice(1) };
     const value = fn?.type === 'identifier' ? this.funcVars?.get(this.text(fn)) : undefined;
     if (!value) return undefined;
     if (value.type === 'func_literal') return { lit: value };
@@ -1277,6 +1291,21 @@ function onlyCalled(root: SyntaxNode, name: string, decl: SyntaxNode, text: stri
     if (n.type === 'identifier' && n !== decl && text.slice(n.start, n.end) === name) {
       const call = n.field === 'function' ? n.parent : null;
       if (call?.type !== 'call_expression') return false;
+    }
+    appendAll(stack, n.children);
+  }
+  return true;
+}
+
+/** Whether every use of `name` but its declaration calls one of `methods` on it (`g.Unlock()`, `defer g.RUnlock()`). */
+function onlyMethodsCalled(root: SyntaxNode, name: string, decl: SyntaxNode, methods: readonly string[], text: string): boolean {
+  const stack = [root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === 'identifier' && n !== decl && text.slice(n.start, n.end) === name) {
+      const sel = n.field === 'operand' ? n.parent : null;
+      const field = sel?.type === 'selector_expression' ? sel.children.find((c) => c.field === 'field') : undefined;
+      if (!field || !methods.includes(text.slice(field.start, field.end)) || sel!.field !== 'function' || sel!.parent?.type !== 'call_expression') return false;
     }
     appendAll(stack, n.children);
   }

@@ -187,6 +187,11 @@ export class PackageAnalysis implements PackageAnalysisView {
    * Functions that return holding a lock they never unlock (`func (s *S) lock() { s.mu.Lock() }`)
    * acquire it for their caller; ones that unlock a lock they never take release it.
    */
+  /** The package's methods of a type (by its name), for a guard's releasing methods. */
+  private methodsOf(type: string): FuncDecl[] {
+    return [...this.pkg.funcs.values()].filter((f) => f.recvType === type);
+  }
+
   private inferLockHelpers(): Set<FuncDecl> {
     const helpers = new Set<FuncDecl>();
     for (const [fn, flow] of this.flows) {
@@ -198,7 +203,7 @@ export class PackageAnalysis implements PackageAnalysisView {
       const source = (describe: string): ContractSource => ({ kind: 'body', describe, file: fn.file.path, offset: fn.nameNode.start });
       const own = ownLockKeys(flow);
       // `return c, c.mu.Unlock`: the lock and its releaser are handed back together.
-      for (const a of releaserAcquires(fn, flow, source('the body returns it locked, with its Unlock'))) {
+      for (const a of releaserAcquires(fn, flow, source('the body returns it locked, with its Unlock'), (type) => this.methodsOf(type))) {
         c.acquires.push({ ...a, source: source(`the body returns ${a.heldAs?.[0] ?? a.ref.display} locked, with its ${a.mode === 'read' ? 'RUnlock' : 'Unlock'}`) });
         changed = true;
       }

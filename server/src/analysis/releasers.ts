@@ -3,6 +3,8 @@ import type { Ref } from '../model/refs';
 import type { ContractLock, ContractSource } from './contract-types';
 import type { FunctionFlow } from './flow-types';
 import type { HeldSet } from './held';
+import type { GoType } from '../model/types';
+import type { SyntaxNode } from '../syntax/node';
 
 /**
  * A function that returns a lock's Unlock as a func value, with the lock held (`s.mu.Lock(); return s.mu.Unlock`,
@@ -11,9 +13,9 @@ import type { HeldSet } from './held';
  * result (`~0.objsMu`: the first result's). Every return that hands back a releaser must agree on which lock, and
  * hold it then; a return of nil (`return nil, nil`) hands back nothing.
  */
-export function releaserAcquires(fn: FuncDecl, flow: FunctionFlow, source: ContractSource): ContractLock[] {
+export function releaserAcquires(fn: FuncDecl, flow: FunctionFlow, source: ContractSource, methodsOf?: (type: string) => readonly FuncDecl[]): ContractLock[] {
   const j = fn.results.findIndex((t) => t.kind === 'func');
-  if (j < 0) return [];
+  if (j < 0) return methodsOf ? guardAcquires(fn, flow, source, methodsOf) : [];
   const text = fn.file.parsed.text;
   let found: { ref: Ref; mode: 'read' | 'write'; heldAs: Set<string> } | undefined;
   let byLocal: ContractLock[] | undefined;
@@ -82,4 +84,60 @@ export function resultRooted(ref: Ref, i: number): Ref {
 export function resultIndex(root: string, names: string[]): number {
   const m = /^~(\d+)$/.exec(root);
   return m ? Number(m[1]) : names.indexOf(root);
+}
+
+/**
+ * `return Guard{release: func() { o.mu.Unlock() }}` (Loki's obslock): a lock held at every return and handed back
+ * inside a guard, a struct of this package whose field keeps the func that unlocks it, and whose methods that call
+ * that field (`func (g Guard) Unlock() { g.release() }`) release it. The caller holds the lock until it calls one.
+ */
+function guardAcquires(fn: FuncDecl, flow: FunctionFlow, source: ContractSource, methodsOf: (type: string) => readonly FuncDecl[]): ContractLock[] {
+  if (fn.results.length !== 1) return [];
+  const t = fn.results[0].kind === 'pointer' ? (fn.results[0] as { elem: GoType }).elem : fn.results[0];
+  if (t.kind !== 'named' || t.pkg) return [];
+  const text = fn.file.parsed.text;
+  let found: { ref: Ref; mode: 'read' | 'write'; field: string } | undefined;
+  for (const exit of flow.exits) {
+    if (exit.kind === 'panic') continue;
+    if (exit.kind !== 'return') return [];
+    const value = exit.node.children.find((n) => n.type === 'expression_list')?.children.find((n) => n.type !== 'comment');
+    const lit = value?.type === 'unary_expression' ? value.children.find((c) => c.field === 'operand') : value;
+    if (lit?.type !== 'composite_literal') return [];
+    const released = releasedInLiteral(lit, text);
+    const h = released && exit.held.get(released.lock);
+    if (!released || !h || h.maybe || h.fromContract || (released.method === 'RUnlock') !== (h.mode === 'read') || !h.ref.exact) return [];
+    if (!(h.ref.rootKind === 'receiver' || h.ref.rootKind === 'param' || h.ref.rootKind === 'global')) return [];
+    if (found && (found.ref.key !== h.ref.key || found.field !== released.field)) return [];
+    found ??= { ref: h.ref, mode: h.mode, field: released.field };
+  }
+  if (!found) return [];
+  const field = found.field;
+  // The methods that call the kept func, and those that call one of them on the same receiver (`RUnlock() { g.Unlock() }`).
+  const all = methodsOf(t.name).filter((m) => m.recvName && m.body);
+  const calls = (m: FuncDecl, name: string) => new RegExp(String.raw`\b${m.recvName}\.${name}\(\)`).test(m.file.parsed.text.slice(m.body!.start, m.body!.end));
+  const methods = all.filter((m) => calls(m, field)).map((m) => m.name);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const m of all) if (!methods.includes(m.name) && methods.some((r) => calls(m, r))) { methods.push(m.name); grew = true; }
+  }
+  if (!methods.length) return [];
+  return [{ ref: found.ref, mode: found.mode, written: found.ref.display, resolved: true, source, releasedBy: 0, releasedByMethods: methods, exactMode: true }];
+}
+
+/**
+ * In `Guard{release: func() { ...; o.mu.Unlock(); ... }}`: the field, and the one lock its func releases (as
+ * written) and how, from a statement of the func's own body (not under an if).
+ */
+function releasedInLiteral(lit: SyntaxNode, text: string): { field: string; lock: string; method: string } | undefined {
+  const body = lit.children.find((c) => c.field === 'body');
+  for (const el of body?.children ?? []) {
+    if (el.type !== 'keyed_element') continue;
+    const [key, value] = el.children.filter((c) => c.type === 'literal_element');
+    const v = value?.children[0];
+    if (!key || v?.type !== 'func_literal') continue;
+    const statements = v.children.find((c) => c.field === 'body')?.children.find((c) => c.type === 'statement_list')?.children ?? [];
+    const unlocks = statements.map((st) => /^([\w.]+)\.(R?Unlock)\(\)$/.exec(text.slice(st.start, st.end).trim())).filter((m): m is RegExpExecArray => !!m);
+    if (unlocks.length === 1) return { field: text.slice(key.start, key.end).trim(), lock: unlocks[0][1], method: unlocks[0][2] };
+  }
+  return undefined;
 }
