@@ -1,4 +1,4 @@
-import type { FuncDecl } from '../model/file';
+import type { FuncDecl, GoFile } from '../model/file';
 import { classNodeOf, classPackageOf, lockClass, typedClass, type Ref } from '../model/refs';
 import { mapToCaller } from './calls';
 import { isUnshared } from './fresh';
@@ -6,9 +6,10 @@ import { isFreshAt } from './fresh-value';
 import { neverAssigned, trackableFlags } from './flags';
 import { argumentCondition } from './argument-conditions';
 import { paramTestsAround, ruledOutAt, type ParamTest } from './param-conditions';
-import type { CallSite, FunctionFlow, LockEvent, UnitKind } from './flow-types';
+import type { BlockingEvent, CallSite, FunctionFlow, LockEvent, UnitKind } from './flow-types';
 import type { Acquisition, BlockWitness, ChainStep, PackageAnalysisView } from './package-analysis-types';
 import { sendHasRoom } from './reply-channels';
+import { handedToReadyLoop } from './ready-receivers';
 import type { SyntaxNode } from '../syntax/node';
 
 /** Bodies that run while their function runs, so their acquisitions count as the function's. */
@@ -444,6 +445,15 @@ const DOCUMENTED_BLOCKING = /\+blocking\b|\b(?:may|might|can|will) block\b/i;
  * body, or a call of a function that may block), each with one witness. A `+blocking` or "may block"
  * doc phrase marks a function too.
  */
+/**
+ * A blocking operation that cannot wait after all: a send into a reply channel's room (see reply-channels.ts), or a
+ * send (alone or as a case of a select) to a loop that is always ready for it (see ready-receivers.ts).
+ */
+export function neverWaits(analysis: PackageAnalysisView, file: GoFile, b: BlockingEvent): boolean {
+  if (b.what === 'channel send' && sendHasRoom(analysis.pkg, file, b.node)) return true;
+  return (b.what === 'channel send' || b.what === 'select without default') && handedToReadyLoop(analysis, file, b.node);
+}
+
 /** Whether a call of a function that may block does: not when it rules out every way there (see BlockWitness.onlyWhen). */
 export function blocksAt(w: BlockWitness, site: CallSite): boolean {
   return !w.onlyWhen || !w.onlyWhen.every((tests) => ruledOutAt(tests, site));
@@ -454,7 +464,7 @@ export function computeMayBlock(analysis: PackageAnalysisView): Map<FuncDecl, Bl
   for (const [fn, flow] of analysis.flows) {
     if (DOCUMENTED_BLOCKING.test(fn.doc.text) || /^\w+ blocks\b/.test(fn.doc.text) && fn.doc.text.startsWith(`${fn.name} blocks`)) { out.set(fn, { what: 'documented as blocking', fn, at: fn.nameNode, chain: [] }); continue; }
     // A send into a reply channel's room does not block (see reply-channels.ts).
-    const ops = flow.blocking.filter((b) => RUNS_IN_PLACE.has(b.unit) && !(b.what === 'channel send' && sendHasRoom(analysis.pkg, fn.file, b.node)));
+    const ops = flow.blocking.filter((b) => RUNS_IN_PLACE.has(b.unit) && !neverWaits(analysis, fn.file, b));
     if (!ops.length) continue;
     // One that blocks whatever the arguments, else the first, with the conditions on the parameters under which
     // each gets there: a call that rules them all out does not block (see param-conditions.ts).

@@ -3,8 +3,7 @@ import { isUnshared } from '../analysis/fresh';
 import { isFreshAt } from '../analysis/fresh-value';
 import type { FunctionFlow } from '../analysis/flow-types';
 import type { SyntaxNode } from '../syntax/node';
-import { sendHasRoom } from '../analysis/reply-channels';
-import { blocksAt, releasedAt } from '../analysis/summaries';
+import { blocksAt, neverWaits, releasedAt } from '../analysis/summaries';
 import type { HeldLock, HeldSet } from '../analysis/held';
 import type { FuncDecl } from '../model/file';
 import type { PackageAnalysis } from '../analysis/package-analysis';
@@ -51,7 +50,7 @@ between neither change what the send reads nor call anything, and the send reads
       const byCallers = !/^[A-Z]/.test(fn.name) && called.has(fn);
       const own = (held: HeldLock[]) => !byCallers || held.some((h) => !h.fromContract);
       for (const e of flow.blocking) {
-        if (e.what === 'channel send' && sendHasRoom(analysis.pkg, fn.file, e.node)) continue;
+        if (neverWaits(analysis, fn.file, e)) continue;
         const held = heldLocks(analysis, fn, flow, e.held, e.node).filter((h) => !e.ownLock || !isCondLock(h.ref, e.ownLock));
         if (held.length === 0 || (e.ownLock === '?' && held.length < 2) || !own(held)) continue;
         ctx.report({
