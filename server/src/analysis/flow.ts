@@ -6,13 +6,13 @@ import { foreignTarget } from './flow-types';
 import { resultIndex } from './releasers';
 import { Scope } from '../model/scope';
 import { deref, typeFromSyntax, UNKNOWN, type GoType } from '../model/types';
-import { child, childrenOf, type SyntaxNode } from '../syntax/node';
+import { child, childrenOf, walk, type SyntaxNode } from '../syntax/node';
 import type { Contract } from './contract-types';
 import { bodyScope } from './scope-of';
 import type { AccessEvent, BlockingEvent, CallSite, ExitPoint, FunctionFlow, LiteralInfo, LockEvent, LoopContinue, UnitKind } from './flow-types';
 import { mapToCaller, resolveCall } from './calls';
 import { blockingCall, OS_THREAD_KEY, osThreadRef, returnsToken, sendHasRoom, threadStateChange } from './blocking';
-import { HeldSet, type LockMode } from './held';
+import { HeldSet, type HeldLock, type LockMode } from './held';
 import { appendAll } from '../util/arrays';
 import { ConditionFlags } from './condition-flags';
 import { boolLiteral, guardJoined, impliedFlags, joinFlags, neverAssigned, sameFlags, trackableFlags, withFlag, type Flags } from './flags';
@@ -467,13 +467,48 @@ export class FlowAnalyzer {
     (this.goStmts ??= new Map()).set(s, prevGo ? prevGo.join(st.held) : st.held);
     const lit = fn?.type === 'func_literal' ? fn : this.boundFunc(fn, f)?.lit;
     if (lit) {
-      this.detached(lit, f, 'goroutine', HeldSet.EMPTY, st.held);
+      // `go func() { defer b.lock.Unlock(); ... }()` with b.lock held: the goroutine takes the lock over, so what
+      // it calls that needs the lock has it. Held as inherited: for contracts only, as the work it was started to
+      // do under the lock is by design (minimega's RunCommands sends its results holding cmdLock).
+      this.detached(lit, f, 'goroutine', this.handedToGoroutine(lit, st.held, f), st.held);
       return st;
     }
     if (fn?.type === 'selector_expression') st = this.evalExpr(child(fn, 'operand'), st, f);
     // A goroutine never inherits the caller's locks, except one handed over: see handOver.
     const site = this.recordCall(call, HeldSet.EMPTY, f, true);
     return site ? this.handOver(site, st) : st;
+  }
+
+  /** What a goroutine running `lit` starts with: the locks it takes over (see releasedByLiteral), as inherited. */
+  private handedToGoroutine(lit: SyntaxNode, held: HeldSet, f: Frame): HeldSet {
+    let start = HeldSet.EMPTY;
+    for (const h of this.releasedByLiteral(lit, held, f)) start = start.with({ ...h, inherited: true });
+    return start;
+  }
+
+  /**
+   * The locks held here (for sure) that a func literal's own body unlocks (or defers the Unlock of) before it
+   * locks them, if it ever does: started with go, its goroutine owns them (sarama's Broker.Open).
+   */
+  private releasedByLiteral(lit: SyntaxNode, held: HeldSet, f: Frame): HeldLock[] {
+    const body = child(lit, 'body');
+    if (!body || held.size === 0) return [];
+    const out: HeldLock[] = [];
+    const locked = new Set<string>();
+    walk(body, (n) => {
+      if (n.type === 'func_literal') return false;
+      if (n.type !== 'call_expression') return true;
+      const op = this.res.lockOp(n, f.scope);
+      if (!op) return true;
+      const key = op.ref.key;
+      if (!op.method.endsWith('nlock')) locked.add(key);
+      else if (!locked.has(key)) {
+        const h = held.get(key);
+        if (h && !h.maybe && !h.inherited && !out.some((x) => x.ref.key === key)) out.push(h);
+      }
+      return true;
+    });
+    return out;
   }
 
   /**
@@ -731,7 +766,7 @@ export class FlowAnalyzer {
         // A callee that locks around the call (withLock(dc, func() {...})) adds its locks, in the caller's names.
         const call = e.parent?.type === 'argument_list' ? e.parent.parent : null;
         // `go serve(l, func() {...})`: the callee, and whatever it calls, runs in the new goroutine.
-        if (call?.parent?.type === 'go_statement') { this.detached(e, f, 'goroutine', HeldSet.EMPTY, st.held); return st; }
+        if (call?.parent?.type === 'go_statement') { this.detached(e, f, 'goroutine', this.handedToGoroutine(e, st.held, f), st.held); return st; }
         const inPlace = call ? this.lockedAroundArg(call, e, f, st.held) : undefined;
         if (inPlace) this.detached(e, f, withinUnit(f.unit, 'callback'), inPlace, inPlace);
         else if (call && this.startedByCallee(call, e, f)) this.detached(e, f, 'goroutine', HeldSet.EMPTY, st.held);
