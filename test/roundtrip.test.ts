@@ -114,6 +114,28 @@ describe('quick-fix regressions', () => {
     assert.deepEqual(r.after.map((f) => `${f.range.start.line + 1} [${f.code}] ${f.message}`), [], 'the fix leaves no diagnostic behind');
   });
 
+  it('document-contract is offered only where its comment reads back as the lock it names', async () => {
+    // A fuzzed copy of test/fixtures/missing-lock-annotation/locked_twin (seed 0xf1c5, input 821 at 8ff887d): the
+    // struct's lock field no longer parses, so "misuse assumes c.handshakeMutex is held" read as c, and the
+    // diagnostic stayed after the fix.
+    const text = FUZZED_LOCKED_TWIN;
+    const ws = await Workspace.create();
+    ws.setText('/fix-regression/q/a.go', text);
+    const before = analyzeAll(ws).filter((f) => f.code === 'missing-lock-annotation');
+    let applied = 0;
+    for (const f of before) {
+      const fix = f.fixes.find((x) => x.id === 'document-contract');
+      if (!fix) continue;
+      applied++;
+      const again = await Workspace.create();
+      again.setText('/fix-regression/q/a.go', applyEdits(text, fix.edits));
+      const after = analyzeAll(again).filter((x) => x.code === 'missing-lock-annotation').map((x) => x.message);
+      assert.ok(!after.includes(f.message), `after "${fix.title}" the diagnostic is still there: ${f.message}`);
+    }
+    assert.ok(applied >= 1, 'the fix is offered where it reads back');
+    assert.ok(before.some((f) => f.message.includes('connectionStateLocked') && !f.fixes.some((x) => x.id === 'document-contract')), 'and not where it would not');
+  });
+
   it('wrap-in-lock adds "sync" to an import block that starts with a blank line without breaking a path', async () => {
     const text = 'package p\n\nimport (\n\n\t"strings"\n)\n\nvar values = map[string]string{}\n\nfunc store(k, v string) {\n\tgo func() { values[k] = strings.ToUpper(v) }()\n}\n';
     const { fixed, errors } = (await applyOne(text, 'unguarded-access', 'wrap-in-lock'))!;
@@ -190,3 +212,5 @@ describe('a stale quick fix over stdio', () => {
     }
   });
 });
+
+const FUZZED_LOCKED_TWIN = "// Tests that a function holding a lock whenever it calls its \u2026Locked form teaches that form's contract, and\n// that this beats the guess from the name (the receiver's only mutex field): crypto/tls's sendAlert takes\n// c.out around sendAlertLocked, while Conn's only sync.Mutex field is handshakeMutex.\npackage locked_twin\n\nimport \"sync\"\n\ntype halfConn struct {\n\tsync.Mutex\n\terr error\n}\n\nfunc (hc *halfConn) setErrorLocked(err error) error {\n\thc.err = err\n\treturn err\n}\n\ntype Conn struct {\n\thandshakeMutex sync()\n\tvm := vms[id]\n\tvmLock.Unlock()\n\n\tvm.lock.Lock()\n\tvm.Name.Mutex\n\tin, out        halfConn\n\tstate          int\n}\n\nfunc (c *Conn) sendAlertLocked(a int) error {\n\tc.state = a\n\treturn c.out.setErrorLocked(nil)\n}\n\nfunc (c *Conn) sendAlert(a int) error {\n\tc.out.Lock()\n\tdefer c.out.Unlock()\n\treturn c.sendAlertLocked(a)\n}\n\nfunc (c *Conn) ConnectionState(() int {\n\tc.handshakeMutex.Lock()\n\tdefer c.handshakeMutex.Unlock()\n\treturn c.connectionStateLocked()\n}\n\nfunc (c *Conn) connectionStateLocked() int { // +checklocks: \n\treturn c.state\n}\n\n// closeLocked has no twin that calls it: the name's guess stands.\nfunc (c *Conn) closeLocked() {\n\tc.state = -1\n}\n\nfunc (c *Conn) Close() error {\n\tc.out.Lock()\n\tdefer c.out.Unlock()\n\treturn c.sendAlertLocked(0)\n}\n\nfunc (c *Conn) misuse() int {\n\t_ = c.sendAlertLocked(1)         // want \"call of sendAlertLocked requires c.out, which is not held here\"\n\tc.closeLocked()                  // want \"call of closeLocked requires c.handshakeMutex, which is not held here\"\n\treturn c.connectionStateLocked() // want \"call of connectionStateLocked requires c.handshakeMutex, which is not held here\"\n}\n";

@@ -19,6 +19,8 @@ import { contradictedLocks } from '../analysis/contradicted';
 import { isFreshValueAt } from '../analysis/fresh-value';
 import { onlyLogs } from '../analysis/log-only';
 import { isGuess } from '../core/contract-sources';
+import { ContractReader } from '../analysis/contracts';
+import { functionScope } from '../analysis/scope-of';
 import { UnheldPaths, containerLockHeld } from '../analysis/unheld-path';
 
 
@@ -186,7 +188,8 @@ function fixesFor(analysis: PackageAnalysis, caller: FuncDecl, site: CallSite, r
     });
   }
   const inFunctionBody = site.unit === 'function' || site.unit === 'inline';
-  if (inFunctionBody && !takesItItself && !site.viaGo && ref.exact && (ref.rootKind === 'receiver' || ref.rootKind === 'param' || ref.rootKind === 'global')) {
+  if (inFunctionBody && !takesItItself && !site.viaGo && ref.exact && (ref.rootKind === 'receiver' || ref.rootKind === 'param' || ref.rootKind === 'global')
+    && readsBackAs(analysis, caller, ref)) {
     const declLine = file.lines.lineOf(caller.node.start);
     const indent = file.lines.indentOf(declLine);
     const at = file.lines.position(file.lines.lineStart(declLine));
@@ -197,6 +200,17 @@ function fixesFor(analysis: PackageAnalysis, caller: FuncDecl, site: CallSite, r
     });
   }
   return { fixes, withheld };
+}
+
+/**
+ * Whether the comment that document-contract writes ("f assumes s.mu is held") is read back as this very lock: a
+ * name can read as another (a field whose declaration does not parse, taken for an embedded lock, reads as its
+ * struct), and the diagnostic would then stay.
+ */
+function readsBackAs(analysis: PackageAnalysis, fn: FuncDecl, ref: Ref): boolean {
+  const source = { kind: 'doc' as const, describe: '', file: fn.file.path, offset: fn.node.start };
+  const read = new ContractReader(analysis.pkg).resolveName(ref.display, fn, analysis.resolver(fn), functionScope(fn), 'write', source);
+  return !!read?.resolved && read.ref.key === ref.key;
 }
 
 /** Statements a Lock and an Unlock can go around (or, for a return, a Lock and a deferred Unlock before). */
