@@ -5,7 +5,7 @@ import type { FunctionFlow } from '../analysis/flow-types';
 import type { SyntaxNode } from '../syntax/node';
 import { blocksAt, neverWaits, releasedAt } from '../analysis/summaries';
 import type { HeldLock, HeldSet } from '../analysis/held';
-import type { FuncDecl } from '../model/file';
+import type { FuncDecl, GoFile } from '../model/file';
 import type { PackageAnalysis } from '../analysis/package-analysis';
 import type { Check } from './check';
 import { moveSendAfterUnlock } from './move-send';
@@ -51,7 +51,9 @@ between neither change what the send reads nor call anything, and the send reads
       const own = (held: HeldLock[]) => !byCallers || held.some((h) => !h.fromContract);
       for (const e of flow.blocking) {
         if (neverWaits(analysis, fn.file, e)) continue;
-        const held = heldLocks(analysis, fn, flow, e.held, e.node).filter((h) => !e.ownLock || !isCondLock(h.ref, e.ownLock));
+        // Waiting on a Cond releases its own lock: the one it was made with, or `c.L` itself (`b.cond.L.Lock()`).
+        const condL = e.ownLock ? condLockWritten(fn.file, e.node) : undefined;
+        const held = heldLocks(analysis, fn, flow, e.held, e.node).filter((h) => !e.ownLock || (!isCondLock(h.ref, e.ownLock) && h.ref.display !== condL));
         if (held.length === 0 || (e.ownLock === '?' && held.length < 2) || !own(held)) continue;
         ctx.report({
           file: fn.file.path,
@@ -115,4 +117,11 @@ function consequence(what: string): string {
   if (what === 'channel send') return '; the receiver runs while the lock is still held, and if it needs the lock, both wait forever';
   if (what === 'time.Sleep') return '; every goroutine waiting for the lock sleeps too (lock starvation)';
   return '';
+}
+
+/** For `b.cond.Wait()`: `b.cond.L`, the Cond's lock as the code can name it. */
+function condLockWritten(file: GoFile, call: SyntaxNode): string | undefined {
+  const fn = call.type === 'call_expression' ? call.children.find((c) => c.field === 'function') : undefined;
+  const operand = fn?.type === 'selector_expression' ? fn.children.find((c) => c.field === 'operand') : undefined;
+  return operand ? `${file.text(operand).replace(/\s+/g, '')}.L` : undefined;
 }
