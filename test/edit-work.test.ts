@@ -153,3 +153,22 @@ describe('an edit inside a body of a big package', () => {
     }
   });
 });
+
+describe('an edit that breaks the import declaration', () => {
+  // Found by the fuzz sample (seed 0x10c5e7, inputs 223 then 275): a garbled import (`import \nfs.Var(`) gave an
+  // import of no name, whose empty word made the scan for the functions that name a changed declaration match the
+  // empty string and never advance (before the fix, this test never ends).
+  it('re-analyses the package and gives its findings, as a fresh analysis does', async () => {
+    const v1 = 'package p\n\nimport "sync"\n\ntype T struct {\n\tmu sync.Mutex\n\tn  int\n}\n\nfunc (t *T) inc() {\n\tt.mu.Lock()\n\tt.n++\n\tt.mu.Unlock()\n}\n';
+    const v2 = v1.replace('import "sync"\n', 'import \nfs.Var(\n\tfs.StringVar(&cfg.f0, "f0", "", "")\n)\n');
+    const ws = await Workspace.create(undefined, () => undefined);
+    ws.interactive = true;
+    ws.setText('/broken-import/p/a.go', v1);
+    ws.analyzeDir('/broken-import/p');
+    ws.setText('/broken-import/p/a.go', v2);
+    const got = ws.analyzeDir('/broken-import/p').flatMap((r) => r.findings).map((f) => `${f.range.start.line} ${f.code}`);
+    const fresh = await Workspace.create(undefined, () => undefined);
+    fresh.setText('/broken-import/p/a.go', v2);
+    assert.deepEqual(got, fresh.analyzeDir('/broken-import/p').flatMap((r) => r.findings).map((f) => `${f.range.start.line} ${f.code}`));
+  });
+});

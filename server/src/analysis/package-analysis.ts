@@ -525,7 +525,10 @@ function wordTest(names: ReadonlySet<string>): (text: string) => boolean {
 
 /** A global regular expression that finds any of `names` as a whole Go word. */
 function wordsOf(names: ReadonlySet<string>): RegExp {
-  return new RegExp(`(?<![\\w$])(?:${[...names].map(escapeRegExp).join('|')})(?![\\w$])`, 'g');
+  // A name the parser could not read is empty (a removed `func (c *C) (`): it names nothing, and as an alternative
+  // it would match the empty string everywhere (namingAny would then never advance).
+  const words = [...names].filter((n) => n.length > 0).map(escapeRegExp);
+  return words.length ? new RegExp(`(?<![\\w$])(?:${words.join('|')})(?![\\w$])`, 'g') : /(?!)/g;
 }
 
 /**
@@ -541,6 +544,8 @@ function namingAny(pkg: GoPackage, names: ReadonlySet<string>): Set<FuncDecl> {
     const funcs = file.funcs;
     words.lastIndex = 0;
     for (let m = words.exec(text); m; m = words.exec(text)) {
+      // Never stay on an empty match (see wordsOf).
+      if (m[0].length === 0) { words.lastIndex++; continue; }
       const at = m.index;
       // The function whose node holds the word: funcs are in the order of the text.
       let lo = 0, hi = funcs.length - 1, hit: FuncDecl | undefined;
