@@ -247,13 +247,42 @@ export function sendHasRoom(send: SyntaxNode, res: ExprResolver, scope: Scope): 
     }
     if (n.type === 'send_statement') {
       const c = n.children.find((x) => x.field === 'channel');
-      // This send and those before it; a func literal's sends may run at any time.
-      if (c?.type === 'identifier' && res.file.text(c) === name && (n.start <= send.start || innerFunction(n) !== innerFunction(send))) sends++;
+      // This send and those before it on its path (not one in another branch of an if or a case of the same
+      // switch: cri-o's `switch { case a: ch <- x; case b: ch <- y }` sends once); a func literal's at any time.
+      if (c?.type === 'identifier' && res.file.text(c) === name && (n.start <= send.start || innerFunction(n) !== innerFunction(send)) && !exclusiveBranches(n, send)) sends++;
     }
     for (const c of n.children) visit(c);
   };
   visit(outerFunction(send));
   return !handedOn && sends <= room;
+}
+
+/** Whether two statements are in branches no run takes both of: the two sides of an if, two cases of one switch or select. */
+function exclusiveBranches(a: SyntaxNode, b: SyntaxNode): boolean {
+  if (a === b) return false;
+  const above = new Set<SyntaxNode>();
+  for (let p: SyntaxNode | null = a; p; p = p.parent) above.add(p);
+  let cb: SyntaxNode = b;
+  for (let p = b.parent; p; cb = p, p = p.parent) {
+    if (!above.has(p)) continue;
+    let ca: SyntaxNode = a;
+    while (ca.parent !== p) ca = ca.parent!;
+    if (p.type === 'if_statement') return (ca.field === 'consequence' && cb.field === 'alternative') || (ca.field === 'alternative' && cb.field === 'consequence');
+    if (/switch_statement$|^select_statement$/.test(p.type)) return ca !== cb && /case$/.test(ca.type) && /case$/.test(cb.type) && !fallsThrough(ca) && !fallsThrough(cb);
+    return false;
+  }
+  return false;
+}
+
+function fallsThrough(caseNode: SyntaxNode): boolean {
+  let found = false;
+  walkUntil(caseNode, (n) => { if (n.type === 'fallthrough_statement') found = true; return !found; });
+  return found;
+}
+
+function walkUntil(n: SyntaxNode, visit: (n: SyntaxNode) => boolean): void {
+  if (!visit(n)) return;
+  for (const c of n.children) walkUntil(c, visit);
 }
 
 /**
