@@ -276,13 +276,8 @@ function exclusiveBranches(a: SyntaxNode, b: SyntaxNode): boolean {
 
 function fallsThrough(caseNode: SyntaxNode): boolean {
   let found = false;
-  walkUntil(caseNode, (n) => { if (n.type === 'fallthrough_statement') found = true; return !found; });
+  walk(caseNode, (n) => { if (n.type === 'fallthrough_statement') found = true; return !found; });
   return found;
-}
-
-function walkUntil(n: SyntaxNode, visit: (n: SyntaxNode) => boolean): void {
-  if (!visit(n)) return;
-  for (const c of n.children) walkUntil(c, visit);
 }
 
 /**

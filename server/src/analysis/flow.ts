@@ -12,7 +12,7 @@ import { bodyScope } from './scope-of';
 import type { AccessEvent, BlockingEvent, CallSite, ExitPoint, FunctionFlow, LiteralInfo, LockEvent, LoopContinue, UnitKind } from './flow-types';
 import { mapToCaller, resolveCall } from './calls';
 import { blockingCall, OS_THREAD_KEY, osThreadRef, returnsToken, sendHasRoom, threadStateChange } from './blocking';
-import { HeldSet, type HeldLock, type LockMode } from './held';
+import { HeldSet, type LockMode } from './held';
 import { appendAll } from '../util/arrays';
 import { ConditionFlags } from './condition-flags';
 import { boolLiteral, guardJoined, impliedFlags, joinFlags, neverAssigned, sameFlags, trackableFlags, withFlag, type Flags } from './flags';
@@ -479,21 +479,15 @@ export class FlowAnalyzer {
     return site ? this.handOver(site, st) : st;
   }
 
-  /** What a goroutine running `lit` starts with: the locks it takes over (see releasedByLiteral), as inherited. */
+  /**
+   * What a goroutine running `lit` starts with: the locks held here (for sure) that the literal's own body unlocks
+   * (or defers the Unlock of) before it locks them, if it ever does. Its goroutine owns them (sarama's Broker.Open),
+   * held as inherited (see goStmt).
+   */
   private handedToGoroutine(lit: SyntaxNode, held: HeldSet, f: Frame): HeldSet {
     let start = HeldSet.EMPTY;
-    for (const h of this.releasedByLiteral(lit, held, f)) start = start.with({ ...h, inherited: true });
-    return start;
-  }
-
-  /**
-   * The locks held here (for sure) that a func literal's own body unlocks (or defers the Unlock of) before it
-   * locks them, if it ever does: started with go, its goroutine owns them (sarama's Broker.Open).
-   */
-  private releasedByLiteral(lit: SyntaxNode, held: HeldSet, f: Frame): HeldLock[] {
     const body = child(lit, 'body');
-    if (!body || held.size === 0) return [];
-    const out: HeldLock[] = [];
+    if (!body || held.size === 0) return start;
     const locked = new Set<string>();
     walk(body, (n) => {
       if (n.type === 'func_literal') return false;
@@ -502,13 +496,13 @@ export class FlowAnalyzer {
       if (!op) return true;
       const key = op.ref.key;
       if (!op.method.endsWith('nlock')) locked.add(key);
-      else if (!locked.has(key)) {
+      else if (!locked.has(key) && !start.get(key)) {
         const h = held.get(key);
-        if (h && !h.maybe && !h.inherited && !out.some((x) => x.ref.key === key)) out.push(h);
+        if (h && !h.maybe && !h.inherited) start = start.with({ ...h, inherited: true });
       }
       return true;
     });
-    return out;
+    return start;
   }
 
   /**

@@ -49,8 +49,8 @@ function channelsOf(file: GoFile): Map<string, FieldChannels> {
   const made = (name: string, value: SyntaxNode | undefined, at: SyntaxNode) => {
     // A local made in the same function: `errc := make(chan error, 1)`, then `&msg{err: errc}`.
     if (value?.type === 'identifier') {
-      const local = localMake(file, at, file.text(value));
-      if (local) { const s = stats(name); s.makes++; if (local !== 'room for one') s.unbuffered++; }
+      const room = localMakeRoom(file, at, file.text(value));
+      if (room !== undefined) { const s = stats(name); s.makes++; if (room !== 1) s.unbuffered++; }
       return;
     }
     const room = makeRoom(file, value);
@@ -83,22 +83,25 @@ function channelsOf(file: GoFile): Map<string, FieldChannels> {
   return known;
 }
 
-/** How a local used as a channel field's value was made in its function: once, by a make with room for one or not. */
-function localMake(file: GoFile, at: SyntaxNode, name: string): 'room for one' | 'other' | undefined {
+/**
+ * The buffer of the one `make(chan T, n)` that gives a local its value in the function around `at` (0 without a
+ * literal buffer), or undefined when the local is given any other value, or none, or more than one.
+ */
+function localMakeRoom(file: GoFile, at: SyntaxNode, name: string): number | undefined {
   const body = enclosingBody(at);
   if (!body) return undefined;
-  let made = 0, other = 0, room = true;
+  let room: number | undefined, made = 0, other = 0;
   walk(body, (n) => {
     if (n.type !== 'short_var_declaration' && n.type !== 'assignment_statement') return;
     const left = named(child(n, 'left')), right = named(child(n, 'right'));
     left.forEach((l, i) => {
       if (l.type !== 'identifier' || file.text(l) !== name) return;
       const value = right.length === left.length ? right[i] : undefined;
-      if (value && makeRoom(file, value) !== undefined && makesChannel(value)) { made++; if (makeRoom(file, value) !== 1) room = false; } else other++;
+      const r = value && makesChannel(value) ? makeRoom(file, value) : undefined;
+      if (r !== undefined) { made++; room = r; } else other++;
     });
   });
-  if (made !== 1 || other !== 0) return undefined;
-  return room ? 'room for one' : 'other';
+  return made === 1 && other === 0 ? room : undefined;
 }
 
 /**
@@ -260,20 +263,7 @@ function mapsOf(file: GoFile): Map<string, MapChannels> {
 /** `make(chan T, 1)`, given directly or through a local made so once in the same function. */
 function madeWithRoom(file: GoFile, store: SyntaxNode, value: SyntaxNode | undefined): boolean {
   if (value && isMakeWithRoom(file, value)) return true;
-  if (value?.type !== 'identifier') return false;
-  const body = enclosingBody(store);
-  if (!body) return false;
-  const name = file.text(value);
-  let made = 0, other = 0;
-  walk(body, (n) => {
-    if (n.type !== 'short_var_declaration' && n.type !== 'assignment_statement') return;
-    const left = named(child(n, 'left')), right = named(child(n, 'right'));
-    left.forEach((l, i) => {
-      if (l.type !== 'identifier' || file.text(l) !== name) return;
-      if (right.length === left.length && isMakeWithRoom(file, right[i])) made++; else other++;
-    });
-  });
-  return made === 1 && other === 0;
+  return value?.type === 'identifier' && localMakeRoom(file, store, file.text(value)) === 1;
 }
 
 function isMakeWithRoom(file: GoFile, value: SyntaxNode): boolean {

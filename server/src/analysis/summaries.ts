@@ -441,11 +441,6 @@ export function stepName(step: ChainStep): string {
 const DOCUMENTED_BLOCKING = /\+blocking\b|\b(?:may|might|can|will) block\b/i;
 
 /**
- * The functions that may block, transitively (a channel operation, a sleep, a wait or I/O in their own
- * body, or a call of a function that may block), each with one witness. A `+blocking` or "may block"
- * doc phrase marks a function too.
- */
-/**
  * A blocking operation that cannot wait after all: a send into a reply channel's room (see reply-channels.ts), or a
  * send (alone or as a case of a select) to a loop that is always ready for it (see ready-receivers.ts).
  */
@@ -459,11 +454,16 @@ export function blocksAt(w: BlockWitness, site: CallSite): boolean {
   return !w.onlyWhen || !w.onlyWhen.every((tests) => ruledOutAt(tests, site));
 }
 
+/**
+ * The functions that may block, transitively (a channel operation, a sleep, a wait or I/O in their own
+ * body, or a call of a function that may block), each with one witness. A `+blocking` or "may block"
+ * doc phrase marks a function too.
+ */
 export function computeMayBlock(analysis: PackageAnalysisView): Map<FuncDecl, BlockWitness> {
   const out = new Map<FuncDecl, BlockWitness>();
   for (const [fn, flow] of analysis.flows) {
     if (DOCUMENTED_BLOCKING.test(fn.doc.text) || /^\w+ blocks\b/.test(fn.doc.text) && fn.doc.text.startsWith(`${fn.name} blocks`)) { out.set(fn, { what: 'documented as blocking', fn, at: fn.nameNode, chain: [] }); continue; }
-    // A send into a reply channel's room does not block (see reply-channels.ts).
+    // A send that cannot wait does not block (see neverWaits).
     const ops = flow.blocking.filter((b) => RUNS_IN_PLACE.has(b.unit) && !neverWaits(analysis, fn.file, b));
     if (!ops.length) continue;
     // One that blocks whatever the arguments, else the first, with the conditions on the parameters under which

@@ -13,24 +13,30 @@ import type { TsFileFacts } from './model';
 
 type ToPlace = (file: string, start: number, end: number) => Place;
 
-/** The graph's name of each lock class node: its class, with its module where two modules have a class of that name. */
-function nodeNames(analysis: TsAnalysis): (cls: string, pkg?: string) => string {
+/**
+ * The graph's name of each lock class node (by its key): its class, with its module where two modules have a class
+ * of that name. Made once per graph, for the graph and for what it opens on.
+ */
+export function tsGraphNames(analysis: TsAnalysis): Map<string, string> {
   const nodesOf = new Map<string, Set<string>>();
+  const classOf = new Map<string, { cls: string; pkg?: string }>();
   for (const e of analysis.edges()) {
-    for (const [node, cls] of [[e.from, e.fromCls], [e.to, e.toCls]]) {
+    for (const [node, cls, pkg] of [[e.from, e.fromCls, e.fromPkg], [e.to, e.toCls, e.toPkg]] as const) {
       let s = nodesOf.get(cls);
       if (!s) nodesOf.set(cls, (s = new Set()));
       s.add(node);
+      classOf.set(node, { cls, pkg });
     }
   }
-  return (cls, pkg) => ((nodesOf.get(cls)?.size ?? 0) > 1 && pkg ? `${cls} (${pkg})` : cls);
+  const out = new Map<string, string>();
+  for (const [node, { cls, pkg }] of classOf) out.set(node, (nodesOf.get(cls)?.size ?? 0) > 1 && pkg ? `${cls} (${pkg})` : cls);
+  return out;
 }
 
-export function tsLockGraph(analysis: TsAnalysis, place: ToPlace): LockGraphOf {
-  const name = nodeNames(analysis);
+export function tsLockGraph(analysis: TsAnalysis, names: ReadonlyMap<string, string>, place: ToPlace): LockGraphOf {
   const orders = analysis.orders();
   const edges = analysis.edges().map((e): GraphEdgeFact<Place> => {
-    const from = name(e.fromCls, e.fromPkg), to = name(e.toCls, e.toPkg);
+    const from = names.get(e.from)!, to = names.get(e.to)!;
     return {
       from: e.from, to: e.to, fromName: from, toName: to, fromPkg: e.fromPkg ?? 'typescript', toPkg: e.toPkg ?? 'typescript',
       violatesOrder: orders.some((o) => { const a = rankIn(o, e.fromCls, e.fromPkg), b = rankIn(o, e.toCls, e.toPkg); return a >= 0 && b >= 0 && b < a; }),
@@ -46,13 +52,7 @@ const ORDER_CHECKS = new Set(['lock-order-cycle', 'lock-hierarchy']);
  * What the graph opens on when asked from `offset` of a file: the locks of a lock-order finding there, else the
  * lock of the operation under the cursor; undefined when neither is in the graph.
  */
-export function tsLockGraphFocus(analysis: TsAnalysis, graph: LockGraphOf, findings: readonly Finding[], facts: TsFileFacts, offset: number): LockGraphOf['focus'] {
-  const name = nodeNames(analysis);
-  const names = new Map<string, string>();
-  for (const e of analysis.edges()) {
-    names.set(e.from, name(e.fromCls, e.fromPkg));
-    names.set(e.to, name(e.toCls, e.toPkg));
-  }
+export function tsLockGraphFocus(graph: LockGraphOf, names: ReadonlyMap<string, string>, findings: readonly Finding[], facts: TsFileFacts, offset: number): LockGraphOf['focus'] {
   const inGraph = (nodes: readonly string[]) => [...new Set(nodes.map((n) => names.get(n)).filter((n): n is string => !!n && graph.nodes.some((g) => g.id === n)))];
   const at = facts.lines.position(offset);
   const before = (a: { line: number; character: number }, b: typeof a) => a.line < b.line || (a.line === b.line && a.character < b.character);

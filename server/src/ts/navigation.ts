@@ -28,6 +28,7 @@ function list(names: string[]): string[] {
  */
 export function tsLenses(analysis: TsAnalysis, facts: TsFileFacts): TsLens[] {
   const out: TsLens[] = [];
+  let callers: Map<string, TsPlace[]> | undefined;
   for (const fn of facts.functions) {
     if (fn.local) continue;
     const requires = [...new Set(analysis.requires(fn).map((r) => r.ref.display))];
@@ -35,7 +36,7 @@ export function tsLenses(analysis: TsAnalysis, facts: TsFileFacts): TsLens[] {
     const lens = lockLens<TsPlace>({
       requires: list(requires),
       takes: list([...new Set(own.map((a) => a.ref.cls ?? a.ref.display))]),
-      callersWithoutLock: requires.length ? callersWithoutLock(analysis, fn) : [],
+      callersWithoutLock: requires.length ? (callers ??= callsWithoutLock(analysis)).get(fn.id) ?? [] : [],
       acquisitions: own.map((a) => ({ file: a.lockFn.file, start: a.lockStart, end: a.lockEnd })),
     });
     if (lens) out.push({ fn, ...lens });
@@ -43,13 +44,17 @@ export function tsLenses(analysis: TsAnalysis, facts: TsFileFacts): TsLens[] {
   return out;
 }
 
-/** The calls of `fn` that miss a lock it requires, in every function the missing-lock check reads. */
-function callersWithoutLock(analysis: TsAnalysis, fn: TsFunction): TsPlace[] {
-  const out: TsPlace[] = [];
+/** Per callee, its calls that miss a lock it requires, in every function the missing-lock check reads: one pass for all the lenses. */
+function callsWithoutLock(analysis: TsAnalysis): Map<string, TsPlace[]> {
+  const out = new Map<string, TsPlace[]>();
   for (const g of analysis.functions.values()) {
     if (g.local) continue;
     for (const c of checkedCalls(analysis, g)) {
-      if (c.calleeId === fn.id && missingLocksAt(analysis, g, c, fn).length) out.push({ file: g.file, start: c.nameStart, end: c.nameEnd });
+      const callee = analysis.fn(c.calleeId);
+      if (!callee || !missingLocksAt(analysis, g, c, callee).length) continue;
+      const list = out.get(callee.id) ?? [];
+      list.push({ file: g.file, start: c.nameStart, end: c.nameEnd });
+      out.set(callee.id, list);
     }
   }
   return out;

@@ -22,7 +22,7 @@ import { hoverAt, type TsHover, type TsHoverFindings } from './hover';
 import { tsHints, tsLenses, tsLockInventory, tsLockReferences, type TsHint, type TsLens, type TsPlace } from './navigation';
 import type { LockGraphOf, LockInfoOf } from '../core/views';
 import type { Place } from '../base/place';
-import { tsLockGraph, tsLockGraphFocus } from './graph';
+import { tsGraphNames, tsLockGraph, tsLockGraphFocus } from './graph';
 import type { TsFileFacts } from './model';
 import { MINI_LIB, MINI_LIB_FILE_NAME } from './minilib';
 import { mentionsAsyncMutex } from './paths';
@@ -153,9 +153,10 @@ export class TsWorkspace {
   graph(at?: { path: string; offset: number }): LockGraphOf {
     const findings = this.analyzeAll();
     if (!this.analysis) return { nodes: [], edges: [], cycles: [], orders: [] };
-    const graph = tsLockGraph(this.analysis, this.place);
+    const names = tsGraphNames(this.analysis);
+    const graph = tsLockGraph(this.analysis, names, this.place);
     const facts = at && this.files.get(at.path)?.facts;
-    const focus = facts && tsLockGraphFocus(this.analysis, graph, findings, facts, at.offset);
+    const focus = facts && tsLockGraphFocus(graph, names, findings, facts, at.offset);
     return focus ? { ...graph, focus } : graph;
   }
 
